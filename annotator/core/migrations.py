@@ -1,0 +1,208 @@
+"""Named, ordered schema migrations, recorded in the database's `_migrations` table.
+
+To change the schema, append a new `Migration` to `MIGRATIONS`; never edit one that has shipped.
+An older database is migrated on open; a database that records a migration this code does not know was written
+by a newer annotator and is refused.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+
+class SchemaTooNewError(RuntimeError):
+    """The database was written by a newer version of annotator."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    name: str
+    apply: Callable[[sqlite3.Connection], None]
+
+
+def run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Run a multi-statement script inside the current transaction (`executescript` would commit first)."""
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                conn.execute(pending)
+            pending = ""
+    if pending.strip(" \n;"):
+        raise ValueError(f"incomplete SQL statement in migration: {pending[:80]!r}")
+
+
+def _initial(conn: sqlite3.Connection) -> None:
+    run_script(conn, 
+        """
+        CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            hash TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL DEFAULT '',
+            source TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL,
+            meta TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE annotators (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            readonly_source TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE annotation_sets (
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            annotator_id INTEGER NOT NULL REFERENCES annotators(id) ON DELETE CASCADE,
+            status TEXT NOT NULL DEFAULT 'new'
+                CHECK (status IN ('new', 'in_progress', 'done', 'skipped', 'rejected')),
+            extra TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (doc_id, annotator_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX annotation_sets_by_annotator ON annotation_sets(annotator_id, status, doc_id);
+        CREATE TABLE entities (
+            id INTEGER PRIMARY KEY,
+            doc_id INTEGER NOT NULL,
+            annotator_id INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            origin TEXT NOT NULL DEFAULT 'human' CHECK (origin IN ('model', 'human')),
+            extra TEXT NOT NULL DEFAULT '{}',
+            CHECK (start >= 0 AND "end" > start),
+            FOREIGN KEY (doc_id, annotator_id) REFERENCES annotation_sets(doc_id, annotator_id) ON DELETE CASCADE
+        );
+        CREATE INDEX entities_by_set ON entities(doc_id, annotator_id, start);
+        CREATE TABLE quotes (
+            id INTEGER PRIMARY KEY,
+            doc_id INTEGER NOT NULL,
+            annotator_id INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            type TEXT NOT NULL DEFAULT 'direct' CHECK (type IN ('direct', 'indirect', 'mixed')),
+            speaker_start INTEGER,
+            speaker_end INTEGER,
+            speaker_name TEXT,
+            cue_start INTEGER,
+            cue_end INTEGER,
+            origin TEXT NOT NULL DEFAULT 'human' CHECK (origin IN ('model', 'human')),
+            extra TEXT NOT NULL DEFAULT '{}',
+            CHECK (start >= 0 AND "end" > start),
+            CHECK ((speaker_start IS NULL) = (speaker_end IS NULL)),
+            CHECK ((cue_start IS NULL) = (cue_end IS NULL)),
+            FOREIGN KEY (doc_id, annotator_id) REFERENCES annotation_sets(doc_id, annotator_id) ON DELETE CASCADE
+        );
+        CREATE INDEX quotes_by_set ON quotes(doc_id, annotator_id, start);
+        CREATE TABLE tags (
+            id INTEGER PRIMARY KEY,
+            doc_id INTEGER NOT NULL,
+            annotator_id INTEGER NOT NULL,
+            target_kind TEXT NOT NULL CHECK (target_kind IN ('document', 'entity', 'quote')),
+            target_id INTEGER NOT NULL DEFAULT 0,
+            tag TEXT NOT NULL,
+            UNIQUE (doc_id, annotator_id, target_kind, target_id, tag),
+            FOREIGN KEY (doc_id, annotator_id) REFERENCES annotation_sets(doc_id, annotator_id) ON DELETE CASCADE
+        );
+        CREATE TRIGGER entity_tags_follow AFTER DELETE ON entities BEGIN
+            DELETE FROM tags WHERE target_kind = 'entity' AND target_id = old.id;
+        END;
+        CREATE TRIGGER quote_tags_follow AFTER DELETE ON quotes BEGIN
+            DELETE FROM tags WHERE target_kind = 'quote' AND target_id = old.id;
+        END;
+        CREATE TABLE tag_set (
+            tag TEXT NOT NULL,
+            scope TEXT NOT NULL CHECK (scope IN ('document', 'span')),
+            PRIMARY KEY (tag, scope)
+        );
+        CREATE TABLE labels (
+            name TEXT PRIMARY KEY,
+            color TEXT NOT NULL,
+            position INTEGER NOT NULL
+        );
+        CREATE TABLE edit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            doc_id INTEGER NOT NULL,
+            annotator_id INTEGER NOT NULL,
+            op TEXT NOT NULL,
+            payload TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX edit_log_by_doc ON edit_log(doc_id, annotator_id);
+        """
+    )
+
+
+def _full_text_search(conn: sqlite3.Connection) -> None:
+    """FTS5 over document titles and texts (entity and quote texts are substrings of the text)."""
+    run_script(conn, 
+        """
+        CREATE VIRTUAL TABLE documents_fts USING fts5(
+            title, text, content='documents', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+        );
+        INSERT INTO documents_fts(rowid, title, text) SELECT id, title, text FROM documents;
+        CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents BEGIN
+            INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+        END;
+        CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents BEGIN
+            INSERT INTO documents_fts(documents_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+        END;
+        CREATE TRIGGER documents_fts_update AFTER UPDATE OF title, text ON documents BEGIN
+            INSERT INTO documents_fts(documents_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+            INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+        END;
+        """
+    )
+
+
+MIGRATIONS: list[Migration] = [
+    Migration("0001_initial", _initial),
+    Migration("0002_full_text_search", _full_text_search),
+]
+
+
+def applied_migrations(conn: sqlite3.Connection) -> list[str]:
+    exists = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='_migrations'").fetchone()
+    if not exists:
+        return []
+    return [row[0] for row in conn.execute("SELECT name FROM _migrations ORDER BY id")]
+
+
+def migrate(conn: sqlite3.Connection, path: str = "database") -> list[str]:
+    """Apply every migration this database lacks, each in its own transaction. Returns the names applied."""
+    known = [m.name for m in MIGRATIONS]
+    done = applied_migrations(conn)
+    unknown = [name for name in done if name not in known]
+    if unknown:
+        raise SchemaTooNewError(
+            f"{path} was written by a newer version of annotator (it has schema migration {unknown[-1]!r}, "
+            f"which this version does not know). Upgrade annotator to open it."
+        )
+    applied = []
+    for migration in MIGRATIONS:
+        if migration.name in done:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS _migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, applied_at TEXT NOT NULL)"
+            )
+            if migration.name in applied_migrations(conn):  # another process migrated meanwhile
+                conn.execute("ROLLBACK")
+                continue
+            migration.apply(conn)
+            conn.execute(
+                "INSERT INTO _migrations(name, applied_at) VALUES (?, ?)",
+                (migration.name, datetime.now(UTC).isoformat(timespec="seconds")),
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        applied.append(migration.name)
+    return applied

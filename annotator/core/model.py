@@ -1,0 +1,186 @@
+"""The data model: plain dataclasses shared by the store, the extractor, exchange, review and the window.
+
+Offsets are Python string offsets (code points), end exclusive, everywhere in the core.
+Nothing here touches SQLite, spaCy or Qt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+MODEL_ANNOTATOR = "model"
+"""The annotator name under which the automatic pre-extraction is stored."""
+
+
+class Origin(StrEnum):
+    """Who produced an annotation: the extractor or a person."""
+
+    MODEL = "model"
+    HUMAN = "human"
+
+
+class QuoteType(StrEnum):
+    DIRECT = "direct"
+    INDIRECT = "indirect"
+    MIXED = "mixed"
+
+
+class Status(StrEnum):
+    """Where one annotator stands on one document."""
+
+    NEW = "new"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    SKIPPED = "skipped"
+    REJECTED = "rejected"
+
+
+class TargetKind(StrEnum):
+    """What a tag is attached to."""
+
+    DOCUMENT = "document"
+    ENTITY = "entity"
+    QUOTE = "quote"
+
+
+def content_hash(text: str) -> str:
+    """Stable identity of a document's text: the same text ingested twice is one document."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class TextRange:
+    """A half-open range [start, end) of code points in a document's text."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if self.start < 0 or self.end < self.start:
+            raise ValueError(f"invalid range [{self.start}, {self.end})")
+
+    def overlaps(self, other: TextRange) -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def text_of(self, text: str) -> str:
+        return text[self.start : self.end]
+
+
+@dataclass(slots=True)
+class Document:
+    text: str
+    title: str = ""
+    source: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+    id: int | None = None
+    hash: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.hash:
+            self.hash = content_hash(self.text)
+
+
+@dataclass(slots=True)
+class Entity:
+    """A named-entity span. `extra` keeps fields from imported files that annotator does not use."""
+
+    start: int
+    end: int
+    label: str
+    origin: Origin = Origin.HUMAN
+    id: int | None = None
+    doc_id: int | None = None
+    annotator_id: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def range(self) -> TextRange:
+        return TextRange(self.start, self.end)
+
+    def with_(self, **changes: Any) -> Entity:
+        return replace(self, **changes)
+
+
+@dataclass(slots=True)
+class Quote:
+    """A quote: its content span, type, the speaker as written (span) and resolved (name), and its cue."""
+
+    start: int
+    end: int
+    type: QuoteType = QuoteType.DIRECT
+    speaker: TextRange | None = None
+    speaker_name: str | None = None
+    cue: TextRange | None = None
+    origin: Origin = Origin.HUMAN
+    id: int | None = None
+    doc_id: int | None = None
+    annotator_id: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def range(self) -> TextRange:
+        return TextRange(self.start, self.end)
+
+    def with_(self, **changes: Any) -> Quote:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """A tag from the tag set, on a document (target_id None), an entity or a quote."""
+
+    tag: str
+    target_kind: TargetKind = TargetKind.DOCUMENT
+    target_id: int | None = None
+    id: int | None = None
+    doc_id: int | None = None
+    annotator_id: int | None = None
+
+
+@dataclass(slots=True)
+class Annotator:
+    name: str
+    id: int | None = None
+    readonly_source: str | None = None
+    """Where this annotator's work came from when it was brought in from a teammate (file or database)."""
+
+
+@dataclass(slots=True)
+class AnnotationSet:
+    """Everything one annotator holds on one document: the unit of export, review and status."""
+
+    doc_id: int
+    annotator: str
+    status: Status = Status.NEW
+    entities: list[Entity] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    tags: list[Tag] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Record-level fields from an imported file that annotator does not use (kept for export)."""
+    updated_at: str | None = None
+
+    def document_tags(self) -> list[str]:
+        return sorted(t.tag for t in self.tags if t.target_kind is TargetKind.DOCUMENT)
+
+    def tags_of(self, kind: TargetKind, target_id: int) -> list[str]:
+        return sorted(t.tag for t in self.tags if t.target_kind is kind and t.target_id == target_id)
+
+
+@dataclass(slots=True)
+class Extraction:
+    """What the pre-extraction found in one text (no ids yet)."""
+
+    entities: list[Entity] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+
+
+def find_overlap(entities: list[Entity]) -> tuple[Entity, Entity] | None:
+    """Return the first pair of overlapping entities, or None. Entities must be trainable as NER."""
+    ordered = sorted(entities, key=lambda e: (e.start, e.end))
+    for left, right in zip(ordered, ordered[1:]):
+        if right.start < left.end:
+            return left, right
+    return None

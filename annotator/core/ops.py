@@ -1,0 +1,389 @@
+"""Edits, one verb each, with keyword-only arguments. Each runs in one transaction, records itself in the
+edit log, marks the annotator's set in progress, and returns what changed so the caller (a QUndoCommand, the
+CLI, the review) can show it and undo it. Nothing here knows about Qt.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from annotator.core.model import Entity, Origin, Quote, QuoteType, Status, Tag, TargetKind, TextRange
+from annotator.core.store import (
+    NotFoundError,
+    Store,
+    entity_from_row,
+    now,
+    quote_columns,
+    quoted_column,
+    tag_from_row,
+)
+
+UNSET: Any = object()
+"""Marks an argument of `update_quote` that is left as it is (None means "clear")."""
+
+
+class EditError(ValueError):
+    """An edit that cannot be made (out of the text, overlapping, empty); the message says why."""
+
+
+@dataclass(slots=True)
+class Removed:
+    """What a delete took away, so that undo can put it back exactly (same ids, same tags)."""
+
+    entities: list[Entity] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    tags: list[Tag] = field(default_factory=list)
+
+
+def _touch(store: Store, doc_id: int, annotator_id: int, op: str, payload: dict[str, Any]) -> None:
+    """Mark the set edited (new -> in progress) and log the edit; the caller's transaction is open."""
+    stamp = now()
+    updated = store.conn.execute(
+        """UPDATE annotation_sets SET updated_at = ?,
+           status = CASE status WHEN 'new' THEN 'in_progress' ELSE status END
+           WHERE doc_id = ? AND annotator_id = ?""",
+        (stamp, doc_id, annotator_id),
+    )
+    if updated.rowcount == 0:
+        raise NotFoundError(f"annotator {annotator_id} has no annotation set on document {doc_id}")
+    store.conn.execute(
+        "INSERT INTO edit_log(at, doc_id, annotator_id, op, payload) VALUES (?, ?, ?, ?, ?)",
+        (stamp, doc_id, annotator_id, op, json.dumps(payload, ensure_ascii=False)),
+    )
+
+
+def _text_length(store: Store, doc_id: int) -> int:
+    rows = store.query("SELECT length(text) FROM documents WHERE id = ?", (doc_id,))
+    if not rows:
+        raise NotFoundError(f"no document with id {doc_id}")
+    return rows[0][0]
+
+
+def _check_range(store: Store, doc_id: int, start: int, end: int, what: str) -> None:
+    length = _text_length(store, doc_id)
+    if not (0 <= start < end <= length):
+        raise EditError(f"{what} [{start}, {end}) is not a non-empty range inside the text (0–{length})")
+
+
+def _overlapping(store: Store, doc_id: int, annotator_id: int, start: int, end: int, ignore: int | None) -> list[Entity]:
+    rows = store.query(
+        'SELECT * FROM entities WHERE doc_id = ? AND annotator_id = ? AND start < ? AND "end" > ? AND id IS NOT ?',
+        (doc_id, annotator_id, end, start, ignore),
+    )
+    return [entity_from_row(r) for r in rows]
+
+
+def _entity_tags(store: Store, entity_ids: list[int]) -> list[Tag]:
+    if not entity_ids:
+        return []
+    marks = ",".join("?" * len(entity_ids))
+    return [
+        tag_from_row(r)
+        for r in store.query(
+            f"SELECT * FROM tags WHERE target_kind = 'entity' AND target_id IN ({marks})", entity_ids
+        )
+    ]
+
+
+def _delete_entities(store: Store, entities: list[Entity]) -> Removed:
+    removed = Removed(entities=list(entities), tags=_entity_tags(store, [e.id for e in entities]))
+    for entity in entities:
+        store.conn.execute("DELETE FROM entities WHERE id = ?", (entity.id,))
+    return removed
+
+
+# -- entities ------------------------------------------------------------------------------------------------
+
+
+def add_entity(
+    store: Store,
+    *,
+    doc_id: int,
+    annotator: str,
+    start: int,
+    end: int,
+    label: str,
+    replace_overlapping: bool = False,
+) -> tuple[Entity, Removed]:
+    """Add an entity. Entities of one annotator never overlap (they train as NER): an overlap is an error,
+    unless `replace_overlapping`, which removes the overlapped ones and returns them."""
+    label = label.strip()
+    if not label:
+        raise EditError("an entity needs a label")
+    _check_range(store, doc_id, start, end, "entity")
+    annotator_id = store.annotator_id(annotator)
+    with store.transaction():
+        clashes = _overlapping(store, doc_id, annotator_id, start, end, None)
+        if clashes and not replace_overlapping:
+            other = clashes[0]
+            raise EditError(f"[{start}, {end}) overlaps the {other.label} entity at [{other.start}, {other.end})")
+        removed = _delete_entities(store, clashes)
+        cursor = store.conn.execute(
+            'INSERT INTO entities(doc_id, annotator_id, start, "end", label, origin) VALUES (?, ?, ?, ?, ?, ?)',
+            (doc_id, annotator_id, start, end, label, Origin.HUMAN.value),
+        )
+        if label not in store.labels():
+            store.ensure_label(label)
+        _touch(store, doc_id, annotator_id, "add_entity", {"id": cursor.lastrowid, "start": start, "end": end, "label": label})
+        return store.entity(cursor.lastrowid), removed
+
+
+def relabel_entity(store: Store, *, entity_id: int, label: str) -> Entity:
+    """Change an entity's label. Returns the entity as it was (for undo)."""
+    label = label.strip()
+    if not label:
+        raise EditError("an entity needs a label")
+    with store.transaction():
+        old = store.entity(entity_id)
+        store.conn.execute("UPDATE entities SET label = ?, origin = 'human' WHERE id = ?", (label, entity_id))
+        if label not in store.labels():
+            store.ensure_label(label)
+        _touch(store, old.doc_id, old.annotator_id, "relabel_entity", {"id": entity_id, "from": old.label, "to": label})
+        return old
+
+
+def resize_entity(store: Store, *, entity_id: int, start: int, end: int) -> Entity:
+    """Move an entity's boundaries. Returns the entity as it was (for undo)."""
+    with store.transaction():
+        old = store.entity(entity_id)
+        _check_range(store, old.doc_id, start, end, "entity")
+        clashes = _overlapping(store, old.doc_id, old.annotator_id, start, end, entity_id)
+        if clashes:
+            other = clashes[0]
+            raise EditError(f"[{start}, {end}) would overlap the {other.label} entity at [{other.start}, {other.end})")
+        store.conn.execute(
+            'UPDATE entities SET start = ?, "end" = ?, origin = \'human\' WHERE id = ?', (start, end, entity_id)
+        )
+        _touch(
+            store, old.doc_id, old.annotator_id, "resize_entity",
+            {"id": entity_id, "from": [old.start, old.end], "to": [start, end]},
+        )
+        return old
+
+
+def restore_entity_fields(store: Store, *, entity: Entity) -> None:
+    """Put an entity's label, boundaries and origin back as they were (undo of relabel/resize)."""
+    with store.transaction():
+        store.conn.execute(
+            'UPDATE entities SET start = ?, "end" = ?, label = ?, origin = ? WHERE id = ?',
+            (entity.start, entity.end, entity.label, Origin(entity.origin).value, entity.id),
+        )
+        _touch(store, entity.doc_id, entity.annotator_id, "restore_entity", {"id": entity.id})
+
+
+def delete_entity(store: Store, *, entity_id: int) -> Removed:
+    with store.transaction():
+        entity = store.entity(entity_id)
+        removed = _delete_entities(store, [entity])
+        _touch(store, entity.doc_id, entity.annotator_id, "delete_entity", {"id": entity_id, "label": entity.label})
+        return removed
+
+
+# -- quotes --------------------------------------------------------------------------------------------------
+
+
+def add_quote(
+    store: Store,
+    *,
+    doc_id: int,
+    annotator: str,
+    start: int,
+    end: int,
+    type: QuoteType = QuoteType.DIRECT,
+    speaker: TextRange | None = None,
+    speaker_name: str | None = None,
+    cue: TextRange | None = None,
+) -> Quote:
+    _check_range(store, doc_id, start, end, "quote")
+    if speaker:
+        _check_range(store, doc_id, speaker.start, speaker.end, "speaker")
+    if cue:
+        _check_range(store, doc_id, cue.start, cue.end, "cue")
+    annotator_id = store.annotator_id(annotator)
+    quote = Quote(start=start, end=end, type=QuoteType(type), speaker=speaker, speaker_name=speaker_name, cue=cue)
+    columns = quote_columns(quote)
+    with store.transaction():
+        cursor = store.conn.execute(
+            f"INSERT INTO quotes(doc_id, annotator_id, {', '.join(quoted_column(c) for c in columns)}) "
+            f"VALUES (?, ?, {', '.join('?' * len(columns))})",
+            (doc_id, annotator_id, *columns.values()),
+        )
+        _touch(store, doc_id, annotator_id, "add_quote", {"id": cursor.lastrowid, "start": start, "end": end})
+        return store.quote(cursor.lastrowid)
+
+
+def update_quote(
+    store: Store,
+    *,
+    quote_id: int,
+    start: int = UNSET,
+    end: int = UNSET,
+    type: QuoteType = UNSET,
+    speaker: TextRange | None = UNSET,
+    speaker_name: str | None = UNSET,
+    cue: TextRange | None = UNSET,
+) -> Quote:
+    """Change any of a quote's fields (pass None to clear speaker or cue). Returns the quote as it was."""
+    with store.transaction():
+        old = store.quote(quote_id)
+        new = old.with_(origin=Origin.HUMAN)
+        if start is not UNSET:
+            new.start = start
+        if end is not UNSET:
+            new.end = end
+        if type is not UNSET:
+            new.type = QuoteType(type)
+        if speaker is not UNSET:
+            new.speaker = speaker
+        if speaker_name is not UNSET:
+            new.speaker_name = speaker_name
+        if cue is not UNSET:
+            new.cue = cue
+        _check_range(store, old.doc_id, new.start, new.end, "quote")
+        if new.speaker:
+            _check_range(store, old.doc_id, new.speaker.start, new.speaker.end, "speaker")
+        if new.cue:
+            _check_range(store, old.doc_id, new.cue.start, new.cue.end, "cue")
+        _write_quote(store, new)
+        changed = {k: v for k, v in quote_columns(new).items() if quote_columns(old)[k] != v}
+        _touch(store, old.doc_id, old.annotator_id, "update_quote", {"id": quote_id, "changed": sorted(changed)})
+        return old
+
+
+def _write_quote(store: Store, quote: Quote) -> None:
+    columns = quote_columns(quote)
+    store.conn.execute(
+        f"UPDATE quotes SET {', '.join(f'{quoted_column(c)} = ?' for c in columns)} WHERE id = ?",
+        (*columns.values(), quote.id),
+    )
+
+
+def restore_quote_fields(store: Store, *, quote: Quote) -> None:
+    """Put every field of a quote back as it was (undo of update_quote)."""
+    with store.transaction():
+        _write_quote(store, quote)
+        _touch(store, quote.doc_id, quote.annotator_id, "restore_quote", {"id": quote.id})
+
+
+def delete_quote(store: Store, *, quote_id: int) -> Removed:
+    with store.transaction():
+        quote = store.quote(quote_id)
+        tags = [tag_from_row(r) for r in store.query("SELECT * FROM tags WHERE target_kind = 'quote' AND target_id = ?", (quote_id,))]
+        store.conn.execute("DELETE FROM quotes WHERE id = ?", (quote_id,))
+        _touch(store, quote.doc_id, quote.annotator_id, "delete_quote", {"id": quote_id})
+        return Removed(quotes=[quote], tags=tags)
+
+
+def restore(store: Store, *, removed: Removed) -> None:
+    """Undo a delete (or the entities an add replaced): put the rows back with their ids and tags."""
+    with store.transaction():
+        for e in removed.entities:
+            store.conn.execute(
+                'INSERT INTO entities(id, doc_id, annotator_id, start, "end", label, origin, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+                (e.id, e.doc_id, e.annotator_id, e.start, e.end, e.label, Origin(e.origin).value, json.dumps(e.extra)),
+            )
+        for q in removed.quotes:
+            columns = quote_columns(q)
+            store.conn.execute(
+                f"INSERT INTO quotes(id, doc_id, annotator_id, {', '.join(quoted_column(c) for c in columns)}) "
+                f"VALUES (?, ?, ?, {', '.join('?' * len(columns))})",
+                (q.id, q.doc_id, q.annotator_id, *columns.values()),
+            )
+        for t in removed.tags:
+            store.conn.execute(
+                "INSERT OR IGNORE INTO tags(id, doc_id, annotator_id, target_kind, target_id, tag) VALUES (?, ?, ?, ?, ?, ?)",
+                (t.id, t.doc_id, t.annotator_id, t.target_kind.value, t.target_id or 0, t.tag),
+            )
+        touched = {(x.doc_id, x.annotator_id) for x in [*removed.entities, *removed.quotes, *removed.tags]}
+        for doc_id, annotator_id in touched:
+            _touch(store, doc_id, annotator_id, "restore", {"entities": len(removed.entities), "quotes": len(removed.quotes)})
+
+
+def remove_entity(store: Store, *, entity_id: int) -> None:
+    """Delete an entity added by `add_entity` (undo of an add) — same as delete, without returning it."""
+    delete_entity(store, entity_id=entity_id)
+
+
+def remove_quote(store: Store, *, quote_id: int) -> None:
+    delete_quote(store, quote_id=quote_id)
+
+
+# -- tags ----------------------------------------------------------------------------------------------------
+
+
+def add_tag(
+    store: Store,
+    *,
+    doc_id: int,
+    annotator: str,
+    tag: str,
+    target_kind: TargetKind = TargetKind.DOCUMENT,
+    target_id: int | None = None,
+) -> Tag | None:
+    """Tag a document, or an entity or quote of the annotator's set. Returns the tag, or None if it was there."""
+    tag = tag.strip()
+    if not tag:
+        raise EditError("a tag needs a name")
+    kind = TargetKind(target_kind)
+    annotator_id = store.annotator_id(annotator)
+    with store.transaction():
+        if kind is not TargetKind.DOCUMENT:
+            table = "entities" if kind is TargetKind.ENTITY else "quotes"
+            if not store.query(
+                f"SELECT 1 FROM {table} WHERE id = ? AND doc_id = ? AND annotator_id = ?",
+                (target_id, doc_id, annotator_id),
+            ):
+                raise NotFoundError(f"no {kind.value} {target_id} in {annotator}'s set on document {doc_id}")
+        cursor = store.conn.execute(
+            "INSERT OR IGNORE INTO tags(doc_id, annotator_id, target_kind, target_id, tag) VALUES (?, ?, ?, ?, ?)",
+            (doc_id, annotator_id, kind.value, target_id or 0, tag),
+        )
+        if cursor.rowcount == 0:
+            return None
+        _touch(store, doc_id, annotator_id, "add_tag", {"tag": tag, "kind": kind.value, "target": target_id})
+        return Tag(tag, kind, target_id, cursor.lastrowid, doc_id, annotator_id)
+
+
+def remove_tag(
+    store: Store,
+    *,
+    doc_id: int,
+    annotator: str,
+    tag: str,
+    target_kind: TargetKind = TargetKind.DOCUMENT,
+    target_id: int | None = None,
+) -> bool:
+    """Remove a tag. Returns whether it was there."""
+    kind = TargetKind(target_kind)
+    annotator_id = store.annotator_id(annotator)
+    with store.transaction():
+        cursor = store.conn.execute(
+            "DELETE FROM tags WHERE doc_id = ? AND annotator_id = ? AND target_kind = ? AND target_id = ? AND tag = ?",
+            (doc_id, annotator_id, kind.value, target_id or 0, tag),
+        )
+        if cursor.rowcount:
+            _touch(store, doc_id, annotator_id, "remove_tag", {"tag": tag, "kind": kind.value, "target": target_id})
+        return bool(cursor.rowcount)
+
+
+# -- status --------------------------------------------------------------------------------------------------
+
+
+def set_status(store: Store, *, doc_id: int, annotator: str, status: Status) -> Status:
+    """Set where the annotator stands on the document. Returns the previous status."""
+    status = Status(status)
+    store.ensure_annotation_set(doc_id, annotator)
+    annotator_id = store.annotator_id(annotator)
+    with store.transaction():
+        old = store.status(doc_id, annotator)
+        store.conn.execute(
+            "UPDATE annotation_sets SET status = ?, updated_at = ? WHERE doc_id = ? AND annotator_id = ?",
+            (status.value, now(), doc_id, annotator_id),
+        )
+        store.conn.execute(
+            "INSERT INTO edit_log(at, doc_id, annotator_id, op, payload) VALUES (?, ?, ?, 'set_status', ?)",
+            (now(), doc_id, annotator_id, json.dumps({"from": old.value, "to": status.value})),
+        )
+        return old

@@ -1,0 +1,172 @@
+"""Read plain articles to ingest or extract: `.txt` files (or folders of them) and `.jsonl` records.
+
+Readers stream: one record in memory at a time. Bad input raises `InputError` naming the file and line.
+A `.txt` file's first non-empty line is its title. A `.jsonl` record is `{"text", "id"?, "meta"?, "title"?}`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annotator.core.model import Document
+
+MAX_LINE_BYTES = 64 * 1024 * 1024
+"""A single JSONL line (one article) larger than this is refused, so one bad line cannot exhaust memory."""
+
+TEXT_SUFFIXES = {".txt"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+
+
+class InputError(ValueError):
+    """Bad input, located at `path:line`."""
+
+    def __init__(self, path: str | os.PathLike, line: int | None, reason: str):
+        self.path = str(path)
+        self.line = line
+        self.reason = reason
+        where = f"{self.path}:{line}" if line is not None else self.path
+        super().__init__(f"{where}: {reason}")
+
+
+@dataclass(slots=True)
+class SourceRecord:
+    """One article read from an input file, with where it came from."""
+
+    document: Document
+    path: str
+    line: int | None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    """Files to read, in a stable order: folders are walked for .txt and .jsonl files."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(
+                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES)
+            )
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise InputError(path, None, "no such file or folder")
+    return found
+
+
+def strip_bom(text: str) -> str:
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def title_of(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()[:300]
+    return ""
+
+
+def read_text_file(path: Path) -> SourceRecord:
+    try:
+        text = strip_bom(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise InputError(path, line, f"not UTF-8 (byte {exc.start}: {exc.reason})") from None
+    if not text.strip():
+        raise InputError(path, None, "empty text")
+    doc = Document(text=text, title=title_of(text), source=path.name, meta={"file": path.name})
+    return SourceRecord(doc, str(path), None, doc.meta)
+
+
+def iter_jsonl_lines(path: Path) -> Iterator[tuple[int, str | InputError]]:
+    """(line number, decoded line) for each non-blank line, streamed. A line that is not UTF-8 or is over the
+    size limit comes as an `InputError` in place of its text, so a caller can stop or skip just that line."""
+    with open(path, "rb") as handle:
+        number = 0
+        while True:
+            raw = handle.readline(MAX_LINE_BYTES + 1)
+            if not raw:
+                return
+            number += 1
+            if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+                while raw and not raw.endswith(b"\n"):  # skip the rest of the oversized line
+                    raw = handle.readline(MAX_LINE_BYTES)
+                yield number, InputError(path, number, f"line longer than the limit of {MAX_LINE_BYTES // 2**20} MiB")
+                continue
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield number, InputError(path, number, f"not UTF-8 (byte {exc.start} of the line: {exc.reason})")
+                continue
+            if line.strip():
+                yield number, line
+
+
+def parse_json_object(path: Path, number: int, line: str) -> dict[str, Any]:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(path, number, f"invalid JSON: {exc.msg} (column {exc.colno})") from None
+    if not isinstance(record, dict):
+        raise InputError(path, number, f"expected a JSON object, got {type(record).__name__}")
+    return record
+
+
+def article_from_record(path: Path, number: int, record: dict[str, Any]) -> SourceRecord:
+    text = record.get("text")
+    if text is None:
+        raise InputError(path, number, 'record has no "text"')
+    if not isinstance(text, str):
+        raise InputError(path, number, f'"text" must be a string, got {type(text).__name__}')
+    if not text.strip():
+        raise InputError(path, number, '"text" is empty')
+    meta = record.get("meta", {})
+    if not isinstance(meta, dict):
+        raise InputError(path, number, f'"meta" must be an object, got {type(meta).__name__}')
+    meta = dict(meta)
+    if "id" in record:
+        meta.setdefault("id", record["id"])
+    title = record.get("title")
+    if title is not None and not isinstance(title, str):
+        raise InputError(path, number, f'"title" must be a string, got {type(title).__name__}')
+    text = strip_bom(text)
+    doc = Document(
+        text=text,
+        title=title or str(meta.get("title") or "") or title_of(text),
+        source=str(meta.get("source") or path.name),
+        meta=meta,
+    )
+    return SourceRecord(doc, str(path), number, meta)
+
+
+def read_jsonl(path: Path, *, on_error=None) -> Iterator[SourceRecord]:
+    for number, line in iter_jsonl_lines(path):
+        try:
+            if isinstance(line, InputError):
+                raise line
+            yield article_from_record(path, number, parse_json_object(path, number, line))
+        except InputError as error:
+            if on_error is None:
+                raise
+            on_error(error)
+
+
+def read_articles(paths: Iterable[str | os.PathLike], *, on_error=None) -> Iterator[SourceRecord]:
+    """Stream articles from files and folders. With `on_error`, bad records are passed to it and skipped;
+    without it the first bad record raises `InputError`."""
+    for path in expand_paths(paths):
+        if path.suffix.lower() in JSONL_SUFFIXES:
+            yield from read_jsonl(path, on_error=on_error)
+            continue
+        try:
+            yield read_text_file(path)
+        except InputError as error:
+            if on_error is None:
+                raise
+            on_error(error)
