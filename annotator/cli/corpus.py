@@ -22,6 +22,7 @@ def make_extract_fn(model: str | None, batch_size: int | None, n_process: int | 
             batch_size=batch_size or settings.batch_size,
             n_process=n_process or settings.n_process,
         )
+        extractor.nlp  # load now, so a missing model is reported before any work
     except ModelNotFoundError as error:
         raise click.ClickException(str(error)) from None
     return lambda texts: extractor.extract(texts)

@@ -1,5 +1,5 @@
 """Edits, one verb each, with keyword-only arguments. Each runs in one transaction, records itself in the
-edit log, marks the annotator's set in progress, and returns what changed so the caller (a QUndoCommand, the
+edit log, marks the annotator's set in progress (creating it from the model's pre-extraction on the first edit), and returns what changed so the caller (a QUndoCommand, the
 CLI, the review) can show it and undo it. Nothing here knows about Qt.
 """
 
@@ -115,6 +115,7 @@ def add_entity(
     _check_range(store, doc_id, start, end, "entity")
     annotator_id = store.annotator_id(annotator)
     with store.transaction():
+        store.ensure_annotation_set(doc_id, annotator)
         clashes = _overlapping(store, doc_id, annotator_id, start, end, None)
         if clashes and not replace_overlapping:
             other = clashes[0]
@@ -205,6 +206,7 @@ def add_quote(
     quote = Quote(start=start, end=end, type=QuoteType(type), speaker=speaker, speaker_name=speaker_name, cue=cue)
     columns = quote_columns(quote)
     with store.transaction():
+        store.ensure_annotation_set(doc_id, annotator)
         cursor = store.conn.execute(
             f"INSERT INTO quotes(doc_id, annotator_id, {', '.join(quoted_column(c) for c in columns)}) "
             f"VALUES (?, ?, {', '.join('?' * len(columns))})",
@@ -329,6 +331,7 @@ def add_tag(
     kind = TargetKind(target_kind)
     annotator_id = store.annotator_id(annotator)
     with store.transaction():
+        store.ensure_annotation_set(doc_id, annotator)
         if kind is not TargetKind.DOCUMENT:
             table = "entities" if kind is TargetKind.ENTITY else "quotes"
             if not store.query(

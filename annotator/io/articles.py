@@ -44,13 +44,14 @@ class SourceRecord:
 
 
 def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
-    """Files to read, in a stable order: folders are walked for .txt and .jsonl files."""
+    """Files to read, in a stable order: folders are walked for .txt files (name .jsonl files explicitly, so
+    a folder's other data, such as gold quotes, is never taken for articles)."""
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             found.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES)
+                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
             )
         elif path.is_file():
             found.append(path)
