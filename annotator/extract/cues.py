@@ -1,0 +1,120 @@
+"""The cue lexicon: reporting verbs and multiword cues ("according to", "called on").
+
+The default list lives in ``resources/cue_verbs.txt``; users extend it with a file of their own passed to
+:class:`~annotator.extract.pipeline.Extractor` or named by the ``ANNOTATOR_CUES`` environment variable
+(several paths separated by ``os.pathsep``). In an extra file, a line ``-word`` removes a cue.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ENV_VAR = "ANNOTATOR_CUES"
+DEFAULT_CUE_FILE = Path(__file__).resolve().parents[2] / "resources" / "cue_verbs.txt"
+
+# Used only when resources/cue_verbs.txt is not shipped (e.g. a wheel without the resources folder).
+_FALLBACK = """
+say tell add acknowledge admit allege announce argue assert claim comment concede confirm declare deny
+emphasize explain insist maintain note reiterate remark reply report respond reveal state stress suggest
+urge warn write
+according to
+called on
+call on
+"""
+
+
+@dataclass(slots=True)
+class CueLexicon:
+    """Single-word cues (lemmas or word forms, lowercase) and multiword cues keyed by their first word."""
+
+    words: set[str] = field(default_factory=set)
+    multi: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
+
+    def add(self, cue: str) -> None:
+        parts = tuple(cue.lower().split())
+        if not parts:
+            return
+        if len(parts) == 1:
+            self.words.add(parts[0])
+        else:
+            variants = self.multi.setdefault(parts[0], [])
+            if parts not in variants:
+                variants.append(parts)
+
+    def remove(self, cue: str) -> None:
+        parts = tuple(cue.lower().split())
+        if len(parts) == 1:
+            self.words.discard(parts[0])
+        elif parts and parts[0] in self.multi:
+            self.multi[parts[0]] = [p for p in self.multi[parts[0]] if p != parts]
+
+    def __contains__(self, cue: str) -> bool:
+        parts = tuple(cue.lower().split())
+        if len(parts) == 1:
+            return parts[0] in self.words
+        return bool(parts) and parts in self.multi.get(parts[0], [])
+
+    def __len__(self) -> int:
+        return len(self.words) + sum(len(v) for v in self.multi.values())
+
+
+def parse_cues(lines: Iterable[str], lexicon: CueLexicon | None = None) -> CueLexicon:
+    lexicon = lexicon if lexicon is not None else CueLexicon()
+    for raw in lines:
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if line.startswith("-"):
+            lexicon.remove(line[1:].strip())
+        else:
+            lexicon.add(line)
+    return lexicon
+
+
+def _env_files() -> list[Path]:
+    value = os.environ.get(ENV_VAR, "").strip()
+    return [Path(p) for p in value.split(os.pathsep) if p.strip()]
+
+
+def load_cues(
+    extra: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None = None,
+    *,
+    use_env: bool = True,
+    base: str | os.PathLike[str] | None = None,
+) -> CueLexicon:
+    """Load the default lexicon, then the extra file(s) given, then those named by ``ANNOTATOR_CUES``.
+
+    A missing extra file raises ``FileNotFoundError`` (a typo in a user's path must not pass silently).
+    """
+    base_path = Path(base) if base is not None else DEFAULT_CUE_FILE
+    if base_path.is_file():
+        lexicon = parse_cues(base_path.read_text(encoding="utf-8").splitlines())
+    else:
+        lexicon = _fallback()
+    extras: list[Path] = []
+    if extra is not None:
+        if isinstance(extra, (str, os.PathLike)):
+            extras.append(Path(extra))
+        else:
+            extras.extend(Path(p) for p in extra)
+    if use_env:
+        extras.extend(_env_files())
+    for path in extras:
+        if not path.is_file():
+            raise FileNotFoundError(f"cue file not found: {path}")
+        parse_cues(path.read_text(encoding="utf-8").splitlines(), lexicon)
+    return lexicon
+
+
+def _fallback() -> CueLexicon:
+    lexicon = CueLexicon()
+    for line in _FALLBACK.strip().split("\n"):
+        if len(line.split()) == 2 and line.split()[0] in {"according", "called", "call"}:
+            lexicon.add(line)
+        else:
+            for word in line.split():
+                lexicon.add(word)
+    return lexicon

