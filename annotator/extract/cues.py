@@ -12,18 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ENV_VAR = "ANNOTATOR_CUES"
-DEFAULT_CUE_FILE = Path(__file__).resolve().parents[2] / "resources" / "cue_verbs.txt"
+from annotator.core.resources import resource_path
 
-# Used only when resources/cue_verbs.txt is not shipped (e.g. a wheel without the resources folder).
-_FALLBACK = """
-say tell add acknowledge admit allege announce argue assert claim comment concede confirm declare deny
-emphasize explain insist maintain note reiterate remark reply report respond reveal state stress suggest
-urge warn write
-according to
-called on
-call on
-"""
+ENV_VAR = "ANNOTATOR_CUES"
+DEFAULT_CUE_FILE = resource_path("cue_verbs.txt")
 
 
 @dataclass(slots=True)
@@ -90,10 +82,7 @@ def load_cues(
     A missing extra file raises ``FileNotFoundError`` (a typo in a user's path must not pass silently).
     """
     base_path = Path(base) if base is not None else DEFAULT_CUE_FILE
-    if base_path.is_file():
-        lexicon = parse_cues(base_path.read_text(encoding="utf-8").splitlines())
-    else:
-        lexicon = _fallback()
+    lexicon = parse_cues(base_path.read_text(encoding="utf-8").splitlines())
     extras: list[Path] = []
     if extra is not None:
         if isinstance(extra, (str, os.PathLike)):
@@ -108,13 +97,3 @@ def load_cues(
         parse_cues(path.read_text(encoding="utf-8").splitlines(), lexicon)
     return lexicon
 
-
-def _fallback() -> CueLexicon:
-    lexicon = CueLexicon()
-    for line in _FALLBACK.strip().split("\n"):
-        if len(line.split()) == 2 and line.split()[0] in {"according", "called", "call"}:
-            lexicon.add(line)
-        else:
-            for word in line.split():
-                lexicon.add(word)
-    return lexicon

@@ -40,8 +40,8 @@ def test_bad_inputs_report_path_and_line(tmp_path):
     runner = CliRunner()
     cases = {
         "bad.jsonl": ('{"text": "ok"}\n{not json}\n', ":2: invalid JSON"),
-        "notext.jsonl": ('{"meta": {}}\n', ":1: missing 'text'"),
-        "num.jsonl": ('{"text": 3}\n', ":1: 'text' must be a string"),
+        "notext.jsonl": ('{"meta": {}}\n', ':1: record has no "text"'),
+        "num.jsonl": ('{"text": 3}\n', ':1: "text" must be a string'),
     }
     for name, (content, message) in cases.items():
         path = tmp_path / name
