@@ -1,0 +1,279 @@
+"""File → Export… and File → Import annotations…: option dialogs that run the work of annotator.io in a QThread
+behind a QProgressDialog (cancellable; a cancelled import writes nothing).
+
+Wiring (main window): `ExportDialog.run(parent, db_path, annotator)` and `ImportDialog.run(parent, db_path)`;
+each returns the report (ExportReport / ImportReport) or None if the user cancelled or it failed (the user has
+then been told why). The worker opens its own Store (SQLite connections belong to one thread).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+
+from annotator.core.model import MODEL_ANNOTATOR, Status
+
+Task = Callable[[Any, Callable[[int, int], None], Callable[[], bool]], Any]
+"""task(store, on_progress(done, total), should_cancel) -> report."""
+
+
+class ExchangeWorker(QObject):
+    progress = Signal(int, int)
+    finished = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, db_path: str | Path, task: Task, *, readonly: bool):
+        super().__init__()
+        self.db_path = Path(db_path)
+        self.task = task
+        self.readonly = readonly
+        self._cancelled = False
+
+    def cancel(self) -> None:
+        self._cancelled = True
+
+    @Slot()
+    def run(self) -> None:
+        from annotator.core.store import Store
+
+        try:
+            with Store(self.db_path, readonly=self.readonly) as store:
+                report = self.task(store, self.progress.emit, lambda: self._cancelled)
+            self.finished.emit(report)
+        except Exception as error:  # noqa: BLE001 - shown to the user; the window must survive
+            self.failed.emit(str(error) if isinstance(error, ValueError) else f"{type(error).__name__}: {error}")
+
+
+def run_task(parent: QWidget | None, db_path: str | Path, task: Task, *, title: str, readonly: bool) -> tuple[Any, str | None]:
+    """Run `task` in a QThread with a progress dialog; wait (event loop) and return (report, error)."""
+    worker = ExchangeWorker(db_path, task, readonly=readonly)
+    thread = QThread(parent)
+    worker.moveToThread(thread)
+    progress = QProgressDialog(title, "Cancel", 0, 0, parent)
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.setMinimumDuration(300)
+    result: dict[str, Any] = {"report": None, "error": None}
+    loop = QEventLoop()
+
+    def on_progress(done: int, total: int) -> None:
+        progress.setMaximum(max(total, 0))
+        progress.setValue(min(done, total) if total else 0)
+
+    def on_finished(report: Any) -> None:
+        result["report"] = report
+        loop.quit()
+
+    def on_failed(message: str) -> None:
+        result["error"] = message
+        loop.quit()
+
+    worker.progress.connect(on_progress)
+    worker.finished.connect(on_finished)
+    worker.failed.connect(on_failed)
+    progress.canceled.connect(worker.cancel, Qt.ConnectionType.DirectConnection)
+    thread.started.connect(worker.run)
+    thread.start()
+    loop.exec()
+    thread.quit()
+    thread.wait()
+    worker.deleteLater()
+    thread.deleteLater()
+    progress.close()
+    return result["report"], result["error"]
+
+
+class ExportDialog(QDialog):
+    """Export options: format, file, annotators, statuses, labels, train/dev split."""
+
+    def __init__(self, parent: QWidget | None, db_path: str | Path, annotator: str | None = None):
+        super().__init__(parent)
+        from annotator.core.store import Store
+
+        self.setWindowTitle("Export annotations")
+        self.db_path = Path(db_path)
+        with Store(self.db_path, readonly=True) as store:
+            names = [a.name for a in store.annotators()]
+            labels = list(store.labels())
+        form = QFormLayout(self)
+        self.format = QComboBox()
+        for key, text in (("jsonl", "annotator JSONL (Prodigy task + quotes)"), ("prodigy", "Prodigy (quote spans + relations)"),
+                          ("doccano", "doccano (entities + relations)"), ("spacy", "spaCy DocBin (train/dev)")):
+            self.format.addItem(text, key)
+        form.addRow("Format", self.format)
+        self.output = QLineEdit()
+        self.output.setPlaceholderText("default: exports/ in the current folder")
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.output)
+        row.addWidget(browse)
+        form.addRow("Save to", row)
+        self.annotators = QListWidget()
+        for name in names:
+            item = QListWidgetItem(name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            checked = (name == annotator) if annotator else name != MODEL_ANNOTATOR
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+            self.annotators.addItem(item)
+        form.addRow("Annotators", self.annotators)
+        self.statuses: dict[Status, QCheckBox] = {}
+        status_row = QHBoxLayout()
+        for status in Status:
+            box = QCheckBox(status.value.replace("_", " "))
+            box.setChecked(status in (Status.DONE, Status.REJECTED, Status.SKIPPED))
+            self.statuses[status] = box
+            status_row.addWidget(box)
+        form.addRow("Statuses", status_row)
+        self.labels = QLineEdit()
+        self.labels.setPlaceholderText(f"all ({', '.join(labels[:6])}{'…' if len(labels) > 6 else ''})")
+        form.addRow("Entity labels", self.labels)
+        self.split = QDoubleSpinBox()
+        self.split.setRange(0.0, 1.0)
+        self.split.setSingleStep(0.05)
+        self.split.setValue(0.8)
+        self.use_split = QCheckBox("train/dev split")
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2**31 - 1)
+        split_row = QHBoxLayout()
+        for widget in (self.use_split, self.split, QLabel("seed"), self.seed):
+            split_row.addWidget(widget)
+        form.addRow("Split", split_row)
+        self.format.currentIndexChanged.connect(self._format_changed)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self._format_changed()
+
+    def _format_changed(self) -> None:
+        if self.format.currentData() == "spacy":
+            self.use_split.setChecked(True)
+
+    def _browse(self) -> None:
+        if self.format.currentData() == "spacy" or self.use_split.isChecked():
+            path = QFileDialog.getExistingDirectory(self, "Export to folder")
+        else:
+            path, _ = QFileDialog.getSaveFileName(self, "Export to", "", "JSON lines (*.jsonl)")
+        if path:
+            self.output.setText(path)
+
+    def options(self):
+        from annotator.io.exporter import ExportOptions
+
+        checked = [self.annotators.item(i).text() for i in range(self.annotators.count())
+                   if self.annotators.item(i).checkState() == Qt.CheckState.Checked]
+        labels = [x.strip() for x in self.labels.text().split(",") if x.strip()]
+        return ExportOptions(
+            format=self.format.currentData(),
+            output=Path(self.output.text()) if self.output.text().strip() else None,
+            annotators=checked,
+            statuses=[s for s, box in self.statuses.items() if box.isChecked()],
+            labels=labels or None,
+            split=self.split.value() if self.use_split.isChecked() else None,
+            seed=self.seed.value(),
+        )
+
+    @staticmethod
+    def export_task(options) -> Task:
+        def task(store, on_progress, should_cancel):
+            from annotator.io.exporter import export
+
+            return export(store, options, on_progress=on_progress, should_cancel=should_cancel)
+
+        return task
+
+    @classmethod
+    def run(cls, parent: QWidget | None, db_path: str | Path, annotator: str | None = None):
+        """Ask for options, export in the background, tell the user what was written. Returns the report."""
+        dialog = cls(parent, db_path, annotator)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        report, error = run_task(parent, db_path, cls.export_task(dialog.options()), title="Exporting…", readonly=True)
+        if error:
+            QMessageBox.warning(parent, "Export failed", error)
+            return None
+        issues = report.issues.misaligned + report.issues.dropped_relations
+        text = report.summary()
+        if issues:
+            text += "\n\nNot expressed exactly:\n" + "\n".join(issues[:20]) + ("\n…" if len(issues) > 20 else "")
+        QMessageBox.information(parent, "Export finished", text)
+        return report
+
+
+class ImportDialog(QDialog):
+    """Import options: file, format, annotator for records that do not name one."""
+
+    def __init__(self, parent: QWidget | None, path: str | Path | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Import annotations")
+        form = QFormLayout(self)
+        self.path = QLineEdit(str(path or ""))
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.path)
+        row.addWidget(browse)
+        form.addRow("File", row)
+        self.format = QComboBox()
+        for key in ("auto", "jsonl", "prodigy", "doccano"):
+            self.format.addItem(key, key)
+        form.addRow("Format", self.format)
+        self.annotator = QLineEdit()
+        self.annotator.setPlaceholderText("from the records, else the file name")
+        form.addRow("Annotator", self.annotator)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import annotations", "", "JSON lines (*.jsonl *.json *.ndjson);;All files (*)")
+        if path:
+            self.path.setText(path)
+
+    def import_task(self) -> Task:
+        path, fmt, annotator = Path(self.path.text().strip()), self.format.currentData(), self.annotator.text().strip() or None
+
+        def task(store, on_progress, should_cancel):
+            from annotator.io.importer import import_file
+
+            return import_file(store, path, fmt=fmt, annotator=annotator,
+                               on_progress=lambda _phase, done, total: on_progress(done, total),
+                               should_cancel=should_cancel)
+
+        return task
+
+    @classmethod
+    def run(cls, parent: QWidget | None, db_path: str | Path):
+        """Ask for a file and options, import in the background (all or nothing), report. Returns the report."""
+        dialog = cls(parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.path.text().strip():
+            return None
+        report, error = run_task(parent, db_path, dialog.import_task(), title="Importing…", readonly=False)
+        if error:
+            QMessageBox.warning(parent, "Import failed", f"{error}\n\nNothing was imported.")
+            return None
+        QMessageBox.information(parent, "Import finished", report.summary())
+        return report

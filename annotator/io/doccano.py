@@ -1,0 +1,274 @@
+"""doccano JSONL in and out.
+
+Read: sequence labelling `{"text", "label": [[start, end, "LABEL"], ...]}` (also `labels`, and text
+classification `"label": ["cat", ...]`, read as document tags), the relation layout
+`{"text", "entities": [{"id", "label", "start_offset", "end_offset"}], "relations": [{"id"?, "from_id", "to_id",
+"type"}]}`, and old exports whose `annotations` carry a `user` each (one annotation set per user).
+Write: the entities + relations layout (or the `label` layout for a record that came in that way and has no
+relations or quotes). Quotes are QUOTE / SPEAKER / CUE entities joined by SPEAKER / CUE relations from the quote.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from annotator.core.model import AnnotationSet, Document, Entity, Quote, QuoteType, Status, Tag, TargetKind, TextRange
+from annotator.io.records import (
+    CUE_LABEL,
+    IMPORT_KEY,
+    QUOTE_LABEL,
+    SPEAKER_LABEL,
+    TOKEN_KEYS,
+    ExportIssues,
+    ImportedSet,
+    Where,
+    annotator_of,
+    check_no_overlap,
+    check_range,
+    check_span_text,
+    import_marker,
+    need,
+    record_meta,
+    record_text,
+    tag_lists,
+    tags_from,
+    type_name,
+)
+
+LAYOUT_KEYS = ("entities", "label", "labels", "annotations")
+DOCCANO_KEYS = (*LAYOUT_KEYS, "relations", "meta", "tags", "text")
+ENTITY_KEYS = {"start_offset", "end_offset", "label", "user", "tags"}
+
+
+def looks_like_doccano(record: dict[str, Any]) -> bool:
+    return any(key in record for key in LAYOUT_KEYS) and "spans" not in record and "tokens" not in record
+
+
+def _annotations(where: Where, text: str, record: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Every labelled span of the record as {start, end, label, user, extra}, plus classification labels."""
+    found: list[dict[str, Any]] = []
+    categories: list[str] = []
+    for key in LAYOUT_KEYS:
+        if key not in record or record[key] is None:
+            continue
+        items = need(where, record[key], list, f'"{key}"')
+        for number, item in enumerate(items):
+            what = f"{key} {number}"
+            if isinstance(item, str) and key in ("label", "labels"):
+                categories.append(item)
+                continue
+            if isinstance(item, list):
+                if len(item) < 3:
+                    raise where.fail(f"{what} must be [start, end, label], got {item!r}")
+                start, end, label = item[:3]
+                extra: dict[str, Any] = {}
+                user = None
+                source: dict[str, Any] = {}
+            elif isinstance(item, dict):
+                start, end, label = item.get("start_offset"), item.get("end_offset"), item.get("label")
+                user = item.get("user")
+                extra = {k: v for k, v in item.items() if k not in ENTITY_KEYS}
+                source = item
+            else:
+                raise where.fail(f"{what} must be an object or [start, end, label], got {type_name(item)}")
+            rng = check_range(where, text, start, end, what)
+            if isinstance(label, int) and not isinstance(label, bool):
+                label = str(label)  # old exports name labels by their id
+            if not isinstance(label, str) or not label.strip():
+                raise where.fail(f"{what} needs a non-empty label, got {type_name(label)} {label!r}")
+            check_span_text(where, text, source, rng, what)
+            if user is not None and not isinstance(user, (str, int)):
+                raise where.fail(f'{what} "user" must be a string or an integer, got {type_name(user)}')
+            found.append({"range": rng, "label": label, "user": user, "extra": extra, "tags": source.get("tags"),
+                          "what": what})
+    return found, categories
+
+
+def parse_doccano_record(where: Where, record: dict[str, Any]) -> list[ImportedSet]:
+    text = record_text(where, record)
+    meta = record_meta(where, record)
+    record_user = annotator_of(where, record, ("_annotator_id", "user", "username"))
+    found, categories = _annotations(where, text, record)
+    relations = need(where, record.get("relations", []) or [], list, '"relations"')
+    by_id = {}
+    for item in found:
+        if "id" in item["extra"]:
+            by_id.setdefault(item["extra"]["id"], item)
+    groups: dict[Any, list[dict[str, Any]]] = {}
+    for item in found:
+        groups.setdefault(item["user"], []).append(item)
+    if not groups:
+        groups[None] = []
+    result = []
+    extra_base = {k: v for k, v in record.items() if k not in DOCCANO_KEYS and k not in ("user", "username")}
+    for user, items in groups.items():
+        in_group = {id(item) for item in items}
+        parts: dict[int, dict[str, Any]] = {}  # id(quote item) -> {"speaker": item, "cue": item, ...relations}
+        consumed: set[int] = set()
+        generic = []
+        for number, relation in enumerate(relations):
+            need(where, relation, dict, f"relation {number}")
+            source, target = by_id.get(relation.get("from_id")), by_id.get(relation.get("to_id"))
+            if source is None or target is None:
+                raise where.fail(
+                    f"relation {number} joins entity ids {relation.get('from_id')!r} -> {relation.get('to_id')!r}, "
+                    "which are not entities of this record"
+                )
+            if id(source) not in in_group:
+                continue
+            labels = {source["label"], target["label"]}
+            if QUOTE_LABEL in labels and labels & {SPEAKER_LABEL, CUE_LABEL} and len(labels) == 2:
+                quote, part = (source, target) if source["label"] == QUOTE_LABEL else (target, source)
+                kind = part["label"].lower()
+                slot = parts.setdefault(id(quote), {})
+                if kind in slot:
+                    raise where.fail(f"quote entity {quote['extra'].get('id')!r} has more than one {part['label']} relation")
+                slot[kind] = part
+                rel_extra = {k: v for k, v in relation.items() if k not in ("from_id", "to_id", "type")}
+                if rel_extra:
+                    slot[f"{kind}_relation"] = rel_extra
+                consumed.add(id(part))
+            else:
+                generic.append(relation)
+        tags: list[Tag] = []
+        entities = []
+        for item in items:
+            if item["label"] == QUOTE_LABEL or id(item) in consumed:
+                continue
+            entities.append(Entity(start=item["range"].start, end=item["range"].end, label=item["label"],
+                                   extra=item["extra"]))
+            tags_from(where, tags, item["tags"], TargetKind.ENTITY, len(entities) - 1, f"{item['what']} tags")
+        check_no_overlap(where, entities)
+        quotes = []
+        for item in items:
+            if item["label"] != QUOTE_LABEL:
+                continue
+            slot = parts.get(id(item), {})
+            extra = {k: v for k, v in item["extra"].items() if k not in ("quote_type", "speaker_name")}
+            for kind in ("speaker", "cue"):
+                if kind in slot and slot[kind]["extra"]:
+                    extra[f"{kind}_span"] = slot[kind]["extra"]
+                if f"{kind}_relation" in slot:
+                    extra[f"{kind}_relation"] = slot[f"{kind}_relation"]
+            kind_value = item["extra"].get("quote_type", QuoteType.DIRECT.value)
+            if kind_value not in {t.value for t in QuoteType}:
+                raise where.fail(f'{item["what"]} "quote_type" must be "direct", "indirect" or "mixed", got {kind_value!r}')
+            name = item["extra"].get("speaker_name")
+            if name is not None:
+                need(where, name, str, f"{item['what']} speaker_name")
+            quotes.append(Quote(
+                start=item["range"].start, end=item["range"].end, type=QuoteType(kind_value),
+                speaker=slot["speaker"]["range"] if "speaker" in slot else None, speaker_name=name,
+                cue=slot["cue"]["range"] if "cue" in slot else None, extra=extra,
+            ))
+            tags_from(where, tags, item["tags"], TargetKind.QUOTE, len(quotes) - 1, f"{item['what']} tags")
+        tags_from(where, tags, categories or None, TargetKind.DOCUMENT, None, "classification labels")
+        tags_from(where, tags, record.get("tags"), TargetKind.DOCUMENT, None, '"tags"')
+        extra = dict(extra_base)
+        if "relations" in record:
+            extra["relations"] = generic
+        aset = AnnotationSet(doc_id=0, annotator="", status=Status.DONE, entities=entities, quotes=quotes, tags=tags,
+                             extra=extra)
+        aset.extra[IMPORT_KEY] = import_marker(record, aset, DOCCANO_KEYS)
+        annotator = annotator_of(where, {"user": user}, ("user",)) if user is not None else record_user
+        result.append(ImportedSet(text, meta, annotator, aset, where.line))
+    return result
+
+
+def _from_prodigy(relation: dict[str, Any], by_offsets: dict[tuple[int, int, str], Any]) -> dict[str, Any]:
+    ends = [by_offsets.get((r.get("start"), r.get("end"), r.get("label")))
+            for r in (relation["head_span"], relation["child_span"])]
+    rest = {k: v for k, v in relation.items() if k not in ("head", "child", "head_span", "child_span", "label")}
+    return {**rest, "from_id": ends[0], "to_id": ends[1], "type": relation.get("label")}
+
+
+def _ids_in(aset: AnnotationSet):
+    for entity in aset.entities:
+        yield entity.extra.get("id")
+    for quote in aset.quotes:
+        yield quote.extra.get("id")
+        for key in ("speaker_span", "cue_span"):
+            part = quote.extra.get(key)
+            if isinstance(part, dict):
+                yield part.get("id")
+
+
+def doccano_record(
+    doc: Document, aset: AnnotationSet, *, labels: set[str] | None = None, issues: ExportIssues | None = None
+) -> dict[str, Any]:
+    """One doccano record for one (document, annotator)."""
+    marker = aset.extra.get(IMPORT_KEY) or {}
+    had = marker.get("had", [])
+    record: dict[str, Any] = {
+        k: v for k, v in aset.extra.items() if k not in (IMPORT_KEY, "relations", "tokens") and not k.startswith("_")
+    }
+    record["text"] = doc.text
+    if doc.meta or "meta" in had:
+        record["meta"] = dict(doc.meta)
+    doc_tags, entity_tags, quote_tags = tag_lists(aset)
+    taken = [i for i in _ids_in(aset) if isinstance(i, int) and not isinstance(i, bool)]
+    next_id = max(taken, default=-1) + 1
+
+    def fresh(extra: dict[str, Any]) -> dict[str, Any]:
+        nonlocal next_id
+        if "id" in extra:
+            return dict(extra)
+        next_id += 1
+        return {"id": next_id - 1, **extra}
+
+    entities = []
+    for i, entity in enumerate(aset.entities):
+        if labels is not None and entity.label not in labels:
+            continue
+        kept = {k: v for k, v in entity.extra.items() if k not in TOKEN_KEYS}
+        item = {**fresh(kept), "label": entity.label, "start_offset": entity.start, "end_offset": entity.end}
+        if entity_tags.get(i):
+            item["tags"] = entity_tags[i]
+        entities.append(item)
+    exported_ids = {e["id"] for e in entities}
+    by_offsets = {(e["start_offset"], e["end_offset"], e["label"]): e["id"] for e in entities}
+    relations = []
+    for relation in aset.extra.get("relations", []):
+        if isinstance(relation.get("head_span"), dict) and isinstance(relation.get("child_span"), dict):
+            relation = _from_prodigy(relation, by_offsets)  # a Prodigy relation: make it doccano's
+        if relation.get("from_id") in exported_ids and relation.get("to_id") in exported_ids:
+            relations.append(relation)
+        elif issues is not None:
+            issues.dropped_relations.append(
+                f"document {doc.id} ({aset.annotator}): relation {relation.get('type')!r} "
+                f"{relation.get('from_id')}->{relation.get('to_id')} left out: one of its entities was changed or deleted"
+            )
+    parts: dict[tuple[int, int, str], dict[str, Any]] = {}
+    for i, quote in enumerate(aset.quotes):
+        extra = {k: v for k, v in quote.extra.items()
+                 if k not in ("speaker_span", "cue_span", "speaker_relation", "cue_relation")}
+        head = {**fresh(extra), "label": QUOTE_LABEL, "start_offset": quote.start, "end_offset": quote.end,
+                "quote_type": QuoteType(quote.type).value, "speaker_name": quote.speaker_name}
+        if quote_tags.get(i):
+            head["tags"] = quote_tags[i]
+        entities.append(head)
+        for kind, rng, label in (("speaker", quote.speaker, SPEAKER_LABEL), ("cue", quote.cue, CUE_LABEL)):
+            if rng is None:
+                continue
+            key = (rng.start, rng.end, label)
+            if key not in parts:
+                parts[key] = {**fresh(quote.extra.get(f"{kind}_span", {})), "label": label,
+                              "start_offset": rng.start, "end_offset": rng.end}
+                entities.append(parts[key])
+            relations.append({**quote.extra.get(f"{kind}_relation", {}), "from_id": head["id"],
+                              "to_id": parts[key]["id"], "type": label})
+    label_key = next((k for k in ("label", "labels") if k in had), None)
+    if label_key and "entities" not in had and not relations and not aset.quotes and "relations" not in had:
+        record[label_key] = [[e["start_offset"], e["end_offset"], e["label"]] for e in entities]
+        if doc_tags and not entities and "tags" not in had:  # text classification: labels are the tags
+            record[label_key] = doc_tags
+            doc_tags = []
+    else:
+        record["entities"] = entities
+        record["relations"] = relations
+    if doc_tags or "tags" in had:
+        record["tags"] = doc_tags
+    return record
+
+
+__all__ = ["doccano_record", "looks_like_doccano", "parse_doccano_record", "TextRange"]

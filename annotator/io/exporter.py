@@ -1,0 +1,297 @@
+"""Export annotation sets as annotator JSONL, Prodigy, doccano or spaCy DocBin, streamed.
+
+Documents are walked in id order with `Store.iter_document_ids`, a batch at a time; each batch's annotation
+sets (filtered by annotator and status) are loaded with one query per table, so memory stays flat however
+large the corpus. One record per (document, annotator). With a split, records go to `train` / `dev` by a
+hash of the document and the seed, so every annotator's record of a document lands on the same side and the
+split is stable when documents are added.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Document, Status
+from annotator.core.store import Store, entity_from_row, quote_from_row, tag_from_row
+from annotator.io.records import ExportIssues, record_from_set
+
+EXPORT_FORMATS = ("jsonl", "prodigy", "doccano", "spacy")
+DEFAULT_STATUSES = (Status.DONE, Status.REJECTED, Status.SKIPPED)
+SHARD_DOCS = 10_000
+"""Above this many records a spaCy split is written as a folder of DocBin shards (bounded memory)."""
+
+
+LINE_BREAKERS = ("\x85", "\u2028", "\u2029")
+"""Characters str.splitlines() breaks on, which JSON allows raw inside strings."""
+
+
+class ExportCancelled(RuntimeError):
+    """The user cancelled the export (files written so far are removed)."""
+
+
+@dataclass(slots=True)
+class ExportOptions:
+    format: str = "jsonl"
+    output: Path | None = None
+    annotators: list[str] | None = None
+    """None: every annotator except the model's pre-extraction."""
+    statuses: list[Status] = field(default_factory=lambda: list(DEFAULT_STATUSES))
+    labels: list[str] | None = None
+    """Only entities with these labels (quotes are always exported)."""
+    split: float | None = None
+    seed: int = 0
+    align: str = "strict"
+    lang: str = "en"
+    batch: int = 500
+    shard_docs: int | None = None
+    """spaCy only: DocBin shard size; None decides from the number of records (SHARD_DOCS)."""
+
+
+@dataclass(slots=True)
+class ExportReport:
+    format: str = ""
+    records: int = 0
+    documents: int = 0
+    by_split: dict[str, int] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+    issues: ExportIssues = field(default_factory=ExportIssues)
+
+    def summary(self) -> str:
+        parts = [f"{self.records} records of {self.documents} documents ({self.format})"]
+        if len(self.by_split) > 1 or "all" not in self.by_split:
+            parts.append(", ".join(f"{k} {v}" for k, v in self.by_split.items()))
+        if self.issues.misaligned:
+            parts.append(f"{len(self.issues.misaligned)} spans not aligned with tokens (listed above)")
+        if self.issues.dropped_relations:
+            parts.append(f"{len(self.issues.dropped_relations)} relations left out (listed above)")
+        return "; ".join(parts) + "\n" + "\n".join(self.files)
+
+
+def default_output(fmt: str, base: Path | None = None, *, split: bool = False) -> Path:
+    """`./exports/annotations-<format>-<timestamp>[.jsonl]` (a folder for spaCy or a split)."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    folder = (base or Path.cwd()) / "exports"
+    name = f"annotations-{fmt}-{stamp}"
+    return folder / name if fmt == "spacy" or split else folder / f"{name}.jsonl"
+
+
+def split_of(doc_hash: str, split: float | None, seed: int) -> str:
+    if split is None:
+        return "all"
+    return "train" if random.Random(f"{seed}:{doc_hash}").random() < split else "dev"
+
+
+def selected_annotator_ids(store: Store, names: list[str] | None) -> dict[int, str]:
+    if names is None:
+        return {a.id: a.name for a in store.annotators() if a.name != MODEL_ANNOTATOR}
+    known = {a.name: a.id for a in store.annotators()}
+    missing = [n for n in names if n not in known]
+    if missing:
+        raise ValueError(f"no annotator named {', '.join(map(repr, missing))} (known: {', '.join(sorted(known))})")
+    return {known[n]: n for n in names}
+
+
+def count_sets(store: Store, annotator_ids: dict[int, str], statuses: Iterable[Status]) -> int:
+    if not annotator_ids:
+        return 0
+    statuses = [Status(s).value for s in statuses]
+    rows = store.query(
+        f"SELECT count(*) FROM annotation_sets WHERE annotator_id IN ({','.join('?' * len(annotator_ids))}) "
+        f"AND status IN ({','.join('?' * len(statuses))})",
+        [*annotator_ids, *statuses],
+    )
+    return rows[0][0]
+
+
+def iter_sets(
+    store: Store, annotator_ids: dict[int, str], statuses: Iterable[Status], *, batch: int = 500
+) -> Iterator[tuple[Document, AnnotationSet]]:
+    """(document, annotation set) in document id order, then annotator name; a batch of documents at a time."""
+    statuses = [Status(s).value for s in statuses]
+    if not annotator_ids or not statuses:
+        return
+    ids = iter(store.iter_document_ids(batch=batch))
+    while True:
+        doc_ids = [doc_id for _, doc_id in zip(range(batch), ids)]
+        if not doc_ids:
+            return
+        yield from _load_batch(store, doc_ids, annotator_ids, statuses)
+
+
+def _load_batch(store: Store, doc_ids: list[int], annotator_ids: dict[int, str], statuses: list[str]):
+    docs_in = ",".join("?" * len(doc_ids))
+    who_in = ",".join("?" * len(annotator_ids))
+    sets = store.query(
+        f"SELECT doc_id, annotator_id, status, extra, updated_at FROM annotation_sets "
+        f"WHERE doc_id IN ({docs_in}) AND annotator_id IN ({who_in}) AND status IN ({','.join('?' * len(statuses))})",
+        [*doc_ids, *annotator_ids, *statuses],
+    )
+    if not sets:
+        return
+    wanted = sorted({r["doc_id"] for r in sets})
+    wanted_in = ",".join("?" * len(wanted))
+    params = [*wanted, *annotator_ids]
+    grouped: dict[tuple[int, int], dict[str, list]] = {
+        (r["doc_id"], r["annotator_id"]): {"entities": [], "quotes": [], "tags": []} for r in sets
+    }
+    for table, convert, order in (
+        ("entities", entity_from_row, 'start, "end", id'),
+        ("quotes", quote_from_row, 'start, "end", id'),
+        ("tags", tag_from_row, "target_kind, target_id, tag"),
+    ):
+        for row in store.query(
+            f"SELECT * FROM {table} WHERE doc_id IN ({wanted_in}) AND annotator_id IN ({who_in}) ORDER BY doc_id, {order}",
+            params,
+        ):
+            bucket = grouped.get((row["doc_id"], row["annotator_id"]))
+            if bucket is not None:
+                bucket[table].append(convert(row))
+    documents = {
+        r["id"]: Document(text=r["text"], title=r["title"], source=r["source"], meta=json.loads(r["meta"]),
+                          id=r["id"], hash=r["hash"])
+        for r in store.query(f"SELECT id, hash, title, source, text, meta FROM documents WHERE id IN ({wanted_in})", wanted)
+    }
+    for row in sorted(sets, key=lambda r: (r["doc_id"], annotator_ids[r["annotator_id"]])):
+        bucket = grouped[(row["doc_id"], row["annotator_id"])]
+        yield documents[row["doc_id"]], AnnotationSet(
+            doc_id=row["doc_id"],
+            annotator=annotator_ids[row["annotator_id"]],
+            status=Status(row["status"]),
+            entities=bucket["entities"],
+            quotes=bucket["quotes"],
+            tags=bucket["tags"],
+            extra=json.loads(row["extra"]),
+            updated_at=row["updated_at"],
+        )
+
+
+def record_builder(fmt: str, options: ExportOptions, issues: ExportIssues) -> Callable[[Document, AnnotationSet], dict[str, Any]]:
+    labels = set(options.labels) if options.labels else None
+    if fmt == "jsonl":
+        return lambda doc, aset: record_from_set(doc, aset, labels=labels, issues=issues)
+    if fmt == "prodigy":
+        from annotator.io.prodigy import prodigy_record
+
+        return lambda doc, aset: prodigy_record(doc, aset, labels=labels, issues=issues, lang=options.lang)
+    if fmt == "doccano":
+        from annotator.io.doccano import doccano_record
+
+        return lambda doc, aset: doccano_record(doc, aset, labels=labels, issues=issues)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def export(
+    store: Store,
+    options: ExportOptions,
+    *,
+    on_progress: Callable[[int, int], None] | None = None,
+    should_cancel: Callable[[], bool] | None = None,
+) -> ExportReport:
+    """Write the selected annotation sets; returns what was written and what could not be expressed exactly."""
+    fmt = options.format
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown format {fmt!r} (choose from {', '.join(EXPORT_FORMATS)})")
+    if options.split is not None and not 0.0 <= options.split <= 1.0:
+        raise ValueError("--split must be between 0 and 1")
+    split = options.split if options.split is not None else (0.8 if fmt == "spacy" else None)
+    annotator_ids = selected_annotator_ids(store, options.annotators)
+    total = count_sets(store, annotator_ids, options.statuses)
+    output = Path(options.output) if options.output else default_output(fmt, split=split is not None)
+    report = ExportReport(format=fmt)
+    issues = report.issues
+    writer: Any
+    if fmt == "spacy":
+        from annotator.io.spacy_docbin import DocBinWriter
+
+        shard = options.shard_docs if options.shard_docs is not None else (SHARD_DOCS if total > SHARD_DOCS else None)
+        cat_names = store.tag_set("document")
+        writer = DocBinWriter(output, lang=options.lang, align=options.align, shard_docs=shard or None,
+                              cat_names=cat_names)
+    else:
+        writer = JsonlWriter(output, split=split is not None, suffix=".jsonl")
+        build = record_builder(fmt, options, issues)
+    labels = set(options.labels) if options.labels else None
+    last_doc = None
+    try:
+        for doc, aset in iter_sets(store, annotator_ids, options.statuses, batch=options.batch):
+            side = split_of(doc.hash, split, options.seed)
+            if fmt == "spacy":
+                writer.add(side, doc, aset, labels=labels, issues=issues)
+            else:
+                writer.write(side, build(doc, aset))
+            report.records += 1
+            report.by_split[side] = report.by_split.get(side, 0) + 1
+            if doc.id != last_doc:
+                report.documents += 1
+                last_doc = doc.id
+            if report.records % 500 == 0:
+                if should_cancel and should_cancel():
+                    raise ExportCancelled("export cancelled")
+                if on_progress:
+                    on_progress(report.records, total)
+        files = writer.close(("train", "dev") if split is not None else ("all",))
+    except BaseException:
+        writer.discard()
+        raise
+    report.files = [str(f) for f in files]
+    if on_progress:
+        on_progress(report.records, total)
+    return report
+
+
+class JsonlWriter:
+    """One JSON object a line to `output` (or `output/train.jsonl` and `output/dev.jsonl` with a split)."""
+
+    def __init__(self, output: Path, *, split: bool, suffix: str = ".jsonl"):
+        self.output = Path(output)
+        self.split = split
+        self.suffix = suffix
+        self.handles: dict[str, Any] = {}
+        self.paths: list[Path] = []
+        if not split:
+            self._open("all")
+
+    def _open(self, side: str):
+        path = self.output / f"{side}{self.suffix}" if self.split else self.output
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "w", encoding="utf-8", newline="\n")
+        self.handles[side] = handle
+        self.paths.append(path)
+        return handle
+
+    def write(self, side: str, record: dict[str, Any]) -> None:
+        handle = self.handles.get(side) or self._open(side)
+        line = json.dumps(record, ensure_ascii=False)
+        if any(c in line for c in LINE_BREAKERS):  # escaped, so no reader splitting on them breaks a record
+            for c in LINE_BREAKERS:
+                line = line.replace(c, f"\\u{ord(c):04x}")
+        handle.write(line)
+        handle.write("\n")
+
+    def close(self, sides: tuple[str, ...]) -> list[Path]:
+        for side in sides:
+            if side not in self.handles and (self.split or side == "all"):
+                self._open(side)
+        for handle in self.handles.values():
+            handle.close()
+        return self.paths
+
+    def discard(self) -> None:
+        for handle in self.handles.values():
+            handle.close()
+        for path in self.paths:
+            with_suppress_unlink(path)
+
+
+def with_suppress_unlink(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass

@@ -1,0 +1,648 @@
+"""annotator's JSONL record (a Prodigy task plus `quotes`, FORMATS.md) <-> AnnotationSet.
+
+This module is the single source of the record shape: the exporter, the Prodigy and doccano writers and the
+extractor's output all build on it. Parsing validates as it goes and raises `InputError("path:line: reason")`.
+
+Lossless round trips: record-level fields annotator does not use go to `AnnotationSet.extra`, span-level ones to
+`Entity.extra` / `Quote.extra`, and come back on export. Derived fields kept there (`text`, `token_start`,
+`token_end` of a span, `_task_hash`) are refreshed on export, so an edit never leaves them stale. The reserved key
+`IMPORT_KEY` in `AnnotationSet.extra` remembers which rebuilt fields the source record had and a digest of its
+annotations at import (to know whether the original `_task_hash` still holds); it is never written out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annotator.core.model import (
+    AnnotationSet,
+    Document,
+    Entity,
+    Extraction,
+    Origin,
+    Quote,
+    QuoteType,
+    Status,
+    Tag,
+    TargetKind,
+    TextRange,
+)
+from annotator.io.articles import InputError
+
+IMPORT_KEY = "_annotator_import"
+"""Reserved key in AnnotationSet.extra: {"had": [record keys present at import], "digest": int}."""
+
+ANSWER_OF_STATUS = {Status.DONE: "accept", Status.REJECTED: "reject", Status.SKIPPED: "ignore"}
+STATUS_OF_ANSWER = {"accept": Status.DONE, "reject": Status.REJECTED, "ignore": Status.SKIPPED}
+
+QUOTE_LABEL, SPEAKER_LABEL, CUE_LABEL = "QUOTE", "SPEAKER", "CUE"
+"""Span labels of the quote flavour (Prodigy spans + relations, doccano entities + relations)."""
+QUOTE_PART_LABELS = {QUOTE_LABEL, SPEAKER_LABEL, CUE_LABEL}
+
+RECORD_KEYS = ("text", "meta", "spans", "quotes", "tags", "answer", "relations")
+"""Top-level keys of a Prodigy-style record that annotator rebuilds on export."""
+SPAN_KEYS = ("start", "end", "label", "tags")
+TOKEN_KEYS = ("token_start", "token_end")
+"""Recomputed on every Prodigy export, so not kept for quote parts (entities keep them for JSONL exports)."""
+
+
+# -- hashes -------------------------------------------------------------------------------------------------
+
+
+def stable_hash(value: Any) -> int:
+    """A stable signed 32-bit int of a JSON value (Prodigy's hashes are ints of that size; murmurhash not needed)."""
+    data = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    digest = hashlib.blake2b(data.encode("utf-8", "surrogatepass"), digest_size=4).digest()
+    return int.from_bytes(digest, "little", signed=True)
+
+
+def input_hash(text: str) -> int:
+    return stable_hash({"text": text})
+
+
+def content_key(aset: AnnotationSet) -> list[Any]:
+    """The annotations of a set as plain data (no ids, no status): what `_task_hash` and the digest cover."""
+    return [
+        sorted([e.start, e.end, e.label] for e in aset.entities),
+        sorted(
+            [
+                q.start,
+                q.end,
+                QuoteType(q.type).value,
+                [q.speaker.start, q.speaker.end] if q.speaker else None,
+                [q.cue.start, q.cue.end] if q.cue else None,
+                q.speaker_name,
+            ]
+            for q in aset.quotes
+        ),
+    ]
+
+
+def task_hash(text: str, aset: AnnotationSet) -> int:
+    return stable_hash({"input": input_hash(text), "annotations": content_key(aset)})
+
+
+def digest(aset: AnnotationSet) -> int:
+    return stable_hash(content_key(aset))
+
+
+def _canon(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def comparable(aset: AnnotationSet) -> str:
+    """Everything an import writes, as canonical JSON: equal when writing would change nothing (idempotency).
+    Works for a stored set (tags point at ids) and a parsed one (tags point at list positions)."""
+    by_id = all(e.id is not None for e in aset.entities) and all(q.id is not None for q in aset.quotes)
+    entity_at = {(e.id if by_id else i): [e.start, e.end, e.label] for i, e in enumerate(aset.entities)}
+    quote_at = {(q.id if by_id else i): [q.start, q.end] for i, q in enumerate(aset.quotes)}
+
+    def target(tag: Tag) -> Any:
+        kind = TargetKind(tag.target_kind)
+        if kind is TargetKind.DOCUMENT:
+            return None
+        return (entity_at if kind is TargetKind.ENTITY else quote_at).get(tag.target_id)
+
+    value = {
+        "status": Status(aset.status).value,
+        "extra": aset.extra,
+        "entities": sorted(([e.start, e.end, e.label, Origin(e.origin).value, e.extra] for e in aset.entities), key=_canon),
+        "quotes": sorted((
+            [q.start, q.end, QuoteType(q.type).value, q.speaker and [q.speaker.start, q.speaker.end],
+             q.speaker_name, q.cue and [q.cue.start, q.cue.end], Origin(q.origin).value, q.extra]
+            for q in aset.quotes
+        ), key=_canon),
+        "tags": sorted(([TargetKind(t.target_kind).value, target(t), t.tag] for t in aset.tags), key=_canon),
+    }
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+# -- parsing helpers ----------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ImportedSet:
+    """One annotation set read from a file, before it has a document id."""
+
+    text: str
+    meta: dict[str, Any]
+    annotator: str | None
+    """From the record (`_annotator_id`, `_session_id`, `user`), else None: the importer's default applies."""
+    aset: AnnotationSet
+    line: int
+
+
+@dataclass(slots=True)
+class Where:
+    """Where a record came from, to raise `InputError("path:line: reason")`."""
+
+    path: Path
+    line: int
+
+    def fail(self, reason: str) -> InputError:
+        return InputError(self.path, self.line, reason)
+
+
+def type_name(value: Any) -> str:
+    return "null" if value is None else {dict: "object", list: "array", str: "string", bool: "boolean"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def need(where: Where, value: Any, kind: type | tuple[type, ...], what: str) -> Any:
+    if kind is int or kind == (int,):
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    else:
+        ok = isinstance(value, kind)
+    if not ok:
+        expected = {dict: "an object", list: "an array", str: "a string", int: "an integer"}.get(kind, str(kind))
+        raise where.fail(f"{what} must be {expected}, got {type_name(value)}")
+    return value
+
+
+def check_range(where: Where, text: str, start: Any, end: Any, what: str) -> TextRange:
+    need(where, start, int, f"{what} start")
+    need(where, end, int, f"{what} end")
+    if start < 0 or end > len(text):
+        raise where.fail(f"{what} offsets {start}-{end} are outside the text (length {len(text)})")
+    if end < start:
+        raise where.fail(f"{what} offsets {start}-{end} are reversed")
+    if end == start:
+        raise where.fail(f"{what} at {start}-{end} is empty")
+    return TextRange(start, end)
+
+
+def check_span_text(where: Where, text: str, span: dict[str, Any], rng: TextRange, what: str) -> None:
+    """A span that carries its text must match the document there (else its offsets are not code points)."""
+    written = span.get("text")
+    if isinstance(written, str) and written != text[rng.start : rng.end]:
+        raise where.fail(
+            f"{what} text {written!r} does not match the text at {rng.start}-{rng.end} "
+            f"({text[rng.start:rng.end]!r}); offsets must count Unicode code points"
+        )
+
+
+def string_list(where: Where, value: Any, what: str) -> list[str]:
+    need(where, value, list, what)
+    for item in value:
+        if not isinstance(item, str) or not item.strip():
+            raise where.fail(f"{what} must be an array of non-empty strings, got an item {type_name(item)} {item!r}")
+    return [item.strip() for item in value]
+
+
+def record_text(where: Where, record: dict[str, Any]) -> str:
+    if "text" not in record:
+        raise where.fail(
+            'record has no "text": unknown layout (expected annotator/Prodigy JSONL with "text" and "spans", '
+            'or doccano JSONL with "text" and "label" or "entities")'
+        )
+    text = need(where, record["text"], str, '"text"')
+    if not text.strip():
+        raise where.fail('"text" is empty')
+    return text
+
+
+def record_meta(where: Where, record: dict[str, Any]) -> dict[str, Any]:
+    meta = record.get("meta", {})
+    if meta is None:
+        return {}
+    return dict(need(where, meta, dict, '"meta"'))
+
+
+def status_of(where: Where, record: dict[str, Any]) -> Status:
+    answer = record.get("answer")
+    if answer is None:
+        return Status.DONE
+    if answer not in STATUS_OF_ANSWER:
+        raise where.fail(f'"answer" must be "accept", "reject" or "ignore", got {answer!r}')
+    return STATUS_OF_ANSWER[answer]
+
+
+def annotator_of(where: Where, record: dict[str, Any], keys: tuple[str, ...]) -> str | None:
+    for key in keys:
+        value = record.get(key)
+        if value is None or value == "":
+            continue
+        if isinstance(value, int) and not isinstance(value, bool):
+            return f"user{value}"
+        return need(where, value, str, f'"{key}"').strip() or None
+    return None
+
+
+def check_no_overlap(where: Where, entities: list[Entity]) -> None:
+    ordered = sorted(entities, key=lambda e: (e.start, e.end))
+    for left, right in zip(ordered, ordered[1:]):
+        if right.start < left.end:
+            raise where.fail(
+                f"overlapping entities {left.label} {left.start}-{left.end} and {right.label} {right.start}-{right.end} "
+                "(entities must not overlap to be trainable as NER)"
+            )
+
+
+def tags_from(
+    where: Where, aset_tags: list[Tag], value: Any, kind: TargetKind, index: int | None, what: str
+) -> None:
+    if value is None:
+        return
+    for tag in dict.fromkeys(string_list(where, value, what)):
+        aset_tags.append(Tag(tag=tag, target_kind=kind, target_id=index))
+
+
+def import_marker(record: dict[str, Any], aset: AnnotationSet, keys: tuple[str, ...] = RECORD_KEYS) -> dict[str, Any]:
+    return {"had": [k for k in keys if k in record], "digest": digest(aset)}
+
+
+# -- the annotator record -----------------------------------------------------------------------------------
+
+
+def range_dict(text: str, rng: TextRange | None, extra: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    if rng is None:
+        return None
+    return {**(extra or {}), "start": rng.start, "end": rng.end, "text": text[rng.start : rng.end]}
+
+
+def parse_quote(where: Where, text: str, value: Any, number: int) -> tuple[Quote, Any]:
+    """A quote of the `quotes` array -> (Quote, its tags value)."""
+    what = f"quote {number}"
+    item = need(where, value, dict, what)
+    rng = check_range(where, text, item.get("start"), item.get("end"), what)
+    check_span_text(where, text, item, rng, what)
+    kind = item.get("type", QuoteType.DIRECT.value)
+    if kind not in {t.value for t in QuoteType}:
+        raise where.fail(f'{what} "type" must be "direct", "indirect" or "mixed", got {kind!r}')
+    extra = {k: v for k, v in item.items() if k not in {"start", "end", "text", "type", "speaker", "cue", "speaker_name", "tags"}}
+    parts: dict[str, TextRange | None] = {}
+    for part in ("speaker", "cue"):
+        sub = item.get(part)
+        if sub is None:
+            parts[part] = None
+            continue
+        need(where, sub, dict, f"{what} {part}")
+        parts[part] = check_range(where, text, sub.get("start"), sub.get("end"), f"{what} {part}")
+        check_span_text(where, text, sub, parts[part], f"{what} {part}")
+        sub_extra = {k: v for k, v in sub.items() if k not in {"start", "end", "text"}}
+        if sub_extra:
+            extra[f"{part}_span"] = sub_extra
+    name = item.get("speaker_name")
+    if name is not None:
+        need(where, name, str, f"{what} speaker_name")
+    quote = Quote(
+        start=rng.start,
+        end=rng.end,
+        type=QuoteType(kind),
+        speaker=parts["speaker"],
+        speaker_name=name,
+        cue=parts["cue"],
+        extra=extra,
+    )
+    return quote, item.get("tags")
+
+
+def quote_dict(text: str, quote: Quote, tags: list[str]) -> dict[str, Any]:
+    """A quote as annotator's JSONL writes it (FORMATS.md)."""
+    extra = {k: v for k, v in quote.extra.items() if k not in {"speaker_span", "cue_span"}}
+    return {
+        **extra,
+        "start": quote.start,
+        "end": quote.end,
+        "text": text[quote.start : quote.end],
+        "type": QuoteType(quote.type).value,
+        "speaker": range_dict(text, quote.speaker, quote.extra.get("speaker_span")),
+        "cue": range_dict(text, quote.cue, quote.extra.get("cue_span")),
+        "speaker_name": quote.speaker_name,
+        "tags": tags,
+    }
+
+
+def entity_span(text: str, entity: Entity, tags: list[str], *, with_text: bool) -> dict[str, Any]:
+    span = {**entity.extra, "start": entity.start, "end": entity.end, "label": entity.label}
+    if with_text or "text" in entity.extra:
+        span["text"] = text[entity.start : entity.end]
+    if tags:
+        span["tags"] = tags
+    return span
+
+
+def tag_lists(aset: AnnotationSet) -> tuple[list[str], dict[int, list[str]], dict[int, list[str]]]:
+    """(document tags, entity index -> tags, quote index -> tags) of a stored set (tags refer to ids)."""
+    entity_index = {e.id: i for i, e in enumerate(aset.entities)}
+    quote_index = {q.id: i for i, q in enumerate(aset.quotes)}
+    doc_tags: list[str] = []
+    entity_tags: dict[int, list[str]] = {}
+    quote_tags: dict[int, list[str]] = {}
+    for tag in aset.tags:
+        kind = TargetKind(tag.target_kind)
+        if kind is TargetKind.DOCUMENT:
+            doc_tags.append(tag.tag)
+        elif kind is TargetKind.ENTITY and tag.target_id in entity_index:
+            entity_tags.setdefault(entity_index[tag.target_id], []).append(tag.tag)
+        elif kind is TargetKind.QUOTE and tag.target_id in quote_index:
+            quote_tags.setdefault(quote_index[tag.target_id], []).append(tag.tag)
+    return sorted(doc_tags), {k: sorted(v) for k, v in entity_tags.items()}, {k: sorted(v) for k, v in quote_tags.items()}
+
+
+@dataclass(slots=True)
+class ExportIssues:
+    """What an export could not express exactly: reported, never silently dropped."""
+
+    misaligned: list[str] = field(default_factory=list)
+    dropped_relations: list[str] = field(default_factory=list)
+
+    def misaligned_span(self, doc_id: int | None, annotator: str, start: int, end: int, what: str, fate: str) -> None:
+        self.misaligned.append(
+            f"document {doc_id} ({annotator}): {what} {start}-{end} does not align with tokens; {fate}"
+        )
+
+
+def base_record(doc: Document, aset: AnnotationSet, *, answer_always: bool) -> dict[str, Any]:
+    """Kept fields + text, meta, hashes, annotator id and answer, shared by every Prodigy-style writer."""
+    marker = aset.extra.get(IMPORT_KEY) or {}
+    record = {k: v for k, v in aset.extra.items() if k not in (IMPORT_KEY, "tokens", "relations")}
+    record["text"] = doc.text
+    record["meta"] = dict(doc.meta)
+    record["_input_hash"] = aset.extra["_input_hash"] if "_input_hash" in aset.extra else input_hash(doc.text)
+    if not ("_task_hash" in aset.extra and "digest" in marker and marker["digest"] == digest(aset)):
+        record["_task_hash"] = task_hash(doc.text, aset)
+    if "tokens" in aset.extra:
+        record["tokens"] = aset.extra["tokens"]
+    record["_annotator_id"] = aset.annotator
+    answer = ANSWER_OF_STATUS.get(Status(aset.status))
+    if answer and (answer_always or "answer" in marker.get("had", ["answer"]) or aset.status is not Status.DONE):
+        record["answer"] = answer
+    return record
+
+
+def refresh_relations(
+    relations: list[dict[str, Any]],
+    spans: list[dict[str, Any]],
+    where: str,
+    issues: ExportIssues | None,
+) -> list[dict[str, Any]]:
+    """Kept (entity-to-entity) relations, pointed at the spans as they are now; a relation whose span was
+    edited away is reported and left out."""
+    by_offsets = {(s["start"], s["end"], s["label"]): s for s in spans}
+    by_token_end = {s.get("token_end"): s for s in spans if s.get("token_end") is not None}
+    kept = []
+    by_id = {s["id"]: s for s in spans if "id" in s}
+    for relation in relations:
+        if "from_id" in relation and "head_span" not in relation:  # a doccano relation: make it Prodigy's
+            head, child = by_id.get(relation.get("from_id")), by_id.get(relation.get("to_id"))
+            if head is not None and child is not None:
+                fresh = {k: v for k, v in relation.items() if k not in ("from_id", "to_id", "type")}
+                if head.get("token_end") is not None and child.get("token_end") is not None:
+                    fresh.update(head=head["token_end"], child=child["token_end"])
+                fresh.update(label=relation.get("type"), head_span={k: v for k, v in head.items() if k != "tags"},
+                             child_span={k: v for k, v in child.items() if k != "tags"})
+                kept.append(fresh)
+            elif issues is not None:
+                issues.dropped_relations.append(
+                    f"{where}: relation {relation.get('type')!r} {relation.get('from_id')}->{relation.get('to_id')} "
+                    "left out: one of its entities was changed or deleted"
+                )
+            continue
+        found = []
+        for end_key, span_key in (("head", "head_span"), ("child", "child_span")):
+            old = relation.get(span_key)
+            if isinstance(old, dict):
+                found.append(by_offsets.get((old.get("start"), old.get("end"), old.get("label"))))
+            else:
+                found.append(by_token_end.get(relation.get(end_key)))
+        if None in found:
+            if issues is not None:
+                issues.dropped_relations.append(
+                    f"{where}: relation {relation.get('label')!r} {relation.get('head')}->{relation.get('child')} "
+                    "left out: one of its spans was changed or deleted"
+                )
+            continue
+        head, child = found
+        fresh = dict(relation)
+        for end_key, span_key, span in (("head", "head_span", head), ("child", "child_span", child)):
+            if span.get("token_end") is not None:
+                fresh[end_key] = span["token_end"]
+            if isinstance(relation.get(span_key), dict):
+                fresh[span_key] = {**relation[span_key], **{k: v for k, v in span.items() if k != "tags"}}
+        kept.append(fresh)
+    return kept
+
+
+def token_index(tokens: list[dict[str, Any]]) -> tuple[dict[int, int], dict[int, int]]:
+    """(start offset -> token id, end offset -> token id) of Prodigy tokens."""
+    starts, ends = {}, {}
+    for position, token in enumerate(tokens):
+        tid = token.get("id", position)
+        starts[token["start"]] = tid
+        ends[token["end"]] = tid
+    return starts, ends
+
+
+def record_from_set(
+    doc: Document,
+    aset: AnnotationSet,
+    *,
+    labels: set[str] | None = None,
+    issues: ExportIssues | None = None,
+) -> dict[str, Any]:
+    """annotator's JSONL record for one (document, annotator): Prodigy task + `quotes` + `tags`."""
+    record = base_record(doc, aset, answer_always=True)
+    doc_tags, entity_tags, quote_tags = tag_lists(aset)
+    tokens = aset.extra.get("tokens")
+    starts, ends = token_index(tokens) if isinstance(tokens, list) else ({}, {})
+    spans = []
+    for i, entity in enumerate(aset.entities):
+        if labels is not None and entity.label not in labels:
+            continue
+        span = entity_span(doc.text, entity, entity_tags.get(i, []), with_text=True)
+        if ("token_start" in span or "token_end" in span) and entity.start in starts and entity.end in ends:
+            span["token_start"], span["token_end"] = starts[entity.start], ends[entity.end]
+        spans.append(span)
+    record["spans"] = spans
+    if "relations" in aset.extra:
+        record["relations"] = refresh_relations(
+            aset.extra["relations"], spans, f"document {doc.id} ({aset.annotator})", issues
+        )
+    record["quotes"] = [quote_dict(doc.text, q, quote_tags.get(i, [])) for i, q in enumerate(aset.quotes)]
+    record["tags"] = doc_tags
+    return record
+
+
+def extraction_record(text: str, extraction: Extraction, meta: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An extractor's result as annotator's JSONL record (same shape as `record_from_set`, no annotator)."""
+    aset = AnnotationSet(
+        doc_id=0,
+        annotator="model",
+        status=Status.DONE,
+        entities=sorted(extraction.entities, key=lambda e: (e.start, e.end)),
+        quotes=sorted(extraction.quotes, key=lambda q: (q.start, q.end)),
+    )
+    record = record_from_set(Document(text=text, meta=dict(meta or {})), aset)
+    return {k: record[k] for k in ("text", "meta", "spans", "quotes")}
+
+
+# -- reading a Prodigy-style record (annotator JSONL is a superset) -----------------------------------------
+
+
+@dataclass(slots=True)
+class RawSpan:
+    index: int
+    start: int
+    end: int
+    label: str
+    source: dict[str, Any]
+
+    @property
+    def extra(self) -> dict[str, Any]:
+        return {k: v for k, v in self.source.items() if k not in SPAN_KEYS}
+
+
+def parse_spans(where: Where, text: str, value: Any) -> list[RawSpan]:
+    spans = []
+    for number, item in enumerate(need(where, value, list, '"spans"')):
+        what = f"span {number}"
+        need(where, item, dict, what)
+        rng = check_range(where, text, item.get("start"), item.get("end"), what)
+        label = item.get("label")
+        if not isinstance(label, str) or not label.strip():
+            raise where.fail(f"{what} needs a non-empty string \"label\", got {type_name(label)} {label!r}")
+        check_span_text(where, text, item, rng, what)
+        spans.append(RawSpan(number, rng.start, rng.end, label, item))
+    return spans
+
+
+def relation_ends(where: Where, relation: dict[str, Any], spans: list[RawSpan], number: int) -> list[RawSpan | None]:
+    """The spans a Prodigy relation joins: by `head_span`/`child_span` offsets, else by token_end."""
+    found: list[RawSpan | None] = []
+    for end_key, span_key in (("head", "head_span"), ("child", "child_span")):
+        ref = relation.get(span_key)
+        match = None
+        if isinstance(ref, dict):
+            for span in spans:
+                if span.start == ref.get("start") and span.end == ref.get("end") and (
+                    ref.get("label") in (None, span.label)
+                ):
+                    match = span
+                    break
+        else:
+            token_end = relation.get(end_key)
+            if token_end is not None:
+                need(where, token_end, int, f'relation {number} "{end_key}"')
+                for span in spans:
+                    if span.source.get("token_end") == token_end:
+                        match = span
+                        break
+        found.append(match)
+    return found
+
+
+def parse_prodigy_record(
+    where: Where, record: dict[str, Any], *, annotator_keys: tuple[str, ...] = ("_annotator_id", "_session_id")
+) -> list[ImportedSet]:
+    """A Prodigy task or annotator JSONL record -> its annotation set(s). QUOTE/SPEAKER/CUE spans joined by
+    relations become quotes; a review record's `versions` become one set per session."""
+    text = record_text(where, record)
+    meta = record_meta(where, record)
+    status = status_of(where, record)
+    raw = parse_spans(where, text, record.get("spans", []))
+    relations = need(where, record.get("relations", []), list, '"relations"')
+    tags: list[Tag] = []
+    # Quote flavour: QUOTE spans, and SPEAKER/CUE spans a relation joins to one.
+    quote_parts: dict[int, dict[str, RawSpan]] = {s.index: {} for s in raw if s.label == QUOTE_LABEL}
+    part_relations: dict[int, dict[str, dict[str, Any]]] = {}
+    consumed: set[int] = set()
+    generic_relations = []
+    for number, relation in enumerate(relations):
+        need(where, relation, dict, f"relation {number}")
+        head, child = relation_ends(where, relation, raw, number)
+        pair = {head.label if head else None, child.label if child else None}
+        if head and child and QUOTE_LABEL in pair and pair & {SPEAKER_LABEL, CUE_LABEL} and len(pair) == 2:
+            quote, part = (head, child) if head.label == QUOTE_LABEL else (child, head)
+            kind = part.label.lower()
+            if kind in quote_parts[quote.index]:
+                raise where.fail(f"quote span {quote.start}-{quote.end} has more than one {part.label} relation")
+            quote_parts[quote.index][kind] = part
+            rel_extra = {
+                k: v for k, v in relation.items() if k not in {"head", "child", "head_span", "child_span", "label"}
+            }
+            if rel_extra:
+                part_relations.setdefault(quote.index, {})[f"{kind}_relation"] = rel_extra
+            consumed.add(part.index)
+        else:
+            if head is None or child is None:
+                raise where.fail(
+                    f"relation {number} does not point at spans of this record (head {relation.get('head')!r}, "
+                    f"child {relation.get('child')!r})"
+                )
+            generic_relations.append(relation)
+    entities = []
+    for span in raw:
+        if span.label == QUOTE_LABEL or span.index in consumed:
+            continue
+        entities.append(Entity(start=span.start, end=span.end, label=span.label, extra=span.extra))
+        tags_from(where, tags, span.source.get("tags"), TargetKind.ENTITY, len(entities) - 1, f"span {span.index} tags")
+    check_no_overlap(where, entities)
+    quotes: list[Quote] = []
+    for span in raw:
+        if span.label != QUOTE_LABEL:
+            continue
+        kind = span.source.get("quote_type", QuoteType.DIRECT.value)
+        if kind not in {t.value for t in QuoteType}:
+            raise where.fail(f'span {span.index} "quote_type" must be "direct", "indirect" or "mixed", got {kind!r}')
+        name = span.source.get("speaker_name")
+        if name is not None:
+            need(where, name, str, f"span {span.index} speaker_name")
+        parts = quote_parts[span.index]
+        extra = {k: v for k, v in span.extra.items() if k not in {"quote_type", "speaker_name", *TOKEN_KEYS}}
+        for kind_name, part in parts.items():
+            part_extra = {k: v for k, v in part.extra.items() if k not in TOKEN_KEYS}
+            if part_extra:
+                extra[f"{kind_name}_span"] = part_extra
+        extra.update(part_relations.get(span.index, {}))
+        quotes.append(
+            Quote(
+                start=span.start,
+                end=span.end,
+                type=QuoteType(kind),
+                speaker=TextRange(parts["speaker"].start, parts["speaker"].end) if "speaker" in parts else None,
+                speaker_name=name,
+                cue=TextRange(parts["cue"].start, parts["cue"].end) if "cue" in parts else None,
+                extra=extra,
+            )
+        )
+        tags_from(where, tags, span.source.get("tags"), TargetKind.QUOTE, len(quotes) - 1, f"span {span.index} tags")
+    for number, item in enumerate(need(where, record.get("quotes", []) or [], list, '"quotes"')):
+        quote, quote_tag_value = parse_quote(where, text, item, number)
+        quotes.append(quote)
+        tags_from(where, tags, quote_tag_value, TargetKind.QUOTE, len(quotes) - 1, f"quote {number} tags")
+    tags_from(where, tags, record.get("tags"), TargetKind.DOCUMENT, None, '"tags"')
+    extra = {k: v for k, v in record.items() if k not in RECORD_KEYS}
+    if "relations" in record:
+        extra["relations"] = generic_relations
+    if "tokens" in extra:
+        need(where, extra["tokens"], list, '"tokens"')
+    aset = AnnotationSet(doc_id=0, annotator="", status=status, entities=entities, quotes=quotes, tags=tags, extra=extra)
+    aset.extra[IMPORT_KEY] = import_marker(record, aset)
+    result = [ImportedSet(text, meta, annotator_of(where, record, annotator_keys), aset, where.line)]
+    for version_number, version in enumerate(need(where, record.get("versions", []) or [], list, '"versions"')):
+        need(where, version, dict, f"version {version_number}")
+        sessions = string_list(where, version.get("sessions", []) or [], f"version {version_number} sessions")
+        body = {k: v for k, v in version.items() if k != "versions"}
+        body.setdefault("text", text)
+        if body["text"] != text:
+            raise where.fail(f"version {version_number} has a different text than its review record")
+        for session in sessions:
+            inner = parse_prodigy_record(where, {**body, "_annotator_id": session})[0]
+            inner.aset.extra.pop("_annotator_id", None)
+            result.append(inner)
+    return result
+
+
+def apply_defaults(imported: ImportedSet, default_annotator: str) -> AnnotationSet:
+    imported.aset.annotator = imported.annotator or default_annotator
+    return imported.aset
+
+
+TokenizeFn = Callable[[str], list[dict[str, Any]]]

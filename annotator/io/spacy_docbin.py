@@ -1,0 +1,174 @@
+"""spaCy DocBin out (training data for `python -m spacy train`). spaCy is imported only when this runs.
+
+Layout of each Doc (all of it survives DocBin):
+- `doc.ents`: the entities;
+- `doc.spans["quotes"]`: quote contents, label = quote type (direct / indirect / mixed), span id `q<i>`;
+- `doc.spans["speakers"]`, `doc.spans["cues"]`: one span per quote that has one, label SPEAKER / CUE, with the
+  SAME span id `q<i>` as its quote (`span.id_`), so a quote's speaker is the speaker span with its id;
+- `doc.cats`: document tags (1.0) against every document tag in the export (0.0), for textcat;
+- `doc.user_data["annotator"]`: {"annotator", "status", "doc_id", "meta", "quotes": [{"id", "speaker_name",
+  "tags"}], "entity_tags": [[start, end, [tags]]]} (DocBin is written with `store_user_data=True`).
+A span that does not align with the tokens (`doc.char_span` -> None) is reported, never silently dropped; with
+`align="expand"` it is widened to the tokens it touches (and still reported).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from annotator.core.model import AnnotationSet, Document, QuoteType, Status
+from annotator.io.records import ExportIssues, tag_lists
+
+QUOTES_KEY, SPEAKERS_KEY, CUES_KEY = "quotes", "speakers", "cues"
+USER_DATA_KEY = "annotator"
+
+
+def quote_span_id(index: int) -> str:
+    return f"q{index}"
+
+
+class DocBinWriter:
+    """Writes Docs to `<folder>/<split>.spacy`, or to shards `<folder>/<split>/NNNN.spacy` (a folder spaCy's
+    corpus reader walks) when `shard_docs` is set, so memory stays bounded on large exports."""
+
+    def __init__(self, folder: Path, *, lang: str = "en", align: str = "strict", shard_docs: int | None = None,
+                 cat_names: list[str] | None = None):
+        import spacy
+        from spacy.tokens import DocBin
+
+        self._DocBin = DocBin
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.nlp = spacy.blank(lang)
+        self.align = align
+        self.shard_docs = shard_docs
+        self.cat_names = list(cat_names or [])
+        self.bins: dict[str, Any] = {}
+        self.counts: dict[str, int] = {}
+        self.shards: dict[str, int] = {}
+        self.files: list[Path] = []
+
+    def add(self, split: str, document: Document, aset: AnnotationSet, *, labels: set[str] | None,
+            issues: ExportIssues) -> None:
+        doc = doc_from_set(self.nlp, document, aset, align=self.align, labels=labels, issues=issues,
+                           cat_names=self.cat_names)
+        if split not in self.bins:
+            self.bins[split] = self._DocBin(store_user_data=True)
+            self.counts[split] = 0
+        self.bins[split].add(doc)
+        self.counts[split] += 1
+        if self.shard_docs and len(self.bins[split]) >= self.shard_docs:
+            self._flush(split)
+
+    def _flush(self, split: str) -> None:
+        bin_ = self.bins[split]
+        if self.shard_docs:
+            number = self.shards.get(split, 0)
+            path = self.folder / split / f"{number:04d}.spacy"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.shards[split] = number + 1
+        else:
+            path = self.folder / f"{split}.spacy"
+        bin_.to_disk(path)
+        self.files.append(path)
+        self.bins[split] = self._DocBin(store_user_data=True)
+
+    def close(self, splits: tuple[str, ...] = ("train", "dev")) -> list[Path]:
+        for split in splits:
+            if split not in self.bins:
+                self.bins[split] = self._DocBin(store_user_data=True)
+                self.counts[split] = 0
+        for split, bin_ in self.bins.items():
+            if len(bin_) or not self.shard_docs or not self.shards.get(split):
+                self._flush(split)
+        return self.files
+
+
+    def discard(self) -> None:
+        for path in self.files:
+            path.unlink(missing_ok=True)
+        self.files.clear()
+
+
+def doc_from_set(nlp, document: Document, aset: AnnotationSet, *, align: str = "strict",
+                 labels: set[str] | None = None, issues: ExportIssues | None = None,
+                 cat_names: list[str] | None = None):
+    """A spaCy Doc holding one annotator's entities, quotes (with speakers and cues) and tags."""
+    from spacy.util import filter_spans
+
+    doc = nlp.make_doc(document.text)
+    mode = "expand" if align == "expand" else "strict"
+    issues = issues if issues is not None else ExportIssues()
+    doc_tags, entity_tags, quote_tags = tag_lists(aset)
+
+    def span(start: int, end: int, label: str, what: str, span_id: str | None = None):
+        found = doc.char_span(start, end, label=label, alignment_mode=mode, span_id=span_id or 0)
+        if found is None or len(found) == 0:
+            issues.misaligned_span(document.id, aset.annotator, start, end, what, "left out of the DocBin")
+            return None
+        if (found.start_char, found.end_char) != (start, end):
+            issues.misaligned_span(document.id, aset.annotator, start, end, what,
+                                   f"expanded to {found.start_char}-{found.end_char}")
+        return found
+
+    ents = []
+    for entity in aset.entities:
+        if labels is not None and entity.label not in labels:
+            continue
+        found = span(entity.start, entity.end, entity.label, f"{entity.label} entity")
+        if found is not None:
+            ents.append(found)
+    kept = filter_spans(ents)
+    for lost in set(ents) - set(kept):
+        issues.misaligned_span(document.id, aset.annotator, lost.start_char, lost.end_char, f"{lost.label_} entity",
+                               "left out: it overlaps another entity once expanded to tokens")
+    doc.ents = kept
+    quotes, speakers, cues, quote_info = [], [], [], []
+    for i, quote in enumerate(aset.quotes):
+        sid = quote_span_id(i)
+        found = span(quote.start, quote.end, QuoteType(quote.type).value, "quote", sid)
+        if found is None:
+            for rng, what in ((quote.speaker, "speaker of a left-out quote"), (quote.cue, "cue of a left-out quote")):
+                if rng is not None:
+                    issues.misaligned_span(document.id, aset.annotator, rng.start, rng.end, what, "left out")
+            continue
+        quotes.append(found)
+        quote_info.append({"id": sid, "speaker_name": quote.speaker_name, "tags": quote_tags.get(i, [])})
+        for rng, group, label in ((quote.speaker, speakers, "SPEAKER"), (quote.cue, cues, "CUE")):
+            if rng is not None:
+                part = span(rng.start, rng.end, label, label.lower(), sid)
+                if part is not None:
+                    group.append(part)
+    doc.spans[QUOTES_KEY] = quotes
+    doc.spans[SPEAKERS_KEY] = speakers
+    doc.spans[CUES_KEY] = cues
+    names = list(dict.fromkeys([*(cat_names or []), *doc_tags]))
+    doc.cats = {name: 1.0 if name in doc_tags else 0.0 for name in names}
+    doc.user_data[USER_DATA_KEY] = {
+        "annotator": aset.annotator,
+        "status": Status(aset.status).value,
+        "doc_id": document.id,
+        "meta": document.meta,
+        "quotes": quote_info,
+        "entity_tags": [[e.start, e.end, entity_tags[i]] for i, e in enumerate(aset.entities) if i in entity_tags],
+    }
+    return doc
+
+
+def quotes_of(doc) -> list[dict[str, Any]]:
+    """Read quotes back from a Doc written here: [{start, end, type, speaker, cue, speaker_name, tags}]."""
+    info = {q["id"]: q for q in doc.user_data.get(USER_DATA_KEY, {}).get("quotes", [])}
+    speakers = {s.id_: s for s in doc.spans[SPEAKERS_KEY]} if SPEAKERS_KEY in doc.spans else {}
+    cues = {s.id_: s for s in doc.spans[CUES_KEY]} if CUES_KEY in doc.spans else {}
+    result = []
+    for quote in doc.spans[QUOTES_KEY] if QUOTES_KEY in doc.spans else []:
+        speaker, cue = speakers.get(quote.id_), cues.get(quote.id_)
+        extra = info.get(quote.id_, {})
+        result.append({
+            "start": quote.start_char, "end": quote.end_char, "type": quote.label_,
+            "speaker": (speaker.start_char, speaker.end_char) if speaker is not None else None,
+            "cue": (cue.start_char, cue.end_char) if cue is not None else None,
+            "speaker_name": extra.get("speaker_name"), "tags": list(extra.get("tags", [])),
+        })
+    return result
