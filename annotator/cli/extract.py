@@ -46,7 +46,8 @@ def extract_command(inputs: tuple[Path, ...], output: Path, model: str, n_proces
     files / folders) into annotator's JSONL."""
     from tqdm import tqdm
 
-    from annotator.extract import Extractor, ModelNotFoundError, extraction_to_record
+    from annotator.extract import Extractor, ModelNotFoundError
+    from annotator.io.records import extraction_record
 
     from annotator.core.config import extract_settings
 
@@ -86,7 +87,7 @@ def extract_command(inputs: tuple[Path, ...], output: Path, model: str, n_proces
         for extraction in extractor.extract(feed()):
             text = pending.popleft()
             meta = metas.popleft()
-            out.write(json.dumps(extraction_to_record(text, extraction, meta), ensure_ascii=False) + "\n")
+            out.write(json.dumps(extraction_record(text, extraction, meta), ensure_ascii=False) + "\n")
             written += 1
             bar.update(1)
     tmp.replace(output)

@@ -8,7 +8,6 @@ from __future__ import annotations
 from .cues import CueLexicon, load_cues
 from .pipeline import DEFAULT_MODEL, Extractor, ModelNotFoundError, entities_of, extract_one, load_model
 from .quotes import QuoteExtractor, extract_quotes
-from .records import extraction_to_record
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -19,7 +18,6 @@ __all__ = [
     "entities_of",
     "extract_one",
     "extract_quotes",
-    "extraction_to_record",
     "load_cues",
     "load_model",
 ]
