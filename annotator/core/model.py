@@ -48,7 +48,13 @@ class TargetKind(StrEnum):
 
 def content_hash(text: str) -> str:
     """Stable identity of a document's text: the same text ingested twice is one document."""
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    digest = hashlib.sha256()
+    for start in range(0, len(text), _HASH_CHUNK):  # in slices, so a 50 MB text is not encoded whole at once
+        digest.update(text[start : start + _HASH_CHUNK].encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+_HASH_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,10 +55,11 @@ def _touch(store: Store, doc_id: int, annotator_id: int, op: str, payload: dict[
 
 
 def _text_length(store: Store, doc_id: int) -> int:
-    rows = store.query("SELECT length(text) FROM documents WHERE id = ?", (doc_id,))
+    # len() in Python, not SQL length(): SQLite's length() stops at the first NUL character.
+    rows = store.query("SELECT text FROM documents WHERE id = ?", (doc_id,))
     if not rows:
         raise NotFoundError(f"no document with id {doc_id}")
-    return rows[0][0]
+    return len(rows[0][0])
 
 
 def _check_range(store: Store, doc_id: int, start: int, end: int, what: str) -> None:

@@ -19,8 +19,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from annotator.core import resources
 from annotator.core.migrations import SchemaTooNewError, migrate
 from annotator.core.model import (
@@ -39,6 +37,9 @@ from annotator.core.model import (
 )
 
 BUSY_TIMEOUT_MS = 5000
+SEARCH_RANK_WINDOW = 2000
+"""`search` ranks (bm25) at most this many matches, the most recent ones: ranking all 800,000 documents that
+contain a common word would take a second on a million-document corpus; a rare word is ranked in full."""
 
 
 class StoreError(RuntimeError):
@@ -154,7 +155,9 @@ def quote_columns(quote: Quote) -> dict[str, Any]:
 class Store:
     """Documents, annotators and their annotation sets in one SQLite file."""
 
-    def __init__(self, path: str | os.PathLike, *, readonly: bool = False, create: bool = True):
+    def __init__(
+        self, path: str | os.PathLike, *, readonly: bool = False, create: bool = True, busy_timeout_ms: int | None = None
+    ):
         self.path = Path(path)
         self.readonly = readonly
         if not self.path.exists() and (readonly or not create):
@@ -170,7 +173,7 @@ class Store:
             else:
                 conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             conn.row_factory = sqlite3.Row
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS if busy_timeout_ms is None else busy_timeout_ms)}")
             conn.execute("PRAGMA foreign_keys = ON")
             if not readonly:
                 conn.execute("PRAGMA journal_mode = WAL")
@@ -183,13 +186,23 @@ class Store:
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.path}: cannot open as an annotator database ({error})") from None
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
         if readonly:
             self._check_readonly_schema()
         elif not self.conn.execute("SELECT 1 FROM labels LIMIT 1").fetchone():
             self._seed_configuration()
 
     # -- lifecycle -------------------------------------------------------------------------------------------
+
+    @property
+    def db(self):
+        """The sqlite-utils Database over the same connection, made on first use: importing sqlite_utils pulls in
+        numpy (~0.45 s), which the window's start-up must not pay (benchmarks/bench_startup.py)."""
+        db = getattr(self, "_db", None)
+        if db is None:
+            import sqlite_utils
+
+            db = self._db = sqlite_utils.Database(self.conn)
+        return db
 
     def close(self) -> None:
         self.conn.close()
@@ -350,8 +363,10 @@ class Store:
             if annotator_id is None:
                 raise ValueError("filtering by status needs an annotator")
             if Status(status) is Status.NEW:
+                # "new" = no set, or a set still marked new: the complement of the (indexed) other statuses.
                 clauses.append(
-                    "coalesce((SELECT status FROM annotation_sets s WHERE s.doc_id = d.id AND s.annotator_id = ?), 'new') = 'new'"
+                    "d.id NOT IN (SELECT doc_id FROM annotation_sets WHERE annotator_id = ?"
+                    " AND status IN ('in_progress', 'done', 'skipped', 'rejected'))"
                 )
                 params.append(annotator_id)
             else:
@@ -360,14 +375,66 @@ class Store:
                 )
                 params.extend([annotator_id, Status(status).value])
         if text:
-            clauses.append("d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
-            params.append(fts_query(text))
+            clauses.append(
+                "d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?"
+                " UNION SELECT doc_id FROM quote_speakers_fts WHERE quote_speakers_fts MATCH ?)"
+            )
+            params.extend([fts_query(text), fts_query(text)])
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
+    def _text_match_ids(
+        self, annotator_id: int | None, status: Status | None, text: str, *, after: int, limit: int
+    ) -> list[int]:
+        """Ids (ascending, > `after`, at most `limit`; -1: all) of documents whose title or text matches `text`,
+        or one of whose quotes has a matching speaker name, that also pass the status filter. Driven by the FTS
+        indexes in id order, so a page of a word found in most documents costs no more than one of a rare word."""
+        where, params = self._list_filter(annotator_id, status, None)
+        also = where.replace(" WHERE ", " AND ", 1)
+        query = fts_query(text)
+        in_text = self.query(
+            f"SELECT d.id FROM (SELECT rowid AS id FROM documents_fts WHERE documents_fts MATCH ?) d "
+            f"WHERE d.id > ?{also} ORDER BY d.id LIMIT ?",
+            [query, after, *params, limit],
+        )
+        by_speaker = self.query(
+            f"SELECT DISTINCT d.id FROM (SELECT doc_id AS id FROM quote_speakers_fts WHERE quote_speakers_fts MATCH ?) d "
+            f"WHERE d.id > ?{also} ORDER BY d.id LIMIT ?",
+            [query, after, *params, limit],
+        )
+        ids = sorted({r[0] for r in in_text} | {r[0] for r in by_speaker})
+        return ids if limit < 0 else ids[:limit]
+
     def count_documents(
-        self, *, annotator: str | None = None, status: Status | None = None, text: str | None = None
+        self,
+        *,
+        annotator: str | None = None,
+        status: Status | None = None,
+        text: str | None = None,
+        at_most: int | None = None,
     ) -> int:
+        """How many documents pass the filter. With `at_most`, counting stops there (a list filtered on a word
+        found in 800,000 documents shows "10,000+" at once instead of walking every match)."""
         annotator_id = self._optional_annotator_id(annotator)
+        if text:
+            if at_most is not None:
+                return len(self._text_match_ids(annotator_id, status, text, after=0, limit=at_most))
+        elif status is not None and annotator_id is not None:  # from the annotation_sets index alone
+            if Status(status) is Status.NEW:
+                others = self.query(
+                    "SELECT count(*) FROM annotation_sets WHERE annotator_id = ?"
+                    " AND status IN ('in_progress', 'done', 'skipped', 'rejected')",
+                    (annotator_id,),
+                )[0][0]
+                count = self.document_count() - others
+            else:
+                count = self.query(
+                    "SELECT count(*) FROM annotation_sets WHERE annotator_id = ? AND status = ?",
+                    (annotator_id, Status(status).value),
+                )[0][0]
+            return count if at_most is None else min(count, at_most)
+        elif status is None:
+            count = self.document_count()
+            return count if at_most is None else min(count, at_most)
         where, params = self._list_filter(annotator_id, status, text)
         return self.query(f"SELECT count(*) FROM documents d{where}", params)[0][0]
 
@@ -379,9 +446,20 @@ class Store:
         text: str | None = None,
         offset: int = 0,
         limit: int = -1,
+        after: int | None = None,
     ) -> list[int]:
+        """Ids passing the filter, ascending. `after`: keyset paging — only ids greater than this one (pass the
+        last id of the page before; on a large corpus cheaper than a large `offset`, which still steps over rows)."""
         annotator_id = self._optional_annotator_id(annotator)
+        if text:
+            ids = self._text_match_ids(
+                annotator_id, status, text, after=after or 0, limit=-1 if limit < 0 else offset + limit
+            )
+            return ids[offset:]
         where, params = self._list_filter(annotator_id, status, text)
+        if after is not None:
+            where += (" AND " if where else " WHERE ") + "d.id > ?"
+            params.append(after)
         rows = self.query(f"SELECT d.id FROM documents d{where} ORDER BY d.id LIMIT ? OFFSET ?", [*params, limit, offset])
         return [r[0] for r in rows]
 
@@ -459,13 +537,46 @@ class Store:
     # -- search ----------------------------------------------------------------------------------------------
 
     def search(self, text: str, *, limit: int = 50) -> list[SearchHit]:
-        """Full-text search (FTS5) over titles and texts, best match first, with a highlighted snippet."""
+        """Full-text search (FTS5) over titles and texts (so the entities and quotes in them) and over quotes'
+        resolved speaker names (not in the text: "John Kerry" for "he said"), with a highlighted snippet.
+
+        Order: documents matching both first, then text matches (best bm25 rank first) and speaker matches (newest
+        first) alternately. Only the SEARCH_RANK_WINDOW most recent text matches are ranked."""
+        query = fts_query(text)
         rows = self.query(
             """SELECT rowid, title, snippet(documents_fts, 1, '[', ']', '…', 12) AS snippet
-               FROM documents_fts WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?""",
-            (fts_query(text), limit),
+               FROM documents_fts WHERE documents_fts MATCH ?1 AND rowid >= coalesce((SELECT min(rowid) FROM
+                   (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?3)), 0)
+               ORDER BY rank LIMIT ?2""",
+            (query, limit, SEARCH_RANK_WINDOW),
         )
-        return [SearchHit(r["rowid"], r["title"], r["snippet"]) for r in rows]
+        in_text = [SearchHit(r["rowid"], r["title"], r["snippet"]) for r in rows]
+        speakers: dict[int, str] = {}  # doc id -> first matching speaker, newest documents first
+        for r in self.query(
+            """SELECT doc_id, highlight(quote_speakers_fts, 0, '[', ']') AS name FROM quote_speakers_fts
+               WHERE quote_speakers_fts MATCH ? ORDER BY rowid DESC LIMIT ?""",
+            (query, SEARCH_RANK_WINDOW),
+        ):
+            speakers.setdefault(r["doc_id"], r["name"])
+        if not speakers:
+            return in_text
+        both = [h for h in in_text if h.doc_id in speakers]
+        text_only = [h for h in in_text if h.doc_id not in speakers]
+        found = {h.doc_id for h in in_text}
+        speaker_ids = [d for d in speakers if d not in found][: limit]
+        titles = {
+            r[0]: r[1]
+            for r in self.query(
+                f"SELECT id, title FROM documents WHERE id IN ({','.join('?' * len(speaker_ids))})", speaker_ids
+            )
+        } if speaker_ids else {}
+        speaker_only = [SearchHit(d, titles.get(d, ""), f"quoted: {speakers[d]}") for d in speaker_ids if d in titles]
+        mixed = [*both]
+        for pair in zip(text_only, speaker_only):
+            mixed.extend(pair)
+        shorter = min(len(text_only), len(speaker_only))
+        mixed += text_only[shorter:] + speaker_only[shorter:]
+        return mixed[:limit]
 
     # -- annotation sets -------------------------------------------------------------------------------------
 
@@ -630,6 +741,138 @@ class Store:
         stored = self.annotation_set(aset.doc_id, aset.annotator)
         assert stored is not None
         return stored
+
+    # -- bulk writes (import) --------------------------------------------------------------------------------
+
+    def add_documents(self, docs: list[Document]) -> list[tuple[int, bool]]:
+        """Bulk `add_document`: (id, created) for each document, in order; texts already stored (or repeated in
+        `docs`) are not inserted again. One lookup query and one executemany for the whole list."""
+        if not docs:
+            return []
+        with self._bulk():
+            found: dict[str, int] = {}
+            hashes = list(dict.fromkeys(d.hash for d in docs))
+            for start in range(0, len(hashes), 500):
+                chunk = hashes[start : start + 500]
+                found.update(
+                    self.conn.execute(
+                        f"SELECT hash, id FROM documents WHERE hash IN ({','.join('?' * len(chunk))})", chunk
+                    ).fetchall()
+                )
+            next_id = self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM documents").fetchone()[0]
+            stamp, rows, result = now(), [], []
+            for doc in docs:
+                doc_id = found.get(doc.hash)
+                if doc_id is not None:
+                    result.append((doc_id, False))
+                    continue
+                found[doc.hash] = doc_id = next_id
+                next_id += 1
+                rows.append((doc_id, doc.hash, doc.title, doc.source, doc.text, _json(doc.meta), stamp))
+                result.append((doc_id, True))
+            self.conn.executemany(
+                "INSERT INTO documents(id, hash, title, source, text, meta, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", rows
+            )
+            return result
+
+    def write_annotation_sets(self, sets: list[AnnotationSet]) -> int:
+        """Bulk `replace_annotation_set` (import): each set replaces what its annotator had on its document, with
+        a few executemany statements for the whole list instead of ~20 statements a set. Tags refer to list
+        positions as there. Entity and quote ids are handed out here (the write lock is held), so tags point
+        at them without a round trip per row. New annotators and labels are added. Returns len(sets)."""
+        if not sets:
+            return 0
+        with self._bulk():
+            conn = self.conn
+            names = {a.annotator for a in sets}
+            ids = dict(
+                conn.execute(
+                    f"SELECT name, id FROM annotators WHERE name IN ({','.join('?' * len(names))})", list(names)
+                ).fetchall()
+            )
+            for name in sorted(names - ids.keys()):
+                if not name.strip():
+                    raise ValueError("an annotator needs a name")
+                ids[name] = conn.execute(
+                    "INSERT INTO annotators(name, created_at) VALUES (?, ?)", (name, now())
+                ).lastrowid
+            encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode  # = _json, one encoder for all rows
+            stamp = now()
+            conn.executemany(
+                "DELETE FROM annotation_sets WHERE doc_id = ? AND annotator_id = ?",
+                [(a.doc_id, ids[a.annotator]) for a in sets],
+            )
+            next_entity = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM entities").fetchone()[0]
+            next_quote = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM quotes").fetchone()[0]
+            set_rows, entity_rows, quote_rows, tag_rows, labels = [], [], [], [], set()
+            for aset in sets:
+                doc_id, annotator_id = aset.doc_id, ids[aset.annotator]
+                set_rows.append(
+                    (doc_id, annotator_id, Status(aset.status).value, encode(aset.extra) if aset.extra else "{}", stamp, stamp)
+                )
+                entity_ids = list(range(next_entity, next_entity + len(aset.entities)))
+                next_entity += len(entity_ids)
+                for entity_id, e in zip(entity_ids, aset.entities):
+                    labels.add(e.label)
+                    entity_rows.append(
+                        (entity_id, doc_id, annotator_id, e.start, e.end, e.label, Origin(e.origin).value,
+                         encode(e.extra) if e.extra else "{}")
+                    )
+                quote_ids = list(range(next_quote, next_quote + len(aset.quotes)))
+                next_quote += len(quote_ids)
+                for quote_id, q in zip(quote_ids, aset.quotes):
+                    quote_rows.append((quote_id, doc_id, annotator_id, *quote_columns(q).values()))
+                for tag in aset.tags:
+                    kind = TargetKind(tag.target_kind)
+                    if kind is TargetKind.DOCUMENT:
+                        target = 0
+                    elif kind is TargetKind.ENTITY:
+                        target = entity_ids[tag.target_id]
+                    else:
+                        target = quote_ids[tag.target_id]
+                    tag_rows.append((doc_id, annotator_id, kind.value, target, tag.tag))
+            conn.executemany(
+                "INSERT INTO annotation_sets(doc_id, annotator_id, status, extra, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                set_rows,
+            )
+            conn.executemany(
+                'INSERT INTO entities(id, doc_id, annotator_id, start, "end", label, origin, extra) '
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                entity_rows,
+            )
+            columns = [quoted_column(c) for c in quote_columns(Quote(0, 1))]
+            conn.executemany(
+                f"INSERT INTO quotes(id, doc_id, annotator_id, {', '.join(columns)}) "
+                f"VALUES ({', '.join('?' * (3 + len(columns)))})",
+                quote_rows,
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO tags(doc_id, annotator_id, target_kind, target_id, tag) VALUES (?, ?, ?, ?, ?)",
+                tag_rows,
+            )
+            known = {r[0] for r in conn.execute("SELECT name FROM labels")}
+            position = conn.execute("SELECT coalesce(max(position), -1) + 1 FROM labels").fetchone()[0]
+            for label in sorted(labels - known):
+                conn.execute(
+                    "INSERT OR IGNORE INTO labels(name, color, position) VALUES (?, ?, ?)",
+                    (label, resources.color_for(label), position),
+                )
+                position += 1
+            return len(sets)
+
+    @contextlib.contextmanager
+    def _bulk(self) -> Iterator[None]:
+        """The caller's transaction when one is open (no savepoint per call: bulk writes run inside an import's
+        one transaction, which rolls back as a whole), else a transaction of its own."""
+        if self.readonly:
+            raise StoreError(f"{self.path} is open read-only")
+        with self._lock:
+            if self.conn.in_transaction:
+                yield
+            else:
+                with self.transaction():
+                    yield
 
     def status(self, doc_id: int, annotator: str) -> Status:
         annotator_id = self._optional_annotator_id(annotator)

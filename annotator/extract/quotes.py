@@ -18,6 +18,7 @@ Pipeline (rules after the Gender Gap Tracker and textacy, written from their pub
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,11 +30,15 @@ from .speakers import FIRST_PERSON, RELATIVE, SpeakerResolver
 
 MAX_FLOATING = 3
 """How many unattributed quotes in a row may inherit the previous quote's speaker."""
+MAX_GAP_WORDS = 20
+"""A quote inherits the previous speaker across at most this many words of attribution sentence."""
 NEAR_AFTER = 8
 """A cue this many tokens after a quote ending in . ? ! still attributes it (``"…." Kerry said.``)."""
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 INHERIT_DEPS = ("advcl", "xcomp", "conj", "pcomp", "acl")
 _SENT_END = ".?!…"
+_QUESTION_LABEL = re.compile(r"(?:Q|Question|QUESTION)\s*[:.)]\s+\S")
+_ANSWER_LABEL = re.compile(r"(A|Answer|ANSWER|[A-Z][\w’'.-]+(?: [A-Z][\w’'.-]+){0,2})\s*:\s+(?=\S)")
 
 
 @dataclass(slots=True)
@@ -61,6 +66,8 @@ class _Found:
     inherited: bool = False
     attribution_end: int = 0
     chain: int = 0
+    name: str | None = None
+    """Resolved speaker given without a speaker span (``A:`` answers of an interview)."""
 
 
 class QuoteExtractor:
@@ -131,7 +138,12 @@ class _DocRun:
     def _speaker_of(self, verb: Any, *, inverted: bool = False, depth: int = 0) -> list[Any]:
         """The subject of a cue verb, expanded to its noun phrase; inherited through advcl/xcomp/conj."""
         for child in verb.children:
-            if child.dep_ in SUBJECT_DEPS and child.dep_ != "csubj" and not self.in_quote[child.i]:
+            if (
+                child.dep_ in SUBJECT_DEPS
+                and child.dep_ != "csubj"
+                and not self.in_quote[child.i]
+                and self._paragraph(child.idx) == self._paragraph(verb.idx)  # parses run across lines
+            ):
                 subj = child
                 if subj.lower_ in RELATIVE and verb.dep_ == "relcl":
                     subj = verb.head
@@ -147,7 +159,12 @@ class _DocRun:
         if verb.dep_ in INHERIT_DEPS and depth < 3 and verb.head is not verb:
             head = verb.head
             if verb.dep_ == "acl" and head.pos_ in ("NOUN", "PROPN", "PRON"):
-                return self._phrase(head)  # "Kerry, saying …"
+                if verb.tag_ in ("VBG", "VBN") and head.i < verb.i:
+                    return self._phrase(head)  # "Kerry, saying …"
+                # "defended a plan to close X, saying …": the speaker is the subject of the noun's verb
+                if head.head is not head and head.head.pos_ in ("VERB", "AUX"):
+                    return self._speaker_of(head.head, depth=depth + 1)
+                return []
             return self._speaker_of(head, depth=depth + 1)
         return []
 
@@ -162,6 +179,8 @@ class _DocRun:
             t = doc[k]
             if t.text in (",", "(", "—", "–", ";", ":") or t.dep_ in ("relcl", "acl") or "\n" in t.text:
                 break
+            if t.tag_ in ("WP", "WDT", "WP$") and k > head.i:
+                break  # "members who complained": the relative pronoun starts the clause
             if self.in_quote[k]:
                 break
             end = k
@@ -223,7 +242,7 @@ class _DocRun:
             return True  # "A." "B."
         if last in "(-":
             return True
-        prev_tok = self.doc[self._token_at(len(before) - 1)]
+        prev_tok = self.doc[self._token_at(p_start + len(before) - 1)]
         if last == ",":
             # "Kerry said, "…""
             k = prev_tok.i - 1
@@ -275,7 +294,7 @@ class _DocRun:
         choice: Cue | None = None
         if ends_open and after:
             choice = after[0]
-        elif before and before_text[-1:] in (":", ",") or (before and before[-1].last.i == self._token_at(len(before_text) - 1)):
+        elif before and before_text[-1:] in (":", ",") or (before and before[-1].last.i == self._token_at(b_start + len(before_text) - 1)):
             choice = before[-1]
         elif after and len(self._tokens_between(a_start, after[0].verb.idx)) <= NEAR_AFTER:
             choice = after[0]
@@ -292,6 +311,13 @@ class _DocRun:
     def _according_speaker(self, cue: Cue) -> list[Any]:
         for child in cue.last.children:
             if child.dep_ == "pobj":
+                # "according to a statement from the police department": the source is the department
+                if child.pos_ == "NOUN" and child.ent_type_ == "":
+                    for prep in child.children:
+                        if prep.dep_ == "prep" and prep.lower_ in ("from", "by"):
+                            inner = [c for c in prep.children if c.dep_ == "pobj"]
+                            if inner and inner[0].pos_ == "PROPN":
+                                return self._phrase(inner[0])
                 return self._phrase(child)
         nxt = cue.last.i + 1
         if nxt < len(self.doc):
@@ -299,12 +325,45 @@ class _DocRun:
         return []
 
     # ------------------------------------------------------------------ run
+    def _interview_answers(self) -> list[_Found]:
+        """Q&A interviews: a paragraph ``Name: …`` (or ``A: …``) after a ``Q: …`` paragraph is the
+        interviewee's words, a direct quote without marks and without a cue."""
+        out: list[_Found] = []
+        texts = [self.text[a:b] for a, b in self.paragraphs]
+        if not any(_QUESTION_LABEL.match(t) for t in texts):
+            return out
+        after_question = False
+        for (a, b), t in zip(self.paragraphs, texts):
+            if _QUESTION_LABEL.match(t):
+                after_question = True
+                continue
+            m = _ANSWER_LABEL.match(t)
+            if after_question and m:
+                label = m.group(1)
+                speaker = [tok for tok in self._tokens_between(a, a + len(label)) if not tok.is_space]
+                f = _Found(a + m.end(), b, QuoteType.DIRECT)
+                if label in ("A", "Answer", "ANSWER"):
+                    f.name = _MAIN_PERSON
+                else:
+                    f.speaker = speaker
+                f.attribution_end = b
+                out.append(f)
+            after_question = False
+        return out
+
     def run(self) -> list[Quote]:
         found: list[_Found] = []
         direct_spans: list[MarkedSpan] = []
+        answers = self._interview_answers()
+
+        def in_answer(offset: int) -> bool:
+            return any(f.start <= offset < f.end for f in answers)
+
         for span in self.marks.spans:
             if span.end <= span.start:
                 continue
+            if in_answer(span.open):
+                continue  # quoted words inside an interviewee's answer
             if not self._sentence_position(span):
                 continue
             cue, speaker = self._attribute_direct(span)
@@ -321,27 +380,45 @@ class _DocRun:
                     f.cue, f.speaker, f.inherited = nxt.cue, nxt.speaker, True
         direct_ranges = [(s.open, s.outer_end) for s in direct_spans]
 
-        indirect = self._indirect(direct_ranges, found)
+        indirect = [f for f in self._indirect(direct_ranges, found) if not in_answer(f.start)]
         found.extend(indirect)
+        found.extend(answers)
         found.sort(key=lambda f: f.start)
 
         # floating quotes: unattributed sentence quotes right after an attributed quote
         prev: _Found | None = None
         kept: list[_Found] = []
         for f in found:
-            if f.cue is None and not f.speaker:
+            if f.cue is None and not f.speaker and not f.name:
                 if prev is not None and prev.chain < MAX_FLOATING and self._looks_like_sentence(f):
-                    gap = self.text[prev.attribution_end : f.marked.open if f.marked else f.start]
-                    if not gap.strip(" \t\r\n\u00a0.,;:—–-\"'“”‘’«»"):
+                    if self._attribution_gap(prev.attribution_end, f.marked.open if f.marked else f.start):
                         f.cue, f.speaker, f.inherited = prev.cue, prev.speaker, True
                         f.chain = prev.chain + 1
                         f.attribution_end = max(f.marked.outer_end if f.marked else f.end, f.end)
-                if f.cue is None and not f.speaker:
+                if f.cue is None and not f.speaker and not f.name:
                     continue  # unattributed: a title, a scare quote, a stray mark
             kept.append(f)
             prev = f
 
         return self._finish(kept)
+
+    def _attribution_gap(self, start: int, end: int) -> bool:
+        """True when text[start:end] is only the rest of the previous quote's attribution sentence
+        (``… Hollis told reporters after the vote.``, ``said Ortiz, 23, who joined in January.``): no
+        sentence end outside quotes before its last word, no other quote, at most MAX_GAP_WORDS words."""
+        gap = self.text[start:end]
+        if not gap.strip(" \t\r\n\u00a0.,;:—–-\"'“”‘’«»"):
+            return True
+        if self._paragraph(start) != self._paragraph(end):
+            return False
+        tokens = [t for t in self._tokens_between(start, end) if not t.is_space]
+        words = [t for t in tokens if not t.is_punct and not self.in_quote[t.i]]
+        if len(words) > MAX_GAP_WORDS:
+            return False
+        ends = [k for k, t in enumerate(tokens) if self._is_sentence_end(t)]
+        if any(any(not x.is_punct for x in tokens[k + 1 :]) for k in ends):
+            return False  # a sentence of its own in between
+        return not any(t.i in self.cue_at for t in words)
 
     def _looks_like_sentence(self, f: _Found) -> bool:
         content = self.text[f.start : f.end].strip()
@@ -361,10 +438,17 @@ class _DocRun:
             content: tuple[int, int] | None = None
             speaker: list[Any] = []
             if cue.kind == "verb":
-                clauses = [c for c in verb.children if c.dep_ == "ccomp"]
+                if any(c.dep_ == "neg" for c in verb.children):
+                    continue  # "has not said whether …", "did not say how many …"
+                clauses = [c for c in verb.children if c.dep_ == "ccomp" and self._same_sentence(verb, c)]
+                if not clauses:
+                    clauses = self._that_clause_on_object(verb)
                 if not clauses:
                     continue
-                clause = clauses[-1] if clauses[-1].i > verb.i else clauses[0]
+                after = [c for c in clauses if c.i > verb.i]
+                clause = after[0] if after else clauses[-1]
+                if self._is_question(clause):
+                    continue  # "asked whether …": a reported question, not a statement
                 # "said said he believes …": a subjectless cue verb as the clause — descend
                 for _ in range(2):
                     inner = [c for c in clause.children if c.dep_ == "ccomp"]
@@ -382,6 +466,8 @@ class _DocRun:
                     objs = [c for c in verb.children if c.dep_ == "dobj" and verb.i < c.i < clause.i]
                     if objs:
                         from_token = objs[0].left_edge
+                if clause.i < verb.i and from_token is None:
+                    from_token = self._sentence_start(clause.left_edge)
                 content = self._clause_range(clause, verb, from_token)
                 speaker = self._speaker_of(verb)
             elif cue.kind == "verb_prep":
@@ -415,7 +501,7 @@ class _DocRun:
                 continue
             if any(s <= start and end <= e for s, e in taken):
                 continue  # nested report inside an outer one
-            inner_marks = self.marks.within(start, end)
+            inner_marks = [m for m in self.marks.within(start, end) if not self._looks_like_title(m)]
             qtype = QuoteType.MIXED if inner_marks else QuoteType.INDIRECT
             taken = [(s, e) for s, e in taken if not (start <= s and e <= end)]
             out = [f for f in out if not (start <= f.start and f.end <= end)]
@@ -424,6 +510,61 @@ class _DocRun:
             out.append(f)
             taken.append((start, end))
         return out
+
+    def _is_sentence_end(self, tok: Any) -> bool:
+        """A full stop / ? / ! outside every quote (abbreviations such as ``a.m.`` are one token)."""
+        return tok.text in (".", "?", "!", "…") and not self.in_quote[tok.i]
+
+    def _same_sentence(self, verb: Any, clause: Any) -> bool:
+        """No sentence end between the cue verb and the clause (the parser sometimes hangs the next
+        sentence on the verb as a second ``ccomp``)."""
+        if clause.i > verb.i:
+            a, b = verb.i + 1, clause.left_edge.i
+        else:
+            a, b = clause.right_edge.i + 1, verb.i
+        return not any(self._is_sentence_end(self.doc[k]) for k in range(a, b))
+
+    def _sentence_start(self, tok: Any) -> Any:
+        """The first token of tok's sentence, found by walking back to a sentence end or paragraph start."""
+        doc = self.doc
+        p_start, _ = self._paragraph(tok.idx)
+        k = tok.i
+        while k - 1 >= 0 and doc[k - 1].idx >= p_start and not self._is_sentence_end(doc[k - 1]):
+            if self.in_quote[k - 1] and not self.in_quote[tok.i]:
+                break
+            k -= 1
+        return doc[k]
+
+    def _that_clause_on_object(self, verb: Any) -> list[Any]:
+        """``said in a statement that …`` / ``told the court that …`` parsed with the that-clause hanging
+        on the noun (acl / relcl / ccomp of ``statement``): that clause, if it has its own subject."""
+        nouns = [c for c in verb.children if c.dep_ in ("dobj", "dative") and c.i > verb.i]
+        for prep in verb.children:
+            if prep.dep_ == "prep" and prep.i > verb.i:
+                nouns.extend(c for c in prep.children if c.dep_ == "pobj")
+        out = []
+        for noun in nouns:
+            for c in noun.children:
+                if (
+                    c.dep_ in ("acl", "relcl", "ccomp")
+                    and c.i > noun.i
+                    and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+                    and any(m.dep_ in SUBJECT_DEPS for m in c.children)
+                ):
+                    out.append(c)
+        return out
+
+    @staticmethod
+    def _is_question(clause: Any) -> bool:
+        return any(c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in clause.children)
+
+    def _looks_like_title(self, span: MarkedSpan) -> bool:
+        """A short Title Case phrase in marks (a name, a work, an event) rather than someone's words."""
+        words = self.text[span.start : span.end].strip(" .,;:!?").split()
+        small = {"a", "an", "the", "of", "in", "on", "and", "for", "to", "at", "by", "with"}
+        return 0 < len(words) <= 6 and words[0][:1].isupper() and all(
+            w[:1].isupper() or w.lower() in small for w in words
+        ) and not (len(words) == 1 and self.text[span.end - 1 : span.end] in ".!?")
 
     def _inside_any(self, offset: int, found: list[_Found]) -> bool:
         return any(f.marked and f.marked.open <= offset < f.marked.outer_end for f in found)
@@ -468,6 +609,8 @@ class _DocRun:
                 name, is_person = resolver.resolve(f.speaker)
                 pronoun = f.speaker[0].lower_ if len(f.speaker) == 1 else ""
                 resolver.note_quote_speaker(s, name, is_person, pronoun)
+            elif f.name == _MAIN_PERSON:
+                name = resolver.main_person()
             quotes.append(
                 Quote(
                     start=f.start,
@@ -480,6 +623,10 @@ class _DocRun:
                 )
             )
         return quotes
+
+
+_MAIN_PERSON = "\0main"
+"""Marker for "the person the article is about" (resolved at the end)."""
 
 
 def _is_quote_mark(text: str) -> bool:

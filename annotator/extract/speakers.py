@@ -6,6 +6,7 @@ Works on a parsed spaCy ``Doc`` (duck-typed; spaCy itself is not imported here).
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,8 +18,36 @@ RELATIVE = {"who", "which", "that"}
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
 HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady", "mr.", "mrs.", "ms.", "dr."}
 _TITLE_STOP = {"of", "the", "a", "an", "and", "for", "'s", ",", "-", "to", "in", "on"}
-_MALE = {"he", "him", "his"}
-_FEMALE = {"she", "her", "hers"}
+_MALE = {"he", "him", "his", "himself"}
+_FEMALE = {"she", "her", "hers", "herself"}
+_MALE_HONORIFICS = {"mr", "sir", "lord"}
+_FEMALE_HONORIFICS = {"mrs", "ms", "miss", "dame", "lady", "madam"}
+TITLE_WORDS = {
+    # offices and jobs written before a name ("Superintendent Robert Kim", "Cllr Susan Blake"); stripped from
+    # names, and "the <title>" refers back to the person introduced with it
+    "president", "vice", "prime", "minister", "secretary", "senator", "sen", "sen.", "representative", "rep",
+    "rep.", "congressman", "congresswoman", "governor", "gov", "gov.", "mayor", "councillor", "councilor", "cllr",
+    "councilman", "councilwoman", "chancellor", "ambassador", "judge", "justice", "magistrate", "attorney",
+    "prosecutor", "sheriff", "detective", "inspector", "sergeant", "sgt", "constable", "officer", "chief",
+    "commissioner", "superintendent", "principal", "professor", "prof", "dr", "dr.", "doctor", "general", "gen",
+    "colonel", "col", "major", "captain", "capt", "lieutenant", "lt", "admiral", "commander", "director",
+    "chairman", "chairwoman", "chair", "chairperson", "executive", "ceo", "cfo", "coo", "founder", "manager",
+    "coach", "striker", "goalkeeper", "defender", "midfielder", "forward", "spokesman", "spokeswoman",
+    "spokesperson", "analyst", "economist", "king", "queen", "prince", "princess", "pope", "bishop",
+    "archbishop", "rabbi", "imam", "reverend", "rev", "father", "pastor", "speaker", "leader", "premier",
+    "deputy", "assistant", "associate", "senior", "junior", "head", "editor", "author", "reporter",
+}
+ORG_NOUNS = {
+    # "the company said": a definite description of the organisation the article is about
+    "company", "firm", "airline", "carrier", "bank", "group", "carmaker", "automaker", "maker", "retailer",
+    "insurer", "lender", "chain", "business", "startup", "corporation", "conglomerate", "manufacturer",
+    "agency", "organization", "organisation", "charity", "club", "team", "union", "university", "hospital",
+    "ministry", "department", "council", "network", "broadcaster", "publisher", "studio", "operator",
+    "developer", "utility", "supplier", "producer", "platform", "exchange", "fund", "regulator", "watchdog",
+    "party", "campaign", "foundation", "institute", "school", "district", "board", "league", "federation",
+}
+_QUOTE_CHARS = {'"', "'", "“", "”", "‘", "’", "«", "»"}
+_NAME_LIKE_LABELS = {"GPE", "ORG", "NORP", "LOC", "FAC", "PRODUCT", "WORK_OF_ART"}
 
 
 def _norm(word: str) -> str:
@@ -58,12 +87,31 @@ class SpeakerResolver:
         self.mentions: list[_Mention] = []
         self._positions: list[int] = []
         outside = outside_quote or (lambda _o: True)
+        self._outside = outside
+        self._name_tokens: set[int] = set()
+        self._not_name: set[int] = set()
+        """Tokens of a PERSON entity left out of its name (another line: "Fiona Hart\n\nCouncillors")."""
+        single_subjects = self._single_subject_words()
         for ent in doc.ents:
-            if ent.label_ != "PERSON":
+            if ent.label_ == "PERSON":
+                tokens = self._clean_name_tokens(ent)
+            elif ent.label_ in _NAME_LIKE_LABELS:
+                # a person the NER called a place or a company: "Amara Okafor" (GPE) ... "Okafor said"
+                tokens = self._clean_name_tokens(ent)
+                if not (
+                    2 <= len(tokens) <= 3
+                    and all(t.pos_ == "PROPN" and t.text.istitle() for t in tokens)
+                    and tokens[-1].text in single_subjects
+                ):
+                    continue
+            else:
                 continue
-            tokens = self._clean_name_tokens(ent)
             if not tokens:
                 continue
+            if ent.label_ == "PERSON":
+                a = tokens[0].idx
+                self._not_name.update(t.i for t in ent if "\n" in self.text[min(a, t.idx) : max(a, t.idx)])
+            self._name_tokens.update(t.i for t in ent)
             name = " ".join(t.text for t in tokens)
             start = tokens[0].idx
             person = self._person_for(tokens, start)
@@ -74,6 +122,7 @@ class SpeakerResolver:
                 self._by_first.setdefault(tokens[0].text, []).append(person)
             if person is not None:
                 person.title |= self._title_words(ent, tokens)
+                person.title |= {_norm(t.text) for t in ent if t.i < tokens[0].i and _norm(t.text) in TITLE_WORDS}
                 full = person.name
             else:
                 full = name
@@ -82,22 +131,32 @@ class SpeakerResolver:
                     ent.root.dep_ in ("nsubj", "nsubjpass")
                 )
                 self.mentions.append(_Mention(start, full, subject))
+        self._add_token_mentions()
         self.mentions.sort(key=lambda m: m.pos)
         self._positions = [m.pos for m in self.mentions]
+        self._infer_genders()
+        self.orgs = self._organisations()
         self.quote_speakers: list[tuple[int, str, bool]] = []  # (pos, name, is_person)
+        self._desc_gender: dict[str, str] = {}
+        """Gender of nameless person-like speakers ("a former engineer, who … she …")."""
 
     # ----------------------------------------------------------------- building the index
     @staticmethod
     def _clean_name_tokens(ent: Any) -> list[Any]:
-        tokens = [t for t in ent if not t.is_space]
-        # a name never crosses a line break
-        for k, t in enumerate(ent):
+        # a name never crosses a line break: keep the longest line of the entity
+        segments: list[list[Any]] = [[]]
+        for t in ent:
             if "\n" in t.text:
-                tokens = [x for x in ent[k + 1 :] if not x.is_space]
+                segments.append([])
+            elif not t.is_space:
+                segments[-1].append(t)
+        tokens = max(segments, key=len)
         while tokens and (tokens[-1].text in ("'s", "’s", "'", "’") or tokens[-1].is_punct):
             tokens = tokens[:-1]
         while tokens and (_norm(tokens[0].text) in HONORIFICS or tokens[0].is_punct):
             tokens = tokens[1:]
+        while len(tokens) > 2 and _norm(tokens[0].text) in TITLE_WORDS:
+            tokens = tokens[1:]  # "Superintendent Robert Kim"
         return tokens
 
     def _person_for(self, tokens: list[Any], pos: int) -> Person | None:
@@ -138,6 +197,128 @@ class SpeakerResolver:
                 words.add(w)
         return words
 
+    def _single_subject_words(self) -> set[str]:
+        """Proper nouns standing alone as a subject somewhere ("Okafor said"): surnames in use."""
+        doc = self.doc
+        out = set()
+        for t in doc:
+            if t.pos_ == "PROPN" and t.dep_ in ("nsubj", "nsubjpass") and t.text.istitle():
+                prev_ok = t.i == 0 or doc[t.i - 1].pos_ != "PROPN"
+                if prev_ok and not any(c.dep_ == "compound" for c in t.children):
+                    out.add(t.text)
+        return out
+
+    def _add_token_mentions(self) -> None:
+        """Mentions the NER missed: a bare known surname ("Hollis dismissed …") and "the <title>" for the
+        person introduced with that title ("The judge was unmoved")."""
+        doc = self.doc
+        for t in doc:
+            if t.i in self._name_tokens or not self._outside(t.idx):
+                continue
+            subject = t.dep_ in ("nsubj", "nsubjpass")
+            if t.pos_ == "PROPN" and t.text.istitle() and (t.text in self._by_last or t.text in self._by_first):
+                if (t.i > 0 and doc[t.i - 1].pos_ == "PROPN" and doc[t.i - 1].i not in self._name_tokens
+                        and _norm(doc[t.i - 1].text) not in TITLE_WORDS | HONORIFICS):
+                    continue
+                if t.i + 1 < len(doc) and doc[t.i + 1].pos_ == "PROPN":
+                    continue
+                person = self.lookup_name(t.text, t.idx)
+                if person is not None:
+                    self.mentions.append(_Mention(t.idx, person.name, subject))
+            elif t.pos_ == "NOUN" and t.lower_ in TITLE_WORDS and any(
+                c.dep_ == "det" and c.lower_ == "the" for c in t.children
+            ):
+                person = self.by_title({t.lower_}, t.lower_, t.idx)
+                if person is not None:
+                    self.mentions.append(_Mention(t.idx, person.name, subject))
+
+    def _infer_genders(self) -> None:
+        """Gender of people from honorifics (Mr, Ms) and from he/she/his/her outside quotes when the
+        current and previous sentence mention only one person before the pronoun."""
+        votes: dict[str, list[str]] = {}
+        doc = self.doc
+        for m in self.mentions:
+            k = self._token_index(m.pos)
+            if k > 0 and _norm(doc[k - 1].text) in _MALE_HONORIFICS | _FEMALE_HONORIFICS:
+                g = "m" if _norm(doc[k - 1].text) in _MALE_HONORIFICS else "f"
+                votes.setdefault(m.name, []).extend([g, g])
+        # "Hale said he regretted it": the subject pronoun of a reported clause is the reporter
+        for t in doc:
+            if t.lower_ in ("he", "she") and t.dep_ in ("nsubj", "nsubjpass") and self._outside(t.idx):
+                clause = t.head
+                if clause.dep_ != "ccomp":
+                    continue
+                verb = clause.head
+                while verb.dep_ == "conj" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+                    verb = verb.head  # "Hale pleaded guilty and said he …"
+                subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+                if not subj or subj[0].lower_ in ("he", "she", "i", "we", "they", "it"):
+                    continue
+                k = bisect.bisect_left(self._positions, subj[0].left_edge.idx)
+                names = {m.name for m in self.mentions[k:] if m.pos <= subj[0].idx}
+                if len(names) == 1:
+                    votes.setdefault(names.pop(), []).extend(["m" if t.lower_ == "he" else "f"] * 2)
+        sents = list(doc.sents)
+        starts = [s.start_char for s in sents]
+        for t in doc:
+            low = t.lower_
+            if low not in _MALE | _FEMALE or not self._outside(t.idx):
+                continue
+            if t.i > 0 and (doc[t.i - 1].text in _QUOTE_CHARS or (
+                    doc[t.i - 1].text == "," and t.i > 1 and doc[t.i - 2].text in _QUOTE_CHARS)):
+                continue  # '"…," she said': the pronoun being resolved, no evidence
+            si = bisect.bisect_right(starts, t.idx) - 1
+            window_start = starts[max(0, si - 1)] if si >= 0 else 0
+            lo = bisect.bisect_left(self._positions, window_start)
+            hi = bisect.bisect_left(self._positions, t.idx)
+            names = {m.name for m in self.mentions[lo:hi]}
+            if len(names) == 1:
+                votes.setdefault(names.pop(), []).append("m" if low in _MALE else "f")
+        for person in self.people:
+            v = votes.get(person.name)
+            if v and person.gender is None:
+                m, f = v.count("m"), v.count("f")
+                if m != f:
+                    person.gender = "m" if m > f else "f"
+
+    def _token_index(self, offset: int) -> int:
+        starts = getattr(self, "_tok_starts", None)
+        if starts is None:
+            starts = self._tok_starts = [t.idx for t in self.doc]
+        return max(0, bisect.bisect_right(starts, offset) - 1)
+
+    def _organisations(self) -> list[tuple[int, str, str]]:
+        """ORG mentions outside quotes as (offset, group key = first word, name as written)."""
+        out = []
+        for ent in self.doc.ents:
+            if ent.label_ != "ORG":
+                continue
+            tokens = [t for t in ent if not t.is_space and t.text not in ("'s", "’s")]
+            while tokens and tokens[0].lower_ in DETERMINERS:
+                tokens = tokens[1:]
+            if not tokens or any("\n" in t.text for t in ent):
+                continue
+            name = self.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)]
+            out.append((tokens[0].idx, tokens[0].text, name))
+        return out
+
+    def main_org(self, pos: int) -> str | None:
+        """The organisation mentioned most often before pos (ties: the latest); its longest spelling."""
+        names: dict[str, str] = {}
+        for _opos, key, name in self.orgs:
+            if len(name) > len(names.get(key, "")):
+                names[key] = name
+        if not names:
+            return None
+        counts: dict[str, list[int]] = {}
+        for key in names:
+            hits = [m.start() for m in re.finditer(r"\b" + re.escape(key) + r"\b", self.text)]
+            counts[key] = [h for h in hits if h < pos] or []
+        if not any(counts.values()):
+            return None
+        best = max(counts, key=lambda k: (len(counts[k]), counts[k][-1] if counts[k] else -1))
+        return names[best]
+
     # ----------------------------------------------------------------- look-ups
     def lookup_name(self, word: str, pos: int) -> Person | None:
         """A person whose last (or first) name is ``word``: the latest introduced before pos, else the first."""
@@ -167,7 +348,7 @@ class SpeakerResolver:
         """The person introduced with a title containing ``head`` (most shared words, then the latest before)."""
         scored = []
         for person in self.people:
-            if head not in person.title:
+            if head not in person.title or person.start > pos:
                 continue
             before = person.start <= pos
             key = (len(words & person.title), before, person.start if before else -person.start)
@@ -188,7 +369,17 @@ class SpeakerResolver:
         for person in self.people:
             if person.name == name:
                 return person.gender
-        return None
+        return self._desc_gender.get(name)
+
+    def main_person(self) -> str | None:
+        """The person mentioned most often outside quotes (the interviewee of a Q&A)."""
+        counts: dict[str, int] = {}
+        for m in self.mentions:
+            counts[m.name] = counts.get(m.name, 0) + 1
+        return max(counts, key=lambda n: (counts[n], -self._first_pos(n))) if counts else None
+
+    def _first_pos(self, name: str) -> int:
+        return min((m.pos for m in self.mentions if m.name == name), default=0)
 
     def resolve_pronoun(self, pronoun: str, pos: int) -> str | None:
         pronoun = pronoun.lower()
@@ -226,7 +417,7 @@ class SpeakerResolver:
         pos = tokens[0].idx
         doc = self.doc
         # a PERSON entity inside the span
-        people = [t for t in tokens if t.ent_type_ == "PERSON"]
+        people = [t for t in tokens if t.ent_type_ == "PERSON" and t.i not in self._not_name]
         if people:
             # the last contiguous PERSON run
             last = people[-1]
@@ -239,8 +430,15 @@ class SpeakerResolver:
                     break
                 k -= 1
             run = [t for t in run if t.text not in ("'s", "’s") and _norm(t.text) not in HONORIFICS]
+            while len(run) > 2 and _norm(run[0].text) in TITLE_WORDS:
+                run = run[1:]
             if run:
-                return self.full_name(" ".join(t.text for t in run), pos), True
+                name = self.full_name(" ".join(t.text for t in run), pos)
+                if len(run) == 1 and name == run[0].text:
+                    longer = self._earlier_chain(run[0])
+                    if len(longer) >= 2:
+                        return " ".join(t.text for t in longer), True
+                return name, True
         heads = [t for t in tokens if t.head.i < tokens[0].i or t.head.i > tokens[-1].i or t.head == t]
         head = heads[0] if heads else tokens[-1]
         lower = head.text.lower()
@@ -249,23 +447,96 @@ class SpeakerResolver:
             return name, name is not None and lower not in PLURAL_PRONOUNS
         if lower in FIRST_PERSON:
             return None, False
-        # a bare surname the NER missed ("Kerry" tagged ORG)
-        if head.pos_ == "PROPN":
+        # a bare surname the NER missed ("Kerry" tagged ORG, "Price" tagged NOUN)
+        if head.pos_ == "PROPN" or (head.text.istitle() and head.i > 0 and not head.is_sent_start):
             person = self.lookup_name(head.text, pos)
             if person is not None:
                 return person.name, True
+        # a description with the name in apposition: "Pike's lawyer, Daniel Orr," / "its organizer, Carla Nunez"
+        for child in head.children:
+            if child.dep_ == "appos" and child.i > head.i and child.pos_ == "PROPN":
+                run = [t for t in child.subtree if t.pos_ == "PROPN" and t.i <= child.i and t.i > head.i]
+                while len(run) > 2 and _norm(run[0].text) in TITLE_WORDS | HONORIFICS:
+                    run = run[1:]
+                if run and (child.ent_type_ == "PERSON" or self.lookup_name(child.text, pos) is not None):
+                    return self.full_name(" ".join(t.text for t in run), pos), True
         # a title: "The Secretary of State", "the US Secretary"
         words = {_norm(t.text) for t in tokens if not t.is_punct} - _TITLE_STOP - DETERMINERS
         person = self.by_title(words, _norm(head.text), pos)
         if person is not None:
             return person.name, True
+        # "the company", "the airline": the organisation the article is about
+        content = [t for t in tokens if not t.is_punct]
+        if (
+            len(content) == 2
+            and content[0].lower_ == "the"
+            and content[1].pos_ == "NOUN"
+            and content[1].lower_ in ORG_NOUNS
+        ):
+            org = self.main_org(pos)
+            if org is not None:
+                return org, False
+        # a name the NER missed altogether: "Spokeswoman Ella Grant" (ORG), "Ruiz:" after "Carmen Ruiz"
+        if (head.pos_ == "PROPN" or len(tokens) == 1) and head.text.istitle() and _norm(head.text) not in TITLE_WORDS:
+            chain = self._propn_chain(head) if head.pos_ == "PROPN" else [head]
+            if len(chain) == 1:
+                chain = self._earlier_chain(head)
+            truncated = chain[0].i > 0 and self.doc[chain[0].i - 1].pos_ == "PROPN" and _norm(
+                self.doc[chain[0].i - 1].text) not in TITLE_WORDS | HONORIFICS
+            if len(chain) >= 2 and not truncated:
+                org = chain[-1].ent_type_ in ("ORG", "FAC", "PRODUCT") and _norm(head.text) not in HONORIFICS
+                titled = chain[0].i > 0 and _norm(self.doc[chain[0].i - 1].text) in TITLE_WORDS | HONORIFICS
+                return " ".join(t.text for t in chain), titled or not org
         # an organisation or a description: as written, without a leading determiner / possessive
         clean = [t for t in tokens if not t.is_punct or t.text in ("&", ".", "-")]
-        while clean and clean[0].lower_ in DETERMINERS:
+        while clean and (clean[0].lower_ in DETERMINERS or clean[0].lower_ == "one"):
             clean = clean[1:]
         while clean and clean[-1].text in ("'s", "’s"):
             clean = clean[:-1]
         if not clean:
             return None, False
         start, end = clean[0].idx, clean[-1].idx + len(clean[-1].text)
-        return self.text[start:end], False
+        name = self.text[start:end]
+        gender = self._person_like(head)
+        if gender is not None:
+            if gender:
+                self._desc_gender[name] = gender
+            return name, True
+        return name, False
+
+    def _earlier_chain(self, tok: Any) -> list[Any]:
+        """The first two- or three-word name ending with tok's word elsewhere in the text (outside quotes)."""
+        for other in self.doc:
+            if other.text == tok.text and other.i != tok.i and self._outside(other.idx):
+                longer = self._propn_chain(other)
+                if len(longer) >= 2:
+                    return longer
+        return [tok]
+
+    def _propn_chain(self, tok: Any) -> list[Any]:
+        """Title-case proper nouns ending at tok on one line, without leading titles: "Carmen Ruiz"."""
+        doc = self.doc
+        chain = [tok]
+        k = tok.i - 1
+        while k >= 0 and len(chain) < 3:
+            t = doc[k]
+            if t.pos_ != "PROPN" or not t.text.istitle() or _norm(t.text) in TITLE_WORDS | HONORIFICS:
+                break
+            if "\n" in self.text[t.idx : chain[0].idx]:
+                break
+            chain.insert(0, t)
+            k -= 1
+        return chain
+
+    def _person_like(self, head: Any) -> str | None:
+        """For a nameless description: "" or "m"/"f" when it denotes a person (a title word, a "who"
+        clause, or he/she inside its own phrase: "a former engineer, who asked … because she …"), else None."""
+        if head.tag_ in ("NNS", "NNPS") or head.lower_ in ORG_NOUNS:
+            return None
+        sub = [t for t in head.subtree if t.i != head.i]
+        pronouns = [t.lower_ for t in sub if t.lower_ in _MALE | _FEMALE]
+        if pronouns:
+            return "m" if pronouns[0] in _MALE else "f"
+        if head.lower_ in TITLE_WORDS or any(t.lower_ == "who" and t.head.dep_ == "relcl" for t in sub):
+            return ""
+        return None

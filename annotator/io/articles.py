@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,11 +65,23 @@ def strip_bom(text: str) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
-def title_of(text: str) -> str:
-    for line in text.splitlines():
-        if line.strip():
-            return line.strip()[:300]
-    return ""
+_NON_SPACE = re.compile(r"\S")
+_LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")  # what str.splitlines() splits on
+
+
+def title_of(text: str, limit: int = 300) -> str:
+    """The first non-blank line, stripped, at most `limit` characters. Scans without copying the text
+    (a 50 MB one-line article must not be split or stripped whole just to find its title)."""
+    first = _NON_SPACE.search(text)
+    if first is None:
+        return ""
+    start = first.start()
+    brk = _LINE_BREAK.search(text, start)
+    end = brk.start() if brk else len(text)
+    head = text[start : min(end, start + limit)]
+    if end > start + limit and _NON_SPACE.search(text, start + limit, end):
+        return head
+    return head.rstrip()
 
 
 def read_text_file(path: Path) -> SourceRecord:
@@ -96,7 +109,7 @@ def iter_jsonl_lines(path: Path) -> Iterator[tuple[int, str | InputError]]:
             if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
                 while raw and not raw.endswith(b"\n"):  # skip the rest of the oversized line
                     raw = handle.readline(MAX_LINE_BYTES)
-                yield number, InputError(path, number, f"line longer than the limit of {MAX_LINE_BYTES // 2**20} MiB")
+                yield number, InputError(path, number, f"line longer than the limit of {_size(MAX_LINE_BYTES)}")
                 continue
             if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
@@ -105,8 +118,39 @@ def iter_jsonl_lines(path: Path) -> Iterator[tuple[int, str | InputError]]:
             except UnicodeDecodeError as exc:
                 yield number, InputError(path, number, f"not UTF-8 (byte {exc.start} of the line: {exc.reason})")
                 continue
-            if line.strip():
+            del raw  # a huge line is held once (as text), not twice, while the caller parses it
+            if line and not line.isspace():  # not line.strip(): that would copy a huge line
                 yield number, line
+
+
+def _size(limit: int) -> str:
+    return f"{limit // 2**20} MiB" if limit >= 2**20 else f"{limit} bytes"
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _unpaired_surrogate(value: Any, where: str = "record") -> str | None:
+    """Where a JSON value holds an unpaired surrogate (`"\\ud800"` is valid JSON but not Unicode text:
+    SQLite and UTF-8 files cannot store it), or None."""
+    if isinstance(value, str):
+        found = _SURROGATE.search(value)
+        return f"{where} has an unpaired surrogate \\u{ord(found.group()):04x} at character {found.start()}" if found else None
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        label = f"key {key!r}" if isinstance(key, str) and _SURROGATE.search(key) else None
+        if label:
+            return f"{where} has an unpaired surrogate in {label}"
+        found = _unpaired_surrogate(item, f'"{key}"' if where == "record" else f"{where}[{key!r}]")
+        if found:
+            return found
+    return None
 
 
 def parse_json_object(path: Path, number: int, line: str) -> dict[str, Any]:
@@ -116,6 +160,10 @@ def parse_json_object(path: Path, number: int, line: str) -> dict[str, Any]:
         raise InputError(path, number, f"invalid JSON: {exc.msg} (column {exc.colno})") from None
     if not isinstance(record, dict):
         raise InputError(path, number, f"expected a JSON object, got {type(record).__name__}")
+    if _SURROGATE_ESCAPE.search(line):  # cheap test first: only escaped surrogates can produce one
+        bad = _unpaired_surrogate(record)
+        if bad:
+            raise InputError(path, number, f"{bad} (not valid Unicode text)")
     return record
 
 
@@ -125,7 +173,7 @@ def article_from_record(path: Path, number: int, record: dict[str, Any]) -> Sour
         raise InputError(path, number, 'record has no "text"')
     if not isinstance(text, str):
         raise InputError(path, number, f'"text" must be a string, got {type(text).__name__}')
-    if not text.strip():
+    if not text or text.isspace():  # not text.strip(): that would copy a huge text
         raise InputError(path, number, '"text" is empty')
     meta = record.get("meta", {})
     if not isinstance(meta, dict):

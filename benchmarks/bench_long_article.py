@@ -1,0 +1,212 @@
+"""A 100,000-word article with 10,000 entities and 1,000 quotes in the real window (MainWindow, offscreen).
+
+Figures: opening it (first open, which copies the model's pre-extraction into the annotator's set, and a
+reopen) until painted with its highlights; an edit — add, relabel, delete an entity through the window's undo
+commands — until repainted; and what one scroll step costs and touches (spans looked up, index rebuilds).
+Baselines in the same run: `QTextEdit.setPlainText` of the same text + first paint (what showing the bare text
+costs), and the bare store edit without the window (ops.* in one transaction).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import tempfile
+from pathlib import Path
+
+from _common import Timer, measure, note, parse_args, report, rss_mb, scaled, section
+
+WORDS = "the of and to in said that for on with as was by at from he it his an is were which are has have be not".split()
+NAMES = ["Kerry", "Islamabad", "Pakistan", "Sharif", "Washington", "Reuters", "Monday", "United Nations", "Geneva"]
+
+
+def make_article(words: int, entities: int, quotes: int, seed: int):
+    """A seeded article: paragraphs of ~120 words, non-overlapping one- or two-word entities spread evenly, and
+    quotes of ~25 words with a speaker and a cue (some emoji, so Qt/Python offsets differ)."""
+    from annotator.core.model import Entity, Origin, Quote, QuoteType, TextRange
+
+    rng = random.Random(seed)
+    vocab = WORDS + [f"w{n}" for n in range(3000)]
+    tokens = []
+    for i in range(words):
+        if i % 997 == 500:
+            tokens.append("🙂")
+        else:
+            tokens.append(rng.choice(NAMES) if rng.random() < 0.05 else rng.choice(vocab))
+    pieces, starts, pos = [], [], 0
+    for i, token in enumerate(tokens):
+        starts.append(pos)
+        sep = "\n\n" if i % 120 == 119 else " "
+        pieces.append(token + sep)
+        pos += len(token) + len(sep)
+    text = "".join(pieces).rstrip() + "\n"
+    labels = ["PERSON", "ORG", "GPE", "DATE", "NORP"]
+    step = words // entities
+    ents = [
+        Entity(start=starts[i * step], end=starts[i * step] + len(tokens[i * step]), label=labels[i % 5], origin=Origin.MODEL)
+        for i in range(entities)
+    ]
+    qstep = words // quotes
+    qs = []
+    for i in range(quotes):
+        first = i * qstep + 2
+        last = min(first + 25, words - 1)
+        speaker = TextRange(starts[i * qstep], starts[i * qstep] + len(tokens[i * qstep]))
+        cue = TextRange(starts[i * qstep + 1], starts[i * qstep + 1] + len(tokens[i * qstep + 1]))
+        qs.append(Quote(start=starts[first], end=starts[last] + len(tokens[last]), type=QuoteType.DIRECT, speaker=speaker,
+                        speaker_name=rng.choice(NAMES), cue=cue, origin=Origin.MODEL))
+    return text, ents, qs
+
+
+def main() -> None:
+    args = parse_args(__doc__.splitlines()[0])
+    words, n_entities, n_quotes = scaled(100_000, 20_000), scaled(10_000, 2_000), scaled(1_000, 200)
+    home = Path(tempfile.mkdtemp(prefix="annotator-bench-"))
+    os.environ["XDG_CONFIG_HOME"] = str(home / "config")  # never touch the user's window settings
+    os.environ["XDG_DATA_HOME"] = str(home / "data")
+
+    from annotator.core import ops
+    from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Document
+    from annotator.core.store import Store
+
+    section(f"long article: {words:,} words, {n_entities:,} entities, {n_quotes:,} quotes (seed {args.seed})")
+    text, entities, quotes = make_article(words, n_entities, n_quotes, args.seed)
+    db = home / "long.db"
+    with Store(db) as store:
+        small, _ = store.add_document(Document(text="A short note opened first.", title="short"))
+        long_id, _ = store.add_document(Document(text=text, title="The long article"))
+        store.replace_annotation_set(AnnotationSet(doc_id=long_id, annotator=MODEL_ANNOTATOR, entities=entities, quotes=quotes))
+    note(f"{len(text):,} characters")
+
+    from PySide6.QtWidgets import QApplication, QTextEdit
+
+    from annotator.gui.app import make_application
+    from annotator.gui.main_window import MainWindow
+
+    app = make_application([])
+    # Baseline: the bare text in a plain QTextEdit, until painted.
+    bare = QTextEdit()
+    bare.resize(900, 800)
+    bare.show()
+    QApplication.processEvents()
+
+    def bare_show() -> None:
+        bare.setPlainText(text)
+        bare.viewport().repaint()
+
+    baseline_show = measure(bare_show, repeat=3)
+    bare.close()
+
+    window = MainWindow(db, annotator="bench")
+    window.resize(1400, 900)
+    window.show()
+    QApplication.processEvents()
+    view = window.view
+
+    def open_long() -> None:
+        window.open_document(long_id)
+        view.viewport().repaint()
+
+    with Timer() as first:
+        open_long()
+    shown = len(view.index.entities), len(view.index.quotes)
+    report("open long article, first time (copies model set) + paint", first.ms, "ms", 200, baseline=baseline_show,
+           baseline_name="bare QTextEdit setPlainText+paint",
+           note=f"{shown[0]:,} entities / {shown[1]:,} quotes in the view")
+
+    def reopen() -> None:
+        window.open_document(small)
+        open_long()
+
+    reopen_ms = measure(reopen, repeat=3)
+    report("reopen long article + paint", reopen_ms, "ms", 200, baseline=baseline_show,
+           baseline_name="bare QTextEdit setPlainText+paint")
+    report("highlights in the view after open", shown[0] + shown[1], "spans", f"= {n_entities + n_quotes:,}",
+           ok=shown == (n_entities, n_quotes))
+
+    # -- edits through the window's undo commands --------------------------------------------------------------
+    aid = window.store.annotator_id("bench")
+    rng = random.Random(args.seed)
+    gaps = []  # free word ranges (between entities) in the middle of the text, for adds
+    ordered = sorted(view.index.entities.by_id.values(), key=lambda s: s.start)
+    for a, b in zip(ordered, ordered[1:]):
+        if b.entity.start - a.entity.end > 3:
+            gaps.append((a.entity.end + 1, a.entity.end + 1 + max(1, min(5, b.entity.start - a.entity.end - 2))))
+    middle = gaps[len(gaps) // 2 : len(gaps) // 2 + 40]
+    add_ms, relabel_ms, delete_ms = [], [], []
+    for start, end in middle[:15]:
+        view.scroll_to(start)
+        view.viewport().repaint()
+        view.select_range(start, end)
+        with Timer() as t:
+            window.apply_label("ORG")
+            view.viewport().repaint()
+        add_ms.append(t.ms)
+        with Timer() as t:
+            window.apply_label("PERSON")  # the new entity is selected: relabel it
+            view.viewport().repaint()
+        relabel_ms.append(t.ms)
+        with Timer() as t:
+            window.delete_selected()
+            view.viewport().repaint()
+        delete_ms.append(t.ms)
+    from _common import summarize
+
+    # Baseline: the same three edits straight on the store (one transaction each, no window).
+    store2 = Store(db)
+    bare_ms = []
+    for start, end in middle[20:35]:
+        with Timer() as t:
+            entity, _ = ops.add_entity(store2, doc_id=long_id, annotator="bench", start=start, end=end, label="ORG")
+        bare_ms.append(t.ms)
+        ops.delete_entity(store2, entity_id=entity.id)
+    store2.close()
+    base = summarize(bare_ms)
+    for name, samples in (("add", add_ms), ("relabel", relabel_ms), ("delete", delete_ms)):
+        report(f"edit: {name} entity + repaint (median of {len(samples)})", summarize(samples), "ms", 16,
+               baseline=base, baseline_name="bare ops.add_entity")
+        report(f"edit: {name} entity + repaint (worst)", summarize(samples, "max"), "ms", None)
+
+    # -- scrolling -------------------------------------------------------------------------------------------
+    counts = {"in_range": 0, "spans": 0, "resets": 0, "show_text": 0}
+    ent_index, q_index = view.index.entities, view.index.quotes
+    orig_in_range = type(ent_index).in_range
+
+    def counting_in_range(self, start, end):
+        found = orig_in_range(self, start, end)
+        counts["in_range"] += 1
+        counts["spans"] += len(found)
+        return found
+
+    orig_reset, orig_show = type(view.index).reset, type(view).show_text
+    type(ent_index).in_range = counting_in_range
+    type(view.index).reset = lambda self, *a, **k: (counts.__setitem__("resets", counts["resets"] + 1), orig_reset(self, *a, **k))[1]
+    type(view).show_text = lambda self, *a, **k: (counts.__setitem__("show_text", counts["show_text"] + 1), orig_show(self, *a, **k))[1]
+    bar = view.verticalScrollBar()
+    bar.setValue(0)
+    view.viewport().repaint()
+    steps, step_ms, max_spans = 60, [], 0
+    for i in range(steps):
+        before = counts["spans"]
+        with Timer() as t:
+            bar.setValue(min(bar.maximum(), bar.value() + max(bar.pageStep() // 3, 1) + i * (bar.maximum() // (steps * 3))))
+            view.viewport().repaint()
+            QApplication.processEvents()
+        step_ms.append(t.ms)
+        max_spans = max(max_spans, counts["spans"] - before)
+    type(ent_index).in_range = orig_in_range
+    type(view.index).reset, type(view).show_text = orig_reset, orig_show
+    report("scroll step + repaint (median)", summarize(step_ms), "ms", 16)
+    report("scroll step + repaint (worst)", summarize(step_ms, "max"), "ms", 50)
+    report("spans looked up per scroll step (worst)", max_spans, "spans", f"<< {n_entities + n_quotes:,}",
+           ok=max_spans < (n_entities + n_quotes) / 10, note="visible spans only (bisect in SpanIndex)")
+    report("re-highlights (index rebuilds / setPlainText) during scrolling", counts["resets"] + counts["show_text"],
+           "times", "0", ok=counts["resets"] + counts["show_text"] == 0)
+    report("window resident memory with the article open", rss_mb(), "MB", 300)
+    window.close()
+    app.processEvents()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""Start-up to a shown window on an empty database, in a fresh `python -c` subprocess (as `annotator gui` would),
+and a check that spaCy is not imported on that path. Baseline: a bare `python -c "import PySide6.QtWidgets"` +
+an empty QMainWindow shown, in the same run."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _common import REPO, note, parse_args, report, section, summarize
+
+CHILD = r"""
+import json, sys, time
+t0 = float(sys.argv[1])
+from annotator.gui.app import make_application
+from annotator.gui.main_window import MainWindow
+from PySide6.QtWidgets import QApplication
+app = make_application([])
+window = MainWindow(sys.argv[2], annotator="bench")
+window.show()
+QApplication.processEvents()
+window.view.viewport().repaint()
+shown = time.time() - t0
+heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("spacy", "thinc", "torch", "sklearn", "pandas"))
+print(json.dumps({"shown_ms": shown * 1000, "heavy": heavy, "modules": len(sys.modules)}))
+window.close()
+"""
+
+BARE = r"""
+import json, sys, time
+t0 = float(sys.argv[1])
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication([])
+w = QMainWindow(); w.resize(1400, 860); w.show(); QApplication.processEvents()
+print(json.dumps({"shown_ms": (time.time() - t0) * 1000}))
+"""
+
+
+def run(code: str, *args: str, env: dict) -> dict:
+    t0 = time.time()
+    out = subprocess.run([sys.executable, "-c", code, repr(t0), *args], env=env, cwd=REPO, capture_output=True,
+                         text=True, timeout=120)
+    lines = [l for l in out.stdout.splitlines() if l.startswith("{")]
+    if out.returncode != 0 or not lines:
+        raise RuntimeError(f"start-up child failed ({out.returncode}):\n{out.stdout}\n{out.stderr}")
+    return json.loads(lines[-1])
+
+
+def main() -> None:
+    args = parse_args(__doc__.splitlines()[0])
+    home = Path(tempfile.mkdtemp(prefix="annotator-bench-"))
+    env = dict(os.environ, XDG_CONFIG_HOME=str(home / "config"), XDG_DATA_HOME=str(home / "data"),
+               QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    section("start-up to a shown window, empty database, fresh process (5 runs, after one warm-up)")
+    runs = 3 if args.quick else 5
+    run(BARE, env=env)  # warm the OS file cache for both (a cold first start after boot is slower)
+    bare = summarize([run(BARE, env=env)["shown_ms"] for _ in range(runs)])
+    results = []
+    for i in range(runs + 1):
+        db = home / f"empty-{i}.db"  # a new empty database each time: the first-run path (creates the schema)
+        results.append(run(CHILD, str(db), env=env))
+    results = results[1:]
+    report("start-up to shown window (empty database)", summarize([r["shown_ms"] for r in results]), "ms", 1000,
+           baseline=bare, baseline_name="bare PySide6 QMainWindow")
+    report("start-up worst of runs", summarize([r["shown_ms"] for r in results], "max"), "ms", 1000)
+    heavy = results[-1]["heavy"]
+    report("heavy modules imported on the start-up path (spaCy, thinc, …)", len(heavy), "modules", "0",
+           ok=not heavy, note=", ".join(heavy[:6]) or "none")
+    note(f"{results[-1]['modules']} modules imported in all")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
