@@ -662,36 +662,45 @@ class Store:
             return True
 
     def _copy_set(self, doc_id: int, from_id: int, to_id: int) -> None:
-        """Copy entities, quotes and their tags from one annotator's set to another's (ids are new)."""
-        entity_ids: dict[int, int] = {}
-        for row in self.query("SELECT * FROM entities WHERE doc_id = ? AND annotator_id = ?", (doc_id, from_id)):
-            cursor = self.conn.execute(
-                'INSERT INTO entities(doc_id, annotator_id, start, "end", label, origin, extra) VALUES (?, ?, ?, ?, ?, ?, ?)',
-                (doc_id, to_id, row["start"], row["end"], row["label"], row["origin"], row["extra"]),
-            )
-            entity_ids[row["id"]] = cursor.lastrowid
-        quote_ids: dict[int, int] = {}
-        for row in self.query("SELECT * FROM quotes WHERE doc_id = ? AND annotator_id = ?", (doc_id, from_id)):
-            quote = quote_from_row(row)
-            columns = quote_columns(quote)
-            cursor = self.conn.execute(
-                f"INSERT INTO quotes(doc_id, annotator_id, {', '.join(quoted_column(c) for c in columns)}) "
-                f"VALUES (?, ?, {', '.join('?' * len(columns))})",
-                (doc_id, to_id, *columns.values()),
-            )
-            quote_ids[row["id"]] = cursor.lastrowid
-        for row in self.query("SELECT * FROM tags WHERE doc_id = ? AND annotator_id = ?", (doc_id, from_id)):
-            target = row["target_id"]
-            if row["target_kind"] == "entity":
-                target = entity_ids.get(target)
-            elif row["target_kind"] == "quote":
-                target = quote_ids.get(target)
-            if target is None:
-                continue
-            self.conn.execute(
-                "INSERT OR IGNORE INTO tags(doc_id, annotator_id, target_kind, target_id, tag) VALUES (?, ?, ?, ?, ?)",
-                (doc_id, to_id, row["target_kind"], target, row["tag"]),
-            )
+        """Copy entities, quotes and their tags from one annotator's set to another's, in set-based SQL (a long
+        article's 10,000 spans copy in milliseconds). New ids are assigned explicitly as max(id) + rank, so
+        tags can follow their entity or quote; the caller's write transaction keeps max(id) stable."""
+        key = (doc_id, from_id)
+        entity_base = self.conn.execute("SELECT coalesce(max(id), 0) FROM entities").fetchone()[0]
+        quote_base = self.conn.execute("SELECT coalesce(max(id), 0) FROM quotes").fetchone()[0]
+        ranked = "SELECT id, row_number() OVER (ORDER BY id) AS n FROM {table} WHERE doc_id = ? AND annotator_id = ?"
+        self.conn.execute(
+            f"""WITH ranked AS ({ranked.format(table="entities")})
+                INSERT INTO entities(id, doc_id, annotator_id, start, "end", label, origin, extra)
+                SELECT ? + ranked.n, e.doc_id, ?, e.start, e."end", e.label, e.origin, e.extra
+                FROM entities e JOIN ranked ON ranked.id = e.id ORDER BY e.id""",
+            (*key, entity_base, to_id),
+        )
+        self.conn.execute(
+            f"""WITH ranked AS ({ranked.format(table="quotes")})
+                INSERT INTO quotes(id, doc_id, annotator_id, start, "end", type, speaker_start, speaker_end,
+                                   speaker_name, cue_start, cue_end, origin, extra)
+                SELECT ? + ranked.n, q.doc_id, ?, q.start, q."end", q.type, q.speaker_start, q.speaker_end,
+                       q.speaker_name, q.cue_start, q.cue_end, q.origin, q.extra
+                FROM quotes q JOIN ranked ON ranked.id = q.id ORDER BY q.id""",
+            (*key, quote_base, to_id),
+        )
+        self.conn.execute(
+            f"""WITH ranked_entities AS ({ranked.format(table="entities")}),
+                     ranked_quotes AS ({ranked.format(table="quotes")})
+                INSERT OR IGNORE INTO tags(doc_id, annotator_id, target_kind, target_id, tag)
+                SELECT t.doc_id, ?, t.target_kind,
+                       CASE t.target_kind WHEN 'document' THEN 0
+                                          WHEN 'entity' THEN ? + re.n
+                                          ELSE ? + rq.n END,
+                       t.tag
+                FROM tags t
+                LEFT JOIN ranked_entities re ON t.target_kind = 'entity' AND re.id = t.target_id
+                LEFT JOIN ranked_quotes rq ON t.target_kind = 'quote' AND rq.id = t.target_id
+                WHERE t.doc_id = ? AND t.annotator_id = ?
+                  AND (t.target_kind = 'document' OR re.n IS NOT NULL OR rq.n IS NOT NULL)""",
+            (*key, *key, to_id, entity_base, quote_base, *key),
+        )
 
     def replace_annotation_set(self, aset: AnnotationSet) -> AnnotationSet:
         """Write a whole annotation set, replacing what the annotator had on the document (ingest, import,

@@ -1,0 +1,396 @@
+"""The article with its entities and quotes painted over it.
+
+A read-only QTextEdit shows the text once per document; nothing in the QTextDocument changes on an edit.
+Entities, quotes, speakers and cues are painted in `paintEvent` for the visible lines only (found by bisect in a
+`SpanIndex`), so showing a long article costs one `setPlainText`, an edit costs an index update plus one
+viewport repaint, and scrolling never re-highlights anything. Lines get extra spacing (a block format) so the
+label names fit under their spans. The view only shows and reports clicks: it never edits, so the review mode
+can reuse it on any AnnotationSet.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QTextBlockFormat,
+    QTextCursor,
+    QTextDocument,
+)
+from PySide6.QtWidgets import QMenu, QTextEdit, QWidget
+
+from annotator.core.model import AnnotationSet, Entity, Quote
+from annotator.gui.colors import Scheme
+from annotator.gui.offsets import OffsetMap
+from annotator.gui.span_index import EntitySpan, QuoteSpan, SpanIndex
+
+MARGIN = 18  # left margin where quote bars are drawn
+
+
+class ArticleView(QTextEdit):
+    """Shows one text with one annotator's entities and quotes; reports clicks and hovering."""
+
+    entity_clicked = Signal(object)  # entity id, or None when the click hit no entity
+    quote_clicked = Signal(object)  # quote id, or None
+    selection_changed_range = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setUndoRedoEnabled(False)
+        self.viewport().setMouseTracking(True)
+        self.setObjectName("articleView")
+        self.offsets = OffsetMap("")
+        self.index = SpanIndex(self.offsets)
+        self.labels: dict[str, str] = {}
+        self.scheme = Scheme(self.palette(), {})
+        self.selected_entity_id: int | None = None
+        self.selected_quote_id: int | None = None
+        self.hovered_quote_id: int | None = None
+        self.context_actions: list = []  # QActions (None = separator) the window puts in the context menu
+        self._label_font = QFont(self.font())
+        self._label_font.setPointSizeF(max(6.5, self.font().pointSizeF() * 0.68))
+        self._label_font.setBold(True)
+        self._press_pos: QPoint | None = None
+        self.selectionChanged.connect(self.selection_changed_range)
+
+    # -- content ---------------------------------------------------------------------------------------------
+
+    def set_labels(self, labels: dict[str, str]) -> None:
+        self.labels = dict(labels)
+        self.scheme = Scheme(self.palette(), self.labels)
+        self.viewport().update()
+
+    def show_text(self, text: str, entities: list[Entity] = (), quotes: list[Quote] = ()) -> None:
+        """Show a new text (one setPlainText) with these spans; clears selections."""
+        self.offsets = OffsetMap(text)
+        self.index = SpanIndex(self.offsets)
+        self.index.reset(list(entities), list(quotes))
+        self.selected_entity_id = self.selected_quote_id = self.hovered_quote_id = None
+        doc = QTextDocument(self)
+        doc.setUndoRedoEnabled(False)
+        doc.setDefaultFont(self.font())
+        doc.setPlainText(self.offsets.display_text)
+        cursor = QTextCursor(doc)
+        cursor.select(QTextCursor.SelectionType.Document)
+        spacing = QTextBlockFormat()
+        spacing.setLineHeight(QFontMetricsF(self._label_font).height() + 5, QTextBlockFormat.LineHeightTypes.LineDistanceHeight.value)
+        spacing.setBottomMargin(4)
+        cursor.mergeBlockFormat(spacing)
+        frame = doc.rootFrame().frameFormat()
+        frame.setLeftMargin(MARGIN)
+        doc.rootFrame().setFrameFormat(frame)
+        self.setDocument(doc)  # the old document, a child of this view, is deleted by Qt
+        self.viewport().update()
+
+    def show_annotation_set(self, text: str, aset: AnnotationSet | None) -> None:
+        """Show a text with a given annotator's set (read-only use, e.g. review)."""
+        self.show_text(text, aset.entities if aset else [], aset.quotes if aset else [])
+
+    def put_entity(self, entity: Entity) -> None:
+        self.index.put_entity(entity)
+        self.viewport().update()
+
+    def remove_entity(self, entity_id: int) -> None:
+        self.index.entities.remove(entity_id)
+        if self.selected_entity_id == entity_id:
+            self.selected_entity_id = None
+        self.viewport().update()
+
+    def put_quote(self, quote: Quote) -> None:
+        self.index.put_quote(quote)
+        self.viewport().update()
+
+    def remove_quote(self, quote_id: int) -> None:
+        self.index.quotes.remove(quote_id)
+        if self.selected_quote_id == quote_id:
+            self.selected_quote_id = None
+        self.viewport().update()
+
+    # -- selection -------------------------------------------------------------------------------------------
+
+    def select_entity(self, entity_id: int | None, *, scroll: bool = False) -> None:
+        self.selected_entity_id = entity_id if entity_id in self.index.entities.by_id else None
+        if scroll and self.selected_entity_id is not None:
+            self.scroll_to_qt(self.index.entities.by_id[entity_id].start)
+        self.viewport().update()
+
+    def select_quote(self, quote_id: int | None, *, scroll: bool = False) -> None:
+        self.selected_quote_id = quote_id if quote_id in self.index.quotes.by_id else None
+        if scroll and self.selected_quote_id is not None:
+            self.scroll_to_qt(self.index.quotes.by_id[quote_id].start)
+        self.viewport().update()
+
+    def selected_range(self) -> tuple[int, int] | None:
+        """The text selection in code points, or None."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        return self.offsets.range_from_qt(cursor.selectionStart(), cursor.selectionEnd())
+
+    def select_range(self, start: int, end: int) -> None:
+        """Select [start, end) (code points) as text, as a mouse drag would."""
+        qs, qe = self.offsets.range_to_qt(start, end)
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(qs)
+        cursor.setPosition(qe, QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def clear_text_selection(self) -> None:
+        cursor = self.textCursor()
+        cursor.clearSelection()
+        self.setTextCursor(cursor)
+
+    def scroll_to(self, position: int) -> None:
+        self.scroll_to_qt(self.offsets.to_qt(position))
+
+    def scroll_to_qt(self, qt_position: int) -> None:
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(min(qt_position, self.document().characterCount() - 1))
+        rect = self.cursorRect(cursor)
+        bar = self.verticalScrollBar()
+        if rect.top() < 0 or rect.bottom() > self.viewport().height():
+            bar.setValue(bar.value() + rect.top() - self.viewport().height() // 3)
+
+    # -- geometry --------------------------------------------------------------------------------------------
+
+    def _offset(self) -> QPointF:
+        return QPointF(-self.horizontalScrollBar().value(), -self.verticalScrollBar().value())
+
+    def visible_qt_range(self, rect=None) -> tuple[int, int]:
+        rect = rect or self.viewport().rect()
+        layout = self.document().documentLayout()
+        offset = self._offset()
+        top = layout.hitTest(QPointF(0, rect.top()) - offset, Qt.HitTestAccuracy.FuzzyHit)
+        start = self.document().findBlock(max(top, 0)).position()
+        # Walk blocks down to the bottom edge instead of hit-testing it: on a long article hitTest below the part
+        # laid out so far answers the document's END, and a repaint then looked up every span (benchmarks/
+        # bench_long_article.py: 11,000 spans and ~300 ms for one scroll step).
+        bottom_y = rect.bottom() - offset.y()
+        block = self.document().findBlock(start)
+        while block.isValid() and layout.blockBoundingRect(block).top() <= bottom_y:
+            block = block.next()
+        end = block.position() if block.isValid() else self.document().characterCount()
+        return start, end
+
+    def range_rects(self, start: int, end: int) -> list[QRectF]:
+        """Viewport rectangles (one per line) covering the Qt range [start, end): the text height only."""
+        doc = self.document()
+        offset = self._offset()
+        rects: list[QRectF] = []
+        block = doc.findBlock(start)
+        while block.isValid() and block.position() < end:
+            layout = block.layout()
+            origin = layout.position() + offset
+            base = block.position()
+            a, b = max(start, base) - base, min(end, base + block.length() - 1) - base
+            for i in range(layout.lineCount()):
+                line = layout.lineAt(i)
+                ls, le = line.textStart(), line.textStart() + line.textLength()
+                if le <= a or ls >= b:
+                    continue
+                x1 = _x(line.cursorToX(max(a, ls)))
+                x2 = _x(line.cursorToX(min(b, le)))
+                if x2 <= x1:
+                    continue
+                rects.append(QRectF(origin.x() + x1, origin.y() + line.y(), x2 - x1, line.ascent() + line.descent()))
+            block = block.next()
+        return rects
+
+    def entity_at_point(self, point: QPoint) -> EntitySpan | None:
+        pos = self.document().documentLayout().hitTest(QPointF(point) - self._offset(), Qt.HitTestAccuracy.FuzzyHit)
+        for span in self.index.entities.in_range(max(0, pos - 1), pos + 1):
+            if any(r.adjusted(-1, -1, 1, 1).contains(QPointF(point)) for r in self.range_rects(span.start, span.end)):
+                return span
+        return None
+
+    def quote_at_point(self, point: QPoint) -> QuoteSpan | None:
+        pos = self.document().documentLayout().hitTest(QPointF(point) - self._offset(), Qt.HitTestAccuracy.FuzzyHit)
+        for span in self.index.quotes.in_range(max(0, pos - 1), pos + 1):
+            if any(r.adjusted(-1, -2, 1, 4).contains(QPointF(point)) for r in self.range_rects(span.start, span.end)):
+                return span
+        return None
+
+    def highlight_ranges(self) -> list[tuple[int, int, str]]:
+        """What is highlighted, as (Qt start, Qt end, label) — for tests and the benchmark."""
+        return [(s.start, s.end, s.label) for s in self.index.entities.ordered()]
+
+    def qt_text(self, qt_start: int, qt_end: int) -> str:
+        """The shown text of a Qt range (paragraph separators as '\\n')."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(qt_start)
+        cursor.setPosition(qt_end, QTextCursor.MoveMode.KeepAnchor)
+        return cursor.selectedText().replace("\u2029", "\n")
+
+    # -- painting --------------------------------------------------------------------------------------------
+
+    def changeEvent(self, event) -> None:  # follow palette changes (dark mode switch)
+        super().changeEvent(event)
+        if event.type() == event.Type.PaletteChange:
+            self.scheme = Scheme(self.palette(), self.labels)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        start, end = self.visible_qt_range(event.rect())
+        quotes = self.index.quotes.in_range(start, end)
+        entities = self.index.entities.in_range(start, end)
+        active = self._active_quote()
+        rects = {e.id: self.range_rects(e.start, e.end) for e in entities}  # computed once per paint
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self._paint_quotes(painter, quotes, active)
+        self._paint_entities(painter, entities, rects)
+        painter.end()
+        super().paintEvent(event)
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self._paint_roles(painter, quotes, active, start, end)
+        self._paint_labels(painter, entities, rects)
+        painter.end()
+
+    def _active_quote(self) -> QuoteSpan | None:
+        for quote_id in (self.hovered_quote_id, self.selected_quote_id):
+            if quote_id is not None and quote_id in self.index.quotes.by_id:
+                return self.index.quotes.by_id[quote_id]
+        return None
+
+    def _paint_quotes(self, painter: QPainter, quotes: list[QuoteSpan], active: QuoteSpan | None) -> None:
+        s = self.scheme
+        for q in quotes:
+            is_active = active is not None and q.id == active.id or q.id == self.selected_quote_id
+            band = s.quote_band_active if is_active else s.quote_band
+            for r in self.range_rects(q.start, q.end):
+                painter.fillRect(r.adjusted(0, -1, 0, 1), band)
+                painter.fillRect(QRectF(r.left(), r.bottom() + 1, r.width(), 2), s.quote)
+                painter.fillRect(QRectF(4, r.top(), 4 if is_active else 3, r.height() + 2), s.quote)
+
+    def _paint_entities(self, painter: QPainter, entities: list[EntitySpan], rects: dict) -> None:
+        s = self.scheme
+        painter.setPen(Qt.PenStyle.NoPen)
+        for e in entities:
+            painter.setBrush(s.entity_background(e.label))
+            for r in rects[e.id]:
+                painter.drawRoundedRect(r.adjusted(-1, 0, 1, 0), 3, 3)
+
+    def _paint_roles(self, painter: QPainter, quotes: list[QuoteSpan], active: QuoteSpan | None, start: int, end: int) -> None:
+        """Speakers (solid box) and cues (dashed box) of the visible quotes, bold for the active quote;
+        the selected entity gets an outline."""
+        s = self.scheme
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        shown = {q.id: q for q in quotes}
+        if active is not None:
+            shown[active.id] = active  # its speaker may be outside the quote, on screen
+        for q in shown.values():
+            strong = active is not None and q.id == active.id
+            for role, color, style in ((q.speaker, s.speaker, Qt.PenStyle.SolidLine), (q.cue, s.cue, Qt.PenStyle.DashLine)):
+                if role is None or role[1] <= start or role[0] >= end:
+                    continue
+                pen = QPen(color, 2.5 if strong else 1.2, style)
+                painter.setPen(pen)
+                for r in self.range_rects(*role):
+                    painter.drawRoundedRect(r.adjusted(-2, -1, 2, 1), 3, 3)
+                    if strong:
+                        painter.fillRect(r.adjusted(-2, -1, 2, 1), _alpha(color, 40))
+        if self.selected_entity_id in self.index.entities.by_id:
+            e = self.index.entities.by_id[self.selected_entity_id]
+            painter.setPen(QPen(s.selection_outline, 2))
+            for r in self.range_rects(e.start, e.end):
+                painter.drawRoundedRect(r.adjusted(-2, -1, 2, 1), 3, 3)
+
+    def _paint_labels(self, painter: QPainter, entities: list[EntitySpan], rects_of: dict) -> None:
+        """Each entity's label in a small pill under its first line, pushed right if it would cover another."""
+        s = self.scheme
+        painter.setFont(self._label_font)
+        metrics = QFontMetricsF(self._label_font)
+        last_right: dict[int, float] = {}
+        for e in entities:
+            rects = rects_of[e.id]
+            if not rects:
+                continue
+            r = rects[0]
+            width = metrics.horizontalAdvance(e.label) + 6
+            y = r.bottom() + 3
+            x = max(r.left(), last_right.get(round(y), -1e9) + 2)
+            pill = QRectF(x, y, width, metrics.height())
+            last_right[round(y)] = pill.right()
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(s.label_color.get(e.label) or s.entity_background(e.label))
+            painter.drawRoundedRect(pill, 3, 3)
+            painter.setPen(s.tag_text.get(e.label, QColor("#000")))
+            painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, e.label)
+
+    # -- mouse -----------------------------------------------------------------------------------------------
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._press_pos = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        point = event.position().toPoint()
+        dragged = self._press_pos is not None and (point - self._press_pos).manhattanLength() > 3
+        if event.button() == Qt.MouseButton.LeftButton and not dragged and not self.textCursor().hasSelection():
+            self.click_at(point)
+
+    def click_at(self, point: QPoint) -> None:
+        """Select the entity under `point` (keeping the selected quote, so it can get that entity as speaker),
+        else the quote under it, else nothing."""
+        entity = self.entity_at_point(point)
+        if entity is not None:
+            self.select_entity(entity.id)
+            self.entity_clicked.emit(entity.id)
+            return
+        quote = self.quote_at_point(point)
+        self.select_entity(None)
+        self.select_quote(quote.id if quote else None)
+        self.entity_clicked.emit(None)
+        self.quote_clicked.emit(quote.id if quote else None)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        super().mouseMoveEvent(event)
+        if event.buttons():
+            return
+        quote = self.quote_at_point(event.position().toPoint())
+        quote_id = quote.id if quote else None
+        if quote_id != self.hovered_quote_id:
+            self.hovered_quote_id = quote_id
+            self.viewport().update()
+
+    def leaveEvent(self, event) -> None:
+        super().leaveEvent(event)
+        if self.hovered_quote_id is not None:
+            self.hovered_quote_id = None
+            self.viewport().update()
+
+    def contextMenuEvent(self, event) -> None:
+        if not self.textCursor().hasSelection():
+            self.click_at(event.pos())
+        menu = QMenu(self)
+        for action in self.context_actions:
+            if action is None:
+                menu.addSeparator()
+            elif isinstance(action, QMenu):
+                menu.addMenu(action)
+            else:
+                menu.addAction(action)
+        menu.exec(event.globalPos())
+
+
+def _x(result) -> float:
+    """QTextLine.cursorToX returns (x, position) in PySide6."""
+    return result[0] if isinstance(result, tuple) else result
+
+
+def _alpha(color: QColor, alpha: int) -> QColor:
+    c = QColor(color)
+    c.setAlpha(alpha)
+    return c
+

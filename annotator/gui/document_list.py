@@ -1,0 +1,240 @@
+"""The document list: a lazy model over the store (ids fetched a page at a time with canFetchMore/fetchMore,
+rows fetched a chunk at a time for what the view paints, kept in a bounded cache) and its view with filters."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.model import Status
+from annotator.core.store import DocumentRow, Store
+
+_Index = QModelIndex | QPersistentModelIndex
+
+STATUS_COLORS = {
+    Status.DONE: "#2e9e5b",
+    Status.IN_PROGRESS: "#1f6fd1",
+    Status.SKIPPED: "#8a8a8a",
+    Status.REJECTED: "#c0392b",
+}
+
+
+class DocumentListModel(QAbstractTableModel):
+    """Documents matching a filter, for one annotator. Never holds more than the fetched ids and a row cache."""
+
+    HEADERS = ("Title", "Status", "Ents", "Quotes", "Annotated by")
+    PAGE = 500
+    CHUNK = 64
+    CACHE_ROWS = 4096
+
+    def __init__(self, store: Store, annotator: str, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.annotator = annotator
+        self.status: Status | None = None
+        self.text: str | None = None
+        self._ids: list[int] = []
+        self._row_of: dict[int, int] = {}
+        self._total = 0
+        self._cache: OrderedDict[int, DocumentRow] = OrderedDict()
+        self.set_filter()
+
+    # -- filter ----------------------------------------------------------------------------------------------
+
+    def _filter(self) -> dict:
+        return {"annotator": self.annotator, "status": self.status, "text": self.text or None}
+
+    def set_filter(self, *, status: Status | None = None, text: str | None = None) -> None:
+        self.beginResetModel()
+        self.status, self.text = (Status(status) if status else None), (text or None)
+        self._ids, self._row_of = [], {}
+        self._cache.clear()
+        self._total = self.store.count_documents(**self._filter()) if self._can_filter() else 0
+        self.endResetModel()
+
+    def _can_filter(self) -> bool:
+        return self.status is None or bool(self.annotator)
+
+    def set_annotator(self, annotator: str) -> None:
+        self.annotator = annotator
+        self.set_filter(status=self.status, text=self.text)
+
+    def reload(self) -> None:
+        """Re-run the filter (after an import or a status change that may move documents in or out)."""
+        self.set_filter(status=self.status, text=self.text)
+
+    @property
+    def total(self) -> int:
+        return self._total
+
+    # -- lazy ids --------------------------------------------------------------------------------------------
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:
+        return not parent.isValid() and len(self._ids) < self._total
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:
+        if parent.isValid():
+            return
+        ids = self.store.list_document_ids(**self._filter(), offset=len(self._ids), limit=self.PAGE)
+        ids = [i for i in ids if i not in self._row_of]
+        if not ids:
+            self._total = len(self._ids)
+            return
+        first = len(self._ids)
+        self.beginInsertRows(QModelIndex(), first, first + len(ids) - 1)
+        for i, doc_id in enumerate(ids):
+            self._row_of[doc_id] = first + i
+        self._ids.extend(ids)
+        self.endInsertRows()
+
+    def fetched_count(self) -> int:
+        return len(self._ids)
+
+    def id_at(self, row: int) -> int | None:
+        while row >= len(self._ids) and self.canFetchMore():
+            self.fetchMore()
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, doc_id: int, *, fetch: bool = True) -> int | None:
+        while doc_id not in self._row_of and fetch and self.canFetchMore():
+            self.fetchMore()
+        return self._row_of.get(doc_id)
+
+    # -- rows ------------------------------------------------------------------------------------------------
+
+    def row_data(self, row: int) -> DocumentRow | None:
+        doc_id = self._ids[row]
+        cached = self._cache.get(doc_id)
+        if cached is not None:
+            self._cache.move_to_end(doc_id)
+            return cached
+        first = row - row % self.CHUNK
+        chunk = [i for i in self._ids[first : first + self.CHUNK] if i not in self._cache]
+        for r in self.store.document_rows(chunk, annotator=self.annotator):
+            self._cache[r.id] = r
+        while len(self._cache) > self.CACHE_ROWS:
+            self._cache.popitem(last=False)
+        return self._cache.get(doc_id)
+
+    def cached_count(self) -> int:
+        return len(self._cache)
+
+    def refresh_document(self, doc_id: int) -> None:
+        """Forget a document's cached row (its status or counts changed) and repaint it."""
+        self._cache.pop(doc_id, None)
+        row = self._row_of.get(doc_id)
+        if row is not None:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not (0 <= index.row() < len(self._ids)):
+            return None
+        if role == Qt.ItemDataRole.UserRole:
+            return self._ids[index.row()]
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole,
+                        Qt.ItemDataRole.TextAlignmentRole):
+            return None
+        row = self.row_data(index.row())
+        if row is None:
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if column in (2, 3):
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column == 1 and row.status in STATUS_COLORS:
+                return QBrush(QColor(STATUS_COLORS[row.status]))
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"#{row.id} {row.title}\n{row.source}"
+        values = (row.title or f"#{row.id}", row.status.value.replace("_", " "), row.entity_count, row.quote_count,
+                  ", ".join(row.annotators))
+        return values[column]
+
+
+class DocumentListView(QWidget):
+    """Filters (status, full-text search) above the lazy document table."""
+
+    document_activated = Signal(int)
+
+    def __init__(self, model: DocumentListModel, parent=None):
+        super().__init__(parent)
+        self.model = model
+        self.status_box = QComboBox()
+        self.status_box.addItem("All statuses", None)
+        for status in Status:
+            self.status_box.addItem(status.value.replace("_", " "), status.value)
+        self.search_box = QLineEdit()
+        self.search_box.setPlaceholderText("Search titles and text…")
+        self.search_box.setClearButtonEnabled(True)
+        self.table = QTableView()
+        self.table.setModel(model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column, width in zip(range(1, model.columnCount()), (74, 42, 48, 90)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)  # never measures all rows
+            header.resizeSection(column, width)
+        self.table.setWordWrap(False)
+        filters = QHBoxLayout()
+        filters.addWidget(self.status_box)
+        filters.addWidget(self.search_box, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(filters)
+        layout.addWidget(self.table)
+        self._debounce = QTimer(self, singleShot=True, interval=250)
+        self._debounce.timeout.connect(self.apply_filter)
+        self.search_box.textChanged.connect(self._debounce.start)
+        self.search_box.returnPressed.connect(self.apply_filter)
+        self.status_box.currentIndexChanged.connect(self.apply_filter)
+        self.table.activated.connect(self._activated)
+        self.table.clicked.connect(self._activated)
+
+    def apply_filter(self) -> None:
+        self._debounce.stop()
+        status = self.status_box.currentData()
+        self.model.set_filter(status=Status(status) if status else None, text=self.search_box.text().strip() or None)
+
+    def _activated(self, index: QModelIndex) -> None:
+        doc_id = index.siblingAtColumn(0).data(Qt.ItemDataRole.UserRole)
+        if doc_id is not None:
+            self.document_activated.emit(doc_id)
+
+    def show_document(self, doc_id: int | None) -> None:
+        """Select the document's row (fetching ids until it is found), without emitting."""
+        row = self.model.row_of(doc_id) if doc_id is not None else None
+        if row is None:
+            self.table.clearSelection()
+            return
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))

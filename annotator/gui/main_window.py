@@ -1,0 +1,806 @@
+"""The annotation window: document list, article view, entity / quote / tag panels, menus and status bar.
+
+Reads come from the store; every edit goes through a QUndoCommand (commands.py) that calls core.ops and is
+committed at once. The window then re-reads just the rows the command touched (`Change`) and repaints.
+"""
+
+from __future__ import annotations
+
+import getpass
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap, QTextDocument, QUndoStack
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressDialog,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.model import Document, Quote, QuoteType, Status, Tag, TargetKind, TextRange
+from annotator.core.ops import EditError
+from annotator.core.store import NotFoundError, Store, StoreError, tag_from_row
+from annotator.gui import commands as cmd
+from annotator.gui.article_view import ArticleView
+from annotator.gui.dialogs import AnnotatorNameDialog, HelpDialog, SpeakerNameDialog, TagSetDialog
+from annotator.gui.document_list import DocumentListModel, DocumentListView
+from annotator.gui.panels import EntityTableModel, QuoteTableModel, SpanTableView, TagsPanel
+from annotator.gui.settings import app_settings
+from annotator.gui.snapping import snap_to_words, step
+from annotator.gui.workers import ImportWorker, start_in_thread
+
+QUOTE_MARKS = "\"“”„«»‘’'‹›"
+
+
+class MainWindow(QMainWindow):
+    """One annotator correcting documents of one database."""
+
+    def __init__(self, store: Store | str | Path, annotator: str | None = None):
+        super().__init__()
+        self._owns_store = not isinstance(store, Store)
+        self.store = Store(store) if self._owns_store else store
+        self.settings = app_settings()
+        self.annotator = annotator or self._remembered_annotator()
+        self.settings.setValue("annotator", self.annotator)
+        self.store.annotator_id(self.annotator)
+        self.doc: Document | None = None
+        self.tags: list[Tag] = []
+        self.undo_stack = QUndoStack(self)
+        self.notifier = cmd.EditNotifier(self)
+        self.notifier.edited.connect(self.on_edited)
+        self.import_thread = None
+        self.import_worker: ImportWorker | None = None
+        self.import_dialog: QProgressDialog | None = None
+        self.setWindowTitle("annotator")
+        self._build_widgets()
+        self._build_actions()
+        self._build_status_bar()
+        self.refresh_labels()
+        self._restore_layout()
+        self.update_progress()
+        self._open_initial_document()
+
+    # -- set-up ----------------------------------------------------------------------------------------------
+
+    def _remembered_annotator(self) -> str:
+        name = self.settings.value("annotator", "")
+        if name:
+            return str(name)
+        return AnnotatorNameDialog.ask(None, "") or getpass.getuser() or "annotator"
+
+    def _build_widgets(self) -> None:
+        self.view = ArticleView()
+        self.view.entity_clicked.connect(self.on_entity_clicked)
+        self.view.quote_clicked.connect(self.on_quote_clicked)
+        self.find_box = QLineEdit()
+        self.find_box.setPlaceholderText("Find in text (Enter: next, Shift+Enter: previous, Esc: close)")
+        self.find_box.returnPressed.connect(lambda: self.find_next(backward=False))
+        self.find_box.installEventFilter(self)
+        self.find_bar = QWidget()
+        row = QHBoxLayout(self.find_bar)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QLabel("Find:"))
+        row.addWidget(self.find_box, 1)
+        self.find_bar.hide()
+        self.doc_title = QLabel()
+        self.doc_title.setObjectName("documentTitle")
+        self.doc_title.setWordWrap(True)
+        font = self.doc_title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.doc_title.setFont(font)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 2)
+        layout.addWidget(self.doc_title)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.find_bar)
+        self.setCentralWidget(central)
+
+        self.doc_model = DocumentListModel(self.store, self.annotator, self)
+        self.doc_list = DocumentListView(self.doc_model)
+        self.doc_list.document_activated.connect(self.open_document)
+        self.entity_model = EntityTableModel(self)
+        self.entity_table = SpanTableView(self.entity_model)
+        self.entity_table.picked.connect(self.pick_entity)
+        self.quote_model = QuoteTableModel(self)
+        self.quote_table = SpanTableView(self.quote_model)
+        self.quote_table.picked.connect(self.pick_quote)
+        self.tags_panel = TagsPanel()
+        self.tags_panel.toggled.connect(self.on_tag_toggled)
+        self.tags_panel.edit_tag_set.connect(self.edit_tag_set)
+
+        self.docks: dict[str, QDockWidget] = {}
+        for name, title, widget, area in (
+            ("documents", "Documents", self.doc_list, Qt.DockWidgetArea.LeftDockWidgetArea),
+            ("quotes", "Quotes", self.quote_table, Qt.DockWidgetArea.RightDockWidgetArea),
+            ("entities", "Entities", self.entity_table, Qt.DockWidgetArea.RightDockWidgetArea),
+            ("tags", "Tags", self.tags_panel, Qt.DockWidgetArea.RightDockWidgetArea),
+        ):
+            dock = QDockWidget(title, self)
+            dock.setObjectName(f"{name}Dock")
+            dock.setWidget(widget)
+            self.addDockWidget(area, dock)
+            self.docks[name] = dock
+        self.splitDockWidget(self.docks["quotes"], self.docks["tags"], Qt.Orientation.Vertical)
+        self.tabifyDockWidget(self.docks["quotes"], self.docks["entities"])
+        self.docks["quotes"].raise_()
+        self.resizeDocks([self.docks["documents"], self.docks["quotes"]], [420, 420], Qt.Orientation.Horizontal)
+
+    def _action(self, menu: QMenu, text: str, slot, keys=None, *, checkable: bool = False) -> QAction:
+        action = QAction(text, self)
+        if keys:
+            sequences = [QKeySequence(k) if isinstance(k, str) else QKeySequence(k) for k in (keys if isinstance(keys, list) else [keys])]
+            action.setShortcuts(sequences)
+        action.setCheckable(checkable)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        self._action(file, "&Import articles…", self.import_articles, "Ctrl+I")
+        self._action(file, "Change &annotator…", self.change_annotator, "Ctrl+Shift+A")
+        file.addSeparator()
+        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        edit = bar.addMenu("&Edit")
+        undo = self.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence("Ctrl+Z"))
+        redo = self.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        edit.addActions([undo, redo])
+        self.addActions([undo, redo])
+        self.undo_action, self.redo_action = undo, redo
+        edit.addSeparator()
+        self._action(edit, "&Find…", self.show_find, QKeySequence.StandardKey.Find)
+        self._action(edit, "Find &next", lambda: self.find_next(backward=False), "F3")
+        self._action(edit, "Find &previous", lambda: self.find_next(backward=True), "Shift+F3")
+        edit.addSeparator()
+        self.snap_action = self._action(edit, "&Snap selections to words", self.toggle_snapping, "W", checkable=True)
+        self.snap_action.setChecked(self.settings.value("snap", True, type=bool))
+        self._action(edit, "Clear selection", self.clear_selection, "Esc")
+        self._action(edit, "&Tag set…", self.edit_tag_set, "Ctrl+Shift+T")
+
+        self.entity_menu = bar.addMenu("E&ntity")
+        self.label_menu = self.entity_menu.addMenu("&Label selection as")
+        self.label_actions: list[QAction] = []
+        self._action(self.entity_menu, "&Delete selected entity or quote", self.delete_selected, [QKeySequence.StandardKey.Delete, "Backspace"])
+        self._action(self.entity_menu, "Move &end right", lambda: self.move_boundary("end", +1), "Alt+Right")
+        self._action(self.entity_menu, "Move end left", lambda: self.move_boundary("end", -1), "Alt+Left")
+        self._action(self.entity_menu, "Move &start left", lambda: self.move_boundary("start", -1), "Alt+Shift+Left")
+        self._action(self.entity_menu, "Move start right", lambda: self.move_boundary("start", +1), "Alt+Shift+Right")
+        self._action(self.entity_menu, "Ne&xt entity", lambda: self.select_neighbour_entity(+1), "]")
+        self._action(self.entity_menu, "Pre&vious entity", lambda: self.select_neighbour_entity(-1), "[")
+        self._action(self.entity_menu, "&Tag selected…", self.focus_tags, "T")
+
+        quote = bar.addMenu("&Quote")
+        self._action(quote, "&New quote from selection", self.add_quote, "Q")
+        self._action(quote, "Set &speaker from selection or entity", lambda: self.set_quote_role("speaker"), "S")
+        self._action(quote, "Set &cue from selection or entity", lambda: self.set_quote_role("cue"), "C")
+        self._action(quote, "Speaker &name…", self.set_speaker_name, "Shift+S")
+        self._action(quote, "Clear speaker", lambda: self.clear_quote_role("speaker"), "Alt+Shift+S")
+        self._action(quote, "Clear cue", lambda: self.clear_quote_role("cue"), "Alt+Shift+C")
+        self.type_menu = quote.addMenu("&Type")
+        for key, qtype in zip(("Alt+1", "Alt+2", "Alt+3"), QuoteType):
+            self._action(self.type_menu, qtype.value.capitalize(), lambda _=False, t=qtype: self.set_quote_type(t), key)
+        self._action(quote, "&Delete quote", self.delete_quote, "Shift+Del")
+        self._action(quote, "Next &quote", lambda: self.select_neighbour_quote(+1), "Ctrl+]")
+        self._action(quote, "Previous quote", lambda: self.select_neighbour_quote(-1), "Ctrl+[")
+
+        document = bar.addMenu("&Document")
+        self._action(document, "Mark &done and open next", self.done_and_next, ["Ctrl+Return", "Ctrl+Enter"])
+        self._action(document, "Mark &done", lambda: self.set_status(Status.DONE), "Ctrl+D")
+        self._action(document, "Mark &skipped", lambda: self.set_status(Status.SKIPPED), "Ctrl+K")
+        self._action(document, "Mark &rejected", lambda: self.set_status(Status.REJECTED), "Ctrl+R")
+        self._action(document, "Mark in &progress", lambda: self.set_status(Status.IN_PROGRESS), "Ctrl+Shift+P")
+        document.addSeparator()
+        self._action(document, "&Next document", lambda: self.open_neighbour(+1), ["Ctrl+PgDown", "Alt+Down"])
+        self._action(document, "&Previous document", lambda: self.open_neighbour(-1), ["Ctrl+PgUp", "Alt+Up"])
+        self._action(document, "Document &tags…", self.focus_document_tags, "Ctrl+T")
+
+        view = bar.addMenu("&View")
+        self._action(view, "Focus &document list", lambda: self.focus_dock("documents", self.doc_list.table), "Ctrl+L")
+        self._action(view, "Focus &article", self.view.setFocus, "Ctrl+E")
+        self._action(view, "Focus &quotes", lambda: self.focus_dock("quotes", self.quote_table), "Ctrl+Shift+Q")
+        self._action(view, "Focus e&ntities", lambda: self.focus_dock("entities", self.entity_table), "Ctrl+Shift+E")
+        view.addSeparator()
+        for dock in self.docks.values():
+            view.addAction(dock.toggleViewAction())
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Keyboard shortcuts", self.show_help, "F1")
+
+        self.legend = QToolBar("Labels")
+        self.legend.setObjectName("labelsToolbar")
+        self.legend.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.legend)
+
+    def _build_status_bar(self) -> None:
+        self.annotator_label = QLabel()
+        self.progress_label = QLabel()
+        self.save_label = QLabel("Saved")
+        self.save_label.setObjectName("saveState")
+        status = self.statusBar()
+        status.addPermanentWidget(self.annotator_label)
+        status.addPermanentWidget(self.progress_label)
+        status.addPermanentWidget(self.save_label)
+        self.annotator_label.setText(f"Annotator: <b>{self.annotator}</b>")
+
+    def refresh_labels(self) -> None:
+        """Label actions (keys 1–9), the legend toolbar and the view's colours, from store.labels()."""
+        labels = self.store.labels()
+        self.view.set_labels(labels)
+        self.entity_model.colors = labels
+        for action in self.label_actions:
+            self.removeAction(action)
+        self.label_menu.clear()
+        self.legend.clear()
+        self.label_actions = []
+        for position, (name, color) in enumerate(labels.items()):
+            key = str(position + 1) if position < 9 else None
+            action = QAction(_swatch(color), f"{key} {name}" if key else name, self)
+            action.setToolTip(f"Label the selection (or the selected entity) {name}" + (f" — key {key}" if key else ""))
+            if key:
+                action.setShortcut(QKeySequence(key))
+            action.triggered.connect(lambda _=False, label=name: self.apply_label(label))
+            self.label_menu.addAction(action)
+            self.addAction(action)
+            self.label_actions.append(action)
+            if position < 9:
+                self.legend.addAction(action)
+        more = [a for a in self.label_actions[9:]]
+        if more:
+            button = QToolButton()
+            button.setText("More labels")
+            menu = QMenu(button)
+            menu.addActions(more)
+            button.setMenu(menu)
+            button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+            self.legend.addWidget(button)
+        self.legend.addSeparator()
+        scheme = self.view.scheme
+        legend = QLabel(
+            f"<span style='background:{scheme.quote_band_active.name()}; border-bottom:2px solid {scheme.quote.name()}'>"
+            f"&nbsp;quote&nbsp;</span>&nbsp; <span style='color:{scheme.speaker.name()}'>▭ speaker</span>&nbsp; "
+            f"<span style='color:{scheme.cue.name()}'>┅ cue</span>"
+        )
+        legend.setContentsMargins(6, 0, 6, 0)
+        self.legend.addWidget(legend)
+        self.view.context_actions = [self.label_menu, None, *self._actions_named(
+            "&Delete selected entity or quote", "&Tag selected…"), None, *self._actions_named(
+            "&New quote from selection", "Set &speaker from selection or entity", "Set &cue from selection or entity",
+            "Speaker &name…"), self.type_menu, *self._actions_named("&Delete quote")]
+
+    def _actions_named(self, *texts: str) -> list[QAction]:
+        by_text = {a.text(): a for a in self.actions()}
+        return [by_text[t] for t in texts if t in by_text]
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 860)
+        state = self.settings.value("state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def _open_initial_document(self) -> None:
+        last = self.settings.value("last_document")
+        try:
+            last = int(last) if last is not None else None
+        except (TypeError, ValueError):
+            last = None
+        if last is not None and self.doc_model.row_of(last) is not None:
+            self.open_document(last)
+        elif (first := self.doc_model.id_at(0)) is not None:
+            self.open_document(first)
+        else:
+            self.show_empty()
+
+    def closeEvent(self, event) -> None:
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("state", self.saveState())
+        self.settings.setValue("snap", self.snap_action.isChecked())
+        if self.doc is not None:
+            self.settings.setValue("last_document", self.doc.id)
+        self.settings.sync()
+        if self.import_worker is not None:
+            self.import_worker.cancel()
+        if self.import_thread is not None:
+            self.import_thread.quit()
+            self.import_thread.wait(5000)
+        super().closeEvent(event)
+        if self._owns_store:
+            self.store.close()
+
+    # -- documents -------------------------------------------------------------------------------------------
+
+    def show_empty(self) -> None:
+        self.doc = None
+        self.doc_title.setText("No documents yet — File → Import articles… (Ctrl+I)")
+        self.view.show_text("")
+        self.refresh_panels()
+
+    def open_document(self, doc_id: int) -> None:
+        """Show a document with this annotator's set (created from the model's pre-extraction if new)."""
+        try:
+            doc = self.store.document(doc_id)
+            self.store.ensure_annotation_set(doc_id, self.annotator)
+            aset = self.store.annotation_set(doc_id, self.annotator)
+        except (NotFoundError, StoreError) as error:
+            self.show_problem(str(error))
+            return
+        self.doc = doc
+        self.tags = list(aset.tags) if aset else []
+        self.doc_title.setText(doc.title or f"Document {doc.id}")
+        self.view.show_annotation_set(doc.text, aset)
+        self.refresh_panels()
+        self.doc_list.show_document(doc_id)
+        self.doc_model.refresh_document(doc_id)
+        self.settings.setValue("last_document", doc_id)
+        self.update_status_text()
+
+    def open_neighbour(self, direction: int) -> None:
+        if self.doc is None:
+            return
+        row = self.doc_model.row_of(self.doc.id)
+        target = self.doc_model.id_at(0 if row is None else row + direction)
+        if target is None:
+            self.statusBar().showMessage("No more documents in this list.", 4000)
+            return
+        self.open_document(target)
+
+    def done_and_next(self) -> None:
+        if self.doc is not None and self.set_status(Status.DONE):
+            self.open_neighbour(+1)
+
+    # -- edits -----------------------------------------------------------------------------------------------
+
+    def push(self, command: cmd.EditCommand) -> bool:
+        """Run an edit (one committed transaction) and put it on the undo stack; say so in the status bar."""
+        try:
+            command.apply()
+        except (EditError, NotFoundError, StoreError, ValueError) as error:
+            self.show_problem(str(error))
+            return False
+        if command.isObsolete():
+            return True
+        self.undo_stack.push(command)
+        return True
+
+    def _edit_args(self) -> dict:
+        return {"doc_id": self.doc.id, "annotator": self.annotator}
+
+    def show_problem(self, message: str) -> None:
+        self.save_label.setText(f"<span style='color:#c0392b'>Not saved: {message}</span>")
+        self.statusBar().showMessage(message, 6000)
+
+    def on_edited(self, change: cmd.Change) -> None:
+        """Re-read what a command touched (it is committed) and repaint just that."""
+        self.doc_model.refresh_document(change.doc_id)
+        self.save_label.setText(f"Saved {time.strftime('%H:%M:%S')}")
+        if self.doc is None or change.doc_id != self.doc.id:
+            self.open_document(change.doc_id)  # undo/redo of an edit on another document: show it
+            self.update_progress()
+            return
+        for entity_id in change.entities:
+            try:
+                entity = self.store.entity(entity_id)
+                self.view.put_entity(entity)
+            except NotFoundError:
+                self.view.remove_entity(entity_id)
+        for quote_id in change.quotes:
+            try:
+                self.view.put_quote(self.store.quote(quote_id))
+            except NotFoundError:
+                self.view.remove_quote(quote_id)
+        if change.tags:
+            self.reload_tags()
+        if change.status:
+            self.update_progress()
+        self.refresh_panels()
+        self.update_status_text()
+
+    def reload_tags(self) -> None:
+        annotator_id = self.store.annotator_id(self.annotator)
+        self.tags = [
+            tag_from_row(r)
+            for r in self.store.query("SELECT * FROM tags WHERE doc_id = ? AND annotator_id = ?", (self.doc.id, annotator_id))
+        ]
+
+    def selection(self) -> tuple[int, int] | None:
+        """The selected text in code points, snapped to words when snapping is on; None if nothing."""
+        selected = self.view.selected_range()
+        if selected is None or self.doc is None:
+            return None
+        start, end = snap_to_words(self.doc.text, *selected) if self.snap_action.isChecked() else selected
+        return (start, end) if end > start else None
+
+    def apply_label(self, label: str) -> None:
+        if self.doc is None:
+            return
+        selected = self.selection()
+        if selected is not None:
+            if self.push(cmd.AddEntityCommand(self.store, self.notifier, **self._edit_args(), start=selected[0],
+                                              end=selected[1], label=label, replace_overlapping=True)):
+                added = self.undo_stack.command(self.undo_stack.count() - 1)
+                self.view.clear_text_selection()
+                if isinstance(added, cmd.AddEntityCommand) and added.entity is not None:
+                    self.select_entity(added.entity.id)
+        elif self.view.selected_entity_id is not None:
+            self.push(cmd.RelabelEntityCommand(self.store, self.notifier, **self._edit_args(),
+                                               entity_id=self.view.selected_entity_id, label=label))
+        else:
+            self.statusBar().showMessage("Select some text (or an entity) first.", 4000)
+
+    def delete_selected(self) -> None:
+        if self.doc is None:
+            return
+        if self.view.selected_entity_id is not None:
+            self.push(cmd.DeleteEntityCommand(self.store, self.notifier, **self._edit_args(),
+                                              entity_id=self.view.selected_entity_id))
+        elif self.view.selected_quote_id is not None:
+            self.delete_quote()
+
+    def move_boundary(self, which: str, direction: int) -> None:
+        """Move the selected entity's (else quote's) start or end by a word (a character with snapping off)."""
+        if self.doc is None:
+            return
+        by_word = self.snap_action.isChecked()
+        if self.view.selected_entity_id is not None:
+            span = self.view.index.entities.by_id[self.view.selected_entity_id].entity
+        elif self.view.selected_quote_id is not None:
+            span = self.view.index.quotes.by_id[self.view.selected_quote_id].quote
+        else:
+            self.statusBar().showMessage("Select an entity or a quote first.", 4000)
+            return
+        start, end = span.start, span.end
+        if which == "start":
+            start = step(self.doc.text, start, direction, edge="start", by_word=by_word)
+        else:
+            end = step(self.doc.text, end, direction, edge="end", by_word=by_word)
+        if end <= start or (start, end) == (span.start, span.end):
+            return
+        if self.view.selected_entity_id is not None:
+            self.push(cmd.ResizeEntityCommand(self.store, self.notifier, **self._edit_args(), entity_id=span.id,
+                                              start=start, end=end))
+        else:
+            self.push(cmd.UpdateQuoteCommand("Resize quote", self.store, self.notifier, **self._edit_args(),
+                                             quote_id=span.id, start=start, end=end))
+
+    def add_quote(self) -> None:
+        selected = self.selection()
+        if self.doc is None or selected is None:
+            self.statusBar().showMessage("Select the quote's text first.", 4000)
+            return
+        start, end = selected
+        text = self.doc.text
+        direct = text[start] in QUOTE_MARKS or (start > 0 and text[start - 1] in QUOTE_MARKS)
+        command = cmd.AddQuoteCommand(self.store, self.notifier, **self._edit_args(), start=start, end=end,
+                                      type=QuoteType.DIRECT if direct else QuoteType.INDIRECT)
+        if self.push(command):
+            self.view.clear_text_selection()
+            self.select_quote(command.quote.id)
+
+    def _role_range(self) -> tuple[int, int] | None:
+        selected = self.selection()
+        if selected is not None:
+            return selected
+        if self.view.selected_entity_id is not None:
+            e = self.view.index.entities.by_id[self.view.selected_entity_id].entity
+            return e.start, e.end
+        return None
+
+    def set_quote_role(self, role: str) -> None:
+        """Make the selected text (or the selected entity) the selected quote's speaker or cue."""
+        if self.doc is None or self.view.selected_quote_id is None:
+            self.statusBar().showMessage("Select a quote first (click it, or pick it in the Quotes panel).", 4000)
+            return
+        picked = self._role_range()
+        if picked is None:
+            self.statusBar().showMessage(f"Select the {role}'s text or click an entity first.", 4000)
+            return
+        changes = cmd.speaker_changes(self.doc.text, *picked) if role == "speaker" else {"cue": TextRange(*picked)}
+        if self.push(cmd.UpdateQuoteCommand(f"Set {role}", self.store, self.notifier, **self._edit_args(),
+                                            quote_id=self.view.selected_quote_id, **changes)):
+            self.view.clear_text_selection()
+
+    def clear_quote_role(self, role: str) -> None:
+        if self.doc is None or self.view.selected_quote_id is None:
+            return
+        changes = {"speaker": None, "speaker_name": None} if role == "speaker" else {"cue": None}
+        self.push(cmd.UpdateQuoteCommand(f"Clear {role}", self.store, self.notifier, **self._edit_args(),
+                                         quote_id=self.view.selected_quote_id, **changes))
+
+    def set_speaker_name(self) -> None:
+        quote = self._selected_quote()
+        if quote is None:
+            return
+        name = SpeakerNameDialog.ask(self, quote.speaker_name or "")
+        if name is not None:
+            self.push(cmd.UpdateQuoteCommand("Set speaker name", self.store, self.notifier, **self._edit_args(),
+                                             quote_id=quote.id, speaker_name=name or None))
+
+    def set_quote_type(self, qtype: QuoteType) -> None:
+        quote = self._selected_quote()
+        if quote is not None and quote.type != qtype:
+            self.push(cmd.UpdateQuoteCommand(f"Set type {qtype.value}", self.store, self.notifier, **self._edit_args(),
+                                             quote_id=quote.id, type=qtype))
+
+    def delete_quote(self) -> None:
+        quote = self._selected_quote()
+        if quote is not None:
+            self.push(cmd.DeleteQuoteCommand(self.store, self.notifier, **self._edit_args(), quote_id=quote.id))
+
+    def _selected_quote(self) -> Quote | None:
+        if self.doc is None or self.view.selected_quote_id is None:
+            self.statusBar().showMessage("Select a quote first.", 4000)
+            return None
+        return self.view.index.quotes.by_id[self.view.selected_quote_id].quote
+
+    def on_tag_toggled(self, kind: str, target_id, tag: str, present: bool) -> None:
+        if self.doc is None:
+            return
+        self.push(cmd.TagCommand(self.store, self.notifier, **self._edit_args(), tag=tag, present=present,
+                                 target_kind=TargetKind(kind), target_id=target_id))
+
+    def set_status(self, status: Status) -> bool:
+        if self.doc is None:
+            return False
+        return self.push(cmd.SetStatusCommand(self.store, self.notifier, **self._edit_args(), status=status))
+
+    # -- selection -------------------------------------------------------------------------------------------
+
+    def on_entity_clicked(self, entity_id) -> None:
+        self.entity_table.show_row(self.entity_model.row_of(entity_id))
+        self.refresh_tags_panel()
+
+    def on_quote_clicked(self, quote_id) -> None:
+        self.quote_table.show_row(self.quote_model.row_of(quote_id))
+        self.refresh_tags_panel()
+
+    def select_entity(self, entity_id: int | None, *, scroll: bool = False) -> None:
+        self.view.select_entity(entity_id, scroll=scroll)
+        self.on_entity_clicked(entity_id)
+
+    def select_quote(self, quote_id: int | None, *, scroll: bool = False) -> None:
+        self.view.select_quote(quote_id, scroll=scroll)
+        self.on_quote_clicked(quote_id)
+
+    def pick_entity(self, entity_id: int) -> None:
+        self.select_entity(entity_id, scroll=True)
+
+    def pick_quote(self, quote_id: int) -> None:
+        self.view.select_entity(None)
+        self.select_quote(quote_id, scroll=True)
+
+    def clear_selection(self) -> None:
+        if self.find_bar.isVisible() and self.find_box.hasFocus():
+            self.find_bar.hide()
+            self.view.setFocus()
+            return
+        self.view.clear_text_selection()
+        self.select_entity(None)
+        self.select_quote(None)
+
+    def select_neighbour_entity(self, direction: int) -> None:
+        spans = self.view.index.entities.ordered()
+        if spans:
+            self.select_entity(_neighbour(spans, self.view.selected_entity_id, self.view.textCursor().position(), direction), scroll=True)
+
+    def select_neighbour_quote(self, direction: int) -> None:
+        spans = self.view.index.quotes.ordered()
+        if spans:
+            self.select_quote(_neighbour(spans, self.view.selected_quote_id, self.view.textCursor().position(), direction), scroll=True)
+
+    # -- panels and status -----------------------------------------------------------------------------------
+
+    def refresh_panels(self) -> None:
+        text = self.doc.text if self.doc else ""
+        entities = [s.entity for s in self.view.index.entities.ordered()]
+        quotes = [s.quote for s in self.view.index.quotes.ordered()]
+        by_target: dict[tuple[TargetKind, int], list[str]] = {}
+        for t in self.tags:
+            if t.target_kind is not TargetKind.DOCUMENT:
+                by_target.setdefault((t.target_kind, t.target_id), []).append(t.tag)
+        self.entity_model.set_entities(text, entities, {i: v for (k, i), v in by_target.items() if k is TargetKind.ENTITY})
+        self.quote_model.set_quotes(text, quotes, {i: v for (k, i), v in by_target.items() if k is TargetKind.QUOTE})
+        self.entity_table.show_row(self.entity_model.row_of(self.view.selected_entity_id))
+        self.quote_table.show_row(self.quote_model.row_of(self.view.selected_quote_id))
+        self.docks["entities"].setWindowTitle(f"Entities ({len(entities)})")
+        self.docks["quotes"].setWindowTitle(f"Quotes ({len(quotes)})")
+        self.refresh_tags_panel()
+
+    def refresh_tags_panel(self) -> None:
+        target, title = None, ""
+        text = self.doc.text if self.doc else ""
+        if self.view.selected_entity_id is not None:
+            e = self.view.index.entities.by_id[self.view.selected_entity_id].entity
+            target, title = (TargetKind.ENTITY, e.id), f"{e.label} “{text[e.start:e.end][:40]}”"
+        elif self.view.selected_quote_id is not None:
+            q = self.view.index.quotes.by_id[self.view.selected_quote_id].quote
+            target, title = (TargetKind.QUOTE, q.id), f"quote “{text[q.start:q.end][:40]}…”"
+        span_tags = [t.tag for t in self.tags if target and t.target_kind is target[0] and t.target_id == target[1]]
+        self.tags_panel.show_tags(
+            document_set=self.store.tag_set("document"),
+            document_tags=[t.tag for t in self.tags if t.target_kind is TargetKind.DOCUMENT],
+            span_set=self.store.tag_set("span"), target=target, target_title=title, span_tags=span_tags,
+        )
+
+    def update_progress(self) -> None:
+        done, total = self.store.progress(self.annotator)
+        self.progress_label.setText(f"Progress: {done} / {total} done")
+
+    def update_status_text(self) -> None:
+        if self.doc is None:
+            return
+        status = self.store.status(self.doc.id, self.annotator).value.replace("_", " ")
+        self.statusBar().showMessage(f"Document {self.doc.id}: {status}")
+
+    # -- other actions ---------------------------------------------------------------------------------------
+
+    def toggle_snapping(self) -> None:
+        self.settings.setValue("snap", self.snap_action.isChecked())
+        self.statusBar().showMessage(f"Snapping to words {'on' if self.snap_action.isChecked() else 'off'}", 3000)
+
+    def show_find(self) -> None:
+        self.find_bar.show()
+        self.find_box.setFocus()
+        self.find_box.selectAll()
+
+    def find_next(self, *, backward: bool = False) -> bool:
+        needle = self.find_box.text()
+        if not needle:
+            self.show_find()
+            return False
+        flags = QTextDocument.FindFlag.FindBackward if backward else QTextDocument.FindFlag(0)
+        found = self.view.find(needle, flags)
+        if not found:  # wrap around
+            cursor = self.view.textCursor()
+            cursor.movePosition(cursor.MoveOperation.End if backward else cursor.MoveOperation.Start)
+            self.view.setTextCursor(cursor)
+            found = self.view.find(needle, flags)
+        if not found:
+            self.statusBar().showMessage(f"“{needle}” not found", 3000)
+        return found
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.find_box and event.type() == event.Type.KeyPress:
+            if event.key() == Qt.Key.Key_Escape:
+                self.find_bar.hide()
+                self.view.setFocus()
+                return True
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                self.find_next(backward=True)
+                return True
+        return super().eventFilter(obj, event)
+
+    def focus_dock(self, name: str, widget: QWidget) -> None:
+        self.docks[name].show()
+        self.docks[name].raise_()
+        widget.setFocus()
+
+    def focus_tags(self) -> None:
+        self.focus_dock("tags", self.tags_panel.span_list if self.tags_panel.span_list.isEnabled() else self.tags_panel.document_list)
+
+    def focus_document_tags(self) -> None:
+        self.focus_dock("tags", self.tags_panel.document_list)
+
+    def edit_tag_set(self) -> None:
+        TagSetDialog(self.store, self).exec()
+        self.refresh_tags_panel()
+
+    def change_annotator(self) -> None:
+        name = AnnotatorNameDialog.ask(self, self.annotator)
+        if not name or name == self.annotator:
+            return
+        self.annotator = name
+        self.store.annotator_id(name)
+        self.settings.setValue("annotator", name)
+        self.annotator_label.setText(f"Annotator: <b>{name}</b>")
+        self.undo_stack.clear()
+        self.doc_model.set_annotator(name)
+        self.update_progress()
+        if self.doc is not None:
+            self.open_document(self.doc.id)
+
+    def show_help(self) -> None:
+        rows = []
+        for menu_action in self.menuBar().actions():
+            rows.extend(_shortcut_rows(menu_action.menu(), menu_action.text().replace("&", "")))
+        HelpDialog(rows, self).exec()
+
+    def import_articles(self, paths: list[str] | None = None) -> None:
+        """Ask for .txt/.jsonl files (or use `paths`), then ingest + pre-extract them in a worker thread."""
+        if self.import_thread is not None:
+            return
+        if not paths:
+            paths, _ = QFileDialog.getOpenFileNames(self, "Import articles", "", "Articles (*.txt *.jsonl);;All files (*)")
+        if not paths:
+            return
+        worker = ImportWorker(self.store.path, paths)
+        self.start_import(worker)
+
+    def start_import(self, worker: ImportWorker) -> None:
+        """Run the worker in its thread. Its signals go to bound methods of this window, so Qt queues them into
+        the GUI thread (a lambda would run in the worker's thread and touch the GUI's store from there)."""
+        dialog = QProgressDialog("Importing articles…", "Cancel", 0, 0, self)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+        dialog.canceled.connect(lambda: worker.cancel())  # direct: just sets a flag the worker polls
+        worker.progress.connect(self._import_progress)
+        worker.message.connect(dialog.setLabelText)
+        worker.finished.connect(self._import_finished)
+        worker.failed.connect(self._import_failed)
+        self.import_dialog = dialog
+        self.import_worker = worker
+        self.import_thread = start_in_thread(worker, self)
+
+    def _import_progress(self, done: int, total: int) -> None:
+        if self.import_dialog is not None:
+            self.import_dialog.setMaximum(total)
+            self.import_dialog.setValue(done)
+
+    def _import_finished(self, report) -> None:
+        self._import_done(report, None)
+
+    def _import_failed(self, message: str) -> None:
+        self._import_done(None, message)
+
+    def _import_done(self, report, error: str | None) -> None:
+        if self.import_dialog is not None:
+            self.import_dialog.reset()
+            self.import_dialog.deleteLater()
+        self.import_dialog = None
+        self.import_thread = None
+        self.import_worker = None
+        self.doc_model.reload()
+        self.update_progress()
+        if error:
+            QMessageBox.warning(self, "Import failed", error)
+            return
+        self.statusBar().showMessage(f"Import: {report.summary()}", 8000)
+        if self.doc is None and (first := self.doc_model.id_at(0)) is not None:
+            self.open_document(first)
+
+
+def _neighbour(spans, current_id, cursor_position: int, direction: int) -> int:
+    ids = [s.id for s in spans]
+    if current_id in ids:
+        return ids[(ids.index(current_id) + direction) % len(ids)]
+    after = [s.id for s in spans if s.start >= cursor_position]
+    return (after[0] if after else ids[0]) if direction > 0 else ([s.id for s in spans if s.start < cursor_position] or ids)[-1]
+
+
+def _shortcut_rows(menu: QMenu | None, title: str) -> list[tuple[str, str, str]]:
+    if menu is None:
+        return []
+    rows = []
+    for action in menu.actions():
+        if action.menu() is not None:
+            rows.extend(_shortcut_rows(action.menu(), f"{title} › {action.text().replace('&', '')}"))
+        elif not action.isSeparator():
+            keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
+            rows.append((title, action.text().replace("&", ""), keys))
+    return rows
+
+
+def _swatch(color: str) -> QIcon:
+    pixmap = QPixmap(14, 14)
+    pixmap.fill(QColor(color))
+    return QIcon(pixmap)

@@ -1,0 +1,235 @@
+"""Side panels: the entities and quotes of the open document, and the tags (document and selected span).
+
+The table models only hold references to the shown lists and format rows when a view asks (visible rows),
+so a document with 10,000 entities costs nothing until scrolled.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.model import Entity, Quote, TargetKind
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def _short(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class EntityTableModel(QAbstractTableModel):
+    """Rows: the entities of the shown set in text order: text, label, tags."""
+
+    HEADERS = ("Text", "Label", "Tags")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.text = ""
+        self.entities: list[Entity] = []
+        self.tags: dict[int, list[str]] = {}
+        self.colors: dict[str, str] = {}
+        self._row_of: dict[int, int] = {}
+
+    def set_entities(self, text: str, entities: list[Entity], tags: dict[int, list[str]]) -> None:
+        self.beginResetModel()
+        self.text, self.entities, self.tags = text, entities, tags
+        self._row_of = {e.id: i for i, e in enumerate(entities)}
+        self.endResetModel()
+
+    def row_of(self, entity_id: int | None) -> int | None:
+        return self._row_of.get(entity_id)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.entities)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or index.row() >= len(self.entities):
+            return None
+        e = self.entities[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return _short(self.text[e.start : e.end], 60)
+            if column == 1:
+                return e.label
+            return ", ".join(self.tags.get(e.id, []))
+        if role == Qt.ItemDataRole.DecorationRole and column == 1 and e.label in self.colors:
+            return QColor(self.colors[e.label])
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{e.label} [{e.start}, {e.end}) {e.origin}"
+        if role == Qt.ItemDataRole.UserRole:
+            return e.id
+        return None
+
+
+class QuoteTableModel(QAbstractTableModel):
+    """Rows: "speaker — cue — content", type, tags."""
+
+    HEADERS = ("Speaker — cue — content", "Type", "Tags")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.text = ""
+        self.quotes: list[Quote] = []
+        self.tags: dict[int, list[str]] = {}
+        self._row_of: dict[int, int] = {}
+
+    def set_quotes(self, text: str, quotes: list[Quote], tags: dict[int, list[str]]) -> None:
+        self.beginResetModel()
+        self.text, self.quotes, self.tags = text, quotes, tags
+        self._row_of = {q.id: i for i, q in enumerate(quotes)}
+        self.endResetModel()
+
+    def row_of(self, quote_id: int | None) -> int | None:
+        return self._row_of.get(quote_id)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.quotes)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def summary(self, q: Quote) -> str:
+        speaker = q.speaker.text_of(self.text) if q.speaker else "?"
+        if q.speaker_name and q.speaker_name != speaker:
+            speaker = f"{speaker} ({q.speaker_name})"
+        cue = q.cue.text_of(self.text) if q.cue else "?"
+        return f"{_short(speaker, 30)} — {_short(cue, 20)} — “{_short(self.text[q.start:q.end], 80)}”"
+
+    def data(self, index: _Index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or index.row() >= len(self.quotes):
+            return None
+        q = self.quotes[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (self.summary(q), str(q.type), ", ".join(self.tags.get(q.id, [])))[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return _short(self.text[q.start : q.end], 400)
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 0 and (q.speaker is None or q.cue is None):
+            return QBrush(QColor("#c2410c"))
+        if role == Qt.ItemDataRole.UserRole:
+            return q.id
+        return None
+
+
+class SpanTableView(QTableView):
+    """A compact table whose current row follows the article view; emits the id of a picked row."""
+
+    picked = Signal(int)
+
+    def __init__(self, model: QAbstractTableModel, parent=None):
+        super().__init__(parent)
+        self.setModel(model)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.verticalHeader().hide()
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, model.columnCount()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, 80)
+        self.setWordWrap(False)
+        self.activated.connect(self._emit)
+        self.clicked.connect(self._emit)
+
+    def _emit(self, index: QModelIndex) -> None:
+        span_id = index.siblingAtColumn(0).data(Qt.ItemDataRole.UserRole)
+        if span_id is not None:
+            self.picked.emit(span_id)
+
+    def keyPressEvent(self, event) -> None:
+        super().keyPressEvent(event)
+        if event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
+            self._emit(self.currentIndex())
+
+    def show_row(self, row: int | None) -> None:
+        if row is None:
+            self.clearSelection()
+            return
+        index = self.model().index(row, 0)
+        self.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.scrollTo(index)
+
+
+class TagsPanel(QWidget):
+    """Checkable tag lists: the document's tags, and the selected entity's or quote's tags."""
+
+    toggled = Signal(str, object, str, bool)  # target kind, target id, tag, present
+    edit_tag_set = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.document_list = QListWidget()
+        self.span_list = QListWidget()
+        self.span_title = QLabel("Select an entity or quote to tag it")
+        self.span_title.setWordWrap(True)
+        edit = QPushButton("Edit tag set…")
+        edit.clicked.connect(self.edit_tag_set)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(QLabel("<b>Document tags</b>"))
+        layout.addWidget(self.document_list)
+        layout.addWidget(self.span_title)
+        layout.addWidget(self.span_list)
+        row = QHBoxLayout()
+        row.addStretch()
+        row.addWidget(edit)
+        layout.addLayout(row)
+        self._target: tuple[TargetKind, int | None] | None = None
+        self._filling = False
+        self.document_list.itemChanged.connect(lambda item: self._changed(item, TargetKind.DOCUMENT, None))
+        self.span_list.itemChanged.connect(lambda item: self._changed(item, *(self._target or (None, None))))
+
+    def _fill(self, widget: QListWidget, tags: list[str], checked: set[str], enabled: bool) -> None:
+        self._filling = True
+        widget.clear()
+        for tag in sorted(set(tags) | checked):
+            item = QListWidgetItem(tag)
+            item.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            item.setCheckState(Qt.CheckState.Checked if tag in checked else Qt.CheckState.Unchecked)
+            widget.addItem(item)
+        widget.setEnabled(enabled)
+        self._filling = False
+
+    def show_tags(self, *, document_set: list[str], document_tags: list[str], span_set: list[str],
+                  target: tuple[TargetKind, int] | None, target_title: str, span_tags: list[str]) -> None:
+        self._fill(self.document_list, document_set, set(document_tags), True)
+        self._target = target
+        self.span_title.setText(f"<b>Tags of</b> {target_title}" if target else "Select an entity or quote to tag it")
+        self._fill(self.span_list, span_set, set(span_tags), target is not None)
+
+    def _changed(self, item: QListWidgetItem, kind, target_id) -> None:
+        if self._filling or kind is None:
+            return
+        self.toggled.emit(TargetKind(kind).value, target_id, item.text(), item.checkState() == Qt.CheckState.Checked)

@@ -1,0 +1,57 @@
+"""Snap a selection to word boundaries (no spaCy): a word is a run of letters, digits, "_" and combining marks;
+any other non-space character is a word of its own. Leading and trailing spaces are dropped."""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_" or unicodedata.category(ch).startswith("M")
+
+
+def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Grow [start, end) to whole words and trim spaces. Returns (start, start) if only spaces were selected."""
+    start, end = max(0, min(start, end)), min(len(text), max(start, end))
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start == end:
+        return start, start
+    while start > 0 and is_word_char(text[start]) and is_word_char(text[start - 1]):
+        start -= 1
+    while end < len(text) and is_word_char(text[end - 1]) and is_word_char(text[end]):
+        end += 1
+    return start, end
+
+
+def word_at(text: str, position: int) -> tuple[int, int]:
+    """The word (or single symbol) at `position`; an empty range on a space."""
+    if not (0 <= position < len(text)) or text[position].isspace():
+        return position, position
+    return snap_to_words(text, position, position + 1)
+
+
+def step(text: str, position: int, direction: int, *, edge: str = "end", by_word: bool = True) -> int:
+    """Where a span's `edge` ("start" or "end") at `position` moves when pushed `direction` (+1 right, -1 left):
+    to the neighbouring word's start (for a start) or end (for an end), or by one character without snapping."""
+    n = len(text)
+    if not by_word:
+        return max(0, min(n, position + direction))
+    pos = position
+    if direction > 0:
+        if edge == "start" and pos < n and not text[pos].isspace():
+            pos = word_at(text, pos)[1]  # leave the current word
+        while pos < n and text[pos].isspace():
+            pos += 1
+        if edge == "end" and pos < n:
+            pos = word_at(text, pos)[1]
+        return pos
+    if edge == "end" and pos > 0 and not text[pos - 1].isspace():
+        pos = word_at(text, pos - 1)[0]  # leave the current word
+    while pos > 0 and text[pos - 1].isspace():
+        pos -= 1
+    if edge == "start" and pos > 0:
+        pos = word_at(text, pos - 1)[0]
+    return pos
