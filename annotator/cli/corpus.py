@@ -131,7 +131,8 @@ def stats(ctx, as_json):
 @click.option("--limit", type=int, default=20)
 @click.pass_context
 def search(ctx, query, limit):
-    """Full-text search over titles and texts (and so the entities and quotes in them)."""
+    """Full-text search over titles, texts (and so the entities and quotes in them) and quoted speakers'
+    resolved names, best match first."""
     with open_store(ctx, must_exist=True) as store:
         hits = store.search(query, limit=limit)
     for hit in hits:
