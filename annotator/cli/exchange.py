@@ -69,20 +69,17 @@ def export(ctx, fmt, output, annotators, statuses, labels, split, seed, align):
               help="Annotator for records that do not name one (_annotator_id/_session_id/user). Default: file stem.")
 @click.pass_context
 def import_(ctx, file, fmt, annotator):
-    """Import annotations (annotator JSONL, Prodigy, doccano). All or nothing: the whole file is checked
-    first and the first bad record is reported as file:line: reason with nothing written. Importing the same
-    file again changes nothing."""
+    """Import annotations (annotator JSONL, Prodigy, doccano). All or nothing: one pass in one transaction;
+    the first bad record is reported as file:line: reason and nothing is written. Importing the same file
+    again changes nothing."""
     from annotator.io.articles import InputError
     from annotator.io.importer import import_file
 
-    with open_store(ctx) as store, progress_bar(None, "importing", unit="rec") as bar:
-        state = {"done": 0, "phase": ""}
+    with open_store(ctx) as store, progress_bar(file.stat().st_size, "importing", unit="B") as bar:
+        bar.unit_scale = True
+        state = {"done": 0}
 
-        def progress(phase: str, done: int, total: int) -> None:
-            if phase != state["phase"]:
-                state.update(phase=phase, done=0)
-                bar.reset(total=total or None)
-                bar.set_description(phase)
+        def progress(_phase: str, done: int, total: int) -> None:  # characters read of the file's bytes
             bar.update(done - state["done"])
             state["done"] = done
 

@@ -18,8 +18,20 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Document, Status
-from annotator.core.store import Store, entity_from_row, quote_from_row, tag_from_row
+from annotator.core.model import (
+    MODEL_ANNOTATOR,
+    AnnotationSet,
+    Document,
+    Entity,
+    Origin,
+    Quote,
+    QuoteType,
+    Status,
+    Tag,
+    TargetKind,
+    TextRange,
+)
+from annotator.core.store import Store
 from annotator.io.records import ExportIssues, record_from_set
 
 EXPORT_FORMATS = ("jsonl", "prodigy", "doccano", "spacy")
@@ -141,16 +153,18 @@ def _load_batch(store: Store, doc_ids: list[int], annotator_ids: dict[int, str],
     grouped: dict[tuple[int, int], dict[str, list]] = {
         (r["doc_id"], r["annotator_id"]): {"entities": [], "quotes": [], "tags": []} for r in sets
     }
-    for table, convert, order in (
-        ("entities", entity_from_row, 'start, "end", id'),
-        ("quotes", quote_from_row, 'start, "end", id'),
-        ("tags", tag_from_row, "target_kind, target_id, tag"),
+    for table, columns, convert, order in (
+        ("entities", ENTITY_COLUMNS, _entity, 'start, "end", id'),
+        ("quotes", QUOTE_COLUMNS, _quote, 'start, "end", id'),
+        ("tags", TAG_COLUMNS, _tag, "target_kind, target_id, tag"),
     ):
-        for row in store.query(
-            f"SELECT * FROM {table} WHERE doc_id IN ({wanted_in}) AND annotator_id IN ({who_in}) ORDER BY doc_id, {order}",
+        for row in _tuples(
+            store,
+            f"SELECT {columns} FROM {table} WHERE doc_id IN ({wanted_in}) AND annotator_id IN ({who_in}) "
+            f"ORDER BY doc_id, {order}",
             params,
         ):
-            bucket = grouped.get((row["doc_id"], row["annotator_id"]))
+            bucket = grouped.get((row[0], row[1]))
             if bucket is not None:
                 bucket[table].append(convert(row))
     documents = {
@@ -170,6 +184,50 @@ def _load_batch(store: Store, doc_ids: list[int], annotator_ids: dict[int, str],
             extra=json.loads(row["extra"]),
             updated_at=row["updated_at"],
         )
+
+
+# Row -> model conversion for the export's bulk reads: the same objects as store.entity_from_row & co., from
+# plain tuples, with the common empty `extra` ("{}") not parsed and enums looked up in a dict.
+ENTITY_COLUMNS = 'doc_id, annotator_id, id, start, "end", label, origin, extra'
+QUOTE_COLUMNS = (
+    'doc_id, annotator_id, id, start, "end", type, speaker_start, speaker_end, speaker_name, cue_start, cue_end, '
+    "origin, extra"
+)
+TAG_COLUMNS = "doc_id, annotator_id, id, target_kind, target_id, tag"
+_ORIGINS = {o.value: o for o in Origin}
+_QUOTE_TYPES = {t.value: t for t in QuoteType}
+_KINDS = {k.value: k for k in TargetKind}
+
+
+def _tuples(store: Store, sql: str, params: list[Any]) -> list[tuple]:
+    with store._lock:
+        cursor = store.conn.cursor()
+        cursor.row_factory = None
+        return cursor.execute(sql, params).fetchall()
+
+
+def _extra(raw: str) -> dict[str, Any]:
+    return {} if raw == "{}" else json.loads(raw)
+
+
+def _entity(r: tuple) -> Entity:
+    return Entity(start=r[3], end=r[4], label=r[5], origin=_ORIGINS[r[6]], id=r[2], doc_id=r[0], annotator_id=r[1],
+                  extra=_extra(r[7]))
+
+
+def _quote(r: tuple) -> Quote:
+    return Quote(
+        start=r[3], end=r[4], type=_QUOTE_TYPES[r[5]],
+        speaker=TextRange(r[6], r[7]) if r[6] is not None else None, speaker_name=r[8],
+        cue=TextRange(r[9], r[10]) if r[9] is not None else None,
+        origin=_ORIGINS[r[11]], id=r[2], doc_id=r[0], annotator_id=r[1], extra=_extra(r[12]),
+    )
+
+
+def _tag(r: tuple) -> Tag:
+    kind = _KINDS[r[3]]
+    return Tag(tag=r[5], target_kind=kind, target_id=None if kind is TargetKind.DOCUMENT else r[4], id=r[2],
+               doc_id=r[0], annotator_id=r[1])
 
 
 def record_builder(fmt: str, options: ExportOptions, issues: ExportIssues) -> Callable[[Document, AnnotationSet], dict[str, Any]]:
@@ -236,6 +294,8 @@ def export(
                     raise ExportCancelled("export cancelled")
                 if on_progress:
                     on_progress(report.records, total)
+        if should_cancel and should_cancel():  # a cancel after the last poll still leaves nothing behind
+            raise ExportCancelled("export cancelled")
         files = writer.close(("train", "dev") if split is not None else ("all",))
     except BaseException:
         writer.discard()
@@ -244,6 +304,10 @@ def export(
     if on_progress:
         on_progress(report.records, total)
     return report
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+"""= json.dumps(record, ensure_ascii=False), with one encoder for the whole export."""
 
 
 class JsonlWriter:
@@ -268,7 +332,7 @@ class JsonlWriter:
 
     def write(self, side: str, record: dict[str, Any]) -> None:
         handle = self.handles.get(side) or self._open(side)
-        line = json.dumps(record, ensure_ascii=False)
+        line = _ENCODE(record)
         if any(c in line for c in LINE_BREAKERS):  # escaped, so no reader splitting on them breaks a record
             for c in LINE_BREAKERS:
                 line = line.replace(c, f"\\u{ord(c):04x}")

@@ -1,11 +1,12 @@
 """Import annotations from annotator JSONL, Prodigy or doccano files: all or nothing, idempotent, streamed.
 
-Pass 1 reads the file record by record and validates everything (nothing is written; the first bad record
-raises `InputError("path:line: reason")`). Pass 2 reads it again and writes in ONE transaction, so a failure
-(or a cancel) leaves the database as it was. Neither pass holds more than one record in memory; the set of
-(document, annotator) pairs already written, used to refuse a second record for the same pair, lives in a
-temporary SQLite table. Documents are matched by text (content hash) and created when missing; an annotation
-set equal to the stored one is not rewritten, so importing the same file twice changes nothing.
+ONE pass in ONE transaction: records are read, validated and written a batch at a time (`BATCH` records, so
+memory stays flat), with a few bulk statements a batch (`Store.add_documents`, `Store.write_annotation_sets`).
+The first bad record raises `InputError("path:line: reason")` and the transaction rolls back, so a failure (or
+a cancel) leaves the database as it was. The (document, annotator) pairs already imported, used to refuse a
+second record for the same pair, live in a temporary SQLite table. Documents are matched by text (content hash)
+and created when missing; an annotation set equal to the stored one is not rewritten, so importing the same
+file twice changes nothing. Progress counts characters read against the file's size.
 """
 
 from __future__ import annotations
@@ -16,13 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.core.model import Document, TargetKind, content_hash
+from annotator.core.model import AnnotationSet, Document, TargetKind, content_hash
 from annotator.core.store import Store
 from annotator.io.articles import InputError, iter_jsonl_lines, parse_json_object, title_of
 from annotator.io.doccano import looks_like_doccano, parse_doccano_record
 from annotator.io.records import ImportedSet, Where, apply_defaults, comparable, parse_prodigy_record
 
 IMPORT_FORMATS = ("auto", "jsonl", "prodigy", "doccano")
+BATCH = 500
+"""Records read, validated and written together (memory is bounded by this, not by the file)."""
 
 
 class ImportCancelled(RuntimeError):
@@ -79,33 +82,6 @@ def iter_imported(path: Path, fmt: str) -> Iterator[ImportedSet]:
         yield from parse_record(fmt, Where(path, number), record)
 
 
-def validate_file(
-    path: str | os.PathLike,
-    fmt: str = "auto",
-    *,
-    on_progress: Callable[[int], None] | None = None,
-    should_cancel: Callable[[], bool] | None = None,
-) -> tuple[str, int]:
-    """Pass 1: (format, number of records). Raises InputError on the first bad record."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(path, None, "no such file")
-    if fmt not in IMPORT_FORMATS:
-        raise ValueError(f"unknown format {fmt!r}")
-    fmt = detect_format(path) if fmt == "auto" else fmt
-    count = 0
-    for number, record in records_of(path):
-        parse_record(fmt, Where(path, number), record)
-        count += 1
-        if on_progress and count % 500 == 0:
-            on_progress(count)
-        if should_cancel and count % 500 == 0 and should_cancel():
-            raise ImportCancelled("import cancelled; nothing was written")
-    if count == 0:
-        raise InputError(path, None, "no records in the file")
-    return fmt, count
-
-
 def import_file(
     store: Store,
     path: str | os.PathLike,
@@ -115,14 +91,18 @@ def import_file(
     on_progress: Callable[[str, int, int], None] | None = None,
     should_cancel: Callable[[], bool] | None = None,
 ) -> ImportReport:
-    """Validate the whole file, then write it in one transaction. `on_progress(phase, done, total)` with
-    phase "checking" or "importing"; `should_cancel()` is polled and rolls everything back."""
+    """Read, check and write the file in one pass and one transaction. `on_progress("importing", done, total)`:
+    characters read so far and the file's size in bytes (equal for ASCII; the last call has done == total).
+    `should_cancel()` is polled once a batch and rolls everything back (ImportCancelled)."""
     path = Path(path)
-    checking = (lambda n: on_progress("checking", n, 0)) if on_progress else None
-    fmt, total = validate_file(path, fmt, on_progress=checking, should_cancel=should_cancel)
-    default_annotator = (annotator or "").strip() or path.stem
-    report = ImportReport(path=str(path), format=fmt, records=total)
-    known_tags = {scope: set(store.tag_set(scope)) for scope in ("document", "span")}
+    if not path.is_file():
+        raise InputError(path, None, "no such file")
+    if fmt not in IMPORT_FORMATS:
+        raise ValueError(f"unknown format {fmt!r}")
+    fmt = detect_format(path) if fmt == "auto" else fmt
+    total = path.stat().st_size
+    report = ImportReport(path=str(path), format=fmt)
+    writer = BatchWriter(store, path, (annotator or "").strip() or path.stem, report)
     with store.transaction():
         store.conn.execute(
             "CREATE TEMP TABLE IF NOT EXISTS import_seen (doc_id INTEGER, annotator TEXT, line INTEGER, "
@@ -130,70 +110,124 @@ def import_file(
         )
         store.conn.execute("DELETE FROM temp.import_seen")
         try:
-            done_records = 0
-            last_line = None
-            for imported in iter_imported(path, fmt):
-                if imported.line != last_line:
-                    last_line = imported.line
-                    done_records += 1
-                    if done_records % 200 == 0:
-                        if should_cancel and should_cancel():
-                            raise ImportCancelled("import cancelled; nothing was written")
-                        if on_progress:
-                            on_progress("importing", done_records, total)
-                write_set(store, path, imported, default_annotator, report, known_tags)
-            if on_progress:
-                on_progress("importing", total, total)
+            done = 0
+            batch: list[ImportedSet] = []
+            for number, line in iter_jsonl_lines(path):
+                try:
+                    if isinstance(line, InputError):
+                        raise line
+                    done += len(line)
+                    batch.extend(parse_record(fmt, Where(path, number), parse_json_object(path, number, line)))
+                except InputError:
+                    writer.flush(batch)  # an earlier record of the batch may be the first bad one (a repeat)
+                    raise
+                report.records += 1
+                if report.records % BATCH == 0:
+                    writer.flush(batch)
+                    batch = []
+                    if should_cancel and should_cancel():
+                        raise ImportCancelled("import cancelled; nothing was written")
+                    if on_progress:
+                        on_progress("importing", min(done, total), total)
+            writer.flush(batch)
+            if report.records == 0:
+                raise InputError(path, None, "no records in the file")
+            if should_cancel and should_cancel():
+                raise ImportCancelled("import cancelled; nothing was written")
         finally:
             store.conn.execute("DROP TABLE IF EXISTS temp.import_seen")
+    if on_progress:
+        on_progress("importing", total, total)
     return report
 
 
-def write_set(
-    store: Store,
-    path: Path,
-    imported: ImportedSet,
-    default_annotator: str,
-    report: ImportReport,
-    known_tags: dict[str, set[str]],
-) -> None:
-    aset = apply_defaults(imported, default_annotator)
-    text_hash = content_hash(imported.text)
-    doc_id = store.document_id_by_hash(text_hash)
-    if doc_id is None:
-        meta = imported.meta
-        doc = Document(
-            text=imported.text,
-            title=str(meta.get("title") or "") or title_of(imported.text),
-            source=str(meta.get("source") or path.name),
-            meta=meta,
-            hash=text_hash,
+class BatchWriter:
+    """Writes batches of parsed sets inside the import's transaction: documents in bulk, a repeated
+    (document, annotator) pair refused with both lines, sets equal to the stored ones skipped, the rest in bulk."""
+
+    def __init__(self, store: Store, path: Path, default_annotator: str, report: ImportReport):
+        self.store = store
+        self.path = path
+        self.default_annotator = default_annotator
+        self.report = report
+        self.known_tags = {scope: set(store.tag_set(scope)) for scope in ("document", "span")}
+
+    def flush(self, batch: list[ImportedSet]) -> None:
+        if not batch:
+            return
+        store, conn, report = self.store, self.store.conn, self.report
+        docs = []
+        for imported in batch:
+            meta = imported.meta
+            docs.append(Document(
+                text=imported.text,
+                title=str(meta.get("title") or "") or title_of(imported.text),
+                source=str(meta.get("source") or self.path.name),
+                meta=meta,
+                hash=content_hash(imported.text),
+            ))
+        added = store.add_documents(docs)
+        report.documents_created += sum(created for _, created in added)
+        sets: list[tuple[ImportedSet, AnnotationSet]] = []
+        for imported, (doc_id, _) in zip(batch, added):
+            aset = apply_defaults(imported, self.default_annotator)
+            aset.doc_id = doc_id
+            sets.append((imported, aset))
+        stored = self._stored_pairs(sets)
+        first_line: dict[tuple[int, str], int] = {}
+        to_write: list[AnnotationSet] = []
+        for imported, aset in sets:
+            key = (aset.doc_id, aset.annotator)
+            first = first_line.get(key)
+            if first is None and key in stored:
+                row = conn.execute(
+                    "SELECT line FROM temp.import_seen WHERE doc_id = ? AND annotator = ?", key
+                ).fetchone()
+                first = row[0] if row else None
+            if first is not None:
+                raise InputError(
+                    self.path,
+                    imported.line,
+                    f"a second record for the same text and annotator {aset.annotator!r} (first at line {first}); "
+                    "annotator keeps one record per document and annotator",
+                )
+            first_line[key] = imported.line
+            report.annotators.add(aset.annotator)
+            self._add_tags(aset)
+            if key in stored:
+                existing = store.annotation_set(aset.doc_id, aset.annotator)
+                if existing is not None and comparable(existing) == comparable(aset):
+                    report.sets_unchanged += 1
+                    continue
+            to_write.append(aset)
+        report.sets_written += store.write_annotation_sets(to_write)
+        conn.executemany(
+            "INSERT INTO temp.import_seen(doc_id, annotator, line) VALUES (?, ?, ?)",
+            [(doc_id, name, line) for (doc_id, name), line in first_line.items()],
         )
-        doc_id, created = store.add_document(doc)
-        report.documents_created += created
-    aset.doc_id = doc_id
-    first = store.conn.execute(
-        "SELECT line FROM temp.import_seen WHERE doc_id = ? AND annotator = ?", (doc_id, aset.annotator)
-    ).fetchone()
-    if first is not None:
-        raise InputError(
-            path,
-            imported.line,
-            f"a second record for the same text and annotator {aset.annotator!r} (first at line {first[0]}); "
-            "annotator keeps one record per document and annotator",
-        )
-    store.conn.execute(
-        "INSERT INTO temp.import_seen(doc_id, annotator, line) VALUES (?, ?, ?)", (doc_id, aset.annotator, imported.line)
-    )
-    report.annotators.add(aset.annotator)
-    for tag in aset.tags:
-        scope = "document" if tag.target_kind is TargetKind.DOCUMENT else "span"
-        if tag.tag not in known_tags[scope]:
-            store.add_to_tag_set(tag.tag, scope)
-            known_tags[scope].add(tag.tag)
-    existing = store.annotation_set(doc_id, aset.annotator)
-    if existing is not None and comparable(existing) == comparable(aset):
-        report.sets_unchanged += 1
-        return
-    store.replace_annotation_set(aset)
-    report.sets_written += 1
+
+    def _stored_pairs(self, sets: list[tuple[ImportedSet, AnnotationSet]]) -> set[tuple[int, str]]:
+        """(document id, annotator name) of the batch that already have a set: from before the import or from
+        an earlier batch. One query; on a first import it finds nothing."""
+        conn = self.store.conn
+        names = sorted({aset.annotator for _, aset in sets})
+        ids = dict(conn.execute(
+            f"SELECT id, name FROM annotators WHERE name IN ({','.join('?' * len(names))})", names
+        ).fetchall())
+        if not ids:
+            return set()
+        doc_ids = sorted({aset.doc_id for _, aset in sets})
+        rows = conn.execute(
+            f"SELECT doc_id, annotator_id FROM annotation_sets WHERE doc_id IN ({','.join('?' * len(doc_ids))}) "
+            f"AND annotator_id IN ({','.join('?' * len(ids))})",
+            [*doc_ids, *ids],
+        ).fetchall()
+        return {(doc_id, ids[annotator_id]) for doc_id, annotator_id in rows}
+
+    def _add_tags(self, aset: AnnotationSet) -> None:
+        """Tags an imported set uses join the tag set (inside the import's transaction)."""
+        for tag in aset.tags:
+            scope = "document" if tag.target_kind is TargetKind.DOCUMENT else "span"
+            if tag.tag not in self.known_tags[scope]:
+                self.store.conn.execute("INSERT OR IGNORE INTO tag_set(tag, scope) VALUES (?, ?)", (tag.tag, scope))
+                self.known_tags[scope].add(tag.tag)

@@ -43,6 +43,7 @@ STATUS_OF_ANSWER = {"accept": Status.DONE, "reject": Status.REJECTED, "ignore": 
 QUOTE_LABEL, SPEAKER_LABEL, CUE_LABEL = "QUOTE", "SPEAKER", "CUE"
 """Span labels of the quote flavour (Prodigy spans + relations, doccano entities + relations)."""
 QUOTE_PART_LABELS = {QUOTE_LABEL, SPEAKER_LABEL, CUE_LABEL}
+QUOTE_TYPE_VALUES = frozenset(t.value for t in QuoteType)
 
 RECORD_KEYS = ("text", "meta", "spans", "quotes", "tags", "answer", "relations")
 """Top-level keys of a Prodigy-style record that annotator rebuilds on export."""
@@ -54,15 +55,23 @@ TOKEN_KEYS = ("token_start", "token_end")
 # -- hashes -------------------------------------------------------------------------------------------------
 
 
-def stable_hash(value: Any) -> int:
-    """A stable signed 32-bit int of a JSON value (Prodigy's hashes are ints of that size; murmurhash not needed)."""
-    data = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+_HASH_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
+"""`json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))`, without building an encoder a call."""
+
+
+def _hash_of(data: str) -> int:
     digest = hashlib.blake2b(data.encode("utf-8", "surrogatepass"), digest_size=4).digest()
     return int.from_bytes(digest, "little", signed=True)
 
 
+def stable_hash(value: Any) -> int:
+    """A stable signed 32-bit int of a JSON value (Prodigy's hashes are ints of that size; murmurhash not needed)."""
+    return _hash_of(_HASH_JSON(value))
+
+
 def input_hash(text: str) -> int:
-    return stable_hash({"text": text})
+    """= stable_hash({"text": text}), serialised directly."""
+    return _hash_of('{"text":' + _HASH_JSON(text) + "}")
 
 
 def content_key(aset: AnnotationSet) -> list[Any]:
@@ -83,8 +92,11 @@ def content_key(aset: AnnotationSet) -> list[Any]:
     ]
 
 
-def task_hash(text: str, aset: AnnotationSet) -> int:
-    return stable_hash({"input": input_hash(text), "annotations": content_key(aset)})
+def task_hash(text: str, aset: AnnotationSet, *, input_hash_value: int | None = None) -> int:
+    """= stable_hash({"input": input_hash(text), "annotations": content_key(aset)}), serialised directly; pass
+    `input_hash_value` when it is known already (export computes it once a document)."""
+    value = input_hash(text) if input_hash_value is None else input_hash_value
+    return _hash_of('{"annotations":' + _HASH_JSON(content_key(aset)) + ',"input":' + str(int(value)) + "}")
 
 
 def digest(aset: AnnotationSet) -> int:
@@ -155,6 +167,8 @@ def type_name(value: Any) -> str:
 
 
 def need(where: Where, value: Any, kind: type | tuple[type, ...], what: str) -> Any:
+    if type(value) is kind:  # fast path: the exact type (bool is not int here)
+        return value
     if kind is int or kind == (int,):
         ok = isinstance(value, int) and not isinstance(value, bool)
     else:
@@ -166,6 +180,8 @@ def need(where: Where, value: Any, kind: type | tuple[type, ...], what: str) -> 
 
 
 def check_range(where: Where, text: str, start: Any, end: Any, what: str) -> TextRange:
+    if type(start) is int and type(end) is int and 0 <= start < end <= len(text):  # fast path: a valid range
+        return TextRange(start, end)
     need(where, start, int, f"{what} start")
     need(where, end, int, f"{what} end")
     if start < 0 or end > len(text):
@@ -273,7 +289,7 @@ def parse_quote(where: Where, text: str, value: Any, number: int) -> tuple[Quote
     rng = check_range(where, text, item.get("start"), item.get("end"), what)
     check_span_text(where, text, item, rng, what)
     kind = item.get("type", QuoteType.DIRECT.value)
-    if kind not in {t.value for t in QuoteType}:
+    if kind not in QUOTE_TYPE_VALUES:
         raise where.fail(f'{what} "type" must be "direct", "indirect" or "mixed", got {kind!r}')
     extra = {k: v for k, v in item.items() if k not in {"start", "end", "text", "type", "speaker", "cue", "speaker_name", "tags"}}
     parts: dict[str, TextRange | None] = {}
@@ -365,9 +381,13 @@ def base_record(doc: Document, aset: AnnotationSet, *, answer_always: bool) -> d
     record = {k: v for k, v in aset.extra.items() if k not in (IMPORT_KEY, "tokens", "relations")}
     record["text"] = doc.text
     record["meta"] = dict(doc.meta)
-    record["_input_hash"] = aset.extra["_input_hash"] if "_input_hash" in aset.extra else input_hash(doc.text)
+    computed = None  # the text's input hash, computed at most once a record
+    if "_input_hash" in aset.extra:
+        record["_input_hash"] = aset.extra["_input_hash"]
+    else:
+        record["_input_hash"] = computed = input_hash(doc.text)
     if not ("_task_hash" in aset.extra and "digest" in marker and marker["digest"] == digest(aset)):
-        record["_task_hash"] = task_hash(doc.text, aset)
+        record["_task_hash"] = task_hash(doc.text, aset, input_hash_value=computed)
     if "tokens" in aset.extra:
         record["tokens"] = aset.extra["tokens"]
     record["_annotator_id"] = aset.annotator
@@ -589,7 +609,7 @@ def parse_prodigy_record(
         if span.label != QUOTE_LABEL:
             continue
         kind = span.source.get("quote_type", QuoteType.DIRECT.value)
-        if kind not in {t.value for t in QuoteType}:
+        if kind not in QUOTE_TYPE_VALUES:
             raise where.fail(f'span {span.index} "quote_type" must be "direct", "indirect" or "mixed", got {kind!r}')
         name = span.source.get("speaker_name")
         if name is not None:
