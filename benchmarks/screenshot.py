@@ -27,29 +27,24 @@ def ingest(db: Path) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", type=Path, default=Path(tempfile.gettempdir()) / "shot.db")
-    parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshot-window.png")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="default: docs/screenshot-window.png (docs/screenshot-window-dark.png with --dark)")
     parser.add_argument("--size", default="1600x1000")
     parser.add_argument("--dark", action="store_true", help="Use a dark palette (checks dark-mode readability).")
     args = parser.parse_args()
+    if args.out is None:
+        args.out = REPO / "docs" / ("screenshot-window-dark.png" if args.dark else "screenshot-window.png")
     ingest(args.db)
     os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="annotator-shot-")  # no remembered layout
 
-    from PySide6.QtCore import Qt
-    from PySide6.QtGui import QColor, QPalette
-
-    from annotator.gui.app import make_application
+    from annotator.gui.app import make_application, use_style
+    from annotator.gui.colors import dark_palette
     from annotator.gui.main_window import MainWindow
 
     app = make_application()
-    app.setStyle("Fusion")
+    use_style(app, "Fusion")
     if args.dark:
-        palette = QPalette()
-        for role, color in ((QPalette.ColorRole.Window, "#2b2b2b"), (QPalette.ColorRole.Base, "#1e1e1e"),
-                            (QPalette.ColorRole.Text, "#e8e8e8"), (QPalette.ColorRole.WindowText, "#e8e8e8"),
-                            (QPalette.ColorRole.Button, "#353535"), (QPalette.ColorRole.ButtonText, "#e8e8e8"),
-                            (QPalette.ColorRole.AlternateBase, "#262626")):
-            palette.setColor(role, QColor(color))
-        app.setPalette(palette)
+        app.setPalette(dark_palette())
     window = MainWindow(args.db, "screenshot")
     width, height = (int(v) for v in args.size.split("x"))
     window.resize(width, height)
@@ -62,9 +57,12 @@ def main() -> int:
         inside = len(window.view.index.entities.in_range(*window.view.offsets.range_to_qt(q.start, q.end)))
         return (q.speaker is not None) + (q.cue is not None) + min(inside, 2)
 
+    # a checked document tag and a checked span tag, so both checkbox states show
+    window.on_tag_toggled("document", None, "needs-review", True)
     if quotes:
         best = max(quotes, key=score)
         window.pick_quote(best.id)
+        window.on_tag_toggled("quote", best.id, "important", True)
         window.docks["quotes"].raise_()
     for _ in range(5):
         app.processEvents()

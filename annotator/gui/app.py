@@ -5,15 +5,45 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette, QPen
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle
 
 from annotator.core.resources import resource_path
+from annotator.gui.colors import is_dark
+
+
+class ContrastStyle(QProxyStyle):
+    """The platform style (or the one named), with check boxes outlined so they read on a dark palette: Fusion
+    draws their border in a darkened Window colour, which all but vanishes on a dark Base (the Tags panel showed
+    only the ticks). Light palettes are drawn exactly as the base style draws them."""
+
+    _CHECKS = (QStyle.PrimitiveElement.PE_IndicatorCheckBox, QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck)
+
+    def drawPrimitive(self, element, option, painter, widget=None) -> None:
+        super().drawPrimitive(element, option, painter, widget)
+        if element in self._CHECKS and is_dark(option.palette):
+            color = option.palette.color(QPalette.ColorRole.Text)
+            color.setAlpha(140)
+            painter.save()
+            painter.setRenderHint(painter.RenderHint.Antialiasing, False)
+            painter.setPen(QPen(color, 1))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(option.rect.adjusted(0, 0, -1, -1))
+            painter.restore()
+
+
+def use_style(app: QApplication, name: str | None = None) -> None:
+    """Give the application the ContrastStyle over `name` (e.g. "Fusion"), else over its current style."""
+    app.setStyle(ContrastStyle(name or app.style().name()))
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("annotator")
     app.setOrganizationName("annotator")
+    if not isinstance(app.style(), ContrastStyle):
+        use_style(app)
     style = resource_path("style.qss")
     if style.exists():
         app.setStyleSheet(style.read_text(encoding="utf-8"))

@@ -6,9 +6,15 @@ Entities, quotes, speakers and cues are painted in `paintEvent` for the visible 
 viewport repaint, and scrolling never re-highlights anything. Lines get extra spacing (a block format) so the
 label names fit under their spans. The view only shows and reports clicks: it never edits, so the review mode
 can reuse it on any AnnotationSet.
+
+The one edit-like gesture: dragging an edge of the selected entity (or quote) shows the new range while the
+mouse moves (in the index only) and, on release, puts the stored span back and emits `span_resized`; the window
+turns that into ONE undoable command and the stored result comes back through the usual refresh.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -28,9 +34,23 @@ from PySide6.QtWidgets import QMenu, QTextEdit, QWidget
 from annotator.core.model import AnnotationSet, Entity, Quote
 from annotator.gui.colors import Scheme
 from annotator.gui.offsets import OffsetMap
+from annotator.gui.snapping import snap_edge
 from annotator.gui.span_index import EntitySpan, QuoteSpan, SpanIndex
 
 MARGIN = 18  # left margin where quote bars are drawn
+EDGE_GRAB = 4  # pixels either side of a selected span's edge that grab it for resizing
+
+
+@dataclass(slots=True)
+class EdgeDrag:
+    """A boundary being dragged: which span, which edge, the span as stored, and the range shown so far."""
+
+    kind: str  # "entity" or "quote"
+    id: int
+    edge: str  # "start" or "end"
+    original: Entity | Quote
+    start: int  # code points
+    end: int
 
 
 class ArticleView(QTextEdit):
@@ -39,6 +59,7 @@ class ArticleView(QTextEdit):
     entity_clicked = Signal(object)  # entity id, or None when the click hit no entity
     quote_clicked = Signal(object)  # quote id, or None
     selection_changed_range = Signal()
+    span_resized = Signal(str, int, int, int)  # "entity" | "quote", id, new start, new end (code points)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -61,6 +82,10 @@ class ArticleView(QTextEdit):
         self._label_font.setPointSizeF(max(6.5, self.font().pointSizeF() * 0.68))
         self._label_font.setBold(True)
         self._press_pos: QPoint | None = None
+        self.resizable = False  # edges of the selected span can be dragged (the annotation window turns this on)
+        self.snapping = True  # dragged edges land on word boundaries (the window keeps this in step with its action)
+        self.drag: EdgeDrag | None = None
+        self._cursor_before_edge: Qt.CursorShape | None = None
         self.selectionChanged.connect(self.selection_changed_range)
 
     # -- content ---------------------------------------------------------------------------------------------
@@ -76,6 +101,7 @@ class ArticleView(QTextEdit):
         self.index = SpanIndex(self.offsets)
         self.index.reset(list(entities), list(quotes))
         self.selected_entity_id = self.selected_quote_id = self.hovered_quote_id = None
+        self.drag = None
         doc = QTextDocument(self)
         doc.setUndoRedoEnabled(False)
         doc.setDefaultFont(self.font())
@@ -331,11 +357,20 @@ class ArticleView(QTextEdit):
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self._press_pos = event.position().toPoint()
+        if event.button() == Qt.MouseButton.LeftButton and self.start_edge_drag(self._press_pos):
+            event.accept()
+            return
         super().mousePressEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        super().mouseReleaseEvent(event)
         point = event.position().toPoint()
+        if self.drag is not None:
+            if event.button() == Qt.MouseButton.LeftButton:
+                self.finish_edge_drag()
+                self._show_edge_cursor(point)
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
         dragged = self._press_pos is not None and (point - self._press_pos).manhattanLength() > 3
         if event.button() == Qt.MouseButton.LeftButton and not dragged and not self.textCursor().hasSelection():
             self.click_at(point)
@@ -355,14 +390,101 @@ class ArticleView(QTextEdit):
         self.quote_clicked.emit(quote.id if quote else None)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        point = event.position().toPoint()
+        if self.drag is not None:
+            self.drag_edge_to(point)
+            event.accept()
+            return
         super().mouseMoveEvent(event)
         if event.buttons():
             return
-        quote = self.quote_at_point(event.position().toPoint())
+        self._show_edge_cursor(point)
+        quote = self.quote_at_point(point)
         quote_id = quote.id if quote else None
         if quote_id != self.hovered_quote_id:
             self.hovered_quote_id = quote_id
             self.viewport().update()
+
+    # -- resizing by dragging an edge ------------------------------------------------------------------------
+
+    def edge_rects(self, kind: str) -> tuple[QRectF, QRectF] | None:
+        """The grab areas of the selected entity's (kind "entity") or quote's start and end edges, or None."""
+        span = (self.index.entities.by_id.get(self.selected_entity_id) if kind == "entity"
+                else self.index.quotes.by_id.get(self.selected_quote_id))
+        rects = self.range_rects(span.start, span.end) if span is not None else []
+        if not rects:
+            return None
+        first, last = rects[0], rects[-1]
+        grab = lambda x, r: QRectF(x - EDGE_GRAB, r.top() - 1, 2 * EDGE_GRAB, r.height() + 2)  # noqa: E731
+        return grab(first.left(), first), grab(last.right(), last)
+
+    def edge_at(self, point: QPoint) -> tuple[str, int, str] | None:
+        """(kind, id, "start" | "end") of the selected entity's edge under `point`, else the selected quote's."""
+        if not self.resizable:
+            return None
+        p = QPointF(point)
+        for kind, span_id in (("entity", self.selected_entity_id), ("quote", self.selected_quote_id)):
+            rects = self.edge_rects(kind)
+            if rects is None:
+                continue
+            hits = [(abs(r.center().x() - p.x()), edge) for r, edge in zip(rects, ("start", "end")) if r.contains(p)]
+            if hits:
+                return kind, span_id, min(hits)[1]
+        return None
+
+    def _show_edge_cursor(self, point: QPoint) -> None:
+        """A horizontal resize cursor over a grabbable edge; the text cursor elsewhere."""
+        on_edge = self.edge_at(point) is not None
+        if on_edge and self._cursor_before_edge is None:
+            self._cursor_before_edge = self.viewport().cursor().shape()
+            self.viewport().setCursor(Qt.CursorShape.SizeHorCursor)
+        elif not on_edge and self._cursor_before_edge is not None:
+            self.viewport().setCursor(self._cursor_before_edge)
+            self._cursor_before_edge = None
+
+    def start_edge_drag(self, point: QPoint) -> bool:
+        edge = self.edge_at(point)
+        if edge is None:
+            return False
+        kind, span_id, side = edge
+        span = self.index.entities.by_id[span_id].entity if kind == "entity" else self.index.quotes.by_id[span_id].quote
+        self.drag = EdgeDrag(kind, span_id, side, span, span.start, span.end)
+        return True
+
+    def drag_edge_to(self, point: QPoint) -> None:
+        """Show the dragged span reaching `point` (snapped to a word boundary when snapping is on)."""
+        d = self.drag
+        qt_pos = self.document().documentLayout().hitTest(QPointF(point) - self._offset(), Qt.HitTestAccuracy.FuzzyHit)
+        if d is None or qt_pos < 0:
+            return
+        pos = self.offsets.from_qt(min(qt_pos, self.offsets.qt_length), round_up=d.edge == "end")
+        if self.snapping:
+            pos = snap_edge(self.offsets.text, pos, edge=d.edge)
+        start, end = (pos, d.original.end) if d.edge == "start" else (d.original.start, pos)
+        if end <= start or (start, end) == (d.start, d.end):
+            return  # an edge never passes the other one
+        d.start, d.end = start, end
+        self._put_span(d.kind, d.original.with_(start=start, end=end))
+
+    def finish_edge_drag(self) -> None:
+        """Put the stored span back and report the new range (if it changed): the edit comes back as a refresh."""
+        d, self.drag = self.drag, None
+        if d is None:
+            return
+        self._put_span(d.kind, d.original)
+        if (d.start, d.end) != (d.original.start, d.original.end):
+            self.span_resized.emit(d.kind, d.id, d.start, d.end)
+
+    def cancel_edge_drag(self) -> None:
+        d, self.drag = self.drag, None
+        if d is not None:
+            self._put_span(d.kind, d.original)
+
+    def _put_span(self, kind: str, span: Entity | Quote) -> None:
+        if kind == "entity":
+            self.put_entity(span)
+        else:
+            self.put_quote(span)
 
     def leaveEvent(self, event) -> None:
         super().leaveEvent(event)

@@ -32,6 +32,50 @@ def blend(top: QColor, bottom: QColor, alpha: float) -> QColor:
     )
 
 
+def dark_palette() -> QPalette:
+    """A complete dark palette (for the Fusion style): every role a widget reads, disabled ones dimmed.
+    Partial palettes leave Qt's light defaults in place (black placeholder text, white-on-white checkboxes)."""
+    R = QPalette.ColorRole
+    palette = QPalette()
+    for role, color in (
+        (R.Window, "#2b2b2b"), (R.WindowText, "#e8e8e8"), (R.Base, "#1e1e1e"), (R.AlternateBase, "#262626"),
+        (R.Text, "#e8e8e8"), (R.Button, "#353535"), (R.ButtonText, "#e8e8e8"), (R.BrightText, "#ff6b6b"),
+        (R.PlaceholderText, "#9a9a9a"), (R.Highlight, "#2f6db5"), (R.HighlightedText, "#ffffff"),
+        (R.ToolTipBase, "#3a3a3a"), (R.ToolTipText, "#f0f0f0"), (R.Link, "#7fb2ff"), (R.LinkVisited, "#c39bff"),
+        (R.Light, "#505050"), (R.Midlight, "#404040"), (R.Mid, "#303030"), (R.Dark, "#1a1a1a"), (R.Shadow, "#0a0a0a"),
+    ):
+        palette.setColor(role, QColor(color))
+    disabled = QPalette.ColorGroup.Disabled
+    for role in (R.WindowText, R.Text, R.ButtonText, R.PlaceholderText):
+        palette.setColor(disabled, role, QColor("#7a7a7a"))
+    palette.setColor(disabled, R.Base, QColor("#252525"))
+    palette.setColor(disabled, R.Button, QColor("#2e2e2e"))
+    palette.setColor(disabled, R.Highlight, QColor("#3a3a3a"))
+    return palette
+
+
+_readable_cache: dict[tuple[str, int], QColor] = {}
+
+
+def readable(color: str | QColor, background: QColor | None = None, minimum: float = 4.5) -> QColor:
+    """`color` moved towards white (on a dark background) or black (on a light one) until it reads on
+    `background` (default: the application palette's Base) — for status colours and warnings in tables."""
+    if background is None:
+        from PySide6.QtGui import QGuiApplication
+
+        background = QGuiApplication.palette().color(QPalette.ColorRole.Base)
+    key = (QColor(color).name(), background.rgb())
+    if key not in _readable_cache:
+        start = QColor(color)
+        target = QColor("#ffffff") if luminance(background) < 0.2 else QColor("#000000")
+        result, step = start, 0
+        while contrast(result, background) < minimum and step < 10:
+            step += 1
+            result = blend(target, start, step / 10)
+        _readable_cache[key] = result
+    return _readable_cache[key]
+
+
 def is_dark(palette: QPalette) -> bool:
     return luminance(palette.color(QPalette.ColorRole.Base)) < 0.2
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -97,6 +98,113 @@ class TagSetDialog(QDialog):
         self.reload()
 
 
+class TagPickDialog(QDialog):
+    """The T quick-pick: a small popup with the tag set of the selection (span tags for an entity or quote,
+    document tags otherwise), its present tags checked. Typing filters; Up/Down move; Enter toggles the
+    highlighted tag and closes; clicking a box toggles and stays. It only emits `toggled`: the window turns that
+    into its tag command, so undo works as for the Tags panel."""
+
+    toggled = Signal(str, bool)  # tag, present
+
+    def __init__(self, tags: list[str], present: set[str] | list[str], title: str, parent: QWidget | None = None):
+        super().__init__(parent, Qt.WindowType.Popup)
+        self.setObjectName("tagPicker")
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Type to filter, Enter to toggle")
+        self.filter.setClearButtonEnabled(True)
+        self.list = QListWidget()
+        self.list.setUniformItemSizes(True)
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        present = set(present)
+        for tag in sorted(set(tags) | present):
+            item = QListWidgetItem(tag)
+            item.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            item.setCheckState(Qt.CheckState.Checked if tag in present else Qt.CheckState.Unchecked)
+            self.list.addItem(item)
+        self.heading = heading = QLabel(title)
+        heading.setTextFormat(Qt.TextFormat.PlainText)
+        font = heading.font()
+        font.setBold(True)
+        heading.setFont(font)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(heading)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.list)
+        layout.addWidget(self.hint)
+        self.list.setMaximumHeight(max(60, min(self.list.count(), 10) * (self.fontMetrics().height() + 6) + 6))
+        self.resize(260, self.sizeHint().height())
+        self.filter.textChanged.connect(self.apply_filter)
+        self.filter.installEventFilter(self)
+        self.list.itemChanged.connect(self._item_changed)
+        self.list.itemActivated.connect(lambda _item: self.toggle_current())
+        self.apply_filter("")
+        self.filter.setFocus()
+
+    def visible_tags(self) -> list[str]:
+        return [self.list.item(i).text() for i in range(self.list.count()) if not self.list.item(i).isHidden()]
+
+    def current_tag(self) -> str | None:
+        item = self.list.currentItem()
+        return item.text() if item is not None and not item.isHidden() else None
+
+    def apply_filter(self, text: str) -> None:
+        """Show the tags containing `text` (any case); highlight the first that starts with it, else the first."""
+        needle = text.strip().casefold()
+        first = prefix = None
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            name = item.text().casefold()
+            item.setHidden(needle not in name)
+            if not item.isHidden():
+                first = first or item
+                if prefix is None and name.startswith(needle):
+                    prefix = item
+        self.list.setCurrentItem(prefix or first)
+        if self.list.count() == 0:
+            self.hint.setText("The tag set is empty: Edit → Tag set… (Ctrl+Shift+T).")
+        elif first is None:
+            self.hint.setText(f"No tag matches “{text.strip()}” (add it with Edit → Tag set…).")
+        else:
+            self.hint.setText("")
+        self.hint.setVisible(bool(self.hint.text()))
+
+    def toggle_current(self) -> None:
+        """Enter: toggle the highlighted tag (emits `toggled`) and close."""
+        item = self.list.currentItem()
+        if item is None or item.isHidden():
+            return
+        present = item.checkState() != Qt.CheckState.Checked
+        self.list.blockSignals(True)
+        item.setCheckState(Qt.CheckState.Checked if present else Qt.CheckState.Unchecked)
+        self.list.blockSignals(False)
+        self.toggled.emit(item.text(), present)
+        self.accept()
+
+    def _item_changed(self, item: QListWidgetItem) -> None:
+        self.toggled.emit(item.text(), item.checkState() == Qt.CheckState.Checked)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj is self.filter and event.type() == QEvent.Type.KeyPress:
+            key = event.key()
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.toggle_current()
+                return True
+            if key in (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
+                self._move(-1 if key in (Qt.Key.Key_Up, Qt.Key.Key_PageUp) else +1)
+                return True
+        return super().eventFilter(obj, event)
+
+    def _move(self, direction: int) -> None:
+        rows = [i for i in range(self.list.count()) if not self.list.item(i).isHidden()]
+        if not rows:
+            return
+        current = self.list.currentRow()
+        later = [r for r in rows if (r > current if direction > 0 else r < current)]
+        self.list.setCurrentRow((later[0] if direction > 0 else later[-1]) if later else current if current in rows else rows[0])
+
+
 class HelpDialog(QDialog):
     """Every action with its shortcut (built from the window's actions, so it never goes stale)."""
 
@@ -116,7 +224,8 @@ class HelpDialog(QDialog):
         intro = QLabel(
             "Select text and press a label key (1–9) to add an entity; click an entity to select it. "
             "Q makes a quote of the selection; with a quote selected, S and C set its speaker and cue from the "
-            "selected text or entity. Ctrl+Return marks the document done and opens the next one."
+            "selected text or entity. Drag an edge of the selected entity or quote to move it; T tags the "
+            "selection (or the document). Ctrl+Return marks the document done and opens the next one."
         )
         intro.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

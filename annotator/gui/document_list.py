@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QTableView,
     QVBoxLayout,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import Status
 from annotator.core.store import DocumentRow, Store
+from annotator.gui.colors import readable
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -38,6 +40,9 @@ class DocumentListModel(QAbstractTableModel):
     PAGE = 500
     CHUNK = 64
     CACHE_ROWS = 4096
+    CAP = 10_000  # counting stops here; the list shows "10,000+"
+
+    count_changed = Signal()  # total or capped changed
 
     def __init__(self, store: Store, annotator: str, parent=None):
         super().__init__(parent)
@@ -48,6 +53,9 @@ class DocumentListModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._row_of: dict[int, int] = {}
         self._total = 0
+        self._capped = False
+        self._exhausted = False
+        self._fetching = False
         self._cache: OrderedDict[int, DocumentRow] = OrderedDict()
         self.set_filter()
 
@@ -57,12 +65,18 @@ class DocumentListModel(QAbstractTableModel):
         return {"annotator": self.annotator, "status": self.status, "text": self.text or None}
 
     def set_filter(self, *, status: Status | None = None, text: str | None = None) -> None:
+        """Show the documents passing this filter. The count stops at CAP (a common word in a million documents
+        would otherwise walk every match): the list then says "10,000+" and keeps fetching pages on demand."""
         self.beginResetModel()
         self.status, self.text = (Status(status) if status else None), (text or None)
         self._ids, self._row_of = [], {}
         self._cache.clear()
-        self._total = self.store.count_documents(**self._filter()) if self._can_filter() else 0
+        self._exhausted = False
+        count = self.store.count_documents(**self._filter(), at_most=self.CAP + 1) if self._can_filter() else 0
+        self._capped = count > self.CAP
+        self._total = min(count, self.CAP)
         self.endResetModel()
+        self.count_changed.emit()
 
     def _can_filter(self) -> bool:
         return self.status is None or bool(self.annotator)
@@ -77,27 +91,56 @@ class DocumentListModel(QAbstractTableModel):
 
     @property
     def total(self) -> int:
+        """Documents known to pass the filter: exact unless `capped` (then a lower bound)."""
         return self._total
+
+    @property
+    def capped(self) -> bool:
+        """True while the count stopped at CAP and the last page has not been fetched yet."""
+        return self._capped
+
+    def total_text(self) -> str:
+        """The count as shown: "1,234", or "10,000+" when capped."""
+        return f"{self._total:,}+" if self._capped else f"{self._total:,}"
 
     # -- lazy ids --------------------------------------------------------------------------------------------
 
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:
-        return not parent.isValid() and len(self._ids) < self._total
+        if parent.isValid() or self._exhausted:
+            return False
+        return self._capped or len(self._ids) < self._total
 
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:
-        if parent.isValid():
-            return
-        ids = self.store.list_document_ids(**self._filter(), offset=len(self._ids), limit=self.PAGE)
+        """Fetch the next page of ids by keyset (ids above the last one fetched): a page deep in a million
+        documents costs what the first one does, where OFFSET stepped over every row before it."""
+        if parent.isValid() or self._exhausted or self._fetching or not self._can_filter():
+            return  # (re-entered from a slot on rowsAboutToBeInserted: the page in flight is not stored yet)
+        after = self._ids[-1] if self._ids else None
+        ids = self.store.list_document_ids(**self._filter(), after=after, limit=self.PAGE)
         ids = [i for i in ids if i not in self._row_of]
-        if not ids:
-            self._total = len(self._ids)
-            return
-        first = len(self._ids)
-        self.beginInsertRows(QModelIndex(), first, first + len(ids) - 1)
-        for i, doc_id in enumerate(ids):
-            self._row_of[doc_id] = first + i
-        self._ids.extend(ids)
-        self.endInsertRows()
+        before = (self._total, self._capped)
+        if ids:
+            first = len(self._ids)
+            self._fetching = True
+            try:
+                self.beginInsertRows(QModelIndex(), first, first + len(ids) - 1)
+                for i, doc_id in enumerate(ids):
+                    self._row_of[doc_id] = first + i
+                self._ids.extend(ids)
+                self.endInsertRows()
+            finally:
+                self._fetching = False
+        fetched = len(self._ids)
+        if len(ids) < self.PAGE:  # the last page: the count is exact from now on
+            self._exhausted = True
+            self._total, self._capped = fetched, False
+        elif self._capped:
+            self._total = max(self._total, fetched)
+        elif fetched >= self._total:
+            self._exhausted = True
+            self._total = fetched
+        if (self._total, self._capped) != before:
+            self.count_changed.emit()
 
     def fetched_count(self) -> int:
         return len(self._ids)
@@ -108,7 +151,10 @@ class DocumentListModel(QAbstractTableModel):
         return self._ids[row] if 0 <= row < len(self._ids) else None
 
     def row_of(self, doc_id: int, *, fetch: bool = True) -> int | None:
-        while doc_id not in self._row_of and fetch and self.canFetchMore():
+        """The row of a document, fetching pages until it is found — or passed: ids come in ascending order, so a
+        document that is not in the list costs the pages up to its id, not the whole (maybe capped) list."""
+        while (doc_id not in self._row_of and fetch and self.canFetchMore()
+               and (not self._ids or self._ids[-1] < doc_id)):
             self.fetchMore()
         return self._row_of.get(doc_id)
 
@@ -167,7 +213,7 @@ class DocumentListModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == 1 and row.status in STATUS_COLORS:
-                return QBrush(QColor(STATUS_COLORS[row.status]))
+                return QBrush(readable(STATUS_COLORS[row.status]))
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"#{row.id} {row.title}\n{row.source}"
@@ -208,6 +254,11 @@ class DocumentListView(QWidget):
         filters = QHBoxLayout()
         filters.addWidget(self.status_box)
         filters.addWidget(self.search_box, 1)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("documentCount")
+        self.count_label.setToolTip("Documents matching the filter (counting stops at "
+                                    f"{model.CAP:,}; the rest are fetched as you scroll)")
+        filters.addWidget(self.count_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(filters)
@@ -219,6 +270,11 @@ class DocumentListView(QWidget):
         self.status_box.currentIndexChanged.connect(self.apply_filter)
         self.table.activated.connect(self._activated)
         self.table.clicked.connect(self._activated)
+        model.count_changed.connect(self._show_count)
+        self._show_count()
+
+    def _show_count(self) -> None:
+        self.count_label.setText(f"{self.model.total_text()} documents")
 
     def apply_filter(self) -> None:
         self._debounce.stop()

@@ -10,8 +10,8 @@ import getpass
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap, QTextDocument, QUndoStack
+from PySide6.QtCore import QByteArray, QPoint, Qt
+from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPalette, QPixmap, QTextDocument, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -33,8 +33,10 @@ from annotator.core.ops import EditError
 from annotator.core.store import NotFoundError, Store, StoreError, tag_from_row
 from annotator.gui import commands as cmd
 from annotator.gui.article_view import ArticleView
-from annotator.gui.dialogs import AnnotatorNameDialog, HelpDialog, SpeakerNameDialog, TagSetDialog
+from annotator.gui.colors import readable
+from annotator.gui.dialogs import AnnotatorNameDialog, HelpDialog, SpeakerNameDialog, TagPickDialog, TagSetDialog
 from annotator.gui.document_list import DocumentListModel, DocumentListView
+from annotator.gui.exchange_dialogs import ExportDialog, ImportDialog
 from annotator.gui.panels import EntityTableModel, QuoteTableModel, SpanTableView, TagsPanel
 from annotator.gui.settings import app_settings
 from annotator.gui.snapping import snap_to_words, step
@@ -62,6 +64,7 @@ class MainWindow(QMainWindow):
         self.import_thread = None
         self.import_worker: ImportWorker | None = None
         self.import_dialog: QProgressDialog | None = None
+        self.tag_picker: TagPickDialog | None = None
         self.setWindowTitle("annotator")
         self._build_widgets()
         self._build_actions()
@@ -83,6 +86,8 @@ class MainWindow(QMainWindow):
         self.view = ArticleView()
         self.view.entity_clicked.connect(self.on_entity_clicked)
         self.view.quote_clicked.connect(self.on_quote_clicked)
+        self.view.span_resized.connect(self.on_span_resized)
+        self.view.resizable = True
         self.find_box = QLineEdit()
         self.find_box.setPlaceholderText("Find in text (Enter: next, Shift+Enter: previous, Esc: close)")
         self.find_box.returnPressed.connect(lambda: self.find_next(backward=False))
@@ -153,6 +158,11 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file = bar.addMenu("&File")
         self._action(file, "&Import articles…", self.import_articles, "Ctrl+I")
+        self._action(file, "Import &folder…", self.import_folder, "Ctrl+Shift+I")
+        file.addSeparator()
+        self._action(file, "Import a&nnotations…", self.import_annotations)
+        self._action(file, "&Export…", self.export_annotations)
+        file.addSeparator()
         self._action(file, "Change &annotator…", self.change_annotator, "Ctrl+Shift+A")
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -172,6 +182,7 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         self.snap_action = self._action(edit, "&Snap selections to words", self.toggle_snapping, "W", checkable=True)
         self.snap_action.setChecked(self.settings.value("snap", True, type=bool))
+        self.view.snapping = self.snap_action.isChecked()
         self._action(edit, "Clear selection", self.clear_selection, "Esc")
         self._action(edit, "&Tag set…", self.edit_tag_set, "Ctrl+Shift+T")
 
@@ -185,7 +196,7 @@ class MainWindow(QMainWindow):
         self._action(self.entity_menu, "Move start right", lambda: self.move_boundary("start", +1), "Alt+Shift+Right")
         self._action(self.entity_menu, "Ne&xt entity", lambda: self.select_neighbour_entity(+1), "]")
         self._action(self.entity_menu, "Pre&vious entity", lambda: self.select_neighbour_entity(-1), "[")
-        self._action(self.entity_menu, "&Tag selected…", self.focus_tags, "T")
+        self._action(self.entity_menu, "&Tag selected…", self.quick_tag, "T")
 
         quote = bar.addMenu("&Quote")
         self._action(quote, "&New quote from selection", self.add_quote, "Q")
@@ -387,7 +398,8 @@ class MainWindow(QMainWindow):
         return {"doc_id": self.doc.id, "annotator": self.annotator}
 
     def show_problem(self, message: str) -> None:
-        self.save_label.setText(f"<span style='color:#c0392b'>Not saved: {message}</span>")
+        red = readable("#c0392b", self.palette().color(QPalette.ColorRole.Window)).name()  # dark mode too
+        self.save_label.setText(f"<span style='color:{red}'>Not saved: {message}</span>")
         self.statusBar().showMessage(message, 6000)
 
     def on_edited(self, change: cmd.Change) -> None:
@@ -482,6 +494,17 @@ class MainWindow(QMainWindow):
         else:
             self.push(cmd.UpdateQuoteCommand("Resize quote", self.store, self.notifier, **self._edit_args(),
                                              quote_id=span.id, start=start, end=end))
+
+    def on_span_resized(self, kind: str, span_id: int, start: int, end: int) -> None:
+        """An edge of the selected entity or quote was dragged (the view snapped it): one undoable edit."""
+        if self.doc is None:
+            return
+        if kind == "entity":
+            self.push(cmd.ResizeEntityCommand(self.store, self.notifier, **self._edit_args(), entity_id=span_id,
+                                              start=start, end=end))
+        else:
+            self.push(cmd.UpdateQuoteCommand("Resize quote", self.store, self.notifier, **self._edit_args(),
+                                             quote_id=span_id, start=start, end=end))
 
     def add_quote(self) -> None:
         selected = self.selection()
@@ -590,6 +613,9 @@ class MainWindow(QMainWindow):
         self.select_quote(quote_id, scroll=True)
 
     def clear_selection(self) -> None:
+        if self.view.drag is not None:  # Esc while dragging an edge: drop the drag, keep the selection
+            self.view.cancel_edge_drag()
+            return
         if self.find_bar.isVisible() and self.find_box.hasFocus():
             self.find_bar.hide()
             self.view.setFocus()
@@ -656,6 +682,7 @@ class MainWindow(QMainWindow):
 
     def toggle_snapping(self) -> None:
         self.settings.setValue("snap", self.snap_action.isChecked())
+        self.view.snapping = self.snap_action.isChecked()
         self.statusBar().showMessage(f"Snapping to words {'on' if self.snap_action.isChecked() else 'off'}", 3000)
 
     def show_find(self) -> None:
@@ -698,6 +725,53 @@ class MainWindow(QMainWindow):
     def focus_tags(self) -> None:
         self.focus_dock("tags", self.tags_panel.span_list if self.tags_panel.span_list.isEnabled() else self.tags_panel.document_list)
 
+    def tag_target(self) -> tuple[TargetKind, int | None, str]:
+        """What T tags: the selected entity, else the selected quote, else the document — with a title."""
+        text = self.doc.text if self.doc else ""
+        if self.view.selected_entity_id is not None:
+            e = self.view.index.entities.by_id[self.view.selected_entity_id].entity
+            return TargetKind.ENTITY, e.id, f"Tag {e.label} “{_clip(text[e.start:e.end])}”"
+        if self.view.selected_quote_id is not None:
+            q = self.view.index.quotes.by_id[self.view.selected_quote_id].quote
+            return TargetKind.QUOTE, q.id, f"Tag quote “{_clip(text[q.start:q.end])}”"
+        return TargetKind.DOCUMENT, None, "Tag the document"
+
+    def quick_tag(self) -> None:
+        """T: a filterable popup of the tag set by the selection; Enter toggles a tag through TagCommand."""
+        if self.doc is None:
+            return
+        kind, target_id, title = self.tag_target()
+        present = [t.tag for t in self.tags if t.target_kind is kind and (kind is TargetKind.DOCUMENT or t.target_id == target_id)]
+        tag_set = self.store.tag_set("document" if kind is TargetKind.DOCUMENT else "span")
+        picker = TagPickDialog(tag_set, present, title, self)
+        picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        picker.toggled.connect(lambda tag, on: self.on_tag_toggled(kind.value, target_id, tag, on))
+        picker.finished.connect(lambda _result: self._tag_picker_closed(picker))
+        self.tag_picker = picker
+        anchor = self._tag_anchor(kind, target_id)
+        picker.move(anchor)
+        picker.show()
+        picker.filter.setFocus()
+
+    def _tag_picker_closed(self, picker: TagPickDialog) -> None:
+        if self.tag_picker is picker:
+            self.tag_picker = None
+        self.view.setFocus()  # back to the article, so the next key is a shortcut again
+
+    def _tag_anchor(self, kind: TargetKind, target_id: int | None):
+        """Where the popup opens: under the selected span if it is on screen, else at the article's top left."""
+        if kind is TargetKind.ENTITY:
+            span = self.view.index.entities.by_id[target_id]
+        elif kind is TargetKind.QUOTE:
+            span = self.view.index.quotes.by_id[target_id]
+        else:
+            span = None
+        rects = self.view.range_rects(span.start, span.end) if span is not None else []
+        viewport = self.view.viewport()
+        if rects and viewport.rect().contains(rects[0].bottomLeft().toPoint()):
+            return viewport.mapToGlobal(rects[0].bottomLeft().toPoint() + QPoint(0, 16))
+        return viewport.mapToGlobal(QPoint(24, 8))
+
     def focus_document_tags(self) -> None:
         self.focus_dock("tags", self.tags_panel.document_list)
 
@@ -735,6 +809,38 @@ class MainWindow(QMainWindow):
             return
         worker = ImportWorker(self.store.path, paths)
         self.start_import(worker)
+
+    def import_folder(self, folder: str | None = None) -> None:
+        """Ask for a folder (or use `folder`) and import its .txt articles (sub-folders too) like files."""
+        if self.import_thread is not None:
+            return
+        if not folder:
+            folder = QFileDialog.getExistingDirectory(self, "Import a folder of articles (.txt)")
+        if folder:
+            self.start_import(ImportWorker(self.store.path, [folder]))
+
+    def import_annotations(self) -> None:
+        """File → Import annotations… (JSONL / Prodigy / doccano) through the exchange dialog, then show the
+        result: the import may have replaced sets, labels and documents behind this window."""
+        report = ImportDialog.run(self, self.store.path)
+        if report is not None:
+            self.reload_after_import()
+
+    def export_annotations(self) -> None:
+        """File → Export… (it only reads the database, so nothing here needs re-reading afterwards)."""
+        ExportDialog.run(self, self.store.path, self.annotator)
+
+    def reload_after_import(self) -> None:
+        """Re-read everything another connection may have changed: labels, the list, progress, the open
+        document. The undo stack is cleared: its commands point at rows an import may have replaced."""
+        self.undo_stack.clear()
+        self.refresh_labels()
+        self.doc_model.reload()
+        self.update_progress()
+        if self.doc is not None:
+            self.open_document(self.doc.id)
+        elif (first := self.doc_model.id_at(0)) is not None:
+            self.open_document(first)
 
     def start_import(self, worker: ImportWorker) -> None:
         """Run the worker in its thread. Its signals go to bound methods of this window, so Qt queues them into
@@ -798,6 +904,11 @@ def _shortcut_rows(menu: QMenu | None, title: str) -> list[tuple[str, str, str]]
             keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
             rows.append((title, action.text().replace("&", ""), keys))
     return rows
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _swatch(color: str) -> QIcon:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import Entity, Quote, TargetKind
+from annotator.gui.colors import readable
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -132,7 +133,7 @@ class QuoteTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return _short(self.text[q.start : q.end], 400)
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 0 and (q.speaker is None or q.cue is None):
-            return QBrush(QColor("#c2410c"))
+            return QBrush(readable("#c2410c"))
         if role == Qt.ItemDataRole.UserRole:
             return q.id
         return None

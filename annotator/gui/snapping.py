@@ -55,3 +55,20 @@ def step(text: str, position: int, direction: int, *, edge: str = "end", by_word
     if edge == "start" and pos > 0:
         pos = word_at(text, pos - 1)[0]
     return pos
+
+
+def snap_edge(text: str, position: int, *, edge: str) -> int:
+    """Where a dragged span `edge` ("start" or "end") dropped at `position` lands: on the nearer boundary of the
+    word under it, then past spaces (forward for a start, back for an end), so a span never starts or ends on one."""
+    n = len(text)
+    pos = max(0, min(n, position))
+    if 0 < pos < n and is_word_char(text[pos - 1]) and is_word_char(text[pos]):
+        word_start, word_end = snap_to_words(text, pos - 1, pos)  # the word around pos
+        pos = word_start if pos - word_start <= word_end - pos else word_end
+    if edge == "start":
+        while pos < n and text[pos].isspace():
+            pos += 1
+    else:
+        while pos > 0 and text[pos - 1].isspace():
+            pos -= 1
+    return pos
