@@ -13,7 +13,7 @@ import click
 
 from annotator.cli.common import pass_context_db
 
-COMMAND_MODULES = ["corpus", "gui", "extract"]
+COMMAND_MODULES = ["corpus", "gui", "extract", "review", "exchange"]
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})

@@ -661,13 +661,24 @@ class Store:
                 self._copy_set(doc_id, source_id, annotator_id)
             return True
 
+    def highest_id(self, table: str) -> int:
+        """The highest id `table` has ever handed out: max(id), or AUTOINCREMENT's high-water mark when rows at
+        the top were deleted. Code that assigns ids itself (bulk writes, set copies) starts above it, so an id
+        is never reused and undo can always put a deleted row back under its own id."""
+        highest = self.conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
+        if self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").fetchone():
+            row = self.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)).fetchone()
+            if row:
+                highest = max(highest, row[0])
+        return highest
+
     def _copy_set(self, doc_id: int, from_id: int, to_id: int) -> None:
         """Copy entities, quotes and their tags from one annotator's set to another's, in set-based SQL (a long
-        article's 10,000 spans copy in milliseconds). New ids are assigned explicitly as max(id) + rank, so
-        tags can follow their entity or quote; the caller's write transaction keeps max(id) stable."""
+        article's 10,000 spans copy in milliseconds). New ids are assigned explicitly as highest_id + rank,
+        so tags can follow their entity or quote; the caller's write transaction keeps that stable."""
         key = (doc_id, from_id)
-        entity_base = self.conn.execute("SELECT coalesce(max(id), 0) FROM entities").fetchone()[0]
-        quote_base = self.conn.execute("SELECT coalesce(max(id), 0) FROM quotes").fetchone()[0]
+        entity_base = self.highest_id("entities")
+        quote_base = self.highest_id("quotes")
         ranked = "SELECT id, row_number() OVER (ORDER BY id) AS n FROM {table} WHERE doc_id = ? AND annotator_id = ?"
         self.conn.execute(
             f"""WITH ranked AS ({ranked.format(table="entities")})
@@ -768,7 +779,7 @@ class Store:
                         f"SELECT hash, id FROM documents WHERE hash IN ({','.join('?' * len(chunk))})", chunk
                     ).fetchall()
                 )
-            next_id = self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM documents").fetchone()[0]
+            next_id = self.highest_id("documents") + 1
             stamp, rows, result = now(), [], []
             for doc in docs:
                 doc_id = found.get(doc.hash)
@@ -811,8 +822,8 @@ class Store:
                 "DELETE FROM annotation_sets WHERE doc_id = ? AND annotator_id = ?",
                 [(a.doc_id, ids[a.annotator]) for a in sets],
             )
-            next_entity = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM entities").fetchone()[0]
-            next_quote = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM quotes").fetchone()[0]
+            next_entity = self.highest_id("entities") + 1
+            next_quote = self.highest_id("quotes") + 1
             set_rows, entity_rows, quote_rows, tag_rows, labels = [], [], [], [], set()
             for aset in sets:
                 doc_id, annotator_id = aset.doc_id, ids[aset.annotator]

@@ -229,6 +229,8 @@ class MainWindow(QMainWindow):
         self._action(view, "Focus &quotes", lambda: self.focus_dock("quotes", self.quote_table), "Ctrl+Shift+Q")
         self._action(view, "Focus e&ntities", lambda: self.focus_dock("entities", self.entity_table), "Ctrl+Shift+E")
         view.addSeparator()
+        self._action(view, "&Review mode…", self.open_review, "Ctrl+Shift+R")
+        view.addSeparator()
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
 
@@ -829,6 +831,24 @@ class MainWindow(QMainWindow):
     def export_annotations(self) -> None:
         """File → Export… (it only reads the database, so nothing here needs re-reading afterwards)."""
         ExportDialog.run(self, self.store.path, self.annotator)
+
+    def open_review(self) -> None:
+        """View → Review mode: every annotator's version of each document, agreement, and the gold set, in a
+        window of its own (its own Store connection). This window re-reads the database when it closes."""
+        from annotator.gui.review_window import ReviewWindow
+
+        if getattr(self, "review_window", None) is not None and self.review_window.isVisible():
+            self.review_window.raise_()
+            self.review_window.activateWindow()
+            return
+        self.review_window = ReviewWindow(self.store.path, self.annotator)
+        self.review_window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.review_window.destroyed.connect(self.reload_after_review)
+        self.review_window.show()
+
+    def reload_after_review(self) -> None:
+        self.review_window = None
+        self.reload_after_import()
 
     def reload_after_import(self) -> None:
         """Re-read everything another connection may have changed: labels, the list, progress, the open

@@ -1,0 +1,760 @@
+"""Review mode: compare every annotator's version of a document and settle disagreements into the gold set.
+
+Layout: the queue of documents (most unresolved disagreement first) on the left; in the middle the article
+(showing the gold set, or any annotator's version) above the list of items, one row per thing the versions
+differ on with a column per annotator (cells of the same colour are the same choice) and the gold column
+(✓ when settled); the agreement panel on the right (this document's figures, and a bar chart per label for
+the corpus). Buttons under the list take one annotator's choice for the selected item, reject it, edit it,
+or accept a whole version; "Accept identical" settles every document whose versions all agree.
+
+Every decision is a `ReviewDecisionCommand` on a per-document QUndoStack, calling annotator.review.
+Hook for the main window: `ReviewWindow(db_path, reviewer)`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QThread, Qt
+from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.model import Status
+from annotator.core.ops import EditError
+from annotator.core.store import Store
+from annotator.gui.review_chart import AgreementChartView
+from annotator.gui.review_commands import ReviewDecisionCommand
+from annotator.gui.review_dialogs import EntityEditDialog, QuoteEditDialog
+from annotator.gui.review_workers import ReviewFiguresWorker
+from annotator.review.adjudication import (
+    ENTITY,
+    QUOTE,
+    TAG,
+    Item,
+    Review,
+    accept_identical,
+    describe,
+    gold_quote_for,
+    gold_value,
+    item_title,
+    review_queue,
+)
+from annotator.review.agreement import ALL, compute_agreement
+from annotator.review.kappa import format_coefficient, is_defined
+from annotator.review.versions import DEFAULT_GOLD, default_annotators, documents_with_versions
+
+CHOICE_COLORS = ("#cfe3f7", "#fbd9b4", "#d5ecc9", "#ecd5f0", "#f6eab0", "#d9d9d9")
+RESOLVED_COLOR = "#bfe6bf"
+UNRESOLVED_COLOR = "#f7c6a3"
+BACKGROUND_ABOVE = 300
+"""With more documents to review than this, the queue and corpus figures are computed in a worker thread."""
+KIND_NAMES = {"entity": "entity", "quote": "quote", "speaker": "speaker", "cue": "cue", "type": "quote type",
+              "tag": "doc tag"}
+
+try:  # the editor's article view (labels drawn above spans); a plain text view if it is not there
+    from annotator.gui.article_view import ArticleView as _ArticleView
+except ImportError:  # pragma: no cover - only while the GUI package is incomplete
+    _ArticleView = None
+
+
+class ReviewWindow(QMainWindow):
+    """Review mode over one database, deciding as `reviewer` into the gold annotator `gold`."""
+
+    def __init__(
+        self,
+        db_path: str | os.PathLike,
+        reviewer: str,
+        *,
+        gold: str = DEFAULT_GOLD,
+        annotators: list[str] | None = None,
+        include_model: bool = False,
+        background: bool | None = None,
+        parent: QWidget | None = None,
+    ):
+        super().__init__(parent)
+        self.setObjectName("reviewWindow")
+        self.store = Store(Path(db_path))
+        self.reviewer = reviewer
+        self.gold = gold
+        self.annotator_filter = annotators
+        self.include_model = include_model
+        self.review: Review | None = None
+        self.stacks: dict[int, QUndoStack] = {}
+        self.queue_entries = []
+        self._closing = False
+        self.setWindowTitle(f"Review — {Path(db_path).name} — reviewer {reviewer}, gold set “{gold}”")
+        self.db_path = Path(db_path)
+        self._thread: QThread | None = None
+        self._build()
+        self.resize(1500, 900)
+        pending = len(documents_with_versions(self.store, self._names()))
+        if background is None:
+            background = pending > BACKGROUND_ABOVE
+        if background:
+            self.refresh_in_background()
+        else:
+            self.reload_queue()
+            self.refresh_corpus_agreement()
+            if self.queue_entries:
+                self.open_document(self.queue_entries[0].doc_id)
+
+    def _names(self) -> list[str]:
+        names = self.annotator_filter or default_annotators(self.store, include_model=self.include_model)
+        return [n for n in names if n != self.gold]
+
+    def refresh_in_background(self) -> None:
+        """Compute the queue and the corpus figures in a worker thread (large corpora)."""
+        if self._thread is not None:
+            return
+        self.statusBar().showMessage("Computing the review queue and agreement…")
+        self.corpus_figures.setText("Computing…")
+        thread = QThread(self)
+        worker = ReviewFiguresWorker(self.db_path, gold=self.gold, reviewer=self.reviewer,
+                                     annotators=self.annotator_filter, include_model=self.include_model)
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        worker.finished.connect(self._figures_ready)
+        worker.failed.connect(lambda message: self.statusBar().showMessage(f"Review figures failed: {message}"))
+        worker.finished.connect(thread.quit)
+        worker.failed.connect(thread.quit)
+        thread.finished.connect(self._thread_done)
+        self._worker = worker
+        self._thread = thread
+        thread.start()
+
+    def _thread_done(self) -> None:
+        if self._thread is not None:
+            self._thread.deleteLater()
+        self._thread = None
+        self._worker = None
+
+    def _figures_ready(self, queue, report) -> None:
+        if self._closing:
+            return
+        self._fill_queue(queue)
+        self._show_corpus_report(report)
+        self.statusBar().showMessage(f"{len(queue)} documents to review")
+        if self.review is None and queue:
+            self.open_document(queue[0].doc_id)
+
+    # -- construction ----------------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        toolbar = QToolBar("Review")
+        toolbar.setObjectName("reviewToolbar")
+        self.addToolBar(toolbar)
+        self.undo_action = QAction("Undo", self, shortcut=QKeySequence.StandardKey.Undo, triggered=self.undo)
+        self.redo_action = QAction("Redo", self, shortcut=QKeySequence.StandardKey.Redo, triggered=self.redo)
+        self.identical_action = QAction("Accept identical", self, triggered=self.accept_identical)
+        self.identical_action.setToolTip("Accept, as gold, every document whose versions all agree")
+        self.done_action = QAction("Mark done && next", self, shortcut="Ctrl+Return", triggered=self.mark_done_and_next)
+        self.next_action = QAction("Next document", self, shortcut="Ctrl+Down", triggered=self.next_document)
+        for action in (self.undo_action, self.redo_action, None, self.identical_action, self.done_action, self.next_action):
+            if action is None:
+                toolbar.addSeparator()
+            else:
+                toolbar.addAction(action)
+        toolbar.addSeparator()
+        toolbar.addWidget(QLabel(" Text shows: "))
+        self.show_combo = QComboBox()
+        self.show_combo.setObjectName("showVersion")
+        self.show_combo.currentIndexChanged.connect(lambda _i: self.refresh_article())
+        toolbar.addWidget(self.show_combo)
+
+        # left: queue
+        self.queue_table = QTableWidget(0, 4)
+        self.queue_table.setObjectName("reviewQueue")
+        self.queue_table.setHorizontalHeaderLabels(["Doc", "Title", "Disagree", "Open"])
+        self.queue_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.queue_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.queue_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.queue_table.verticalHeader().hide()
+        header = self.queue_table.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for col in (0, 2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.queue_table.itemSelectionChanged.connect(self._queue_selected)
+        left = QGroupBox("Queue — most disagreement first")
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(self.queue_table)
+
+        # middle: article + items + actions
+        if _ArticleView is not None:
+            self.article = _ArticleView()
+            self.article.set_labels(self.store.labels())
+        else:  # pragma: no cover
+            from PySide6.QtWidgets import QTextEdit
+
+            self.article = QTextEdit(readOnly=True)
+        self.article.setObjectName("reviewArticle")
+        self.doc_title = QLabel()
+        self.doc_title.setObjectName("reviewDocTitle")
+        self.doc_title.setWordWrap(True)
+        font = self.doc_title.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.doc_title.setFont(font)
+
+        self.items_table = QTableWidget(0, 3)
+        self.items_table.setObjectName("reviewItems")
+        self.items_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.items_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.items_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.items_table.verticalHeader().hide()
+        self.items_table.setWordWrap(False)
+        self.items_table.itemSelectionChanged.connect(self._item_selected)
+        self.show_agreed = QCheckBox("Show agreed items")
+        self.show_agreed.setObjectName("showAgreed")
+        self.show_agreed.toggled.connect(lambda _on: self.refresh_items())
+        self.items_summary = QLabel()
+        self.items_summary.setObjectName("itemsSummary")
+
+        self.take_box = QWidget()
+        self.take_layout = QHBoxLayout(self.take_box)
+        self.take_layout.setContentsMargins(0, 0, 0, 0)
+        self.accept_box = QWidget()
+        self.accept_layout = QHBoxLayout(self.accept_box)
+        self.accept_layout.setContentsMargins(0, 0, 0, 0)
+        self.reject_button = QPushButton("Reject")
+        self.reject_button.setObjectName("rejectButton")
+        self.reject_button.setShortcut(QKeySequence.StandardKey.Delete)
+        self.reject_button.setToolTip("Leave the selected item out of the gold set (Del)")
+        self.reject_button.clicked.connect(self.reject_selected)
+        self.edit_button = QPushButton("Edit…")
+        self.edit_button.setObjectName("editButton")
+        self.edit_button.setToolTip("Put your own version of the selected entity or quote in the gold set")
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.take_buttons: dict[str, QPushButton] = {}
+        self.accept_buttons: dict[str, QPushButton] = {}
+
+        items_box = QWidget()
+        items_layout = QVBoxLayout(items_box)
+        items_layout.setContentsMargins(0, 0, 0, 0)
+        top_row = QHBoxLayout()
+        top_row.addWidget(self.items_summary, 1)
+        top_row.addWidget(self.show_agreed)
+        items_layout.addLayout(top_row)
+        items_layout.addWidget(self.items_table, 1)
+        actions = QGridLayout()
+        actions.addWidget(QLabel("Selected item:"), 0, 0)
+        actions.addWidget(self.take_box, 0, 1)
+        actions.addWidget(self.reject_button, 0, 2)
+        actions.addWidget(self.edit_button, 0, 3)
+        actions.addWidget(QLabel("Whole document:"), 1, 0)
+        actions.addWidget(self.accept_box, 1, 1, 1, 3)
+        actions.setColumnStretch(1, 1)
+        items_layout.addLayout(actions)
+
+        article_box = QWidget()
+        article_layout = QVBoxLayout(article_box)
+        article_layout.setContentsMargins(0, 0, 0, 0)
+        article_layout.addWidget(self.doc_title)
+        article_layout.addWidget(self.article, 1)
+        middle = QSplitter(Qt.Orientation.Vertical)
+        middle.addWidget(article_box)
+        middle.addWidget(items_box)
+        middle.setStretchFactor(0, 5)
+        middle.setStretchFactor(1, 4)
+
+        # right: agreement panel
+        self.doc_figures = QLabel()
+        self.doc_figures.setObjectName("docAgreement")
+        self.doc_figures.setTextFormat(Qt.TextFormat.RichText)
+        self.doc_figures.setWordWrap(True)
+        self.doc_figures.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.corpus_figures = QLabel()
+        self.corpus_figures.setObjectName("corpusAgreement")
+        self.corpus_figures.setTextFormat(Qt.TextFormat.RichText)
+        self.corpus_figures.setWordWrap(True)
+        self.chart = AgreementChartView()
+        refresh = QPushButton("Recompute")
+        refresh.clicked.connect(self.refresh_in_background)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        doc_box = QGroupBox("This document")
+        QVBoxLayout(doc_box).addWidget(self.doc_figures)
+        corpus_box = QGroupBox("Corpus, per label")
+        corpus_layout = QVBoxLayout(corpus_box)
+        corpus_layout.addWidget(self.corpus_figures)
+        corpus_layout.addWidget(self.chart)
+        corpus_layout.addWidget(refresh, 0, Qt.AlignmentFlag.AlignRight)
+        right_layout.addWidget(doc_box)
+        right_layout.addWidget(corpus_box)
+        right_layout.addStretch(1)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(middle)
+        splitter.addWidget(right)
+        splitter.setSizes([280, 850, 370])
+        splitter.setStretchFactor(1, 1)
+        self.setCentralWidget(splitter)
+        self.statusBar().showMessage("Ready")
+
+    # -- queue -----------------------------------------------------------------------------------------------
+
+    def reload_queue(self) -> None:
+        self._fill_queue(review_queue(
+            self.store, gold=self.gold, annotators=self.annotator_filter, include_model=self.include_model,
+            reviewer=self.reviewer,
+        ))
+
+    def _fill_queue(self, entries) -> None:
+        current = self.review.doc_id if self.review else None
+        self.queue_entries = entries
+        table = self.queue_table
+        table.blockSignals(True)
+        table.setRowCount(len(self.queue_entries))
+        for row, entry in enumerate(self.queue_entries):
+            done = entry.gold_status is Status.DONE
+            cells = [str(entry.doc_id), entry.title or f"document {entry.doc_id}", str(entry.disagreements),
+                     "done" if done else str(entry.unresolved)]
+            for col, value in enumerate(cells):
+                cell = QTableWidgetItem(value)
+                cell.setData(Qt.ItemDataRole.UserRole, entry.doc_id)
+                if col == 1:
+                    cell.setToolTip(f"{value}\nversions: {', '.join(entry.annotators)}")
+                if col == 3:
+                    cell.setBackground(QBrush(QColor(RESOLVED_COLOR if done or not entry.unresolved else UNRESOLVED_COLOR)))
+                table.setItem(row, col, cell)
+            if entry.doc_id == current:
+                table.selectRow(row)
+        table.blockSignals(False)
+
+    def _queue_selected(self) -> None:
+        rows = self.queue_table.selectionModel().selectedRows()
+        if not rows:
+            return
+        doc_id = self.queue_table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+        if self.review is None or doc_id != self.review.doc_id:
+            self.open_document(doc_id)
+
+    def _update_queue_row(self) -> None:
+        if self.review is None:
+            return
+        for row in range(self.queue_table.rowCount()):
+            if self.queue_table.item(row, 0).data(Qt.ItemDataRole.UserRole) == self.review.doc_id:
+                gold = self.review.gold_set()
+                done = gold is not None and gold.status is Status.DONE
+                unresolved = len(self.review.unresolved())
+                cell = self.queue_table.item(row, 3)
+                cell.setText("done" if done else str(unresolved))
+                cell.setBackground(QBrush(QColor(RESOLVED_COLOR if done or not unresolved else UNRESOLVED_COLOR)))
+
+    def next_document(self) -> None:
+        """Open the next document in the queue that still has unresolved items (else simply the next one)."""
+        if not self.queue_entries:
+            return
+        ids = [e.doc_id for e in self.queue_entries]
+        start = ids.index(self.review.doc_id) + 1 if self.review and self.review.doc_id in ids else 0
+        order = ids[start:] + ids[:start]
+        for doc_id in order:
+            review = Review(self.store, doc_id, reviewer=self.reviewer, gold=self.gold,
+                            annotators=self.annotator_filter, include_model=self.include_model)
+            gold = review.gold_set()
+            if review.unresolved() and not (gold and gold.status is Status.DONE):
+                self.open_document(doc_id)
+                return
+        if order:
+            self.open_document(order[0])
+
+    # -- one document ----------------------------------------------------------------------------------------
+
+    def open_document(self, doc_id: int) -> None:
+        self.review = Review(self.store, doc_id, reviewer=self.reviewer, gold=self.gold,
+                             annotators=self.annotator_filter, include_model=self.include_model)
+        stack = self.stacks.get(doc_id)
+        if stack is None:
+            stack = self.stacks[doc_id] = QUndoStack(self)
+            stack.indexChanged.connect(lambda _i, d=doc_id: self._stack_changed(d))
+        self._rebuild_buttons()
+        self.show_combo.blockSignals(True)
+        self.show_combo.clear()
+        self.show_combo.addItem("gold set" if self.gold == DEFAULT_GOLD else f"gold set ({self.gold})", self.gold)
+        for name in self.review.annotators:
+            self.show_combo.addItem(name, name)
+        self.show_combo.blockSignals(False)
+        doc = self.review.document
+        self.doc_title.setText(f"{doc.title or 'Document'}  ·  #{doc_id}  ·  versions: {', '.join(self.review.annotators)}")
+        self.items_table.setColumnCount(3 + len(self.review.annotators))
+        self.items_table.setHorizontalHeaderLabels(["Item", "Kind", "Gold", *self.review.annotators])
+        header = self.items_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.items_table.setColumnWidth(0, 190)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        self.items_table.setColumnWidth(2, 150)
+        for col in range(3, self.items_table.columnCount()):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+        self.refresh_article()
+        self.refresh_items()
+        self.refresh_document_agreement()
+        for row in range(self.queue_table.rowCount()):
+            if self.queue_table.item(row, 0).data(Qt.ItemDataRole.UserRole) == doc_id:
+                self.queue_table.blockSignals(True)
+                self.queue_table.selectRow(row)
+                self.queue_table.blockSignals(False)
+        self._update_actions()
+        self._select_next_unresolved(-1)
+
+    def _rebuild_buttons(self) -> None:
+        for layout, buttons in ((self.take_layout, self.take_buttons), (self.accept_layout, self.accept_buttons)):
+            while layout.count():
+                widget = layout.takeAt(0).widget()
+                if widget is not None:
+                    widget.hide()
+                    widget.setParent(None)
+                    widget.deleteLater()
+            buttons.clear()
+        for index, name in enumerate(self.review.annotators):
+            take = QPushButton(f"Take {name}")
+            take.setObjectName(f"take_{name}")
+            take.setToolTip(f"Put {name}'s choice for the selected item into the gold set (Ctrl+{index + 1})")
+            if index < 9:
+                take.setShortcut(f"Ctrl+{index + 1}")
+            take.clicked.connect(lambda _c=False, n=name: self.take_selected(n))
+            self.take_layout.addWidget(take)
+            self.take_buttons[name] = take
+            accept = QPushButton(f"Accept {name}'s version")
+            accept.setObjectName(f"accept_{name}")
+            accept.clicked.connect(lambda _c=False, n=name: self.accept_version(n))
+            self.accept_layout.addWidget(accept)
+            self.accept_buttons[name] = accept
+        self.take_layout.addStretch(1)
+        self.accept_layout.addStretch(1)
+
+    def _stack_changed(self, doc_id: int) -> None:
+        if self._closing or self.review is None or self.review.doc_id != doc_id:
+            return
+        self.refresh_article()
+        self.refresh_items()
+        self._update_queue_row()
+        self._update_actions()
+
+    def stack(self) -> QUndoStack | None:
+        return self.stacks.get(self.review.doc_id) if self.review else None
+
+    def _update_actions(self) -> None:
+        stack = self.stack()
+        self.undo_action.setEnabled(bool(stack and stack.canUndo()))
+        self.redo_action.setEnabled(bool(stack and stack.canRedo()))
+        if stack:
+            self.undo_action.setText(f"Undo {stack.undoText()}".strip())
+            self.redo_action.setText(f"Redo {stack.redoText()}".strip())
+        item = self.selected_item()
+        for name, button in self.take_buttons.items():
+            button.setEnabled(item is not None and name in item.choices)
+        self.reject_button.setEnabled(item is not None and item.kind != "type")
+        self.edit_button.setEnabled(item is not None and item.kind in (ENTITY, QUOTE, "speaker", "cue", "type"))
+
+    def refresh_article(self) -> None:
+        if self.review is None:
+            return
+        name = self.show_combo.currentData() or self.gold
+        text = self.review.document.text
+        if name == self.gold:
+            aset = self.review.gold_set() or self.review.agreed_set()[0]
+        else:
+            aset = self.review.versions.get(name)
+        if hasattr(self.article, "show_annotation_set"):
+            bar = self.article.verticalScrollBar().value()
+            self.article.show_annotation_set(text, aset)
+            self.article.verticalScrollBar().setValue(bar)
+        else:  # pragma: no cover
+            self.article.setPlainText(text)
+        item = self.selected_item()
+        if item is not None and item.kind != TAG and hasattr(self.article, "select_range"):
+            self.article.select_range(item.start, item.end)
+
+    def refresh_items(self) -> None:
+        if self.review is None:
+            return
+        selected = self.selected_item()
+        review = self.review
+        gold = review.gold_set()
+        decisions = review.decisions()
+        text = review.document.text
+        shown = [i for i in review.items if self.show_agreed.isChecked() or not i.unanimous]
+        table = self.items_table
+        table.blockSignals(True)
+        table.setRowCount(len(shown))
+        unresolved = 0
+        for row, item in enumerate(shown):
+            resolved = review.is_resolved(item, decisions)
+            unresolved += not resolved
+            colours = {}
+            for index, (value, _names) in enumerate(item.options()):
+                colours[value] = CHOICE_COLORS[index % len(CHOICE_COLORS)]
+            title = QTableWidgetItem(item_title(item, text))
+            title.setData(Qt.ItemDataRole.UserRole, item.key)
+            title.setToolTip(f"{item.key}\n{text[item.start:item.end]}" if item.kind != TAG else item.key)
+            table.setItem(row, 0, title)
+            table.setItem(row, 1, QTableWidgetItem(KIND_NAMES.get(item.kind, item.kind)))
+            if gold is None:
+                current = next(iter(item.choices.values())) if item.unanimous else None
+            else:
+                current = gold_value(item, gold)
+            decision = decisions.get(item.key)
+            gold_text = describe(item, current, text)
+            if resolved:
+                gold_text = "✓ " + gold_text
+                if decision and decision.decision == "reject":
+                    gold_text = "✓ rejected" if current in (None, False) else gold_text
+            else:
+                gold_text = "? " + (gold_text if current not in (None,) else "undecided")
+            gold_cell = QTableWidgetItem(gold_text)
+            gold_cell.setBackground(QBrush(QColor(RESOLVED_COLOR if resolved else UNRESOLVED_COLOR)))
+            if decision and decision.decision != "auto":
+                gold_cell.setToolTip(f"{decision.decision} {decision.chosen_from or ''} by {decision.reviewer}")
+            table.setItem(row, 2, gold_cell)
+            for col, name in enumerate(review.annotators, start=3):
+                if name not in item.choices:
+                    cell = QTableWidgetItem("")
+                else:
+                    value = item.choices[name]
+                    cell = QTableWidgetItem(describe(item, value, text))
+                    cell.setBackground(QBrush(QColor(colours[value])))
+                    if value == current and resolved and gold is not None:
+                        font = cell.font()
+                        font.setBold(True)
+                        cell.setFont(font)
+                table.setItem(row, col, cell)
+        table.blockSignals(False)
+        self.items_summary.setText(
+            f"{len(review.disagreements())} disagreements · {unresolved} unresolved · {len(review.items)} items"
+            + ("" if gold else " · no gold set yet (it starts with what all versions agree on)")
+        )
+        if selected is not None:
+            self.select_item(selected.key)
+        self._update_actions()
+
+    def refresh_document_agreement(self) -> None:
+        if self.review is None:
+            return
+        report = compute_agreement(self.store, annotators=self.review.annotators or None,
+                                   doc_ids=[self.review.doc_id])
+        if not report.documents:
+            self.doc_figures.setText("Fewer than two versions: nothing to compare.")
+            return
+        d = report.documents[0]
+        f = format_coefficient
+        rows = [
+            ("Entities F1, exact", f(d.entity_f1)), ("Entities F1, overlap", f(d.entity_overlap_f1)),
+            ("Entities α (characters)", f(d.entity_alpha)), ("Quotes F1", f(d.quote_f1)),
+            ("Speaker agreement", f(d.speaker)), ("Cue agreement", f(d.cue)), ("Tags agreed", f(d.tags)),
+            ("Disagreements", f"{d.disagreements} of {d.items} items"),
+        ]
+        pairs = ""
+        if len(report.entity_exact) > 1:
+            pairs = "<br>".join(
+                f"{a} vs {b}: F1 {f(per[ALL].f1)}" for (a, b), per in report.entity_exact.items()
+            )
+        self.doc_figures.setText(
+            "<table>" + "".join(f"<tr><td>{k}&nbsp;&nbsp;</td><td align=right><b>{v}</b></td></tr>" for k, v in rows)
+            + "</table>" + (f"<p>{pairs}</p>" if pairs else "")
+        )
+
+    def refresh_corpus_agreement(self) -> None:
+        self._show_corpus_report(
+            compute_agreement(self.store, annotators=self.annotator_filter, include_model=self.include_model)
+        )
+
+    def _show_corpus_report(self, report) -> None:
+        self.corpus_report = report
+        colours = self.store.labels()
+
+        def mean(values):
+            present = [v for v in values if is_defined(v)]
+            return sum(present) / len(present) if present else None
+
+        rows = []
+        for label in [ALL, *report.labels]:
+            exact = mean(per[label].f1 for per in report.entity_exact.values() if label in per)
+            overlap = mean(per[label].f1 for per in report.entity_overlap.values() if label in per)
+            alpha = report.entity_alpha.get(label)
+            rows.append(("all labels" if label == ALL else label, colours.get(label, "#888888"), [exact, overlap, alpha]))
+        self.chart.set_data(["F1 exact", "F1 overlap", "α"], rows)
+        quotes = list(report.quotes.values())
+        q_f1 = mean(q.prf.f1 for q in quotes)
+        speaker = mean(q.speaker.value for q in quotes)
+        tag_name = "Cohen's κ" if report.tag_method == "cohen" else "Fleiss' κ"
+        self.corpus_figures.setText(
+            f"{len(report.documents)} documents · {', '.join(report.annotators)}<br>"
+            f"Quotes F1 <b>{format_coefficient(q_f1)}</b> · speaker <b>{format_coefficient(speaker)}</b><br>"
+            f"Document tags {tag_name} <b>{format_coefficient(report.tag_kappa.get(ALL))}</b>"
+        )
+
+    # -- items -----------------------------------------------------------------------------------------------
+
+    def selected_item(self) -> Item | None:
+        if self.review is None:
+            return None
+        rows = self.items_table.selectionModel().selectedRows() if self.items_table.selectionModel() else []
+        if not rows:
+            return None
+        cell = self.items_table.item(rows[0].row(), 0)
+        if cell is None:
+            return None
+        try:
+            return self.review.item(cell.data(Qt.ItemDataRole.UserRole))
+        except KeyError:
+            return None
+
+    def select_item(self, key: str) -> bool:
+        for row in range(self.items_table.rowCount()):
+            if self.items_table.item(row, 0).data(Qt.ItemDataRole.UserRole) == key:
+                self.items_table.selectRow(row)
+                return True
+        return False
+
+    def _item_selected(self) -> None:
+        item = self.selected_item()
+        self._update_actions()
+        if item is None or not hasattr(self.article, "select_range"):
+            return
+        if item.kind == TAG:
+            self.article.clear_text_selection()
+            return
+        self.article.select_range(item.start, item.end)
+        self.center_on(item.start)
+        who = "; ".join(f"{describe(item, v, self.review.document.text)}: {', '.join(n)}" for v, n in item.options())
+        self.statusBar().showMessage(f"{item.key} — {who}")
+
+    def center_on(self, position: int) -> None:
+        """Scroll the article so that `position` (code points) sits a third of the way down."""
+        from PySide6.QtGui import QTextCursor
+
+        offsets = getattr(self.article, "offsets", None)
+        qt_position = offsets.to_qt(position) if offsets is not None else position
+        cursor = QTextCursor(self.article.document())
+        cursor.setPosition(min(qt_position, self.article.document().characterCount() - 1))
+        rect = self.article.cursorRect(cursor)
+        bar = self.article.verticalScrollBar()
+        bar.setValue(bar.value() + rect.top() - self.article.viewport().height() // 3)
+
+    def _select_next_unresolved(self, after_row: int) -> None:
+        if self.review is None:
+            return
+        decisions = self.review.decisions()
+        rows = self.items_table.rowCount()
+        for offset in range(1, rows + 1):
+            row = (after_row + offset) % rows
+            key = self.items_table.item(row, 0).data(Qt.ItemDataRole.UserRole)
+            if not self.review.is_resolved(self.review.item(key), decisions):
+                self.items_table.selectRow(row)
+                return
+
+    # -- decisions -------------------------------------------------------------------------------------------
+
+    def _push(self, text: str, decide) -> bool:
+        stack = self.stack()
+        command = ReviewDecisionCommand(text, self.review, decide)
+        try:
+            command.apply()
+        except EditError as error:
+            QMessageBox.warning(self, "Review", str(error))
+            return False
+        row = self.items_table.currentRow()
+        stack.push(command)
+        self.statusBar().showMessage(text)
+        self._select_next_unresolved(row)
+        return True
+
+    def take_selected(self, annotator: str) -> bool:
+        item = self.selected_item()
+        if item is None or annotator not in item.choices:
+            return False
+        return self._push(f"take {annotator}'s {KIND_NAMES[item.kind]}", lambda: self.review.take(item, annotator))
+
+    def reject_selected(self) -> bool:
+        item = self.selected_item()
+        if item is None:
+            return False
+        return self._push(f"reject {KIND_NAMES[item.kind]}", lambda: self.review.reject(item))
+
+    def edit_selected(self) -> bool:
+        item = self.selected_item()
+        if item is None or item.kind == TAG:
+            return False
+        text = self.review.document.text
+        if item.kind == ENTITY:
+            gold = self.review.gold_set()
+            label = gold_value(item, gold) or next(v for v, _n in item.options() if v is not None)
+            values = EntityEditDialog.ask(self, text, item.start, item.end, label, list(self.store.labels()))
+            if not values or not values["label"]:
+                return False
+            return self._push("edit entity", lambda: self.review.edit_entity(item, **values))
+        base = gold_quote_for(item, self.review.gold_set()) or next(iter(item.quotes.values()))
+        values = QuoteEditDialog.ask(self, text, base)
+        if not values:
+            return False
+        return self._push("edit quote", lambda: self.review.edit_quote(item, **values))
+
+    def accept_version(self, annotator: str) -> bool:
+        return self._push(f"accept {annotator}'s version", lambda: self.review.accept_version(annotator))
+
+    def mark_done_and_next(self) -> None:
+        if self.review is None:
+            return
+        self._push("mark done", lambda: self.review.set_status(Status.DONE))
+        self._update_queue_row()
+        self.next_document()
+
+    def accept_identical(self) -> list[int]:
+        accepted = accept_identical(self.store, reviewer=self.reviewer, gold=self.gold,
+                                    annotators=self.annotator_filter, include_model=self.include_model)
+        self.reload_queue()
+        if self.review is not None:
+            self.refresh_items()
+            self.refresh_article()
+        self.statusBar().showMessage(f"{len(accepted)} document(s) with identical versions accepted into {self.gold}")
+        return accepted
+
+    def undo(self) -> None:
+        stack = self.stack()
+        if stack and stack.canUndo():
+            stack.undo()
+
+    def redo(self) -> None:
+        stack = self.stack()
+        if stack and stack.canRedo():
+            stack.redo()
+
+    def closeEvent(self, event) -> None:
+        self._closing = True
+        if self._thread is not None:
+            self._thread.quit()
+            self._thread.wait(30_000)
+        for stack in self.stacks.values():
+            stack.blockSignals(True)
+        super().closeEvent(event)
+        self.store.close()
+
+
+def run_review(db_path: str | os.PathLike, reviewer: str, *, gold: str = DEFAULT_GOLD) -> int:
+    """Open review mode as its own application (`annotator review gui`); returns the exit code."""
+    from annotator.gui.app import make_application
+
+    app = make_application()
+    window = ReviewWindow(db_path, reviewer, gold=gold)
+    window.show()
+    return app.exec()

@@ -1,0 +1,89 @@
+"""Bring a teammate's annotator database into this one, read-only, for review.
+
+`attach_database(store, other_path)` opens OTHER.db with `Store(path, readonly=True)` (never writes to it) and
+copies every annotation set of every human annotator there (not the model's pre-extraction, not gold sets)
+into this database, each annotator kept separate:
+- documents are matched by content hash and created when missing (title, source, meta, text);
+- an annotator keeps their name unless a local annotator of that name holds other work (a different
+  `readonly_source`), in which case the name gets `@<source>` (the file's stem, or `--as NAME`), then a number;
+- `--as NAME` with a single annotator in OTHER.db names them NAME; with several, it is the suffix source;
+- each attached annotator records `readonly_source = "<absolute path of OTHER.db>#<their name there>"`.
+Attaching the same file again replaces those annotators' sets with the file's current ones (idempotent).
+All in one transaction: a failure leaves this database as it was.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.core.model import Document
+from annotator.core.store import Store, StoreError
+from annotator.review.adjudication import _writable
+from annotator.review.versions import human_annotators
+
+
+@dataclass(slots=True)
+class AttachReport:
+    source: str
+    annotators: dict[str, str] = field(default_factory=dict)
+    """Name in OTHER.db -> name here."""
+    documents_created: int = 0
+    sets_copied: int = 0
+
+    def summary(self) -> str:
+        names = ", ".join(f"{a} as {b}" if a != b else a for a, b in self.annotators.items()) or "no annotators"
+        return (f"attached {len(self.annotators)} annotator(s) from {self.source} ({names}): "
+                f"{self.sets_copied} annotation sets, {self.documents_created} new documents")
+
+
+def _local_name(store: Store, wanted: str, source: str, suffix: str, taken: set[str]) -> str:
+    """`wanted` if free or already this source's; else wanted@suffix, wanted@suffix2, ..."""
+    candidates = [wanted, f"{wanted}@{suffix}"] + [f"{wanted}@{suffix}{i}" for i in range(2, 1000)]
+    existing = {a.name: a.readonly_source for a in store.annotators()}
+    for name in candidates:
+        if name in taken:
+            continue
+        if name not in existing or existing[name] == source:
+            return name
+    raise StoreError(f"cannot find a free name for {wanted!r}")
+
+
+def attach_database(store: Store, other_path: str | os.PathLike, *, as_name: str | None = None) -> AttachReport:
+    path = Path(other_path).resolve()
+    if store.path.resolve() == path:
+        raise StoreError(f"{path} is this database; attach another one")
+    report = AttachReport(source=str(path))
+    with Store(path, readonly=True) as other:
+        names = human_annotators(other)
+        suffix = as_name or path.stem
+        taken: set[str] = set()
+        with store.transaction():
+            for name in names:
+                source = f"{path}#{name}"
+                if as_name and len(names) == 1:
+                    local = _local_name(store, as_name, source, path.stem, taken)
+                else:
+                    local = _local_name(store, name, source, suffix, taken)
+                taken.add(local)
+                store.annotator_id(local, readonly_source=source)
+                report.annotators[name] = local
+                other_id = other.annotator_id(name, create=False)
+                doc_ids = [r[0] for r in other.query(
+                    "SELECT doc_id FROM annotation_sets WHERE annotator_id = ? ORDER BY doc_id", (other_id,)
+                )]
+                for other_doc in doc_ids:
+                    doc = other.document(other_doc)
+                    local_doc, created = store.add_document(
+                        Document(text=doc.text, title=doc.title, source=doc.source, meta=doc.meta, hash=doc.hash)
+                    )
+                    report.documents_created += created
+                    aset = other.annotation_set(other_doc, name)
+                    if aset is None:
+                        continue
+                    copy = _writable(aset, annotator=local)
+                    copy.doc_id = local_doc
+                    store.replace_annotation_set(copy)
+                    report.sets_copied += 1
+    return report
