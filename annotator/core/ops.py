@@ -363,10 +363,15 @@ def remove_tag(
     kind = TargetKind(target_kind)
     annotator_id = store.annotator_id(annotator)
     with store.transaction():
-        cursor = store.conn.execute(
-            "DELETE FROM tags WHERE doc_id = ? AND annotator_id = ? AND target_kind = ? AND target_id = ? AND tag = ?",
-            (doc_id, annotator_id, kind.value, target_id or 0, tag),
-        )
+        # The tag as given, else as add_tag stored it (stripped): so undoing add_tag(" x ") removes "x".
+        for candidate in dict.fromkeys((tag, tag.strip())):
+            cursor = store.conn.execute(
+                "DELETE FROM tags WHERE doc_id = ? AND annotator_id = ? AND target_kind = ? AND target_id = ? AND tag = ?",
+                (doc_id, annotator_id, kind.value, target_id or 0, candidate),
+            )
+            if cursor.rowcount:
+                tag = candidate
+                break
         if cursor.rowcount:
             _touch(store, doc_id, annotator_id, "remove_tag", {"tag": tag, "kind": kind.value, "target": target_id})
         return bool(cursor.rowcount)

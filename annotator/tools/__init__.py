@@ -1,0 +1,1 @@
+"""Small programs for testing and diagnosing annotator (not part of the user-facing CLI)."""
