@@ -26,7 +26,7 @@ import numpy as np
 
 from _common import OUT, note
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3  # 3: schema with 0006_never_reuse_ids
 STAMP = "2024-01-01T00:00:00.000+00:00"
 LABELS = ["PERSON", "ORG", "GPE", "NORP", "DATE", "LOC", "EVENT", "MONEY", "CARDINAL"]
 FIRST = ["John", "Angela", "Emmanuel", "Olaf", "Xi", "Narendra", "Kamala", "Boris", "Ursula", "Antonio",

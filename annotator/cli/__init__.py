@@ -12,11 +12,25 @@ import sys
 import click
 
 from annotator.cli.common import pass_context_db
+from annotator.core.store import StoreError
 
 COMMAND_MODULES = ["corpus", "gui", "extract", "review", "exchange"]
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class AnnotatorGroup(click.Group):
+    """The command group; a database problem met mid-command (busy, damaged, too new) is a clear one-line
+    error, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except StoreError as error:
+            raise click.ClickException(str(error)) from None
+
+
+@click.group(
+    cls=AnnotatorGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.option(
     "--db",
     "db_path",

@@ -274,10 +274,8 @@ MIGRATIONS: list[Migration] = [
     Migration("0003_quote_speaker_search", _quote_speaker_search),
     Migration("0004_review_decisions", _review_decisions),
     Migration("0005_scale_indexes", _scale_indexes),
+    Migration("0006_never_reuse_ids", _never_reuse_ids),
 ]
-# Ready, not yet registered: Migration("0006_never_reuse_ids", _never_reuse_ids). The review window's undo of
-# "accept version" (review/adjudication.py) rewrites the gold set and relies on SQLite handing the same ids out
-# again; register this once that undo restores rows by id (tests/reliability/test_id_reuse.py).
 
 
 def applied_migrations(conn: sqlite3.Connection) -> list[str]:

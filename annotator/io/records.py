@@ -234,7 +234,7 @@ def status_of(where: Where, record: dict[str, Any]) -> Status:
     answer = record.get("answer")
     if answer is None:
         return Status.DONE
-    if answer not in STATUS_OF_ANSWER:
+    if not isinstance(answer, str) or answer not in STATUS_OF_ANSWER:
         raise where.fail(f'"answer" must be "accept", "reject" or "ignore", got {answer!r}')
     return STATUS_OF_ANSWER[answer]
 

@@ -211,10 +211,6 @@ def test_several_processes_create_the_same_new_database_at_once(tmp_path):
     health(db)
 
 
-@pytest.mark.xfail(strict=True, reason="CLI gap (annotator/cli, owner: lead): a StoreError raised after the store "
-                   "opened (busy database during ingest) escapes as a traceback instead of 'Error: ... is busy'. "
-                   "Catch StoreError in the group's invoke (or in each command) and raise click.ClickException. "
-                   "Remove this marker when fixed.")
 def test_cli_reports_a_busy_database_without_a_traceback(db_path, tmp_path, monkeypatch):
     from click.testing import CliRunner
 

@@ -1,10 +1,8 @@
 """Two windows on one database: undo puts a deleted row back with its old id, so ids must never be reused.
 
 SQLite hands the highest freed id to the next insert: an entity deleted in one window can have its id taken by
-another window's new entity, and undoing the delete then fails. The fix, `migrations._never_reuse_ids`
-(AUTOINCREMENT on entities, quotes, tags), is written and tested here but not yet registered: the review window's
-undo of "accept version" relies on ids being handed out again (tests/review/test_review_window.py
-::test_edit_accept_version_and_undo fails with it). Register it once that undo restores rows by id."""
+another window's new entity, and undoing the delete then fails. Migration 0006_never_reuse_ids puts
+AUTOINCREMENT on entities, quotes and tags; code that assigns ids itself starts above `Store.highest_id`."""
 
 from __future__ import annotations
 
@@ -17,23 +15,17 @@ from annotator.core.model import Document, QuoteType, TargetKind, TextRange
 from annotator.core.store import Store
 
 TEXT = "Alice and Bob and Carol went home, said Dave."
-NEVER_REUSE = migrations.Migration("0006_never_reuse_ids", migrations._never_reuse_ids)
 
 
-@pytest.fixture
-def with_never_reuse(monkeypatch):
-    if all(m.name != NEVER_REUSE.name for m in migrations.MIGRATIONS):
-        monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, NEVER_REUSE])
+def test_the_shipped_schema_never_reuses_ids(db_path):
+    assert "0006_never_reuse_ids" in [m.name for m in migrations.MIGRATIONS]
+    with Store(db_path) as store:
+        for table in ("entities", "quotes", "tags"):
+            (sql,) = store.query("SELECT sql FROM sqlite_master WHERE name = ?", (table,))[0]
+            assert "AUTOINCREMENT" in sql.upper(), table
 
 
-def test_undo_of_a_delete_works_after_another_window_added_rows(db_path, with_never_reuse):
-    undo_after_another_window_added_rows(db_path)
-
-
-@pytest.mark.xfail(strict=True, reason="ids are reused until 0006_never_reuse_ids is registered (see module doc): "
-                   "undoing a delete fails with 'UNIQUE constraint failed: entities.id' when another window added "
-                   "a row meanwhile. Remove this test when the migration is registered.")
-def test_undo_of_a_delete_works_after_another_window_added_rows_with_the_shipped_schema(db_path):
+def test_undo_of_a_delete_works_after_another_window_added_rows(db_path):
     undo_after_another_window_added_rows(db_path)
 
 
@@ -70,7 +62,8 @@ def undo_after_another_window_added_rows(db_path):
 
 
 def test_migration_keeps_every_row_trigger_and_index_of_an_existing_database(db_path, monkeypatch):
-    before_0006 = [m for m in migrations.MIGRATIONS if m.name != NEVER_REUSE.name]
+    (never_reuse,) = [m for m in migrations.MIGRATIONS if m.name == "0006_never_reuse_ids"]
+    before_0006 = migrations.MIGRATIONS[: migrations.MIGRATIONS.index(never_reuse)]
     monkeypatch.setattr(migrations, "MIGRATIONS", before_0006)
     with Store(db_path) as old:
         doc_id, _ = old.add_document(Document(text=TEXT))
@@ -85,7 +78,7 @@ def test_migration_keeps_every_row_trigger_and_index_of_an_existing_database(db_
         ops.delete_entity(old, entity_id=kept.pop())  # a freed highest id
         snapshot = {t: old.query(f"SELECT * FROM {t} ORDER BY id") for t in ("entities", "quotes", "tags")}
         objects = {tuple(r) for r in old.query("SELECT type, name FROM sqlite_master WHERE type IN ('index', 'trigger')")}
-    monkeypatch.setattr(migrations, "MIGRATIONS", [*before_0006, NEVER_REUSE])
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*before_0006, never_reuse])
     with Store(db_path) as new:
         assert [r[0] for r in new.query("SELECT name FROM _migrations ORDER BY id")][-1] == "0006_never_reuse_ids"
         for table, rows in snapshot.items():
