@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.store import Store
+from annotator.gui.plain import plain_label
 
 
 class AnnotatorNameDialog:
@@ -114,7 +115,7 @@ class TagPickDialog(QDialog):
         self.filter.setClearButtonEnabled(True)
         self.list = QListWidget()
         self.list.setUniformItemSizes(True)
-        self.hint = QLabel()
+        self.hint = plain_label()  # it quotes the typed filter
         self.hint.setWordWrap(True)
         present = set(present)
         for tag in sorted(set(tags) | present):

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from annotator.core.model import Status
 from annotator.core.store import DocumentRow, Store
 from annotator.gui.colors import readable
+from annotator.gui.plain import plain
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -216,7 +217,7 @@ class DocumentListModel(QAbstractTableModel):
                 return QBrush(readable(STATUS_COLORS[row.status]))
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"#{row.id} {row.title}\n{row.source}"
+            return plain(f"#{row.id} {row.title}\n{row.source}")
         values = (row.title or f"#{row.id}", row.status.value.replace("_", " "), row.entity_count, row.quote_count,
                   ", ".join(row.annotators))
         return values[column]

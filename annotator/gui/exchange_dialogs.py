@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import MODEL_ANNOTATOR, Status
+from annotator.gui.plain import plain
 
 Task = Callable[[Any, Callable[[int, int], None], Callable[[], bool]], Any]
 """task(store, on_progress(done, total), should_cancel) -> report."""
@@ -265,13 +266,13 @@ class ExportDialog(QDialog):
         if report is None and error is None:  # cancelled: the files begun were removed
             return None
         if error:
-            QMessageBox.warning(parent, "Export failed", error)
+            QMessageBox.warning(parent, "Export failed", plain(error))
             return None
         issues = report.issues.misaligned + report.issues.dropped_relations
         text = report.summary()
         if issues:
             text += "\n\nNot expressed exactly:\n" + "\n".join(issues[:20]) + ("\n…" if len(issues) > 20 else "")
-        QMessageBox.information(parent, "Export finished", text)
+        QMessageBox.information(parent, "Export finished", plain(text))
         return report
 
 
@@ -330,7 +331,7 @@ class ImportDialog(QDialog):
         if report is None and error is None:  # cancelled: rolled back, nothing written
             return None
         if error:
-            QMessageBox.warning(parent, "Import failed", f"{error}\n\nNothing was imported.")
+            QMessageBox.warning(parent, "Import failed", plain(f"{error}\n\nNothing was imported."))
             return None
-        QMessageBox.information(parent, "Import finished", report.summary())
+        QMessageBox.information(parent, "Import finished", plain(report.summary()))
         return report

@@ -10,7 +10,8 @@ import getpass
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QPoint, Qt
+import shiboken6
+from PySide6.QtCore import QByteArray, QObject, QPoint, Qt, Slot
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPalette, QPixmap, QTextDocument, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -38,6 +39,7 @@ from annotator.gui.dialogs import AnnotatorNameDialog, HelpDialog, SpeakerNameDi
 from annotator.gui.document_list import DocumentListModel, DocumentListView
 from annotator.gui.exchange_dialogs import ExportDialog, ImportDialog
 from annotator.gui.panels import EntityTableModel, QuoteTableModel, SpanTableView, TagsPanel
+from annotator.gui.plain import escape, mnemonic, plain, strip_mnemonic
 from annotator.gui.settings import app_settings
 from annotator.gui.snapping import snap_to_words, step
 from annotator.gui.workers import ImportWorker, start_in_thread
@@ -100,6 +102,7 @@ class MainWindow(QMainWindow):
         self.find_bar.hide()
         self.doc_title = QLabel()
         self.doc_title.setObjectName("documentTitle")
+        self.doc_title.setTextFormat(Qt.TextFormat.PlainText)  # a title is data, never markup
         self.doc_title.setWordWrap(True)
         font = self.doc_title.font()
         font.setPointSizeF(font.pointSizeF() * 1.25)
@@ -170,8 +173,10 @@ class MainWindow(QMainWindow):
         edit = bar.addMenu("&Edit")
         undo = self.undo_stack.createUndoAction(self, "&Undo")
         undo.setShortcut(QKeySequence("Ctrl+Z"))
+        self.undo_stack.undoTextChanged.connect(_CommandText(undo, "&Undo").show)
         redo = self.undo_stack.createRedoAction(self, "&Redo")
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.undo_stack.redoTextChanged.connect(_CommandText(redo, "&Redo").show)
         edit.addActions([undo, redo])
         self.addActions([undo, redo])
         self.undo_action, self.redo_action = undo, redo
@@ -247,11 +252,16 @@ class MainWindow(QMainWindow):
         self.progress_label = QLabel()
         self.save_label = QLabel("Saved")
         self.save_label.setObjectName("saveState")
+        self.annotator_label.setTextFormat(Qt.TextFormat.RichText)  # markup of ours; user text in it is escaped
+        self.save_label.setTextFormat(Qt.TextFormat.RichText)
         status = self.statusBar()
         status.addPermanentWidget(self.annotator_label)
         status.addPermanentWidget(self.progress_label)
         status.addPermanentWidget(self.save_label)
-        self.annotator_label.setText(f"Annotator: <b>{self.annotator}</b>")
+        self.show_annotator()
+
+    def show_annotator(self) -> None:
+        self.annotator_label.setText(f"Annotator: <b>{escape(self.annotator)}</b>")
 
     def refresh_labels(self) -> None:
         """Label actions (keys 1–9), the legend toolbar and the view's colours, from store.labels()."""
@@ -265,8 +275,8 @@ class MainWindow(QMainWindow):
         self.label_actions = []
         for position, (name, color) in enumerate(labels.items()):
             key = str(position + 1) if position < 9 else None
-            action = QAction(_swatch(color), f"{key} {name}" if key else name, self)
-            action.setToolTip(f"Label the selection (or the selected entity) {name}" + (f" — key {key}" if key else ""))
+            action = QAction(_swatch(color), mnemonic(f"{key} {name}" if key else name), self)
+            action.setToolTip(plain(f"Label the selection (or the selected entity) {name}" + (f" — key {key}" if key else "")))
             if key:
                 action.setShortcut(QKeySequence(key))
             action.triggered.connect(lambda _=False, label=name: self.apply_label(label))
@@ -401,7 +411,7 @@ class MainWindow(QMainWindow):
 
     def show_problem(self, message: str) -> None:
         red = readable("#c0392b", self.palette().color(QPalette.ColorRole.Window)).name()  # dark mode too
-        self.save_label.setText(f"<span style='color:{red}'>Not saved: {message}</span>")
+        self.save_label.setText(f"<span style='color:{red}'>Not saved: {escape(message)}</span>")
         self.statusBar().showMessage(message, 6000)
 
     def on_edited(self, change: cmd.Change) -> None:
@@ -788,7 +798,7 @@ class MainWindow(QMainWindow):
         self.annotator = name
         self.store.annotator_id(name)
         self.settings.setValue("annotator", name)
-        self.annotator_label.setText(f"Annotator: <b>{name}</b>")
+        self.show_annotator()
         self.undo_stack.clear()
         self.doc_model.set_annotator(name)
         self.update_progress()
@@ -798,7 +808,7 @@ class MainWindow(QMainWindow):
     def show_help(self) -> None:
         rows = []
         for menu_action in self.menuBar().actions():
-            rows.extend(_shortcut_rows(menu_action.menu(), menu_action.text().replace("&", "")))
+            rows.extend(_shortcut_rows(menu_action.menu(), strip_mnemonic(menu_action.text())))
         HelpDialog(rows, self).exec()
 
     def import_articles(self, paths: list[str] | None = None) -> None:
@@ -870,12 +880,16 @@ class MainWindow(QMainWindow):
         dialog.setMinimumDuration(300)
         dialog.canceled.connect(lambda: worker.cancel())  # direct: just sets a flag the worker polls
         worker.progress.connect(self._import_progress)
-        worker.message.connect(dialog.setLabelText)
+        worker.message.connect(self._import_message)
         worker.finished.connect(self._import_finished)
         worker.failed.connect(self._import_failed)
         self.import_dialog = dialog
         self.import_worker = worker
         self.import_thread = start_in_thread(worker, self)
+
+    def _import_message(self, text: str) -> None:
+        if self.import_dialog is not None:
+            self.import_dialog.setLabelText(plain(text))  # may quote a file path or an error
 
     def _import_progress(self, done: int, total: int) -> None:
         if self.import_dialog is not None:
@@ -898,11 +912,26 @@ class MainWindow(QMainWindow):
         self.doc_model.reload()
         self.update_progress()
         if error:
-            QMessageBox.warning(self, "Import failed", error)
+            QMessageBox.warning(self, "Import failed", plain(error))
             return
         self.statusBar().showMessage(f"Import: {report.summary()}", 8000)
         if self.doc is None and (first := self.doc_model.id_at(0)) is not None:
             self.open_document(first)
+
+
+class _CommandText(QObject):
+    """Keeps an undo/redo action's text as "&Undo <command>" with the command's "&" shown, not taken as a
+    mnemonic (command texts hold labels and tags: "Add R&D"). A child of the action, so the stack's signal
+    is disconnected when the action goes."""
+
+    def __init__(self, action: QAction, prefix: str):
+        super().__init__(action)
+        self.action, self.prefix = action, prefix
+
+    @Slot(str)
+    def show(self, text: str) -> None:
+        if shiboken6.isValid(self.action):  # the stack clears itself while a closing window is torn down
+            self.action.setText(f"{self.prefix} {mnemonic(text)}".rstrip())
 
 
 def _neighbour(spans, current_id, cursor_position: int, direction: int) -> int:
@@ -919,10 +948,10 @@ def _shortcut_rows(menu: QMenu | None, title: str) -> list[tuple[str, str, str]]
     rows = []
     for action in menu.actions():
         if action.menu() is not None:
-            rows.extend(_shortcut_rows(action.menu(), f"{title} › {action.text().replace('&', '')}"))
+            rows.extend(_shortcut_rows(action.menu(), f"{title} › {strip_mnemonic(action.text())}"))
         elif not action.isSeparator():
             keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
-            rows.append((title, action.text().replace("&", ""), keys))
+            rows.append((title, strip_mnemonic(action.text()), keys))
     return rows
 
 

@@ -3,8 +3,10 @@
 `OffsetMap` is built once per document text. It also fixes line endings: QTextDocument turns "\\r\\n" and "\\r"
 into ONE paragraph separator, which would shift every later position. `OffsetMap.display_text` therefore
 replaces the "\\r" of "\\r\\n" by a space (invisible at a line end) and a lone "\\r" by "\\n", so the shown text has
-exactly one Qt position per UTF-16 unit of the stored text. Only astral characters (emoji, some CJK) then differ:
-one code point, two UTF-16 units. Their positions are kept in a sorted array and looked up with bisect.
+exactly one Qt position per UTF-16 unit of the stored text. QTextDocument.setPlainText also drops a LEADING
+U+FEFF / U+FFFE (byte-order mark), so a leading one is shown as U+2060 (word joiner: invisible, one UTF-16 unit).
+Only astral characters (emoji, some CJK) then differ: one code point, two UTF-16 units. Their positions are
+kept in a sorted array and looked up with bisect.
 """
 
 from __future__ import annotations
@@ -14,6 +16,16 @@ from bisect import bisect_left, bisect_right
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _CR = re.compile("\r\n?")
+_BOMS = ("\ufeff", "\ufffe")
+_BOM_STAND_IN = "\u2060"  # word joiner: invisible, one UTF-16 unit, kept by setPlainText
+
+
+def _display(text: str) -> str:
+    """The text as shown: same UTF-16 length as `text`, with what QTextDocument would merge or drop replaced."""
+    shown = _CR.sub(lambda m: " \n" if len(m.group()) == 2 else "\n", text) if "\r" in text else text
+    if shown.startswith(_BOMS):
+        shown = _BOM_STAND_IN + shown[1:]
+    return shown
 
 
 class OffsetMap:
@@ -23,7 +35,7 @@ class OffsetMap:
 
     def __init__(self, text: str):
         self.text = text
-        self.display_text = _CR.sub(lambda m: " \n" if len(m.group()) == 2 else "\n", text) if "\r" in text else text
+        self.display_text = _display(text)
         # code-point index of every astral character, and the Qt position just after each one
         self._astral = [m.start() for m in _ASTRAL.finditer(text)] if not text.isascii() else []
         self._qt_astral_end = [cp + i + 2 for i, cp in enumerate(self._astral)]

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import Entity, Quote, TargetKind
 from annotator.gui.colors import readable
+from annotator.gui.plain import escape, plain
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -79,7 +80,7 @@ class EntityTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DecorationRole and column == 1 and e.label in self.colors:
             return QColor(self.colors[e.label])
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{e.label} [{e.start}, {e.end}) {e.origin}"
+            return plain(f"{e.label} [{e.start}, {e.end}) {e.origin}")
         if role == Qt.ItemDataRole.UserRole:
             return e.id
         return None
@@ -131,7 +132,7 @@ class QuoteTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return (self.summary(q), str(q.type), ", ".join(self.tags.get(q.id, [])))[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _short(self.text[q.start : q.end], 400)
+            return plain(_short(self.text[q.start : q.end], 400))
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 0 and (q.speaker is None or q.cue is None):
             return QBrush(readable("#c2410c"))
         if role == Qt.ItemDataRole.UserRole:
@@ -194,6 +195,7 @@ class TagsPanel(QWidget):
         self.document_list = QListWidget()
         self.span_list = QListWidget()
         self.span_title = QLabel("Select an entity or quote to tag it")
+        self.span_title.setTextFormat(Qt.TextFormat.RichText)  # bold heading; the target is escaped
         self.span_title.setWordWrap(True)
         edit = QPushButton("Edit tag set…")
         edit.clicked.connect(self.edit_tag_set)
@@ -227,7 +229,7 @@ class TagsPanel(QWidget):
                   target: tuple[TargetKind, int] | None, target_title: str, span_tags: list[str]) -> None:
         self._fill(self.document_list, document_set, set(document_tags), True)
         self._target = target
-        self.span_title.setText(f"<b>Tags of</b> {target_title}" if target else "Select an entity or quote to tag it")
+        self.span_title.setText(f"<b>Tags of</b> {escape(target_title)}" if target else "Select an entity or quote to tag it")
         self._fill(self.span_list, span_set, set(span_tags), target is not None)
 
     def _changed(self, item: QListWidgetItem, kind, target_id) -> None:

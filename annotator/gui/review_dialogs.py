@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import QuoteType, TextRange
+from annotator.gui.plain import plain_label
 
 
 def _spin(value: int, maximum: int) -> QSpinBox:
@@ -39,7 +40,7 @@ class EntityEditDialog(QDialog):
         self.label.setEditable(True)
         self.label.addItems(labels)
         self.label.setCurrentText(label)
-        self.preview = QLabel()
+        self.preview = plain_label()  # the article's text, never markup
         form.addRow("Start", self.start)
         form.addRow("End", self.end)
         form.addRow("Label", self.label)

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from annotator.core.model import Status
 from annotator.core.ops import EditError
 from annotator.core.store import Store
+from annotator.gui.plain import escape, mnemonic, plain, window_title
 from annotator.gui.review_chart import AgreementChartView
 from annotator.gui.review_commands import ReviewDecisionCommand
 from annotator.gui.review_dialogs import EntityEditDialog, QuoteEditDialog
@@ -101,7 +102,7 @@ class ReviewWindow(QMainWindow):
         self.stacks: dict[int, QUndoStack] = {}
         self.queue_entries = []
         self._closing = False
-        self.setWindowTitle(f"Review — {Path(db_path).name} — reviewer {reviewer}, gold set “{gold}”")
+        self.setWindowTitle(window_title(f"Review — {Path(db_path).name} — reviewer {reviewer}, gold set “{gold}”"))
         self.db_path = Path(db_path)
         self._thread: QThread | None = None
         self._build()
@@ -208,6 +209,7 @@ class ReviewWindow(QMainWindow):
         self.article.setObjectName("reviewArticle")
         self.doc_title = QLabel()
         self.doc_title.setObjectName("reviewDocTitle")
+        self.doc_title.setTextFormat(Qt.TextFormat.PlainText)  # title and annotator names are data
         self.doc_title.setWordWrap(True)
         font = self.doc_title.font()
         font.setBold(True)
@@ -332,7 +334,7 @@ class ReviewWindow(QMainWindow):
                 cell = QTableWidgetItem(value)
                 cell.setData(Qt.ItemDataRole.UserRole, entry.doc_id)
                 if col == 1:
-                    cell.setToolTip(f"{value}\nversions: {', '.join(entry.annotators)}")
+                    cell.setToolTip(plain(f"{value}\nversions: {', '.join(entry.annotators)}"))
                 if col == 3:
                     cell.setBackground(QBrush(QColor(RESOLVED_COLOR if done or not entry.unresolved else UNRESOLVED_COLOR)))
                 table.setItem(row, col, cell)
@@ -426,15 +428,15 @@ class ReviewWindow(QMainWindow):
                     widget.deleteLater()
             buttons.clear()
         for index, name in enumerate(self.review.annotators):
-            take = QPushButton(f"Take {name}")
+            take = QPushButton(mnemonic(f"Take {name}"))
             take.setObjectName(f"take_{name}")
-            take.setToolTip(f"Put {name}'s choice for the selected item into the gold set (Ctrl+{index + 1})")
+            take.setToolTip(plain(f"Put {name}'s choice for the selected item into the gold set (Ctrl+{index + 1})"))
             if index < 9:
                 take.setShortcut(f"Ctrl+{index + 1}")
             take.clicked.connect(lambda _c=False, n=name: self.take_selected(n))
             self.take_layout.addWidget(take)
             self.take_buttons[name] = take
-            accept = QPushButton(f"Accept {name}'s version")
+            accept = QPushButton(mnemonic(f"Accept {name}'s version"))
             accept.setObjectName(f"accept_{name}")
             accept.clicked.connect(lambda _c=False, n=name: self.accept_version(n))
             self.accept_layout.addWidget(accept)
@@ -458,8 +460,8 @@ class ReviewWindow(QMainWindow):
         self.undo_action.setEnabled(bool(stack and stack.canUndo()))
         self.redo_action.setEnabled(bool(stack and stack.canRedo()))
         if stack:
-            self.undo_action.setText(f"Undo {stack.undoText()}".strip())
-            self.redo_action.setText(f"Redo {stack.redoText()}".strip())
+            self.undo_action.setText(mnemonic(f"Undo {stack.undoText()}".strip()))  # texts hold annotator names
+            self.redo_action.setText(mnemonic(f"Redo {stack.redoText()}".strip()))
         item = self.selected_item()
         for name, button in self.take_buttons.items():
             button.setEnabled(item is not None and name in item.choices)
@@ -506,7 +508,7 @@ class ReviewWindow(QMainWindow):
                 colours[value] = CHOICE_COLORS[index % len(CHOICE_COLORS)]
             title = QTableWidgetItem(item_title(item, text))
             title.setData(Qt.ItemDataRole.UserRole, item.key)
-            title.setToolTip(f"{item.key}\n{text[item.start:item.end]}" if item.kind != TAG else item.key)
+            title.setToolTip(plain(f"{item.key}\n{text[item.start:item.end]}" if item.kind != TAG else item.key))
             table.setItem(row, 0, title)
             table.setItem(row, 1, QTableWidgetItem(KIND_NAMES.get(item.kind, item.kind)))
             if gold is None:
@@ -524,7 +526,7 @@ class ReviewWindow(QMainWindow):
             gold_cell = QTableWidgetItem(gold_text)
             gold_cell.setBackground(QBrush(QColor(RESOLVED_COLOR if resolved else UNRESOLVED_COLOR)))
             if decision and decision.decision != "auto":
-                gold_cell.setToolTip(f"{decision.decision} {decision.chosen_from or ''} by {decision.reviewer}")
+                gold_cell.setToolTip(plain(f"{decision.decision} {decision.chosen_from or ''} by {decision.reviewer}"))
             table.setItem(row, 2, gold_cell)
             for col, name in enumerate(review.annotators, start=3):
                 if name not in item.choices:
@@ -566,7 +568,7 @@ class ReviewWindow(QMainWindow):
         pairs = ""
         if len(report.entity_exact) > 1:
             pairs = "<br>".join(
-                f"{a} vs {b}: F1 {f(per[ALL].f1)}" for (a, b), per in report.entity_exact.items()
+                f"{escape(a)} vs {escape(b)}: F1 {f(per[ALL].f1)}" for (a, b), per in report.entity_exact.items()
             )
         self.doc_figures.setText(
             "<table>" + "".join(f"<tr><td>{k}&nbsp;&nbsp;</td><td align=right><b>{v}</b></td></tr>" for k, v in rows)
@@ -598,7 +600,7 @@ class ReviewWindow(QMainWindow):
         speaker = mean(q.speaker.value for q in quotes)
         tag_name = "Cohen's κ" if report.tag_method == "cohen" else "Fleiss' κ"
         self.corpus_figures.setText(
-            f"{len(report.documents)} documents · {', '.join(report.annotators)}<br>"
+            f"{len(report.documents)} documents · {escape(', '.join(report.annotators))}<br>"
             f"Quotes F1 <b>{format_coefficient(q_f1)}</b> · speaker <b>{format_coefficient(speaker)}</b><br>"
             f"Document tags {tag_name} <b>{format_coefficient(report.tag_kappa.get(ALL))}</b>"
         )
@@ -671,7 +673,7 @@ class ReviewWindow(QMainWindow):
         try:
             command.apply()
         except EditError as error:
-            QMessageBox.warning(self, "Review", str(error))
+            QMessageBox.warning(self, "Review", plain(error))
             return False
         row = self.items_table.currentRow()
         stack.push(command)

@@ -3,7 +3,6 @@ back equal; in the window they show literally (plain text), never as markup."""
 
 from __future__ import annotations
 
-import pytest
 from click.testing import CliRunner
 
 from annotator.cli import main
@@ -116,9 +115,6 @@ def test_entity_and_quote_panels_show_hostile_labels_as_plain_text(qapp):
     assert "<i>Mayor</i>" in quotes.data(quotes.index(0, 0))
 
 
-@pytest.mark.xfail(strict=True, reason="GUI bug (annotator/gui/panels.py QuoteTableModel, owner: window engineer): "
-                   "the quote tooltip is the article text, which Qt renders as rich text when it starts with a tag "
-                   "('<b>Bold</b> said <img src=x>' shows as 'Bold said [image]'). Escape it. Remove when fixed.")
 def test_quote_tooltip_shows_markup_in_the_article_literally(qapp):
     from PySide6.QtCore import Qt
 
@@ -131,9 +127,6 @@ def test_quote_tooltip_shows_markup_in_the_article_literally(qapp):
     assert shown(quotes.data(quotes.index(0, 0), Qt.ItemDataRole.ToolTipRole)) == text[0:27]
 
 
-@pytest.mark.xfail(strict=True, reason="GUI bug (annotator/gui/document_list.py, owner: window engineer): the row "
-                   "tooltip '#id title' is rendered as rich text when the title holds a tag. Escape it. Remove when "
-                   "fixed.")
 def test_document_list_tooltip_shows_a_markup_title_literally(qapp, db_path):
     from PySide6.QtCore import Qt
 
@@ -149,9 +142,6 @@ def test_document_list_tooltip_shows_a_markup_title_literally(qapp, db_path):
         assert "<b>Breaking</b> <img src=x>" in shown(tip)
 
 
-@pytest.mark.xfail(strict=True, reason="GUI bug (annotator/gui/panels.py, owner: window engineer): the entity "
-                   "tooltip starts with the label, so Qt renders '<b>x</b>' as bold markup; escape it or wrap the "
-                   "tooltip in <p style='white-space:pre'> with html.escape. Remove this marker when fixed.")
 def test_entity_tooltip_shows_a_markup_label_literally(qapp):
     from PySide6.QtCore import Qt
 
@@ -163,10 +153,6 @@ def test_entity_tooltip_shows_a_markup_label_literally(qapp):
     assert "<b>x</b>" in shown(model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole))
 
 
-@pytest.mark.xfail(strict=True, reason="GUI bug (annotator/gui/panels.py TagsPanel.show_tags, owner: window "
-                   "engineer): the span title is rich text '<b>Tags of</b> {target_title}' with the entity's text "
-                   "and label unescaped, so '<img src=x>' becomes an image. html.escape(target_title). Remove this "
-                   "marker when fixed.")
 def test_tags_panel_title_shows_a_markup_target_literally(qapp):
     from annotator.gui.panels import TagsPanel
 
