@@ -34,6 +34,14 @@ STATUS_COLORS = {
 }
 
 
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_USER = Qt.ItemDataRole.UserRole
+_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole
+_ROLES_SHOWN = frozenset({_DISPLAY, Qt.ItemDataRole.ToolTipRole, _FOREGROUND, _ALIGNMENT})
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
 class DocumentListModel(QAbstractTableModel):
     """Documents matching a filter, for one annotator. Never holds more than the fetched ids and a row cache."""
 
@@ -196,31 +204,35 @@ class DocumentListModel(QAbstractTableModel):
             return self.HEADERS[section]
         return None
 
-    def data(self, index: _Index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < len(self._ids)):
+    def data(self, index: _Index, role=_DISPLAY):
+        """Called thousands of times a repaint: roles are compared with module constants (a Qt enum lookup per
+        call costs more than the rest of the method)."""
+        if role not in _ROLES_SHOWN:
+            return self._ids[index.row()] if role == _USER and index.isValid() else None
+        row_number = index.row()
+        if not index.isValid() or not (0 <= row_number < len(self._ids)):
             return None
-        if role == Qt.ItemDataRole.UserRole:
-            return self._ids[index.row()]
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole,
-                        Qt.ItemDataRole.TextAlignmentRole):
-            return None
-        row = self.row_data(index.row())
+        row = self.row_data(row_number)
         if row is None:
             return None
         column = index.column()
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column in (2, 3):
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return None
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == _DISPLAY:
+            if column == 0:
+                return row.title or f"#{row.id}"
+            if column == 1:
+                return row.status.value.replace("_", " ")
+            if column == 2:
+                return row.entity_count
+            if column == 3:
+                return row.quote_count
+            return ", ".join(row.annotators)
+        if role == _ALIGNMENT:
+            return _RIGHT if column in (2, 3) else None
+        if role == _FOREGROUND:
             if column == 1 and row.status in STATUS_COLORS:
                 return QBrush(readable(STATUS_COLORS[row.status]))
             return None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return plain(f"#{row.id} {row.title}\n{row.source}")
-        values = (row.title or f"#{row.id}", row.status.value.replace("_", " "), row.entity_count, row.quote_count,
-                  ", ".join(row.annotators))
-        return values[column]
+        return plain(f"#{row.id} {row.title}\n{row.source}")  # tooltip
 
 
 class DocumentListView(QWidget):
