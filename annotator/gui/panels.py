@@ -33,30 +33,33 @@ def _short(text: str, limit: int = 90) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-class EntityTableModel(QAbstractTableModel):
-    """Rows: the entities of the shown set in text order: text, label, tags."""
+class SpanTableModel(QAbstractTableModel):
+    """A flat table over the spans (entities or quotes) of the shown set, in text order, with their tags;
+    `row_of(id)` finds a span's row. Subclasses name the HEADERS and answer `data`."""
 
-    HEADERS = ("Text", "Label", "Tags")
+    HEADERS: tuple[str, ...] = ()
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.text = ""
-        self.entities: list[Entity] = []
+        self.spans: list = []
         self.tags: dict[int, list[str]] = {}
-        self.colors: dict[str, str] = {}
         self._row_of: dict[int, int] = {}
 
-    def set_entities(self, text: str, entities: list[Entity], tags: dict[int, list[str]]) -> None:
+    def set_spans(self, text: str, spans: list, tags: dict[int, list[str]]) -> None:
         self.beginResetModel()
-        self.text, self.entities, self.tags = text, entities, tags
-        self._row_of = {e.id: i for i, e in enumerate(entities)}
+        self.text, self.spans, self.tags = text, spans, tags
+        self._row_of = {span.id: i for i, span in enumerate(spans)}
         self.endResetModel()
 
-    def row_of(self, entity_id: int | None) -> int | None:
-        return self._row_of.get(entity_id)
+    def row_of(self, span_id: int | None) -> int | None:
+        return self._row_of.get(span_id)
+
+    def span_at(self, index: _Index):
+        return self.spans[index.row()] if index.isValid() and index.row() < len(self.spans) else None
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.entities)
+        return 0 if parent.isValid() else len(self.spans)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
@@ -66,10 +69,27 @@ class EntityTableModel(QAbstractTableModel):
             return self.HEADERS[section]
         return None
 
+
+class EntityTableModel(SpanTableModel):
+    """Rows: the entities of the shown set in text order: text, label, tags."""
+
+    HEADERS = ("Text", "Label", "Tags")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.colors: dict[str, str] = {}
+
+    @property
+    def entities(self) -> list[Entity]:
+        return self.spans
+
+    def set_entities(self, text: str, entities: list[Entity], tags: dict[int, list[str]]) -> None:
+        self.set_spans(text, entities, tags)
+
     def data(self, index: _Index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= len(self.entities):
+        e = self.span_at(index)
+        if e is None:
             return None
-        e = self.entities[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
@@ -86,37 +106,17 @@ class EntityTableModel(QAbstractTableModel):
         return None
 
 
-class QuoteTableModel(QAbstractTableModel):
+class QuoteTableModel(SpanTableModel):
     """Rows: "speaker — cue — content", type, tags."""
 
     HEADERS = ("Speaker — cue — content", "Type", "Tags")
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.text = ""
-        self.quotes: list[Quote] = []
-        self.tags: dict[int, list[str]] = {}
-        self._row_of: dict[int, int] = {}
+    @property
+    def quotes(self) -> list[Quote]:
+        return self.spans
 
     def set_quotes(self, text: str, quotes: list[Quote], tags: dict[int, list[str]]) -> None:
-        self.beginResetModel()
-        self.text, self.quotes, self.tags = text, quotes, tags
-        self._row_of = {q.id: i for i, q in enumerate(quotes)}
-        self.endResetModel()
-
-    def row_of(self, quote_id: int | None) -> int | None:
-        return self._row_of.get(quote_id)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.quotes)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
+        self.set_spans(text, quotes, tags)
 
     def summary(self, q: Quote) -> str:
         speaker = q.speaker.text_of(self.text) if q.speaker else "?"
@@ -126,9 +126,9 @@ class QuoteTableModel(QAbstractTableModel):
         return f"{_short(speaker, 30)} — {_short(cue, 20)} — “{_short(self.text[q.start:q.end], 80)}”"
 
     def data(self, index: _Index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= len(self.quotes):
+        q = self.span_at(index)
+        if q is None:
             return None
-        q = self.quotes[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return (self.summary(q), str(q.type), ", ".join(self.tags.get(q.id, [])))[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
