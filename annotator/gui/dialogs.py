@@ -24,13 +24,28 @@ from annotator.core.store import Store
 from annotator.gui.plain import plain_label
 
 
+def login_name() -> str:
+    """The user's login name, a sensible first guess for the annotator's name ("" when it cannot be read)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""
+
+
 class AnnotatorNameDialog:
     """Who is annotating: asked on first start and from the menu."""
 
     @classmethod
     def ask(cls, parent: QWidget | None, current: str = "") -> str | None:
+        """The name typed (or None on cancel); offered pre-filled with the login name on first start."""
         name, ok = QInputDialog.getText(
-            parent, "Who is annotating?", "Your name (every edit is recorded under it):", QLineEdit.EchoMode.Normal, current
+            parent,
+            "Who is annotating?",
+            "Your name (every edit is recorded under it):",
+            QLineEdit.EchoMode.Normal,
+            current or login_name(),
         )
         name = name.strip()
         return name if ok and name else None
