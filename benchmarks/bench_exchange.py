@@ -199,6 +199,18 @@ def main() -> None:
           f"import {imp_half:.1f} MiB at {half}, {imp_full:.1f} MiB at {args.docs} (target: flat, does not grow with N)")
     ok = export_ratio >= TARGET and import_ratio >= TARGET and exp_full < 2 * exp_half + 5 and imp_full < 2 * imp_half + 5
     print("PASS" if ok else "BELOW TARGET")
+    from _common import report
+
+    report("export throughput (annotator JSONL)", n_ours / t_ours, "rec/s", f">= {TARGET}x bare",
+           ok=export_ratio >= TARGET, baseline=n_bare / t_bare, baseline_name="bare sqlite3 + json loop")
+    report("import throughput (annotator JSONL, all or nothing)", n_imp / t_ours_i, "rec/s", f">= {TARGET}x bare",
+           ok=import_ratio >= TARGET, baseline=args.docs / t_bare_i, baseline_name="bare json + sqlite3 loop, plain tables")
+    report("import throughput vs the same bare loop into annotator's schema", n_imp / t_ours_i, "rec/s", None,
+           baseline=args.docs / t_schema, baseline_name="bare json + sqlite3 loop, annotator schema")
+    report(f"export peak traced memory ({half:,} -> {args.docs:,} docs)", exp_full, "MiB", "flat", ok=exp_full < 2 * exp_half + 5,
+           note=f"{exp_half:.1f} MiB at {half}")
+    report(f"import peak traced memory ({half:,} -> {args.docs:,} docs)", imp_full, "MiB", "flat", ok=imp_full < 2 * imp_half + 5,
+           note=f"{imp_half:.1f} MiB at {half}")
 
 
 if __name__ == "__main__":

@@ -131,6 +131,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"extract       : {args.docs / full:8.1f} docs/s  ({words / full:,.0f} words/s)")
     print(f"ratio extract / bare = {ratio:.3f}  (target ≥ {TARGET})  -> {'OK' if ratio >= TARGET else 'NOT MET'}")
     print(f"peak RSS {peak_rss_mb():.0f} MB (after model load {rss_after_load:.0f} MB)")
+    from _common import report
+
+    report("extraction throughput (entities + quotes)", args.docs / full, "docs/s", f">= {TARGET}x bare",
+           ok=ratio >= TARGET, baseline=args.docs / bare, baseline_name="bare nlp.pipe, same model")
+    report("extraction peak resident memory", peak_rss_mb(), "MB", None, note=f"model alone {rss_after_load:.0f} MB")
     return 0 if ratio >= TARGET else 1
 
 
