@@ -7,7 +7,7 @@ import json
 import click
 
 from annotator.cli.common import db_path_of, open_store, progress_bar
-from annotator.core.model import MODEL_ANNOTATOR, Status
+from annotator.core.model import Status
 
 
 def make_extract_fn(model: str | None, batch_size: int | None, n_process: int | None):
@@ -76,7 +76,8 @@ def ingest(ctx, paths, model, no_extract, if_empty, skip_invalid, batch_size, n_
 
 
 @click.command(name="list")
-@click.option("--annotator", default=None, help="Show this annotator's status and counts (default: the model's).")
+@click.option("--annotator", default=None, help="Show this annotator's status and counts (default: no status, the "
+              "model's pre-extraction counts).")
 @click.option("--status", type=click.Choice([s.value for s in Status]), default=None)
 @click.option("--search", "text", default=None, help="Only documents matching this full-text query.")
 @click.option("--limit", type=int, default=None, help="At most this many rows.")
@@ -85,23 +86,23 @@ def ingest(ctx, paths, model, no_extract, if_empty, skip_invalid, batch_size, n_
 def list_documents(ctx, annotator, status, text, limit, as_json):
     """List documents with status, entity and quote counts, and who annotated them."""
     with open_store(ctx, must_exist=True) as store:
-        who = annotator or MODEL_ANNOTATOR
         if status and not annotator:
             raise click.UsageError("--status needs --annotator")
         ids = store.list_document_ids(annotator=annotator, status=status, text=text, limit=limit or -1)
         if not as_json:
             click.echo(f"{'id':>6}  {'status':<11} {'ents':>5} {'quotes':>6}  {'annotators':<20} title")
         for chunk_start in range(0, len(ids), 500):
-            for row in store.document_rows(ids[chunk_start : chunk_start + 500], annotator=who):
+            for row in store.document_rows(ids[chunk_start : chunk_start + 500], annotator=annotator):
+                shown_status = row.status.value if annotator else None
                 if as_json:
                     click.echo(json.dumps({
-                        "id": row.id, "title": row.title, "status": row.status.value, "entities": row.entity_count,
+                        "id": row.id, "title": row.title, "status": shown_status, "entities": row.entity_count,
                         "quotes": row.quote_count, "annotators": row.annotators,
                     }, ensure_ascii=False))
                 else:
                     people = ",".join(row.annotators) or "-"
                     click.echo(
-                        f"{row.id:>6}  {row.status.value:<11} {row.entity_count:>5} {row.quote_count:>6}  "
+                        f"{row.id:>6}  {shown_status or '-':<11} {row.entity_count:>5} {row.quote_count:>6}  "
                         f"{people[:20]:<20} {row.title[:70]}"
                     )
 
