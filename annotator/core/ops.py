@@ -168,10 +168,12 @@ def resize_entity(store: Store, *, entity_id: int, start: int, end: int) -> Enti
 def restore_entity_fields(store: Store, *, entity: Entity) -> None:
     """Put an entity's label, boundaries and origin back as they were (undo of relabel/resize)."""
     with store.transaction():
-        store.conn.execute(
+        updated = store.conn.execute(
             'UPDATE entities SET start = ?, "end" = ?, label = ?, origin = ? WHERE id = ?',
             (entity.start, entity.end, entity.label, Origin(entity.origin).value, entity.id),
         )
+        if updated.rowcount == 0:
+            raise NotFoundError(f"the {entity.label} entity at [{entity.start}, {entity.end}) no longer exists")
         _touch(store, entity.doc_id, entity.annotator_id, "restore_entity", {"id": entity.id})
 
 
@@ -255,18 +257,20 @@ def update_quote(
         return old
 
 
-def _write_quote(store: Store, quote: Quote) -> None:
+def _write_quote(store: Store, quote: Quote) -> int:
+    """Write every field of a stored quote; returns the number of rows written (0: it is gone)."""
     columns = quote_columns(quote)
-    store.conn.execute(
+    return store.conn.execute(
         f"UPDATE quotes SET {', '.join(f'{quoted_column(c)} = ?' for c in columns)} WHERE id = ?",
         (*columns.values(), quote.id),
-    )
+    ).rowcount
 
 
 def restore_quote_fields(store: Store, *, quote: Quote) -> None:
     """Put every field of a quote back as it was (undo of update_quote)."""
     with store.transaction():
-        _write_quote(store, quote)
+        if _write_quote(store, quote) == 0:
+            raise NotFoundError(f"the quote at [{quote.start}, {quote.end}) no longer exists")
         _touch(store, quote.doc_id, quote.annotator_id, "restore_quote", {"id": quote.id})
 
 

@@ -253,6 +253,14 @@ class Store:
         with self._lock:
             return self.conn.execute(sql, params).fetchall()
 
+    def changed_elsewhere(self) -> bool:
+        """Whether another connection (another window, a CLI import) committed since the last call: SQLite's
+        `data_version` moves only for other connections' commits. Cheap enough to poll."""
+        version = self.query("PRAGMA data_version")[0][0]
+        changed = getattr(self, "_seen_data_version", version) != version
+        self._seen_data_version = version
+        return changed
+
     def integrity_check(self) -> str:
         return self.query("PRAGMA integrity_check")[0][0]
 

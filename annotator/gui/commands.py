@@ -9,6 +9,7 @@ Redo of an add puts the same row back (same id), so later commands on the stack 
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Signal
@@ -16,7 +17,7 @@ from PySide6.QtGui import QUndoCommand
 
 from annotator.core import ops
 from annotator.core.model import Entity, Quote, QuoteType, Status, TargetKind, TextRange
-from annotator.core.store import Store
+from annotator.core.store import NotFoundError, Store, StoreError
 
 
 @dataclass(slots=True)
@@ -34,6 +35,9 @@ class EditNotifier(QObject):
     """Carries `Change`s from commands to whoever shows the data."""
 
     edited = Signal(object)
+    failed = Signal(str)
+    """An undo or redo could not be applied (e.g. another window deleted the row meanwhile); the message says
+    which and why. Nothing was written."""
 
 
 class EditCommand(QUndoCommand):
@@ -56,10 +60,18 @@ class EditCommand(QUndoCommand):
         if self._applied:
             self._applied = False
             return
-        self._do(first=False)
+        self._guarded("redo", lambda: self._do(first=False))
 
     def undo(self) -> None:
-        self._undo()
+        self._guarded("undo", self._undo)
+
+    def _guarded(self, verb: str, action) -> None:
+        """Run an undo or redo; if the database no longer allows it (another window changed those rows), say so
+        instead of raising out of Qt's undo stack. Each op is one transaction, so a refused one wrote nothing."""
+        try:
+            action()
+        except (ops.EditError, NotFoundError, StoreError, sqlite3.IntegrityError) as error:
+            self.notifier.failed.emit(f"Could not {verb} “{self.text()}”: {error}")
 
     def _emit(self, **kw) -> None:
         self.notifier.edited.emit(Change(self.doc_id, **kw))

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QByteArray, QObject, QPoint, Qt, Slot
+from PySide6.QtCore import QByteArray, QObject, QPoint, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPalette, QPixmap, QTextDocument, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.notifier = cmd.EditNotifier(self)
         self.notifier.edited.connect(self.on_edited)
+        self.notifier.failed.connect(self.on_undo_failed)
         self.import_thread = None
         self.import_worker: ImportWorker | None = None
         self.import_dialog: QProgressDialog | None = None
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self.update_progress()
         self._open_initial_document()
+        self.watch_database()
 
     # -- set-up ----------------------------------------------------------------------------------------------
 
@@ -235,6 +237,7 @@ class MainWindow(QMainWindow):
         self._action(view, "Focus e&ntities", lambda: self.focus_dock("entities", self.entity_table), "Ctrl+Shift+E")
         view.addSeparator()
         self._action(view, "&Review mode…", self.open_review, "Ctrl+Shift+R")
+        self._action(view, "Re&fresh from the database", self.refresh_from_database, "F5")
         view.addSeparator()
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
@@ -342,6 +345,7 @@ class MainWindow(QMainWindow):
         if self.doc is not None:
             self.settings.setValue("last_document", self.doc.id)
         self.settings.sync()
+        self.watch_timer.stop()
         if self.import_worker is not None:
             self.import_worker.cancel()
         if self.import_thread is not None:
@@ -859,6 +863,48 @@ class MainWindow(QMainWindow):
     def reload_after_review(self) -> None:
         self.review_window = None
         self.reload_after_import()
+
+    WATCH_INTERVAL_MS = 2000
+
+    def watch_database(self) -> None:
+        """Poll (cheaply) for commits by other windows or the command line, and show them when they come."""
+        self.store.changed_elsewhere()
+        self.watch_timer = QTimer(self)
+        self.watch_timer.setInterval(self.WATCH_INTERVAL_MS)
+        self.watch_timer.timeout.connect(self.refresh_if_changed_elsewhere)
+        self.watch_timer.start()
+
+    def refresh_if_changed_elsewhere(self) -> None:
+        try:
+            changed = self.store.changed_elsewhere()
+        except StoreError:
+            return
+        if changed:
+            self.refresh_from_database()
+            self.statusBar().showMessage("Updated with changes saved by another window or command.", 4000)
+
+    def refresh_from_database(self) -> None:
+        """Re-read what another connection may have changed (labels, list, progress, the open document),
+        keeping the undo history and where the article is scrolled to."""
+        scroll = self.view.verticalScrollBar().value()
+        selected_entity, selected_quote = self.view.selected_entity_id, self.view.selected_quote_id
+        self.refresh_labels()
+        self.doc_model.reload()
+        self.update_progress()
+        if self.doc is not None:
+            self.open_document(self.doc.id)
+            self.view.verticalScrollBar().setValue(scroll)
+            if selected_entity in self.view.index.entities.by_id:
+                self.select_entity(selected_entity)
+            elif selected_quote in self.view.index.quotes.by_id:
+                self.select_quote(selected_quote)
+
+    def on_undo_failed(self, message: str) -> None:
+        """An undo/redo met rows another window changed: say so, show the database as it is, and drop the undo
+        history (its later steps may depend on the one that failed)."""
+        self.show_problem(message)
+        QTimer.singleShot(0, self.undo_stack.clear)
+        QTimer.singleShot(0, self.refresh_from_database)
 
     def reload_after_import(self) -> None:
         """Re-read everything another connection may have changed: labels, the list, progress, the open

@@ -131,3 +131,18 @@ def test_a_failed_edit_writes_nothing(store: Store):
         ops.add_tag(store, doc_id=doc_id, annotator="bob", tag="x", target_kind=TargetKind.ENTITY, target_id=4242)
     assert store.annotation_set(doc_id, "bob") is None
     assert store.query("SELECT count(*) FROM edit_log")[0][0] == 0
+
+
+def test_undoing_a_change_to_a_span_deleted_meanwhile_is_refused(store: Store, doc_id: int):
+    entity, _ = ops.add_entity(store, doc_id=doc_id, annotator="alice", start=10, end=14, label="PERSON")
+    old_entity = ops.relabel_entity(store, entity_id=entity.id, label="ORG")
+    quote = ops.add_quote(store, doc_id=doc_id, annotator="alice", start=18, end=27)
+    old_quote = ops.update_quote(store, quote_id=quote.id, type=QuoteType.MIXED)
+    ops.delete_entity(store, entity_id=entity.id)  # e.g. in another window
+    ops.delete_quote(store, quote_id=quote.id)
+    logged = store.query("SELECT count(*) FROM edit_log")[0][0]
+    with pytest.raises(NotFoundError, match="no longer exists"):
+        ops.restore_entity_fields(store, entity=old_entity)
+    with pytest.raises(NotFoundError, match="no longer exists"):
+        ops.restore_quote_fields(store, quote=old_quote)
+    assert store.query("SELECT count(*) FROM edit_log")[0][0] == logged
