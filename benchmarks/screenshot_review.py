@@ -3,7 +3,7 @@
 Run under a display (e.g. `xvfb-run -a .venv/bin/python benchmarks/screenshot_review.py`). Ingests seeds/ into a
 fresh temp database with the `annotator` CLI, makes alice's and bob's versions from the model's pre-extraction
 with annotator.core.ops (realistic corrections, some shared, some not), opens ReviewWindow as reviewer "rita",
-settles two items, and saves docs/screenshot-review.png.
+settles two items (a label and its agreed span tag come along), and saves docs/screenshot-review.png.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from annotator.core import ops  # noqa: E402
-from annotator.core.model import QuoteType, Status, TextRange  # noqa: E402
+from annotator.core.model import QuoteType, Status, TargetKind, TextRange  # noqa: E402
 from annotator.core.store import Store  # noqa: E402
 
 
@@ -65,6 +65,13 @@ def make_versions(store):
     for name, tags in (("alice", ["wire-copy"]), ("bob", ["wire-copy", "needs-review"])):
         for tag in tags:
             ops.add_tag(store, doc_id=reuters, annotator=name, tag=tag)
+    # span tags: both call Haqqani important, only bob finds it ambiguous; alice flags the "he" quote's speaker
+    for name, tags in (("alice", ["important"]), ("bob", ["important", "ambiguous"])):
+        for tag in tags:
+            ops.add_tag(store, doc_id=reuters, annotator=name, tag=tag, target_kind=TargetKind.ENTITY,
+                        target_id=entity_at(store, reuters, name, 482, 489).id)
+    ops.add_tag(store, doc_id=reuters, annotator="alice", tag="speaker-unclear", target_kind=TargetKind.QUOTE,
+                target_id=quote_at(store, reuters, "alice", 1968).id)
     # PTI article: labels only
     ops.relabel_entity(store, entity_id=entity_at(store, pti, "alice", 803, 808).id, label="ORG")  # Daesh
     for name in ("alice", "bob"):

@@ -21,6 +21,9 @@ Entities: pairwise precision/recall/F1 (first annotator = reference), exact (sam
 Quotes: matched when content overlap / union >= 0.5; P/R/F1, then speaker, cue and type agreement on
   matched quotes.
 Document tags: Cohen's kappa (two annotators) or Fleiss' kappa (more), per tag and pooled.
+Span tags (tags on entities and quotes): percentage agreement on matched spans, not kappa: entities
+  with the same boundaries (any label), quotes matched as above; per (matched span, tag) that at least
+  one of the pair gave, agreement = both gave it. Per tag and overall, entity and quote tags apart.
 Documents are listed most disagreement first."""
 
 
@@ -62,6 +65,11 @@ def print_report(report, *, top: int) -> None:
     click.echo(f"\nDocument tags ({name} kappa over {report.tag_documents} documents)")
     tag_rows = [[tag, _fmt(v)] for tag, v in report.tag_kappa.items()]
     click.echo(_table(tag_rows, ["tag", "kappa"]))
+    span_rows = [[scope, tag, ratio.agree, ratio.total, _fmt(ratio.value)]
+                 for scope, per in report.span_tags.items() for tag, ratio in per.items() if ratio.total]
+    click.echo("\nSpan tags (percentage agreement on matched spans)")
+    click.echo(_table(span_rows, ["on", "tag", "agree", "judged", "agreement"]) if span_rows
+               else "No tags on spans two annotators both marked.")
     click.echo(f"\nDocuments by disagreement (top {min(top, len(report.documents))})")
     rows = [[d.doc_id, d.title[:40], d.disagreements, d.items, _fmt(d.entity_f1), _fmt(d.entity_alpha),
              _fmt(d.quote_f1), _fmt(d.speaker)] for d in report.documents[:top]]

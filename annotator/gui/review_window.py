@@ -7,6 +7,10 @@ differ on with a column per annotator (cells of the same colour are the same cho
 the corpus). Buttons under the list take one annotator's choice for the selected item, reject it, edit it,
 or accept a whole version; "Accept identical" settles every document whose versions all agree.
 
+Keys (also under F1, "Keys", and in the item list's tooltip): J / K next / previous unresolved item,
+Ctrl+1…9 take annotator n's choice, Del reject, Ctrl+Z / Ctrl+Shift+Z undo / redo, Ctrl+Return mark done and
+go on, Ctrl+Down next document.
+
 Every decision is a `ReviewDecisionCommand` on a per-document QUndoStack, calling annotator.review.
 Hook for the main window: `ReviewWindow(db_path, reviewer)`.
 """
@@ -49,6 +53,7 @@ from annotator.gui.review_workers import ReviewFiguresWorker
 from annotator.review.adjudication import (
     ENTITY,
     QUOTE,
+    SPAN_TAG,
     TAG,
     Item,
     Review,
@@ -69,7 +74,14 @@ UNRESOLVED_COLOR = "#f7c6a3"
 BACKGROUND_ABOVE = 300
 """With more documents to review than this, the queue and corpus figures are computed in a worker thread."""
 KIND_NAMES = {"entity": "entity", "quote": "quote", "speaker": "speaker", "cue": "cue", "type": "quote type",
-              "tag": "doc tag"}
+              "tag": "doc tag", "spantag": "span tag"}
+
+
+def kind_name(item: Item) -> str:
+    """The item's kind as the list shows it ("entity tag" / "quote tag" for span tags)."""
+    if item.kind == SPAN_TAG:
+        return f"{item.span_key.split(':', 1)[0]} tag"
+    return KIND_NAMES.get(item.kind, item.kind)
 
 try:  # the editor's article view (labels drawn above spans); a plain text view if it is not there
     from annotator.gui.article_view import ArticleView as _ArticleView
@@ -169,7 +181,16 @@ class ReviewWindow(QMainWindow):
         self.identical_action.setToolTip("Accept, as gold, every document whose versions all agree")
         self.done_action = QAction("Mark done && next", self, shortcut="Ctrl+Return", triggered=self.mark_done_and_next)
         self.next_action = QAction("Next document", self, shortcut="Ctrl+Down", triggered=self.next_document)
-        for action in (self.undo_action, self.redo_action, None, self.identical_action, self.done_action, self.next_action):
+        self.next_item_action = QAction("Next unresolved", self, shortcut="J", triggered=self.next_unresolved)
+        self.next_item_action.setToolTip("Select the next unresolved item (J)")
+        self.previous_item_action = QAction("Previous unresolved", self, shortcut="K",
+                                            triggered=self.previous_unresolved)
+        self.previous_item_action.setToolTip("Select the previous unresolved item (K)")
+        self.help_action = QAction("Keys", self, shortcut=QKeySequence.StandardKey.HelpContents,
+                                   triggered=self.show_key_help)
+        self.help_action.setToolTip("The review mode's keyboard shortcuts (F1)")
+        for action in (self.undo_action, self.redo_action, None, self.previous_item_action, self.next_item_action,
+                       None, self.identical_action, self.done_action, self.next_action, None, self.help_action):
             if action is None:
                 toolbar.addSeparator()
             else:
@@ -443,6 +464,7 @@ class ReviewWindow(QMainWindow):
             self.accept_buttons[name] = accept
         self.take_layout.addStretch(1)
         self.accept_layout.addStretch(1)
+        self.items_table.setToolTip(plain("Keys:\n" + self.key_help_text()))
 
     def _stack_changed(self, doc_id: int) -> None:
         if self._closing or self.review is None or self.review.doc_id != doc_id:
@@ -510,7 +532,7 @@ class ReviewWindow(QMainWindow):
             title.setData(Qt.ItemDataRole.UserRole, item.key)
             title.setToolTip(plain(f"{item.key}\n{text[item.start:item.end]}" if item.kind != TAG else item.key))
             table.setItem(row, 0, title)
-            table.setItem(row, 1, QTableWidgetItem(KIND_NAMES.get(item.kind, item.kind)))
+            table.setItem(row, 1, QTableWidgetItem(kind_name(item)))
             if gold is None:
                 current = next(iter(item.choices.values())) if item.unanimous else None
             else:
@@ -563,6 +585,7 @@ class ReviewWindow(QMainWindow):
             ("Entities F1, exact", f(d.entity_f1)), ("Entities F1, overlap", f(d.entity_overlap_f1)),
             ("Entities α (characters)", f(d.entity_alpha)), ("Quotes F1", f(d.quote_f1)),
             ("Speaker agreement", f(d.speaker)), ("Cue agreement", f(d.cue)), ("Tags agreed", f(d.tags)),
+            ("Span tags agreed", f(d.span_tags)),
             ("Disagreements", f"{d.disagreements} of {d.items} items"),
         ]
         pairs = ""
@@ -603,6 +626,11 @@ class ReviewWindow(QMainWindow):
             f"{len(report.documents)} documents · {escape(', '.join(report.annotators))}<br>"
             f"Quotes F1 <b>{format_coefficient(q_f1)}</b> · speaker <b>{format_coefficient(speaker)}</b><br>"
             f"Document tags {tag_name} <b>{format_coefficient(report.tag_kappa.get(ALL))}</b>"
+            + "".join(
+                f"<br>{scope.capitalize()} tags agreed <b>{format_coefficient(per[ALL].value)}</b>"
+                f" ({per[ALL].total} judged)"
+                for scope, per in report.span_tags.items() if per.get(ALL) and per[ALL].total
+            )
         )
 
     # -- items -----------------------------------------------------------------------------------------------
@@ -651,19 +679,88 @@ class ReviewWindow(QMainWindow):
         cursor.setPosition(min(qt_position, self.article.document().characterCount() - 1))
         rect = self.article.cursorRect(cursor)
         bar = self.article.verticalScrollBar()
-        bar.setValue(bar.value() + rect.top() - self.article.viewport().height() // 3)
+        target = bar.value() + rect.top()  # the position's top, in document pixels
+        height = self.article.viewport().height()
+        bar.setValue(target - height // 3)
+        # Start the view at the top of a paragraph rather than halfway through a line (and its label chips),
+        # as long as the position stays in the upper two thirds.
+        from PySide6.QtCore import QPoint
 
-    def _select_next_unresolved(self, after_row: int) -> None:
+        first = self.article.cursorForPosition(QPoint(0, 0)).block()
+        top = int(self.article.document().documentLayout().blockBoundingRect(first).top())
+        if bar.value() > 0 and target - top < height * 2 // 3:
+            bar.setValue(top)
+
+    def _select_next_unresolved(self, after_row: int, step: int = 1) -> bool:
+        """Select the first unresolved item after `after_row` (before it with step -1), wrapping around."""
         if self.review is None:
-            return
+            return False
         decisions = self.review.decisions()
         rows = self.items_table.rowCount()
         for offset in range(1, rows + 1):
-            row = (after_row + offset) % rows
+            row = (after_row + step * offset) % rows
             key = self.items_table.item(row, 0).data(Qt.ItemDataRole.UserRole)
             if not self.review.is_resolved(self.review.item(key), decisions):
                 self.items_table.selectRow(row)
-                return
+                self.items_table.scrollToItem(self.items_table.item(row, 0))
+                return True
+        return False
+
+    def next_unresolved(self) -> bool:
+        """Move to the next unresolved item of this document (J)."""
+        found = self._select_next_unresolved(self.items_table.currentRow())
+        if not found:
+            self.statusBar().showMessage("No unresolved item left on this document (Ctrl+Down: next document)")
+        return found
+
+    def previous_unresolved(self) -> bool:
+        """Move to the previous unresolved item of this document (K)."""
+        row = self.items_table.currentRow()
+        found = self._select_next_unresolved(row if row >= 0 else 0, step=-1)
+        if not found:
+            self.statusBar().showMessage("No unresolved item left on this document (Ctrl+Down: next document)")
+        return found
+
+    def key_help(self) -> list[tuple[str, str]]:
+        """Every keyboard shortcut of review mode, as (keys, what it does), read from the actions themselves."""
+        def keys(action_or_button) -> str:
+            sequences = (action_or_button.shortcuts() if isinstance(action_or_button, QAction)
+                         else [action_or_button.shortcut()])
+            return " or ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in sequences)
+
+        rows = [
+            (f"{keys(self.next_item_action)} / {keys(self.previous_item_action)}", "next / previous unresolved item"),
+        ]
+        names = list(self.take_buttons)
+        if names:
+            last = min(len(names), 9)
+            rows.append((f"Ctrl+1…{last}" if last > 1 else "Ctrl+1",
+                         "take annotator n's choice (" + ", ".join(f"{i + 1} {n}" for i, n in enumerate(names[:9])) + ")"))
+        else:
+            rows.append(("Ctrl+1…9", "take annotator n's choice, in column order"))
+        rows += [
+            (keys(self.reject_button), "reject the selected item (leave it out of gold)"),
+            (f"{keys(self.undo_action)} / {keys(self.redo_action)}", "undo / redo a decision (per document)"),
+            (keys(self.done_action), "mark the document done and open the next one"),
+            (keys(self.next_action), "next document with unresolved items"),
+            (keys(self.help_action), "this list"),
+        ]
+        return rows
+
+    def key_help_text(self) -> str:
+        return "\n".join(f"{k}: {what}" for k, what in self.key_help())
+
+    def show_key_help(self) -> QMessageBox:
+        """List the shortcuts (F1) in a non-blocking message box."""
+        box = QMessageBox(QMessageBox.Icon.Information, "Review keys", "Review mode keys", parent=self)
+        box.setObjectName("reviewKeyHelp")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText("<table>" + "".join(
+            f"<tr><td><b>{escape(k)}</b>&nbsp;&nbsp;</td><td>{escape(what)}</td></tr>" for k, what in self.key_help()
+        ) + "</table>")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
 
     # -- decisions -------------------------------------------------------------------------------------------
 
@@ -685,13 +782,13 @@ class ReviewWindow(QMainWindow):
         item = self.selected_item()
         if item is None or annotator not in item.choices:
             return False
-        return self._push(f"take {annotator}'s {KIND_NAMES[item.kind]}", lambda: self.review.take(item, annotator))
+        return self._push(f"take {annotator}'s {kind_name(item)}", lambda: self.review.take(item, annotator))
 
     def reject_selected(self) -> bool:
         item = self.selected_item()
         if item is None:
             return False
-        return self._push(f"reject {KIND_NAMES[item.kind]}", lambda: self.review.reject(item))
+        return self._push(f"reject {kind_name(item)}", lambda: self.review.reject(item))
 
     def edit_selected(self) -> bool:
         item = self.selected_item()

@@ -13,6 +13,12 @@ Items (one per thing annotators may disagree on; `choices` maps each annotator t
 - `quote:S:E` — a cluster of quotes whose contents overlap >= 0.5 of their union (S:E spans the cluster);
   the choice is the content span. When annotators who have the quote differ on speaker, cue or type, the
   cluster also gets `speaker:…`, `cue:…`, `type:…` items (choices only from those annotators);
+- `spantag:entity:S:E:NAME` / `spantag:quote:S:E:NAME` — a tag on a matched span: an entity span two or more
+  annotators marked (same boundaries, any label), or a quote cluster with two or more members; one item per
+  tag any of them gave that span; the choice is yes/no, only from the annotators who have the span. Taking it
+  writes (or removes) the tag on the gold entity / quote with ops.add_tag / ops.remove_tag; when gold does not
+  have the span yet, the annotator's entity or quote is taken first (and recorded as such). Tags every holder
+  agrees on come along whenever the span enters gold;
 - `tag:NAME` — every document tag anyone gave; the choice is yes/no.
 
 When the gold set is first created on a document it is filled with what every version agrees on (recorded as
@@ -36,7 +42,8 @@ from annotator.review.alignment import QUOTE_MATCH_THRESHOLD, cluster_quotes, cl
 from annotator.review.versions import DEFAULT_GOLD, default_annotators, documents_with_versions, load_versions
 
 ENTITY, QUOTE, SPEAKER, CUE, QUOTE_TYPE, TAG = "entity", "quote", "speaker", "cue", "type", "tag"
-KIND_ORDER = {ENTITY: 0, QUOTE: 1, SPEAKER: 2, CUE: 3, QUOTE_TYPE: 4, TAG: 5}
+SPAN_TAG = "spantag"
+KIND_ORDER = {ENTITY: 0, QUOTE: 1, SPEAKER: 2, CUE: 3, QUOTE_TYPE: 4, SPAN_TAG: 5, TAG: 6}
 
 
 @dataclass(slots=True)
@@ -70,6 +77,29 @@ class Item:
             return QUOTE + self.key[len(self.kind):]
         return None
 
+    @property
+    def span_key(self) -> str | None:
+        """For a span-tag item: the key of the entity or quote item it tags (`entity:S:E` / `quote:S:E`)."""
+        if self.kind != SPAN_TAG:
+            return None
+        _kind, target, start, end, _tag = self.key.split(":", 4)
+        return f"{target}:{start}:{end}"
+
+    @property
+    def tag_name(self) -> str | None:
+        """The tag of a document-tag or span-tag item."""
+        if self.kind == TAG:
+            return self.key.split(":", 1)[1]
+        if self.kind == SPAN_TAG:
+            return self.key.split(":", 4)[4]
+        return None
+
+    @property
+    def target_kind(self) -> TargetKind:
+        if self.kind == SPAN_TAG:
+            return TargetKind.ENTITY if self.key.split(":", 2)[1] == ENTITY else TargetKind.QUOTE
+        return TargetKind.DOCUMENT
+
 
 def describe(item: Item, value: Any, text: str) -> str:
     """A short human-readable form of one choice."""
@@ -95,7 +125,7 @@ def describe(item: Item, value: Any, text: str) -> str:
         return text[value[0] : value[1]]
     if item.kind == QUOTE_TYPE:
         return str(value)
-    if item.kind == TAG:
+    if item.kind in (TAG, SPAN_TAG):
         return "yes" if value else "no"
     return str(value)
 
@@ -103,11 +133,45 @@ def describe(item: Item, value: Any, text: str) -> str:
 def item_title(item: Item, text: str) -> str:
     """What the item is about, for the first column of a review list."""
     if item.kind == TAG:
-        return f"#{item.key.split(':', 1)[1]}"
+        return f"#{item.tag_name}"
     snippet = text[item.start : item.end]
+    if item.kind == SPAN_TAG:
+        if len(snippet) > 30:
+            snippet = snippet[:14] + "…" + snippet[-14:]
+        return f"#{item.tag_name} on {snippet}"
     if len(snippet) > 50:
         snippet = snippet[:24] + "…" + snippet[-24:]
     return snippet
+
+
+def tags_by_target(aset: AnnotationSet) -> dict[tuple[TargetKind, int], set[str]]:
+    """The set's entity and quote tags by (kind, target id). Stored sets refer to row ids; sets built in memory
+    without ids (as for `replace_annotation_set`) refer to list positions, and are read that way."""
+    result: dict[tuple[TargetKind, int], set[str]] = {}
+    for t in aset.tags:
+        if t.target_kind is not TargetKind.DOCUMENT and t.target_id is not None:
+            result.setdefault((t.target_kind, t.target_id), set()).add(t.tag)
+    return result
+
+
+def _target_id(obj: Entity | Quote, position: int) -> int:
+    return obj.id if obj.id is not None else position
+
+
+def entity_tags(aset: AnnotationSet) -> dict[tuple[int, int], set[str]]:
+    """Tags of each entity of the set, by span."""
+    by_target = tags_by_target(aset)
+    return {(e.start, e.end): by_target.get((TargetKind.ENTITY, _target_id(e, i)), set())
+            for i, e in enumerate(aset.entities)}
+
+
+def quote_tags(aset: AnnotationSet, quote: Quote) -> set[str]:
+    """Tags of one quote of the set."""
+    by_target = tags_by_target(aset)
+    for i, q in enumerate(aset.quotes):
+        if q is quote:
+            return set(by_target.get((TargetKind.QUOTE, _target_id(q, i)), set()))
+    return set()
 
 
 def _speaker_value(q: Quote) -> tuple[int | None, int | None, str | None]:
@@ -126,14 +190,25 @@ def candidate_items(versions: Mapping[str, AnnotationSet]) -> list[Item]:
     for name in names:
         for e in versions[name].entities:
             spans.setdefault((e.start, e.end), {})[name] = e.label
+    span_tags = {n: entity_tags(versions[n]) for n in names}
     for (start, end), labels in spans.items():
         items.append(Item(ENTITY, f"{ENTITY}:{start}:{end}", start, end, {n: labels.get(n) for n in names}))
+        holders = [n for n in names if n in labels]
+        if len(holders) >= 2:
+            tagged = {n: span_tags[n].get((start, end), set()) for n in holders}
+            for tag in sorted(set().union(*tagged.values())):
+                items.append(Item(SPAN_TAG, f"{SPAN_TAG}:{ENTITY}:{start}:{end}:{tag}", start, end,
+                                  {n: tag in tagged[n] for n in holders}))
     for cluster in cluster_quotes({n: versions[n].quotes for n in names}):
         start, end = cluster_span(cluster)
         suffix = f":{start}:{end}"
         choices = {n: ((cluster[n].start, cluster[n].end) if n in cluster else None) for n in names}
         items.append(Item(QUOTE, QUOTE + suffix, start, end, choices, dict(cluster)))
         if len(cluster) >= 2:
+            tagged = {n: quote_tags(versions[n], q) for n, q in cluster.items()}
+            for tag in sorted(set().union(*tagged.values())):
+                items.append(Item(SPAN_TAG, f"{SPAN_TAG}:{QUOTE}{suffix}:{tag}", start, end,
+                                  {n: tag in tagged[n] for n in cluster}, dict(cluster)))
             for kind, value_of in ((SPEAKER, _speaker_value), (CUE, _cue_value), (QUOTE_TYPE, lambda q: q.type.value)):
                 sub = {n: value_of(q) for n, q in cluster.items()}
                 if len(set(sub.values())) > 1:
@@ -157,6 +232,15 @@ def gold_quote_for(item: Item, gold: AnnotationSet | None) -> Quote | None:
     return best
 
 
+def gold_span_for(item: Item, gold: AnnotationSet | None) -> Entity | Quote | None:
+    """For a span-tag item: the gold entity (same span) or gold quote (same cluster) it is about."""
+    if gold is None:
+        return None
+    if item.target_kind is TargetKind.ENTITY:
+        return next((e for e in gold.entities if (e.start, e.end) == (item.start, item.end)), None)
+    return gold_quote_for(item, gold)
+
+
 def gold_value(item: Item, gold: AnnotationSet | None) -> Any:
     """What the gold set currently holds for the item, in the same form as `item.choices`."""
     if gold is None:
@@ -165,6 +249,11 @@ def gold_value(item: Item, gold: AnnotationSet | None) -> Any:
         return next((e.label for e in gold.entities if (e.start, e.end) == (item.start, item.end)), None)
     if item.kind == TAG:
         return item.key.split(":", 1)[1] in gold.document_tags()
+    if item.kind == SPAN_TAG:
+        target = gold_span_for(item, gold)
+        if target is None:
+            return None
+        return item.tag_name in tags_by_target(gold).get((item.target_kind, target.id), set())
     q = gold_quote_for(item, gold)
     if q is None:
         return None
@@ -269,8 +358,14 @@ class Review:
         }
 
     def is_resolved(self, item: Item, decisions: Mapping[str, Decision] | None = None) -> bool:
+        """Unanimous, or decided; a span tag is also settled when its span was rejected (left out of gold)."""
         decisions = self.decisions() if decisions is None else decisions
-        return item.unanimous or item.key in decisions
+        if item.unanimous or item.key in decisions:
+            return True
+        if item.kind == SPAN_TAG:
+            parent = decisions.get(item.span_key)
+            return parent is not None and parent.decision == "reject"
+        return False
 
     def disagreements(self) -> list[Item]:
         return [i for i in self.items if not i.unanimous]
@@ -312,22 +407,31 @@ class Review:
         quotes: list[Quote] = []
         tags: list[Tag] = []
         agreed: list[str] = []
+        positions: dict[str, tuple[TargetKind, int]] = {}  # item key -> (kind, list position) in the new set
         for item in self.items:
-            if not item.unanimous:
+            if not item.unanimous or item.kind == SPAN_TAG:
                 continue
             value = next(iter(item.choices.values()))
             if value is None or value is False:
                 continue
             if item.kind == ENTITY:
+                positions[item.key] = (TargetKind.ENTITY, len(entities))
                 entities.append(Entity(item.start, item.end, value, Origin.HUMAN))
             elif item.kind == QUOTE:
                 if any(i.parent_key == item.key for i in self.items):  # speaker, cue or type disagree
                     continue
                 first = next(iter(item.quotes.values()))
+                positions[item.key] = (TargetKind.QUOTE, len(quotes))
                 quotes.append(first.with_(id=None, doc_id=None, annotator_id=None, origin=Origin.HUMAN, extra={}))
             elif item.kind == TAG:
                 tags.append(Tag(item.key.split(":", 1)[1]))
             agreed.append(item.key)
+        for item in self.items:  # span tags everyone agrees on, on spans that made it in
+            if item.kind == SPAN_TAG and item.unanimous and item.span_key in positions:
+                if next(iter(item.choices.values())):
+                    kind, position = positions[item.span_key]
+                    tags.append(Tag(item.tag_name, kind, position))
+                agreed.append(item.key)
         return AnnotationSet(self.doc_id, self.gold, Status.IN_PROGRESS, entities, quotes, tags), agreed
 
     def ensure_gold(self) -> bool:
@@ -357,6 +461,7 @@ class Review:
                 if value is None:
                     return self._reject_into(item, applied, chosen_from=annotator)
                 self._put_entity(applied, item.start, item.end, value)
+                self._put_agreed_span_tags(applied, item)
                 applied.decision_ids.append(self._record(item.key, "take", annotator, {"label": value}))
                 for other in self.items:  # overlapping spans are settled by this choice
                     if other.kind == ENTITY and other.key != item.key and other.start < item.end and item.start < other.end:
@@ -364,6 +469,16 @@ class Review:
             elif item.kind == TAG:
                 tag = item.key.split(":", 1)[1]
                 self._put_tag(applied, tag, bool(value))
+                applied.decision_ids.append(self._record(item.key, "take", annotator, {"value": bool(value)}))
+            elif item.kind == SPAN_TAG:
+                target = gold_span_for(item, self.gold_set())
+                if target is None:  # the span is not in gold yet: take this annotator's entity or quote first
+                    brought = self.take(self.item(item.span_key), annotator)
+                    applied.undo_steps.extend(brought.undo_steps)
+                    applied.decision_ids.extend(brought.decision_ids)
+                    target = gold_span_for(item, self.gold_set())
+                if target is not None:
+                    self._put_span_tag(applied, item, target.id, bool(value))
                 applied.decision_ids.append(self._record(item.key, "take", annotator, {"value": bool(value)}))
             else:
                 quote = item.quotes.get(annotator)
@@ -374,6 +489,7 @@ class Review:
                     fields = dict(start=quote.start, end=quote.end, type=quote.type, speaker=quote.speaker,
                                   speaker_name=quote.speaker_name, cue=quote.cue)
                     self._put_quote(applied, existing, fields)
+                    self._put_agreed_span_tags(applied, self.item(item.parent_key or item.key))
                     keys = [item.key] if item.kind == QUOTE else [item.key, item.parent_key]
                     keys += [i.key for i in self.items if i.parent_key == (item.parent_key or item.key) and i.key not in keys]
                     for key in keys:
@@ -404,6 +520,10 @@ class Review:
                 applied.undo_steps.append(lambda: ops.restore(self.store, removed=removed))
         elif item.kind == TAG:
             self._put_tag(applied, item.key.split(":", 1)[1], False)
+        elif item.kind == SPAN_TAG:
+            target = gold_span_for(item, self.gold_set())
+            if target is not None:
+                self._put_span_tag(applied, item, target.id, False)
         else:
             existing = gold_quote_for(item, self.gold_set())
             if existing is not None:
@@ -469,7 +589,7 @@ class Review:
             for item in self.items:
                 if not item.unanimous:
                     chosen = item.choices.get(annotator)
-                    verdict = "take" if chosen not in (None, False) or item.kind == TAG else "reject"
+                    verdict = "take" if chosen not in (None, False) or item.kind in (TAG, SPAN_TAG) else "reject"
                     applied.decision_ids.append(self._record(item.key, verdict, annotator))
 
         def back() -> None:
@@ -535,6 +655,26 @@ class Review:
             return
         old = ops.update_quote(self.store, quote_id=existing.id, **fields)
         applied.undo_steps.append(lambda: ops.restore_quote_fields(self.store, quote=old))
+
+    def _put_span_tag(self, applied: Applied, item: Item, target_id: int, present: bool) -> None:
+        """Tag (or untag) the gold entity / quote `target_id` with the item's tag, through ops."""
+        where = dict(doc_id=self.doc_id, annotator=self.gold, tag=item.tag_name, target_kind=item.target_kind,
+                     target_id=target_id)
+        if present:
+            if ops.add_tag(self.store, **where) is not None:
+                applied.undo_steps.append(lambda: ops.remove_tag(self.store, **where))
+        elif ops.remove_tag(self.store, **where):
+            applied.undo_steps.append(lambda: ops.add_tag(self.store, **where))
+
+    def _put_agreed_span_tags(self, applied: Applied, span_item: Item) -> None:
+        """Give the gold span of an entity / quote item the tags all its holders agree on."""
+        gold = self.gold_set()
+        for item in self.items:
+            if item.kind == SPAN_TAG and item.span_key == span_item.key and item.unanimous:
+                if next(iter(item.choices.values())):
+                    target = gold_span_for(item, gold)
+                    if target is not None:
+                        self._put_span_tag(applied, item, target.id, True)
 
     def _put_tag(self, applied: Applied, tag: str, present: bool) -> None:
         if present:

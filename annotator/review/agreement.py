@@ -15,6 +15,12 @@ What is measured (also printed by `annotator agreement --help`):
 - Document tags: each (document, tag) is a yes/no judgement. Two annotators: Cohen's kappa; more: Fleiss'
   kappa over the documents all of them worked on. Per tag (over documents) and overall (over all
   document-tag pairs). Tags considered: the document tag set plus every tag someone used.
+- Span tags (tags on entities and quotes): **percentage agreement on matched spans**, not kappa. For each pair
+  of annotators, spans are matched as entities with the same boundaries (any label) and quotes matched as
+  above; for every matched pair of spans and every tag at least one of the two gave it, the two agree when both
+  gave it. Value = agreeing / such (span, tag) judgements, summed over pairs and documents; per tag and overall
+  (ALL), separately for entity tags and quote tags. Tags neither gave a span are not counted (they would
+  inflate agreement); spans only one annotator marked are not counted (that is entity / quote agreement).
 """
 
 from __future__ import annotations
@@ -132,6 +138,27 @@ def compare_quotes(a: AnnotationSet, b: AnnotationSet) -> QuoteComparison:
     return result
 
 
+SPAN_TAG_SCOPES = ("entity", "quote")
+
+
+def compare_span_tags(a: AnnotationSet, b: AnnotationSet) -> dict[str, dict[str, Ratio]]:
+    """Span-tag agreement of B with A on matched spans: scope ("entity" / "quote") -> tag (and ALL) -> Ratio."""
+    from annotator.review.adjudication import entity_tags, quote_tags
+
+    result: dict[str, dict[str, Ratio]] = {scope: defaultdict(Ratio) for scope in SPAN_TAG_SCOPES}
+    tags_a, tags_b = entity_tags(a), entity_tags(b)
+    pairs = [(tags_a[(a.entities[i].start, a.entities[i].end)], tags_b[(b.entities[j].start, b.entities[j].end)])
+             for i, j in match_entities(a.entities, b.entities, mode="exact", same_label=False)]
+    quote_pairs = [(quote_tags(a, a.quotes[i]), quote_tags(b, b.quotes[j])) for i, j in match_quotes(a.quotes, b.quotes)]
+    for scope, matched in (("entity", pairs), ("quote", quote_pairs)):
+        for ta, tb in matched:
+            for tag in ta | tb:
+                ratio = Ratio(int(tag in ta and tag in tb), 1)
+                result[scope][tag].add(ratio)
+                result[scope][ALL].add(ratio)
+    return {scope: dict(per) for scope, per in result.items()}
+
+
 def character_units(
     text: str, versions: Sequence[Sequence[Entity] | None]
 ) -> Counter[tuple[str | None, ...]]:
@@ -194,6 +221,8 @@ class DocumentAgreement:
     tags: float
     disagreements: int
     items: int
+    span_tags: float = NAN
+    """Span-tag percentage agreement on matched spans (entity and quote tags together)."""
 
     @property
     def sort_key(self) -> tuple:
@@ -205,7 +234,8 @@ class DocumentAgreement:
             "doc_id": self.doc_id, "title": self.title, "annotators": self.annotators,
             "entity_f1": _num(self.entity_f1), "entity_overlap_f1": _num(self.entity_overlap_f1),
             "entity_alpha": _num(self.entity_alpha), "quote_f1": _num(self.quote_f1), "speaker": _num(self.speaker),
-            "cue": _num(self.cue), "tags": _num(self.tags), "disagreements": self.disagreements, "items": self.items,
+            "cue": _num(self.cue), "tags": _num(self.tags), "span_tags": _num(self.span_tags),
+            "disagreements": self.disagreements, "items": self.items,
         }
 
 
@@ -221,6 +251,8 @@ class AgreementReport:
     tag_method: str
     tag_kappa: dict[str, float]
     tag_documents: int
+    span_tags: dict[str, dict[str, Ratio]] = field(default_factory=dict)
+    """Span-tag percentage agreement on matched spans: "entity" / "quote" -> tag (and ALL) -> Ratio."""
 
     def as_dict(self) -> dict[str, Any]:
         def pairs(table):
@@ -238,6 +270,8 @@ class AgreementReport:
                 "unlabelled characters valued 'O'; per label: label vs anything else",
                 "quote_match": "content overlap / union >= 0.5, one-to-one",
                 "tag_kappa": "Cohen's kappa (two annotators) or Fleiss' kappa (more) over document x tag yes/no",
+                "span_tags": "percentage agreement on matched spans (entities: same boundaries; quotes: as "
+                "quote_match): both gave the tag / (span, tag) pairs at least one of the two gave, pairs summed",
             },
             "entities": {
                 "exact": pairs(self.entity_exact),
@@ -251,6 +285,10 @@ class AgreementReport:
             ],
             "tags": {"method": self.tag_method, "documents": self.tag_documents,
                      "kappa": {k: _num(v) for k, v in self.tag_kappa.items()}},
+            "span_tags": {
+                scope: {tag: {"agree": r.agree, "total": r.total, "value": _num(r.value)} for tag, r in per.items()}
+                for scope, per in self.span_tags.items()
+            },
             "documents": [d.as_dict() for d in self.documents],
         }
 
@@ -277,6 +315,11 @@ class AgreementReport:
         for tag, value in self.tag_kappa.items():
             yield {"scope": "corpus", "doc_id": "", "measure": f"tag_{self.tag_method}_kappa", "label": tag,
                    "a": "", "b": "", "value": _num(value), "tp": "", "fp": "", "fn": ""}
+        for scope, per in self.span_tags.items():
+            for tag, ratio in per.items():
+                yield {"scope": "corpus", "doc_id": "", "measure": f"{scope}_tag_agreement", "label": tag,
+                       "a": "", "b": "", "value": _num(ratio.value), "tp": ratio.agree, "fp": "",
+                       "fn": ratio.total - ratio.agree}
         for d in self.documents:
             for key, value in d.as_dict().items():
                 if key in ("doc_id", "title", "annotators"):
@@ -322,6 +365,7 @@ def compute_agreement(
     quotes: dict[tuple[str, str], QuoteComparison] = {p: QuoteComparison() for p in pair_keys}
     corpus_units: Counter = Counter()
     tag_values: list[tuple[dict[str, set[str]], int]] = []  # (annotator -> document tags, doc id) per document
+    span_tags: dict[str, dict[str, Ratio]] = {scope: defaultdict(Ratio) for scope in SPAN_TAG_SCOPES}
     documents: list[DocumentAgreement] = []
     seen_labels: set[str] = set()
     wanted = documents_with_versions(store, names) if names else []
@@ -335,6 +379,7 @@ def compute_agreement(
         doc = store.document(doc_id)
         present = [n for n in names if n in versions]
         doc_exact, doc_overlap, doc_quote, doc_speaker, doc_cue = [], [], [], [], []
+        doc_span_tags = Ratio()
         for a, b in itertools.combinations(present, 2):
             va, vb = versions[a], versions[b]
             pair_exact = entity_prf(va.entities, vb.entities, mode="exact")
@@ -350,6 +395,10 @@ def compute_agreement(
             doc_quote.append(q.prf.f1)
             doc_speaker.append(q.speaker.value)
             doc_cue.append(q.cue.value)
+            for scope, per in compare_span_tags(va, vb).items():
+                for tag, ratio in per.items():
+                    span_tags[scope][tag].add(ratio)
+                doc_span_tags.add(per.get(ALL, Ratio()))
         for v in versions.values():
             seen_labels.update(e.label for e in v.entities)
         units = character_units(doc.text, [versions[n].entities if n in versions else None for n in names])
@@ -367,6 +416,7 @@ def compute_agreement(
                 entity_f1=_mean(doc_exact), entity_overlap_f1=_mean(doc_overlap), entity_alpha=alpha_of(units),
                 quote_f1=_mean(doc_quote), speaker=_mean(doc_speaker), cue=_mean(doc_cue), tags=tag_ratio,
                 disagreements=sum(not item.unanimous for item in items), items=len(items),
+                span_tags=doc_span_tags.value,
             )
         )
     documents.sort(key=lambda d: d.sort_key)
@@ -380,7 +430,15 @@ def compute_agreement(
         entity_exact={p: _ordered(per, label_list) for p, per in exact.items()},
         entity_overlap={p: _ordered(per, label_list) for p, per in overlap.items()},
         entity_alpha=entity_alpha, quotes=quotes, tag_method=method, tag_kappa=kappas, tag_documents=tag_docs,
+        span_tags={scope: _ordered_ratios(per) for scope, per in span_tags.items()},
     )
+
+
+def _ordered_ratios(per: Mapping[str, Ratio]) -> dict[str, Ratio]:
+    out = {ALL: per.get(ALL, Ratio())}
+    for tag in sorted(t for t in per if t != ALL):
+        out[tag] = per[tag]
+    return out
 
 
 def _ordered(per: Mapping[str, PRF], labels: Sequence[str]) -> dict[str, PRF]:

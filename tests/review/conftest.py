@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.core.model import AnnotationSet, Document, Entity, Quote, QuoteType, Status, Tag, TextRange
+from annotator.core.model import AnnotationSet, Document, Entity, Quote, QuoteType, Status, Tag, TargetKind, TextRange
 
 
-def put_version(store, doc_id, annotator, *, entities=(), quotes=(), tags=(), status=Status.DONE):
-    """Write one annotator's whole set: entities as (start, end, label), quotes as Quote, tags as names."""
+def put_version(store, doc_id, annotator, *, entities=(), quotes=(), tags=(), span_tags=(), status=Status.DONE):
+    """Write one annotator's whole set: entities as (start, end, label), quotes as Quote, document tags as names,
+    span tags as ("entity" | "quote", index in entities / quotes, name)."""
+    kinds = {"entity": TargetKind.ENTITY, "quote": TargetKind.QUOTE}
     return store.replace_annotation_set(
         AnnotationSet(
             doc_id=doc_id,
@@ -16,7 +18,7 @@ def put_version(store, doc_id, annotator, *, entities=(), quotes=(), tags=(), st
             status=status,
             entities=[Entity(s, e, label) for s, e, label in entities],
             quotes=list(quotes),
-            tags=[Tag(t) for t in tags],
+            tags=[Tag(t) for t in tags] + [Tag(name, kinds[kind], index) for kind, index, name in span_tags],
         )
     )
 

@@ -10,7 +10,7 @@ from annotator.core.store import Store
 from annotator.gui.review_dialogs import EntityEditDialog
 from annotator.gui.review_window import ReviewWindow
 from tests.review.conftest import put_version, quote
-from tests.review.test_review_adjudication import two_versions
+from tests.review.test_review_adjudication import TEXT, two_versions
 
 
 def click_item(qtbot, window, key):
@@ -124,4 +124,84 @@ def test_figures_in_background(qtbot, store, add_doc, db_path):
     assert [e.doc_id for e in window.queue_entries] == [d]
     assert "alice, bob" in window.corpus_figures.text()
     qtbot.waitUntil(lambda: window._thread is None, timeout=10_000)
+    window.close()
+
+
+def test_resolve_span_tag_through_the_window(qtbot, store, add_doc, db_path):
+    from tests.review.test_review_span_tags import span_tags_of, tagged_versions
+
+    d = tagged_versions(store, add_doc)
+    window = ReviewWindow(db_path, "rita")
+    qtbot.addWidget(window)
+    table = window.findChild(QTableWidget, "reviewItems")
+    row = click_item(qtbot, window, "spantag:entity:14:19:key")
+    assert table.item(row, 0).text() == f"#key on {TEXT[14:19]}"
+    assert table.item(row, 1).text() == "entity tag"
+    assert [table.item(row, c).text() for c in (3, 4)] == ["yes", "no"]
+    assert not window.edit_button.isEnabled()
+    click(qtbot, window, "take_alice")
+    assert table.item(row, 2).text() == "✓ yes"
+    assert span_tags_of(gold_of(db_path, d)) == {("entity", 14, 19): ["key", "named"]}
+    row = click_item(qtbot, window, "spantag:quote:1:12:attributed")
+    assert table.item(row, 1).text() == "quote tag"
+    click(qtbot, window, "rejectButton")
+    assert ("quote", 1, 12) not in span_tags_of(gold_of(db_path, d))
+    with Store(db_path, readonly=True) as fresh:
+        rows = [tuple(r) for r in fresh.query(
+            "SELECT item_key, decision, chosen_from FROM review_decisions WHERE item_key LIKE 'spantag:%' "
+            "AND decision != 'auto' ORDER BY id")]
+    assert rows == [("spantag:entity:14:19:key", "take", "alice"), ("spantag:quote:1:12:attributed", "reject", None)]
+    window.undo_action.trigger()
+    window.undo_action.trigger()
+    assert span_tags_of(gold_of(db_path, d)) == {("entity", 14, 19): ["named"]}
+    window.close()
+
+
+def test_next_and_previous_unresolved_keys(qtbot, store, add_doc, db_path):
+    two_versions(store, add_doc)
+    window = ReviewWindow(db_path, "rita")
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)  # window shortcuts fire only in the active window
+    table = window.findChild(QTableWidget, "reviewItems")
+    table.setFocus()
+    order = [table.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(table.rowCount())]
+    assert window.selected_item().key == order[0]  # opening a document selects the first unresolved item
+    qtbot.keyClick(table, Qt.Key.Key_J)
+    assert window.selected_item().key == order[1]
+    qtbot.keyClick(table, Qt.Key.Key_J)
+    assert window.selected_item().key == order[2]
+    qtbot.keyClick(table, Qt.Key.Key_K)
+    assert window.selected_item().key == order[1]
+    click_item(qtbot, window, order[3])
+    click(qtbot, window, "take_alice")  # settles order[3]; the selection moves on
+    click_item(qtbot, window, order[2])
+    qtbot.keyClick(table, Qt.Key.Key_J)  # skips the resolved item
+    assert window.selected_item().key == order[4]
+    qtbot.keyClick(table, Qt.Key.Key_J)  # wraps around
+    assert window.selected_item().key == order[0]
+    qtbot.keyClick(table, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)  # Ctrl+2: take bob's choice
+
+    def decided_by():
+        with Store(db_path, readonly=True) as fresh:
+            return [r[0] for r in fresh.query("SELECT chosen_from FROM review_decisions WHERE item_key = ?", (order[0],))]
+
+    qtbot.waitUntil(lambda: decided_by() == ["bob"])  # a button's shortcut clicks it after a short animation
+    assert window.selected_item().key == order[1]  # ... and the selection moves to the next unresolved item
+    window.close()
+
+
+def test_key_help_lists_every_shortcut(qtbot, store, add_doc, db_path):
+    two_versions(store, add_doc)
+    window = ReviewWindow(db_path, "rita")
+    qtbot.addWidget(window)
+    keys = dict(window.key_help())
+    assert keys["J / K"] == "next / previous unresolved item"
+    assert "1 alice, 2 bob" in keys["Ctrl+1…2"]
+    assert {"Del", "Ctrl+Down", "F1"} <= set(keys)
+    assert "J / K: next / previous unresolved item" in window.items_table.toolTip()
+    box = window.show_key_help()
+    assert "Ctrl+Return" in box.text() or "Ctrl+Enter" in box.text()
+    box.close()
     window.close()
