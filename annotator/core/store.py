@@ -90,8 +90,12 @@ class SearchHit:
     snippet: str
 
 
+_ENCODE_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+"""= json.dumps(value, ensure_ascii=False, sort_keys=True), without building an encoder per call (bulk writes)."""
+
+
 def _json(value: dict[str, Any]) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else "{}"
+    return _ENCODE_JSON(value) if value else "{}"
 
 
 def entity_from_row(row: dict[str, Any] | sqlite3.Row) -> Entity:

@@ -10,6 +10,7 @@ split is stable when documents are added.
 from __future__ import annotations
 
 import json
+import operator
 import os
 import random
 from collections.abc import Callable, Iterable, Iterator
@@ -32,7 +33,14 @@ from annotator.core.model import (
     TextRange,
 )
 from annotator.core.store import Store
-from annotator.io.records import ExportIssues, record_from_set
+from annotator.io.records import (
+    ANSWER_OF_STATUS,
+    ExportIssues,
+    input_hash,
+    one_shot_encoder,
+    record_from_set,
+    task_hash_from_key,
+)
 
 EXPORT_FORMATS = ("jsonl", "prodigy", "doccano", "spacy")
 DEFAULT_STATUSES = (Status.DONE, Status.REJECTED, Status.SKIPPED)
@@ -230,6 +238,174 @@ def _tag(r: tuple) -> Tag:
                doc_id=r[0], annotator_id=r[1])
 
 
+_SPAN_ORDER = operator.itemgetter(3, 4, 2)
+"""(start, end, id) of an entity or quote row."""
+_ANSWERS = {status.value: answer for status, answer in ANSWER_OF_STATUS.items()}
+
+
+def iter_jsonl_records(
+    store: Store,
+    annotator_ids: dict[int, str],
+    statuses: Iterable[Status],
+    *,
+    batch: int = 500,
+    labels: set[str] | None = None,
+    issues: ExportIssues | None = None,
+) -> Iterator[tuple[int, str, dict[str, Any]]]:
+    """(document id, document hash, annotator JSONL record) in `iter_sets` order: the same records as
+    `record_from_set` over `iter_sets`, built straight from the rows. A set whose rows carry no `extra` (the
+    common case) skips the model objects; any other set goes through `record_from_set`, so kept fields,
+    tokens and relations behave exactly as there."""
+    statuses = [Status(s).value for s in statuses]
+    if not annotator_ids or not statuses:
+        return
+    ids = iter(store.iter_document_ids(batch=batch))
+    while True:
+        doc_ids = [doc_id for _, doc_id in zip(range(batch), ids)]
+        if not doc_ids:
+            return
+        yield from _jsonl_batch(store, doc_ids, annotator_ids, statuses, labels, issues)
+
+
+def _jsonl_batch(store, doc_ids, annotator_ids, statuses, labels, issues):
+    docs_in = ",".join("?" * len(doc_ids))
+    who_in = ",".join("?" * len(annotator_ids))
+    sets = _tuples(
+        store,
+        f"SELECT doc_id, annotator_id, status, extra, updated_at FROM annotation_sets "
+        f"WHERE doc_id IN ({docs_in}) AND annotator_id IN ({who_in}) AND status IN ({','.join('?' * len(statuses))})",
+        [*doc_ids, *annotator_ids, *statuses],
+    )
+    if not sets:
+        return
+    wanted = sorted({r[0] for r in sets})
+    wanted_in = ",".join("?" * len(wanted))
+    params = [*wanted, *annotator_ids]
+    # (doc_id, annotator_id) -> [entity rows, quote rows, tag rows]
+    grouped: dict[tuple[int, int], tuple[list, list, list]] = {(r[0], r[1]): ([], [], []) for r in sets}
+    # Entities and quotes in the order of their index (doc_id, annotator_id, start, id: no sort in SQLite),
+    # then each set's rows sorted by (start, end, id) below, as `_load_batch` orders them.
+    for position, (table, columns, order) in enumerate((
+        ("entities", ENTITY_COLUMNS, "annotator_id, start, id"),
+        ("quotes", QUOTE_COLUMNS, "annotator_id, start, id"),
+        ("tags", TAG_COLUMNS, "target_kind, target_id, tag"),
+    )):
+        for row in _tuples(
+            store,
+            f"SELECT {columns} FROM {table} WHERE doc_id IN ({wanted_in}) AND annotator_id IN ({who_in}) "
+            f"ORDER BY doc_id, {order}",
+            params,
+        ):
+            bucket = grouped.get((row[0], row[1]))
+            if bucket is not None:
+                bucket[position].append(row)
+    documents = {
+        r[0]: r
+        for r in _tuples(store, f"SELECT id, hash, title, source, text, meta FROM documents WHERE id IN ({wanted_in})", wanted)
+    }
+    metas: dict[int, dict[str, Any]] = {}
+    loads = json.loads
+    for row in sorted(sets, key=lambda r: (r[0], annotator_ids[r[1]])):
+        doc_id, annotator_id, status, extra, updated_at = row
+        entity_rows, quote_rows, tag_rows = grouped[(doc_id, annotator_id)]
+        if len(entity_rows) > 1:
+            entity_rows.sort(key=_SPAN_ORDER)
+        if len(quote_rows) > 1:
+            quote_rows.sort(key=_SPAN_ORDER)
+        doc_row = documents[doc_id]
+        meta = metas.get(doc_id)
+        if meta is None:
+            meta = metas[doc_id] = loads(doc_row[5])
+        if (
+            extra == "{}"
+            and all(e[7] == "{}" for e in entity_rows)
+            and all(q[12] == "{}" for q in quote_rows)
+        ):
+            record = _plain_record(doc_row[4], meta, annotator_ids[annotator_id], status, entity_rows, quote_rows,
+                                   tag_rows, labels)
+        else:
+            doc = Document(text=doc_row[4], title=doc_row[2], source=doc_row[3], meta=meta, id=doc_id, hash=doc_row[1])
+            aset = AnnotationSet(
+                doc_id=doc_id,
+                annotator=annotator_ids[annotator_id],
+                status=Status(status),
+                entities=[_entity(e) for e in entity_rows],
+                quotes=[_quote(q) for q in quote_rows],
+                tags=[_tag(t) for t in tag_rows],
+                extra=loads(extra),
+                updated_at=updated_at,
+            )
+            record = record_from_set(doc, aset, labels=labels, issues=issues)
+        yield doc_id, doc_row[1], record
+
+
+def _plain_record(text, meta, annotator, status, entity_rows, quote_rows, tag_rows, labels) -> dict[str, Any]:
+    """= record_from_set for a set with empty `extra` everywhere (no kept fields, tokens or relations)."""
+    doc_tags: list[str] = []
+    entity_tags: dict[int, list[str]] = {}
+    quote_tags: dict[int, list[str]] = {}
+    if tag_rows:
+        entity_ids = {e[2] for e in entity_rows}
+        quote_ids = {q[2] for q in quote_rows}
+        for t in tag_rows:
+            kind = t[3]
+            if kind == "document":
+                doc_tags.append(t[5])
+            elif kind == "entity":
+                if t[4] in entity_ids:
+                    entity_tags.setdefault(t[4], []).append(t[5])
+            elif kind == "quote" and t[4] in quote_ids:
+                quote_tags.setdefault(t[4], []).append(t[5])
+        doc_tags.sort()
+        for tags in (*entity_tags.values(), *quote_tags.values()):
+            tags.sort()
+    ih = input_hash(text)
+    content = [
+        sorted([e[3], e[4], e[5]] for e in entity_rows),
+        sorted(
+            [q[3], q[4], q[5], [q[6], q[7]] if q[6] is not None else None, [q[9], q[10]] if q[9] is not None else None,
+             q[8]]
+            for q in quote_rows
+        ),
+    ]
+    record: dict[str, Any] = {
+        "text": text,
+        "meta": dict(meta),
+        "_input_hash": ih,
+        "_task_hash": task_hash_from_key(content, ih),
+        "_annotator_id": annotator,
+    }
+    answer = _ANSWERS.get(status)
+    if answer:
+        record["answer"] = answer
+    spans = []
+    for e in entity_rows:
+        if labels is not None and e[5] not in labels:
+            continue
+        start, end = e[3], e[4]
+        span = {"start": start, "end": end, "label": e[5], "text": text[start:end]}
+        tags = entity_tags.get(e[2])
+        if tags:
+            span["tags"] = tags
+        spans.append(span)
+    record["spans"] = spans
+    quotes = []
+    for q in quote_rows:
+        start, end = q[3], q[4]
+        speaker = cue = None
+        if q[6] is not None:
+            speaker = {"start": q[6], "end": q[7], "text": text[q[6]:q[7]]}
+        if q[9] is not None:
+            cue = {"start": q[9], "end": q[10], "text": text[q[9]:q[10]]}
+        quotes.append({
+            "start": start, "end": end, "text": text[start:end], "type": q[5], "speaker": speaker, "cue": cue,
+            "speaker_name": q[8], "tags": quote_tags.get(q[2]) or [],
+        })
+    record["quotes"] = quotes
+    record["tags"] = doc_tags
+    return record
+
+
 def record_builder(fmt: str, options: ExportOptions, issues: ExportIssues) -> Callable[[Document, AnnotationSet], dict[str, Any]]:
     labels = set(options.labels) if options.labels else None
     if fmt == "jsonl":
@@ -277,18 +453,29 @@ def export(
         build = record_builder(fmt, options, issues)
     labels = set(options.labels) if options.labels else None
     last_doc = None
+    # (document id, document hash, the set's JSONL record or None, document, annotation set)
+    items: Iterator[tuple[int, str, dict[str, Any] | None, Document | None, AnnotationSet | None]]
+    if fmt == "jsonl":  # records straight from the rows (the same records, without the model objects)
+        items = ((doc_id, doc_hash, record, None, None) for doc_id, doc_hash, record in
+                 iter_jsonl_records(store, annotator_ids, options.statuses, batch=options.batch, labels=labels,
+                                    issues=issues))
+    else:
+        items = ((doc.id, doc.hash, None, doc, aset) for doc, aset in
+                 iter_sets(store, annotator_ids, options.statuses, batch=options.batch))
     try:
-        for doc, aset in iter_sets(store, annotator_ids, options.statuses, batch=options.batch):
-            side = split_of(doc.hash, split, options.seed)
-            if fmt == "spacy":
+        for doc_id, doc_hash, record, doc, aset in items:
+            side = split_of(doc_hash, split, options.seed)
+            if record is not None:
+                writer.write(side, record)
+            elif fmt == "spacy":
                 writer.add(side, doc, aset, labels=labels, issues=issues)
             else:
                 writer.write(side, build(doc, aset))
             report.records += 1
             report.by_split[side] = report.by_split.get(side, 0) + 1
-            if doc.id != last_doc:
+            if doc_id != last_doc:
                 report.documents += 1
-                last_doc = doc.id
+                last_doc = doc_id
             if report.records % 500 == 0:
                 if should_cancel and should_cancel():
                     raise ExportCancelled("export cancelled")
@@ -306,18 +493,22 @@ def export(
     return report
 
 
-_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+_ENCODE = one_shot_encoder(ensure_ascii=False)
 """= json.dumps(record, ensure_ascii=False), with one encoder for the whole export."""
 
 
 class JsonlWriter:
-    """One JSON object a line to `output` (or `output/train.jsonl` and `output/dev.jsonl` with a split)."""
+    """One JSON object a line to `output` (or `output/train.jsonl` and `output/dev.jsonl` with a split).
+    Lines are buffered and written `CHUNK` at a time (`writelines`); `close` writes the rest."""
+
+    CHUNK = 256
 
     def __init__(self, output: Path, *, split: bool, suffix: str = ".jsonl"):
         self.output = Path(output)
         self.split = split
         self.suffix = suffix
         self.handles: dict[str, Any] = {}
+        self.pending: dict[str, list[str]] = {}
         self.paths: list[Path] = []
         if not split:
             self._open("all")
@@ -327,23 +518,31 @@ class JsonlWriter:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle = open(path, "w", encoding="utf-8", newline="\n")
         self.handles[side] = handle
+        self.pending[side] = []
         self.paths.append(path)
         return handle
 
     def write(self, side: str, record: dict[str, Any]) -> None:
-        handle = self.handles.get(side) or self._open(side)
+        pending = self.pending.get(side)
+        if pending is None:
+            self._open(side)
+            pending = self.pending[side]
         line = _ENCODE(record)
-        if any(c in line for c in LINE_BREAKERS):  # escaped, so no reader splitting on them breaks a record
-            for c in LINE_BREAKERS:
+        if "\x85" in line or "\u2028" in line or "\u2029" in line:  # = LINE_BREAKERS: escaped, so no reader
+            for c in LINE_BREAKERS:  # splitting on them breaks a record
                 line = line.replace(c, f"\\u{ord(c):04x}")
-        handle.write(line)
-        handle.write("\n")
+        pending.append(line + "\n")
+        if len(pending) >= self.CHUNK:
+            self.handles[side].writelines(pending)
+            pending.clear()
 
     def close(self, sides: tuple[str, ...]) -> list[Path]:
         for side in sides:
             if side not in self.handles and (self.split or side == "all"):
                 self._open(side)
-        for handle in self.handles.values():
+        for side, handle in self.handles.items():
+            handle.writelines(self.pending[side])
+            self.pending[side] = []
             handle.close()
         return self.paths
 

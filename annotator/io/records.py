@@ -55,7 +55,24 @@ TOKEN_KEYS = ("token_start", "token_end")
 # -- hashes -------------------------------------------------------------------------------------------------
 
 
-_HASH_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
+def one_shot_encoder(*, ensure_ascii: bool = True, sort_keys: bool = False,
+                     separators: tuple[str, str] | None = None) -> Callable[[Any], str]:
+    """= json.JSONEncoder(...).encode (same text), with the C encoder made once instead of once a call (that
+    setup costs about as much as encoding a small value). No circular-reference check: the values encoded are
+    JSON read from files or built from rows, which cannot hold cycles."""
+    encoder = json.JSONEncoder(ensure_ascii=ensure_ascii, sort_keys=sort_keys, separators=separators)
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return encoder.encode
+    run = make(
+        None, encoder.default, json.encoder.encode_basestring_ascii if ensure_ascii else json.encoder.encode_basestring,
+        None, encoder.key_separator, encoder.item_separator, encoder.sort_keys, encoder.skipkeys, encoder.allow_nan,
+    )
+    join = "".join
+    return lambda value: join(run(value, 0))
+
+
+_HASH_JSON = one_shot_encoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 """`json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))`, without building an encoder a call."""
 
 
@@ -97,6 +114,11 @@ def task_hash(text: str, aset: AnnotationSet, *, input_hash_value: int | None = 
     `input_hash_value` when it is known already (export computes it once a document)."""
     value = input_hash(text) if input_hash_value is None else input_hash_value
     return _hash_of('{"annotations":' + _HASH_JSON(content_key(aset)) + ',"input":' + str(int(value)) + "}")
+
+
+def task_hash_from_key(content: list[Any], input_hash_value: int) -> int:
+    """= task_hash for a set whose `content_key` is `content` (the exporter builds it from rows)."""
+    return _hash_of('{"annotations":' + _HASH_JSON(content) + ',"input":' + str(int(input_hash_value)) + "}")
 
 
 def digest(aset: AnnotationSet) -> int:
@@ -251,6 +273,13 @@ def annotator_of(where: Where, record: dict[str, Any], keys: tuple[str, ...]) ->
 
 
 def check_no_overlap(where: Where, entities: list[Entity]) -> None:
+    previous_end = -1
+    for entity in entities:  # fast path: already in order without overlaps (the usual file), no sort needed
+        if entity.start < previous_end:
+            break
+        previous_end = entity.end
+    else:
+        return
     ordered = sorted(entities, key=lambda e: (e.start, e.end))
     for left, right in zip(ordered, ordered[1:]):
         if right.start < left.end:
@@ -298,9 +327,10 @@ def parse_quote(where: Where, text: str, value: Any, number: int) -> tuple[Quote
         if sub is None:
             parts[part] = None
             continue
-        need(where, sub, dict, f"{what} {part}")
-        parts[part] = check_range(where, text, sub.get("start"), sub.get("end"), f"{what} {part}")
-        check_span_text(where, text, sub, parts[part], f"{what} {part}")
+        part_what = f"{what} {part}"
+        need(where, sub, dict, part_what)
+        parts[part] = check_range(where, text, sub.get("start"), sub.get("end"), part_what)
+        check_span_text(where, text, sub, parts[part], part_what)
         sub_extra = {k: v for k, v in sub.items() if k not in {"start", "end", "text"}}
         if sub_extra:
             extra[f"{part}_span"] = sub_extra
@@ -521,7 +551,18 @@ class RawSpan:
 
 def parse_spans(where: Where, text: str, value: Any) -> list[RawSpan]:
     spans = []
+    size = len(text)
     for number, item in enumerate(need(where, value, list, '"spans"')):
+        if type(item) is dict:  # fast path: a valid span (anything else takes the checks below, same errors)
+            start, end, label = item.get("start"), item.get("end"), item.get("label")
+            if (
+                type(start) is int and type(end) is int and 0 <= start < end <= size
+                and isinstance(label, str) and label.strip()
+            ):
+                written = item.get("text")
+                if not isinstance(written, str) or written == text[start:end]:
+                    spans.append(RawSpan(number, start, end, label, item))
+                    continue
         what = f"span {number}"
         need(where, item, dict, what)
         rng = check_range(where, text, item.get("start"), item.get("end"), what)
@@ -602,7 +643,8 @@ def parse_prodigy_record(
         if span.label == QUOTE_LABEL or span.index in consumed:
             continue
         entities.append(Entity(start=span.start, end=span.end, label=span.label, extra=span.extra))
-        tags_from(where, tags, span.source.get("tags"), TargetKind.ENTITY, len(entities) - 1, f"span {span.index} tags")
+        if span.source.get("tags") is not None:  # (tags_from does nothing with None; skip building its message)
+            tags_from(where, tags, span.source["tags"], TargetKind.ENTITY, len(entities) - 1, f"span {span.index} tags")
     check_no_overlap(where, entities)
     quotes: list[Quote] = []
     for span in raw:
@@ -632,11 +674,13 @@ def parse_prodigy_record(
                 extra=extra,
             )
         )
-        tags_from(where, tags, span.source.get("tags"), TargetKind.QUOTE, len(quotes) - 1, f"span {span.index} tags")
+        if span.source.get("tags") is not None:
+            tags_from(where, tags, span.source["tags"], TargetKind.QUOTE, len(quotes) - 1, f"span {span.index} tags")
     for number, item in enumerate(need(where, record.get("quotes", []) or [], list, '"quotes"')):
         quote, quote_tag_value = parse_quote(where, text, item, number)
         quotes.append(quote)
-        tags_from(where, tags, quote_tag_value, TargetKind.QUOTE, len(quotes) - 1, f"quote {number} tags")
+        if quote_tag_value is not None:
+            tags_from(where, tags, quote_tag_value, TargetKind.QUOTE, len(quotes) - 1, f"quote {number} tags")
     tags_from(where, tags, record.get("tags"), TargetKind.DOCUMENT, None, '"tags"')
     extra = {k: v for k, v in record.items() if k not in RECORD_KEYS}
     if "relations" in record:
