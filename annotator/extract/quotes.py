@@ -156,6 +156,9 @@ class _DocRun:
                 ):
                     if not self.in_quote[child.i]:
                         return self._phrase(child)
+        subj = self._subject_on_line_above(verb)
+        if subj is not None:
+            return self._phrase(subj)
         if verb.dep_ in INHERIT_DEPS and depth < 3 and verb.head is not verb:
             head = verb.head
             if verb.dep_ == "acl" and head.pos_ in ("NOUN", "PROPN", "PRON"):
@@ -167,6 +170,21 @@ class _DocRun:
                 return []
             return self._speaker_of(head, depth=depth + 1)
         return []
+
+    def _subject_on_line_above(self, verb: Any) -> Any | None:
+        """The noun right before a subjectless cue verb that the parser hung on the previous line (a
+        headline or timestamp line run into the sentence): "12:40 — … warning\nThe Met Office has raised …"."""
+        k = verb.i - 1
+        while k >= 0 and self.doc[k].dep_ in ("aux", "auxpass", "neg", "advmod"):
+            k -= 1
+        if k < 0:
+            return None
+        tok = self.doc[k]
+        if tok.pos_ not in ("PROPN", "NOUN") or self.in_quote[tok.i] or tok.head.i >= tok.i:
+            return None
+        if "\n" not in self.text[tok.head.idx : tok.idx]:
+            return None
+        return tok
 
     def _phrase(self, head: Any) -> list[Any]:
         """The noun phrase of head: its subtree without relative clauses, appositions after a comma, or
@@ -209,6 +227,8 @@ class _DocRun:
             (doc[left].dep_ == "mark" and doc[left].lower_ in ("that", "if"))
             or (doc[left].is_punct and not _is_quote_mark(doc[left].text))
             or doc[left].is_space
+            # a bullet ("•", "–") at the start of a line
+            or not any(ch.isalnum() or ch in "\"'“”‘’«»$£€" for ch in doc[left].text)
         ):
             left += 1
         while right >= left and (
@@ -225,9 +245,23 @@ class _DocRun:
         span = self.marks.span_at(end - 1)
         if span is not None:
             end = max(end, span.outer_end)
+        end = self._with_trailing_fragment(end)
         p_start, p_end = self._paragraph(verb.idx)
         start, end = max(start, p_start), min(end, p_end)
         return (start, end) if end > start else None
+
+    def _with_trailing_fragment(self, end: int) -> int:
+        """Widen a clause that stops right before a quoted fragment closing the sentence (the parser hung
+        "… in her hallway 'still holding the pan'." on the cue verb): the fragment belongs to the clause."""
+        k = end
+        while k < len(self.text) and self.text[k] in " \t":
+            k += 1
+        for span in self.marks.spans:
+            if span.open == k and span.close is not None:
+                rest = self.text[span.outer_end : span.outer_end + 2].lstrip(" ")
+                if not rest or rest[0] in ".?!\n":
+                    return span.outer_end
+        return end
 
     # ------------------------------------------------------------------ direct quotes
     def _sentence_position(self, span: MarkedSpan) -> bool:
@@ -302,11 +336,30 @@ class _DocRun:
             choice = before[-1]
         elif after:
             choice = after[0]
+        if choice is None and not before_text:
+            choice = self._cue_closing_previous_paragraph(span.open)
         if choice is None:
             return None, []
         if choice.kind == "according":
             return choice, self._according_speaker(choice)
         return choice, self._speaker_of(choice.verb, inverted=True)
+
+    def _cue_closing_previous_paragraph(self, offset: int) -> Cue | None:
+        """``He said:`` ending the paragraph before a quote paragraph: the cue of its last sentence."""
+        k = bisect.bisect_right(self._para_starts, offset) - 1
+        if k < 1 or self.paragraphs[k][0] != offset:
+            return None
+        a, b = self.paragraphs[k - 1]
+        prev = self.text[a:b].rstrip()
+        if not prev.endswith(":"):
+            return None
+        s = a
+        for j in range(a + len(prev) - 2, a - 1, -1):
+            if self.text[j] in _SENT_END and not self.marks.inside(j):
+                s = j + 1
+                break
+        cues = [c for c in self._gap_cues(s, a + len(prev)) if c.kind != "verb_prep"]
+        return cues[-1] if cues else None
 
     def _according_speaker(self, cue: Cue) -> list[Any]:
         for child in cue.last.children:
@@ -423,7 +476,8 @@ class _DocRun:
     def _looks_like_sentence(self, f: _Found) -> bool:
         content = self.text[f.start : f.end].strip()
         words = content.split()
-        return len(words) >= 4 or (len(words) >= 2 and content[-1:] in _SENT_END + ",")
+        return len(words) >= 4 or (len(words) >= 2 and content[-1:] in _SENT_END + ",") or (
+            len(words) == 1 and content[-1:] in ".!?" and content[:1].isupper())  # "Finally," he said. "Finally."
 
     def _indirect(self, direct_ranges: list[tuple[int, int]], direct: list[_Found]) -> list[_Found]:
         out: list[_Found] = []
@@ -437,18 +491,21 @@ class _DocRun:
             verb = cue.verb
             content: tuple[int, int] | None = None
             speaker: list[Any] = []
+            clauses: list[Any] | None = None
             if cue.kind == "verb":
                 if any(c.dep_ == "neg" for c in verb.children):
                     continue  # "has not said whether …", "did not say how many …"
-                clauses = [c for c in verb.children if c.dep_ == "ccomp" and self._same_sentence(verb, c)]
+                clauses = [c for c in verb.children if c.dep_ == "ccomp" and self._same_sentence(verb, c)
+                           and _has_verb(c)]  # "told the court, her voice breaking": no clause
                 if not clauses:
                     clauses = self._that_clause_on_object(verb)
                 if not clauses:
                     continue
+            if clauses:
                 after = [c for c in clauses if c.i > verb.i]
                 clause = after[0] if after else clauses[-1]
-                if self._is_question(clause):
-                    continue  # "asked whether …": a reported question, not a statement
+                if self._is_question(clause) or (verb.lemma_.lower() in _ASKING and _wh_clause(clause)):
+                    continue  # "asked whether …", "asked what …": a reported question, not a statement
                 # "said said he believes …": a subjectless cue verb as the clause — descend
                 for _ in range(2):
                     inner = [c for c in clause.children if c.dep_ == "ccomp"]
@@ -469,6 +526,7 @@ class _DocRun:
                 if clause.i < verb.i and from_token is None:
                     from_token = self._sentence_start(clause.left_edge)
                 content = self._clause_range(clause, verb, from_token)
+                content = self._with_second_that_clause(verb, clause, content)
                 speaker = self._speaker_of(verb)
             elif cue.kind == "verb_prep":
                 objs = [c for c in cue.last.children if c.dep_ == "pobj"]
@@ -511,6 +569,25 @@ class _DocRun:
             taken.append((start, end))
         return out
 
+    def _with_second_that_clause(self, verb: Any, clause: Any, content: tuple[int, int] | None
+                                 ) -> tuple[int, int] | None:
+        """``said X, but that Y``: a second that-clause hung on the cue verb as a conjunct continues the
+        reported content."""
+        if content is None:
+            return None
+        for c in verb.children:
+            if (
+                c.dep_ == "conj"
+                and c.i > clause.i
+                and self._same_sentence(verb, c)
+                and c.left_edge.lower_ == "that"  # mark, or misparsed as "that local measures" (det)
+                and c.left_edge.i > clause.right_edge.i
+            ):
+                rng = self._clause_range(c, verb)
+                if rng is not None and rng[1] > content[1]:
+                    return (content[0], rng[1])
+        return content
+
     def _is_sentence_end(self, tok: Any) -> bool:
         """A full stop / ? / ! outside every quote (abbreviations such as ``a.m.`` are one token)."""
         return tok.text in (".", "?", "!", "…") and not self.in_quote[tok.i]
@@ -522,6 +599,8 @@ class _DocRun:
             a, b = verb.i + 1, clause.left_edge.i
         else:
             a, b = clause.right_edge.i + 1, verb.i
+        if self._paragraph(clause.idx) != self._paragraph(verb.idx):
+            return False  # a bullet or headline line parsed into the cue's sentence
         return not any(self._is_sentence_end(self.doc[k]) for k in range(a, b))
 
     def _sentence_start(self, tok: Any) -> Any:
@@ -627,6 +706,19 @@ class _DocRun:
 
 _MAIN_PERSON = "\0main"
 """Marker for "the person the article is about" (resolved at the end)."""
+
+
+_ASKING = {"ask", "wonder", "inquire", "enquire"}
+
+
+def _has_verb(clause: Any) -> bool:
+    return clause.pos_ in ("VERB", "AUX") or any(t.pos_ in ("VERB", "AUX") for t in clause.subtree)
+
+
+def _wh_clause(clause: Any) -> bool:
+    """A clause opened by a wh-word: "what the river has meant to him"."""
+    first = clause.left_edge
+    return first.tag_ in ("WP", "WDT", "WRB", "WP$") and first.i < clause.i
 
 
 def _is_quote_mark(text: str) -> bool:

@@ -36,6 +36,14 @@ TITLE_WORDS = {
     "spokesperson", "analyst", "economist", "king", "queen", "prince", "princess", "pope", "bishop",
     "archbishop", "rabbi", "imam", "reverend", "rev", "father", "pastor", "speaker", "leader", "premier",
     "deputy", "assistant", "associate", "senior", "junior", "head", "editor", "author", "reporter",
+    # roles written before a name in local and sports news ("Neighbour Gary Sutcliffe", "Winger Sam Whitfield")
+    "neighbour", "neighbor", "resident", "winger", "fisherman", "shopkeeper", "farmer", "teacher", "nurse",
+    "driver", "student", "pensioner", "homeowner", "engineer", "pharmacist", "lawyer", "witness", "volunteer",
+    "veteran", "activist", "campaigner", "researcher", "scientist", "meteorologist", "biologist", "ecologist",
+}
+ROLE_EQUIVALENTS = {
+    # "the prosecutor" is the person introduced as "(Assistant) District Attorney …" or "Crown Prosecutor …"
+    "prosecutor": ({"district", "attorney"}, {"prosecuting"}, {"crown"}, {"state", "attorney"}),
 }
 ORG_NOUNS = {
     # "the company said": a definite description of the organisation the article is about
@@ -46,8 +54,17 @@ ORG_NOUNS = {
     "developer", "utility", "supplier", "producer", "platform", "exchange", "fund", "regulator", "watchdog",
     "party", "campaign", "foundation", "institute", "school", "district", "board", "league", "federation",
 }
+_LEGAL_SUFFIX = re.compile(r",?\s+(?:Inc|Ltd|LLC|plc|PLC|Corp|Co|GmbH|AG|SA|NV|LLP)\.?$")
 _QUOTE_CHARS = {'"', "'", "“", "”", "‘", "’", "«", "»"}
 _NAME_LIKE_LABELS = {"GPE", "ORG", "NORP", "LOC", "FAC", "PRODUCT", "WORK_OF_ART"}
+
+
+def _drop_nickname(tokens: list[Any]) -> list[Any]:
+    """Name tokens without a quoted nickname in the middle: Marcus "Tank" Mbeki -> Marcus Mbeki."""
+    marks = [k for k, t in enumerate(tokens) if t.text in _QUOTE_CHARS]
+    if len(marks) == 2 and marks[0] > 0 and marks[1] < len(tokens) - 1 and marks[1] - marks[0] <= 4:
+        return tokens[: marks[0]] + tokens[marks[1] + 1 :]
+    return tokens
 
 
 def _norm(word: str) -> str:
@@ -94,20 +111,20 @@ class SpeakerResolver:
         single_subjects = self._single_subject_words()
         for ent in doc.ents:
             if ent.label_ == "PERSON":
-                tokens = self._clean_name_tokens(ent)
+                tokens = self._with_first_name(self._clean_name_tokens(ent))
             elif ent.label_ in _NAME_LIKE_LABELS:
                 # a person the NER called a place or a company: "Amara Okafor" (GPE) ... "Okafor said"
-                tokens = self._clean_name_tokens(ent)
+                tokens = self._with_first_name(self._clean_name_tokens(ent))
                 if not (
                     2 <= len(tokens) <= 3
                     and all(t.pos_ == "PROPN" and t.text.istitle() for t in tokens)
-                    and tokens[-1].text in single_subjects
+                    and (tokens[-1].text in single_subjects or self._person_context(tokens[-1]))
                 ):
                     continue
             else:
                 continue
-            if not tokens:
-                continue
+            if not tokens or (len(tokens) == 1 and tokens[0].tag_ == "NNS"):
+                continue  # "• Schools will stay closed": a plural common noun is nobody
             if ent.label_ == "PERSON":
                 a = tokens[0].idx
                 self._not_name.update(t.i for t in ent if "\n" in self.text[min(a, t.idx) : max(a, t.idx)])
@@ -115,6 +132,13 @@ class SpeakerResolver:
             name = " ".join(t.text for t in tokens)
             start = tokens[0].idx
             person = self._person_for(tokens, start)
+            if person is None and len(tokens) == 1 and ent.label_ == "PERSON":
+                # "Mrs Pickering" when the NER missed the first mention "Doreen Pickering, 78, ..."
+                chain = self._earlier_chain(tokens[0])
+                if len(chain) >= 2:
+                    tokens = chain
+                    name = " ".join(t.text for t in tokens)
+                    person = self._person_for(tokens, start)
             if person is None and len(tokens) >= 2:
                 person = Person(name=name, start=start)
                 self.people.append(person)
@@ -129,7 +153,7 @@ class SpeakerResolver:
             if outside(start):
                 subject = any(t.dep_ in ("nsubj", "nsubjpass") for t in tokens) or (
                     ent.root.dep_ in ("nsubj", "nsubjpass")
-                )
+                ) or self._line_subject(tokens)
                 self.mentions.append(_Mention(start, full, subject))
         self._add_token_mentions()
         self.mentions.sort(key=lambda m: m.pos)
@@ -150,7 +174,11 @@ class SpeakerResolver:
                 segments.append([])
             elif not t.is_space:
                 segments[-1].append(t)
-        tokens = max(segments, key=len)
+        tokens = _drop_nickname(max(segments, key=len))
+        marks = [k for k, t in enumerate(tokens) if t.text in _QUOTE_CHARS]
+        if len(marks) == 1:
+            tokens = tokens[marks[0] + 1 :]  # the entity began inside a nickname: "Lulu" Almeida
+        tokens = [t for t in tokens if any(ch.isalnum() for ch in t.text)]  # "• Schools": a bullet is no name
         while tokens and (tokens[-1].text in ("'s", "’s", "'", "’") or tokens[-1].is_punct):
             tokens = tokens[:-1]
         while tokens and (_norm(tokens[0].text) in HONORIFICS or tokens[0].is_punct):
@@ -303,11 +331,17 @@ class SpeakerResolver:
         return out
 
     def main_org(self, pos: int) -> str | None:
-        """The organisation mentioned most often before pos (ties: the latest); its longest spelling."""
-        names: dict[str, str] = {}
+        """The organisation mentioned most often before pos (ties: the latest); its most frequent spelling of
+        two or more words without a legal suffix ("Brightwell Robotics, Inc." x2 and "Brightwell Robotics" beat
+        a one-off "Brightwell Customer Summit"), else its longest."""
+        spellings: dict[str, dict[str, int]] = {}
         for _opos, key, name in self.orgs:
-            if len(name) > len(names.get(key, "")):
-                names[key] = name
+            name = _LEGAL_SUFFIX.sub("", name)
+            counts_of = spellings.setdefault(key, {})
+            counts_of[name] = counts_of.get(name, 0) + 1
+        names: dict[str, str] = {
+            key: max(sp, key=lambda n: (len(n.split()) >= 2, sp[n], len(n))) for key, sp in spellings.items()
+        }
         if not names:
             return None
         counts: dict[str, list[int]] = {}
@@ -348,7 +382,10 @@ class SpeakerResolver:
         """The person introduced with a title containing ``head`` (most shared words, then the latest before)."""
         scored = []
         for person in self.people:
-            if head not in person.title or person.start > pos:
+            if person.start > pos:
+                continue
+            if head not in person.title and not any(
+                    alias <= person.title for alias in ROLE_EQUIVALENTS.get(head, ())):
                 continue
             before = person.start <= pos
             key = (len(words & person.title), before, person.start if before else -person.start)
@@ -520,6 +557,15 @@ class SpeakerResolver:
         k = tok.i - 1
         while k >= 0 and len(chain) < 3:
             t = doc[k]
+            if t.text in _QUOTE_CHARS and len(chain) == 1:
+                # a nickname in marks between first and last name: Marcus "Tank" Mbeki
+                j = k - 1
+                while j >= 0 and j > k - 5 and doc[j].text not in _QUOTE_CHARS:
+                    j -= 1
+                if (0 < j < k - 1 and doc[j].text in _QUOTE_CHARS and doc[j - 1].pos_ == "PROPN"
+                        and doc[j - 1].text.istitle()):
+                    k = j - 1
+                    t = doc[k]
             if t.pos_ != "PROPN" or not t.text.istitle() or _norm(t.text) in TITLE_WORDS | HONORIFICS:
                 break
             if "\n" in self.text[t.idx : chain[0].idx]:
@@ -527,6 +573,38 @@ class SpeakerResolver:
             chain.insert(0, t)
             k -= 1
         return chain
+
+    def _line_subject(self, tokens: list[Any]) -> bool:
+        """A name opening a line that the parser hung on the line above (a headline or timestamp line):
+        "Fisherman Colin Reade, 62, has been …" under "13:15 — …" is the subject of its own sentence."""
+        first = tokens[0]
+        k = first.i
+        while k > 0 and self.doc[k - 1].pos_ in ("PROPN", "NOUN", "ADJ", "DET") and "\n" not in self.doc[k - 1].text:
+            k -= 1
+        line_start = k == 0 or "\n" in self.doc[k - 1].text
+        root = tokens[-1]
+        while root.head.i != root.i and tokens[0].i <= root.head.i <= tokens[-1].i:
+            root = root.head
+        return line_start and root.head.i < k and root.dep_ not in ("pobj", "poss")
+
+    def _with_first_name(self, tokens: list[Any]) -> list[Any]:
+        """A one-word name preceded on its line by a first name the NER left out (Lucas "Lulu" Almeida)."""
+        if len(tokens) == 1 and tokens[0].pos_ == "PROPN":
+            chain = self._propn_chain(tokens[0])
+            if len(chain) >= 2:
+                return chain
+        return tokens
+
+    def _person_context(self, last: Any) -> bool:
+        """A name followed by ", who …" or by an age (", 45,"): a person, whatever the NER label."""
+        doc = self.doc
+        k = last.i + 1
+        if k + 1 >= len(doc) or doc[k].text != ",":
+            return False
+        nxt = doc[k + 1]
+        if nxt.lower_ == "who":
+            return True
+        return nxt.text.isdigit() and 1 <= int(nxt.text) <= 120 and k + 2 < len(doc) and doc[k + 2].text == ","
 
     def _person_like(self, head: Any) -> str | None:
         """For a nameless description: "" or "m"/"f" when it denotes a person (a title word, a "who"
