@@ -36,7 +36,7 @@ from annotator.core.store import Store
 from annotator.io.records import (
     ANSWER_OF_STATUS,
     ExportIssues,
-    input_hash,
+    input_hash_of_digest,
     one_shot_encoder,
     record_from_set,
     task_hash_from_key,
@@ -321,7 +321,7 @@ def _jsonl_batch(store, doc_ids, annotator_ids, statuses, labels, issues):
             and all(e[7] == "{}" for e in entity_rows)
             and all(q[12] == "{}" for q in quote_rows)
         ):
-            record = _plain_record(doc_row[4], meta, annotator_ids[annotator_id], status, entity_rows, quote_rows,
+            record = _plain_record(doc_row[4], doc_row[1], meta, annotator_ids[annotator_id], status, entity_rows, quote_rows,
                                    tag_rows, labels)
         else:
             doc = Document(text=doc_row[4], title=doc_row[2], source=doc_row[3], meta=meta, id=doc_id, hash=doc_row[1])
@@ -339,7 +339,7 @@ def _jsonl_batch(store, doc_ids, annotator_ids, statuses, labels, issues):
         yield doc_id, doc_row[1], record
 
 
-def _plain_record(text, meta, annotator, status, entity_rows, quote_rows, tag_rows, labels) -> dict[str, Any]:
+def _plain_record(text, text_hash, meta, annotator, status, entity_rows, quote_rows, tag_rows, labels) -> dict[str, Any]:
     """= record_from_set for a set with empty `extra` everywhere (no kept fields, tokens or relations)."""
     doc_tags: list[str] = []
     entity_tags: dict[int, list[str]] = {}
@@ -359,7 +359,7 @@ def _plain_record(text, meta, annotator, status, entity_rows, quote_rows, tag_ro
         doc_tags.sort()
         for tags in (*entity_tags.values(), *quote_tags.values()):
             tags.sort()
-    ih = input_hash(text)
+    ih = input_hash_of_digest(text_hash)
     content = [
         sorted([e[3], e[4], e[5]] for e in entity_rows),
         sorted(

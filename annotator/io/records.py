@@ -31,6 +31,7 @@ from annotator.core.model import (
     Tag,
     TargetKind,
     TextRange,
+    content_hash,
 )
 from annotator.io.articles import InputError
 
@@ -87,8 +88,14 @@ def stable_hash(value: Any) -> int:
 
 
 def input_hash(text: str) -> int:
-    """= stable_hash({"text": text}), serialised directly."""
-    return _hash_of('{"text":' + _HASH_JSON(text) + "}")
+    """The text's Prodigy-style `_input_hash`: a signed 32-bit int taken from its content hash (the sha256 the
+    store keeps for every document), so an export never re-encodes a text just to hash it."""
+    return input_hash_of_digest(content_hash(text))
+
+
+def input_hash_of_digest(hexdigest: str) -> int:
+    """`input_hash` from a document's stored content hash (`Document.hash`)."""
+    return int.from_bytes(bytes.fromhex(hexdigest[:8]), "little", signed=True)
 
 
 def content_key(aset: AnnotationSet) -> list[Any]:
@@ -110,7 +117,7 @@ def content_key(aset: AnnotationSet) -> list[Any]:
 
 
 def task_hash(text: str, aset: AnnotationSet, *, input_hash_value: int | None = None) -> int:
-    """= stable_hash({"input": input_hash(text), "annotations": content_key(aset)}), serialised directly; pass
+    """= stable_hash({"input": `_input_hash`, "annotations": content_key(aset)}), serialised directly; pass
     `input_hash_value` when it is known already (export computes it once a document)."""
     value = input_hash(text) if input_hash_value is None else input_hash_value
     return _hash_of('{"annotations":' + _HASH_JSON(content_key(aset)) + ',"input":' + str(int(value)) + "}")
@@ -415,7 +422,7 @@ def base_record(doc: Document, aset: AnnotationSet, *, answer_always: bool) -> d
     if "_input_hash" in aset.extra:
         record["_input_hash"] = aset.extra["_input_hash"]
     else:
-        record["_input_hash"] = computed = input_hash(doc.text)
+        record["_input_hash"] = computed = input_hash_of_digest(doc.hash)
     if not ("_task_hash" in aset.extra and "digest" in marker and marker["digest"] == digest(aset)):
         record["_task_hash"] = task_hash(doc.text, aset, input_hash_value=computed)
     if "tokens" in aset.extra:
