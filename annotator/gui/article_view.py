@@ -14,9 +14,10 @@ turns that into ONE undoable command and the stored result comes back through th
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -117,6 +118,33 @@ class ArticleView(QTextEdit):
         doc.rootFrame().setFrameFormat(frame)
         self.setDocument(doc)  # the old document, a child of this view, is deleted by Qt
         self.viewport().update()
+        self._layout_next = doc.begin()
+        QTimer.singleShot(0, self._layout_ahead)
+
+    LAYOUT_SLICE_S = 0.010
+    LAYOUT_STEP_BLOCKS = 16
+    LAYOUT_PAUSE_MS = 4
+
+    def _layout_ahead(self) -> None:
+        """Lay the rest of a long text out in slices of ~10 ms between events, right after it is shown. Qt lays
+        text out lazily; a first jump far down a 100,000-word article would otherwise stall on laying out
+        everything above it (~80 ms) in the middle of a scroll. Highlights are not touched here."""
+        block = self._layout_next
+        if not block.isValid() or block.document() is not self.document():
+            return
+        layout = self.document().documentLayout()
+        deadline = time.perf_counter() + self.LAYOUT_SLICE_S
+        while block.isValid() and time.perf_counter() < deadline:
+            for _ in range(self.LAYOUT_STEP_BLOCKS):
+                if not block.next().isValid():
+                    break
+                block = block.next()
+            layout.blockBoundingRect(block)  # lays out every block up to this one
+            if not block.next().isValid():
+                block = block.next()
+        self._layout_next = block
+        if block.isValid():  # a short pause, so input and paint events run between slices
+            QTimer.singleShot(self.LAYOUT_PAUSE_MS, self._layout_ahead)
 
     def show_annotation_set(self, text: str, aset: AnnotationSet | None) -> None:
         """Show a text with a given annotator's set (read-only use, e.g. review)."""
