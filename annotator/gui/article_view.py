@@ -35,7 +35,7 @@ from PySide6.QtWidgets import QMenu, QTextEdit, QWidget
 from annotator.core.model import AnnotationSet, Entity, Quote
 from annotator.gui.colors import Scheme
 from annotator.gui.offsets import OffsetMap
-from annotator.gui.snapping import snap_edge
+from annotator.gui.snapping import cuts_a_word, snap_edge
 from annotator.gui.span_index import EntitySpan, QuoteSpan, SpanIndex
 
 MARGIN = 18  # left margin where quote bars are drawn
@@ -375,7 +375,8 @@ class ArticleView(QTextEdit):
             x = max(r.left(), last_right.get(round(y), -1e9) + 2)
             pill = QRectF(x, y, width, metrics.height())
             last_right[round(y)] = pill.right()
-            painter.setPen(Qt.PenStyle.NoPen)
+            off_words = cuts_a_word(self.offsets.text, e.entity.start, e.entity.end)
+            painter.setPen(QPen(s.cue, 1.5) if off_words else Qt.PenStyle.NoPen)  # flagged: red outline
             painter.setBrush(s.label_color.get(e.label) or s.entity_background(e.label))
             painter.drawRoundedRect(pill, 3, 3)
             painter.setPen(s.tag_text.get(e.label, QColor("#000")))

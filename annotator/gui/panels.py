@@ -24,6 +24,9 @@ from PySide6.QtWidgets import (
 from annotator.core.model import Entity, Quote, TargetKind
 from annotator.gui.colors import readable
 from annotator.gui.plain import escape, plain
+from annotator.gui.snapping import cuts_a_word
+
+OFF_WORDS_NOTE = "starts or ends inside a word: kept as drawn, reported by the spaCy export"
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -99,8 +102,11 @@ class EntityTableModel(SpanTableModel):
             return ", ".join(self.tags.get(e.id, []))
         if role == Qt.ItemDataRole.DecorationRole and column == 1 and e.label in self.colors:
             return QColor(self.colors[e.label])
+        if role == Qt.ItemDataRole.ForegroundRole and column == 0 and cuts_a_word(self.text, e.start, e.end):
+            return QBrush(readable("#c2410c"))
         if role == Qt.ItemDataRole.ToolTipRole:
-            return plain(f"{e.label} [{e.start}, {e.end}) {e.origin}")
+            note = f"\n⚠ {OFF_WORDS_NOTE}" if cuts_a_word(self.text, e.start, e.end) else ""
+            return plain(f"{e.label} [{e.start}, {e.end}) {e.origin}{note}")
         if role == Qt.ItemDataRole.UserRole:
             return e.id
         return None

@@ -72,3 +72,13 @@ def snap_edge(text: str, position: int, *, edge: str) -> int:
         while pos > 0 and text[pos - 1].isspace():
             pos -= 1
     return pos
+
+
+def cuts_a_word(text: str, start: int, end: int) -> bool:
+    """Whether [start, end) starts or ends inside a word (a word character on both sides of an edge). Such a
+    span is kept exactly as drawn, but it will not align with a tokenizer's tokens: the window flags it and the
+    spaCy export reports it."""
+    def inside(position: int) -> bool:
+        return 0 < position < len(text) and is_word_char(text[position - 1]) and is_word_char(text[position])
+
+    return inside(start) or inside(end)
