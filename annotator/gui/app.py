@@ -42,8 +42,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("annotator")
     app.setOrganizationName("annotator")
-    if not isinstance(app.style(), ContrastStyle):
-        use_style(app)
+    if is_dark(app.palette()) and not isinstance(app.style(), ContrastStyle):
+        use_style(app)  # only on a dark palette: the Python override costs a call per primitive painted
     style = resource_path("style.qss")
     if style.exists():
         app.setStyleSheet(style.read_text(encoding="utf-8"))
