@@ -130,6 +130,13 @@ def count_sets(store: Store, annotator_ids: dict[int, str], statuses: Iterable[S
     return rows[0][0]
 
 
+def document_id_batches(store: Store, batch: int) -> Iterator[list[int]]:
+    """Every document id, in order, as lists of at most `batch` (flat memory on any corpus)."""
+    ids = iter(store.iter_document_ids(batch=batch))
+    while doc_ids := [doc_id for _, doc_id in zip(range(batch), ids)]:
+        yield doc_ids
+
+
 def iter_sets(
     store: Store, annotator_ids: dict[int, str], statuses: Iterable[Status], *, batch: int = 500
 ) -> Iterator[tuple[Document, AnnotationSet]]:
@@ -137,11 +144,7 @@ def iter_sets(
     statuses = [Status(s).value for s in statuses]
     if not annotator_ids or not statuses:
         return
-    ids = iter(store.iter_document_ids(batch=batch))
-    while True:
-        doc_ids = [doc_id for _, doc_id in zip(range(batch), ids)]
-        if not doc_ids:
-            return
+    for doc_ids in document_id_batches(store, batch):
         yield from _load_batch(store, doc_ids, annotator_ids, statuses)
 
 
@@ -259,11 +262,7 @@ def iter_jsonl_records(
     statuses = [Status(s).value for s in statuses]
     if not annotator_ids or not statuses:
         return
-    ids = iter(store.iter_document_ids(batch=batch))
-    while True:
-        doc_ids = [doc_id for _, doc_id in zip(range(batch), ids)]
-        if not doc_ids:
-            return
+    for doc_ids in document_id_batches(store, batch):
         yield from _jsonl_batch(store, doc_ids, annotator_ids, statuses, labels, issues)
 
 

@@ -16,12 +16,14 @@ without a leading determiner. Not quotes: scare quotes, nicknames, titles of wor
 
 from __future__ import annotations
 
-import json
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from gold_files import DIRECT as D, INDIRECT as I, MIXED as M, write_gold  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 
-D, I, M = "direct", "indirect", "mixed"
 
 # (doc, quote, speaker as written, resolved, cue, type[, after-anchor])
 GOLD: list[tuple] = [
@@ -313,39 +315,6 @@ GOLD: list[tuple] = [
 ]
 
 
-def build() -> list[dict]:
-    rows = []
-    texts: dict[str, str] = {}
-    for entry in GOLD:
-        doc, quote, speaker, resolved, cue, qtype = entry[:6]
-        after = entry[6] if len(entry) > 6 else None
-        text = texts.setdefault(doc, (HERE / doc).read_text(encoding="utf-8"))
-        if after is None:
-            assert text.count(quote) == 1, (doc, quote, text.count(quote))
-            start = text.index(quote)
-        else:
-            start = text.index(quote, text.index(after))
-        end = start + len(quote)
-        assert text[start:end] == quote
-        if speaker is not None:
-            assert speaker in text, (doc, speaker)
-        if cue is not None:
-            assert cue in text, (doc, cue)
-        rows.append({"doc": doc, "quote_start": start, "quote_end": end, "quote": quote, "speaker": speaker,
-                     "speaker_resolved": resolved, "cue": cue, "type": qtype})
-    rows.sort(key=lambda r: (r["doc"], r["quote_start"]))
-    return rows
-
-
-def main() -> None:
-    rows = build()
-    out = HERE / "dev_quotes.jsonl"
-    with out.open("w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-    docs = sorted({r["doc"] for r in rows})
-    print(f"{len(rows)} quotes in {len(docs)} docs -> {out}")
-
 
 if __name__ == "__main__":
-    main()
+    write_gold(HERE, GOLD, "dev_quotes.jsonl")
