@@ -10,9 +10,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import random
 import sqlite3
 import sys
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -141,6 +143,30 @@ def tag_from_row(row: dict[str, Any] | sqlite3.Row) -> Tag:
     )
 
 
+def _is_locked(error: sqlite3.OperationalError) -> bool:
+    return "locked" in str(error) or "busy" in str(error)
+
+
+def _prepare_for_writing(conn: sqlite3.Connection, name: str) -> None:
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    migrate(conn, name)
+
+
+def _retry_while_locked(action, timeout_ms: int) -> None:
+    """Run `action`, retrying while the database is locked, up to the busy timeout. Switching a new file to WAL
+    can answer "database is locked" at once, without waiting in SQLite's busy handler, when another process is
+    creating the same database at that moment."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        try:
+            return action()
+        except sqlite3.OperationalError as error:
+            if not _is_locked(error) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.02)
+
+
 def quote_columns(quote: Quote) -> dict[str, Any]:
     return {
         "start": quote.start,
@@ -177,16 +203,20 @@ class Store:
             else:
                 conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             conn.row_factory = sqlite3.Row
-            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS if busy_timeout_ms is None else busy_timeout_ms)}")
+            timeout_ms = int(BUSY_TIMEOUT_MS if busy_timeout_ms is None else busy_timeout_ms)
+            self._busy_timeout_ms = timeout_ms
+            conn.execute(f"PRAGMA busy_timeout = {timeout_ms}")
             conn.execute("PRAGMA foreign_keys = ON")
             if not readonly:
-                conn.execute("PRAGMA journal_mode = WAL")
-                conn.execute("PRAGMA synchronous = FULL")
-                migrate(conn, str(self.path))
+                _retry_while_locked(lambda: _prepare_for_writing(conn, str(self.path)), timeout_ms)
             else:
                 conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except SchemaTooNewError as error:
             raise StoreError(str(error)) from None
+        except sqlite3.OperationalError as error:
+            if _is_locked(error):
+                raise StoreError(f"{self.path} is busy: another annotator is writing to it ({error})") from None
+            raise StoreError(f"{self.path}: cannot open as an annotator database ({error})") from None
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.path}: cannot open as an annotator database ({error})") from None
         self.conn = conn
@@ -240,10 +270,7 @@ class Store:
                 with self.db.atomic():
                     yield self
                 return
-            try:
-                self.conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as error:
-                raise StoreError(f"{self.path} is busy: another annotator is writing to it ({error})") from None
+            self._begin_immediate()
             try:
                 yield self
             except BaseException:
@@ -252,6 +279,24 @@ class Store:
                 raise
             else:
                 self.conn.execute("COMMIT")
+
+    def _begin_immediate(self) -> None:
+        """Take the write lock, waiting up to the busy timeout. We poll with short random sleeps instead of
+        SQLite's busy handler, whose waits grow to 100 ms: against another process writing in a tight loop those
+        long sleeps can miss every free moment for seconds, while short ones get a turn fairly."""
+        deadline = time.monotonic() + self._busy_timeout_ms / 1000
+        self.conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            while True:
+                try:
+                    self.conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as error:
+                    if not _is_locked(error) or time.monotonic() >= deadline:
+                        raise StoreError(f"{self.path} is busy: another annotator is writing to it ({error})") from None
+                    time.sleep(random.uniform(0.0005, 0.003))
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {self._busy_timeout_ms}")
 
     def query(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
