@@ -14,7 +14,6 @@ reboot reads from disk and is slower. No application-level cache is primed.
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import sqlite3
@@ -150,7 +149,7 @@ def window_child(db: str, query: str) -> None:
         return found
 
     Store.document_rows, Store.list_document_ids = counting_rows, counting_ids
-    app = make_application([])
+    app = make_application([])  # noqa: F841 - the window needs the application alive
     window = MainWindow(db, annotator="alice")
     window.resize(1400, 900)
     window.show()

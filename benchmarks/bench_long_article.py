@@ -127,8 +127,6 @@ def main() -> None:
            ok=shown == (n_entities, n_quotes))
 
     # -- edits through the window's undo commands --------------------------------------------------------------
-    aid = window.store.annotator_id("bench")
-    rng = random.Random(args.seed)
     gaps = []  # free word ranges (between entities) in the middle of the text, for adds
     ordered = sorted(view.index.entities.by_id.values(), key=lambda s: s.start)
     for a, b in zip(ordered, ordered[1:]):
@@ -171,7 +169,7 @@ def main() -> None:
 
     # -- scrolling -------------------------------------------------------------------------------------------
     counts = {"in_range": 0, "spans": 0, "resets": 0, "show_text": 0}
-    ent_index, q_index = view.index.entities, view.index.quotes
+    ent_index = view.index.entities
     orig_in_range = type(ent_index).in_range
 
     def counting_in_range(self, start, end):

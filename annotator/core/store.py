@@ -16,13 +16,23 @@ import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from annotator.core import resources
+from annotator.core.bulk import BulkWrites
+from annotator.core.errors import NotFoundError, StoreError
+from annotator.core.listing import DocumentListing, DocumentRow, SearchHit, fts_query  # noqa: F401 - re-exported
 from annotator.core.migrations import SchemaTooNewError, migrate
+from annotator.core.rows import (  # noqa: F401 - re-exported: ops, review and the window read rows through these
+    _json,
+    entity_from_row,
+    now,
+    quote_columns,
+    quote_from_row,
+    quoted_column,
+    tag_from_row,
+)
 from annotator.core.model import (
     MODEL_ANNOTATOR,
     AnnotationSet,
@@ -31,32 +41,11 @@ from annotator.core.model import (
     Entity,
     Origin,
     Quote,
-    QuoteType,
     Status,
-    Tag,
     TargetKind,
-    TextRange,
 )
 
 BUSY_TIMEOUT_MS = 5000
-SEARCH_RANK_WINDOW = 2000
-"""`search` ranks (bm25) at most this many matches, the most recent ones: ranking all 800,000 documents that
-contain a common word would take a second on a million-document corpus; a rare word is ranked in full."""
-
-
-class StoreError(RuntimeError):
-    """The database cannot be used (not a database, damaged, locked, too new, read-only)."""
-
-
-class NotFoundError(KeyError):
-    """A document, annotation or annotator that is not (or no longer) in the database."""
-
-    def __str__(self) -> str:  # KeyError quotes its message; we want plain text
-        return str(self.args[0]) if self.args else ""
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def default_db_path() -> Path:
@@ -70,77 +59,6 @@ def default_db_path() -> Path:
     else:
         base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
     return base / "annotator" / "annotations.db"
-
-
-@dataclass(slots=True)
-class DocumentRow:
-    """One line of the document list: enough to show, nothing more (no text)."""
-
-    id: int
-    title: str
-    source: str
-    status: Status
-    entity_count: int
-    quote_count: int
-    annotators: list[str]
-
-
-@dataclass(slots=True)
-class SearchHit:
-    doc_id: int
-    title: str
-    snippet: str
-
-
-_ENCODE_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
-"""= json.dumps(value, ensure_ascii=False, sort_keys=True), without building an encoder per call (bulk writes)."""
-
-
-def _json(value: dict[str, Any]) -> str:
-    return _ENCODE_JSON(value) if value else "{}"
-
-
-def entity_from_row(row: dict[str, Any] | sqlite3.Row) -> Entity:
-    return Entity(
-        start=row["start"],
-        end=row["end"],
-        label=row["label"],
-        origin=Origin(row["origin"]),
-        id=row["id"],
-        doc_id=row["doc_id"],
-        annotator_id=row["annotator_id"],
-        extra=json.loads(row["extra"]),
-    )
-
-
-def quote_from_row(row: dict[str, Any] | sqlite3.Row) -> Quote:
-    speaker = TextRange(row["speaker_start"], row["speaker_end"]) if row["speaker_start"] is not None else None
-    cue = TextRange(row["cue_start"], row["cue_end"]) if row["cue_start"] is not None else None
-    return Quote(
-        start=row["start"],
-        end=row["end"],
-        type=QuoteType(row["type"]),
-        speaker=speaker,
-        speaker_name=row["speaker_name"],
-        cue=cue,
-        origin=Origin(row["origin"]),
-        id=row["id"],
-        doc_id=row["doc_id"],
-        annotator_id=row["annotator_id"],
-        extra=json.loads(row["extra"]),
-    )
-
-
-def tag_from_row(row: dict[str, Any] | sqlite3.Row) -> Tag:
-    kind = TargetKind(row["target_kind"])
-    return Tag(
-        tag=row["tag"],
-        target_kind=kind,
-        target_id=None if kind is TargetKind.DOCUMENT else row["target_id"],
-        id=row["id"],
-        doc_id=row["doc_id"],
-        annotator_id=row["annotator_id"],
-    )
 
 
 def _is_locked(error: sqlite3.OperationalError) -> bool:
@@ -167,22 +85,7 @@ def _retry_while_locked(action, timeout_ms: int) -> None:
             time.sleep(0.02)
 
 
-def quote_columns(quote: Quote) -> dict[str, Any]:
-    return {
-        "start": quote.start,
-        "end": quote.end,
-        "type": QuoteType(quote.type).value,
-        "speaker_start": quote.speaker.start if quote.speaker else None,
-        "speaker_end": quote.speaker.end if quote.speaker else None,
-        "speaker_name": quote.speaker_name,
-        "cue_start": quote.cue.start if quote.cue else None,
-        "cue_end": quote.cue.end if quote.cue else None,
-        "origin": Origin(quote.origin).value,
-        "extra": _json(quote.extra),
-    }
-
-
-class Store:
+class Store(DocumentListing, BulkWrites):
     """Documents, annotators and their annotation sets in one SQLite file."""
 
     def __init__(
@@ -411,229 +314,11 @@ class Store:
     def document_count(self) -> int:
         return self.query("SELECT count(*) FROM documents")[0][0]
 
-    def _list_filter(
-        self, annotator_id: int | None, status: Status | None, text: str | None
-    ) -> tuple[str, list[Any]]:
-        clauses: list[str] = []
-        params: list[Any] = []
-        if status is not None:
-            if annotator_id is None:
-                raise ValueError("filtering by status needs an annotator")
-            if Status(status) is Status.NEW:
-                # "new" = no set, or a set still marked new: the complement of the (indexed) other statuses.
-                clauses.append(
-                    "d.id NOT IN (SELECT doc_id FROM annotation_sets WHERE annotator_id = ?"
-                    " AND status IN ('in_progress', 'done', 'skipped', 'rejected'))"
-                )
-                params.append(annotator_id)
-            else:
-                clauses.append(
-                    "d.id IN (SELECT doc_id FROM annotation_sets WHERE annotator_id = ? AND status = ?)"
-                )
-                params.extend([annotator_id, Status(status).value])
-        if text:
-            clauses.append(
-                "d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?"
-                " UNION SELECT doc_id FROM quote_speakers_fts WHERE quote_speakers_fts MATCH ?)"
-            )
-            params.extend([fts_query(text), fts_query(text)])
-        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
-
-    def _text_match_ids(
-        self, annotator_id: int | None, status: Status | None, text: str, *, after: int, limit: int
-    ) -> list[int]:
-        """Ids (ascending, > `after`, at most `limit`; -1: all) of documents whose title or text matches `text`,
-        or one of whose quotes has a matching speaker name, that also pass the status filter. Driven by the FTS
-        indexes in id order, so a page of a word found in most documents costs no more than one of a rare word."""
-        where, params = self._list_filter(annotator_id, status, None)
-        also = where.replace(" WHERE ", " AND ", 1)
-        query = fts_query(text)
-        in_text = self.query(
-            f"SELECT d.id FROM (SELECT rowid AS id FROM documents_fts WHERE documents_fts MATCH ?) d "
-            f"WHERE d.id > ?{also} ORDER BY d.id LIMIT ?",
-            [query, after, *params, limit],
-        )
-        by_speaker = self.query(
-            f"SELECT DISTINCT d.id FROM (SELECT doc_id AS id FROM quote_speakers_fts WHERE quote_speakers_fts MATCH ?) d "
-            f"WHERE d.id > ?{also} ORDER BY d.id LIMIT ?",
-            [query, after, *params, limit],
-        )
-        ids = sorted({r[0] for r in in_text} | {r[0] for r in by_speaker})
-        return ids if limit < 0 else ids[:limit]
-
-    def count_documents(
-        self,
-        *,
-        annotator: str | None = None,
-        status: Status | None = None,
-        text: str | None = None,
-        at_most: int | None = None,
-    ) -> int:
-        """How many documents pass the filter. With `at_most`, counting stops there (a list filtered on a word
-        found in 800,000 documents shows "10,000+" at once instead of walking every match)."""
-        annotator_id = self._optional_annotator_id(annotator)
-        if text:
-            if at_most is not None:
-                return len(self._text_match_ids(annotator_id, status, text, after=0, limit=at_most))
-        elif status is not None and annotator_id is not None:  # from the annotation_sets index alone
-            if Status(status) is Status.NEW:
-                others = self.query(
-                    "SELECT count(*) FROM annotation_sets WHERE annotator_id = ?"
-                    " AND status IN ('in_progress', 'done', 'skipped', 'rejected')",
-                    (annotator_id,),
-                )[0][0]
-                count = self.document_count() - others
-            else:
-                count = self.query(
-                    "SELECT count(*) FROM annotation_sets WHERE annotator_id = ? AND status = ?",
-                    (annotator_id, Status(status).value),
-                )[0][0]
-            return count if at_most is None else min(count, at_most)
-        elif status is None:
-            count = self.document_count()
-            return count if at_most is None else min(count, at_most)
-        where, params = self._list_filter(annotator_id, status, text)
-        return self.query(f"SELECT count(*) FROM documents d{where}", params)[0][0]
-
-    def list_document_ids(
-        self,
-        *,
-        annotator: str | None = None,
-        status: Status | None = None,
-        text: str | None = None,
-        offset: int = 0,
-        limit: int = -1,
-        after: int | None = None,
-    ) -> list[int]:
-        """Ids passing the filter, ascending. `after`: keyset paging — only ids greater than this one (pass the
-        last id of the page before; on a large corpus cheaper than a large `offset`, which still steps over rows)."""
-        annotator_id = self._optional_annotator_id(annotator)
-        if text:
-            ids = self._text_match_ids(
-                annotator_id, status, text, after=after or 0, limit=-1 if limit < 0 else offset + limit
-            )
-            return ids[offset:]
-        where, params = self._list_filter(annotator_id, status, text)
-        if after is not None:
-            where += (" AND " if where else " WHERE ") + "d.id > ?"
-            params.append(after)
-        rows = self.query(f"SELECT d.id FROM documents d{where} ORDER BY d.id LIMIT ? OFFSET ?", [*params, limit, offset])
-        return [r[0] for r in rows]
-
-    def iter_document_ids(self, *, batch: int = 1000) -> Iterator[int]:
-        """Every document id in order, fetched a batch at a time (flat memory on large corpora)."""
-        last = 0
-        while True:
-            rows = self.query("SELECT id FROM documents WHERE id > ? ORDER BY id LIMIT ?", (last, batch))
-            if not rows:
-                return
-            for row in rows:
-                yield row[0]
-            last = rows[-1][0]
-
-    def document_rows(self, doc_ids: list[int], *, annotator: str | None = None) -> list[DocumentRow]:
-        """List rows for these ids (in that order). Counts are the annotator's when they have a set on the
-        document, else the model's pre-extraction."""
-        if not doc_ids:
-            return []
-        me = self._optional_annotator_id(annotator) or -1
-        model = self._optional_annotator_id(MODEL_ANNOTATOR) or -1
-        marks = ",".join("?" * len(doc_ids))
-        rows = self.query(
-            f"""
-            SELECT d.id, d.title, d.source,
-                   coalesce(mine.status, 'new') AS status,
-                   CASE WHEN mine.doc_id IS NULL THEN ? ELSE ? END AS counted
-            FROM documents d
-            LEFT JOIN annotation_sets mine ON mine.doc_id = d.id AND mine.annotator_id = ?
-            WHERE d.id IN ({marks})
-            """,
-            [model, me, me, *doc_ids],
-        )
-        by_id = {r["id"]: r for r in rows}
-        names = {
-            r["doc_id"]: r["names"]
-            for r in self.query(
-                f"""SELECT s.doc_id, group_concat(a.name, '\x1f') AS names FROM annotation_sets s
-                    JOIN annotators a ON a.id = s.annotator_id
-                    WHERE s.doc_id IN ({marks}) AND a.name != ? GROUP BY s.doc_id""",
-                [*doc_ids, MODEL_ANNOTATOR],
-            )
-        }
-        result = []
-        for doc_id in doc_ids:
-            r = by_id.get(doc_id)
-            if r is None:
-                continue
-            counted = r["counted"]
-            entity_count = self.query(
-                "SELECT count(*) FROM entities WHERE doc_id = ? AND annotator_id = ?", (doc_id, counted)
-            )[0][0]
-            quote_count = self.query(
-                "SELECT count(*) FROM quotes WHERE doc_id = ? AND annotator_id = ?", (doc_id, counted)
-            )[0][0]
-            result.append(
-                DocumentRow(
-                    id=doc_id,
-                    title=r["title"],
-                    source=r["source"],
-                    status=Status(r["status"]),
-                    entity_count=entity_count,
-                    quote_count=quote_count,
-                    annotators=sorted((names.get(doc_id) or "").split("\x1f")) if names.get(doc_id) else [],
-                )
-            )
-        return result
-
     def _optional_annotator_id(self, name: str | None) -> int | None:
         if name is None:
             return None
         rows = self.query("SELECT id FROM annotators WHERE name = ?", (name,))
         return rows[0][0] if rows else None
-
-    # -- search ----------------------------------------------------------------------------------------------
-
-    def search(self, text: str, *, limit: int = 50) -> list[SearchHit]:
-        """Full-text search (FTS5) over titles and texts (so the entities and quotes in them) and over quotes'
-        resolved speaker names (not in the text: "John Kerry" for "he said"), with a highlighted snippet.
-
-        Order: documents matching both first, then text matches (best bm25 rank first) and speaker matches (newest
-        first) alternately. Only the SEARCH_RANK_WINDOW most recent text matches are ranked."""
-        query = fts_query(text)
-        rows = self.query(
-            """SELECT rowid, title, snippet(documents_fts, 1, '[', ']', '…', 12) AS snippet
-               FROM documents_fts WHERE documents_fts MATCH ?1 AND rowid >= coalesce((SELECT min(rowid) FROM
-                   (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?3)), 0)
-               ORDER BY rank LIMIT ?2""",
-            (query, limit, SEARCH_RANK_WINDOW),
-        )
-        in_text = [SearchHit(r["rowid"], r["title"], r["snippet"]) for r in rows]
-        speakers: dict[int, str] = {}  # doc id -> first matching speaker, newest documents first
-        for r in self.query(
-            """SELECT doc_id, highlight(quote_speakers_fts, 0, '[', ']') AS name FROM quote_speakers_fts
-               WHERE quote_speakers_fts MATCH ? ORDER BY rowid DESC LIMIT ?""",
-            (query, SEARCH_RANK_WINDOW),
-        ):
-            speakers.setdefault(r["doc_id"], r["name"])
-        if not speakers:
-            return in_text
-        both = [h for h in in_text if h.doc_id in speakers]
-        text_only = [h for h in in_text if h.doc_id not in speakers]
-        found = {h.doc_id for h in in_text}
-        speaker_ids = [d for d in speakers if d not in found][: limit]
-        titles = {
-            r[0]: r[1]
-            for r in self.query(
-                f"SELECT id, title FROM documents WHERE id IN ({','.join('?' * len(speaker_ids))})", speaker_ids
-            )
-        } if speaker_ids else {}
-        speaker_only = [SearchHit(d, titles.get(d, ""), f"quoted: {speakers[d]}") for d in speaker_ids if d in titles]
-        mixed = [*both]
-        for pair in zip(text_only, speaker_only):
-            mixed.extend(pair)
-        shorter = min(len(text_only), len(speaker_only))
-        mixed += text_only[shorter:] + speaker_only[shorter:]
-        return mixed[:limit]
 
     # -- annotation sets -------------------------------------------------------------------------------------
 
@@ -819,138 +504,6 @@ class Store:
         assert stored is not None
         return stored
 
-    # -- bulk writes (import) --------------------------------------------------------------------------------
-
-    def add_documents(self, docs: list[Document]) -> list[tuple[int, bool]]:
-        """Bulk `add_document`: (id, created) for each document, in order; texts already stored (or repeated in
-        `docs`) are not inserted again. One lookup query and one executemany for the whole list."""
-        if not docs:
-            return []
-        with self._bulk():
-            found: dict[str, int] = {}
-            hashes = list(dict.fromkeys(d.hash for d in docs))
-            for start in range(0, len(hashes), 500):
-                chunk = hashes[start : start + 500]
-                found.update(
-                    self.conn.execute(
-                        f"SELECT hash, id FROM documents WHERE hash IN ({','.join('?' * len(chunk))})", chunk
-                    ).fetchall()
-                )
-            next_id = self.highest_id("documents") + 1
-            stamp, rows, result = now(), [], []
-            for doc in docs:
-                doc_id = found.get(doc.hash)
-                if doc_id is not None:
-                    result.append((doc_id, False))
-                    continue
-                found[doc.hash] = doc_id = next_id
-                next_id += 1
-                rows.append((doc_id, doc.hash, doc.title, doc.source, doc.text, _json(doc.meta), stamp))
-                result.append((doc_id, True))
-            self.conn.executemany(
-                "INSERT INTO documents(id, hash, title, source, text, meta, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", rows
-            )
-            return result
-
-    def write_annotation_sets(self, sets: list[AnnotationSet]) -> int:
-        """Bulk `replace_annotation_set` (import): each set replaces what its annotator had on its document, with
-        a few executemany statements for the whole list instead of ~20 statements a set. Tags refer to list
-        positions as there. Entity and quote ids are handed out here (the write lock is held), so tags point
-        at them without a round trip per row. New annotators and labels are added. Returns len(sets)."""
-        if not sets:
-            return 0
-        with self._bulk():
-            conn = self.conn
-            names = {a.annotator for a in sets}
-            ids = dict(
-                conn.execute(
-                    f"SELECT name, id FROM annotators WHERE name IN ({','.join('?' * len(names))})", list(names)
-                ).fetchall()
-            )
-            for name in sorted(names - ids.keys()):
-                if not name.strip():
-                    raise ValueError("an annotator needs a name")
-                ids[name] = conn.execute(
-                    "INSERT INTO annotators(name, created_at) VALUES (?, ?)", (name, now())
-                ).lastrowid
-            encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode  # = _json, one encoder for all rows
-            stamp = now()
-            conn.executemany(
-                "DELETE FROM annotation_sets WHERE doc_id = ? AND annotator_id = ?",
-                [(a.doc_id, ids[a.annotator]) for a in sets],
-            )
-            next_entity = self.highest_id("entities") + 1
-            next_quote = self.highest_id("quotes") + 1
-            set_rows, entity_rows, quote_rows, tag_rows, labels = [], [], [], [], set()
-            for aset in sets:
-                doc_id, annotator_id = aset.doc_id, ids[aset.annotator]
-                set_rows.append(
-                    (doc_id, annotator_id, Status(aset.status).value, encode(aset.extra) if aset.extra else "{}", stamp, stamp)
-                )
-                entity_ids = list(range(next_entity, next_entity + len(aset.entities)))
-                next_entity += len(entity_ids)
-                for entity_id, e in zip(entity_ids, aset.entities):
-                    labels.add(e.label)
-                    entity_rows.append(
-                        (entity_id, doc_id, annotator_id, e.start, e.end, e.label, Origin(e.origin).value,
-                         encode(e.extra) if e.extra else "{}")
-                    )
-                quote_ids = list(range(next_quote, next_quote + len(aset.quotes)))
-                next_quote += len(quote_ids)
-                for quote_id, q in zip(quote_ids, aset.quotes):
-                    quote_rows.append((quote_id, doc_id, annotator_id, *quote_columns(q).values()))
-                for tag in aset.tags:
-                    kind = TargetKind(tag.target_kind)
-                    if kind is TargetKind.DOCUMENT:
-                        target = 0
-                    elif kind is TargetKind.ENTITY:
-                        target = entity_ids[tag.target_id]
-                    else:
-                        target = quote_ids[tag.target_id]
-                    tag_rows.append((doc_id, annotator_id, kind.value, target, tag.tag))
-            conn.executemany(
-                "INSERT INTO annotation_sets(doc_id, annotator_id, status, extra, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                set_rows,
-            )
-            conn.executemany(
-                'INSERT INTO entities(id, doc_id, annotator_id, start, "end", label, origin, extra) '
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                entity_rows,
-            )
-            columns = [quoted_column(c) for c in quote_columns(Quote(0, 1))]
-            conn.executemany(
-                f"INSERT INTO quotes(id, doc_id, annotator_id, {', '.join(columns)}) "
-                f"VALUES ({', '.join('?' * (3 + len(columns)))})",
-                quote_rows,
-            )
-            conn.executemany(
-                "INSERT OR IGNORE INTO tags(doc_id, annotator_id, target_kind, target_id, tag) VALUES (?, ?, ?, ?, ?)",
-                tag_rows,
-            )
-            known = {r[0] for r in conn.execute("SELECT name FROM labels")}
-            position = conn.execute("SELECT coalesce(max(position), -1) + 1 FROM labels").fetchone()[0]
-            for label in sorted(labels - known):
-                conn.execute(
-                    "INSERT OR IGNORE INTO labels(name, color, position) VALUES (?, ?, ?)",
-                    (label, resources.color_for(label), position),
-                )
-                position += 1
-            return len(sets)
-
-    @contextlib.contextmanager
-    def _bulk(self) -> Iterator[None]:
-        """The caller's transaction when one is open (no savepoint per call: bulk writes run inside an import's
-        one transaction, which rolls back as a whole), else a transaction of its own."""
-        if self.readonly:
-            raise StoreError(f"{self.path} is open read-only")
-        with self._lock:
-            if self.conn.in_transaction:
-                yield
-            else:
-                with self.transaction():
-                    yield
-
     def status(self, doc_id: int, annotator: str) -> Status:
         annotator_id = self._optional_annotator_id(annotator)
         rows = self.query(
@@ -1021,16 +574,3 @@ class Store:
             )
         return {"database": str(self.path), "documents": self.document_count(), "annotators": per_annotator}
 
-
-def quoted_column(column: str) -> str:
-    return f'"{column}"'
-
-
-def fts_query(text: str) -> str:
-    """Turn what a person types into a safe FTS5 query: each word must appear (prefix match on the last)."""
-    words = [w for w in "".join(c if c.isalnum() else " " for c in text).split() if w]
-    if not words:
-        return '""'
-    quoted = [f'"{w}"' for w in words]
-    quoted[-1] += "*"
-    return " ".join(quoted)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sqlite3
 
-import pytest
 
 from annotator.core import migrations, ops
 from annotator.core.model import Document, QuoteType, TargetKind, TextRange

@@ -97,7 +97,6 @@ def shown(text: str) -> str:
 
 
 def test_entity_and_quote_panels_show_hostile_labels_as_plain_text(qapp):
-    from PySide6.QtCore import Qt
 
     from annotator.core.model import Entity, Quote
     from annotator.gui.panels import EntityTableModel, QuoteTableModel
