@@ -71,3 +71,17 @@ def test_every_cli_command_is_in_the_readme():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     missing = [name for name in main.commands if not re.search(rf"annotator {re.escape(name)}\b", readme)]
     assert missing == []
+
+
+def test_no_undefined_or_unused_names():
+    """pyflakes' checks (ruff F): an undefined name is a crash waiting for its code path; an unused import or
+    variable is usually a leftover of a change."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--select", "F,E9", "--output-format", "concise", "--no-cache",
+         "annotator", "tests", "benchmarks"],
+        cwd=REPO, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
