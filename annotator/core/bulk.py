@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 from annotator.core import resources
 from annotator.core.errors import StoreError
-from annotator.core.model import AnnotationSet, Document, Origin, Quote, Status, TargetKind
-from annotator.core.rows import _json, now, quote_columns, quoted_column
+from annotator.core.model import AnnotationSet, Document, Origin, Quote, Status
+from annotator.core.rows import _json, now, quote_columns, quoted_column, tag_target
 
 
 class BulkWrites:
@@ -95,14 +95,7 @@ class BulkWrites:
                 for quote_id, q in zip(quote_ids, aset.quotes):
                     quote_rows.append((quote_id, doc_id, annotator_id, *quote_columns(q).values()))
                 for tag in aset.tags:
-                    kind = TargetKind(tag.target_kind)
-                    if kind is TargetKind.DOCUMENT:
-                        target = 0
-                    elif kind is TargetKind.ENTITY:
-                        target = entity_ids[tag.target_id]
-                    else:
-                        target = quote_ids[tag.target_id]
-                    tag_rows.append((doc_id, annotator_id, kind.value, target, tag.tag))
+                    tag_rows.append((doc_id, annotator_id, *tag_target(tag, entity_ids, quote_ids), tag.tag))
             conn.executemany(
                 "INSERT INTO annotation_sets(doc_id, annotator_id, status, extra, created_at, updated_at) "
                 "VALUES (?, ?, ?, ?, ?, ?)",

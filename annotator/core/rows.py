@@ -83,3 +83,12 @@ def quote_columns(quote: Quote) -> dict[str, Any]:
 
 def quoted_column(column: str) -> str:
     return f'"{column}"'
+
+
+def tag_target(tag: Tag, entity_ids: list[int], quote_ids: list[int]) -> tuple[str, int]:
+    """(target_kind, target_id column) of a tag in a set being written, whose entity and quote tags point at
+    list positions (`AnnotationSet.tags`); `entity_ids`/`quote_ids` are the ids those positions were given."""
+    kind = TargetKind(tag.target_kind)
+    if kind is TargetKind.DOCUMENT:
+        return kind.value, 0
+    return kind.value, (entity_ids if kind is TargetKind.ENTITY else quote_ids)[tag.target_id]

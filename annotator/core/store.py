@@ -32,6 +32,7 @@ from annotator.core.rows import (  # noqa: F401 - re-exported: ops, review and t
     quote_from_row,
     quoted_column,
     tag_from_row,
+    tag_target,
 )
 from annotator.core.model import (
     MODEL_ANNOTATOR,
@@ -42,7 +43,6 @@ from annotator.core.model import (
     Origin,
     Quote,
     Status,
-    TargetKind,
 )
 
 BUSY_TIMEOUT_MS = 5000
@@ -487,16 +487,10 @@ class Store(DocumentListing, BulkWrites):
                     ).lastrowid
                 )
             for tag in aset.tags:
-                kind = TargetKind(tag.target_kind)
-                if kind is TargetKind.DOCUMENT:
-                    target = 0
-                elif kind is TargetKind.ENTITY:
-                    target = entity_ids[tag.target_id]
-                else:
-                    target = quote_ids[tag.target_id]
+                kind, target = tag_target(tag, entity_ids, quote_ids)
                 self.conn.execute(
                     "INSERT OR IGNORE INTO tags(doc_id, annotator_id, target_kind, target_id, tag) VALUES (?, ?, ?, ?, ?)",
-                    (aset.doc_id, annotator_id, kind.value, target, tag.tag),
+                    (aset.doc_id, annotator_id, kind, target, tag.tag),
                 )
             for label in {e.label for e in aset.entities} - set(self.labels()):
                 self.ensure_label(label)
