@@ -149,26 +149,55 @@ def iter_sets(
 
 
 def _load_batch(store: Store, doc_ids: list[int], annotator_ids: dict[int, str], statuses: list[str]):
+    for set_row, doc_row, meta, entity_rows, quote_rows, tag_rows in _read_batch(store, doc_ids, annotator_ids, statuses):
+        yield _document(doc_row, meta), _annotation_set(set_row, annotator_ids, entity_rows, quote_rows, tag_rows)
+
+
+def _annotation_set(set_row: tuple, annotator_ids: dict[int, str], entity_rows, quote_rows, tag_rows) -> AnnotationSet:
+    doc_id, annotator_id, status, extra, updated_at = set_row
+    return AnnotationSet(
+        doc_id=doc_id,
+        annotator=annotator_ids[annotator_id],
+        status=Status(status),
+        entities=[_entity(e) for e in entity_rows],
+        quotes=[_quote(q) for q in quote_rows],
+        tags=[_tag(t) for t in tag_rows],
+        extra=json.loads(extra),
+        updated_at=updated_at,
+    )
+
+
+def _document(doc_row: tuple, meta: dict[str, Any]) -> Document:
+    doc_id, text_hash, title, source, text, _ = doc_row
+    return Document(text=text, title=title, source=source, meta=meta, id=doc_id, hash=text_hash)
+
+
+def _read_batch(store: Store, doc_ids: list[int], annotator_ids: dict[int, str], statuses: list[str]):
+    """The rows of every wanted set of these documents, in export order (document id, then annotator name):
+    (set row, document row, parsed meta, entity rows, quote rows, tag rows) as plain tuples, entities and
+    quotes in text order (start, end, id), tags by kind, target and name. One query a table for the batch."""
     docs_in = ",".join("?" * len(doc_ids))
     who_in = ",".join("?" * len(annotator_ids))
-    sets = store.query(
+    sets = _tuples(
+        store,
         f"SELECT doc_id, annotator_id, status, extra, updated_at FROM annotation_sets "
         f"WHERE doc_id IN ({docs_in}) AND annotator_id IN ({who_in}) AND status IN ({','.join('?' * len(statuses))})",
         [*doc_ids, *annotator_ids, *statuses],
     )
     if not sets:
         return
-    wanted = sorted({r["doc_id"] for r in sets})
+    wanted = sorted({r[0] for r in sets})
     wanted_in = ",".join("?" * len(wanted))
     params = [*wanted, *annotator_ids]
-    grouped: dict[tuple[int, int], dict[str, list]] = {
-        (r["doc_id"], r["annotator_id"]): {"entities": [], "quotes": [], "tags": []} for r in sets
-    }
-    for table, columns, convert, order in (
-        ("entities", ENTITY_COLUMNS, _entity, 'start, "end", id'),
-        ("quotes", QUOTE_COLUMNS, _quote, 'start, "end", id'),
-        ("tags", TAG_COLUMNS, _tag, "target_kind, target_id, tag"),
-    ):
+    # (doc_id, annotator_id) -> [entity rows, quote rows, tag rows]
+    grouped: dict[tuple[int, int], tuple[list, list, list]] = {(r[0], r[1]): ([], [], []) for r in sets}
+    # Entities and quotes in the order of their index (doc_id, annotator_id, start, id: no sort in SQLite),
+    # then each set's rows sorted by (start, end, id) below.
+    for position, (table, columns, order) in enumerate((
+        ("entities", ENTITY_COLUMNS, "annotator_id, start, id"),
+        ("quotes", QUOTE_COLUMNS, "annotator_id, start, id"),
+        ("tags", TAG_COLUMNS, "target_kind, target_id, tag"),
+    )):
         for row in _tuples(
             store,
             f"SELECT {columns} FROM {table} WHERE doc_id IN ({wanted_in}) AND annotator_id IN ({who_in}) "
@@ -177,24 +206,23 @@ def _load_batch(store: Store, doc_ids: list[int], annotator_ids: dict[int, str],
         ):
             bucket = grouped.get((row[0], row[1]))
             if bucket is not None:
-                bucket[table].append(convert(row))
+                bucket[position].append(row)
     documents = {
-        r["id"]: Document(text=r["text"], title=r["title"], source=r["source"], meta=json.loads(r["meta"]),
-                          id=r["id"], hash=r["hash"])
-        for r in store.query(f"SELECT id, hash, title, source, text, meta FROM documents WHERE id IN ({wanted_in})", wanted)
+        r[0]: r
+        for r in _tuples(store, f"SELECT id, hash, title, source, text, meta FROM documents WHERE id IN ({wanted_in})", wanted)
     }
-    for row in sorted(sets, key=lambda r: (r["doc_id"], annotator_ids[r["annotator_id"]])):
-        bucket = grouped[(row["doc_id"], row["annotator_id"])]
-        yield documents[row["doc_id"]], AnnotationSet(
-            doc_id=row["doc_id"],
-            annotator=annotator_ids[row["annotator_id"]],
-            status=Status(row["status"]),
-            entities=bucket["entities"],
-            quotes=bucket["quotes"],
-            tags=bucket["tags"],
-            extra=json.loads(row["extra"]),
-            updated_at=row["updated_at"],
-        )
+    metas: dict[int, dict[str, Any]] = {}
+    for set_row in sorted(sets, key=lambda r: (r[0], annotator_ids[r[1]])):
+        doc_id = set_row[0]
+        entity_rows, quote_rows, tag_rows = grouped[(doc_id, set_row[1])]
+        if len(entity_rows) > 1:
+            entity_rows.sort(key=_SPAN_ORDER)
+        if len(quote_rows) > 1:
+            quote_rows.sort(key=_SPAN_ORDER)
+        meta = metas.get(doc_id)
+        if meta is None:
+            meta = metas[doc_id] = json.loads(documents[doc_id][5])
+        yield set_row, documents[doc_id], meta, entity_rows, quote_rows, tag_rows
 
 
 # Row -> model conversion for the export's bulk reads: the same objects as store.entity_from_row & co., from
@@ -267,54 +295,8 @@ def iter_jsonl_records(
 
 
 def _jsonl_batch(store, doc_ids, annotator_ids, statuses, labels, issues):
-    docs_in = ",".join("?" * len(doc_ids))
-    who_in = ",".join("?" * len(annotator_ids))
-    sets = _tuples(
-        store,
-        f"SELECT doc_id, annotator_id, status, extra, updated_at FROM annotation_sets "
-        f"WHERE doc_id IN ({docs_in}) AND annotator_id IN ({who_in}) AND status IN ({','.join('?' * len(statuses))})",
-        [*doc_ids, *annotator_ids, *statuses],
-    )
-    if not sets:
-        return
-    wanted = sorted({r[0] for r in sets})
-    wanted_in = ",".join("?" * len(wanted))
-    params = [*wanted, *annotator_ids]
-    # (doc_id, annotator_id) -> [entity rows, quote rows, tag rows]
-    grouped: dict[tuple[int, int], tuple[list, list, list]] = {(r[0], r[1]): ([], [], []) for r in sets}
-    # Entities and quotes in the order of their index (doc_id, annotator_id, start, id: no sort in SQLite),
-    # then each set's rows sorted by (start, end, id) below, as `_load_batch` orders them.
-    for position, (table, columns, order) in enumerate((
-        ("entities", ENTITY_COLUMNS, "annotator_id, start, id"),
-        ("quotes", QUOTE_COLUMNS, "annotator_id, start, id"),
-        ("tags", TAG_COLUMNS, "target_kind, target_id, tag"),
-    )):
-        for row in _tuples(
-            store,
-            f"SELECT {columns} FROM {table} WHERE doc_id IN ({wanted_in}) AND annotator_id IN ({who_in}) "
-            f"ORDER BY doc_id, {order}",
-            params,
-        ):
-            bucket = grouped.get((row[0], row[1]))
-            if bucket is not None:
-                bucket[position].append(row)
-    documents = {
-        r[0]: r
-        for r in _tuples(store, f"SELECT id, hash, title, source, text, meta FROM documents WHERE id IN ({wanted_in})", wanted)
-    }
-    metas: dict[int, dict[str, Any]] = {}
-    loads = json.loads
-    for row in sorted(sets, key=lambda r: (r[0], annotator_ids[r[1]])):
-        doc_id, annotator_id, status, extra, updated_at = row
-        entity_rows, quote_rows, tag_rows = grouped[(doc_id, annotator_id)]
-        if len(entity_rows) > 1:
-            entity_rows.sort(key=_SPAN_ORDER)
-        if len(quote_rows) > 1:
-            quote_rows.sort(key=_SPAN_ORDER)
-        doc_row = documents[doc_id]
-        meta = metas.get(doc_id)
-        if meta is None:
-            meta = metas[doc_id] = loads(doc_row[5])
+    for set_row, doc_row, meta, entity_rows, quote_rows, tag_rows in _read_batch(store, doc_ids, annotator_ids, statuses):
+        doc_id, annotator_id, status, extra, _ = set_row
         if (
             extra == "{}"
             and all(e[7] == "{}" for e in entity_rows)
@@ -323,18 +305,8 @@ def _jsonl_batch(store, doc_ids, annotator_ids, statuses, labels, issues):
             record = _plain_record(doc_row[4], doc_row[1], meta, annotator_ids[annotator_id], status, entity_rows, quote_rows,
                                    tag_rows, labels)
         else:
-            doc = Document(text=doc_row[4], title=doc_row[2], source=doc_row[3], meta=meta, id=doc_id, hash=doc_row[1])
-            aset = AnnotationSet(
-                doc_id=doc_id,
-                annotator=annotator_ids[annotator_id],
-                status=Status(status),
-                entities=[_entity(e) for e in entity_rows],
-                quotes=[_quote(q) for q in quote_rows],
-                tags=[_tag(t) for t in tag_rows],
-                extra=loads(extra),
-                updated_at=updated_at,
-            )
-            record = record_from_set(doc, aset, labels=labels, issues=issues)
+            aset = _annotation_set(set_row, annotator_ids, entity_rows, quote_rows, tag_rows)
+            record = record_from_set(_document(doc_row, meta), aset, labels=labels, issues=issues)
         yield doc_id, doc_row[1], record
 
 
