@@ -153,22 +153,10 @@ def test_window_shows_each_span_exactly_in_a_qtextdocument(qapp):
     OffsetMap = offset_map()
     if OffsetMap is None:
         return
-    from PySide6.QtGui import QTextCursor, QTextDocument
 
     text = "Zoë\u0301 said «שלום 👩\u200d💻»\r\nthen\rmore 🇫🇷 and\ttabs 𝔘.\r\n"
     spans = [(0, 4), (11, 16), (17, 21), (24, 28), (33, 37), (38, 42), (47, 48)]
-    mapping = OffsetMap(text)
-    document = QTextDocument()
-    document.setPlainText(mapping.display_text)
-    assert document.characterCount() - 1 == mapping.qt_length
-    for start, end in spans:
-        qs, qe = mapping.range_to_qt(start, end)
-        cursor = QTextCursor(document)
-        cursor.setPosition(qs)
-        cursor.setPosition(qe, QTextCursor.MoveMode.KeepAnchor)
-        shown = cursor.selectedText().replace("\u2029", "\n")
-        assert shown == mapping.display_text[start:end], (start, end)
-        assert mapping.range_from_qt(qs, qe) == (start, end)
+    assert_window_selects_each_span(OffsetMap(text), spans)
 
 
 @settings(max_examples=80, deadline=None)
@@ -177,19 +165,9 @@ def test_window_selection_of_any_span_shows_exactly_its_text(qapp, case):
     OffsetMap = offset_map()
     if OffsetMap is None:
         return
-    from PySide6.QtGui import QTextCursor, QTextDocument
 
     text, spans = case
-    mapping = OffsetMap(text)
-    document = QTextDocument()
-    document.setPlainText(mapping.display_text)
-    assert document.characterCount() - 1 == mapping.qt_length
-    for start, end in spans:
-        qs, qe = mapping.range_to_qt(start, end)
-        cursor = QTextCursor(document)
-        cursor.setPosition(qs)
-        cursor.setPosition(qe, QTextCursor.MoveMode.KeepAnchor)
-        assert cursor.selectedText().replace("\u2029", "\n") == mapping.display_text[start:end].replace("\u2029", "\n")
+    assert_window_selects_each_span(OffsetMap(text), spans)
 
 
 def test_window_positions_of_a_text_starting_with_a_bom(qapp):
@@ -203,3 +181,21 @@ def test_window_positions_of_a_text_starting_with_a_bom(qapp):
         document = QTextDocument()
         document.setPlainText(mapping.display_text)
         assert document.characterCount() - 1 == mapping.qt_length, repr(text)
+
+
+def assert_window_selects_each_span(mapping, spans) -> None:
+    """A QTextDocument showing the text selects, for each span mapped to Qt positions, exactly its characters
+    (Qt reports a paragraph break as U+2029), and the Qt range maps back to the span."""
+    from PySide6.QtGui import QTextCursor, QTextDocument
+
+    document = QTextDocument()
+    document.setPlainText(mapping.display_text)
+    assert document.characterCount() - 1 == mapping.qt_length
+    for start, end in spans:
+        qs, qe = mapping.range_to_qt(start, end)
+        cursor = QTextCursor(document)
+        cursor.setPosition(qs)
+        cursor.setPosition(qe, QTextCursor.MoveMode.KeepAnchor)
+        shown = cursor.selectedText().replace("\u2029", "\n")
+        assert shown == mapping.display_text[start:end].replace("\u2029", "\n"), (start, end)
+        assert mapping.range_from_qt(qs, qe) == (start, end)
