@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,6 +23,7 @@ from annotator.core.model import Status
 from annotator.core.store import DocumentRow, Store
 from annotator.gui.colors import readable
 from annotator.gui.plain import plain
+from annotator.gui.table_model import HeaderedTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -42,7 +43,7 @@ _ROLES_SHOWN = frozenset({_DISPLAY, Qt.ItemDataRole.ToolTipRole, _FOREGROUND, _A
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
-class DocumentListModel(QAbstractTableModel):
+class DocumentListModel(HeaderedTableModel):
     """Documents matching a filter, for one annotator. Never holds more than the fetched ids and a row cache."""
 
     HEADERS = ("Title", "Status", "Ents", "Quotes", "Annotated by")
@@ -196,13 +197,6 @@ class DocumentListModel(QAbstractTableModel):
     def rowCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._ids)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: _Index, role=_DISPLAY):
         """Called thousands of times a repaint: roles are compared with module constants (a Qt enum lookup per

@@ -6,7 +6,14 @@ so a document with 10,000 entities costs nothing until scrolled.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,6 +32,7 @@ from annotator.core.model import Entity, Quote, TargetKind
 from annotator.gui.colors import readable
 from annotator.gui.plain import escape, plain
 from annotator.gui.snapping import cuts_a_word
+from annotator.gui.table_model import HeaderedTableModel
 
 OFF_WORDS_NOTE = "starts or ends inside a word: kept as drawn, reported by the spaCy export"
 
@@ -36,7 +44,7 @@ def _short(text: str, limit: int = 90) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-class SpanTableModel(QAbstractTableModel):
+class SpanTableModel(HeaderedTableModel):
     """A flat table over the spans (entities or quotes) of the shown set, in text order, with their tags;
     `row_of(id)` finds a span's row. Subclasses name the HEADERS and answer `data`."""
 
@@ -64,13 +72,6 @@ class SpanTableModel(QAbstractTableModel):
     def rowCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.spans)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
 
 class EntityTableModel(SpanTableModel):
