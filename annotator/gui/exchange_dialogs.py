@@ -220,8 +220,14 @@ class ExportDialog(QDialog):
         self._format_changed()
 
     def _format_changed(self) -> None:
-        if self.format.currentData() == "spacy":
+        fmt = self.format.currentData()
+        if fmt == "spacy":
             self.use_split.setChecked(True)
+        # each format's default statuses (= annotator.io.exporter.default_statuses, not imported at start-up):
+        # training formats take done sets only
+        training = fmt in ("spacy", "doccano")
+        for status, box in self.statuses.items():
+            box.setChecked(status is Status.DONE or (not training and status in (Status.REJECTED, Status.SKIPPED)))
 
     def _browse(self) -> None:
         if self.format.currentData() == "spacy" or self.use_split.isChecked():

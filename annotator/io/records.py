@@ -405,6 +405,8 @@ class ExportIssues:
 
     misaligned: list[str] = field(default_factory=list)
     dropped_relations: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    """Documents with more than one selected version, of which a training export kept one (which, and why)."""
 
     def misaligned_span(self, doc_id: int | None, annotator: str, start: int, end: int, what: str, fate: str) -> None:
         self.misaligned.append(
