@@ -72,10 +72,15 @@ def train_quotes(ctx, output, annotators, statuses, max_steps, eval_split, eval_
     _run(ctx, "quotes", output, annotators, statuses, max_steps, eval_split, eval_frequency, seed, json_progress)
 
 
+_STDOUT: dict[str, object] = {}
+"""The command's stdout, kept: spaCy's own log is redirected away from sys.stdout while training runs."""
+
+
 def _emit(json_progress: bool, event: dict) -> None:
     if json_progress:
-        click.echo(json.dumps(event))
-        sys.stdout.flush()
+        stream = _STDOUT.get("stream") or sys.stdout
+        stream.write(json.dumps(event) + "\n")
+        stream.flush()
 
 
 def _run(ctx, kind, output, annotators, statuses, max_steps, eval_split, eval_frequency, seed, json_progress,
@@ -85,6 +90,7 @@ def _run(ctx, kind, output, annotators, statuses, max_steps, eval_split, eval_fr
     from annotator.train.run import TrainError, train_from_config
 
     output = output.absolute()
+    _STDOUT["stream"] = sys.stdout
     with tempfile.TemporaryDirectory(prefix=".annotator-train-", dir=output.parent if output.parent.exists() else None) as tmp:
         _emit(json_progress, {"phase": "data"})
         try:
