@@ -244,6 +244,9 @@ class MainWindow(QMainWindow):
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard shortcuts", self.show_help, "F1")
+        from annotator.gui.model_menu import install_model_menu  # Model → Train… / Re-annotate (issue 13)
+
+        install_model_menu(self, lambda: self.store.path, self.refresh_from_database)
 
         self.legend = QToolBar("Labels")
         self.legend.setObjectName("labelsToolbar")
