@@ -247,6 +247,9 @@ class MainWindow(QMainWindow):
         from annotator.gui.model_menu import install_model_menu  # Model → Train… / Re-annotate (issue 13)
 
         install_model_menu(self, lambda: self.store.path, self.refresh_from_database)
+        from annotator.gui.token_check import install_token_check  # flags spans the spaCy export drops (issue 13)
+
+        install_token_check(self)
 
         self.legend = QToolBar("Labels")
         self.legend.setObjectName("labelsToolbar")

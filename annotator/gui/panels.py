@@ -34,7 +34,8 @@ from annotator.gui.plain import escape, plain
 from annotator.gui.snapping import cuts_a_word
 from annotator.gui.table_model import HeaderedTableModel
 
-OFF_WORDS_NOTE = "starts or ends inside a word: kept as drawn, reported by the spaCy export"
+OFF_WORDS_NOTE = ("starts or ends inside a word or off spaCy's tokens: kept as drawn, but the spaCy export "
+                  "leaves it out (its tokens marked missing)")
 
 _Index = QModelIndex | QPersistentModelIndex
 
