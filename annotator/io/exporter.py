@@ -2,7 +2,9 @@
 
 Documents are walked in id order with `Store.iter_document_ids`, a batch at a time; each batch's annotation
 sets (filtered by annotator and status) are loaded with one query per table, so memory stays flat however
-large the corpus. One record per (document, annotator). With a split, records go to `train` / `dev` by a
+large the corpus. One record per (document, annotator) for the exchange formats (jsonl, prodigy); the
+training formats (spacy, doccano) keep one version per document and done sets by default (`default_versions`,
+`default_statuses`). With a split, records go to `train` / `dev` by a
 hash of the document and the seed, so every annotator's record of a document lands on the same side and the
 split is stable when documents are added.
 """
