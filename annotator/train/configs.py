@@ -124,7 +124,9 @@ def quotes_config(settings: TrainSettings, quote_lengths: list[int]) -> Any:
     spancat["spans_key"] = QUOTES_SPANS_KEY
     low, high = quote_suggester_sizes(quote_lengths)
     spancat["suggester"] = {"@misc": "spacy.ngram_range_suggester.v1", "min_size": low, "max_size": high}
+    # the spancat factory's defaults name the key "sc": zeroed, else spaCy normalises the quotes' F down to half
     config["training"]["score_weights"] = {
         f"spans_{QUOTES_SPANS_KEY}_f": 1.0, f"spans_{QUOTES_SPANS_KEY}_p": 0.0, f"spans_{QUOTES_SPANS_KEY}_r": 0.0,
+        "spans_sc_f": 0.0, "spans_sc_p": 0.0, "spans_sc_r": 0.0,
     }
     return _common(config, settings)

@@ -115,7 +115,8 @@ def test_train_quotes_spancat_proposes_quote_length_spans(tmp_path):
     candidates = spancat.suggester([doc])
     lengths = {int(end - start) for start, end in candidates.dataXd}
     assert quote_tokens in lengths and max(lengths) >= quote_tokens > 3
-    assert "spans_quotes_f" in nlp.config["training"]["score_weights"]
+    weights = nlp.config["training"]["score_weights"]
+    assert weights["spans_quotes_f"] == 1.0 and not any(v for k, v in weights.items() if k != "spans_quotes_f")
 
 
 def test_reannotate_changes_only_the_models_set(tmp_path):
