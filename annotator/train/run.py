@@ -8,7 +8,6 @@ pipeline is renamed into place (a previous pipeline there is replaced only then)
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shutil
 import time
@@ -17,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from annotator.core.files import fsync_directory, write_text_atomic
+from annotator.core.strict_json import dumps_strict
 from annotator.train.configs import PROGRESS_LOGGER, QUOTES_SPANS_KEY
 
 TRAINING_INFO = "annotator_training.json"
@@ -128,12 +129,13 @@ def train_from_config(config: Any, output: Path, *, kind: str, dev_path: Path,
     record = {"kind": kind, **(info or {}), "seconds": round(seconds, 1),
               "overall": result.overall and vars_of(result.overall),
               "per_label": {k: vars_of(v) for k, v in result.scores.items()}}
-    (best / TRAINING_INFO).write_text(json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8")
+    write_text_atomic(best / TRAINING_INFO, dumps_strict(record, indent=2))
     shutil.copy2(config_path, best / "training-config.cfg")
     old = output.parent / f".{output.name}.old-{os.getpid()}"
     if output.exists():
         output.rename(old)
     best.rename(output)
+    fsync_directory(output.parent)
     shutil.rmtree(old, ignore_errors=True)
     shutil.rmtree(work, ignore_errors=True)
     return result
