@@ -4,6 +4,7 @@ on a handful of documents and a few steps (spaCy's own training loop runs for re
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -78,6 +79,12 @@ def test_train_ner_then_extract_with_the_trained_pipeline(tmp_path):
     base = cli(db, "extract", texts, "-o", tmp_path / "b.jsonl", "--no-progress")
     assert base.returncode == 0
     assert "GADGET" not in (tmp_path / "b.jsonl").read_text()
+    config = Path(os.environ["XDG_CONFIG_HOME"]) / "annotator" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f"[extract]\nmodel = {json.dumps(str(out))}\n")  # the trained pipeline as the default
+    cli(db, "extract", texts, "-o", tmp_path / "c.jsonl", "--no-progress")
+    assert "GADGET" in (tmp_path / "c.jsonl").read_text()
+    config.unlink()
     ingested = cli(db, "ingest", texts, "--model", out)  # already there: the model's set is filled in with it
     assert "0 added, 1 already present" in ingested.stdout or "1 added" in ingested.stdout
     with Store(db) as store:
