@@ -848,12 +848,3 @@ class ReviewWindow(QMainWindow):
         super().closeEvent(event)
         self.store.close()
 
-
-def run_review(db_path: str | os.PathLike, reviewer: str, *, gold: str = DEFAULT_GOLD) -> int:
-    """Open review mode as its own application (`annotator review gui`); returns the exit code."""
-    from annotator.gui.app import make_application
-
-    app = make_application()
-    window = ReviewWindow(db_path, reviewer, gold=gold)
-    window.show()
-    return app.exec()
