@@ -26,3 +26,8 @@ class InputError(ValueError):
         self.reason = reason
         where = f"{self.path}:{line}" if line is not None else self.path
         super().__init__(f"{where}: {reason}")
+
+
+class Cancelled(RuntimeError):
+    """The user cancelled a long job (import, export) and what it had written was rolled back / removed. The
+    window's background runner (gui/background.py) reports it as "cancelled", not as a failure."""

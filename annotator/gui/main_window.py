@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
-    QProgressDialog,
     QToolBar,
     QToolButton,
     QVBoxLayout,
@@ -34,6 +33,7 @@ from annotator.core.ops import EditError
 from annotator.core.store import NotFoundError, Store, StoreError, tag_from_row
 from annotator.gui import commands as cmd
 from annotator.gui.article_view import ArticleView
+from annotator.gui.background import BackgroundRun
 from annotator.gui.colors import readable
 from annotator.gui.dialogs import AnnotatorNameDialog, HelpDialog, SpeakerNameDialog, TagPickDialog, TagSetDialog
 from annotator.gui.document_list import DocumentListModel, DocumentListView
@@ -42,7 +42,7 @@ from annotator.gui.panels import EntityTableModel, QuoteTableModel, SpanTableVie
 from annotator.gui.plain import escape, mnemonic, plain, strip_mnemonic
 from annotator.gui.settings import app_settings
 from annotator.gui.snapping import snap_to_words, step
-from annotator.gui.workers import ImportWorker, start_in_thread
+from annotator.gui.workers import ImportWorker
 
 QUOTE_MARKS = "\"“”„«»‘’'‹›"
 
@@ -64,9 +64,9 @@ class MainWindow(QMainWindow):
         self.notifier = cmd.EditNotifier(self)
         self.notifier.edited.connect(self.on_edited)
         self.notifier.failed.connect(self.on_undo_failed)
+        self.import_run: BackgroundRun | None = None
         self.import_thread = None
         self.import_worker: ImportWorker | None = None
-        self.import_dialog: QProgressDialog | None = None
         self.tag_picker: TagPickDialog | None = None
         self.setWindowTitle("annotator")
         self._build_widgets()
@@ -346,11 +346,9 @@ class MainWindow(QMainWindow):
             self.settings.setValue("last_document", self.doc.id)
         self.settings.sync()
         self.watch_timer.stop()
-        if self.import_worker is not None:
-            self.import_worker.cancel()
-        if self.import_thread is not None:
-            self.import_thread.quit()
-            self.import_thread.wait(5000)
+        if self.import_run is not None:
+            self.import_run.done.disconnect(self._import_run_done)  # nothing to show in a closed window
+            self.import_run.cancel_and_wait(5000)
         super().closeEvent(event)
         if self._owns_store:
             self.store.close()
@@ -919,40 +917,22 @@ class MainWindow(QMainWindow):
             self.open_document(first)
 
     def start_import(self, worker: ImportWorker) -> None:
-        """Run the worker in its thread. Its signals go to bound methods of this window, so Qt queues them into
-        the GUI thread (a lambda would run in the worker's thread and touch the GUI's store from there)."""
-        dialog = QProgressDialog("Importing articles…", "Cancel", 0, 0, self)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)
-        dialog.canceled.connect(lambda: worker.cancel())  # direct: just sets a flag the worker polls
-        worker.progress.connect(self._import_progress)
-        worker.message.connect(self._import_message)
-        worker.finished.connect(self._import_finished)
-        worker.failed.connect(self._import_failed)
-        self.import_dialog = dialog
+        """Run the worker in its thread behind a cancellable progress dialog (gui/background.py: its signals
+        reach this window only through the run, in the GUI thread)."""
+        run = BackgroundRun(self, worker, title="Importing articles…")
+        run.done.connect(self._import_run_done)
+        self.import_run = run
         self.import_worker = worker
-        self.import_thread = start_in_thread(worker, self)
+        self.import_thread = run.worker_thread
+        run.start()
 
-    def _import_message(self, text: str) -> None:
-        if self.import_dialog is not None:
-            self.import_dialog.setLabelText(plain(text))  # may quote a file path or an error
-
-    def _import_progress(self, done: int, total: int) -> None:
-        if self.import_dialog is not None:
-            self.import_dialog.setMaximum(total)
-            self.import_dialog.setValue(done)
-
-    def _import_finished(self, report) -> None:
-        self._import_done(report, None)
-
-    def _import_failed(self, message: str) -> None:
-        self._import_done(None, message)
+    @Slot()
+    def _import_run_done(self) -> None:
+        run = self.import_run
+        self._import_done(run.result if run is not None else None, run.error if run is not None else None)
 
     def _import_done(self, report, error: str | None) -> None:
-        if self.import_dialog is not None:
-            self.import_dialog.reset()
-            self.import_dialog.deleteLater()
-        self.import_dialog = None
+        self.import_run = None
         self.import_thread = None
         self.import_worker = None
         self.doc_model.reload()

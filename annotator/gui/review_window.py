@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QThread, Qt
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,11 +45,12 @@ from PySide6.QtWidgets import (
 from annotator.core.model import Status
 from annotator.core.ops import EditError
 from annotator.core.store import Store
+from annotator.gui.background import BackgroundRun, BackgroundWorker
 from annotator.gui.plain import escape, mnemonic, plain, window_title
 from annotator.gui.review_chart import AgreementChartView
 from annotator.gui.review_commands import ReviewDecisionCommand
 from annotator.gui.review_dialogs import EntityEditDialog, QuoteEditDialog
-from annotator.gui.review_workers import ReviewFiguresWorker
+from annotator.gui.workers import review_figures_task
 from annotator.review.adjudication import (
     ENTITY,
     QUOTE,
@@ -116,7 +117,7 @@ class ReviewWindow(QMainWindow):
         self._closing = False
         self.setWindowTitle(window_title(f"Review — {Path(db_path).name} — reviewer {reviewer}, gold set “{gold}”"))
         self.db_path = Path(db_path)
-        self._thread: QThread | None = None
+        self._figures_run: BackgroundRun | None = None
         self._build()
         self.resize(1500, 900)
         pending = len(documents_with_versions(self.store, self._names()))
@@ -136,29 +137,26 @@ class ReviewWindow(QMainWindow):
 
     def refresh_in_background(self) -> None:
         """Compute the queue and the corpus figures in a worker thread (large corpora)."""
-        if self._thread is not None:
+        if self._figures_run is not None:
             return
         self.statusBar().showMessage("Computing the review queue and agreement…")
         self.corpus_figures.setText("Computing…")
-        thread = QThread(self)
-        worker = ReviewFiguresWorker(self.db_path, gold=self.gold, reviewer=self.reviewer,
-                                     annotators=self.annotator_filter, include_model=self.include_model)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
-        worker.finished.connect(self._figures_ready)
-        worker.failed.connect(lambda message: self.statusBar().showMessage(f"Review figures failed: {message}"))
-        worker.finished.connect(thread.quit)
-        worker.failed.connect(thread.quit)
-        thread.finished.connect(self._thread_done)
-        self._worker = worker
-        self._thread = thread
-        thread.start()
+        task = review_figures_task(gold=self.gold, reviewer=self.reviewer, annotators=self.annotator_filter,
+                                   include_model=self.include_model)
+        run = BackgroundRun(self, BackgroundWorker(self.db_path, task, readonly=False, plain_errors=()))
+        run.done.connect(self._figures_run_done)
+        self._figures_run = run
+        run.start()
 
-    def _thread_done(self) -> None:
-        if self._thread is not None:
-            self._thread.deleteLater()
-        self._thread = None
-        self._worker = None
+    @Slot()
+    def _figures_run_done(self) -> None:
+        run, self._figures_run = self._figures_run, None
+        if run is None or self._closing:
+            return
+        if run.error is not None:
+            self.statusBar().showMessage(f"Review figures failed: {run.error}")
+        elif run.result is not None:
+            self._figures_ready(*run.result)
 
     def _figures_ready(self, queue, report) -> None:
         if self._closing:
@@ -840,9 +838,8 @@ class ReviewWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self._closing = True
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait(30_000)
+        if self._figures_run is not None:
+            self._figures_run.cancel_and_wait(30_000)
         for stack in self.stacks.values():
             stack.blockSignals(True)
         super().closeEvent(event)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from annotator.core.errors import Cancelled
 from annotator.core.model import AnnotationSet, Document, TargetKind, content_hash
 from annotator.core.store import Store
 from annotator.io.articles import InputError, iter_jsonl_lines, parse_json_object, title_of
@@ -28,7 +29,7 @@ BATCH = 500
 """Records read, validated and written together (memory is bounded by this, not by the file)."""
 
 
-class ImportCancelled(RuntimeError):
+class ImportCancelled(Cancelled):
     """The user cancelled; nothing was written."""
 
 

@@ -123,7 +123,32 @@ def test_figures_in_background(qtbot, store, add_doc, db_path):
     assert window.review.doc_id == d
     assert [e.doc_id for e in window.queue_entries] == [d]
     assert "alice, bob" in window.corpus_figures.text()
-    qtbot.waitUntil(lambda: window._thread is None, timeout=10_000)
+    qtbot.waitUntil(lambda: window._figures_run is None, timeout=10_000)
+    window.close()
+
+
+def test_figures_failing_in_background_are_told_in_the_status_bar_from_the_gui_thread(qtbot, store, add_doc, db_path,
+                                                                                  monkeypatch):
+    import threading
+
+    from annotator.gui import review_window as review_window_module
+
+    two_versions(store, add_doc)
+
+    def broken_task(**_options):
+        def task(store, on_progress, should_cancel):
+            raise RuntimeError("disk on fire")
+        return task
+
+    monkeypatch.setattr(review_window_module, "review_figures_task", broken_task)
+    window = ReviewWindow(db_path, "rita", background=True)
+    qtbot.addWidget(window)
+    shown = []
+    status = window.statusBar()
+    monkeypatch.setattr(status, "showMessage", lambda text, *a: shown.append(
+        (text, threading.current_thread() is threading.main_thread())))
+    qtbot.waitUntil(lambda: window._figures_run is None, timeout=10_000)
+    assert shown == [("Review figures failed: RuntimeError: disk on fire", True)]
     window.close()
 
 
