@@ -193,12 +193,6 @@ SQL_ALLOWED: dict[str, str] = {
                                 "batched reads on a raw cursor; to become core/export_rows.py",
     "annotator/tools/edit_driver.py": "a fault-injection tool that checks the file from outside: its own sqlite3 "
                                       "connection for integrity_check / foreign_key_check and edit-log read-back",
-    # Being moved into core/ by issue 19 (one commit each):
-    "annotator/gui/main_window.py": "reload_tags reads the tags table: to become Store.tags",
-    "annotator/io/importer.py": "the import's scratch table and existing-set lookup: to become BulkWrites methods",
-    "annotator/review/adjudication.py": "review decisions, edit log, gold set rewrite: to become core/decisions.py",
-    "annotator/review/attach.py": "doc ids with a set by one annotator: to become a listing method",
-    "annotator/review/versions.py": "gold names, annotators with sets, documents with versions: to become listing methods",
 }
 
 

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import Document, Quote, QuoteType, Status, Tag, TargetKind, TextRange
 from annotator.core.ops import EditError
-from annotator.core.store import NotFoundError, Store, StoreError, tag_from_row
+from annotator.core.store import NotFoundError, Store, StoreError
 from annotator.gui import commands as cmd
 from annotator.gui.article_view import ArticleView
 from annotator.gui.background import BackgroundRun
@@ -443,11 +443,7 @@ class MainWindow(QMainWindow):
         self.update_status_text()
 
     def reload_tags(self) -> None:
-        annotator_id = self.store.annotator_id(self.annotator)
-        self.tags = [
-            tag_from_row(r)
-            for r in self.store.query("SELECT * FROM tags WHERE doc_id = ? AND annotator_id = ?", (self.doc.id, annotator_id))
-        ]
+        self.tags = self.store.tags(self.doc.id, self.annotator)
 
     def selection(self) -> tuple[int, int] | None:
         """The selected text in code points, snapped to words when snapping is on; None if nothing."""
