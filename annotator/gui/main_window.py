@@ -12,7 +12,16 @@ from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QByteArray, QObject, QPoint, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPalette, QPixmap, QTextDocument, QUndoStack
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QIcon,
+    QKeySequence,
+    QPalette,
+    QPixmap,
+    QTextDocument,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -28,23 +37,32 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.model import Document, Quote, QuoteType, Status, Tag, TargetKind, TextRange
+from annotator.core.model import Document, QuoteType, Status, Tag, TargetKind
 from annotator.core.ops import EditError
 from annotator.core.store import NotFoundError, Store, StoreError
 from annotator.gui import commands as cmd
 from annotator.gui.article_view import ArticleView
 from annotator.gui.background import BackgroundRun
 from annotator.gui.colors import readable
-from annotator.gui.dialogs import AnnotatorNameDialog, HelpDialog, SpeakerNameDialog, TagPickDialog, TagSetDialog
+from annotator.gui.dialogs import (
+    AnnotatorNameDialog,
+    HelpDialog,
+    TagPickDialog,
+    TagSetDialog,
+)
 from annotator.gui.document_list import DocumentListModel, DocumentListView
+from annotator.gui.editing import EditActions, EditSession
 from annotator.gui.exchange_dialogs import ExportDialog, ImportDialog
-from annotator.gui.panels import EntityTableModel, QuoteTableModel, SpanTableView, TagsPanel
+from annotator.gui.panels import (
+    EntityTableModel,
+    QuoteTableModel,
+    SpanTableView,
+    TagsPanel,
+)
 from annotator.gui.plain import escape, mnemonic, plain, strip_mnemonic
 from annotator.gui.settings import app_settings
-from annotator.gui.snapping import snap_to_words, step
+from annotator.gui.snapping import snap_to_words
 from annotator.gui.workers import ImportWorker
-
-QUOTE_MARKS = "\"“”„«»‘’'‹›"
 
 
 class MainWindow(QMainWindow):
@@ -64,6 +82,8 @@ class MainWindow(QMainWindow):
         self.notifier = cmd.EditNotifier(self)
         self.notifier.edited.connect(self.on_edited)
         self.notifier.failed.connect(self.on_undo_failed)
+        self.edits = EditSession(self.store, self.notifier, self._edit_context)
+        self.edit_actions = EditActions(self, self.edits)
         self.import_run: BackgroundRun | None = None
         self.import_thread = None
         self.import_worker: ImportWorker | None = None
@@ -408,8 +428,8 @@ class MainWindow(QMainWindow):
         self.undo_stack.push(command)
         return True
 
-    def _edit_args(self) -> dict:
-        return {"doc_id": self.doc.id, "annotator": self.annotator}
+    def _edit_context(self) -> tuple[int, str]:
+        return self.doc.id, self.annotator
 
     def show_problem(self, message: str) -> None:
         red = readable("#c0392b", self.palette().color(QPalette.ColorRole.Window)).name()  # dark mode too
@@ -453,149 +473,43 @@ class MainWindow(QMainWindow):
         start, end = snap_to_words(self.doc.text, *selected) if self.snap_action.isChecked() else selected
         return (start, end) if end > start else None
 
+    # Edit verbs live in editing.EditActions; these one-line delegates keep the names menus, panels, tests and
+    # tools call.
     def apply_label(self, label: str) -> None:
-        if self.doc is None:
-            return
-        selected = self.selection()
-        if selected is not None:
-            if self.push(cmd.AddEntityCommand(self.store, self.notifier, **self._edit_args(), start=selected[0],
-                                              end=selected[1], label=label, replace_overlapping=True)):
-                added = self.undo_stack.command(self.undo_stack.count() - 1)
-                self.view.clear_text_selection()
-                if isinstance(added, cmd.AddEntityCommand) and added.entity is not None:
-                    self.select_entity(added.entity.id)
-        elif self.view.selected_entity_id is not None:
-            self.push(cmd.RelabelEntityCommand(self.store, self.notifier, **self._edit_args(),
-                                               entity_id=self.view.selected_entity_id, label=label))
-        else:
-            self.statusBar().showMessage("Select some text (or an entity) first.", 4000)
+        self.edit_actions.apply_label(label)
 
     def delete_selected(self) -> None:
-        if self.doc is None:
-            return
-        if self.view.selected_entity_id is not None:
-            self.push(cmd.DeleteEntityCommand(self.store, self.notifier, **self._edit_args(),
-                                              entity_id=self.view.selected_entity_id))
-        elif self.view.selected_quote_id is not None:
-            self.delete_quote()
+        self.edit_actions.delete_selected()
 
     def move_boundary(self, which: str, direction: int) -> None:
-        """Move the selected entity's (else quote's) start or end by a word (a character with snapping off)."""
-        if self.doc is None:
-            return
-        by_word = self.snap_action.isChecked()
-        if self.view.selected_entity_id is not None:
-            span = self.view.index.entities.by_id[self.view.selected_entity_id].entity
-        elif self.view.selected_quote_id is not None:
-            span = self.view.index.quotes.by_id[self.view.selected_quote_id].quote
-        else:
-            self.statusBar().showMessage("Select an entity or a quote first.", 4000)
-            return
-        start, end = span.start, span.end
-        if which == "start":
-            start = step(self.doc.text, start, direction, edge="start", by_word=by_word)
-        else:
-            end = step(self.doc.text, end, direction, edge="end", by_word=by_word)
-        if end <= start or (start, end) == (span.start, span.end):
-            return
-        if self.view.selected_entity_id is not None:
-            self.push(cmd.ResizeEntityCommand(self.store, self.notifier, **self._edit_args(), entity_id=span.id,
-                                              start=start, end=end))
-        else:
-            self.push(cmd.UpdateQuoteCommand("Resize quote", self.store, self.notifier, **self._edit_args(),
-                                             quote_id=span.id, start=start, end=end))
+        self.edit_actions.move_boundary(which, direction)
 
     def on_span_resized(self, kind: str, span_id: int, start: int, end: int) -> None:
-        """An edge of the selected entity or quote was dragged (the view snapped it): one undoable edit."""
-        if self.doc is None:
-            return
-        if kind == "entity":
-            self.push(cmd.ResizeEntityCommand(self.store, self.notifier, **self._edit_args(), entity_id=span_id,
-                                              start=start, end=end))
-        else:
-            self.push(cmd.UpdateQuoteCommand("Resize quote", self.store, self.notifier, **self._edit_args(),
-                                             quote_id=span_id, start=start, end=end))
+        self.edit_actions.on_span_resized(kind, span_id, start, end)
 
     def add_quote(self) -> None:
-        selected = self.selection()
-        if self.doc is None or selected is None:
-            self.statusBar().showMessage("Select the quote's text first.", 4000)
-            return
-        start, end = selected
-        text = self.doc.text
-        direct = text[start] in QUOTE_MARKS or (start > 0 and text[start - 1] in QUOTE_MARKS)
-        command = cmd.AddQuoteCommand(self.store, self.notifier, **self._edit_args(), start=start, end=end,
-                                      type=QuoteType.DIRECT if direct else QuoteType.INDIRECT)
-        if self.push(command):
-            self.view.clear_text_selection()
-            self.select_quote(command.quote.id)
-
-    def _role_range(self) -> tuple[int, int] | None:
-        selected = self.selection()
-        if selected is not None:
-            return selected
-        if self.view.selected_entity_id is not None:
-            e = self.view.index.entities.by_id[self.view.selected_entity_id].entity
-            return e.start, e.end
-        return None
+        self.edit_actions.add_quote()
 
     def set_quote_role(self, role: str) -> None:
-        """Make the selected text (or the selected entity) the selected quote's speaker or cue."""
-        if self.doc is None or self.view.selected_quote_id is None:
-            self.statusBar().showMessage("Select a quote first (click it, or pick it in the Quotes panel).", 4000)
-            return
-        picked = self._role_range()
-        if picked is None:
-            self.statusBar().showMessage(f"Select the {role}'s text or click an entity first.", 4000)
-            return
-        changes = cmd.speaker_changes(self.doc.text, *picked) if role == "speaker" else {"cue": TextRange(*picked)}
-        if self.push(cmd.UpdateQuoteCommand(f"Set {role}", self.store, self.notifier, **self._edit_args(),
-                                            quote_id=self.view.selected_quote_id, **changes)):
-            self.view.clear_text_selection()
+        self.edit_actions.set_quote_role(role)
 
     def clear_quote_role(self, role: str) -> None:
-        if self.doc is None or self.view.selected_quote_id is None:
-            return
-        changes = {"speaker": None, "speaker_name": None} if role == "speaker" else {"cue": None}
-        self.push(cmd.UpdateQuoteCommand(f"Clear {role}", self.store, self.notifier, **self._edit_args(),
-                                         quote_id=self.view.selected_quote_id, **changes))
+        self.edit_actions.clear_quote_role(role)
 
     def set_speaker_name(self) -> None:
-        quote = self._selected_quote()
-        if quote is None:
-            return
-        name = SpeakerNameDialog.ask(self, quote.speaker_name or "")
-        if name is not None:
-            self.push(cmd.UpdateQuoteCommand("Set speaker name", self.store, self.notifier, **self._edit_args(),
-                                             quote_id=quote.id, speaker_name=name or None))
+        self.edit_actions.set_speaker_name()
 
     def set_quote_type(self, qtype: QuoteType) -> None:
-        quote = self._selected_quote()
-        if quote is not None and quote.type != qtype:
-            self.push(cmd.UpdateQuoteCommand(f"Set type {qtype.value}", self.store, self.notifier, **self._edit_args(),
-                                             quote_id=quote.id, type=qtype))
+        self.edit_actions.set_quote_type(qtype)
 
     def delete_quote(self) -> None:
-        quote = self._selected_quote()
-        if quote is not None:
-            self.push(cmd.DeleteQuoteCommand(self.store, self.notifier, **self._edit_args(), quote_id=quote.id))
-
-    def _selected_quote(self) -> Quote | None:
-        if self.doc is None or self.view.selected_quote_id is None:
-            self.statusBar().showMessage("Select a quote first.", 4000)
-            return None
-        return self.view.index.quotes.by_id[self.view.selected_quote_id].quote
+        self.edit_actions.delete_quote()
 
     def on_tag_toggled(self, kind: str, target_id, tag: str, present: bool) -> None:
-        if self.doc is None:
-            return
-        self.push(cmd.TagCommand(self.store, self.notifier, **self._edit_args(), tag=tag, present=present,
-                                 target_kind=TargetKind(kind), target_id=target_id))
+        self.edit_actions.on_tag_toggled(kind, target_id, tag, present)
 
     def set_status(self, status: Status) -> bool:
-        if self.doc is None:
-            return False
-        return self.push(cmd.SetStatusCommand(self.store, self.notifier, **self._edit_args(), status=status))
+        return self.edit_actions.set_status(status)
 
     # -- selection -------------------------------------------------------------------------------------------
 
