@@ -19,15 +19,12 @@ from PySide6.QtGui import (
     QKeySequence,
     QPalette,
     QPixmap,
-    QTextDocument,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -44,6 +41,7 @@ from annotator.gui import commands as cmd
 from annotator.gui.article_view import ArticleView
 from annotator.gui.background import BackgroundRun
 from annotator.gui.colors import readable
+from annotator.gui.db_watcher import DatabaseWatcher
 from annotator.gui.dialogs import (
     AnnotatorNameDialog,
     HelpDialog,
@@ -53,6 +51,7 @@ from annotator.gui.dialogs import (
 from annotator.gui.document_list import DocumentListModel, DocumentListView
 from annotator.gui.editing import EditActions, EditSession
 from annotator.gui.exchange_dialogs import ExportDialog, ImportDialog
+from annotator.gui.find_bar import FindBar
 from annotator.gui.panels import (
     EntityTableModel,
     QuoteTableModel,
@@ -112,16 +111,9 @@ class MainWindow(QMainWindow):
         self.view.quote_clicked.connect(self.on_quote_clicked)
         self.view.span_resized.connect(self.on_span_resized)
         self.view.resizable = True
-        self.find_box = QLineEdit()
-        self.find_box.setPlaceholderText("Find in text (Enter: next, Shift+Enter: previous, Esc: close)")
-        self.find_box.returnPressed.connect(lambda: self.find_next(backward=False))
-        self.find_box.installEventFilter(self)
-        self.find_bar = QWidget()
-        row = QHBoxLayout(self.find_bar)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(QLabel("Find:"))
-        row.addWidget(self.find_box, 1)
-        self.find_bar.hide()
+        self.find_bar = FindBar(self.view)
+        self.find_bar.not_found.connect(self._say_not_found)
+        self.find_box = self.find_bar.box
         self.doc_title = QLabel()
         self.doc_title.setObjectName("documentTitle")
         self.doc_title.setTextFormat(Qt.TextFormat.PlainText)  # a title is data, never markup
@@ -541,8 +533,7 @@ class MainWindow(QMainWindow):
             self.view.cancel_edge_drag()
             return
         if self.find_bar.isVisible() and self.find_box.hasFocus():
-            self.find_bar.hide()
-            self.view.setFocus()
+            self.find_bar.close_bar()
             return
         self.view.clear_text_selection()
         self.select_entity(None)
@@ -610,36 +601,13 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Snapping to words {'on' if self.snap_action.isChecked() else 'off'}", 3000)
 
     def show_find(self) -> None:
-        self.find_bar.show()
-        self.find_box.setFocus()
-        self.find_box.selectAll()
+        self.find_bar.open()
 
     def find_next(self, *, backward: bool = False) -> bool:
-        needle = self.find_box.text()
-        if not needle:
-            self.show_find()
-            return False
-        flags = QTextDocument.FindFlag.FindBackward if backward else QTextDocument.FindFlag(0)
-        found = self.view.find(needle, flags)
-        if not found:  # wrap around
-            cursor = self.view.textCursor()
-            cursor.movePosition(cursor.MoveOperation.End if backward else cursor.MoveOperation.Start)
-            self.view.setTextCursor(cursor)
-            found = self.view.find(needle, flags)
-        if not found:
-            self.statusBar().showMessage(f"“{needle}” not found", 3000)
-        return found
+        return self.find_bar.find_next(backward=backward)
 
-    def eventFilter(self, obj, event) -> bool:
-        if obj is self.find_box and event.type() == event.Type.KeyPress:
-            if event.key() == Qt.Key.Key_Escape:
-                self.find_bar.hide()
-                self.view.setFocus()
-                return True
-            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
-                self.find_next(backward=True)
-                return True
-        return super().eventFilter(obj, event)
+    def _say_not_found(self, needle: str) -> None:
+        self.statusBar().showMessage(f"“{needle}” not found", 3000)
 
     def focus_dock(self, name: str, widget: QWidget) -> None:
         self.docks[name].show()
@@ -776,20 +744,17 @@ class MainWindow(QMainWindow):
 
     def watch_database(self) -> None:
         """Poll (cheaply) for commits by other windows or the command line, and show them when they come."""
-        self.store.changed_elsewhere()
-        self.watch_timer = QTimer(self)
-        self.watch_timer.setInterval(self.WATCH_INTERVAL_MS)
-        self.watch_timer.timeout.connect(self.refresh_if_changed_elsewhere)
-        self.watch_timer.start()
+        self.watcher = DatabaseWatcher(self.store, self.WATCH_INTERVAL_MS, self)
+        self.watcher.changed.connect(self._show_changes_made_elsewhere)
+        self.watch_timer = self.watcher.timer
+        self.watcher.start()
 
     def refresh_if_changed_elsewhere(self) -> None:
-        try:
-            changed = self.store.changed_elsewhere()
-        except StoreError:
-            return
-        if changed:
-            self.refresh_from_database()
-            self.statusBar().showMessage("Updated with changes saved by another window or command.", 4000)
+        self.watcher.poll()
+
+    def _show_changes_made_elsewhere(self) -> None:
+        self.refresh_from_database()
+        self.statusBar().showMessage("Updated with changes saved by another window or command.", 4000)
 
     def refresh_from_database(self) -> None:
         """Re-read what another connection may have changed (labels, list, progress, the open document),
