@@ -10,15 +10,9 @@ import getpass
 import time
 from pathlib import Path
 
-import shiboken6
-from PySide6.QtCore import QByteArray, QObject, QPoint, Qt, QTimer, Slot
+from PySide6.QtCore import QByteArray, QPoint, Qt, QTimer, Slot
 from PySide6.QtGui import (
-    QAction,
-    QColor,
-    QIcon,
-    QKeySequence,
     QPalette,
-    QPixmap,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
@@ -26,10 +20,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
-    QMenu,
     QMessageBox,
-    QToolBar,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -38,6 +29,12 @@ from annotator.core.model import Document, QuoteType, Status, Tag, TargetKind
 from annotator.core.ops import EditError
 from annotator.core.store import NotFoundError, Store, StoreError
 from annotator.gui import commands as cmd
+from annotator.gui.actions import (
+    build_label_actions,
+    build_legend,
+    build_menus,
+    shortcut_rows,
+)
 from annotator.gui.article_view import ArticleView
 from annotator.gui.background import BackgroundRun
 from annotator.gui.colors import readable
@@ -58,7 +55,7 @@ from annotator.gui.panels import (
     SpanTableView,
     TagsPanel,
 )
-from annotator.gui.plain import escape, mnemonic, plain, strip_mnemonic
+from annotator.gui.plain import escape, plain, strip_mnemonic
 from annotator.gui.settings import app_settings
 from annotator.gui.snapping import snap_to_words
 from annotator.gui.workers import ImportWorker
@@ -160,107 +157,24 @@ class MainWindow(QMainWindow):
         self.docks["quotes"].raise_()
         self.resizeDocks([self.docks["documents"], self.docks["quotes"]], [420, 420], Qt.Orientation.Horizontal)
 
-    def _action(self, menu: QMenu, text: str, slot, keys=None, *, checkable: bool = False) -> QAction:
-        action = QAction(text, self)
-        if keys:
-            sequences = [QKeySequence(k) if isinstance(k, str) else QKeySequence(k) for k in (keys if isinstance(keys, list) else [keys])]
-            action.setShortcuts(sequences)
-        action.setCheckable(checkable)
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        self.addAction(action)
-        return action
-
     def _build_actions(self) -> None:
-        bar = self.menuBar()
-        file = bar.addMenu("&File")
-        self._action(file, "&Import articles…", self.import_articles, "Ctrl+I")
-        self._action(file, "Import &folder…", self.import_folder, "Ctrl+Shift+I")
-        file.addSeparator()
-        self._action(file, "Import a&nnotations…", self.import_annotations)
-        self._action(file, "&Export…", self.export_annotations)
-        file.addSeparator()
-        self._action(file, "Change &annotator…", self.change_annotator, "Ctrl+Shift+A")
-        file.addSeparator()
-        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-
-        edit = bar.addMenu("&Edit")
-        undo = self.undo_stack.createUndoAction(self, "&Undo")
-        undo.setShortcut(QKeySequence("Ctrl+Z"))
-        self.undo_stack.undoTextChanged.connect(_CommandText(undo, "&Undo").show)
-        redo = self.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        self.undo_stack.redoTextChanged.connect(_CommandText(redo, "&Redo").show)
-        edit.addActions([undo, redo])
-        self.addActions([undo, redo])
-        self.undo_action, self.redo_action = undo, redo
-        edit.addSeparator()
-        self._action(edit, "&Find…", self.show_find, QKeySequence.StandardKey.Find)
-        self._action(edit, "Find &next", lambda: self.find_next(backward=False), "F3")
-        self._action(edit, "Find &previous", lambda: self.find_next(backward=True), "Shift+F3")
-        edit.addSeparator()
-        self.snap_action = self._action(edit, "&Snap selections to words", self.toggle_snapping, "W", checkable=True)
+        """Menus and keys from the table in actions.py; `actions_by_id` holds them by id."""
+        self.actions_by_id = build_menus(self)
         self.snap_action.setChecked(self.settings.value("snap", True, type=bool))
         self.view.snapping = self.snap_action.isChecked()
-        self._action(edit, "Clear selection", self.clear_selection, "Esc")
-        self._action(edit, "&Tag set…", self.edit_tag_set, "Ctrl+Shift+T")
+        self.legend = build_legend(self)
 
-        self.entity_menu = bar.addMenu("E&ntity")
-        self.label_menu = self.entity_menu.addMenu("&Label selection as")
-        self.label_actions: list[QAction] = []
-        self._action(self.entity_menu, "&Delete selected entity or quote", self.delete_selected, [QKeySequence.StandardKey.Delete, "Backspace"])
-        self._action(self.entity_menu, "Move &end right", lambda: self.move_boundary("end", +1), "Alt+Right")
-        self._action(self.entity_menu, "Move end left", lambda: self.move_boundary("end", -1), "Alt+Left")
-        self._action(self.entity_menu, "Move &start left", lambda: self.move_boundary("start", -1), "Alt+Shift+Left")
-        self._action(self.entity_menu, "Move start right", lambda: self.move_boundary("start", +1), "Alt+Shift+Right")
-        self._action(self.entity_menu, "Ne&xt entity", lambda: self.select_neighbour_entity(+1), "]")
-        self._action(self.entity_menu, "Pre&vious entity", lambda: self.select_neighbour_entity(-1), "[")
-        self._action(self.entity_menu, "&Tag selected…", self.quick_tag, "T")
+    def focus_documents(self) -> None:
+        self.focus_dock("documents", self.doc_list.table)
 
-        quote = bar.addMenu("&Quote")
-        self._action(quote, "&New quote from selection", self.add_quote, "Q")
-        self._action(quote, "Set &speaker from selection or entity", lambda: self.set_quote_role("speaker"), "S")
-        self._action(quote, "Set &cue from selection or entity", lambda: self.set_quote_role("cue"), "C")
-        self._action(quote, "Speaker &name…", self.set_speaker_name, "Shift+S")
-        self._action(quote, "Clear speaker", lambda: self.clear_quote_role("speaker"), "Alt+Shift+S")
-        self._action(quote, "Clear cue", lambda: self.clear_quote_role("cue"), "Alt+Shift+C")
-        self.type_menu = quote.addMenu("&Type")
-        for key, qtype in zip(("Alt+1", "Alt+2", "Alt+3"), QuoteType):
-            self._action(self.type_menu, qtype.value.capitalize(), lambda _=False, t=qtype: self.set_quote_type(t), key)
-        self._action(quote, "&Delete quote", self.delete_quote, "Shift+Del")
-        self._action(quote, "Next &quote", lambda: self.select_neighbour_quote(+1), "Ctrl+]")
-        self._action(quote, "Previous quote", lambda: self.select_neighbour_quote(-1), "Ctrl+[")
+    def focus_article(self) -> None:
+        self.view.setFocus()
 
-        document = bar.addMenu("&Document")
-        self._action(document, "Mark &done and open next", self.done_and_next, ["Ctrl+Return", "Ctrl+Enter"])
-        self._action(document, "Mark &done", lambda: self.set_status(Status.DONE), "Ctrl+D")
-        self._action(document, "Mark &skipped", lambda: self.set_status(Status.SKIPPED), "Ctrl+K")
-        self._action(document, "Mark &rejected", lambda: self.set_status(Status.REJECTED), "Ctrl+R")
-        self._action(document, "Mark in &progress", lambda: self.set_status(Status.IN_PROGRESS), "Ctrl+Shift+P")
-        document.addSeparator()
-        self._action(document, "&Next document", lambda: self.open_neighbour(+1), ["Ctrl+PgDown", "Alt+Down"])
-        self._action(document, "&Previous document", lambda: self.open_neighbour(-1), ["Ctrl+PgUp", "Alt+Up"])
-        self._action(document, "Document &tags…", self.focus_document_tags, "Ctrl+T")
+    def focus_quotes(self) -> None:
+        self.focus_dock("quotes", self.quote_table)
 
-        view = bar.addMenu("&View")
-        self._action(view, "Focus &document list", lambda: self.focus_dock("documents", self.doc_list.table), "Ctrl+L")
-        self._action(view, "Focus &article", self.view.setFocus, "Ctrl+E")
-        self._action(view, "Focus &quotes", lambda: self.focus_dock("quotes", self.quote_table), "Ctrl+Shift+Q")
-        self._action(view, "Focus e&ntities", lambda: self.focus_dock("entities", self.entity_table), "Ctrl+Shift+E")
-        view.addSeparator()
-        self._action(view, "&Review mode…", self.open_review, "Ctrl+Shift+R")
-        self._action(view, "Re&fresh from the database", self.refresh_from_database, "F5")
-        view.addSeparator()
-        for dock in self.docks.values():
-            view.addAction(dock.toggleViewAction())
-
-        help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "&Keyboard shortcuts", self.show_help, "F1")
-
-        self.legend = QToolBar("Labels")
-        self.legend.setObjectName("labelsToolbar")
-        self.legend.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.legend)
+    def focus_entities(self) -> None:
+        self.focus_dock("entities", self.entity_table)
 
     def _build_status_bar(self) -> None:
         self.annotator_label = QLabel()
@@ -283,49 +197,7 @@ class MainWindow(QMainWindow):
         labels = self.store.labels()
         self.view.set_labels(labels)
         self.entity_model.colors = labels
-        for action in self.label_actions:
-            self.removeAction(action)
-        self.label_menu.clear()
-        self.legend.clear()
-        self.label_actions = []
-        for position, (name, color) in enumerate(labels.items()):
-            key = str(position + 1) if position < 9 else None
-            action = QAction(_swatch(color), mnemonic(f"{key} {name}" if key else name), self)
-            action.setToolTip(plain(f"Label the selection (or the selected entity) {name}" + (f" — key {key}" if key else "")))
-            if key:
-                action.setShortcut(QKeySequence(key))
-            action.triggered.connect(lambda _=False, label=name: self.apply_label(label))
-            self.label_menu.addAction(action)
-            self.addAction(action)
-            self.label_actions.append(action)
-            if position < 9:
-                self.legend.addAction(action)
-        more = [a for a in self.label_actions[9:]]
-        if more:
-            button = QToolButton()
-            button.setText("More labels")
-            menu = QMenu(button)
-            menu.addActions(more)
-            button.setMenu(menu)
-            button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-            self.legend.addWidget(button)
-        self.legend.addSeparator()
-        scheme = self.view.scheme
-        legend = QLabel(
-            f"<span style='background:{scheme.quote_band_active.name()}; border-bottom:2px solid {scheme.quote.name()}'>"
-            f"&nbsp;quote&nbsp;</span>&nbsp; <span style='color:{scheme.speaker.name()}'>▭ speaker</span>&nbsp; "
-            f"<span style='color:{scheme.cue.name()}'>┅ cue</span>"
-        )
-        legend.setContentsMargins(6, 0, 6, 0)
-        self.legend.addWidget(legend)
-        self.view.context_actions = [self.label_menu, None, *self._actions_named(
-            "&Delete selected entity or quote", "&Tag selected…"), None, *self._actions_named(
-            "&New quote from selection", "Set &speaker from selection or entity", "Set &cue from selection or entity",
-            "Speaker &name…"), self.type_menu, *self._actions_named("&Delete quote")]
-
-    def _actions_named(self, *texts: str) -> list[QAction]:
-        by_text = {a.text(): a for a in self.actions()}
-        return [by_text[t] for t in texts if t in by_text]
+        build_label_actions(self, labels)
 
     def _restore_layout(self) -> None:
         geometry = self.settings.value("geometry")
@@ -688,7 +560,7 @@ class MainWindow(QMainWindow):
     def show_help(self) -> None:
         rows = []
         for menu_action in self.menuBar().actions():
-            rows.extend(_shortcut_rows(menu_action.menu(), strip_mnemonic(menu_action.text())))
+            rows.extend(shortcut_rows(menu_action.menu(), strip_mnemonic(menu_action.text())))
         HelpDialog(rows, self).exec()
 
     def import_articles(self, paths: list[str] | None = None) -> None:
@@ -820,21 +692,6 @@ class MainWindow(QMainWindow):
             self.open_document(first)
 
 
-class _CommandText(QObject):
-    """Keeps an undo/redo action's text as "&Undo <command>" with the command's "&" shown, not taken as a
-    mnemonic (command texts hold labels and tags: "Add R&D"). A child of the action, so the stack's signal
-    is disconnected when the action goes."""
-
-    def __init__(self, action: QAction, prefix: str):
-        super().__init__(action)
-        self.action, self.prefix = action, prefix
-
-    @Slot(str)
-    def show(self, text: str) -> None:
-        if shiboken6.isValid(self.action):  # the stack clears itself while a closing window is torn down
-            self.action.setText(f"{self.prefix} {mnemonic(text)}".rstrip())
-
-
 def _neighbour(spans, current_id, cursor_position: int, direction: int) -> int:
     ids = [s.id for s in spans]
     if current_id in ids:
@@ -843,25 +700,6 @@ def _neighbour(spans, current_id, cursor_position: int, direction: int) -> int:
     return (after[0] if after else ids[0]) if direction > 0 else ([s.id for s in spans if s.start < cursor_position] or ids)[-1]
 
 
-def _shortcut_rows(menu: QMenu | None, title: str) -> list[tuple[str, str, str]]:
-    if menu is None:
-        return []
-    rows = []
-    for action in menu.actions():
-        if action.menu() is not None:
-            rows.extend(_shortcut_rows(action.menu(), f"{title} › {strip_mnemonic(action.text())}"))
-        elif not action.isSeparator():
-            keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
-            rows.append((title, strip_mnemonic(action.text()), keys))
-    return rows
-
-
 def _clip(text: str, limit: int = 40) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _swatch(color: str) -> QIcon:
-    pixmap = QPixmap(14, 14)
-    pixmap.fill(QColor(color))
-    return QIcon(pixmap)

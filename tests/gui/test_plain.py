@@ -105,11 +105,11 @@ def test_main_window_shows_hostile_annotator_title_label_and_messages_literally(
 
 
 def window_help_rows(window):
-    from annotator.gui.main_window import _shortcut_rows
+    from annotator.gui.actions import shortcut_rows
 
     rows = []
     for menu_action in window.menuBar().actions():
-        rows.extend(_shortcut_rows(menu_action.menu(), strip_mnemonic(menu_action.text())))
+        rows.extend(shortcut_rows(menu_action.menu(), strip_mnemonic(menu_action.text())))
     return rows
 
 
