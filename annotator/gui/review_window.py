@@ -47,9 +47,9 @@ from annotator.core.ops import EditError
 from annotator.core.store import Store
 from annotator.gui.background import BackgroundRun, BackgroundWorker
 from annotator.gui.plain import escape, mnemonic, plain, window_title
-from annotator.gui.review_chart import AgreementChartView
 from annotator.gui.review_commands import ReviewDecisionCommand
 from annotator.gui.review_dialogs import EntityEditDialog, QuoteEditDialog
+from annotator.gui.review_figures import AgreementPanel
 from annotator.gui.workers import review_figures_task
 from annotator.review.adjudication import (
     ENTITY,
@@ -65,9 +65,12 @@ from annotator.review.adjudication import (
     item_title,
     review_queue,
 )
-from annotator.review.agreement import ALL, compute_agreement
-from annotator.review.kappa import format_coefficient, is_defined
-from annotator.review.versions import DEFAULT_GOLD, default_annotators, documents_with_versions
+from annotator.review.agreement import compute_agreement
+from annotator.review.versions import (
+    DEFAULT_GOLD,
+    default_annotators,
+    documents_with_versions,
+)
 
 CHOICE_COLORS = ("#cfe3f7", "#fbd9b4", "#d5ecc9", "#ecd5f0", "#f6eab0", "#d9d9d9")
 RESOLVED_COLOR = "#bfe6bf"
@@ -296,31 +299,11 @@ class ReviewWindow(QMainWindow):
         middle.setStretchFactor(0, 5)
         middle.setStretchFactor(1, 4)
 
-        # right: agreement panel
-        self.doc_figures = QLabel()
-        self.doc_figures.setObjectName("docAgreement")
-        self.doc_figures.setTextFormat(Qt.TextFormat.RichText)
-        self.doc_figures.setWordWrap(True)
-        self.doc_figures.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.corpus_figures = QLabel()
-        self.corpus_figures.setObjectName("corpusAgreement")
-        self.corpus_figures.setTextFormat(Qt.TextFormat.RichText)
-        self.corpus_figures.setWordWrap(True)
-        self.chart = AgreementChartView()
-        refresh = QPushButton("Recompute")
-        refresh.clicked.connect(self.refresh_in_background)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        doc_box = QGroupBox("This document")
-        QVBoxLayout(doc_box).addWidget(self.doc_figures)
-        corpus_box = QGroupBox("Corpus, per label")
-        corpus_layout = QVBoxLayout(corpus_box)
-        corpus_layout.addWidget(self.corpus_figures)
-        corpus_layout.addWidget(self.chart)
-        corpus_layout.addWidget(refresh, 0, Qt.AlignmentFlag.AlignRight)
-        right_layout.addWidget(doc_box)
-        right_layout.addWidget(corpus_box)
-        right_layout.addStretch(1)
+        # right: agreement panel (review_figures.py)
+        right = AgreementPanel()
+        right.recompute.connect(self.refresh_in_background)
+        self.figures = right
+        self.doc_figures, self.corpus_figures, self.chart = right.doc_figures, right.corpus_figures, right.chart
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
@@ -574,27 +557,7 @@ class ReviewWindow(QMainWindow):
             return
         report = compute_agreement(self.store, annotators=self.review.annotators or None,
                                    doc_ids=[self.review.doc_id])
-        if not report.documents:
-            self.doc_figures.setText("Fewer than two versions: nothing to compare.")
-            return
-        d = report.documents[0]
-        f = format_coefficient
-        rows = [
-            ("Entities F1, exact", f(d.entity_f1)), ("Entities F1, overlap", f(d.entity_overlap_f1)),
-            ("Entities α (characters)", f(d.entity_alpha)), ("Quotes F1", f(d.quote_f1)),
-            ("Speaker agreement", f(d.speaker)), ("Cue agreement", f(d.cue)), ("Tags agreed", f(d.tags)),
-            ("Span tags agreed", f(d.span_tags)),
-            ("Disagreements", f"{d.disagreements} of {d.items} items"),
-        ]
-        pairs = ""
-        if len(report.entity_exact) > 1:
-            pairs = "<br>".join(
-                f"{escape(a)} vs {escape(b)}: F1 {f(per[ALL].f1)}" for (a, b), per in report.entity_exact.items()
-            )
-        self.doc_figures.setText(
-            "<table>" + "".join(f"<tr><td>{k}&nbsp;&nbsp;</td><td align=right><b>{v}</b></td></tr>" for k, v in rows)
-            + "</table>" + (f"<p>{pairs}</p>" if pairs else "")
-        )
+        self.figures.show_document(report)
 
     def refresh_corpus_agreement(self) -> None:
         self._show_corpus_report(
@@ -603,33 +566,7 @@ class ReviewWindow(QMainWindow):
 
     def _show_corpus_report(self, report) -> None:
         self.corpus_report = report
-        colours = self.store.labels()
-
-        def mean(values):
-            present = [v for v in values if is_defined(v)]
-            return sum(present) / len(present) if present else None
-
-        rows = []
-        for label in [ALL, *report.labels]:
-            exact = mean(per[label].f1 for per in report.entity_exact.values() if label in per)
-            overlap = mean(per[label].f1 for per in report.entity_overlap.values() if label in per)
-            alpha = report.entity_alpha.get(label)
-            rows.append(("all labels" if label == ALL else label, colours.get(label, "#888888"), [exact, overlap, alpha]))
-        self.chart.set_data(["F1 exact", "F1 overlap", "α"], rows)
-        quotes = list(report.quotes.values())
-        q_f1 = mean(q.prf.f1 for q in quotes)
-        speaker = mean(q.speaker.value for q in quotes)
-        tag_name = "Cohen's κ" if report.tag_method == "cohen" else "Fleiss' κ"
-        self.corpus_figures.setText(
-            f"{len(report.documents)} documents · {escape(', '.join(report.annotators))}<br>"
-            f"Quotes F1 <b>{format_coefficient(q_f1)}</b> · speaker <b>{format_coefficient(speaker)}</b><br>"
-            f"Document tags {tag_name} <b>{format_coefficient(report.tag_kappa.get(ALL))}</b>"
-            + "".join(
-                f"<br>{scope.capitalize()} tags agreed <b>{format_coefficient(per[ALL].value)}</b>"
-                f" ({per[ALL].total} judged)"
-                for scope, per in report.span_tags.items() if per.get(ALL) and per[ALL].total
-            )
-        )
+        self.figures.show_corpus(report, self.store.labels())
 
     # -- items -----------------------------------------------------------------------------------------------
 
