@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 from annotator.core.model import Status
 from annotator.core.ops import EditError
 from annotator.core.store import Store
+from annotator.gui.article_view import ArticleView
 from annotator.gui.background import BackgroundRun, BackgroundWorker
 from annotator.gui.plain import escape, mnemonic, plain, window_title
 from annotator.gui.review_commands import ReviewDecisionCommand
@@ -87,10 +88,6 @@ def kind_name(item: Item) -> str:
         return f"{item.span_key.split(':', 1)[0]} tag"
     return KIND_NAMES.get(item.kind, item.kind)
 
-try:  # the editor's article view (labels drawn above spans); a plain text view if it is not there
-    from annotator.gui.article_view import ArticleView as _ArticleView
-except ImportError:  # pragma: no cover - only while the GUI package is incomplete
-    _ArticleView = None
 
 
 class ReviewWindow(QMainWindow):
@@ -221,13 +218,8 @@ class ReviewWindow(QMainWindow):
         left_layout.addWidget(self.queue_table)
 
         # middle: article + items + actions
-        if _ArticleView is not None:
-            self.article = _ArticleView()
-            self.article.set_labels(self.store.labels())
-        else:  # pragma: no cover
-            from PySide6.QtWidgets import QTextEdit
-
-            self.article = QTextEdit(readOnly=True)
+        self.article = ArticleView()  # the editor's view: labels drawn above spans
+        self.article.set_labels(self.store.labels())
         self.article.setObjectName("reviewArticle")
         self.doc_title = QLabel()
         self.doc_title.setObjectName("reviewDocTitle")
@@ -480,14 +472,11 @@ class ReviewWindow(QMainWindow):
             aset = self.review.gold_set() or self.review.agreed_set()[0]
         else:
             aset = self.review.versions.get(name)
-        if hasattr(self.article, "show_annotation_set"):
-            bar = self.article.verticalScrollBar().value()
-            self.article.show_annotation_set(text, aset)
-            self.article.verticalScrollBar().setValue(bar)
-        else:  # pragma: no cover
-            self.article.setPlainText(text)
+        bar = self.article.verticalScrollBar().value()
+        self.article.show_annotation_set(text, aset)
+        self.article.verticalScrollBar().setValue(bar)
         item = self.selected_item()
-        if item is not None and item.kind != TAG and hasattr(self.article, "select_range"):
+        if item is not None and item.kind != TAG:
             self.article.select_range(item.start, item.end)
 
     def refresh_items(self) -> None:
@@ -594,7 +583,7 @@ class ReviewWindow(QMainWindow):
     def _item_selected(self) -> None:
         item = self.selected_item()
         self._update_actions()
-        if item is None or not hasattr(self.article, "select_range"):
+        if item is None:
             return
         if item.kind == TAG:
             self.article.clear_text_selection()
