@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableWidget,
+    QTableView,
     QTableWidgetItem,
     QToolBar,
     QVBoxLayout,
@@ -51,6 +52,7 @@ from annotator.gui.plain import escape, mnemonic, plain, window_title
 from annotator.gui.review_commands import ReviewDecisionCommand
 from annotator.gui.review_dialogs import EntityEditDialog, QuoteEditDialog
 from annotator.gui.review_figures import AgreementPanel
+from annotator.gui.review_items import Cell, ReviewItemsModel
 from annotator.gui.workers import review_figures_task
 from annotator.review.adjudication import (
     ENTITY,
@@ -230,14 +232,16 @@ class ReviewWindow(QMainWindow):
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.doc_title.setFont(font)
 
-        self.items_table = QTableWidget(0, 3)
+        self.items_model = ReviewItemsModel(self)
+        self.items_table = QTableView()
+        self.items_table.setModel(self.items_model)
         self.items_table.setObjectName("reviewItems")
         self.items_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.items_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.items_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.items_table.verticalHeader().hide()
         self.items_table.setWordWrap(False)
-        self.items_table.itemSelectionChanged.connect(self._item_selected)
+        self.items_table.selectionModel().selectionChanged.connect(self._item_selected)
         self.show_agreed = QCheckBox("Show agreed items")
         self.show_agreed.setObjectName("showAgreed")
         self.show_agreed.toggled.connect(lambda _on: self.refresh_items())
@@ -391,15 +395,14 @@ class ReviewWindow(QMainWindow):
         self.show_combo.blockSignals(False)
         doc = self.review.document
         self.doc_title.setText(f"{doc.title or 'Document'}  ·  #{doc_id}  ·  versions: {', '.join(self.review.annotators)}")
-        self.items_table.setColumnCount(3 + len(self.review.annotators))
-        self.items_table.setHorizontalHeaderLabels(["Item", "Kind", "Gold", *self.review.annotators])
+        self.items_model.set_columns(self.review.annotators)
         header = self.items_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         self.items_table.setColumnWidth(0, 190)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
         self.items_table.setColumnWidth(2, 150)
-        for col in range(3, self.items_table.columnCount()):
+        for col in range(3, self.items_model.columnCount()):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
         self.refresh_article()
         self.refresh_items()
@@ -488,21 +491,19 @@ class ReviewWindow(QMainWindow):
         decisions = review.decisions()
         text = review.document.text
         shown = [i for i in review.items if self.show_agreed.isChecked() or not i.unanimous]
-        table = self.items_table
-        table.blockSignals(True)
-        table.setRowCount(len(shown))
+        rows: list[tuple[str, list[Cell]]] = []
         unresolved = 0
-        for row, item in enumerate(shown):
+        for item in shown:
             resolved = review.is_resolved(item, decisions)
             unresolved += not resolved
             colours = {}
             for index, (value, _names) in enumerate(item.options()):
                 colours[value] = CHOICE_COLORS[index % len(CHOICE_COLORS)]
-            title = QTableWidgetItem(item_title(item, text))
-            title.setData(Qt.ItemDataRole.UserRole, item.key)
-            title.setToolTip(plain(f"{item.key}\n{text[item.start:item.end]}" if item.kind != TAG else item.key))
-            table.setItem(row, 0, title)
-            table.setItem(row, 1, QTableWidgetItem(kind_name(item)))
+            cells = [
+                Cell(item_title(item, text),
+                     tooltip=plain(f"{item.key}\n{text[item.start:item.end]}" if item.kind != TAG else item.key)),
+                Cell(kind_name(item)),
+            ]
             if gold is None:
                 current = next(iter(item.choices.values())) if item.unanimous else None
             else:
@@ -515,24 +516,20 @@ class ReviewWindow(QMainWindow):
                     gold_text = "✓ rejected" if current in (None, False) else gold_text
             else:
                 gold_text = "? " + (gold_text if current not in (None,) else "undecided")
-            gold_cell = QTableWidgetItem(gold_text)
-            gold_cell.setBackground(QBrush(QColor(RESOLVED_COLOR if resolved else UNRESOLVED_COLOR)))
-            if decision and decision.decision != "auto":
-                gold_cell.setToolTip(plain(f"{decision.decision} {decision.chosen_from or ''} by {decision.reviewer}"))
-            table.setItem(row, 2, gold_cell)
-            for col, name in enumerate(review.annotators, start=3):
+            cells.append(Cell(gold_text, RESOLVED_COLOR if resolved else UNRESOLVED_COLOR,
+                              plain(f"{decision.decision} {decision.chosen_from or ''} by {decision.reviewer}")
+                              if decision and decision.decision != "auto" else None))
+            for name in review.annotators:
                 if name not in item.choices:
-                    cell = QTableWidgetItem("")
+                    cells.append(Cell(""))
                 else:
                     value = item.choices[name]
-                    cell = QTableWidgetItem(describe(item, value, text))
-                    cell.setBackground(QBrush(QColor(colours[value])))
-                    if value == current and resolved and gold is not None:
-                        font = cell.font()
-                        font.setBold(True)
-                        cell.setFont(font)
-                table.setItem(row, col, cell)
-        table.blockSignals(False)
+                    cells.append(Cell(describe(item, value, text), colours[value],
+                                      bold=value == current and resolved and gold is not None))
+            rows.append((item.key, cells))
+        self.items_table.selectionModel().blockSignals(True)
+        self.items_model.set_rows(rows)
+        self.items_table.selectionModel().blockSignals(False)
         self.items_summary.setText(
             f"{len(review.disagreements())} disagreements · {unresolved} unresolved · {len(review.items)} items"
             + ("" if gold else " · no gold set yet (it starts with what all versions agree on)")
@@ -562,23 +559,25 @@ class ReviewWindow(QMainWindow):
     def selected_item(self) -> Item | None:
         if self.review is None:
             return None
-        rows = self.items_table.selectionModel().selectedRows() if self.items_table.selectionModel() else []
-        if not rows:
-            return None
-        cell = self.items_table.item(rows[0].row(), 0)
-        if cell is None:
+        rows = self.items_table.selectionModel().selectedRows()
+        key = self.items_model.key_at(rows[0].row()) if rows else None
+        if key is None:
             return None
         try:
-            return self.review.item(cell.data(Qt.ItemDataRole.UserRole))
+            return self.review.item(key)
         except KeyError:
             return None
 
+    def _current_item_row(self) -> int:
+        index = self.items_table.currentIndex()
+        return index.row() if index.isValid() else -1
+
     def select_item(self, key: str) -> bool:
-        for row in range(self.items_table.rowCount()):
-            if self.items_table.item(row, 0).data(Qt.ItemDataRole.UserRole) == key:
-                self.items_table.selectRow(row)
-                return True
-        return False
+        row = self.items_model.row_of(key)
+        if row is None:
+            return False
+        self.items_table.selectRow(row)
+        return True
 
     def _item_selected(self) -> None:
         item = self.selected_item()
@@ -620,26 +619,26 @@ class ReviewWindow(QMainWindow):
         if self.review is None:
             return False
         decisions = self.review.decisions()
-        rows = self.items_table.rowCount()
+        rows = self.items_model.rowCount()
         for offset in range(1, rows + 1):
             row = (after_row + step * offset) % rows
-            key = self.items_table.item(row, 0).data(Qt.ItemDataRole.UserRole)
+            key = self.items_model.key_at(row)
             if not self.review.is_resolved(self.review.item(key), decisions):
                 self.items_table.selectRow(row)
-                self.items_table.scrollToItem(self.items_table.item(row, 0))
+                self.items_table.scrollTo(self.items_model.index(row, 0))
                 return True
         return False
 
     def next_unresolved(self) -> bool:
         """Move to the next unresolved item of this document (J)."""
-        found = self._select_next_unresolved(self.items_table.currentRow())
+        found = self._select_next_unresolved(self._current_item_row())
         if not found:
             self.statusBar().showMessage("No unresolved item left on this document (Ctrl+Down: next document)")
         return found
 
     def previous_unresolved(self) -> bool:
         """Move to the previous unresolved item of this document (K)."""
-        row = self.items_table.currentRow()
+        row = self._current_item_row()
         found = self._select_next_unresolved(row if row >= 0 else 0, step=-1)
         if not found:
             self.statusBar().showMessage("No unresolved item left on this document (Ctrl+Down: next document)")
@@ -696,7 +695,7 @@ class ReviewWindow(QMainWindow):
         except EditError as error:
             QMessageBox.warning(self, "Review", plain(error))
             return False
-        row = self.items_table.currentRow()
+        row = self._current_item_row()
         stack.push(command)
         self.statusBar().showMessage(text)
         self._select_next_unresolved(row)
