@@ -20,8 +20,9 @@ from PySide6.QtCore import QEvent, QObject, QProcess, QTimer, Signal
 
 from annotator.gui import snapping
 
-DELAY_MS = 800
-SERVICE = [sys.executable, "-c", "from annotator.io.token_service import serve; serve()"]
+DELAY_MS = 2000
+"""How long a document is open before its tokens are asked for (and the first poll starts the subprocess)."""
+SERVICE = [sys.executable, "-c", "from annotator.io.token_service import serve; serve(niceness=15)"]
 
 
 class TokenCheck(QObject):
