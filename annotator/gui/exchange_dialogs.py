@@ -161,6 +161,10 @@ class ExportDialog(QDialog):
         text = report.summary()
         if issues:
             text += "\n\nNot expressed exactly:\n" + "\n".join(issues[:20]) + ("\n…" if len(issues) > 20 else "")
+        duplicates = report.issues.duplicates
+        if duplicates:
+            text += ("\n\nSeveral versions of a document, one kept:\n" + "\n".join(duplicates[:20])
+                     + ("\n…" if len(duplicates) > 20 else ""))
         QMessageBox.information(parent, "Export finished", plain(text))
         return report
 

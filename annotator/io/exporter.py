@@ -116,8 +116,8 @@ class ExportReport:
         if self.issues.misaligned:
             parts.append(f"{len(self.issues.misaligned)} spans not aligned with tokens (listed above)")
         if self.issues.duplicates:
-            parts.append(f"{len(self.issues.duplicates)} documents had several versions, one kept (listed above; "
-                         "export --annotator gold after review, or --versions all)")
+            parts.append(f"{len(self.issues.duplicates)} documents had several versions, one kept (listed; review "
+                         "them to make a gold set, or export --versions all)")
         if self.issues.dropped_relations:
             parts.append(f"{len(self.issues.dropped_relations)} relations left out (listed above)")
         return "; ".join(parts) + "\n" + "\n".join(self.files)
