@@ -92,10 +92,14 @@ def _run(ctx, kind, output, annotators, statuses, max_steps, eval_split, eval_fr
          json_progress, base=None):
     from annotator.train.configs import TrainSettings, ner_config, quote_suggester_sizes, quotes_config
     from annotator.train.data import TrainingDataError, build_training_data
-    from annotator.train.run import TrainError, train_from_config
+    from annotator.train.run import TrainError, check_output, train_from_config
 
     output = output.absolute()
     _STDOUT["stream"] = sys.stdout
+    try:
+        check_output(output)  # before any work
+    except TrainError as error:
+        raise click.ClickException(str(error)) from None
     with tempfile.TemporaryDirectory(prefix=".annotator-train-", dir=output.parent if output.parent.exists() else None) as tmp:
         _emit(json_progress, {"phase": "data"})
         try:

@@ -96,8 +96,7 @@ def train_from_config(config: Any, output: Path, *, kind: str, dev_path: Path,
     import spacy.cli.train
 
     output = Path(output).absolute()
-    if output.exists() and (not output.is_dir() or (any(output.iterdir()) and not (output / TRAINING_INFO).exists())):
-        raise TrainError(f"{output} exists and is not a pipeline annotator trained; choose another --output")
+    check_output(output)
     work = output.parent / f".{output.name}.training-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
@@ -139,6 +138,13 @@ def train_from_config(config: Any, output: Path, *, kind: str, dev_path: Path,
     shutil.rmtree(old, ignore_errors=True)
     shutil.rmtree(work, ignore_errors=True)
     return result
+
+
+def check_output(output: Path) -> None:
+    """Raise TrainError unless `output` is free: missing, an empty folder, or a pipeline annotator trained
+    (replaced when the new one is finished)."""
+    if output.exists() and (not output.is_dir() or (any(output.iterdir()) and not (output / TRAINING_INFO).exists())):
+        raise TrainError(f"{output} exists and is not a pipeline annotator trained; choose another --output")
 
 
 def vars_of(scores: LabelScores) -> dict[str, float]:

@@ -101,6 +101,12 @@ def test_train_refuses_too_little_data_in_one_line(tmp_path):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "training needs at least 2" in result.stderr.strip().splitlines()[-1]
     assert not (tmp_path / "m").exists()
+    taken = tmp_path / "taken"
+    taken.mkdir()
+    (taken / "notes.txt").write_text("mine")
+    refused = cli(db, "train", "quotes", "--output", taken, ok=False)
+    assert refused.returncode == 1 and "is not a pipeline annotator trained" in refused.stderr
+    assert (taken / "notes.txt").read_text() == "mine"
 
 
 @pytest.mark.slow
