@@ -16,7 +16,9 @@ pipeline, the time each training took, and "other labels kept": how much of the 
 nobody corrected (DATE, MONEY, CARDINAL, ...) the fine-tuned pipeline still produces (F against the base's
 output; the base scores 1.0 by definition) -- a drop there is forgetting.
 
-    .venv/bin/python benchmarks/bench_training.py [--quick] [--steps N]
+    .venv/bin/python benchmarks/bench_training.py [--quick] [--steps N] [--learn-rate R] [--shares 0.25,1.0]
+
+Figures of record (README, RESULTS.md): the default run and `--steps 300`.
 """
 
 from __future__ import annotations
@@ -95,11 +97,12 @@ def corrected(text: str, base_ents: list[tuple[int, int, str]], names: set[str])
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--steps", type=int, default=None, help="training steps per run (default 300; quick 30)")
+    parser.add_argument("--steps", type=int, default=None,
+                        help="training steps per run (default 100, as `annotator train ner`; quick 30)")
     parser.add_argument("--learn-rate", type=float, default=None, help="Adam learning rate (default: the base's)")
     parser.add_argument("--shares", default=None, help="comma-separated shares of the training articles, e.g. 1.0")
     args = parser.parse_args()
-    steps = args.steps or (30 if args.quick else 300)
+    steps = args.steps or (30 if args.quick else 100)
 
     import spacy
     from spacy.tokens import DocBin

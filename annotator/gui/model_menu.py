@@ -138,7 +138,9 @@ class TrainDialog(QDialog):
         form.addRow("Corrections of", self.annotator)
         self.max_steps = QSpinBox()
         self.max_steps.setRange(1, 100_000)
-        self.max_steps.setValue(600)
+        self.max_steps.setValue(100)
+        self.kind.currentIndexChanged.connect(
+            lambda: self.max_steps.setValue(100 if self.kind.currentData() == "ner" else 300))  # = cli DEFAULT_STEPS
         form.addRow("Steps", self.max_steps)
         self.eval_split = QDoubleSpinBox()
         self.eval_split.setRange(0.05, 0.95)

@@ -30,7 +30,7 @@ class TrainSettings:
 
     train_path: Path
     dev_path: Path
-    max_steps: int = 600
+    max_steps: int = 100
     eval_frequency: int | None = None
     """None: max_steps // 5, at least 1 and at most 200."""
     seed: int = 0
