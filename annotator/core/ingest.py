@@ -86,7 +86,7 @@ def ingest_records(
                         AnnotationSet(
                             doc_id=doc_id,
                             annotator=MODEL_ANNOTATOR,
-                            status=Status.DONE,
+                            status=Status.NEW,  # the pre-extraction has no workflow status
                             entities=found.entities,
                             quotes=found.quotes,
                         )

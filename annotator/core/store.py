@@ -12,7 +12,6 @@ import json
 import os
 import random
 import sqlite3
-import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -24,6 +23,7 @@ from annotator.core.bulk import BulkWrites
 from annotator.core.errors import NotFoundError, StoreError
 from annotator.core.listing import DocumentListing, DocumentRow, SearchHit, fts_query  # noqa: F401 - re-exported
 from annotator.core.migrations import SchemaTooNewError, migrate
+from annotator.core.normalise import search_form
 from annotator.core.rows import (  # noqa: F401 - re-exported: ops, review and the window read rows through these
     _json,
     entity_from_row,
@@ -49,16 +49,13 @@ BUSY_TIMEOUT_MS = 5000
 
 
 def default_db_path() -> Path:
-    """`$ANNOTATOR_DB`, else `annotations.db` in the user's data directory (XDG on Linux)."""
+    """`$ANNOTATOR_DB`, else `annotations.db` in the platform's user data folder (`annotator.core.paths`:
+    XDG on Linux, Application Support on macOS, roaming AppData on Windows)."""
     if os.environ.get("ANNOTATOR_DB"):
         return Path(os.environ["ANNOTATOR_DB"]).expanduser()
-    if sys.platform == "win32":
-        base = Path(os.environ.get("APPDATA", Path.home() / "AppData" / "Roaming"))
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / "annotator" / "annotations.db"
+    from annotator.core.paths import user_data_dir
+
+    return user_data_dir() / "annotations.db"
 
 
 def _is_locked(error: sqlite3.OperationalError) -> bool:
@@ -287,14 +284,16 @@ class Store(DocumentListing, BulkWrites):
     # -- documents -------------------------------------------------------------------------------------------
 
     def add_document(self, doc: Document) -> tuple[int, bool]:
-        """Insert a document unless its text is already there. Returns (id, created)."""
+        """Insert a document unless its text (compared in NFC) is already there. Returns (id, created)."""
         existing = self.query("SELECT id FROM documents WHERE hash = ?", (doc.hash,))
         if existing:
             return existing[0][0], False
         with self.transaction():
             cursor = self.conn.execute(
-                "INSERT INTO documents(hash, title, source, text, meta, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (doc.hash, doc.title, doc.source, doc.text, _json(doc.meta), now()),
+                "INSERT INTO documents(hash, title, source, text, meta, created_at, search_title, search_text) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (doc.hash, doc.title, doc.source, doc.text, _json(doc.meta), now(),
+                 search_form(doc.title), search_form(doc.text)),
             )
             return cursor.lastrowid, True
 
@@ -533,7 +532,8 @@ class Store(DocumentListing, BulkWrites):
     # -- statistics ------------------------------------------------------------------------------------------
 
     def stats(self) -> dict[str, Any]:
-        """Corpus figures: documents, annotators with their sets, statuses, entities per label, quotes per type."""
+        """Corpus figures: documents, annotators with their sets, statuses (none for the model's pre-extraction,
+        marked `pre_extraction`), entities per label, quotes per type."""
         per_annotator = []
         for a in self.annotators():
             statuses = {
@@ -555,11 +555,14 @@ class Store(DocumentListing, BulkWrites):
                     "SELECT type, count(*) AS n FROM quotes WHERE annotator_id = ? GROUP BY type", (a.id,)
                 )
             }
+            pre_extraction = a.name == MODEL_ANNOTATOR
             per_annotator.append(
                 {
                     "annotator": a.name,
                     "documents": sum(statuses.values()),
-                    "statuses": statuses,
+                    # the model's pre-extraction has no workflow status (issue 17): no statuses to count
+                    "statuses": {} if pre_extraction else statuses,
+                    "pre_extraction": pre_extraction,
                     "entities": sum(labels.values()),
                     "entities_by_label": labels,
                     "quotes": sum(quote_types.values()),

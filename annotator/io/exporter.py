@@ -118,14 +118,19 @@ def selected_annotator_ids(store: Store, names: list[str] | None) -> dict[int, s
     return {known[n]: n for n in names}
 
 
+_STATUS_FILTER = "(status IN ({marks}) OR annotator_id = (SELECT id FROM annotators WHERE name = ?))"
+"""The status filter of an export. The model's pre-extraction has no workflow status (stored as `new`): when
+the model is asked for by name, all its sets are exported whatever statuses are selected."""
+
+
 def count_sets(store: Store, annotator_ids: dict[int, str], statuses: Iterable[Status]) -> int:
     if not annotator_ids:
         return 0
     statuses = [Status(s).value for s in statuses]
     rows = store.query(
         f"SELECT count(*) FROM annotation_sets WHERE annotator_id IN ({','.join('?' * len(annotator_ids))}) "
-        f"AND status IN ({','.join('?' * len(statuses))})",
-        [*annotator_ids, *statuses],
+        f"AND {_STATUS_FILTER.format(marks=','.join('?' * len(statuses)))}",
+        [*annotator_ids, *statuses, MODEL_ANNOTATOR],
     )
     return rows[0][0]
 
@@ -181,8 +186,9 @@ def _read_batch(store: Store, doc_ids: list[int], annotator_ids: dict[int, str],
     sets = _tuples(
         store,
         f"SELECT doc_id, annotator_id, status, extra, updated_at FROM annotation_sets "
-        f"WHERE doc_id IN ({docs_in}) AND annotator_id IN ({who_in}) AND status IN ({','.join('?' * len(statuses))})",
-        [*doc_ids, *annotator_ids, *statuses],
+        f"WHERE doc_id IN ({docs_in}) AND annotator_id IN ({who_in}) "
+        f"AND {_STATUS_FILTER.format(marks=','.join('?' * len(statuses)))}",
+        [*doc_ids, *annotator_ids, *statuses, MODEL_ANNOTATOR],
     )
     if not sets:
         return

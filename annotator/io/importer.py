@@ -4,8 +4,9 @@ ONE pass in ONE transaction: records are read, validated and written a batch at 
 memory stays flat), with a few bulk statements a batch (`Store.add_documents`, `Store.write_annotation_sets`).
 The first bad record raises `InputError("path:line: reason")` and the transaction rolls back, so a failure (or
 a cancel) leaves the database as it was. The (document, annotator) pairs already imported, used to refuse a
-second record for the same pair, live in a temporary SQLite table. Documents are matched by text (content hash)
-and created when missing; an annotation set equal to the stored one is not rewritten, so importing the same
+second record for the same pair, live in a temporary SQLite table. Documents are matched by NFC text (content
+hash) and created when missing; a record whose text is stored in another normalisation form has its offsets
+mapped onto the stored text (`normalise.OffsetMap`); an annotation set equal to the stored one is not rewritten, so importing the same
 file twice changes nothing. Progress counts characters read against the file's size.
 """
 
@@ -17,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.core.model import AnnotationSet, Document, TargetKind, content_hash
+from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Document, Status, TargetKind, content_hash
+from annotator.core.normalise import OffsetMap
 from annotator.core.store import Store
 from annotator.io.articles import InputError, iter_jsonl_lines, parse_json_object, title_of
 from annotator.io.doccano import looks_like_doccano, parse_doccano_record
@@ -169,9 +171,13 @@ class BatchWriter:
         added = store.add_documents(docs)
         report.documents_created += sum(created for _, created in added)
         sets: list[tuple[ImportedSet, AnnotationSet]] = []
-        for imported, (doc_id, _) in zip(batch, added):
+        for imported, (doc_id, created) in zip(batch, added):
             aset = apply_defaults(imported, self.default_annotator)
             aset.doc_id = doc_id
+            if aset.annotator == MODEL_ANNOTATOR:
+                aset.status = Status.NEW  # the pre-extraction has no workflow status (issue 17)
+            if not created and not imported.text.isascii():
+                self._onto_stored_text(imported, aset)
             sets.append((imported, aset))
         stored = self._stored_pairs(sets)
         first_line: dict[tuple[int, str], int] = {}
@@ -205,6 +211,22 @@ class BatchWriter:
             "INSERT INTO temp.import_seen(doc_id, annotator, line) VALUES (?, ?, ?)",
             [(doc_id, name, line) for (doc_id, name), line in first_line.items()],
         )
+
+    def _onto_stored_text(self, imported: ImportedSet, aset: AnnotationSet) -> None:
+        """The record's text equals a stored document's under NFC (same content hash) but may be composed
+        differently (NFD from macOS): map its offsets onto the stored text, or refuse the record saying why."""
+        stored = self.store.conn.execute("SELECT text FROM documents WHERE id = ?", (aset.doc_id,)).fetchone()[0]
+        if stored == imported.text:
+            return
+        try:
+            OffsetMap(imported.text, stored).annotation_set(aset)
+        except ValueError as error:
+            raise InputError(
+                self.path,
+                imported.line,
+                f"the text is document {aset.doc_id}'s in another Unicode normalisation form and the annotations "
+                f"cannot be placed on it ({error})",
+            ) from None
 
     def _stored_pairs(self, sets: list[tuple[ImportedSet, AnnotationSet]]) -> set[tuple[int, str]]:
         """(document id, annotator name) of the batch that already have a set: from before the import or from
