@@ -32,6 +32,7 @@ from annotator.core.model import (
     TargetKind,
     TextRange,
 )
+from annotator.core.spans import has_blank_edge
 from annotator.core.store import Store
 from annotator.io.records import (
     ANSWER_OF_STATUS,
@@ -89,6 +90,8 @@ class ExportReport:
             parts.append(", ".join(f"{k} {v}" for k, v in self.by_split.items()))
         if self.issues.misaligned:
             parts.append(f"{len(self.issues.misaligned)} spans not aligned with tokens (listed above)")
+        if self.issues.blank_edges:
+            parts.append(f"{len(self.issues.blank_edges)} entities start or end in whitespace (listed above)")
         if self.issues.dropped_relations:
             parts.append(f"{len(self.issues.dropped_relations)} relations left out (listed above)")
         return "; ".join(parts) + "\n" + "\n".join(self.files)
@@ -442,6 +445,7 @@ def export(
     try:
         for doc_id, doc_hash, record, doc, aset in items:
             side = split_of(doc_hash, split, options.seed)
+            _list_blank_edges(issues, doc_id, record, doc, aset)
             if record is not None:
                 writer.write(side, record)
             elif fmt == "spacy":
@@ -468,6 +472,20 @@ def export(
     if on_progress:
         on_progress(report.records, total)
     return report
+
+
+def _list_blank_edges(issues: ExportIssues, doc_id: int, record: dict[str, Any] | None, doc, aset) -> None:
+    """Every export lists the entities that start or end in whitespace (kept as stored; issue 17)."""
+    if record is not None:
+        text = record["text"]
+        who = record.get("_annotator_id", "")
+        for span in record.get("spans", ()):
+            if has_blank_edge(text, span["start"], span["end"]):
+                issues.blank_edged_entity(doc_id, who, span["start"], span["end"], span.get("label", ""), text)
+    elif doc is not None and aset is not None:
+        for e in aset.entities:
+            if has_blank_edge(doc.text, e.start, e.end):
+                issues.blank_edged_entity(doc_id, aset.annotator, e.start, e.end, e.label, doc.text)
 
 
 _ENCODE = one_shot_encoder(ensure_ascii=False)

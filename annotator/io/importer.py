@@ -20,6 +20,7 @@ from typing import Any
 
 from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Document, Status, TargetKind, content_hash
 from annotator.core.normalise import OffsetMap
+from annotator.core.spans import describe_blank, has_blank_edge, has_visible_character
 from annotator.core.store import Store
 from annotator.io.articles import InputError, iter_jsonl_lines, parse_json_object, title_of
 from annotator.io.doccano import looks_like_doccano, parse_doccano_record
@@ -43,13 +44,18 @@ class ImportReport:
     sets_unchanged: int = 0
     documents_created: int = 0
     annotators: set[str] = field(default_factory=set)
+    blank_edges: list[str] = field(default_factory=list)
+    """"path:line: entity start-end LABEL …" for entities that start or end in whitespace (kept, flagged)."""
 
     def summary(self) -> str:
         who = ", ".join(sorted(self.annotators)) or "-"
-        return (
+        text = (
             f"{self.records} records ({self.format}): {self.sets_written} annotation sets written, "
             f"{self.sets_unchanged} unchanged, {self.documents_created} documents created; annotators: {who}"
         )
+        if self.blank_edges:
+            text += f"; {len(self.blank_edges)} entities start or end in whitespace (kept as given, listed above)"
+        return text
 
 
 def records_of(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -174,6 +180,7 @@ class BatchWriter:
         for imported, (doc_id, created) in zip(batch, added):
             aset = apply_defaults(imported, self.default_annotator)
             aset.doc_id = doc_id
+            self._check_entities(imported, aset)
             if aset.annotator == MODEL_ANNOTATOR:
                 aset.status = Status.NEW  # the pre-extraction has no workflow status (issue 17)
             if not created and not imported.text.isascii():
@@ -211,6 +218,20 @@ class BatchWriter:
             "INSERT INTO temp.import_seen(doc_id, annotator, line) VALUES (?, ?, ?)",
             [(doc_id, name, line) for (doc_id, name), line in first_line.items()],
         )
+
+    def _check_entities(self, imported: ImportedSet, aset: AnnotationSet) -> None:
+        """Refuse an entity with no visible character; list one that starts or ends in whitespace (issue 17).
+        Offsets are the record's own (`imported.text`), checked before any mapping onto a stored text."""
+        text = imported.text
+        for entity in aset.entities:
+            start, end = entity.start, entity.end
+            if not has_visible_character(text, start, end):
+                raise InputError(self.path, imported.line, f"entity {entity.label}: {describe_blank(text, start, end)}")
+            if has_blank_edge(text, start, end):
+                self.report.blank_edges.append(
+                    f"{self.path}:{imported.line}: entity {start}-{end} {entity.label} {text[start:end]!r} starts or "
+                    "ends in whitespace"
+                )
 
     def _onto_stored_text(self, imported: ImportedSet, aset: AnnotationSet) -> None:
         """The record's text equals a stored document's under NFC (same content hash) but may be composed
