@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from annotator.core.model import Entity, Origin, Quote, QuoteType, Status, Tag, TargetKind, TextRange
+from annotator.core.names import name_problem, shown
 from annotator.core.spans import describe_blank, has_visible_character
 from annotator.core.store import (
     NotFoundError,
@@ -125,6 +126,8 @@ def add_entity(
     label = label.strip()
     if not label:
         raise EditError("an entity needs a label")
+    if problem := name_problem(label):
+        raise EditError(f'label "{shown(label)}" {problem}')
     _check_entity_range(store, doc_id, start, end)
     annotator_id = store.annotator_id(annotator)
     with store.transaction():
@@ -149,6 +152,8 @@ def relabel_entity(store: Store, *, entity_id: int, label: str) -> Entity:
     label = label.strip()
     if not label:
         raise EditError("an entity needs a label")
+    if problem := name_problem(label):
+        raise EditError(f'label "{shown(label)}" {problem}')
     with store.transaction():
         old = store.entity(entity_id)
         store.conn.execute("UPDATE entities SET label = ?, origin = 'human' WHERE id = ?", (label, entity_id))
@@ -345,6 +350,8 @@ def add_tag(
     tag = tag.strip()
     if not tag:
         raise EditError("a tag needs a name")
+    if problem := name_problem(tag):
+        raise EditError(f'tag "{shown(tag)}" {problem}')
     kind = TargetKind(target_kind)
     annotator_id = store.annotator_id(annotator)
     with store.transaction():

@@ -23,6 +23,7 @@ from annotator.core.bulk import BulkWrites
 from annotator.core.errors import NotFoundError, StoreError
 from annotator.core.listing import DocumentListing, DocumentRow, SearchHit, fts_query  # noqa: F401 - re-exported
 from annotator.core.migrations import SchemaTooNewError, migrate
+from annotator.core.names import check_name
 from annotator.core.normalise import search_form
 from annotator.core.rows import (  # noqa: F401 - re-exported: ops, review and the window read rows through these
     _json,
@@ -230,7 +231,9 @@ class Store(DocumentListing, BulkWrites):
         return {r["name"]: r["color"] for r in self.query("SELECT name, color FROM labels ORDER BY position, name")}
 
     def ensure_label(self, name: str, color: str | None = None) -> None:
-        """Add a label (imported data or a user's new label) with a generated colour if none is given."""
+        """Add a label (imported data or a user's new label) with a generated colour if none is given.
+        ValueError when the name is empty or holds a control character."""
+        check_name(name, "label")
         if name in self.labels():
             return
         with self.transaction():
@@ -244,6 +247,8 @@ class Store(DocumentListing, BulkWrites):
         return [r["tag"] for r in self.query("SELECT tag FROM tag_set WHERE scope = ? ORDER BY tag", (scope,))]
 
     def add_to_tag_set(self, tag: str, scope: str) -> None:
+        """Add a tag to the tag set. ValueError when the name is empty or holds a control character."""
+        tag = check_name(tag, "tag")
         with self.transaction():
             self.conn.execute("INSERT OR IGNORE INTO tag_set(tag, scope) VALUES (?, ?)", (tag, scope))
 

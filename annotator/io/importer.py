@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Document, Status, TargetKind, content_hash
+from annotator.core.names import name_problem, shown
 from annotator.core.normalise import OffsetMap
 from annotator.core.spans import describe_blank, has_blank_edge, has_visible_character
 from annotator.core.store import Store
@@ -220,10 +221,18 @@ class BatchWriter:
         )
 
     def _check_entities(self, imported: ImportedSet, aset: AnnotationSet) -> None:
-        """Refuse an entity with no visible character; list one that starts or ends in whitespace (issue 17).
+        """Refuse an entity with no visible character, or a label or tag name holding a control character;
+        list an entity that starts or ends in whitespace (issue 17).
         Offsets are the record's own (`imported.text`), checked before any mapping onto a stored text."""
         text = imported.text
+        for tag in aset.tags:
+            problem = name_problem(tag.tag)
+            if problem:
+                raise InputError(self.path, imported.line, f'tag "{shown(tag.tag)}" {problem}')
         for entity in aset.entities:
+            problem = name_problem(entity.label)
+            if problem:
+                raise InputError(self.path, imported.line, f'label "{shown(entity.label)}" {problem}')
             start, end = entity.start, entity.end
             if not has_visible_character(text, start, end):
                 raise InputError(self.path, imported.line, f"entity {entity.label}: {describe_blank(text, start, end)}")

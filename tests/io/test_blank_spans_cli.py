@@ -85,3 +85,33 @@ def test_ops_refuse_an_invisible_entity_and_a_resize_to_one(db_path):
         with pytest.raises(EditError, match="visible character"):
             ops.resize_entity(store, entity_id=entity.id, start=4, end=5)
         assert store.entity(entity.id).end == 5
+
+
+# -- item 8: control characters in label and tag names are refused at import, with file:line ---------------
+
+
+@pytest.mark.parametrize(
+    "record,what",
+    [
+        ({"text": "John met Ann.", "spans": [{"start": 0, "end": 4, "label": "PER\nSON"}]}, r'label "PER\u000aSON"' ),
+        ({"text": "John met Ann.", "spans": [{"start": 0, "end": 4, "label": "\x00"}]}, r'label "\u0000"' ),
+        ({"text": "John met Ann.", "spans": [{"start": 0, "end": 4, "label": "PERSON", "tags": ["a\tb"]}]},
+         r'tag "a\u0009b"' ),
+        ({"text": "John met Ann.", "quotes": [], "tags": ["opi\u2028nion"]}, r'tag "opi\u2028nion"'),
+        ({"text": "John met Ann.", "spans": [{"start": 0, "end": 4, "label": "A\x7fB"}]}, "label"),
+        ({"text": "John met Ann.", "label": [[0, 4, "P\x1bX"]]}, "label"),  # doccano
+    ],
+)
+def test_control_characters_in_names_are_refused_at_import_with_file_and_line(db_path, tmp_path, record, what):
+    source = tmp_path / "names.jsonl"
+    good = {"text": "A first fine record.", "spans": [{"start": 2, "end": 7, "label": "ORG"}]}
+    if "label" in record:
+        good = {"text": "A first fine record.", "label": [[2, 7, "ORG"]]}
+    if "quotes" in record:
+        good["quotes"] = []
+    source.write_text(json.dumps(good) + "\n" + json.dumps(record) + "\n", encoding="utf-8")
+    result = cli(db_path, "import", source, ok=False)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    line = result.stderr.strip().splitlines()[0]
+    assert "names.jsonl:2:" in line and what.strip() in line and "U+" in line, line
+    assert "Nothing was imported" in result.stderr
