@@ -294,12 +294,15 @@ class Store(DocumentListing, BulkWrites):
         if existing:
             return existing[0][0], False
         with self.transaction():
-            cursor = self.conn.execute(
-                "INSERT INTO documents(hash, title, source, text, meta, created_at, search_title, search_text) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (doc.hash, doc.title, doc.source, doc.text, _json(doc.meta), now(),
-                 search_form(doc.title), search_form(doc.text)),
-            )
+            row = (doc.hash, doc.title, doc.source, doc.text, _json(doc.meta), now())
+            normal = (search_form(doc.title), search_form(doc.text))
+            if normal == (None, None):  # the common case: the text is NFC already, search reads it as stored
+                sql = "INSERT INTO documents(hash, title, source, text, meta, created_at) VALUES (?, ?, ?, ?, ?, ?)"
+            else:
+                sql = ("INSERT INTO documents(hash, title, source, text, meta, created_at, search_title, search_text) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                row += normal
+            cursor = self.conn.execute(sql, row)
             return cursor.lastrowid, True
 
     def document_id_by_hash(self, text_hash: str) -> int | None:

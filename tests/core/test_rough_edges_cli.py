@@ -309,3 +309,31 @@ def test_macos_and_windows_get_their_standard_folders(tmp_path, monkeypatch):
     assert user_config_dir("darwin") == support  # ... until the standard folder exists
     assert user_data_dir("linux") == tmp_path / ".local" / "share" / "annotator"
     assert user_config_dir("linux") == tmp_path / ".config" / "annotator"
+
+
+@pytest.mark.slow
+def test_pre_extraction_of_a_document_met_again_in_another_form_fits_the_stored_text(db_path, tmp_path):
+    cli(db_path, "ingest", "--no-extract", write_articles(tmp_path / "a", one=nfc(CAFE)))
+    cli(db_path, "ingest", write_articles(tmp_path / "b", two=nfd(CAFE)))
+    with Store(db_path) as store:
+        stored = store.document(1).text
+        names = [stored[e.start:e.end] for e in store.annotation_set(1, MODEL_ANNOTATOR).entities]
+    assert "Zoë Müller" in names and all(name == name.strip() and name for name in names)
+
+
+def test_attaching_a_teammate_database_maps_offsets_onto_the_stored_form(db_path, tmp_path):
+    other = tmp_path / "other.db"
+    text = nfd(CAFE)
+    start = text.index(nfd("Köln"))
+    with Store(other) as theirs:
+        from annotator.core import ops
+        from annotator.core.model import Document
+
+        doc_id, _ = theirs.add_document(Document(text))
+        ops.add_entity(theirs, doc_id=doc_id, annotator="bea", start=start, end=start + len(nfd("Köln")), label="GPE")
+    cli(db_path, "ingest", "--no-extract", write_articles(tmp_path / "a", one=nfc(CAFE)))
+    cli(db_path, "attach", other)
+    with Store(db_path) as store:
+        assert store.document_count() == 1
+        (entity,) = store.annotation_set(1, "bea").entities
+        assert store.document(1).text[entity.start:entity.end] == "Köln"
