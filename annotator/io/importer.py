@@ -160,6 +160,7 @@ class BatchWriter:
         self.default_annotator = default_annotator
         self.report = report
         self.known_tags = {scope: set(store.tag_set(scope)) for scope in ("document", "span")}
+        self.checked_names: set[str] = set()
 
     def flush(self, batch: list[ImportedSet]) -> None:
         if not batch:
@@ -225,20 +226,26 @@ class BatchWriter:
         list an entity that starts or ends in whitespace (issue 17).
         Offsets are the record's own (`imported.text`), checked before any mapping onto a stored text."""
         text = imported.text
+        checked = self.checked_names  # labels and tags repeat: each name is checked once an import
         for tag in aset.tags:
-            problem = name_problem(tag.tag)
-            if problem:
-                raise InputError(self.path, imported.line, f'tag "{shown(tag.tag)}" {problem}')
+            if tag.tag not in checked:
+                if problem := name_problem(tag.tag):
+                    raise InputError(self.path, imported.line, f'tag "{shown(tag.tag)}" {problem}')
+                checked.add(tag.tag)
         for entity in aset.entities:
-            problem = name_problem(entity.label)
-            if problem:
-                raise InputError(self.path, imported.line, f'label "{shown(entity.label)}" {problem}')
-            start, end = entity.start, entity.end
+            label, start, end = entity.label, entity.start, entity.end
+            if label not in checked:
+                if problem := name_problem(label):
+                    raise InputError(self.path, imported.line, f'label "{shown(label)}" {problem}')
+                checked.add(label)
+            first, last = text[start], text[end - 1]
+            if first.isalnum() and last.isalnum():  # fast path: visible, and no blank edge
+                continue
             if not has_visible_character(text, start, end):
-                raise InputError(self.path, imported.line, f"entity {entity.label}: {describe_blank(text, start, end)}")
+                raise InputError(self.path, imported.line, f"entity {label}: {describe_blank(text, start, end)}")
             if has_blank_edge(text, start, end):
                 self.report.blank_edges.append(
-                    f"{self.path}:{imported.line}: entity {start}-{end} {entity.label} {text[start:end]!r} starts or "
+                    f"{self.path}:{imported.line}: entity {start}-{end} {label} {text[start:end]!r} starts or "
                     "ends in whitespace"
                 )
 
