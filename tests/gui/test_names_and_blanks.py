@@ -87,6 +87,8 @@ def test_a_long_label_is_an_elided_pill_with_the_full_name_in_its_tooltip(qtbot,
     row = model.row_of(next(s.entity.id for s in window.view.index.entities.by_id.values() if s.label == LONG))
     assert len(model.index(row, 1).data()) <= 32 and model.index(row, 1).data().endswith("…")
     assert LONG in model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole)
+    action = next(a for a in window.label_actions if LONG in a.toolTip())  # the legend and Label menu
+    assert len(action.text()) < 40 and action.text().endswith("…")
 
 
 def test_a_label_stored_with_a_newline_or_nul_still_draws_a_pill(qtbot, db_path):

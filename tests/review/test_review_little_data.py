@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton, QTableWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QTableView
 
 from annotator.gui.review_window import ReviewWindow
 from annotator.review.agreement import MIN_DOCUMENTS, compute_agreement
@@ -80,7 +80,7 @@ def test_before_any_decision_the_gold_view_says_what_gold_starts_from(qtbot, sto
     window.show_combo.setCurrentIndex(1)  # alice's version: no note
     assert not note.isVisibleTo(window)
     window.show_combo.setCurrentIndex(0)
-    table = window.findChild(QTableWidget, "reviewItems")
+    table = window.findChild(QTableView, "reviewItems")
     table.selectRow(0)
     qtbot.mouseClick(window.findChild(QPushButton, "take_alice"), Qt.MouseButton.LeftButton)
     assert not note.isVisibleTo(window)  # the gold set exists now: the view shows it
