@@ -66,6 +66,8 @@ def export(ctx, fmt, output, annotators, statuses, versions, labels, split, seed
         click.echo(f"not aligned: {line}", err=True)
     for line in report.issues.duplicates:
         click.echo(f"several versions: {line}", err=True)
+    for line in report.issues.blank_edges:
+        click.echo(f"whitespace edge: {line}", err=True)
     for line in report.issues.dropped_relations:
         click.echo(f"relation: {line}", err=True)
     click.echo(report.summary())
@@ -97,6 +99,8 @@ def import_(ctx, file, fmt, annotator):
             report = import_file(store, file, fmt=fmt, annotator=annotator, on_progress=progress)
         except InputError as error:
             raise click.ClickException(f"{error}\nNothing was imported.") from None
+    for line in report.blank_edges:
+        click.echo(f"whitespace edge: {line}", err=True)
     click.echo(f"{db_path_of(ctx)}: {report.summary()}")
 
 

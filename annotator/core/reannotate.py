@@ -78,7 +78,7 @@ def reannotate(
         with store.transaction():
             for doc_id, extraction in zip(chunk, found):
                 store.replace_annotation_set(AnnotationSet(
-                    doc_id=doc_id, annotator=MODEL_ANNOTATOR, status=Status.DONE,
+                    doc_id=doc_id, annotator=MODEL_ANNOTATOR, status=Status.NEW,  # no workflow status (as ingest)
                     entities=extraction.entities, quotes=extraction.quotes,
                 ))
                 report.reannotated += 1

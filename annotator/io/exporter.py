@@ -35,6 +35,7 @@ from annotator.core.model import (
     TargetKind,
     TextRange,
 )
+from annotator.core.spans import has_blank_edge
 from annotator.core.store import Store
 from annotator.io.records import (
     ANSWER_OF_STATUS,
@@ -118,6 +119,8 @@ class ExportReport:
         if self.issues.duplicates:
             parts.append(f"{len(self.issues.duplicates)} documents had several versions, one kept (listed; review "
                          "them to make a gold set, or export --versions all)")
+        if self.issues.blank_edges:
+            parts.append(f"{len(self.issues.blank_edges)} entities start or end in whitespace (listed above)")
         if self.issues.dropped_relations:
             parts.append(f"{len(self.issues.dropped_relations)} relations left out (listed above)")
         return "; ".join(parts) + "\n" + "\n".join(self.files)
@@ -147,14 +150,19 @@ def selected_annotator_ids(store: Store, names: list[str] | None) -> dict[int, s
     return {known[n]: n for n in names}
 
 
+_STATUS_FILTER = "(status IN ({marks}) OR annotator_id = (SELECT id FROM annotators WHERE name = ?))"
+"""The status filter of an export. The model's pre-extraction has no workflow status (stored as `new`): when
+the model is asked for by name, all its sets are exported whatever statuses are selected."""
+
+
 def count_sets(store: Store, annotator_ids: dict[int, str], statuses: Iterable[Status]) -> int:
     if not annotator_ids:
         return 0
     statuses = [Status(s).value for s in statuses]
     rows = store.query(
         f"SELECT count(*) FROM annotation_sets WHERE annotator_id IN ({','.join('?' * len(annotator_ids))}) "
-        f"AND status IN ({','.join('?' * len(statuses))})",
-        [*annotator_ids, *statuses],
+        f"AND {_STATUS_FILTER.format(marks=','.join('?' * len(statuses)))}",
+        [*annotator_ids, *statuses, MODEL_ANNOTATOR],
     )
     return rows[0][0]
 
@@ -210,8 +218,9 @@ def _read_batch(store: Store, doc_ids: list[int], annotator_ids: dict[int, str],
     sets = _tuples(
         store,
         f"SELECT doc_id, annotator_id, status, extra, updated_at FROM annotation_sets "
-        f"WHERE doc_id IN ({docs_in}) AND annotator_id IN ({who_in}) AND status IN ({','.join('?' * len(statuses))})",
-        [*doc_ids, *annotator_ids, *statuses],
+        f"WHERE doc_id IN ({docs_in}) AND annotator_id IN ({who_in}) "
+        f"AND {_STATUS_FILTER.format(marks=','.join('?' * len(statuses)))}",
+        [*doc_ids, *annotator_ids, *statuses, MODEL_ANNOTATOR],
     )
     if not sets:
         return
@@ -469,6 +478,7 @@ def export(
     try:
         for doc_id, doc_hash, record, doc, aset in items:
             side = split_of(doc_hash, split, options.seed)
+            _list_blank_edges(issues, doc_id, record, doc, aset)
             if record is not None:
                 writer.write(side, record)
             elif fmt == "spacy":
@@ -533,6 +543,20 @@ def _pick_version(group, gold: set[str], issues: ExportIssues) -> tuple[Document
     names = ", ".join(pair[1].annotator for pair in group)
     issues.duplicates.append(f"document {kept[0].id}: versions by {names}; kept {kept[1].annotator} ({why})")
     return kept
+
+
+def _list_blank_edges(issues: ExportIssues, doc_id: int, record: dict[str, Any] | None, doc, aset) -> None:
+    """Every export lists the entities that start or end in whitespace (kept as stored; issue 17)."""
+    if record is not None:
+        text = record["text"]
+        who = record.get("_annotator_id", "")
+        for span in record.get("spans", ()):
+            if has_blank_edge(text, span["start"], span["end"]):
+                issues.blank_edged_entity(doc_id, who, span["start"], span["end"], span.get("label", ""), text)
+    elif doc is not None and aset is not None:
+        for e in aset.entities:
+            if has_blank_edge(doc.text, e.start, e.end):
+                issues.blank_edged_entity(doc_id, aset.annotator, e.start, e.end, e.label, doc.text)
 
 
 _ENCODE = one_shot_encoder(ensure_ascii=False)
