@@ -13,9 +13,41 @@ from itertools import islice
 
 from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Extraction, Status
 from annotator.core.store import Store
-from annotator.io.articles import InputError, SourceRecord
+from annotator.io.articles import InputError, SourceRecord, read_articles
 
 ExtractFn = Callable[[Sequence[str]], Iterable[Extraction]]
+
+MAX_EXTRACT_CHARS = 1_000_000
+"""Longest article pre-extraction takes, in code points: spaCy's default `nlp.max_length` (its parser and NER
+need about 1 GB per 100,000 characters, spaCy's error E088). A longer article with extraction on is refused
+in the checking pass, naming the file, before anything is written; `--no-extract` stores it as text."""
+
+
+def too_long_for_extraction(record: SourceRecord) -> InputError | None:
+    """An InputError naming the record's file (and line) when its text is over MAX_EXTRACT_CHARS, else None."""
+    length = len(record.document.text)
+    if length <= MAX_EXTRACT_CHARS:
+        return None
+    return InputError(
+        record.path, record.line,
+        f"article of {length:,} characters is longer than pre-extraction takes ({MAX_EXTRACT_CHARS:,}, spaCy's "
+        "max_length); split it, or ingest it with --no-extract (text only)",
+    )
+
+
+def checked_articles(paths: Iterable, *, extract: bool, on_error: Callable[[InputError], None] | None = None
+                     ) -> Iterable[SourceRecord]:
+    """`read_articles(paths)` plus the ingest's own checks (an article too long to pre-extract, when `extract`).
+    Without `on_error` the first bad record raises InputError; with it, bad records go to it and are skipped.
+    Both passes of an ingest (checking, then writing) read through this, so they agree on what is skipped."""
+    for record in read_articles(paths, on_error=on_error):
+        error = too_long_for_extraction(record) if extract else None
+        if error is None:
+            yield record
+        elif on_error is None:
+            raise error
+        else:
+            on_error(error)
 
 
 @dataclass(slots=True)
@@ -73,6 +105,11 @@ def ingest_records(
                 report.already_present += 1
                 if extract is not None and not _has_set(store, existing, model_id):
                     fresh.append((record, existing))
+        if extract is not None:  # never a partial write: refuse before this batch (callers check all first)
+            for record, _ in fresh:
+                error = too_long_for_extraction(record)
+                if error is not None:
+                    raise error
         extractions = list(extract([r.document.text for r, _ in fresh])) if extract and fresh else []
         with store.transaction():
             for index, (record, existing) in enumerate(fresh):

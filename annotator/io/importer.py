@@ -17,13 +17,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.core.model import AnnotationSet, Document, TargetKind, content_hash
+from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Document, TargetKind, content_hash
 from annotator.core.store import Store
 from annotator.io.articles import InputError, iter_jsonl_lines, parse_json_object, title_of
 from annotator.io.doccano import looks_like_doccano, parse_doccano_record
 from annotator.io.records import ImportedSet, Where, apply_defaults, comparable, parse_prodigy_record
 
 IMPORT_FORMATS = ("auto", "jsonl", "prodigy", "doccano")
+RESERVED_ANNOTATORS = (MODEL_ANNOTATOR, "gold")
+"""Names an import never writes to: `model` holds the pre-extraction (an import would replace it) and `gold` the
+review's adjudicated sets (written only by review). Records naming one are imported as `<name>@<file stem>`,
+the way `annotator attach` renames a clashing annotator, and the report says so; `--annotator model` is refused."""
 BATCH = 500
 """Records read, validated and written together (memory is bounded by this, not by the file)."""
 
@@ -41,13 +45,18 @@ class ImportReport:
     sets_unchanged: int = 0
     documents_created: int = 0
     annotators: set[str] = field(default_factory=set)
+    renamed: dict[str, str] = field(default_factory=dict)
+    """Reserved annotator names met in the file -> the name they were imported under."""
 
     def summary(self) -> str:
         who = ", ".join(sorted(self.annotators)) or "-"
-        return (
+        text = (
             f"{self.records} records ({self.format}): {self.sets_written} annotation sets written, "
             f"{self.sets_unchanged} unchanged, {self.documents_created} documents created; annotators: {who}"
         )
+        for old, new in sorted(self.renamed.items()):
+            text += f"; {old!r} is reserved, imported as {new!r}"
+        return text
 
 
 def records_of(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -99,6 +108,9 @@ def import_file(
         raise InputError(path, None, "no such file")
     if fmt not in IMPORT_FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
+    if (annotator or "").strip() in RESERVED_ANNOTATORS:
+        raise InputError(path, None, f"the annotator name {annotator.strip()!r} is reserved (model: the "
+                         "pre-extraction; gold: review); choose another --annotator")
     fmt = detect_format(path) if fmt == "auto" else fmt
     total = path.stat().st_size
     report = ImportReport(path=str(path), format=fmt)
@@ -171,6 +183,10 @@ class BatchWriter:
         sets: list[tuple[ImportedSet, AnnotationSet]] = []
         for imported, (doc_id, _) in zip(batch, added):
             aset = apply_defaults(imported, self.default_annotator)
+            if aset.annotator in RESERVED_ANNOTATORS:  # never overwrite the pre-extraction or review's gold
+                renamed = f"{aset.annotator}@{self.path.stem}"
+                report.renamed[aset.annotator] = renamed
+                aset.annotator = renamed
             aset.doc_id = doc_id
             sets.append((imported, aset))
         stored = self._stored_pairs(sets)
