@@ -111,12 +111,13 @@ def ingest_records(
                 if error is not None:
                     raise error
         extractions = list(extract([r.document.text for r, _ in fresh])) if extract and fresh else []
+        added = extracted = 0  # counted into the report once the batch is committed (a failed one keeps nothing)
         with store.transaction():
             for index, (record, existing) in enumerate(fresh):
                 doc_id = existing
                 if doc_id is None:
                     doc_id, created = store.add_document(record.document)
-                    report.added += created
+                    added += created
                 if extractions:
                     found = extractions[index]
                     store.replace_annotation_set(
@@ -128,7 +129,9 @@ def ingest_records(
                             quotes=found.quotes,
                         )
                     )
-                    report.extracted += 1
+                    extracted += 1
+        report.added += added
+        report.extracted += extracted
         if on_progress:
             on_progress(len(batch))
     return report
