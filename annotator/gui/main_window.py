@@ -15,7 +15,6 @@ from PySide6.QtCore import QByteArray, QObject, QPoint, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPalette, QPixmap, QTextDocument, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -42,6 +41,7 @@ from annotator.gui.panels import EntityTableModel, QuoteTableModel, SpanTableVie
 from annotator.gui.plain import escape, mnemonic, plain, strip_mnemonic
 from annotator.gui.settings import app_settings
 from annotator.gui.snapping import snap_to_words, step
+from annotator.gui import file_dialogs
 from annotator.gui.workers import ImportWorker, start_in_thread
 
 QUOTE_MARKS = "\"“”„«»‘’'‹›"
@@ -820,7 +820,7 @@ class MainWindow(QMainWindow):
         if self.import_thread is not None:
             return
         if not paths:
-            paths, _ = QFileDialog.getOpenFileNames(self, "Import articles", "", "Articles (*.txt *.jsonl);;All files (*)")
+            paths = file_dialogs.open_file_names(self, "Import articles", "", "Articles (*.txt *.jsonl);;All files (*)")
         if not paths:
             return
         worker = ImportWorker(self.store.path, paths)
@@ -831,7 +831,7 @@ class MainWindow(QMainWindow):
         if self.import_thread is not None:
             return
         if not folder:
-            folder = QFileDialog.getExistingDirectory(self, "Import a folder of articles (.txt)")
+            folder = file_dialogs.existing_directory(self, "Import a folder of articles (.txt)")
         if folder:
             self.start_import(ImportWorker(self.store.path, [folder]))
 
