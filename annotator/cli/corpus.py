@@ -54,7 +54,7 @@ def ingest(ctx, paths, model, no_extract, if_empty, skip_invalid, batch_size, n_
     total = 0
     try:
         with progress_bar(None, "checking") as bar:
-            for _ in checked_articles(paths, extract=not no_extract,
+            for _ in checked_articles(paths, extract=not no_extract, database=db_path_of(ctx),
                                       on_error=report.skipped.append if skip_invalid else None):
                 total += 1
                 bar.update(1)

@@ -128,6 +128,17 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None, check_same_thread=False)
 
 
+def is_database_file(candidate: str | os.PathLike, db_path: str | os.PathLike) -> bool:
+    """Whether `candidate` is the database at `db_path` or its `-wal`/`-shm` (same device and inode, by stat(2)).
+    An input file that is one of them must never be read by a process holding a connection: its close() would
+    drop SQLite's locks (https://www.sqlite.org/howtocorrupt.html §2.2)."""
+    try:
+        st = os.stat(candidate)
+    except OSError:
+        return False
+    return (st.st_dev, st.st_ino) in [ident for ident in wal_identity(Path(db_path)) if ident is not None]
+
+
 def wal_identity(path: Path) -> tuple[tuple[int, int] | None, ...]:
     """(device, inode) of the database file and of its `-wal` and `-shm` (None for a missing one), from stat(2)
     only (never open(): that would drop SQLite's locks). A window compares it over time to notice being cut off:

@@ -44,13 +44,23 @@ class ImportWorker(QObject):
 
     @Slot()
     def run(self) -> None:
-        from annotator.core.ingest import IngestReport, ingest_records
-        from annotator.core.store import Store
-        from annotator.io.articles import InputError, read_articles
+        """Check every input first, as `annotator ingest` does: the first bad record (bad JSON, no text, an
+        article too long to pre-extract, the database file itself) refuses the whole import with its
+        `file:line: reason` and nothing is written. Then ingest in batches (each one transaction)."""
+        from annotator.core.ingest import IngestReport, checked_articles, ingest_records
+        from annotator.core.store import Store, StoreError
+        from annotator.io.articles import InputError
 
+        report = IngestReport()
         try:
-            report = IngestReport()
-            total = sum(1 for _ in read_articles(self.paths, on_error=report.skipped.append))
+            total = sum(1 for _ in checked_articles(self.paths, extract=self.extract, database=self.db_path))
+        except InputError as error:
+            self.failed.emit(f"{error}\nNothing was imported.")
+            return
+        except Exception as error:  # noqa: BLE001 - shown to the user, the window must survive
+            self.failed.emit(f"{type(error).__name__}: {error}\nNothing was imported.")
+            return
+        try:
             self.progress.emit(0, total)
             extract_fn = None
             if self.extract:
@@ -68,15 +78,15 @@ class ImportWorker(QObject):
 
             with Store(self.db_path) as store:
                 ingest_records(
-                    store, read_articles(self.paths, on_error=lambda _e: None), extract=extract_fn,
+                    store, checked_articles(self.paths, extract=extract_fn is not None), extract=extract_fn,
                     on_progress=on_progress, should_cancel=lambda: self._cancelled, report=report,
                     batch_size=16,
                 )
             self.finished.emit(report)
-        except InputError as error:
-            self.failed.emit(str(error))
+        except (InputError, StoreError, OSError) as error:
+            self.failed.emit(f"{error}\nKept: {report.summary()} (each batch is saved whole).")
         except Exception as error:  # noqa: BLE001 - shown to the user, the window must survive
-            self.failed.emit(f"{type(error).__name__}: {error}")
+            self.failed.emit(f"{type(error).__name__}: {error}\nKept: {report.summary()}.")
 
 
 def start_in_thread(worker: ImportWorker, parent: QObject) -> QThread:

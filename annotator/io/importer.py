@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Document, TargetKind, content_hash
-from annotator.core.store import Store
+from annotator.core.store import Store, is_database_file
 from annotator.io.articles import InputError, iter_jsonl_lines, parse_json_object, title_of
 from annotator.io.doccano import looks_like_doccano, parse_doccano_record
 from annotator.io.records import ImportedSet, Where, apply_defaults, comparable, parse_prodigy_record
@@ -106,6 +106,8 @@ def import_file(
     path = Path(path)
     if not path.is_file():
         raise InputError(path, None, "no such file")
+    if is_database_file(path, store.path):  # reading it here would drop SQLite's locks on it
+        raise InputError(path, None, "is the annotator database itself (or its -wal/-shm), not annotations")
     if fmt not in IMPORT_FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
     if (annotator or "").strip() in RESERVED_ANNOTATORS:
