@@ -55,6 +55,13 @@ def run_app(db_path: str | Path, annotator: str | None = None) -> int:
     from annotator.gui.main_window import MainWindow
 
     app = make_application()
-    window = MainWindow(Path(db_path), annotator)
+    try:
+        window = MainWindow(Path(db_path), annotator)
+    except Exception as error:  # noqa: BLE001 - not a database, newer schema, damaged...: said in a message box
+        from annotator.gui.store_guard import start_up_failed
+
+        print(f"annotator: {error}", file=sys.stderr)
+        start_up_failed(None, db_path, error)
+        return 1
     window.show()
     return app.exec()

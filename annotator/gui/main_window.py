@@ -7,6 +7,7 @@ committed at once. The window then re-reads just the rows the command touched (`
 from __future__ import annotations
 
 import getpass
+import sqlite3
 import time
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.model import Document, Quote, QuoteType, Status, Tag, TargetKind, TextRange
+from annotator.core.model import MODEL_ANNOTATOR, Document, Quote, QuoteType, Status, Tag, TargetKind, TextRange
 from annotator.core.ops import EditError
 from annotator.core.store import NotFoundError, Store, StoreError, tag_from_row
 from annotator.gui import commands as cmd
@@ -42,6 +43,7 @@ from annotator.gui.plain import escape, mnemonic, plain, strip_mnemonic
 from annotator.gui.settings import app_settings
 from annotator.gui.snapping import snap_to_words, step
 from annotator.gui import file_dialogs
+from annotator.gui.store_guard import edit_refusal, open_window_store, readonly_banner_text, show_banner
 from annotator.gui.workers import ImportWorker, start_in_thread
 
 QUOTE_MARKS = "\"“”„«»‘’'‹›"
@@ -53,11 +55,13 @@ class MainWindow(QMainWindow):
     def __init__(self, store: Store | str | Path, annotator: str | None = None):
         super().__init__()
         self._owns_store = not isinstance(store, Store)
-        self.store = Store(store) if self._owns_store else store
+        # a read-only file or folder opens read-only (with a banner); other start-up errors raise StoreError
+        self.store, self.readonly_reason = open_window_store(store) if self._owns_store else (store, None)
         self.settings = app_settings()
         self.annotator = annotator or self._remembered_annotator()
         self.settings.setValue("annotator", self.annotator)
-        self.store.annotator_id(self.annotator)
+        if not self.store.readonly:
+            self.store.annotator_id(self.annotator)
         self.doc: Document | None = None
         self.tags: list[Tag] = []
         self.undo_stack = QUndoStack(self)
@@ -77,6 +81,9 @@ class MainWindow(QMainWindow):
         self.update_progress()
         self._open_initial_document()
         self.watch_database()
+        if self.store.readonly:
+            show_banner(self, readonly_banner_text(self.readonly_reason or f"{self.store.path} is open read-only"))
+            self.save_label.setText("Read-only")
 
     # -- set-up ----------------------------------------------------------------------------------------------
 
@@ -367,8 +374,9 @@ class MainWindow(QMainWindow):
         """Show a document with this annotator's set (created from the model's pre-extraction if new)."""
         try:
             doc = self.store.document(doc_id)
-            self.store.ensure_annotation_set(doc_id, self.annotator)
-            aset = self.store.annotation_set(doc_id, self.annotator)
+            if not self.store.readonly:
+                self.store.ensure_annotation_set(doc_id, self.annotator)
+            aset = self.store.annotation_set(doc_id, self.annotator) or self.store.annotation_set(doc_id, MODEL_ANNOTATOR)
         except (NotFoundError, StoreError) as error:
             self.show_problem(str(error))
             return
@@ -400,9 +408,13 @@ class MainWindow(QMainWindow):
 
     def push(self, command: cmd.EditCommand) -> bool:
         """Run an edit (one committed transaction) and put it on the undo stack; say so in the status bar."""
+        refusal = edit_refusal(self.store)  # read-only, or cut off from the live WAL: never a false "Saved"
+        if refusal:
+            self.show_problem(refusal)
+            return False
         try:
             command.apply()
-        except (EditError, NotFoundError, StoreError, ValueError) as error:
+        except (EditError, NotFoundError, StoreError, ValueError, sqlite3.Error) as error:  # any database error
             self.show_problem(str(error))
             return False
         if command.isObsolete():
@@ -876,8 +888,14 @@ class MainWindow(QMainWindow):
 
     def refresh_if_changed_elsewhere(self) -> None:
         try:
+            cut = None if self.store.readonly else self.store.cut_off()
             changed = self.store.changed_elsewhere()
-        except StoreError:
+        except (StoreError, sqlite3.Error):
+            return
+        if cut and not getattr(self, "_cut_off_said", False):
+            self._cut_off_said = True
+            self.show_problem(f"{cut} — close and reopen the window")
+            show_banner(self, f"Cut off: {cut}. Edits are refused; close and reopen the window.")
             return
         if changed:
             self.refresh_from_database()
