@@ -213,3 +213,24 @@ def test_no_source_line_opens_the_database_path():
             ):
                 offenders.append(f"{path.relative_to(REPO)}:{node.lineno}: {text}")
     assert offenders == []
+
+
+def test_every_file_annotator_writes_goes_through_atomic_write():
+    """Source check for the rule "temp file beside the target, fsync, rename": no open() for writing, no
+    Path.write_text/write_bytes, no spaCy to_disk outside core/files.py."""
+    offenders = []
+    for path in (REPO / "annotator").rglob("*.py"):
+        if path.name == "files.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            modes = [a.value for a in node.args[1:2] if isinstance(a, ast.Constant)] + [
+                k.value.value for k in node.keywords if k.arg == "mode" and isinstance(k.value, ast.Constant)]
+            writing = any(isinstance(m, str) and any(c in m for c in "wax+") for m in modes)
+            if (name == "open" and writing) or name in {"write_text", "write_bytes", "to_disk"}:
+                offenders.append(f"{path.relative_to(REPO)}:{node.lineno}: {ast.unparse(node)}")
+    assert offenders == []
