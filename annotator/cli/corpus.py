@@ -40,9 +40,9 @@ def ingest(ctx, paths, model, no_extract, if_empty, skip_invalid, batch_size, n_
     """Add articles: .txt files (first non-empty line is the title), folders of them, or .jsonl files of
     {"text", "id"?, "meta"?} records. The same text twice is one document. Bad input stops the ingest
     before anything is written, with file:line and the reason (unless --skip-invalid)."""
-    from annotator.core.ingest import IngestReport, checked_articles, ingest_records
+    from annotator.core.ingest import IngestReport, ingest_records
     from annotator.core.store import StoreError
-    from annotator.io.articles import InputError
+    from annotator.io.articles import InputError, checked_articles
 
     if if_empty:
         with open_store(ctx) as store:

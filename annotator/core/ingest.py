@@ -7,14 +7,13 @@ it stopped when run again. The extractor is passed in (a callable), so this modu
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 
-from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Extraction, Status
-from annotator.core.store import Store, is_database_file
-from annotator.io.articles import InputError, SourceRecord, expand_paths, read_articles
+from annotator.core.errors import InputError
+from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Extraction, SourceRecord, Status
+from annotator.core.store import Store
 
 ExtractFn = Callable[[Sequence[str]], Iterable[Extraction]]
 
@@ -34,27 +33,6 @@ def too_long_for_extraction(record: SourceRecord) -> InputError | None:
         f"article of {length:,} characters is longer than pre-extraction takes ({MAX_EXTRACT_CHARS:,}, spaCy's "
         "max_length); split it, or ingest it with --no-extract (text only)",
     )
-
-
-def checked_articles(paths: Iterable, *, extract: bool, on_error: Callable[[InputError], None] | None = None,
-                     database: str | os.PathLike | None = None) -> Iterable[SourceRecord]:
-    """`read_articles(paths)` plus the ingest's own checks (an article too long to pre-extract, when `extract`).
-    Without `on_error` the first bad record raises InputError; with it, bad records go to it and are skipped.
-    Both passes of an ingest (checking, then writing) read through this, so they agree on what is skipped.
-    With `database`, an input that is that database's file (or -wal/-shm) is refused before any file is read."""
-    paths = list(paths)
-    if database is not None:
-        for path in expand_paths(paths):
-            if is_database_file(path, database):
-                raise InputError(path, None, "is the annotator database itself (or its -wal/-shm), not articles")
-    for record in read_articles(paths, on_error=on_error):
-        error = too_long_for_extraction(record) if extract else None
-        if error is None:
-            yield record
-        elif on_error is None:
-            raise error
-        else:
-            on_error(error)
 
 
 @dataclass(slots=True)
