@@ -44,8 +44,8 @@ def ingest(ctx, paths, model, no_extract, if_empty, skip_invalid, batch_size, n_
     from annotator.core.store import StoreError
     from annotator.io.articles import InputError, checked_articles
 
-    if if_empty:
-        with open_store(ctx) as store:
+    if if_empty and db_path_of(ctx).exists() and db_path_of(ctx).stat().st_size:  # a read: creates nothing
+        with open_store(ctx, readonly=True) as store:
             if store.document_count():
                 click.echo(f"{db_path_of(ctx)} already holds {store.document_count()} documents; nothing ingested.")
                 return

@@ -74,6 +74,13 @@ def run_review(db_path: str | Path, reviewer: str, *, gold: str = DEFAULT_GOLD) 
     from annotator.gui.review_window import ReviewWindow
 
     app = make_application()
-    window = ReviewWindow(db_path, reviewer, gold=gold)
+    try:
+        window = ReviewWindow(db_path, reviewer, gold=gold)
+    except Exception as error:  # noqa: BLE001 - read-only, not a database, newer schema: said in a message box
+        from annotator.gui.store_guard import start_up_failed
+
+        print(f"annotator: {error}", file=sys.stderr)
+        start_up_failed(None, db_path, error)
+        return 1
     window.show()
     return app.exec()

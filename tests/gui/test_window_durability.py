@@ -214,3 +214,14 @@ def test_a_window_cut_off_from_its_wal_says_so_and_never_shows_saved(qtbot, db_p
     assert not window.push(cmd.AddEntityCommand(window.store, window.notifier, doc_id=doc_id, annotator="alice",
                                                 start=10, end=14, label="PERSON"))
     assert refused(window)
+
+
+def test_review_mode_start_up_errors_appear_in_a_message_box(qtbot, tmp_path, monkeypatch):
+    from annotator.gui.app import run_review
+
+    db = tmp_path / "a.db"
+    db.write_bytes(b"not a database at all\n" * 50)
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda _parent, title, text: shown.append(text))
+    assert run_review(db, "rita") == 1
+    assert len(shown) == 1 and str(db) in shown[0]

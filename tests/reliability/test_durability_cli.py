@@ -301,3 +301,15 @@ def test_an_import_naming_model_or_gold_never_replaces_their_sets(tmp_path):
     refused = one_line_error(cli(db, "import", "--annotator", "model", annotated_jsonl(tmp_path / "n.jsonl", 2,
                                                                                     annotator="")))
     assert "reserved" in refused
+
+
+def test_ingest_if_empty_on_a_read_only_database_with_documents_does_nothing(tmp_path):
+    """`make run` starts with `ingest --if-empty`: on a read-only database that already has documents it is a
+    read, so it succeeds and the window then opens read-only."""
+    with small_tmpfs("8m") as disk:
+        db = disk / "a.db"
+        assert cli(db, "import", annotated_jsonl(tmp_path / "x.jsonl", 3)).returncode == 0
+        remount_readonly(disk)
+        result = cli(db, "ingest", "--if-empty", tmp_path / "x.jsonl")
+        assert result.returncode == 0, result.stderr
+        assert "already holds 3 documents" in result.stdout
