@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -12,6 +14,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -20,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.store import Store
-from annotator.gui.plain import plain_label
+from annotator.core.store import Store, StoreError
+from annotator.gui.plain import plain, plain_label
 
 
 def login_name() -> str:
@@ -104,14 +107,24 @@ class TagSetDialog(QDialog):
     def add_tag(self, scope: str, tag: str | None = None) -> None:
         tag = (tag if tag is not None else self.inputs[scope].text()).strip()
         if tag:
-            self.store.add_to_tag_set(tag, scope)
-            self.inputs[scope].clear()
+            if self._saved(lambda: self.store.add_to_tag_set(tag, scope)):
+                self.inputs[scope].clear()
             self.reload()
 
     def remove_selected(self, scope: str) -> None:
         for item in self.lists[scope].selectedItems():
-            self.store.remove_from_tag_set(item.text(), scope)
+            if not self._saved(lambda text=item.text(): self.store.remove_from_tag_set(text, scope)):
+                break
         self.reload()
+
+    def _saved(self, change) -> bool:
+        """Run one tag-set change; a database error (disk full, read-only) is said in a message box, not raised."""
+        try:
+            change()
+            return True
+        except (StoreError, sqlite3.Error) as error:
+            QMessageBox.warning(self, "Tag set not saved", plain(str(error)))
+            return False
 
 
 class TagPickDialog(QDialog):

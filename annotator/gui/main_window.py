@@ -552,6 +552,10 @@ class MainWindow(QMainWindow):
         self.focus_dock("tags", self.tags_panel.document_list)
 
     def edit_tag_set(self) -> None:
+        refusal = edit_refusal(self.store)
+        if refusal:
+            self.show_problem(refusal)
+            return
         TagSetDialog(self.store, self).exec()
         self.refresh_tags_panel()
 
@@ -560,7 +564,8 @@ class MainWindow(QMainWindow):
         if not name or name == self.annotator:
             return
         self.annotator = name
-        self.store.annotator_id(name)
+        if not self.store.readonly:
+            self.store.annotator_id(name)
         self.settings.setValue("annotator", name)
         self.show_annotator()
         self.undo_stack.clear()

@@ -225,3 +225,20 @@ def test_review_mode_start_up_errors_appear_in_a_message_box(qtbot, tmp_path, mo
     monkeypatch.setattr(QMessageBox, "critical", lambda _parent, title, text: shown.append(text))
     assert run_review(db, "rita") == 1
     assert len(shown) == 1 and str(db) in shown[0]
+
+
+def test_a_read_only_window_refuses_tag_set_edits_and_annotator_changes_write_nothing(qtbot, tmp_path, monkeypatch):
+    from annotator.gui.dialogs import AnnotatorNameDialog
+
+    with small_tmpfs("4m") as disk:
+        db = disk / "a.db"
+        make_db(db)
+        remount_readonly(disk)
+        window = open_window(qtbot, db)
+        window.edit_tag_set()  # refused before the dialog opens
+        assert refused(window) and "read-only" in window.save_label.text()
+        monkeypatch.setattr(AnnotatorNameDialog, "ask", classmethod(lambda cls, parent, current="": "bob"))
+        window.change_annotator()  # reading as someone else is fine; nothing is written
+        assert window.annotator == "bob"
+        window.close()
+        window.store.close()
