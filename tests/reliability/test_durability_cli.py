@@ -57,28 +57,36 @@ def integrity(db: Path) -> str:
 
 @pytest.mark.parametrize("fmt", ["jsonl", "doccano"])
 def test_sigkill_of_an_export_over_an_existing_file_leaves_the_old_file_whole(tmp_path, fmt):
+    """Kill the export while it is writing (its temporary file beside the target already holds records): the
+    target is still the previous export, byte for byte. Several kill points, each mid-write."""
     db = tmp_path / "a.db"
     assert cli(db, "import", annotated_jsonl(tmp_path / "first.jsonl", 300)).returncode == 0
     target = tmp_path / f"out-{fmt}.jsonl"
     assert cli(db, "export", "--format", fmt, "-o", target).returncode == 0
     before = digest(target)
-    assert cli(db, "import", annotated_jsonl(tmp_path / "more.jsonl", 6000, start=300)).returncode == 0
-    killed = 0
-    for delay in (0.3, 0.6, 1.0, 1.5):  # kill at several points of the second export
+    assert cli(db, "import", annotated_jsonl(tmp_path / "more.jsonl", 20000, start=300)).returncode == 0
+    killed_mid_write = 0
+    for wanted_bytes in (1, 200_000, 1_000_000):
+        for stray in tmp_path.glob(f".{target.name}.*.tmp"):
+            stray.unlink()
         process = subprocess.Popen([str(ANNOTATOR_BIN), "--db", str(db), "export", "--format", fmt, "-o", str(target)],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
-        if process.poll() is None:
-            process.send_signal(signal.SIGKILL)
-            killed += 1
+        deadline = time.monotonic() + 60
+        while process.poll() is None and time.monotonic() < deadline:
+            temps = list(tmp_path.glob(f".{target.name}.*.tmp"))
+            if temps and temps[0].exists() and temps[0].stat().st_size >= wanted_bytes:
+                process.send_signal(signal.SIGKILL)
+                killed_mid_write += 1
+                break
+            time.sleep(0.005)
         process.wait(timeout=60)
-        if digest(target) != before:  # only ever the whole new export (the kill came after the rename)
+        if process.returncode == -signal.SIGKILL:
+            assert digest(target) == before, f"killed after {wanted_bytes} bytes: the previous export was damaged"
+        else:  # it finished first: the new file is whole
             lines = target.read_text(encoding="utf-8").splitlines()
-            assert len(lines) == 6300 and all(json.loads(line) for line in lines)
-            return
-        assert process.returncode != 0
-        assert not [p for p in tmp_path.iterdir() if p.name.startswith(f".{target.name}.") and process.returncode == 0]
-    assert killed
+            assert len(lines) == 20300 and all(json.loads(line) for line in lines)
+            before = digest(target)
+    assert killed_mid_write >= 2
 
 
 def test_an_export_over_an_existing_folder_of_docbin_files_writes_each_file_whole(tmp_path):
