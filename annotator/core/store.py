@@ -3,6 +3,11 @@
 Every change runs in one transaction (`Store.transaction()`); reads never hold one open. The database runs in
 WAL mode with foreign keys on, a busy timeout (two processes may share a file) and `synchronous=FULL`, so an
 edit that returned is on disk. Offsets are code points.
+
+Read-only opens (`readonly=True`, the read commands) use `mode=ro` (or `immutable=1` in a read-only folder with no
+WAL) and never create, migrate or write the file. A write that fails (disk full, read-only, I/O error) rolls back
+and raises `StoreWriteError` with one line. Nothing here opens the database file except SQLite: `cut_off()` and
+`is_database_file()` use stat(2) only (an open()+close() in this process would drop SQLite's POSIX locks).
 """
 
 from __future__ import annotations
@@ -196,7 +201,8 @@ class Store(DocumentListing, BulkWrites, ReviewDecisions):
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.path}: cannot open as an annotator database ({error})") from None
         self.conn = conn
-        self.file_identity = wal_identity(self.path)
+        self._absolute_path = self.path.absolute()  # a later chdir must not point cut_off() at another file
+        self.file_identity = wal_identity(self._absolute_path)
         if readonly:
             try:
                 self._check_readonly_schema()
@@ -286,7 +292,9 @@ class Store(DocumentListing, BulkWrites, ReviewDecisions):
         else had the file open: what happens after something in this process open()ed and close()d the
         database file, dropping SQLite's POSIX locks), or the database file itself was replaced."""
         before = self.file_identity
-        after = wal_identity(self.path)
+        after = wal_identity(self._absolute_path)
+        if before[1] is None and after[1] is not None:  # the -wal appeared after we opened: adopt it
+            self.file_identity = before = (before[0], after[1], after[2])
         if before[0] is not None and after[0] != before[0]:
             return f"{self.path} was replaced or removed by another program"
         if before[1] is not None and after[1] != before[1]:
