@@ -61,6 +61,8 @@ def export(ctx, fmt, output, annotators, statuses, labels, split, seed, align):
                 "are unchanged)") from None
     for line in report.issues.misaligned:
         click.echo(f"not aligned: {line}", err=True)
+    for line in report.issues.blank_edges:
+        click.echo(f"whitespace edge: {line}", err=True)
     for line in report.issues.dropped_relations:
         click.echo(f"relation: {line}", err=True)
     click.echo(report.summary())
@@ -95,6 +97,8 @@ def import_(ctx, file, fmt, annotator):
             raise click.ClickException(f"{error}\nNothing was imported.") from None
         except StoreError as error:  # disk full, read-only: the one transaction rolled back
             raise click.ClickException(f"{error}; nothing was imported (one transaction)") from None
+    for line in report.blank_edges:
+        click.echo(f"whitespace edge: {line}", err=True)
     click.echo(f"{db_path_of(ctx)}: {report.summary()}")
 
 

@@ -95,7 +95,10 @@ def ingest_records(
                 error = too_long_for_extraction(record)
                 if error is not None:
                     raise error
-        extractions = list(extract([r.document.text for r, _ in fresh])) if extract and fresh else []
+        # An existing document is extracted from its stored text: the record may hold it in another Unicode
+        # normalisation form (same NFC identity), whose offsets would not fit the stored text.
+        texts = [r.document.text if existing is None else store.document(existing).text for r, existing in fresh]
+        extractions = list(extract(texts)) if extract and fresh else []
         added = extracted = 0  # counted into the report once the batch is committed (a failed one keeps nothing)
         with store.transaction():
             for index, (record, existing) in enumerate(fresh):
@@ -109,7 +112,7 @@ def ingest_records(
                         AnnotationSet(
                             doc_id=doc_id,
                             annotator=MODEL_ANNOTATOR,
-                            status=Status.DONE,
+                            status=Status.NEW,  # the pre-extraction has no workflow status
                             entities=found.entities,
                             quotes=found.quotes,
                         )
