@@ -131,7 +131,7 @@ def test_import_on_a_full_disk_writes_nothing_and_says_so(tmp_path):
 @pytest.mark.parametrize("fmt", ["jsonl", "prodigy", "spacy"])
 def test_export_to_a_full_disk_keeps_the_previous_file(tmp_path, fmt):
     db = tmp_path / "a.db"
-    assert cli(db, "import", annotated_jsonl(tmp_path / "x.jsonl", 3000)).returncode == 0
+    assert cli(db, "import", annotated_jsonl(tmp_path / "x.jsonl", 600)).returncode == 0
     with small_tmpfs("2m") as disk:
         target = disk / ("out" if fmt == "spacy" else "out.jsonl")
         if fmt == "spacy":
@@ -140,7 +140,7 @@ def test_export_to_a_full_disk_keeps_the_previous_file(tmp_path, fmt):
             old = {"train.spacy": b"old train"}
         else:
             target.write_text("old export\n", encoding="utf-8")
-        fill(disk, leave_bytes=64 * 1024)
+        fill(disk, leave_bytes=16 * 1024)  # 600 records need far more than that in every format
         line = one_line_error(cli(db, "export", "--format", fmt, "-o", target))
         assert "No space left" in line and "nothing was exported" in line, line
         if fmt == "spacy":
