@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from annotator.core.files import write_bytes_atomic
 from annotator.core.model import Status
 from annotator.core.store import Store
 from annotator.io.exporter import gold_names, iter_sets, one_version_per_document, selected_annotator_ids
@@ -83,7 +84,7 @@ def build_training_data(
         if not sides[side]:
             sides[side].append(sides[other].pop())
     for side, docs in sides.items():
-        DocBin(docs=docs, store_user_data=True).to_disk(folder / f"{side}.spacy")
+        write_bytes_atomic(folder / f"{side}.spacy", DocBin(docs=docs, store_user_data=True).to_bytes())
         for doc in docs:
             for ent in doc.ents:
                 data.entity_labels[ent.label_] = data.entity_labels.get(ent.label_, 0) + 1

@@ -8,6 +8,7 @@ pipeline is renamed into place (a previous pipeline there is replaced only then)
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import shutil
 import time
@@ -101,13 +102,14 @@ def train_from_config(config: Any, output: Path, *, kind: str, dev_path: Path,
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     config_path = work / "config.cfg"
-    config.to_disk(config_path)
+    write_text_atomic(config_path, config.to_str())
     _register_logger()
     _sink.update(progress=on_progress, max_steps=int(config["training"]["max_steps"]), step=0)
     started = time.perf_counter()
     log_path = work / "spacy.log"
+    log = io.StringIO()  # spaCy's own console output, kept in the work folder (written whole at the end)
     try:
-        with open(log_path, "w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+        with contextlib.redirect_stdout(log):
             spacy.cli.train.train(config_path, work / "out")
     except SystemExit as exit_:  # spaCy's msg.fail(exits=1) on a config or data problem
         raise TrainError(f"spaCy stopped training ({exit_.code}); see {log_path}") from None
@@ -115,6 +117,7 @@ def train_from_config(config: Any, output: Path, *, kind: str, dev_path: Path,
         raise TrainError(f"training failed: {type(error).__name__}: {error}; see {log_path}") from None
     finally:
         _sink.update(progress=None)
+        write_text_atomic(log_path, log.getvalue())
     seconds = time.perf_counter() - started
     best = work / "out" / "model-best"
     if not best.is_dir():
