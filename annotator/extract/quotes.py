@@ -37,6 +37,20 @@ NEAR_AFTER = 8
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 INHERIT_DEPS = ("advcl", "xcomp", "conj", "pcomp", "acl")
 _SENT_END = ".?!…"
+TO_INFINITIVE_CUES = frozenset({
+    "urge", "pledge", "vow", "promise", "threaten", "warn", "advise", "encourage", "implore", "beg", "instruct",
+    "tell", "order", "demand", "appeal", "caution", "swear", "undertake", "offer", "plead",
+})
+"""Cue verbs whose to-infinitive complement is the report (``urged residents to …``, ``vowed to …``)."""
+NAMING_VERBS = frozenset({"call", "describe", "dub", "brand", "label", "term", "characterize", "characterise"})
+"""``called the budget "a shell game"``: the quoted fragment naming the object is the speaker's words."""
+NOT_REPORTING_HEADS = frozenset({"decline", "refuse", "fail", "hesitate"})
+"""``declined to say why …``: a cue under these verbs reports that nothing was said."""
+UNIT_ABBREVIATIONS = frozenset({
+    "lbs", "lb", "kg", "kgs", "oz", "ft", "in", "yds", "min", "mins", "sec", "secs", "hr", "hrs", "km", "mi",
+    "cm", "mm", "ml", "approx", "yr", "yrs", "sq", "cu", "pt", "pts", "no", "nos", "vs", "est", "ca",
+})
+"""Lowercase abbreviations whose full stop does not end the sentence when a lowercase word follows."""
 _QUESTION_LABEL = re.compile(r"(?:Q|Question|QUESTION)\s*[:.)]\s+\S")
 _ANSWER_LABEL = re.compile(r"(A|Answer|ANSWER|[A-Z][\w’'.-]+(?: [A-Z][\w’'.-]+){0,2})\s*:\s+(?=\S)")
 
@@ -147,7 +161,7 @@ class _DocRun:
                 subj = child
                 if subj.lower_ in RELATIVE and verb.dep_ == "relcl":
                     subj = verb.head
-                return self._phrase(subj)
+                return self._phrase(_appositive_name(subj))
         if inverted:
             # "…," said Kerry  — parsers sometimes hang Kerry as dobj/attr/npadvmod
             for child in verb.rights:
@@ -161,6 +175,10 @@ class _DocRun:
             return self._phrase(subj)
         if verb.dep_ in INHERIT_DEPS and depth < 3 and verb.head is not verb:
             head = verb.head
+            if verb.dep_ == "advcl" and head.dep_ == "ccomp" and head.head.i in self.cue_at:
+                # "announced she will retire, saying …": the participle belongs to the reporter, not to the
+                # subject of the reported clause it was hung on
+                return self._speaker_of(head.head, depth=depth + 1)
             if verb.dep_ == "acl" and head.pos_ in ("NOUN", "PROPN", "PRON"):
                 if verb.tag_ in ("VBG", "VBN") and head.i < verb.i:
                     return self._phrase(head)  # "Kerry, saying …"
@@ -169,7 +187,20 @@ class _DocRun:
                     return self._speaker_of(head.head, depth=depth + 1)
                 return []
             return self._speaker_of(head, depth=depth + 1)
-        return []
+        dangling = self._dangling_subject(verb)
+        return self._phrase(dangling) if dangling is not None else []
+
+    def _dangling_subject(self, verb: Any) -> Any | None:
+        """A noun the parser made the root of a sentence of its own because an abbreviation's full stop
+        (``lost 20 lbs. and …``) split the real sentence: the nearest such root before a subjectless cue."""
+        p_start, _ = self._paragraph(verb.idx)
+        for k in range(verb.i - 1, -1, -1):
+            t = self.doc[k]
+            if t.idx < p_start or self._is_sentence_end(t):
+                return None
+            if t.dep_ == "ROOT" and t.pos_ in ("PROPN", "NOUN") and not self.in_quote[k]:
+                return t
+        return None
 
     def _subject_on_line_above(self, verb: Any) -> Any | None:
         """The noun right before a subjectless cue verb that the parser hung on the previous line (a
@@ -270,6 +301,8 @@ class _DocRun:
         if not before:
             return True
         last = before[-1]
+        if last == "." and self._abbreviation_stop(p_start + len(before) - 1):
+            return False  # "lost 20 lbs. "and a belt size"": the sentence goes on
         if last in _SENT_END + ":;—–":
             return True
         if last in "\"”»’'" and before.rstrip("\"”»’' ")[-1:] in _SENT_END:
@@ -282,6 +315,8 @@ class _DocRun:
             k = prev_tok.i - 1
             return k >= 0 and k in self.cue_at or (k >= 1 and (k - 1) in self.cue_at and self.doc[k].dep_ in SUBJECT_DEPS)
         # "he said "…"" without a colon
+        if not self.text[span.start:span.end].lstrip()[:1].isupper():
+            return False  # "expresses "strong dissatisfaction"": a fragment inside a clause
         return prev_tok.i in self.cue_at and self.cue_at[prev_tok.i].kind == "verb"
 
     def _gap_cues(self, start: int, end: int) -> list[Cue]:
@@ -492,20 +527,33 @@ class _DocRun:
             content: tuple[int, int] | None = None
             speaker: list[Any] = []
             clauses: list[Any] | None = None
+            to_infinitive = None
             if cue.kind == "verb":
                 if any(c.dep_ == "neg" for c in verb.children):
                     continue  # "has not said whether …", "did not say how many …"
+                if any(c.dep_ == "auxpass" for c in verb.children):
+                    continue  # "having been told …", "was told that …": the subject heard it, said nothing
+                if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in NOT_REPORTING_HEADS:
+                    continue  # "declined to say why …"
                 clauses = [c for c in verb.children if c.dep_ == "ccomp" and self._same_sentence(verb, c)
                            and _has_verb(c)]  # "told the court, her voice breaking": no clause
                 if not clauses:
                     clauses = self._that_clause_on_object(verb)
                 if not clauses:
-                    continue
-            if clauses:
+                    clauses = self._parenthetical_host(verb)
+                if not clauses:
+                    to_infinitive = self._to_infinitive(verb)
+                    if to_infinitive is None:
+                        continue
+            if to_infinitive is not None:
+                content = to_infinitive
+                speaker = self._speaker_of(verb)
+            elif clauses:
                 after = [c for c in clauses if c.i > verb.i]
                 clause = after[0] if after else clauses[-1]
-                if self._is_question(clause) or (verb.lemma_.lower() in _ASKING and _wh_clause(clause)):
-                    continue  # "asked whether …", "asked what …": a reported question, not a statement
+                if self._is_question(clause) or (_wh_clause(clause) and not any(
+                        c.dep_ == "csubj" for c in clause.children)):
+                    continue  # "asked whether …", "detailed how …": a reported question or manner, no statement
                 # "said said he believes …": a subjectless cue verb as the clause — descend
                 for _ in range(2):
                     inner = [c for c in clause.children if c.dep_ == "ccomp"]
@@ -518,15 +566,23 @@ class _DocRun:
                     else:
                         break
                 from_token = None
-                if not any(c.dep_ in SUBJECT_DEPS or c.dep_ == "expl" for c in clause.children):
-                    # misparse "said [the results of …]dobj, [were …]ccomp": the object is the subject
-                    objs = [c for c in verb.children if c.dep_ == "dobj" and verb.i < c.i < clause.i]
+                if verb.dep_ == "parataxis" and clause is verb.head:
+                    from_token = self._sentence_start(clause.left_edge)  # "Schools, Ferraro says, have …"
+                elif not any(c.dep_ in SUBJECT_DEPS or c.dep_ == "expl" for c in clause.children):
+                    # misparse "said [the results of …]dobj, [were …]ccomp": the object is the subject;
+                    # "said Thursday [one of …]": the subject hung on a date
+                    objs = [c for c in verb.children if c.dep_ in ("dobj", "npadvmod")
+                            and verb.i < c.i < clause.i]
                     if objs:
                         from_token = objs[0].left_edge
+                        while (from_token.ent_type_ in ("DATE", "TIME") and from_token.i < clause.i
+                               and from_token.i < objs[0].right_edge.i):
+                            from_token = self.doc[from_token.i + 1]
                 if clause.i < verb.i and from_token is None:
                     from_token = self._sentence_start(clause.left_edge)
                 content = self._clause_range(clause, verb, from_token)
                 content = self._with_second_that_clause(verb, clause, content)
+                content = self._before_second_report(clause, content)
                 speaker = self._speaker_of(verb)
             elif cue.kind == "verb_prep":
                 objs = [c for c in cue.last.children if c.dep_ == "pobj"]
@@ -569,6 +625,60 @@ class _DocRun:
             taken.append((start, end))
         return out
 
+    def _parenthetical_host(self, verb: Any) -> list[Any]:
+        """``Schools, Ferraro says, have no plan …`` / ``…, he said, but …``: a cue verb with a subject set
+        off by commas inside the sentence it reports (parsed as ``parataxis``): that sentence is the report."""
+        head = verb.head
+        if verb.dep_ != "parataxis" or head is verb or self.in_quote[head.i] or head.pos_ not in ("VERB", "AUX"):
+            return []
+        subjects = [c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i]
+        if not subjects:
+            return []
+        before = self.doc[subjects[0].left_edge.i - 1] if subjects[0].left_edge.i > 0 else None
+        if before is None or before.text not in (",", "—", "–") or not self._same_sentence(verb, head):
+            return []
+        if self.marks.within(self._sentence_start(head).idx, verb.idx):
+            return []  # "…," he said, "…": the marked parts are direct quotes
+        return [head]
+
+    def _to_infinitive(self, verb: Any) -> tuple[int, int] | None:
+        """``urged residents to boil …`` / ``pledged to bring …``: the to-infinitive of a cue of promise or
+        request, from its ``to`` to its end (no quotation marks inside: those are handled as direct)."""
+        if verb.lemma_.lower() not in TO_INFINITIVE_CUES or verb.tag_ == "VBN" and verb.dep_ != "ROOT":
+            return None
+        for c in verb.children:
+            if c.dep_ == "xcomp" and c.i > verb.i and c.pos_ in ("VERB", "AUX") and self._same_sentence(verb, c):
+                to = [a for a in c.children if a.dep_ == "aux" and a.tag_ == "TO" and a.i < c.i]
+                if not to:
+                    return None
+                rng = self._clause_range(c, verb, to[0])
+                if rng is None:
+                    return None
+                return (self.doc[to[0].i].idx, rng[1])
+        return None
+
+    def _before_second_report(self, clause: Any, content: tuple[int, int] | None) -> tuple[int, int] | None:
+        """``announced she will retire …, saying the team …`` / ``… , adding that …``: a second cue hung
+        inside the first reported clause after a comma or conjunction starts a report of its own; the first
+        one ends before it."""
+        if content is None:
+            return None
+        for tok in clause.subtree:
+            if tok.i == clause.i or tok.i not in self.cue_at or tok.dep_ not in ("advcl", "conj"):
+                continue
+            if tok.tag_ != "VBG" and not any(c.dep_ == "nsubj" for c in tok.children):
+                continue
+            if not any(c.dep_ == "ccomp" for c in tok.children) and not self._that_clause_on_object(tok):
+                continue
+            k = tok.left_edge.i if tok.left_edge.i < tok.i else tok.i
+            while k > clause.left_edge.i and (self.doc[k - 1].is_punct or self.doc[k - 1].dep_ == "cc"
+                                              or self.doc[k - 1].is_space):
+                k -= 1
+            end = self.doc[k - 1].idx + len(self.doc[k - 1].text)
+            if content[0] < end < content[1]:
+                return (content[0], end)
+        return content
+
     def _with_second_that_clause(self, verb: Any, clause: Any, content: tuple[int, int] | None
                                  ) -> tuple[int, int] | None:
         """``said X, but that Y``: a second that-clause hung on the cue verb as a conjunct continues the
@@ -590,7 +700,17 @@ class _DocRun:
 
     def _is_sentence_end(self, tok: Any) -> bool:
         """A full stop / ? / ! outside every quote (abbreviations such as ``a.m.`` are one token)."""
-        return tok.text in (".", "?", "!", "…") and not self.in_quote[tok.i]
+        if tok.text not in (".", "?", "!", "…") or self.in_quote[tok.i]:
+            return False
+        return not (tok.text == "." and self._abbreviation_stop(tok.idx))
+
+    def _abbreviation_stop(self, offset: int) -> bool:
+        """The full stop at offset closes a unit abbreviation in mid-sentence (``20 lbs. and a belt size``)."""
+        m = re.search(r"([A-Za-z]+)$", self.text[max(0, offset - 8):offset])
+        if m is None or m.group(1) not in UNIT_ABBREVIATIONS:
+            return False
+        rest = self.text[offset + 1: offset + 6].lstrip(" \"'“‘")
+        return rest[:1].islower()
 
     def _same_sentence(self, verb: Any, clause: Any) -> bool:
         """No sentence end between the cue verb and the clause (the parser sometimes hangs the next
@@ -711,6 +831,17 @@ _MAIN_PERSON = "\0main"
 _ASKING = {"ask", "wonder", "inquire", "enquire"}
 
 
+def _appositive_name(subj: Any) -> Any:
+    """``Pruett's father, Anders, says`` / ``His therapist, Clare Devlin, says``: a common-noun subject with a
+    proper-name apposition speaks under that name."""
+    if subj.pos_ != "NOUN":
+        return subj
+    for c in subj.children:
+        if c.dep_ == "appos" and c.pos_ == "PROPN" and c.i > subj.i:
+            return c
+    return subj
+
+
 def _has_verb(clause: Any) -> bool:
     return clause.pos_ in ("VERB", "AUX") or any(t.pos_ in ("VERB", "AUX") for t in clause.subtree)
 
@@ -718,7 +849,14 @@ def _has_verb(clause: Any) -> bool:
 def _wh_clause(clause: Any) -> bool:
     """A clause opened by a wh-word: "what the river has meant to him"."""
     first = clause.left_edge
-    return first.tag_ in ("WP", "WDT", "WRB", "WP$") and first.i < clause.i
+    if first.lower_ == "that":
+        return False  # a complementizer the parser tagged WDT
+    if first.tag_ == "WP$" or first.head.tag_ in ("WP", "WDT", "WRB"):
+        first = first.head  # "whose …", "how many …"
+    # the wh-word belongs to the clause itself ("how the animals were kept"), not to a clause inside it
+    # ("when Islamabad acts, there is …")
+    return first.tag_ in ("WP", "WDT", "WRB", "WP$") and first.i < clause.i and (
+        first.head.i == clause.i or first.head.head.i == clause.i and first.head.dep_ in ("dobj", "pobj", "prep"))
 
 
 def _is_quote_mark(text: str) -> bool:

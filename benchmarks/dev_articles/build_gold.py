@@ -244,6 +244,9 @@ GOLD: list[tuple] = [
      "without a fee through Jan. 3", "The airline", "SkyBridge Airlines", "said", I),
     # 11-13: written after the rules above were tuned and scored once, blind, before any further change
     # 11 health briefing
+    # issue 14 convention: a cue of request or promise with a to-infinitive ("urged parents to …") is a report
+    ("11_health_briefing.txt", "to check their children's vaccination records", "State health officials",
+     "State health officials", "urged", I),
     ("11_health_briefing.txt", "most of the infected children had not received either dose of the vaccine",
      "Dr. Omar Haddad", "Omar Haddad", "told", I),
     ("11_health_briefing.txt", "Measles is one of the most contagious diseases we know of,", "Haddad", "Omar Haddad",
