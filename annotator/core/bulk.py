@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterator
 
 from annotator.core import resources
+from annotator.core.boilerplate import boilerplate_json
 from annotator.core.errors import StoreError
 from annotator.core.model import AnnotationSet, Document, Origin, Quote, Status
 from annotator.core.rows import _json, now, quote_columns, quoted_column, tag_target
@@ -40,10 +41,12 @@ class BulkWrites:
                     continue
                 found[doc.hash] = doc_id = next_id
                 next_id += 1
-                rows.append((doc_id, doc.hash, doc.title, doc.source, doc.text, _json(doc.meta), stamp))
+                rows.append((doc_id, doc.hash, doc.title, doc.source, doc.text, _json(doc.meta), stamp,
+                             boilerplate_json(doc)))
                 result.append((doc_id, True))
             self.conn.executemany(
-                "INSERT INTO documents(id, hash, title, source, text, meta, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", rows
+                "INSERT INTO documents(id, hash, title, source, text, meta, created_at, boilerplate) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows
             )
             return result
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core import resources
+from annotator.core.boilerplate import boilerplate_json
 from annotator.core.bulk import BulkWrites
 from annotator.core.errors import NotFoundError, StoreError
 from annotator.core.listing import DocumentListing, DocumentRow, SearchHit, fts_query  # noqa: F401 - re-exported
@@ -293,8 +294,9 @@ class Store(DocumentListing, BulkWrites):
             return existing[0][0], False
         with self.transaction():
             cursor = self.conn.execute(
-                "INSERT INTO documents(hash, title, source, text, meta, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (doc.hash, doc.title, doc.source, doc.text, _json(doc.meta), now()),
+                "INSERT INTO documents(hash, title, source, text, meta, created_at, boilerplate) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (doc.hash, doc.title, doc.source, doc.text, _json(doc.meta), now(), boilerplate_json(doc)),
             )
             return cursor.lastrowid, True
 
@@ -303,13 +305,27 @@ class Store(DocumentListing, BulkWrites):
         return row[0][0] if row else None
 
     def document(self, doc_id: int) -> Document:
-        rows = self.query("SELECT id, hash, title, source, text, meta FROM documents WHERE id = ?", (doc_id,))
+        rows = self.query(
+            "SELECT id, hash, title, source, text, meta, boilerplate FROM documents WHERE id = ?", (doc_id,)
+        )
         if not rows:
             raise NotFoundError(f"no document with id {doc_id}")
         r = rows[0]
         return Document(
-            text=r["text"], title=r["title"], source=r["source"], meta=json.loads(r["meta"]), id=r["id"], hash=r["hash"]
+            text=r["text"], title=r["title"], source=r["source"], meta=json.loads(r["meta"]), id=r["id"], hash=r["hash"],
+            boilerplate=[(a, b) for a, b in json.loads(r["boilerplate"] or "[]")],
         )
+
+    def set_title(self, doc_id: int, title: str) -> None:
+        """Give a document a new title (one line, stripped; at most 300 characters). Raises NotFoundError for an
+        unknown id, ValueError for an empty title."""
+        title = " ".join(title.split())[:300]
+        if not title:
+            raise ValueError("a title cannot be empty")
+        with self.transaction():
+            cursor = self.conn.execute("UPDATE documents SET title = ? WHERE id = ?", (title, doc_id))
+            if cursor.rowcount == 0:
+                raise NotFoundError(f"no document with id {doc_id}")
 
     def document_count(self) -> int:
         return self.query("SELECT count(*) FROM documents")[0][0]

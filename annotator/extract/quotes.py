@@ -24,7 +24,7 @@ from typing import Any
 
 from annotator.core.model import Origin, Quote, QuoteType, TextRange
 
-from .boilerplate import LINK_LINE
+from annotator.core.boilerplate import LINK_LINE
 from .cues import NOUN_CUES, CueLexicon
 from .marks import MarkedSpan, MarkIndex, find_marked_spans, paragraph_bounds
 from .speakers import FIRST_PERSON, ORG_NOUNS, RELATIVE, TITLE_WORDS, SpeakerResolver
@@ -183,10 +183,14 @@ class _DocRun:
                     if not self.in_quote[child.i]:
                         return self._phrase(child)
         subj = self._subject_on_line_above(verb)
+        if subj is None:
+            subj = self._subject_cut_off_by_paragraph(verb)
         if subj is not None:
             return self._phrase(subj)
         if verb.dep_ in INHERIT_DEPS and depth < 3 and verb.head is not verb:
             head = verb.head
+            if self._paragraph(head.idx) != self._paragraph(verb.idx):
+                return []  # a headline or byline parsed into the sentence: its subject is not the speaker
             if verb.dep_ == "advcl" and head.dep_ == "ccomp" and head.head.i in self.cue_at:
                 # "announced she will retire, saying …": the participle belongs to the reporter, not to the
                 # subject of the reported clause it was hung on
@@ -212,6 +216,23 @@ class _DocRun:
                 return None
             if t.dep_ == "ROOT" and t.pos_ in ("PROPN", "NOUN") and not self.in_quote[k]:
                 return t
+        return None
+
+    def _subject_cut_off_by_paragraph(self, verb: Any) -> Any | None:
+        """The parser ran a headline or byline into the paragraph (``By Grace Liu ¶ State health officials on
+        Monday reported …``) and hung the paragraph's first noun phrase on it: that noun, when the cue verb itself
+        hangs outside its paragraph and has no subject."""
+        p_start, _ = self._paragraph(verb.idx)
+        if p_start == 0 or verb.head.idx >= p_start:
+            return None
+        for t in self._tokens_between(p_start, verb.idx):
+            if t.is_space or t.is_punct:
+                continue
+            if t.pos_ in ("NOUN", "PROPN") and t.head.idx < p_start and not self.in_quote[t.i]:
+                return t
+            if t.head.idx >= p_start and t.head.pos_ in ("NOUN", "PROPN") and t.head.head.idx < p_start:
+                return t.head if not self.in_quote[t.head.i] else None
+            break
         return None
 
     def _subject_on_line_above(self, verb: Any) -> Any | None:

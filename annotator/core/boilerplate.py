@@ -8,6 +8,7 @@ what news sites paste around an article (BBC, Reuters, local papers); extend ``_
 
 from __future__ import annotations
 
+import json
 import re
 
 LINK_LINE = re.compile(
@@ -85,6 +86,17 @@ def headline_of(text: str) -> str:
         if line and not is_boilerplate_line(line):
             return line
     return ""
+
+
+def boilerplate_json(doc) -> str:
+    """The JSON the store keeps for a Document's boilerplate ranges (computed from its text when None)."""
+    ranges = doc.boilerplate if doc.boilerplate is not None else boilerplate_ranges(doc.text)
+    return json.dumps([[int(a), int(b)] for a, b in ranges])
+
+
+def overlaps_any(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:
+    """[start, end) shares a character with one of the ranges."""
+    return any(a < end and start < b for a, b in ranges)
 
 
 def inside_any(offset: int, ranges: list[tuple[int, int]]) -> bool:
