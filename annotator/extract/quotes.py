@@ -60,7 +60,7 @@ _DASH_NAME = re.compile(r"[ \t]*(?:\n[ \t]*)?[-–—―]{1,2}[ \t]*([A-Z][^\n,(
 """A closed quote followed by ``-Councillor Tomas Vik`` (same line or the next)."""
 _SOCIAL_POST = re.compile(
     r"^(?P<text>\S.*?)\s*[—–-]{1,2}\s*(?P<name>[^\n()@—–]{2,60}?)\s*\(@\w{1,30}\)\s*"
-    r"(?:[A-Z][a-z]+\.? \d{1,2},? \d{4})?\s*$")
+    r"(?:[A-Z][a-z]+\.? \d{1,2},? \d{4}|\d{1,2} [A-Z][a-z]+\.? \d{4}|\d{4}-\d{2}-\d{2})?\s*$")
 """An embedded social post: ``text — Name (@handle) Month d, yyyy``."""
 _QUESTION_LABEL = re.compile(r"(?:Q|Question|QUESTION)\s*[:.)]\s+\S")
 _ANSWER_LABEL = re.compile(r"(A|Answer|ANSWER|[A-Z][\w’'.-]+(?: [A-Z][\w’'.-]+){0,2})\s*:\s+(?=\S)")
@@ -295,6 +295,14 @@ class _DocRun:
             or not any(ch.isalnum() or ch in "\"'“”‘’«»$£€" for ch in doc[left].text)
         ):
             left += 1
+        for k in range(left + 1, right):
+            # ", in a statement issued on Sunday" / ", in an interview with …": the attribution, not the report
+            if (doc[k].text == "," and doc[k + 1].dep_ == "prep" and doc[k + 1].lower_ in ("in", "on", "during",
+                                                                                            "via", "at", "through")
+                    and any(c.dep_ == "pobj" and c.lemma_.lower() in _ATTRIBUTION_NOUNS for c in doc[k + 1].children)
+                    and not self.in_quote[k]):
+                right = k - 1
+                break
         while right >= left and (
             (doc[right].is_punct and not _is_quote_mark(doc[right].text)) or doc[right].is_space
         ):
@@ -446,7 +454,14 @@ class _DocRun:
                 if t.is_punct or t.pos_ not in ("PROPN", "NOUN", "ADJ", "DET", "PRON"):
                     break
                 name.append(t)
-            if name and (name[-1].pos_ == "PROPN" or name[-1].ent_type_ == "PERSON"):
+            k = name[-1].i + 1 if name else 0
+            if name and k + 1 < len(self.doc) and self.doc[k].text == "," and self.doc[k + 1].pos_ == "PROPN":
+                k += 1  # "shrugged the captain, Jake Moss"
+                while k < len(self.doc) and self.doc[k].pos_ == "PROPN":
+                    name.append(self.doc[k])
+                    k += 1
+            if name and (name[-1].pos_ == "PROPN" or name[-1].ent_type_ == "PERSON"
+                         or name[-1].lower_ in TITLE_WORDS):
                 self._positional_speaker[toks[0].i] = name
                 return Cue(toks[0], toks[0], "verb")
         for k in range(1, min(4, len(toks))):
@@ -511,10 +526,16 @@ class _DocRun:
             roots = [t for t in tokens if t.head.i == t.i or not (tokens[0].i <= t.head.i <= tokens[-1].i)]
             subj = [c for r in roots[:1] for c in r.children if c.dep_ in ("nsubj",)]
             cand = subj[0] if subj else None
+            owner = [c for c in cand.children if c.dep_ == "poss"] if cand is not None and cand.pos_ == "NOUN" else []
+            if owner and (owner[0].pos_ == "PROPN" or owner[0].lower_ in ("her", "his", "their")
+                          or owner[0].ent_type_ in ("PERSON", "ORG")):
+                # "Her advice to buyers is blunt:", "Kline's message was clear:": the owner speaks
+                tokens_owner = [t for t in self._phrase(owner[0]) if t.text not in ("'s", "’s")]
+                return tokens_owner
         if cand is None:
             return []
         phrase = self._phrase(_appositive_name(cand))
-        if not any(t.ent_type_ == "PERSON" or (t.pos_ == "PROPN" and t.ent_type_ not in (
+        if not any(t.ent_type_ == "PERSON" or t.lower_ in TITLE_WORDS or (t.pos_ == "PROPN" and t.ent_type_ not in (
                 "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT", "DATE", "TIME")) for t in phrase):
             return []
         return phrase
@@ -1023,6 +1044,18 @@ class _DocRun:
                     and any(m.dep_ in SUBJECT_DEPS for m in c.children)
                 ):
                     out.append(c)
+                elif (
+                    c.dep_ == "relcl"
+                    and c.i > noun.i
+                    and noun.dep_ in ("dobj", "dative")
+                    and verb.lemma_.lower() in _TELLING
+                    and _agentive([noun])
+                    and c.left_edge.tag_ not in ("WP", "WDT", "WRB", "WP$")
+                    and any(m.dep_ in ("nsubj", "nsubjpass") and m.i < c.i and m.lower_ not in RELATIVE
+                            and m.pos_ in ("PRON", "PROPN", "NOUN") for m in c.children)
+                ):
+                    out.append(c)  # "told the inquiry he had raised the alarm": the parser took a zero-that
+                    # clause after the listener for a relative clause
         return out
 
     @staticmethod
@@ -1101,6 +1134,11 @@ _MAIN_PERSON = "\0main"
 
 
 _ASKING = {"ask", "wonder", "inquire", "enquire"}
+_ATTRIBUTION_NOUNS = {"statement", "interview", "letter", "email", "e-mail", "post", "release", "video", "speech",
+                      "briefing", "conference", "tweet", "message", "broadcast", "podcast", "filing", "memo",
+                      "blog", "column", "op-ed", "affidavit", "submission", "note", "address", "call", "hearing"}
+"""Nouns of ", in a statement …" closing a reported clause: where it was said, not what."""
+_TELLING = {"tell", "inform", "assure", "remind", "warn", "convince", "reassure", "advise", "notify"}
 _NOUN_CUE_VERBS = {"issue", "make", "repeat", "deliver", "give", "send", "voice", "post", "publish", "file", "lodge",
                    "level", "renew", "reiterate", "put", "sound", "raise"}
 
@@ -1112,6 +1150,9 @@ _AGENT_NOUNS = TITLE_WORDS | ORG_NOUNS | {
     "investor", "voter", "member", "leader", "opposition", "campaigner", "activist", "spokesman", "spokeswoman",
     "officer", "minister", "mayor", "governor", "president", "chief", "coach", "player", "fan", "teacher", "victim",
     "witness", "neighbour", "neighbor", "citizen", "employee", "staff", "management", "board", "committee", "panel",
+    # listeners of "told X …"
+    "inquiry", "jury", "tribunal", "reporter", "journalist", "audience", "crowd", "hearing", "media", "press",
+    "listener", "viewer", "meeting", "conference", "briefing", "mp", "lawmaker", "shareholder", "supporter",
 }
 """Nouns that can head a speaker (people, offices, organisations); "the row", "the rise" cannot."""
 
@@ -1155,7 +1196,8 @@ def _wh_clause(clause: Any) -> bool:
     # the wh-word belongs to the clause itself ("how the animals were kept"), not to a clause inside it
     # ("when Islamabad acts, there is …")
     return first.tag_ in ("WP", "WDT", "WRB", "WP$") and first.i < clause.i and (
-        first.head.i == clause.i or first.head.head.i == clause.i and first.head.dep_ in ("dobj", "pobj", "prep"))
+        first.head.i == clause.i or first.head.head.i == clause.i and first.head.dep_ in (
+            "dobj", "pobj", "prep", "advmod", "amod", "npadvmod", "nsubj", "attr", "acomp"))  # "how long …"
 
 
 def _is_quote_mark(text: str) -> bool:
