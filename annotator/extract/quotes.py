@@ -500,7 +500,9 @@ class _DocRun:
                     if speaker:
                         return None, speaker
         m = _DASH_NAME.match(self.text, span.outer_end)
-        if m and span.close is not None:
+        content = self.text[span.start:span.end].strip()
+        if m and span.close is not None and not self._looks_like_title(span) and (
+                len(content.split()) >= 4 or content[-1:] in ".!?"):
             name = [t for t in self._tokens_between(m.start(1), m.end(1)) if not t.is_space]
             if name and any(t.pos_ == "PROPN" or t.ent_type_ == "PERSON" for t in name):
                 return None, name
@@ -1066,6 +1068,8 @@ class _DocRun:
         """A short Title Case phrase in marks (a name, a work, an event) rather than someone's words."""
         words = self.text[span.start : span.end].strip(" .,;:!?").split()
         small = {"a", "an", "the", "of", "in", "on", "and", "for", "to", "at", "by", "with"}
+        if len(words) >= 2 and words[0] in ("the", "a", "an"):
+            words = words[1:]  # "the Wall": a nickname
         return 0 < len(words) <= 6 and words[0][:1].isupper() and all(
             w[:1].isupper() or w.lower() in small for w in words
         ) and not (len(words) == 1 and self.text[span.end - 1 : span.end] in ".!?")
