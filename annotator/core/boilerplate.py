@@ -46,8 +46,14 @@ def line_ranges(text: str) -> list[tuple[int, int]]:
     return out
 
 
+MAX_LINE = 300
+"""Longer lines are article text, never boilerplate (and are not copied to be checked)."""
+
+
 def is_boilerplate_line(line: str) -> bool:
     """True for a navigation / player / share / footer / link line (see module docstring)."""
+    if len(line) > MAX_LINE:
+        return False
     stripped = line.strip()
     return bool(stripped) and any(p.match(stripped) for p in _BOILERPLATE_PATTERNS)
 
@@ -58,6 +64,10 @@ def boilerplate_ranges(text: str) -> list[tuple[int, int]]:
     ranges: list[tuple[int, int]] = []
     headline: str | None = None
     for a, b in line_ranges(text):
+        if b - a > MAX_LINE:
+            if headline is None and text[a:b].strip():
+                headline = ""  # a long first line: no headline to repeat
+            continue
         line = text[a:b].strip()
         if not line:
             continue
@@ -73,6 +83,8 @@ def boilerplate_ranges(text: str) -> list[tuple[int, int]]:
 
 
 def _same_headline(line: str, headline: str) -> bool:
+    if not headline:
+        return False
     norm = " ".join(line.split()).casefold()
     head = " ".join(headline.split()).casefold()
     return norm == head or (len(head) >= 20 and norm.startswith(head) and len(norm) <= len(head) + 40
@@ -82,7 +94,7 @@ def _same_headline(line: str, headline: str) -> bool:
 def headline_of(text: str) -> str:
     """The title of an article: its first non-empty line that is not boilerplate (``""`` if none)."""
     for a, b in line_ranges(text):
-        line = text[a:b].strip()
+        line = text[a:b].strip() if b - a <= MAX_LINE else text[a:a + MAX_LINE].strip()
         if line and not is_boilerplate_line(line):
             return line
     return ""
