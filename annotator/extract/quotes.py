@@ -561,6 +561,9 @@ class _DocRun:
                 last_start = j + 1
                 break
         people = [e for e in self.doc.ents if e.label_ == "PERSON" and last_start <= e.start_char and e.end_char <= b]
+        if not people and any(t.lower_ in ("he", "she") for t in self._tokens_between(last_start, b)):
+            # "Maya Singh teaches at Brook. She has run the club …": the person the pronoun stands for
+            people = [e for e in self.doc.ents if e.label_ == "PERSON" and a <= e.start_char and e.end_char <= b]
         if not people:
             return []
         return self._phrase(people[-1].root)
