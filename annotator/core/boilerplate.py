@@ -1,5 +1,5 @@
 """Web boilerplate lines in a news text (no spaCy): navigation, "please wait", media-player residue, share
-and footer lines, "READ MORE:" link lines, photo credits, and repeated headlines.
+and footer lines, "READ MORE:" link lines, photo captions and credits, and repeated headlines.
 
 Used at ingest (lines are marked, kept in the text so offsets never move, and nothing is pre-extracted inside
 them) and by the quote extractor (a "READ MORE: X says …" link line reports nothing). Rules are written from
@@ -17,6 +17,15 @@ LINK_LINE = re.compile(
     r"\s*[:|>»–—-]"
 )
 """A link or caption line: ``READ MORE: …``, ``Related: …``, ``Photograph: …``."""
+
+CAPTION_END = re.compile(
+    r"(?:\((?:AP |AFP |Reuters |PA |EPA )?(?:Photo|Photograph|Picture|Image|Pic|File photo)\b[^)]{0,80}\)"
+    r"|\b(?:Photo|Photograph|Picture|Image)(?: by)?\s*[:/]\s*[^.\n]{1,60}"
+    r"|[|/]\s*(?:Getty Images|AFP|Reuters|AP|PA|EPA|Shutterstock)"
+    r"|^Image (?:caption|source)\b.*)\s*\.?\s*$"
+)
+"""A photo caption: a line ending in a picture credit (``… on Monday. (AP Photo/Jim Lee)``,
+``… Photograph: Ann Lee/Herald``, ``… | Getty Images``) or a BBC-style ``Image caption``/``Image source`` line."""
 
 _TIMECODE = r"\d{1,2}:\d{2}(?::\d{2})?"
 _BOILERPLATE_PATTERNS = [
@@ -55,7 +64,8 @@ def is_boilerplate_line(line: str) -> bool:
     if len(line) > MAX_LINE:
         return False
     stripped = line.strip()
-    return bool(stripped) and any(p.match(stripped) for p in _BOILERPLATE_PATTERNS)
+    return bool(stripped) and (any(p.match(stripped) for p in _BOILERPLATE_PATTERNS)
+                               or CAPTION_END.search(stripped) is not None)
 
 
 def boilerplate_ranges(text: str) -> list[tuple[int, int]]:

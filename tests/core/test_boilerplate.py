@@ -39,7 +39,12 @@ def test_boilerplate_lines_of_many_sites():
                       "Photograph: Ann Lee/Herald", "© 2026 Herald Media. All rights reserved."]
     assert headline_of(text) == title_of(text) == "Council approves new bridge"
     # ordinary lines are never boilerplate, even when they start with a boilerplate word
+    for caption in ["Mayor Kline speaks in Port Ellis on Monday, saying fares will rise. (AP Photo/Jim Lee)",
+                    "Volunteers fill sandbags on Sunday. Photograph: Ann Lee/Herald",
+                    "Fans outside the ground before kick-off | Getty Images", "Image caption, The pier in 1920"]:
+        assert is_boilerplate_line(caption), caption
     for line in ["Menu prices rose by a fifth, the owner said.", "Share prices fell 4 percent.",
+                 "The photo showed the mayor at the pier, officials said.", "He took a picture of the flood.",
                  "Search teams found the boat on Sunday.", "WATCH: The mayor said the vote was historic."]:
         assert not is_boilerplate_line(line)
 
