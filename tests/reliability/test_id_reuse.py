@@ -65,11 +65,7 @@ def test_migration_keeps_every_row_trigger_and_index_of_an_existing_database(db_
     before_0006 = migrations.MIGRATIONS[: migrations.MIGRATIONS.index(never_reuse)]
     monkeypatch.setattr(migrations, "MIGRATIONS", before_0006)
     with Store(db_path) as old:
-        # written as a pre-0006 annotator wrote it (today's add_document also fills columns of later migrations)
-        with old.transaction():
-            doc = Document(text=TEXT)
-            doc_id = old.conn.execute("INSERT INTO documents(hash, text, created_at) VALUES (?, ?, '2024-01-01')",
-                                      (doc.hash, doc.text)).lastrowid
+        doc_id, _ = old.add_document(Document(text=TEXT))
         old.ensure_annotation_set(doc_id, "alice")
         kept = []
         for start in range(0, 30, 5):
