@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 
@@ -149,11 +150,10 @@ def test_cli_ingest_in_another_process_while_this_one_edits(db_path, tmp_path):
         rng = random.Random(11)
         model: dict[int, tuple[int, int, str]] = {}
         during = 0
-        while ingest.poll() is None or during < 20:
+        deadline = time.monotonic() + 120  # bounded: an ingest that ends early (or hangs) cannot loop this forever
+        while ingest.poll() is None and during < 3000 and time.monotonic() < deadline:
             random_edit(rng, store, doc_id, "ann", model)
-            during += ingest.poll() is None
-            if during > 3000:
-                break
+            during += 1
         out, err = ingest.communicate(timeout=60)
         assert ingest.returncode == 0, err.decode()
         assert f"{count} added" in out.decode()
@@ -179,9 +179,14 @@ def test_edit_driver_process_and_this_process_edit_the_same_document(db_path):
         reader = threading.Thread(target=lambda: lines.extend(driver.stdout), daemon=True)  # keep the pipe drained
         reader.start()
         edits = 0
-        while driver.poll() is None or edits < 20:
+        deadline = time.monotonic() + 120  # bounded even if the driver hangs
+        while (driver.poll() is None or edits < 20) and edits < 20_000 and time.monotonic() < deadline:
             random_edit(rng, store, doc_id, "me", model)
             edits += 1
+        if driver.poll() is None:
+            driver.kill()
+            driver.wait(10)
+            raise AssertionError(f"the edit driver was still running after {edits} edits of this process")
         reader.join(30)
         err = driver.stderr.read()
         driver.stdout.close()
