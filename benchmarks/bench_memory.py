@@ -105,7 +105,7 @@ def main() -> None:
     report(f"window RSS growth over {reopens} refreshes of an open seed article", growth, "MB", REOPENS_TARGET_MB,
            note="each refresh re-reads and re-shows the open document")
     window.close()
-    QApplication.processEvents()
+    app.processEvents()
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ import subprocess
 import sys
 import time
 
-import pytest
 
 from annotator.tools.edit_driver import ANNOTATOR, verify_run
 from crashkit import REPO, kill_round, start_driver
