@@ -27,7 +27,7 @@ sys.path.insert(0, str(HERE))
 
 from _common import FIGURE_PREFIX, format_ratio, format_target, format_value  # noqa: E402
 
-ORDER = ["startup", "long_article", "corpus", "extract", "exchange"]
+ORDER = ["startup", "long_article", "memory", "corpus", "extract", "exchange", "ingest"]
 """Start-up first (least disturbed by page cache and memory the others leave behind); unknown ones follow by name."""
 
 RESULTS = HERE / "RESULTS.md"
