@@ -236,3 +236,30 @@ def test_cli_reports_a_busy_database_without_a_traceback(db_path, tmp_path, monk
     assert result.exit_code == 1
     assert "is busy" in result.output
     assert isinstance(result.exception, SystemExit), repr(result.exception)
+
+
+def test_the_default_busy_timeout_is_five_seconds_and_an_edit_waits_through_a_shorter_hold(db_path):
+    """The README's "busy timeout (5 s)": a store opened with the defaults waits (it does not fail) while another
+    connection holds the write lock for a second, then saves; the other tests shorten the timeout to stay fast."""
+    from annotator.core import store as store_module
+
+    assert store_module.BUSY_TIMEOUT_MS == 5000
+    with Store(db_path) as setup:
+        doc_id, _ = setup.add_document(Document(text=TEXT))
+        setup.ensure_annotation_set(doc_id, "ann")
+    holder = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(1.0, lambda: holder.execute("COMMIT"))
+    patient = Store(db_path)
+    try:
+        assert patient._busy_timeout_ms == 5000
+        started = time.monotonic()
+        release.start()
+        ops.add_entity(patient, doc_id=doc_id, annotator="ann", start=0, end=5, label="PER")
+        waited = time.monotonic() - started
+        assert 0.8 < waited < 5.0, waited
+        assert entity_rows(patient, doc_id, "ann")[0][1:] == (0, 5, "PER")
+    finally:
+        release.join(5)
+        holder.close()
+        patient.close()
