@@ -43,6 +43,7 @@ def main() -> None:
         small_ids = [store.add_document(Document(text=f"Note {i}: the mayor of Springfield said it was fine.",
                                                  title=f"note {i}"))[0] for i in range(distinct)]
 
+    from PySide6.QtCore import QEvent
     from PySide6.QtWidgets import QApplication
 
     from annotator.gui.app import make_application
@@ -54,10 +55,16 @@ def main() -> None:
     window.show()
     QApplication.processEvents()
 
+    def settle() -> None:
+        """What one turn of the real event loop does: pending events, then the deferred deletes (deleteLater),
+        which processEvents() alone never runs."""
+        QApplication.processEvents()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
     def open_and_paint(doc_id: int) -> None:
         window.open_document(doc_id)
         window.view.viewport().repaint()
-        QApplication.processEvents()
+        settle()
 
     section(f"{reopens} reopens of the {len(seed_ids)} seed articles")
     for i in range(20):  # warm-up: caches, fonts, the first layouts
@@ -94,12 +101,13 @@ def main() -> None:
     open_and_paint(seed_ids[0])
     for _ in range(20):
         window.refresh_from_database()
+        settle()
     gc.collect()
     start = rss_mb()
     for _ in range(reopens):
         window.refresh_from_database()
         window.view.viewport().repaint()
-        QApplication.processEvents()
+        settle()
     gc.collect()
     growth = rss_mb() - start
     report(f"window RSS growth over {reopens} refreshes of an open seed article", growth, "MB", REOPENS_TARGET_MB,

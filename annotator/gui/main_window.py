@@ -275,6 +275,11 @@ class MainWindow(QMainWindow):
             self.removeAction(action)
         self.label_menu.clear()
         self.legend.clear()
+        # QToolBar.clear() keeps the separator and widget actions the toolbar made (its children): without this
+        # every refresh (another window's commit, F5) left ~3 of them behind, with the legend label.
+        for made in self.legend.findChildren(QAction, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            if made is not self.legend.toggleViewAction():
+                made.deleteLater()
         self.label_actions = []
         for position, (name, color) in enumerate(labels.items()):
             key = str(position + 1) if position < 9 else None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication
 
@@ -34,12 +35,25 @@ def test_reopening_documents_keeps_one_text_document(window):
     assert window.view.toPlainText() == window.doc.text
 
 
-def test_refreshes_from_another_connection_keep_one_text_document(window):
-    """The window re-reads the open document on every refresh (F5, or another window's commit)."""
+def settle() -> None:
+    """One turn of the real event loop: events, then deferred deletes (processEvents alone never runs those)."""
+    QApplication.processEvents()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def test_refreshes_from_another_connection_keep_one_text_document_and_no_more_objects(window):
+    """The window re-reads the open document and the labels on every refresh (F5, or another window's commit):
+    before the fix each refresh also left ~3 actions of the label toolbar behind."""
+    for _ in range(3):
+        window.refresh_from_database()
+        settle()
+    before = qt_objects(window)
     for _ in range(30):
         window.refresh_from_database()
-    QApplication.processEvents()
+        settle()
     assert len(window.view.findChildren(QTextDocument)) == 1
+    assert qt_objects(window) == before, "Qt objects grew over 30 refreshes"
+    assert len(window.label_actions) == len(window.store.labels())
 
 
 def test_the_review_view_keeps_one_text_document_too(qtbot):
