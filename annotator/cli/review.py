@@ -202,7 +202,7 @@ def accept_identical_command(ctx, reviewer, gold, annotators, include_model):
 @click.pass_context
 def review_gui(ctx, reviewer, gold):
     """Open review mode: every version side by side, the queue, agreement charts."""
-    from annotator.gui.review_window import run_review
+    from annotator.gui.app import run_review
 
     raise SystemExit(run_review(db_path_of(ctx), reviewer, gold=gold))
 

@@ -138,3 +138,50 @@ class BulkWrites:
             else:
                 with self.transaction():
                     yield
+
+    # -- the annotation import's scratch table (annotator.io.importer): which line first gave each pair --------
+
+    @contextlib.contextmanager
+    def import_scratch(self) -> Iterator[None]:
+        """A temp table `import_seen` (document id, annotator name -> first line) for one import, empty at the
+        start and dropped at the end; use it inside the import's transaction."""
+        self.conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS import_seen (doc_id INTEGER, annotator TEXT, line INTEGER, "
+            "PRIMARY KEY (doc_id, annotator))"
+        )
+        self.conn.execute("DELETE FROM temp.import_seen")
+        try:
+            yield
+        finally:
+            self.conn.execute("DROP TABLE IF EXISTS temp.import_seen")
+
+    def first_import_line(self, doc_id: int, annotator: str) -> int | None:
+        """The line (1-based) of the import that first gave this (document, annotator) pair, or None."""
+        row = self.conn.execute(
+            "SELECT line FROM temp.import_seen WHERE doc_id = ? AND annotator = ?", (doc_id, annotator)
+        ).fetchone()
+        return row[0] if row else None
+
+    def remember_import_lines(self, first_lines: dict[tuple[int, str], int]) -> None:
+        """Note the first line of each (document id, annotator name) pair a batch of the import wrote."""
+        self.conn.executemany(
+            "INSERT INTO temp.import_seen(doc_id, annotator, line) VALUES (?, ?, ?)",
+            [(doc_id, name, line) for (doc_id, name), line in first_lines.items()],
+        )
+
+    def existing_sets(self, doc_ids: list[int], annotators: list[str]) -> set[tuple[int, str]]:
+        """(document id, annotator name) pairs among these that already have an annotation set. Two queries
+        whatever the sizes (the ids go in as bound parameters); nothing if no annotator exists yet."""
+        if not annotators or not doc_ids:
+            return set()
+        ids = dict(self.conn.execute(
+            f"SELECT id, name FROM annotators WHERE name IN ({','.join('?' * len(annotators))})", annotators
+        ).fetchall())
+        if not ids:
+            return set()
+        rows = self.conn.execute(
+            f"SELECT doc_id, annotator_id FROM annotation_sets WHERE doc_id IN ({','.join('?' * len(doc_ids))}) "
+            f"AND annotator_id IN ({','.join('?' * len(ids))})",
+            [*doc_ids, *ids],
+        ).fetchall()
+        return {(doc_id, ids[annotator_id]) for doc_id, annotator_id in rows}

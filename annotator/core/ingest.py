@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 
-from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Extraction, Status
+from annotator.core.errors import InputError
+from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Extraction, SourceRecord, Status
 from annotator.core.store import Store
-from annotator.io.articles import InputError, SourceRecord
 
 ExtractFn = Callable[[Sequence[str]], Iterable[Extraction]]
 

@@ -147,6 +147,17 @@ class Tag:
 
 
 @dataclass(slots=True)
+class SourceRecord:
+    """One article read from an input file, with where it came from (`path`, 1-based `line` or None for a
+    .txt file) and the record's free `meta`. Made by annotator.io.articles, consumed by core.ingest."""
+
+    document: Document
+    path: str
+    line: int | None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
 class Annotator:
     name: str
     id: int | None = None

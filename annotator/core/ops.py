@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from annotator.core.model import Entity, Origin, Quote, QuoteType, Status, Tag, TargetKind, TextRange
+from annotator.core.model import AnnotationSet, Entity, Origin, Quote, QuoteType, Status, Tag, TargetKind, TextRange
 from annotator.core.store import (
     NotFoundError,
     Store,
@@ -48,10 +48,7 @@ def _touch(store: Store, doc_id: int, annotator_id: int, op: str, payload: dict[
     )
     if updated.rowcount == 0:
         raise NotFoundError(f"annotator {annotator_id} has no annotation set on document {doc_id}")
-    store.conn.execute(
-        "INSERT INTO edit_log(at, doc_id, annotator_id, op, payload) VALUES (?, ?, ?, ?, ?)",
-        (stamp, doc_id, annotator_id, op, json.dumps(payload, ensure_ascii=False)),
-    )
+    store.log_edit(doc_id, annotator_id, op, payload, at=stamp)
 
 
 def _text_length(store: Store, doc_id: int) -> int:
@@ -395,8 +392,26 @@ def set_status(store: Store, *, doc_id: int, annotator: str, status: Status) -> 
             "UPDATE annotation_sets SET status = ?, updated_at = ? WHERE doc_id = ? AND annotator_id = ?",
             (status.value, now(), doc_id, annotator_id),
         )
-        store.conn.execute(
-            "INSERT INTO edit_log(at, doc_id, annotator_id, op, payload) VALUES (?, ?, ?, 'set_status', ?)",
-            (now(), doc_id, annotator_id, json.dumps({"from": old.value, "to": status.value})),
-        )
+        store.log_edit(doc_id, annotator_id, "set_status", {"from": old.value, "to": status.value})
         return old
+
+
+def put_back_set(store: Store, doc_id: int, annotator_id: int, before: AnnotationSet | None) -> None:
+    """Put an earlier annotation set back row for row, WITH ITS IDS (undo of review's "accept version"): earlier
+    decisions on the undo stack refer to those rows by id, and ids are never reused, so a rewrite with new ids
+    would strand them. `before` None means there was no set: the current one is just removed. The caller's
+    transaction is open."""
+    store.conn.execute("DELETE FROM annotation_sets WHERE doc_id = ? AND annotator_id = ?", (doc_id, annotator_id))
+    if before is None:
+        return
+    stamp = now()
+    store.conn.execute(
+        "INSERT INTO annotation_sets(doc_id, annotator_id, status, extra, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (doc_id, annotator_id, Status.IN_PROGRESS.value, json.dumps(before.extra or {}), stamp, stamp),
+    )
+    restore(store, removed=Removed(list(before.entities), list(before.quotes), list(before.tags)))
+    store.conn.execute(
+        "UPDATE annotation_sets SET status = ? WHERE doc_id = ? AND annotator_id = ?",
+        (Status(before.status).value, doc_id, annotator_id),
+    )

@@ -21,6 +21,7 @@ from typing import Any
 
 from annotator.core import resources
 from annotator.core.bulk import BulkWrites
+from annotator.core.decisions import ReviewDecisions
 from annotator.core.errors import NotFoundError, StoreError
 from annotator.core.listing import DocumentListing, DocumentRow, SearchHit, fts_query  # noqa: F401 - re-exported
 from annotator.core.migrations import SchemaTooNewError, migrate
@@ -43,6 +44,7 @@ from annotator.core.model import (
     Origin,
     Quote,
     Status,
+    Tag,
 )
 
 BUSY_TIMEOUT_MS = 5000
@@ -85,7 +87,7 @@ def _retry_while_locked(action, timeout_ms: int) -> None:
             time.sleep(0.02)
 
 
-class Store(DocumentListing, BulkWrites):
+class Store(DocumentListing, BulkWrites, ReviewDecisions):
     """Documents, annotators and their annotation sets in one SQLite file."""
 
     def __init__(
@@ -384,6 +386,23 @@ class Store(DocumentListing, BulkWrites):
                     )
                 ],
             )
+
+    def log_edit(self, doc_id: int, annotator_id: int, op: str, payload: dict[str, Any], *, at: str | None = None) -> None:
+        """One line of the edit log (who changed which set, how; `payload` as JSON). Call it inside the
+        transaction of the edit it records, so the two commit or roll back together."""
+        self.conn.execute(
+            "INSERT INTO edit_log(at, doc_id, annotator_id, op, payload) VALUES (?, ?, ?, ?, ?)",
+            (at or now(), doc_id, annotator_id, op, json.dumps(payload, ensure_ascii=False)),
+        )
+
+    def tags(self, doc_id: int, annotator: str) -> list[Tag]:
+        """The tags `annotator` put on the document and its spans (the window's tag panels read these after each
+        edit, without re-reading the whole set). Creates the annotator if new, as the window's start does."""
+        annotator_id = self.annotator_id(annotator)
+        return [
+            tag_from_row(r)
+            for r in self.query("SELECT * FROM tags WHERE doc_id = ? AND annotator_id = ?", (doc_id, annotator_id))
+        ]
 
     def annotators_of(self, doc_id: int) -> list[str]:
         return [

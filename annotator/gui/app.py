@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle
 
 from annotator.core.resources import resource_path
 from annotator.gui.colors import is_dark
+from annotator.review.versions import DEFAULT_GOLD
 
 
 class ContrastStyle(QProxyStyle):
@@ -56,5 +57,16 @@ def run_app(db_path: str | Path, annotator: str | None = None) -> int:
 
     app = make_application()
     window = MainWindow(Path(db_path), annotator)
+    window.show()
+    return app.exec()
+
+
+def run_review(db_path: str | Path, reviewer: str, *, gold: str = DEFAULT_GOLD) -> int:
+    """Open review mode as its own application (`annotator review gui`); returns the exit code. Lives here, not
+    in review_window.py: only this launcher module knows every window (no import circle)."""
+    from annotator.gui.review_window import ReviewWindow
+
+    app = make_application()
+    window = ReviewWindow(db_path, reviewer, gold=gold)
     window.show()
     return app.exec()

@@ -10,38 +10,17 @@ import json
 import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.core.model import Document
+from annotator.core.errors import InputError  # noqa: F401 - re-exported: readers and callers import it from here
+from annotator.core.model import Document, SourceRecord  # noqa: F401 - re-exported
 
 MAX_LINE_BYTES = 64 * 1024 * 1024
 """A single JSONL line (one article) larger than this is refused, so one bad line cannot exhaust memory."""
 
 TEXT_SUFFIXES = {".txt"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-
-
-class InputError(ValueError):
-    """Bad input, located at `path:line`."""
-
-    def __init__(self, path: str | os.PathLike, line: int | None, reason: str):
-        self.path = str(path)
-        self.line = line
-        self.reason = reason
-        where = f"{self.path}:{line}" if line is not None else self.path
-        super().__init__(f"{where}: {reason}")
-
-
-@dataclass(slots=True)
-class SourceRecord:
-    """One article read from an input file, with where it came from."""
-
-    document: Document
-    path: str
-    line: int | None
-    meta: dict[str, Any] = field(default_factory=dict)
 
 
 def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:

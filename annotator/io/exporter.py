@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from annotator.core.errors import Cancelled
 from annotator.core.model import (
     MODEL_ANNOTATOR,
     AnnotationSet,
@@ -52,7 +53,7 @@ LINE_BREAKERS = ("\x85", "\u2028", "\u2029")
 """Characters str.splitlines() breaks on, which JSON allows raw inside strings."""
 
 
-class ExportCancelled(RuntimeError):
+class ExportCancelled(Cancelled):
     """The user cancelled the export (files written so far are removed)."""
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from annotator.core.errors import Cancelled
 from annotator.core.model import AnnotationSet, Document, TargetKind, content_hash
 from annotator.core.store import Store
 from annotator.io.articles import InputError, iter_jsonl_lines, parse_json_object, title_of
@@ -28,7 +29,7 @@ BATCH = 500
 """Records read, validated and written together (memory is bounded by this, not by the file)."""
 
 
-class ImportCancelled(RuntimeError):
+class ImportCancelled(Cancelled):
     """The user cancelled; nothing was written."""
 
 
@@ -103,39 +104,31 @@ def import_file(
     total = path.stat().st_size
     report = ImportReport(path=str(path), format=fmt)
     writer = BatchWriter(store, path, (annotator or "").strip() or path.stem, report)
-    with store.transaction():
-        store.conn.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS import_seen (doc_id INTEGER, annotator TEXT, line INTEGER, "
-            "PRIMARY KEY (doc_id, annotator))"
-        )
-        store.conn.execute("DELETE FROM temp.import_seen")
-        try:
-            done = 0
-            batch: list[ImportedSet] = []
-            for number, line in iter_jsonl_lines(path):
-                try:
-                    if isinstance(line, InputError):
-                        raise line
-                    done += len(line)
-                    batch.extend(parse_record(fmt, Where(path, number), parse_json_object(path, number, line)))
-                except InputError:
-                    writer.flush(batch)  # an earlier record of the batch may be the first bad one (a repeat)
-                    raise
-                report.records += 1
-                if report.records % BATCH == 0:
-                    writer.flush(batch)
-                    batch = []
-                    if should_cancel and should_cancel():
-                        raise ImportCancelled("import cancelled; nothing was written")
-                    if on_progress:
-                        on_progress("importing", min(done, total), total)
-            writer.flush(batch)
-            if report.records == 0:
-                raise InputError(path, None, "no records in the file")
-            if should_cancel and should_cancel():
-                raise ImportCancelled("import cancelled; nothing was written")
-        finally:
-            store.conn.execute("DROP TABLE IF EXISTS temp.import_seen")
+    with store.transaction(), store.import_scratch():
+        done = 0
+        batch: list[ImportedSet] = []
+        for number, line in iter_jsonl_lines(path):
+            try:
+                if isinstance(line, InputError):
+                    raise line
+                done += len(line)
+                batch.extend(parse_record(fmt, Where(path, number), parse_json_object(path, number, line)))
+            except InputError:
+                writer.flush(batch)  # an earlier record of the batch may be the first bad one (a repeat)
+                raise
+            report.records += 1
+            if report.records % BATCH == 0:
+                writer.flush(batch)
+                batch = []
+                if should_cancel and should_cancel():
+                    raise ImportCancelled("import cancelled; nothing was written")
+                if on_progress:
+                    on_progress("importing", min(done, total), total)
+        writer.flush(batch)
+        if report.records == 0:
+            raise InputError(path, None, "no records in the file")
+        if should_cancel and should_cancel():
+            raise ImportCancelled("import cancelled; nothing was written")
     if on_progress:
         on_progress("importing", total, total)
     return report
@@ -155,7 +148,7 @@ class BatchWriter:
     def flush(self, batch: list[ImportedSet]) -> None:
         if not batch:
             return
-        store, conn, report = self.store, self.store.conn, self.report
+        store, report = self.store, self.report
         docs = []
         for imported in batch:
             meta = imported.meta
@@ -180,10 +173,7 @@ class BatchWriter:
             key = (aset.doc_id, aset.annotator)
             first = first_line.get(key)
             if first is None and key in stored:
-                row = conn.execute(
-                    "SELECT line FROM temp.import_seen WHERE doc_id = ? AND annotator = ?", key
-                ).fetchone()
-                first = row[0] if row else None
+                first = store.first_import_line(*key)
             if first is not None:
                 raise InputError(
                     self.path,
@@ -201,33 +191,18 @@ class BatchWriter:
                     continue
             to_write.append(aset)
         report.sets_written += store.write_annotation_sets(to_write)
-        conn.executemany(
-            "INSERT INTO temp.import_seen(doc_id, annotator, line) VALUES (?, ?, ?)",
-            [(doc_id, name, line) for (doc_id, name), line in first_line.items()],
-        )
+        store.remember_import_lines(first_line)
 
     def _stored_pairs(self, sets: list[tuple[ImportedSet, AnnotationSet]]) -> set[tuple[int, str]]:
         """(document id, annotator name) of the batch that already have a set: from before the import or from
         an earlier batch. One query; on a first import it finds nothing."""
-        conn = self.store.conn
-        names = sorted({aset.annotator for _, aset in sets})
-        ids = dict(conn.execute(
-            f"SELECT id, name FROM annotators WHERE name IN ({','.join('?' * len(names))})", names
-        ).fetchall())
-        if not ids:
-            return set()
-        doc_ids = sorted({aset.doc_id for _, aset in sets})
-        rows = conn.execute(
-            f"SELECT doc_id, annotator_id FROM annotation_sets WHERE doc_id IN ({','.join('?' * len(doc_ids))}) "
-            f"AND annotator_id IN ({','.join('?' * len(ids))})",
-            [*doc_ids, *ids],
-        ).fetchall()
-        return {(doc_id, ids[annotator_id]) for doc_id, annotator_id in rows}
+        return self.store.existing_sets(sorted({aset.doc_id for _, aset in sets}),
+                                        sorted({aset.annotator for _, aset in sets}))
 
     def _add_tags(self, aset: AnnotationSet) -> None:
         """Tags an imported set uses join the tag set (inside the import's transaction)."""
         for tag in aset.tags:
             scope = "document" if tag.target_kind is TargetKind.DOCUMENT else "span"
             if tag.tag not in self.known_tags[scope]:
-                self.store.conn.execute("INSERT OR IGNORE INTO tag_set(tag, scope) VALUES (?, ?)", (tag.tag, scope))
+                self.store.add_to_tag_set(tag.tag, scope)  # a savepoint inside the import's transaction
                 self.known_tags[scope].add(tag.tag)

@@ -70,9 +70,7 @@ def attach_database(store: Store, other_path: str | os.PathLike, *, as_name: str
                 store.annotator_id(local, readonly_source=source)
                 report.annotators[name] = local
                 other_id = other.annotator_id(name, create=False)
-                doc_ids = [r[0] for r in other.query(
-                    "SELECT doc_id FROM annotation_sets WHERE annotator_id = ? ORDER BY doc_id", (other_id,)
-                )]
+                doc_ids = other.documents_of(other_id)
                 for other_doc in doc_ids:
                     doc = other.document(other_doc)
                     local_doc, created = store.add_document(
