@@ -6,8 +6,8 @@ import json
 
 import click
 
-from annotator.cli.common import db_path_of, open_store, progress_bar
-from annotator.core.model import Status
+from annotator.cli.common import FreeTextCommand, db_path_of, open_store, progress_bar
+from annotator.core.model import MODEL_ANNOTATOR, Status
 
 
 def make_extract_fn(model: str | None, batch_size: int | None, n_process: int | None):
@@ -88,12 +88,15 @@ def list_documents(ctx, annotator, status, text, limit, as_json):
     with open_store(ctx, must_exist=True) as store:
         if status and not annotator:
             raise click.UsageError("--status needs --annotator")
+        if status and annotator == MODEL_ANNOTATOR:
+            raise click.UsageError("the model's pre-extraction has no status; --status filters a person's work")
         ids = store.list_document_ids(annotator=annotator, status=status, text=text, limit=limit or -1)
         if not as_json:
             click.echo(f"{'id':>6}  {'status':<11} {'ents':>5} {'quotes':>6}  {'annotators':<20} title")
         for chunk_start in range(0, len(ids), 500):
             for row in store.document_rows(ids[chunk_start : chunk_start + 500], annotator=annotator):
-                shown_status = row.status.value if annotator else None
+                # no status without a person, and none for the model's pre-extraction (issue 17)
+                shown_status = row.status.value if annotator and annotator != MODEL_ANNOTATOR else None
                 if as_json:
                     click.echo(json.dumps({
                         "id": row.id, "title": row.title, "status": shown_status, "entities": row.entity_count,
@@ -120,6 +123,8 @@ def stats(ctx, as_json):
     click.echo(f"database: {figures['database']}\ndocuments: {figures['documents']}")
     for a in figures["annotators"]:
         statuses = ", ".join(f"{k} {v}" for k, v in sorted(a["statuses"].items())) or "-"
+        if a.get("pre_extraction"):
+            statuses = "pre-extraction, no status"
         click.echo(f"\n{a['annotator']}: {a['documents']} documents ({statuses})")
         labels = ", ".join(f"{k} {v}" for k, v in a["entities_by_label"].items()) or "-"
         click.echo(f"  entities {a['entities']}: {labels}")
@@ -127,13 +132,15 @@ def stats(ctx, as_json):
         click.echo(f"  quotes {a['quotes']}: {types}")
 
 
-@click.command()
-@click.argument("query")
+@click.command(cls=FreeTextCommand)
+@click.argument("words", nargs=-1, required=True)
 @click.option("--limit", type=int, default=20)
 @click.pass_context
-def search(ctx, query, limit):
+def search(ctx, words, limit):
     """Full-text search over titles, texts (and so the entities and quotes in them) and quoted speakers'
-    resolved names, best match first."""
+    resolved names, best match first. The query is the rest of the line (quotes optional); it may start with
+    `-` (`annotator search -trial`), and `--` ends the options. Compared in Unicode NFC."""
+    query = " ".join(words)
     with open_store(ctx, must_exist=True) as store:
         hits = store.search(query, limit=limit)
     for hit in hits:

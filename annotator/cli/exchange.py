@@ -56,6 +56,8 @@ def export(ctx, fmt, output, annotators, statuses, labels, split, seed, align):
             raise click.ClickException(str(error)) from None
     for line in report.issues.misaligned:
         click.echo(f"not aligned: {line}", err=True)
+    for line in report.issues.blank_edges:
+        click.echo(f"whitespace edge: {line}", err=True)
     for line in report.issues.dropped_relations:
         click.echo(f"relation: {line}", err=True)
     click.echo(report.summary())
@@ -87,6 +89,8 @@ def import_(ctx, file, fmt, annotator):
             report = import_file(store, file, fmt=fmt, annotator=annotator, on_progress=progress)
         except InputError as error:
             raise click.ClickException(f"{error}\nNothing was imported.") from None
+    for line in report.blank_edges:
+        click.echo(f"whitespace edge: {line}", err=True)
     click.echo(f"{db_path_of(ctx)}: {report.summary()}")
 
 

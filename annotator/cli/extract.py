@@ -39,7 +39,7 @@ def iter_inputs(paths: list[Path]) -> Iterator[tuple[str, dict[str, Any]]]:
 @click.option("--batch-size", default=32, show_default=True, type=click.IntRange(min=1), help="Batch size for nlp.pipe.")
 @click.option("--cues", "cue_file", default=None, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Extra cue file (one cue a line) on top of resources/cue_verbs.txt and $ANNOTATOR_CUES.")
-@click.option("--progress/--no-progress", default=True, help="Progress bar on stderr.")
+@click.option("--progress/--no-progress", default=True, help="Progress bar on stderr (only when it is a terminal).")
 def extract_command(inputs: tuple[Path, ...], output: Path, model: str, n_process: int, batch_size: int,
                     cue_file: Path | None, progress: bool) -> None:
     """Pre-extract named entities and quotes from INPUT (.jsonl of {"id"?, "text", "meta"?} or .txt
@@ -73,7 +73,7 @@ def extract_command(inputs: tuple[Path, ...], output: Path, model: str, n_proces
     written = 0
     tmp = output.with_name(output.name + ".part")
     with tmp.open("w", encoding="utf-8") as out, tqdm(
-        total=count, unit="doc", desc="extract", file=sys.stderr, disable=not progress
+        total=count, unit="doc", desc="extract", file=sys.stderr, disable=None if progress else True  # terminal only
     ) as bar:
         text_iter = texts()
         # keep texts alongside their metas: re-read lazily in step with the pipeline

@@ -42,6 +42,8 @@ def _table(rows: list[list[str]], header: list[str]) -> str:
 
 
 def print_report(report, *, top: int) -> None:
+    from annotator.review.agreement import MIN_DOCUMENTS
+
     click.echo(f"Annotators: {', '.join(report.annotators)} — {len(report.documents)} documents compared")
     if not report.documents:
         click.echo("No document has versions from two or more of these annotators.")
@@ -62,7 +64,8 @@ def print_report(report, *, top: int) -> None:
              _fmt(q.speaker.value), _fmt(q.cue.value), _fmt(q.type.value)] for (a, b), q in report.quotes.items()]
     click.echo(_table(rows, ["pair", "tp", "fp", "fn", "P", "R", "F1", "speaker", "cue", "type"]))
     name = "Cohen's" if report.tag_method == "cohen" else "Fleiss'"
-    click.echo(f"\nDocument tags ({name} kappa over {report.tag_documents} documents)")
+    few = " — too little data, see the warning below" if report.tag_documents < MIN_DOCUMENTS else ""
+    click.echo(f"\nDocument tags ({name} kappa over {report.tag_documents} documents{few})")
     tag_rows = [[tag, _fmt(v)] for tag, v in report.tag_kappa.items()]
     click.echo(_table(tag_rows, ["tag", "kappa"]))
     span_rows = [[scope, tag, ratio.agree, ratio.total, _fmt(ratio.value)]
@@ -70,6 +73,8 @@ def print_report(report, *, top: int) -> None:
     click.echo("\nSpan tags (percentage agreement on matched spans)")
     click.echo(_table(span_rows, ["on", "tag", "agree", "judged", "agreement"]) if span_rows
                else "No tags on spans two annotators both marked.")
+    for warning in report.warnings():
+        click.echo(f"\nwarning: {warning}")
     click.echo(f"\nDocuments by disagreement (top {min(top, len(report.documents))})")
     rows = [[d.doc_id, d.title[:40], d.disagreements, d.items, _fmt(d.entity_f1), _fmt(d.entity_alpha),
              _fmt(d.quote_f1), _fmt(d.speaker)] for d in report.documents[:top]]
@@ -98,6 +103,8 @@ def agreement(ctx, annotators, labels, include_model, as_json, as_csv, top, more
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
     elif as_csv:
+        for warning in report.warnings():  # the table stays machine-readable; the warning still shows
+            click.echo(f"warning: {warning}", err=True)
         rows = list(report.csv_rows())
         writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["scope"])
         writer.writeheader()

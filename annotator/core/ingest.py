@@ -73,7 +73,10 @@ def ingest_records(
                 report.already_present += 1
                 if extract is not None and not _has_set(store, existing, model_id):
                     fresh.append((record, existing))
-        extractions = list(extract([r.document.text for r, _ in fresh])) if extract and fresh else []
+        # An existing document is extracted from its stored text: the record may hold it in another Unicode
+        # normalisation form (same NFC identity), whose offsets would not fit the stored text.
+        texts = [r.document.text if existing is None else store.document(existing).text for r, existing in fresh]
+        extractions = list(extract(texts)) if extract and fresh else []
         with store.transaction():
             for index, (record, existing) in enumerate(fresh):
                 doc_id = existing
@@ -86,7 +89,7 @@ def ingest_records(
                         AnnotationSet(
                             doc_id=doc_id,
                             annotator=MODEL_ANNOTATOR,
-                            status=Status.DONE,
+                            status=Status.NEW,  # the pre-extraction has no workflow status
                             entities=found.entities,
                             quotes=found.quotes,
                         )

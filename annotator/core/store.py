@@ -12,7 +12,6 @@ import json
 import os
 import random
 import sqlite3
-import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -25,6 +24,8 @@ from annotator.core.decisions import ReviewDecisions
 from annotator.core.errors import NotFoundError, StoreError
 from annotator.core.listing import DocumentListing, DocumentRow, SearchHit, fts_query  # noqa: F401 - re-exported
 from annotator.core.migrations import SchemaTooNewError, migrate
+from annotator.core.names import check_name
+from annotator.core.normalise import search_form
 from annotator.core.rows import (  # noqa: F401 - re-exported: ops, review and the window read rows through these
     _json,
     entity_from_row,
@@ -51,16 +52,13 @@ BUSY_TIMEOUT_MS = 5000
 
 
 def default_db_path() -> Path:
-    """`$ANNOTATOR_DB`, else `annotations.db` in the user's data directory (XDG on Linux)."""
+    """`$ANNOTATOR_DB`, else `annotations.db` in the platform's user data folder (`annotator.core.paths`:
+    XDG on Linux, Application Support on macOS, roaming AppData on Windows)."""
     if os.environ.get("ANNOTATOR_DB"):
         return Path(os.environ["ANNOTATOR_DB"]).expanduser()
-    if sys.platform == "win32":
-        base = Path(os.environ.get("APPDATA", Path.home() / "AppData" / "Roaming"))
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / "annotator" / "annotations.db"
+    from annotator.core.paths import user_data_dir
+
+    return user_data_dir() / "annotations.db"
 
 
 def _is_locked(error: sqlite3.OperationalError) -> bool:
@@ -248,7 +246,9 @@ class Store(DocumentListing, BulkWrites, ReviewDecisions):
         return {r["name"]: r["color"] for r in self.query("SELECT name, color FROM labels ORDER BY position, name")}
 
     def ensure_label(self, name: str, color: str | None = None) -> None:
-        """Add a label (imported data or a user's new label) with a generated colour if none is given."""
+        """Add a label (imported data or a user's new label) with a generated colour if none is given.
+        ValueError when the name is empty or holds a control character."""
+        check_name(name, "label")
         if name in self.labels():
             return
         with self.transaction():
@@ -262,6 +262,8 @@ class Store(DocumentListing, BulkWrites, ReviewDecisions):
         return [r["tag"] for r in self.query("SELECT tag FROM tag_set WHERE scope = ? ORDER BY tag", (scope,))]
 
     def add_to_tag_set(self, tag: str, scope: str) -> None:
+        """Add a tag to the tag set. ValueError when the name is empty or holds a control character."""
+        tag = check_name(tag, "tag")
         with self.transaction():
             self.conn.execute("INSERT OR IGNORE INTO tag_set(tag, scope) VALUES (?, ?)", (tag, scope))
 
@@ -302,15 +304,20 @@ class Store(DocumentListing, BulkWrites, ReviewDecisions):
     # -- documents -------------------------------------------------------------------------------------------
 
     def add_document(self, doc: Document) -> tuple[int, bool]:
-        """Insert a document unless its text is already there. Returns (id, created)."""
+        """Insert a document unless its text (compared in NFC) is already there. Returns (id, created)."""
         existing = self.query("SELECT id FROM documents WHERE hash = ?", (doc.hash,))
         if existing:
             return existing[0][0], False
         with self.transaction():
-            cursor = self.conn.execute(
-                "INSERT INTO documents(hash, title, source, text, meta, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (doc.hash, doc.title, doc.source, doc.text, _json(doc.meta), now()),
-            )
+            row = (doc.hash, doc.title, doc.source, doc.text, _json(doc.meta), now())
+            normal = (search_form(doc.title), search_form(doc.text))
+            if normal == (None, None):  # the common case: the text is NFC already, search reads it as stored
+                sql = "INSERT INTO documents(hash, title, source, text, meta, created_at) VALUES (?, ?, ?, ?, ?, ?)"
+            else:
+                sql = ("INSERT INTO documents(hash, title, source, text, meta, created_at, search_title, search_text) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                row += normal
+            cursor = self.conn.execute(sql, row)
             return cursor.lastrowid, True
 
     def document_id_by_hash(self, text_hash: str) -> int | None:
@@ -565,7 +572,8 @@ class Store(DocumentListing, BulkWrites, ReviewDecisions):
     # -- statistics ------------------------------------------------------------------------------------------
 
     def stats(self) -> dict[str, Any]:
-        """Corpus figures: documents, annotators with their sets, statuses, entities per label, quotes per type."""
+        """Corpus figures: documents, annotators with their sets, statuses (none for the model's pre-extraction,
+        marked `pre_extraction`), entities per label, quotes per type."""
         per_annotator = []
         for a in self.annotators():
             statuses = {
@@ -587,11 +595,14 @@ class Store(DocumentListing, BulkWrites, ReviewDecisions):
                     "SELECT type, count(*) AS n FROM quotes WHERE annotator_id = ? GROUP BY type", (a.id,)
                 )
             }
+            pre_extraction = a.name == MODEL_ANNOTATOR
             per_annotator.append(
                 {
                     "annotator": a.name,
                     "documents": sum(statuses.values()),
-                    "statuses": statuses,
+                    # the model's pre-extraction has no workflow status (issue 17): no statuses to count
+                    "statuses": {} if pre_extraction else statuses,
+                    "pre_extraction": pre_extraction,
                     "entities": sum(labels.values()),
                     "entities_by_label": labels,
                     "quotes": sum(quote_types.values()),

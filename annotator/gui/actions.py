@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QToolBar, QToolButton
 
 from annotator.core.model import QuoteType, Status
+from annotator.core.names import SHOWN_CHARACTERS, shown
 from annotator.gui.plain import mnemonic, plain, strip_mnemonic
 
 SEPARATOR = None
@@ -198,7 +199,8 @@ def build_label_actions(window, labels: dict[str, str]) -> None:
     window.label_actions = []
     for position, (name, color) in enumerate(labels.items()):
         key = str(position + 1) if position < 9 else None
-        action = QAction(swatch(color), mnemonic(f"{key} {name}" if key else name), window)
+        short = shown(name, SHOWN_CHARACTERS)  # a long name elided, whole in the tooltip (issue 17)
+        action = QAction(swatch(color), mnemonic(f"{key} {short}" if key else short), window)
         action.setToolTip(plain(f"Label the selection (or the selected entity) {name}" + (f" — key {key}" if key else "")))
         if key:
             action.setShortcut(QKeySequence(key))

@@ -151,7 +151,7 @@ class ExportDialog(QDialog):
         if error:
             QMessageBox.warning(parent, "Export failed", plain(error))
             return None
-        issues = report.issues.misaligned + report.issues.dropped_relations
+        issues = report.issues.misaligned + report.issues.blank_edges + report.issues.dropped_relations
         text = report.summary()
         if issues:
             text += "\n\nNot expressed exactly:\n" + "\n".join(issues[:20]) + ("\n…" if len(issues) > 20 else "")
@@ -216,5 +216,8 @@ class ImportDialog(QDialog):
         if error:
             QMessageBox.warning(parent, "Import failed", plain(f"{error}\n\nNothing was imported."))
             return None
-        QMessageBox.information(parent, "Import finished", plain(report.summary()))
+        text = report.summary()
+        if report.blank_edges:  # issue 17: kept as given, but said
+            text += "\n\n" + "\n".join(report.blank_edges[:20]) + ("\n…" if len(report.blank_edges) > 20 else "")
+        QMessageBox.information(parent, "Import finished", plain(text))
         return report

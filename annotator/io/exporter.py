@@ -33,6 +33,7 @@ from annotator.core.model import (
     TargetKind,
     TextRange,
 )
+from annotator.core.spans import has_blank_edge
 from annotator.core.store import Store
 from annotator.io.records import (
     ANSWER_OF_STATUS,
@@ -90,6 +91,8 @@ class ExportReport:
             parts.append(", ".join(f"{k} {v}" for k, v in self.by_split.items()))
         if self.issues.misaligned:
             parts.append(f"{len(self.issues.misaligned)} spans not aligned with tokens (listed above)")
+        if self.issues.blank_edges:
+            parts.append(f"{len(self.issues.blank_edges)} entities start or end in whitespace (listed above)")
         if self.issues.dropped_relations:
             parts.append(f"{len(self.issues.dropped_relations)} relations left out (listed above)")
         return "; ".join(parts) + "\n" + "\n".join(self.files)
@@ -119,14 +122,19 @@ def selected_annotator_ids(store: Store, names: list[str] | None) -> dict[int, s
     return {known[n]: n for n in names}
 
 
+_STATUS_FILTER = "(status IN ({marks}) OR annotator_id = (SELECT id FROM annotators WHERE name = ?))"
+"""The status filter of an export. The model's pre-extraction has no workflow status (stored as `new`): when
+the model is asked for by name, all its sets are exported whatever statuses are selected."""
+
+
 def count_sets(store: Store, annotator_ids: dict[int, str], statuses: Iterable[Status]) -> int:
     if not annotator_ids:
         return 0
     statuses = [Status(s).value for s in statuses]
     rows = store.query(
         f"SELECT count(*) FROM annotation_sets WHERE annotator_id IN ({','.join('?' * len(annotator_ids))}) "
-        f"AND status IN ({','.join('?' * len(statuses))})",
-        [*annotator_ids, *statuses],
+        f"AND {_STATUS_FILTER.format(marks=','.join('?' * len(statuses)))}",
+        [*annotator_ids, *statuses, MODEL_ANNOTATOR],
     )
     return rows[0][0]
 
@@ -182,8 +190,9 @@ def _read_batch(store: Store, doc_ids: list[int], annotator_ids: dict[int, str],
     sets = _tuples(
         store,
         f"SELECT doc_id, annotator_id, status, extra, updated_at FROM annotation_sets "
-        f"WHERE doc_id IN ({docs_in}) AND annotator_id IN ({who_in}) AND status IN ({','.join('?' * len(statuses))})",
-        [*doc_ids, *annotator_ids, *statuses],
+        f"WHERE doc_id IN ({docs_in}) AND annotator_id IN ({who_in}) "
+        f"AND {_STATUS_FILTER.format(marks=','.join('?' * len(statuses)))}",
+        [*doc_ids, *annotator_ids, *statuses, MODEL_ANNOTATOR],
     )
     if not sets:
         return
@@ -437,6 +446,7 @@ def export(
     try:
         for doc_id, doc_hash, record, doc, aset in items:
             side = split_of(doc_hash, split, options.seed)
+            _list_blank_edges(issues, doc_id, record, doc, aset)
             if record is not None:
                 writer.write(side, record)
             elif fmt == "spacy":
@@ -463,6 +473,20 @@ def export(
     if on_progress:
         on_progress(report.records, total)
     return report
+
+
+def _list_blank_edges(issues: ExportIssues, doc_id: int, record: dict[str, Any] | None, doc, aset) -> None:
+    """Every export lists the entities that start or end in whitespace (kept as stored; issue 17)."""
+    if record is not None:
+        text = record["text"]
+        who = record.get("_annotator_id", "")
+        for span in record.get("spans", ()):
+            if has_blank_edge(text, span["start"], span["end"]):
+                issues.blank_edged_entity(doc_id, who, span["start"], span["end"], span.get("label", ""), text)
+    elif doc is not None and aset is not None:
+        for e in aset.entities:
+            if has_blank_edge(doc.text, e.start, e.end):
+                issues.blank_edged_entity(doc_id, aset.annotator, e.start, e.end, e.label, doc.text)
 
 
 _ENCODE = one_shot_encoder(ensure_ascii=False)

@@ -405,6 +405,14 @@ class ExportIssues:
 
     misaligned: list[str] = field(default_factory=list)
     dropped_relations: list[str] = field(default_factory=list)
+    blank_edges: list[str] = field(default_factory=list)
+    """Entities that start or end in whitespace: exported as stored, listed (issue 17; `core.spans`)."""
+
+    def blank_edged_entity(self, doc_id: int | None, annotator: str, start: int, end: int, label: str, text: str) -> None:
+        self.blank_edges.append(
+            f"document {doc_id} ({annotator}): entity {start}-{end} {label} {text[start:end]!r} starts or ends in "
+            "whitespace"
+        )
 
     def misaligned_span(self, doc_id: int | None, annotator: str, start: int, end: int, what: str, fate: str) -> None:
         self.misaligned.append(

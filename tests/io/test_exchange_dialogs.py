@@ -243,3 +243,21 @@ def test_worker_failure_reaches_the_gui_thread(qtbot, db_path):
 
     run = ExchangeRun(None, db_path, task, title="Working…", readonly=True)
     assert run.wait() == (None, "no annotator named 'zed'")
+
+
+def test_import_and_export_dialogs_list_whitespace_edged_entities(qtbot, monkeypatch, db_path, tmp_path, messages):
+    """Issue 17: kept as given, but both dialogs say which entities start or end in whitespace."""
+    source = tmp_path / "ragged.jsonl"
+    write_jsonl(source, [{"text": TEXT, "answer": "accept", "_annotator_id": "erin",
+                          "spans": [{"start": 0, "end": 6, "label": "PERSON"}, {"start": 10, "end": 13, "label": "PERSON"}]}])
+    Store(db_path).close()
+    accept_with(monkeypatch, ImportDialog, lambda d: d.path.setText(str(source)))
+    assert ImportDialog.run(None, db_path) is not None
+    (kind, title, text), = messages
+    assert "1 entities start or end in whitespace" in text and "entity 0-6 PERSON 'Alice '" in text
+    messages.clear()
+    out = tmp_path / "out.jsonl"
+    accept_with(monkeypatch, ExportDialog, lambda d: d.output.setText(str(out)))
+    assert ExportDialog.run(None, db_path, "erin") is not None
+    (kind, title, text), = messages
+    assert "Not expressed exactly" in text and "document 1 (erin): entity 0-6 PERSON 'Alice '" in text
