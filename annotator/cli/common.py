@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from annotator.core.store import Store, StoreError, default_db_path
+from annotator.core.store import SchemaUpgradeNeeded, Store, StoreError, default_db_path
 
 
 def pass_context_db(ctx: click.Context, db_path: str | None) -> None:
@@ -22,8 +22,18 @@ def db_path_of(ctx: click.Context) -> Path:
 
 
 def open_store(ctx: click.Context, *, readonly: bool = False, must_exist: bool = False) -> Store:
+    """The command's store. `readonly=True` for commands that only read (list, stats, search, export, agreement,
+    queue): opened `mode=ro`, so a read never creates, migrates or writes the file (a 0-byte file stays 0 bytes)
+    and works in a read-only folder. A database of an older schema is upgraded first when it is writable.
+    Raises ClickException with one line for any StoreError (missing, not a database, too new, read-only)."""
     path = db_path_of(ctx)
     try:
+        if readonly:
+            try:
+                return Store(path, readonly=True)
+            except SchemaUpgradeNeeded:
+                Store(path).close()  # migrate once (a write); refused with "read-only" where it cannot be written
+                return Store(path, readonly=True)
         return Store(path, readonly=readonly, create=not must_exist)
     except StoreError as error:
         raise click.ClickException(str(error)) from None

@@ -4,12 +4,12 @@ accept-identical|gui`."""
 from __future__ import annotations
 
 import csv
-import json
 import sys
 
 import click
 
 from annotator.cli.common import db_path_of, open_store
+from annotator.core.strict_json import dumps_strict
 
 AGREEMENT_HELP = """Agreement between annotators (default: every human annotator with worked-on sets; --include-model
 adds the model's pre-extraction) on the documents two or more of them worked on.
@@ -94,14 +94,14 @@ def agreement(ctx, annotators, labels, include_model, as_json, as_csv, top, more
     from annotator.review.agreement import compute_agreement
 
     names = [*annotators, *more] or None
-    with open_store(ctx, must_exist=True) as store:
+    with open_store(ctx, readonly=True) as store:
         known = {a.name for a in store.annotators()}
         for name in names or []:
             if name not in known:
                 raise click.ClickException(f"no annotator named {name!r} (known: {', '.join(sorted(known))})")
         report = compute_agreement(store, annotators=names, labels=list(labels) or None, include_model=include_model)
     if as_json:
-        click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+        click.echo(dumps_strict(report.as_dict(), indent=2, ensure_ascii=False))
     elif as_csv:
         for warning in report.warnings():  # the table stays machine-readable; the warning still shows
             click.echo(f"warning: {warning}", err=True)
@@ -151,10 +151,10 @@ def queue(ctx, gold, annotators, include_model, as_json):
     """Documents with two or more versions, the most unresolved disagreement first."""
     from annotator.review.adjudication import review_queue
 
-    with open_store(ctx, must_exist=True) as store:
+    with open_store(ctx, readonly=True) as store:
         entries = review_queue(store, gold=gold, annotators=list(annotators) or None, include_model=include_model)
     if as_json:
-        click.echo(json.dumps([{"doc_id": e.doc_id, "title": e.title, "annotators": e.annotators,
+        click.echo(dumps_strict([{"doc_id": e.doc_id, "title": e.title, "annotators": e.annotators,
                                 "disagreements": e.disagreements, "unresolved": e.unresolved, "items": e.items,
                                 "gold_status": e.gold_status.value if e.gold_status else None} for e in entries],
                               indent=2, ensure_ascii=False))

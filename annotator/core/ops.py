@@ -180,8 +180,14 @@ def resize_entity(store: Store, *, entity_id: int, start: int, end: int) -> Enti
 
 
 def restore_entity_fields(store: Store, *, entity: Entity) -> None:
-    """Put an entity's label, boundaries and origin back as they were (undo of relabel/resize)."""
+    """Put an entity's label, boundaries and origin back as they were (undo of relabel/resize). Checks what
+    resize_entity checks (the span may now overlap an entity another window added): EditError, nothing written."""
     with store.transaction():
+        clashes = _overlapping(store, entity.doc_id, entity.annotator_id, entity.start, entity.end, entity.id)
+        if clashes:
+            other = clashes[0]
+            raise EditError(f"[{entity.start}, {entity.end}) would overlap the {other.label} entity at "
+                            f"[{other.start}, {other.end}) added since")
         updated = store.conn.execute(
             'UPDATE entities SET start = ?, "end" = ?, label = ?, origin = ? WHERE id = ?',
             (entity.start, entity.end, entity.label, Origin(entity.origin).value, entity.id),
@@ -298,9 +304,17 @@ def delete_quote(store: Store, *, quote_id: int) -> Removed:
 
 
 def restore(store: Store, *, removed: Removed) -> None:
-    """Undo a delete (or the entities an add replaced): put the rows back with their ids and tags."""
+    """Undo a delete (or the entities an add replaced): put the rows back with their ids and tags. Re-checks
+    what an add checks (entities of one annotator never overlap): EditError and nothing written if the span
+    was taken meanwhile (by another window or process)."""
     with store.transaction():
         for e in removed.entities:
+            # the same invariant as add_entity: another window may have added an entity on this span meanwhile
+            clashes = _overlapping(store, e.doc_id, e.annotator_id, e.start, e.end, e.id)
+            if clashes:
+                other = clashes[0]
+                raise EditError(f"the {e.label} entity at [{e.start}, {e.end}) cannot be put back: it would overlap "
+                                f"the {other.label} entity at [{other.start}, {other.end}) added since")
             store.conn.execute(
                 'INSERT INTO entities(id, doc_id, annotator_id, start, "end", label, origin, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
                 (e.id, e.doc_id, e.annotator_id, e.start, e.end, e.label, Origin(e.origin).value, json.dumps(e.extra)),

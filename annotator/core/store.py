@@ -3,6 +3,11 @@
 Every change runs in one transaction (`Store.transaction()`); reads never hold one open. The database runs in
 WAL mode with foreign keys on, a busy timeout (two processes may share a file) and `synchronous=FULL`, so an
 edit that returned is on disk. Offsets are code points.
+
+Read-only opens (`readonly=True`, the read commands) use `mode=ro` (or `immutable=1` in a read-only folder with no
+WAL) and never create, migrate or write the file. A write that fails (disk full, read-only, I/O error) rolls back
+and raises `StoreWriteError` with one line. Nothing here opens the database file except SQLite: `cut_off()` and
+`is_database_file()` use stat(2) only (an open()+close() in this process would drop SQLite's POSIX locks).
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from typing import Any
 from annotator.core import resources
 from annotator.core.bulk import BulkWrites
 from annotator.core.decisions import ReviewDecisions
-from annotator.core.errors import NotFoundError, StoreError
+from annotator.core.errors import NotFoundError, ReadOnlyError, StoreError, StoreWriteError
 from annotator.core.listing import DocumentListing, DocumentRow, SearchHit, fts_query  # noqa: F401 - re-exported
 from annotator.core.migrations import SchemaTooNewError, migrate
 from annotator.core.names import check_name
@@ -85,6 +90,74 @@ def _retry_while_locked(action, timeout_ms: int) -> None:
             time.sleep(0.02)
 
 
+class SchemaUpgradeNeeded(StoreError):
+    """A read-only open found a database of an older schema (the caller may open it writable once to migrate)."""
+
+
+def _is_full(error: sqlite3.Error) -> bool:
+    return "full" in str(error)
+
+
+def write_blocker(path: Path) -> str | None:
+    """Why the database at `path` cannot be written, or None: the file or its folder is read-only (a read-only
+    mount, or permissions). SQLite needs to write the file and to create `-wal`/`-shm` beside it. Uses access(2),
+    which also answers EROFS for root; it never opens the file."""
+    if path.exists():
+        if not os.access(path, os.W_OK):
+            return "the file is read-only"
+        folder = path.parent if str(path.parent) else Path(".")
+        if not os.access(folder, os.W_OK | os.X_OK):
+            wal_files = [Path(f"{path}{suffix}") for suffix in ("-wal", "-shm")]
+            if not all(f.exists() and os.access(f, os.W_OK) for f in wal_files):
+                return "its folder is read-only"
+        return None
+    folder = next((p for p in path.parents if p.exists()), Path("."))
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"the folder {folder} is read-only"
+    return None
+
+
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    """A read-only connection (`mode=ro`): reads work on a read-only file or folder, nothing is ever written.
+    A WAL database in a read-only folder with no `-shm` cannot be opened `mode=ro` (SQLite must create the
+    `-shm`); with no `-wal` either, every committed page is in the main file and no writer can exist (it would
+    need to create the `-wal`), so it is opened `immutable=1` (https://www.sqlite.org/uri.html)."""
+    uri = path.resolve().as_uri()
+    try:
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        if os.access(path.parent, os.W_OK) or Path(f"{path}-wal").exists():
+            raise
+    return sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None, check_same_thread=False)
+
+
+def is_database_file(candidate: str | os.PathLike, db_path: str | os.PathLike) -> bool:
+    """Whether `candidate` is the database at `db_path` or its `-wal`/`-shm` (same device and inode, by stat(2)).
+    An input file that is one of them must never be read by a process holding a connection: its close() would
+    drop SQLite's locks (https://www.sqlite.org/howtocorrupt.html §2.2)."""
+    try:
+        st = os.stat(candidate)
+    except OSError:
+        return False
+    return (st.st_dev, st.st_ino) in [ident for ident in wal_identity(Path(db_path)) if ident is not None]
+
+
+def wal_identity(path: Path) -> tuple[tuple[int, int] | None, ...]:
+    """(device, inode) of the database file and of its `-wal` and `-shm` (None for a missing one), from stat(2)
+    only (never open(): that would drop SQLite's locks). A window compares it over time to notice being cut off:
+    its `-wal` deleted or replaced under it by a process that thought no one else had the database open."""
+    found = []
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            st = os.stat(f"{path}{suffix}")
+            found.append((st.st_dev, st.st_ino))
+        except OSError:
+            found.append(None)
+    return tuple(found)
+
+
 class Store(DocumentListing, BulkWrites, ReviewDecisions):
     """Documents, annotators and their annotation sets in one SQLite file."""
 
@@ -96,13 +169,14 @@ class Store(DocumentListing, BulkWrites, ReviewDecisions):
         if not self.path.exists() and (readonly or not create):
             raise StoreError(f"{self.path}: no such database")
         if not readonly:
+            blocker = write_blocker(self.path)
+            if blocker:
+                raise ReadOnlyError(f"{self.path} is read-only ({blocker}): it can be read, not written")
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
         try:
             if readonly:
-                conn = sqlite3.connect(
-                    f"{self.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
-                )
+                conn = _connect_readonly(self.path)
             else:
                 conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             conn.row_factory = sqlite3.Row
@@ -119,12 +193,20 @@ class Store(DocumentListing, BulkWrites, ReviewDecisions):
         except sqlite3.OperationalError as error:
             if _is_locked(error):
                 raise StoreError(f"{self.path} is busy: another annotator is writing to it ({error})") from None
+            if _is_full(error):
+                raise StoreWriteError(f"{self.path}: the disk is full ({error}); nothing was changed") from None
             raise StoreError(f"{self.path}: cannot open as an annotator database ({error})") from None
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.path}: cannot open as an annotator database ({error})") from None
         self.conn = conn
+        self._absolute_path = self.path.absolute()  # a later chdir must not point cut_off() at another file
+        self.file_identity = wal_identity(self._absolute_path)
         if readonly:
-            self._check_readonly_schema()
+            try:
+                self._check_readonly_schema()
+            except StoreError:
+                conn.close()
+                raise
         elif not self.conn.execute("SELECT 1 FROM labels LIMIT 1").fetchone():
             self._seed_configuration()
 
@@ -162,6 +244,8 @@ class Store(DocumentListing, BulkWrites, ReviewDecisions):
             raise StoreError(f"{self.path}: not an annotator database")
         if any(name not in known for name in done):
             raise StoreError(f"{self.path} was written by a newer version of annotator; upgrade to open it.")
+        if set(known) - set(done):
+            raise SchemaUpgradeNeeded(f"{self.path} needs a schema upgrade, which a read-only connection cannot do")
 
     _savepoints = 0  # names nested savepoints uniquely (per Store)
 
@@ -189,12 +273,44 @@ class Store(DocumentListing, BulkWrites, ReviewDecisions):
             self._begin_immediate()
             try:
                 yield self
-            except BaseException:
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
-                raise
-            else:
                 self.conn.execute("COMMIT")
+            except sqlite3.OperationalError as error:
+                # disk full, read-only, I/O error: the whole transaction is rolled back, and said in one line
+                self._rollback_quietly()
+                raise StoreWriteError(self.write_failure(error)) from error
+            except BaseException:
+                self._rollback_quietly()
+                raise
+
+    def _rollback_quietly(self) -> None:
+        if self.conn.in_transaction:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:  # SQLite already rolled back (e.g. after SQLITE_FULL)
+                pass
+
+    def write_failure(self, error: sqlite3.Error) -> str:
+        """One line saying why a write failed and that nothing of it was kept."""
+        if _is_full(error):
+            return f"{self.path}: the disk is full ({error}); this change was not saved"
+        if "readonly" in str(error) or "read-only" in str(error):
+            return f"{self.path} is read-only ({error}); this change was not saved"
+        return f"{self.path}: database error ({error}); this change was not saved"
+
+    def cut_off(self) -> str | None:
+        """Why this connection no longer shares the live database with other processes, or None. The `-wal`
+        file it opened was deleted or replaced (another process checkpointed and removed it, thinking no one
+        else had the file open: what happens after something in this process open()ed and close()d the
+        database file, dropping SQLite's POSIX locks), or the database file itself was replaced."""
+        before = self.file_identity
+        after = wal_identity(self._absolute_path)
+        if before[1] is None and after[1] is not None:  # the -wal appeared after we opened: adopt it
+            self.file_identity = before = (before[0], after[1], after[2])
+        if before[0] is not None and after[0] != before[0]:
+            return f"{self.path} was replaced or removed by another program"
+        if before[1] is not None and after[1] != before[1]:
+            return f"{self.path}-wal was removed or replaced by another program; this window is cut off from it"
+        return None
 
     def _begin_immediate(self) -> None:
         """Take the write lock, waiting up to the busy timeout. We poll with short random sleeps instead of

@@ -56,7 +56,14 @@ def run_app(db_path: str | Path, annotator: str | None = None) -> int:
     from annotator.gui.main_window import MainWindow
 
     app = make_application()
-    window = MainWindow(Path(db_path), annotator)
+    try:
+        window = MainWindow(Path(db_path), annotator)
+    except Exception as error:  # noqa: BLE001 - not a database, newer schema, damaged...: said in a message box
+        from annotator.gui.store_guard import start_up_failed
+
+        print(f"annotator: {error}", file=sys.stderr)
+        start_up_failed(None, db_path, error)
+        return 1
     window.show()
     return app.exec()
 
@@ -67,6 +74,13 @@ def run_review(db_path: str | Path, reviewer: str, *, gold: str = DEFAULT_GOLD) 
     from annotator.gui.review_window import ReviewWindow
 
     app = make_application()
-    window = ReviewWindow(db_path, reviewer, gold=gold)
+    try:
+        window = ReviewWindow(db_path, reviewer, gold=gold)
+    except Exception as error:  # noqa: BLE001 - read-only, not a database, newer schema: said in a message box
+        from annotator.gui.store_guard import start_up_failed
+
+        print(f"annotator: {error}", file=sys.stderr)
+        start_up_failed(None, db_path, error)
+        return 1
     window.show()
     return app.exec()

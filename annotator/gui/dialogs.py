@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -22,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.names import SHOWN_CHARACTERS, elide, name_problem, shown
-from annotator.core.store import Store
-from annotator.gui.plain import plain_label
+from annotator.core.store import Store, StoreError
+from annotator.gui.plain import plain, plain_label
 
 
 def login_name() -> str:
@@ -118,15 +120,26 @@ class TagSetDialog(QDialog):
             QMessageBox.warning(self, "Tag set", f'The tag "{shown(tag)}" {problem}; a tag name is one line of '
                                 "visible text.")
             return False
-        self.store.add_to_tag_set(tag, scope)
+        if not self._saved(lambda: self.store.add_to_tag_set(tag, scope)):
+            return False
         self.inputs[scope].clear()
         self.reload()
         return True
 
     def remove_selected(self, scope: str) -> None:
         for item in self.lists[scope].selectedItems():
-            self.store.remove_from_tag_set(item.data(Qt.ItemDataRole.UserRole), scope)
+            if not self._saved(lambda name=item.data(Qt.ItemDataRole.UserRole): self.store.remove_from_tag_set(name, scope)):
+                break
         self.reload()
+
+    def _saved(self, change) -> bool:
+        """Run one tag-set change; a database error (disk full, read-only) is said in a message box, not raised."""
+        try:
+            change()
+            return True
+        except (StoreError, sqlite3.Error) as error:
+            QMessageBox.warning(self, "Tag set not saved", plain(str(error)))
+            return False
 
 
 def _tag_of(item: QListWidgetItem) -> str:

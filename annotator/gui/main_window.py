@@ -7,6 +7,7 @@ committed at once. The window then re-reads just the rows the command touched (`
 from __future__ import annotations
 
 import getpass
+import sqlite3
 import time
 from pathlib import Path
 
@@ -17,7 +18,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.model import Document, QuoteType, Status, Tag, TargetKind
+from annotator.core.model import MODEL_ANNOTATOR, Document, QuoteType, Status, Tag, TargetKind
 from annotator.core.ops import EditError
 from annotator.core.store import NotFoundError, Store, StoreError
 from annotator.gui import commands as cmd
+from annotator.gui import file_dialogs
 from annotator.gui.actions import (
     build_label_actions,
     build_legend,
@@ -58,6 +59,7 @@ from annotator.gui.panels import (
 from annotator.gui.plain import escape, plain, strip_mnemonic
 from annotator.gui.settings import app_settings
 from annotator.gui.snapping import snap_to_words
+from annotator.gui.store_guard import edit_refusal, open_window_store, readonly_banner_text, show_banner
 from annotator.gui.workers import ImportWorker
 
 
@@ -67,11 +69,13 @@ class MainWindow(QMainWindow):
     def __init__(self, store: Store | str | Path, annotator: str | None = None):
         super().__init__()
         self._owns_store = not isinstance(store, Store)
-        self.store = Store(store) if self._owns_store else store
+        # a read-only file or folder opens read-only (with a banner); other start-up errors raise StoreError
+        self.store, self.readonly_reason = open_window_store(store) if self._owns_store else (store, None)
         self.settings = app_settings()
         self.annotator = annotator or self._remembered_annotator()
         self.settings.setValue("annotator", self.annotator)
-        self.store.annotator_id(self.annotator)
+        if not self.store.readonly:
+            self.store.annotator_id(self.annotator)
         self.doc: Document | None = None
         self.tags: list[Tag] = []
         self.undo_stack = QUndoStack(self)
@@ -93,6 +97,9 @@ class MainWindow(QMainWindow):
         self.update_progress()
         self._open_initial_document()
         self.watch_database()
+        if self.store.readonly:
+            show_banner(self, readonly_banner_text(self.readonly_reason or f"{self.store.path} is open read-only"))
+            self.save_label.setText("Read-only")
 
     # -- set-up ----------------------------------------------------------------------------------------------
 
@@ -249,8 +256,9 @@ class MainWindow(QMainWindow):
         """Show a document with this annotator's set (created from the model's pre-extraction if new)."""
         try:
             doc = self.store.document(doc_id)
-            self.store.ensure_annotation_set(doc_id, self.annotator)
-            aset = self.store.annotation_set(doc_id, self.annotator)
+            if not self.store.readonly:
+                self.store.ensure_annotation_set(doc_id, self.annotator)
+            aset = self.store.annotation_set(doc_id, self.annotator) or self.store.annotation_set(doc_id, MODEL_ANNOTATOR)
         except (NotFoundError, StoreError) as error:
             self.show_problem(str(error))
             return
@@ -282,9 +290,13 @@ class MainWindow(QMainWindow):
 
     def push(self, command: cmd.EditCommand) -> bool:
         """Run an edit (one committed transaction) and put it on the undo stack; say so in the status bar."""
+        refusal = edit_refusal(self.store)  # read-only, or cut off from the live WAL: never a false "Saved"
+        if refusal:
+            self.show_problem(refusal)
+            return False
         try:
             command.apply()
-        except (EditError, NotFoundError, StoreError, ValueError) as error:
+        except (EditError, NotFoundError, StoreError, ValueError, sqlite3.Error) as error:  # any database error
             self.show_problem(str(error))
             return False
         if command.isObsolete():
@@ -540,6 +552,10 @@ class MainWindow(QMainWindow):
         self.focus_dock("tags", self.tags_panel.document_list)
 
     def edit_tag_set(self) -> None:
+        refusal = edit_refusal(self.store)
+        if refusal:
+            self.show_problem(refusal)
+            return
         TagSetDialog(self.store, self).exec()
         self.refresh_tags_panel()
 
@@ -548,7 +564,8 @@ class MainWindow(QMainWindow):
         if not name or name == self.annotator:
             return
         self.annotator = name
-        self.store.annotator_id(name)
+        if not self.store.readonly:
+            self.store.annotator_id(name)
         self.settings.setValue("annotator", name)
         self.show_annotator()
         self.undo_stack.clear()
@@ -568,7 +585,7 @@ class MainWindow(QMainWindow):
         if self.import_thread is not None:
             return
         if not paths:
-            paths, _ = QFileDialog.getOpenFileNames(self, "Import articles", "", "Articles (*.txt *.jsonl);;All files (*)")
+            paths = file_dialogs.open_file_names(self, "Import articles", "", "Articles (*.txt *.jsonl);;All files (*)")
         if not paths:
             return
         worker = ImportWorker(self.store.path, paths)
@@ -579,7 +596,7 @@ class MainWindow(QMainWindow):
         if self.import_thread is not None:
             return
         if not folder:
-            folder = QFileDialog.getExistingDirectory(self, "Import a folder of articles (.txt)")
+            folder = file_dialogs.existing_directory(self, "Import a folder of articles (.txt)")
         if folder:
             self.start_import(ImportWorker(self.store.path, [folder]))
 
@@ -618,11 +635,17 @@ class MainWindow(QMainWindow):
         """Poll (cheaply) for commits by other windows or the command line, and show them when they come."""
         self.watcher = DatabaseWatcher(self.store, self.WATCH_INTERVAL_MS, self)
         self.watcher.changed.connect(self._show_changes_made_elsewhere)
+        self.watcher.cut_off.connect(self._show_cut_off)
         self.watch_timer = self.watcher.timer
         self.watcher.start()
 
     def refresh_if_changed_elsewhere(self) -> None:
         self.watcher.poll()
+
+    def _show_cut_off(self, reason: str) -> None:
+        """The watcher found this window cut off from the live WAL: say so (once) and refuse edits from now on."""
+        self.show_problem(f"{reason} — close and reopen the window")
+        show_banner(self, f"Cut off: {reason}. Edits are refused; close and reopen the window.")
 
     def _show_changes_made_elsewhere(self) -> None:
         self.refresh_from_database()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import operator
-import os
 import random
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from annotator.core.model import (
     TargetKind,
     TextRange,
 )
+from annotator.core.files import atomic_write
 from annotator.core.spans import has_blank_edge
 from annotator.core.store import Store
 from annotator.io.records import (
@@ -495,7 +495,9 @@ _ENCODE = one_shot_encoder(ensure_ascii=False)
 
 class JsonlWriter:
     """One JSON object a line to `output` (or `output/train.jsonl` and `output/dev.jsonl` with a split).
-    Lines are buffered and written `CHUNK` at a time (`writelines`); `close` writes the rest."""
+    Lines are buffered and written `CHUNK` at a time (`writelines`); `close` writes the rest. Each file is
+    written atomically (core/files.py): into a temporary file beside it, renamed over it by `close`, so a
+    killed or failed export leaves the previous file whole; `discard` drops the temporary files."""
 
     CHUNK = 256
 
@@ -504,6 +506,7 @@ class JsonlWriter:
         self.split = split
         self.suffix = suffix
         self.handles: dict[str, Any] = {}
+        self.writers: dict[str, Any] = {}
         self.pending: dict[str, list[str]] = {}
         self.paths: list[Path] = []
         if not split:
@@ -512,7 +515,9 @@ class JsonlWriter:
     def _open(self, side: str):
         path = self.output / f"{side}{self.suffix}" if self.split else self.output
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(path, "w", encoding="utf-8", newline="\n")
+        writer = atomic_write(path, "w", newline="\n")
+        handle = writer.__enter__()
+        self.writers[side] = writer
         self.handles[side] = handle
         self.pending[side] = []
         self.paths.append(path)
@@ -539,18 +544,15 @@ class JsonlWriter:
         for side, handle in self.handles.items():
             handle.writelines(self.pending[side])
             self.pending[side] = []
-            handle.close()
+        for side in list(self.writers):  # fsync each temporary file and rename it over its target
+            self.writers.pop(side).__exit__(None, None, None)
         return self.paths
 
     def discard(self) -> None:
-        for handle in self.handles.values():
-            handle.close()
-        for path in self.paths:
-            with_suppress_unlink(path)
-
-
-def with_suppress_unlink(path: Path) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
+        """Drop the temporary files; the targets keep what they held before the export."""
+        for writer in self.writers.values():
+            try:
+                writer.__exit__(ExportCancelled, ExportCancelled("export discarded"), None)
+            except BaseException:  # noqa: BLE001 - atomic_write re-raises what it was given; the temp is gone
+                pass
+        self.writers.clear()

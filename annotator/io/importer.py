@@ -23,12 +23,16 @@ from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Document, Statu
 from annotator.core.names import name_problem, shown
 from annotator.core.normalise import OffsetMap
 from annotator.core.spans import describe_blank, has_blank_edge, has_visible_character
-from annotator.core.store import Store
+from annotator.core.store import Store, is_database_file
 from annotator.io.articles import InputError, iter_jsonl_lines, parse_json_object, title_of
 from annotator.io.doccano import looks_like_doccano, parse_doccano_record
 from annotator.io.records import ImportedSet, Where, apply_defaults, comparable, parse_prodigy_record
 
 IMPORT_FORMATS = ("auto", "jsonl", "prodigy", "doccano")
+RESERVED_ANNOTATORS = (MODEL_ANNOTATOR, "gold")
+"""Names an import never writes to: `model` holds the pre-extraction (an import would replace it) and `gold` the
+review's adjudicated sets (written only by review). Records naming one are imported as `<name>@<file stem>`,
+the way `annotator attach` renames a clashing annotator, and the report says so; `--annotator model` is refused."""
 BATCH = 500
 """Records read, validated and written together (memory is bounded by this, not by the file)."""
 
@@ -46,6 +50,8 @@ class ImportReport:
     sets_unchanged: int = 0
     documents_created: int = 0
     annotators: set[str] = field(default_factory=set)
+    renamed: dict[str, str] = field(default_factory=dict)
+    """Reserved annotator names met in the file -> the name they were imported under."""
     blank_edges: list[str] = field(default_factory=list)
     """"path:line: entity start-end LABEL …" for entities that start or end in whitespace (kept, flagged)."""
 
@@ -55,6 +61,8 @@ class ImportReport:
             f"{self.records} records ({self.format}): {self.sets_written} annotation sets written, "
             f"{self.sets_unchanged} unchanged, {self.documents_created} documents created; annotators: {who}"
         )
+        for old, new in sorted(self.renamed.items()):
+            text += f"; {old!r} is reserved, imported as {new!r}"
         if self.blank_edges:
             text += f"; {len(self.blank_edges)} entities start or end in whitespace (kept as given, listed above)"
         return text
@@ -107,8 +115,13 @@ def import_file(
     path = Path(path)
     if not path.is_file():
         raise InputError(path, None, "no such file")
+    if is_database_file(path, store.path):  # reading it here would drop SQLite's locks on it
+        raise InputError(path, None, "is the annotator database itself (or its -wal/-shm), not annotations")
     if fmt not in IMPORT_FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
+    if (annotator or "").strip() in RESERVED_ANNOTATORS:
+        raise InputError(path, None, f"the annotator name {annotator.strip()!r} is reserved (model: the "
+                         "pre-extraction; gold: review); choose another --annotator")
     fmt = detect_format(path) if fmt == "auto" else fmt
     total = path.stat().st_size
     report = ImportReport(path=str(path), format=fmt)
@@ -174,6 +187,10 @@ class BatchWriter:
         sets: list[tuple[ImportedSet, AnnotationSet]] = []
         for imported, (doc_id, created) in zip(batch, added):
             aset = apply_defaults(imported, self.default_annotator)
+            if aset.annotator in RESERVED_ANNOTATORS:  # never overwrite the pre-extraction or review's gold
+                renamed = f"{aset.annotator}@{self.path.stem}"
+                report.renamed[aset.annotator] = renamed
+                aset.annotator = renamed
             aset.doc_id = doc_id
             self._check_entities(imported, aset)
             if aset.annotator == MODEL_ANNOTATOR:
