@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core import resources
+from annotator.core.boilerplate import boilerplate_json
 from annotator.core.bulk import BulkWrites
 from annotator.core.decisions import ReviewDecisions
 from annotator.core.errors import NotFoundError, ReadOnlyError, StoreError, StoreWriteError
@@ -434,6 +435,9 @@ class Store(DocumentListing, BulkWrites, ReviewDecisions):
                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
                 row += normal
             cursor = self.conn.execute(sql, row)
+            marked = boilerplate_json(doc)
+            if marked != "[]":  # written only where there is some (older schemas in tests keep working)
+                self.conn.execute("UPDATE documents SET boilerplate = ? WHERE id = ?", (marked, cursor.lastrowid))
             return cursor.lastrowid, True
 
     def document_id_by_hash(self, text_hash: str) -> int | None:
@@ -441,13 +445,29 @@ class Store(DocumentListing, BulkWrites, ReviewDecisions):
         return row[0][0] if row else None
 
     def document(self, doc_id: int) -> Document:
-        rows = self.query("SELECT id, hash, title, source, text, meta FROM documents WHERE id = ?", (doc_id,))
+        rows = self.query(
+            "SELECT id, hash, title, source, text, meta, boilerplate FROM documents WHERE id = ?", (doc_id,)
+        )
         if not rows:
             raise NotFoundError(f"no document with id {doc_id}")
         r = rows[0]
         return Document(
-            text=r["text"], title=r["title"], source=r["source"], meta=json.loads(r["meta"]), id=r["id"], hash=r["hash"]
+            text=r["text"], title=r["title"], source=r["source"], meta=json.loads(r["meta"]), id=r["id"], hash=r["hash"],
+            boilerplate=[(a, b) for a, b in json.loads(r["boilerplate"] or "[]")],
         )
+
+    def set_title(self, doc_id: int, title: str) -> None:
+        """Give a document a new title (one line, stripped; at most 300 characters). Raises NotFoundError for an
+        unknown id, ValueError for an empty title."""
+        title = " ".join(title.split())[:300]
+        if not title:
+            raise ValueError("a title cannot be empty")
+        with self.transaction():
+            cursor = self.conn.execute(
+                "UPDATE documents SET title = ?, search_title = ? WHERE id = ?", (title, search_form(title), doc_id)
+            )
+            if cursor.rowcount == 0:
+                raise NotFoundError(f"no document with id {doc_id}")
 
     def document_count(self) -> int:
         return self.query("SELECT count(*) FROM documents")[0][0]
