@@ -17,6 +17,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+import shiboken6
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
@@ -138,7 +139,14 @@ class ArticleView(QTextEdit):
         frame = doc.rootFrame().frameFormat()
         frame.setLeftMargin(MARGIN)
         doc.rootFrame().setFrameFormat(frame)
-        self.setDocument(doc)  # the old document, a child of this view, is deleted by Qt
+        old = self.document()
+        ours = old.parent() is self  # made here by an earlier show_text (Qt's first one belongs to its control)
+        self.setDocument(doc)  # deletes only a document owned by the internal control, never ours
+        if ours:
+            # Without this every open kept the previous text with its whole layout as a child of the view
+            # (~31 MB for a 100,000-word article, ~150 KB for a seed article). Deleted now, as Qt deletes its
+            # own: a deleteLater would wait for the event loop, and a loop of opens may never return to it.
+            shiboken6.delete(old)
         self.viewport().update()
         self._layout_next = doc.begin()
         QTimer.singleShot(0, self._layout_ahead)
