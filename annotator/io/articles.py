@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.core.model import Document
+from annotator.core.model import Document, Extraction
 
 MAX_LINE_BYTES = 64 * 1024 * 1024
 """A single JSONL line (one article) larger than this is refused, so one bad line cannot exhaust memory."""
@@ -42,6 +42,8 @@ class SourceRecord:
     path: str
     line: int | None
     meta: dict[str, Any] = field(default_factory=dict)
+    extraction: Extraction | None = None
+    """The model's entities and quotes when the record carries them (`annotator extract` output), else None."""
 
 
 def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
@@ -199,11 +201,23 @@ def read_jsonl(path: Path, *, on_error=None) -> Iterator[SourceRecord]:
         try:
             if isinstance(line, InputError):
                 raise line
-            yield article_from_record(path, number, parse_json_object(path, number, line))
+            record = parse_json_object(path, number, line)
+            article = article_from_record(path, number, record)
+            if "spans" in record or "quotes" in record:
+                article.extraction = _pre_extraction(path, number, article.document.text, record)
+            yield article
         except InputError as error:
             if on_error is None:
                 raise
             on_error(error)
+
+
+def _pre_extraction(path: Path, number: int, text: str, record: dict[str, Any]) -> Extraction | None:
+    """The record's pre-extraction (see io/records.carries_pre_extraction), checked; imported here because
+    io/records builds on this module."""
+    from annotator.io.records import Where, carries_pre_extraction, pre_extraction
+
+    return pre_extraction(Where(path, number), text, record) if carries_pre_extraction(record) else None
 
 
 def read_articles(paths: Iterable[str | os.PathLike], *, on_error=None) -> Iterator[SourceRecord]:

@@ -540,6 +540,40 @@ def extraction_record(text: str, extraction: Extraction, meta: dict[str, Any] | 
     return {k: record[k] for k in ("text", "meta", "spans", "quotes")}
 
 
+PEOPLE_KEYS = ("answer", "_annotator_id", "_session_id", "user", "versions")
+"""Fields that make a record someone's annotations (a Prodigy answer, a session): `annotator import` takes those."""
+
+
+def carries_pre_extraction(record: dict[str, Any]) -> bool:
+    """Whether a JSONL article carries pre-annotations to store as the model's set: `spans` and/or `quotes`
+    (what `annotator extract` writes), and nothing saying a person made them. Like a Prodigy input task, whose
+    `spans` are suggestions shown before anyone answers."""
+    return ("spans" in record or "quotes" in record) and not any(key in record for key in PEOPLE_KEYS)
+
+
+def pre_extraction(where: Where, text: str, record: dict[str, Any]) -> Extraction:
+    """The model's entities and quotes of an `annotator extract` record (the inverse of `extraction_record`):
+    checked like an import (offsets in code points, inside the text, span `text` matching it, entities not
+    overlapping; `InputError("path:line: reason")`), origin MODEL, derived fields (`text`, token indexes) not kept.
+    `text` is the document's text as stored (after the reader's checks)."""
+    entities = []
+    for span in parse_spans(where, text, record.get("spans", []) or []):
+        if span.label == QUOTE_LABEL or span.label in (SPEAKER_LABEL, CUE_LABEL):
+            raise where.fail(
+                f'span {span.index} has label {span.label!r}: quotes go in "quotes" in annotator JSONL '
+                "(use `annotator import` for Prodigy files with QUOTE/SPEAKER/CUE spans and relations)"
+            )
+        extra = {k: v for k, v in span.extra.items() if k not in ("text", *TOKEN_KEYS)}
+        entities.append(Entity(start=span.start, end=span.end, label=span.label, origin=Origin.MODEL, extra=extra))
+    check_no_overlap(where, entities)
+    quotes = []
+    for number, item in enumerate(need(where, record.get("quotes", []) or [], list, '"quotes"')):
+        quote, _tags = parse_quote(where, text, item, number)
+        quote.origin = Origin.MODEL
+        quotes.append(quote)
+    return Extraction(entities=entities, quotes=quotes)
+
+
 # -- reading a Prodigy-style record (annotator JSONL is a superset) -----------------------------------------
 
 
