@@ -48,6 +48,8 @@ from annotator.io.articles import (
 DOCS_PER_PARTITION = 250
 """Default partition size: a task of a few tens of seconds on one core, small enough to balance and to lose
 little on a crash; the default never depends on the cluster's size, so a rerun on another cluster resumes."""
+CONNECT_TIMEOUT = "20s"
+"""How long to keep trying to reach a --scheduler before giving up with one line."""
 PLAN_FILE = "plan.json"
 PLAN_VERSION = 1
 
@@ -330,7 +332,7 @@ def prepare_work_folder(folder: Path, plan: Plan) -> set[int]:
     plan (other inputs, options or model) are removed first."""
     folder.mkdir(parents=True, exist_ok=True)
     plan_path = folder / PLAN_FILE
-    wanted = plan.to_json()
+    wanted = json.loads(json.dumps(plan.to_json()))  # as read back (tuples become lists)
     try:
         old = json.loads(plan_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -372,7 +374,7 @@ def start_client(scheduler: str | None, workers: int | None) -> tuple[Any, Any]:
 
     if scheduler:
         try:
-            return Client(scheduler, timeout="30s"), None
+            return Client(scheduler, timeout=CONNECT_TIMEOUT), None
         except (OSError, TimeoutError) as error:
             raise DistributedError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from None
     cluster = LocalCluster(
