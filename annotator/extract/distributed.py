@@ -28,6 +28,7 @@ import math
 import os
 import shutil
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -441,9 +442,9 @@ def _run_tasks(todo: list[Partition], folder: Path, job: dict[str, Any], schedul
     client, cluster = start_client(scheduler, workers)
     try:
         work_dir = str(folder.resolve())
+        run_id = uuid.uuid4().hex[:12]  # task keys unique to this run on a shared scheduler
         futures = [
-            client.submit(extract_partition, p, work_dir, job, key=f"annotator-extract-{p.index}-{os.getpid()}",
-                          pure=False)
+            client.submit(extract_partition, p, work_dir, job, key=f"annotator-extract-{run_id}-{p.index}", pure=False)
             for p in todo
         ]
         try:
