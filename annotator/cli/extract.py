@@ -13,6 +13,9 @@ from typing import Any
 
 import click
 
+from annotator.core.files import atomic_write
+
+
 def iter_inputs(paths: list[Path]) -> Iterator[tuple[str, dict[str, Any]]]:
     """(text, meta) for every document of the inputs, in order, lazily; bad input raises ClickException
     with `path:line: reason` (the same reader as `annotator ingest`)."""
@@ -35,7 +38,7 @@ def iter_inputs(paths: list[Path]) -> Iterator[tuple[str, dict[str, Any]]]:
 @click.option("--batch-size", default=32, show_default=True, type=click.IntRange(min=1), help="Batch size for nlp.pipe.")
 @click.option("--cues", "cue_file", default=None, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Extra cue file (one cue a line) on top of resources/cue_verbs.txt and $ANNOTATOR_CUES.")
-@click.option("--progress/--no-progress", default=True, help="Progress bar on stderr.")
+@click.option("--progress/--no-progress", default=True, help="Progress bar on stderr (only when it is a terminal).")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="local: nlp.pipe in this process (--n-process); dask: partitions on a Dask cluster.")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
@@ -53,7 +56,6 @@ def extract_command(inputs: tuple[Path, ...], output: Path, model: str, n_proces
     from tqdm import tqdm
 
     from annotator.core.config import extract_settings
-    from annotator.core.files import atomic_write
     from annotator.extract import Extractor, ModelNotFoundError
     from annotator.extract.distributed import record_line
 
@@ -83,7 +85,7 @@ def extract_command(inputs: tuple[Path, ...], output: Path, model: str, n_proces
 
     written = 0
     with atomic_write(output, "w") as out, tqdm(
-        total=count, unit="doc", desc="extract", file=sys.stderr, disable=not progress
+        total=count, unit="doc", desc="extract", file=sys.stderr, disable=None if progress else True  # terminal only
     ) as bar:
         text_iter = texts()
         # keep texts alongside their metas: re-read lazily in step with the pipeline
@@ -111,7 +113,7 @@ def _extract_on_dask(paths: list[Path], output: Path, model: str, scheduler: str
     from annotator.extract.distributed import DistributedError, run
     from annotator.io.articles import InputError
 
-    bar = tqdm(total=None, unit="doc", desc="extract (dask)", file=sys.stderr, disable=not progress)
+    bar = tqdm(total=None, unit="doc", desc="extract (dask)", file=sys.stderr, disable=None if progress else True)
 
     def on_progress(done: int, total: int) -> None:
         bar.total = total

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from annotator.core import resources
 from annotator.core.errors import StoreError
 from annotator.core.model import AnnotationSet, Document, Origin, Quote, Status
+from annotator.core.normalise import search_form
 from annotator.core.rows import _json, now, quote_columns, quoted_column, tag_target
 
 FTS_SET_BASED_FROM = 32
@@ -52,13 +53,14 @@ class BulkWrites:
 
     def add_documents(self, docs: list[Document]) -> list[tuple[int, bool]]:
         """Bulk `add_document`: (id, created) for each document, in order; texts already stored (or repeated in
-        `docs`) are not inserted again. One lookup query and one executemany for the whole list."""
+        `docs`) are not inserted again. One lookup query and one executemany for the whole list; the new
+        documents are full-text indexed in one statement (`_insert_indexing_once`)."""
         if not docs:
             return []
         with self._bulk():
             found = self.document_ids_by_hash(list(dict.fromkeys(d.hash for d in docs)))
             next_id = self.highest_id("documents") + 1
-            stamp, rows, result = now(), [], []
+            stamp, rows, normal_rows, result = now(), [], [], []
             for doc in docs:
                 doc_id = found.get(doc.hash)
                 if doc_id is not None:
@@ -66,39 +68,50 @@ class BulkWrites:
                     continue
                 found[doc.hash] = doc_id = next_id
                 next_id += 1
-                rows.append((doc_id, doc.hash, doc.title, doc.source, doc.text, _json(doc.meta), stamp))
+                row = (doc_id, doc.hash, doc.title, doc.source, doc.text, _json(doc.meta), stamp)
+                normal = (search_form(doc.title), search_form(doc.text))  # NFC forms for search, when they differ
+                if normal == (None, None):
+                    rows.append(row)
+                else:
+                    normal_rows.append(row + normal)
                 result.append((doc_id, True))
-            self._insert_documents_indexing_once(rows)
+            inserts = [
+                ("INSERT INTO documents(id, hash, title, source, text, meta, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                 rows),
+                ("INSERT INTO documents(id, hash, title, source, text, meta, created_at, search_title, search_text) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", normal_rows),
+            ]
+            # the same columns the documents_fts_insert trigger indexes (the NFC search forms where stored)
+            self._insert_indexing_once(
+                inserts,
+                "documents_fts_insert",
+                "INSERT INTO documents_fts(rowid, title, text) SELECT id, coalesce(search_title, title), "
+                "coalesce(search_text, text) FROM documents WHERE id BETWEEN ? AND ? ORDER BY id",
+            )
             return result
 
-    def _insert_documents_indexing_once(self, rows: list[tuple]) -> None:
-        """Insert document rows (ids given, ascending) and index them for full-text search with ONE set-based
-        `INSERT INTO documents_fts ... SELECT` instead of the per-row trigger (see `_insert_indexing_once`)."""
-        self._insert_indexing_once(
-            "INSERT INTO documents(id, hash, title, source, text, meta, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            rows,
-            "documents_fts_insert",
-            "INSERT INTO documents_fts(rowid, title, text) SELECT id, title, text FROM documents "
-            "WHERE id BETWEEN ? AND ? ORDER BY id",
-        )
-
-    def _insert_indexing_once(self, insert: str, rows: list[tuple], trigger: str, index: str) -> None:
-        """`executemany(insert, rows)` (rows' first column: ids, ascending, all new) with the full-text index
-        the AFTER INSERT `trigger` keeps filled by ONE set-based `index` statement (parameters: lowest and
-        highest id) instead. FTS5 indexes a batch 2-3x faster that way (measured on 20,000 articles: 3,800
-        docs/s through the trigger, 10,000 set-based; the quote speakers' index likewise).
+    def _insert_indexing_once(self, inserts: list[tuple[str, list[tuple]]], trigger: str, index: str) -> None:
+        """`executemany(sql, rows)` for each of `inserts` (rows' first column: new ids, all above any stored),
+        with the full-text index that the AFTER INSERT `trigger` keeps filled by ONE set-based `index` statement
+        (parameters: lowest and highest new id) instead. FTS5 indexes a batch 2-3x faster that way (measured on
+        20,000 articles: 3,800 docs/s through the trigger, 10,000 set-based; the quote speakers' index likewise).
 
         The trigger is dropped and recreated from its own stored SQL inside the caller's write transaction, so
         no other connection ever sees the database without it (a rollback restores it too), and a later
-        migration that changes the trigger is followed."""
+        migration that changes the trigger is followed. Below FTS_SET_BASED_FROM rows the trigger does it."""
         conn = self.conn
+        ids = [row[0] for _sql, rows in inserts for row in rows]
         row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (trigger,)).fetchone()
-        if row is None or len(rows) < FTS_SET_BASED_FROM:  # few rows (or no such index): the trigger does it
-            conn.executemany(insert, rows)
+        if row is None or len(ids) < FTS_SET_BASED_FROM:
+            for sql, rows in inserts:
+                if rows:
+                    conn.executemany(sql, rows)
             return
         conn.execute(f'DROP TRIGGER "{trigger}"')
-        conn.executemany(insert, rows)
-        conn.execute(index, (rows[0][0], rows[-1][0]))
+        for sql, rows in inserts:
+            if rows:
+                conn.executemany(sql, rows)
+        conn.execute(index, (min(ids), max(ids)))
         conn.execute(row[0])
 
     def write_annotation_sets(self, sets: list[AnnotationSet]) -> int:
@@ -162,9 +175,8 @@ class BulkWrites:
             )
             columns = [quoted_column(c) for c in quote_columns(Quote(0, 1))]
             self._insert_indexing_once(
-                f"INSERT INTO quotes(id, doc_id, annotator_id, {', '.join(columns)}) "
-                f"VALUES ({', '.join('?' * (3 + len(columns)))})",
-                quote_rows,
+                [(f"INSERT INTO quotes(id, doc_id, annotator_id, {', '.join(columns)}) "
+                  f"VALUES ({', '.join('?' * (3 + len(columns)))})", quote_rows)],
                 "quote_speakers_fts_insert",
                 "INSERT INTO quote_speakers_fts(rowid, speaker_name, doc_id) SELECT id, speaker_name, doc_id "
                 "FROM quotes WHERE id BETWEEN ? AND ? AND coalesce(speaker_name, '') != '' ORDER BY id",
@@ -195,3 +207,50 @@ class BulkWrites:
             else:
                 with self.transaction():
                     yield
+
+    # -- the annotation import's scratch table (annotator.io.importer): which line first gave each pair --------
+
+    @contextlib.contextmanager
+    def import_scratch(self) -> Iterator[None]:
+        """A temp table `import_seen` (document id, annotator name -> first line) for one import, empty at the
+        start and dropped at the end; use it inside the import's transaction."""
+        self.conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS import_seen (doc_id INTEGER, annotator TEXT, line INTEGER, "
+            "PRIMARY KEY (doc_id, annotator))"
+        )
+        self.conn.execute("DELETE FROM temp.import_seen")
+        try:
+            yield
+        finally:
+            self.conn.execute("DROP TABLE IF EXISTS temp.import_seen")
+
+    def first_import_line(self, doc_id: int, annotator: str) -> int | None:
+        """The line (1-based) of the import that first gave this (document, annotator) pair, or None."""
+        row = self.conn.execute(
+            "SELECT line FROM temp.import_seen WHERE doc_id = ? AND annotator = ?", (doc_id, annotator)
+        ).fetchone()
+        return row[0] if row else None
+
+    def remember_import_lines(self, first_lines: dict[tuple[int, str], int]) -> None:
+        """Note the first line of each (document id, annotator name) pair a batch of the import wrote."""
+        self.conn.executemany(
+            "INSERT INTO temp.import_seen(doc_id, annotator, line) VALUES (?, ?, ?)",
+            [(doc_id, name, line) for (doc_id, name), line in first_lines.items()],
+        )
+
+    def existing_sets(self, doc_ids: list[int], annotators: list[str]) -> set[tuple[int, str]]:
+        """(document id, annotator name) pairs among these that already have an annotation set. Two queries
+        whatever the sizes (the ids go in as bound parameters); nothing if no annotator exists yet."""
+        if not annotators or not doc_ids:
+            return set()
+        ids = dict(self.conn.execute(
+            f"SELECT id, name FROM annotators WHERE name IN ({','.join('?' * len(annotators))})", annotators
+        ).fetchall())
+        if not ids:
+            return set()
+        rows = self.conn.execute(
+            f"SELECT doc_id, annotator_id FROM annotation_sets WHERE doc_id IN ({','.join('?' * len(doc_ids))}) "
+            f"AND annotator_id IN ({','.join('?' * len(ids))})",
+            [*doc_ids, *ids],
+        ).fetchall()
+        return {(doc_id, ids[annotator_id]) for doc_id, annotator_id in rows}

@@ -11,11 +11,28 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 
-from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Extraction, Status
+from annotator.core.errors import InputError
+from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Extraction, SourceRecord, Status
 from annotator.core.store import Store
-from annotator.io.articles import InputError, SourceRecord
 
 ExtractFn = Callable[[Sequence[str]], Iterable[Extraction]]
+
+MAX_EXTRACT_CHARS = 1_000_000
+"""Longest article pre-extraction takes, in code points: spaCy's default `nlp.max_length` (its parser and NER
+need about 1 GB per 100,000 characters, spaCy's error E088). A longer article with extraction on is refused
+in the checking pass, naming the file, before anything is written; `--no-extract` stores it as text."""
+
+
+def too_long_for_extraction(record: SourceRecord) -> InputError | None:
+    """An InputError naming the record's file (and line) when its text is over MAX_EXTRACT_CHARS, else None."""
+    length = len(record.document.text)
+    if length <= MAX_EXTRACT_CHARS:
+        return None
+    return InputError(
+        record.path, record.line,
+        f"article of {length:,} characters is longer than pre-extraction takes ({MAX_EXTRACT_CHARS:,}, spaCy's "
+        "max_length); split it, or ingest it with --no-extract (text only)",
+    )
 
 
 @dataclass(slots=True)
@@ -78,6 +95,7 @@ def ingest_records(
     then written in one transaction with bulk statements (`Store.add_documents`, `Store.write_annotation_sets`).
     `batch_size`: documents a batch (default: 32 with `extract`, else WRITE_BATCH). `on_progress(n)` after
     each batch with the records it held; `should_cancel()` is polled before each batch (what was written stays).
+    An article too long to extract raises InputError before its batch is written (callers check all first).
     """
     report = report or IngestReport()
     size = batch_size or (32 if extract is not None else WRITE_BATCH)
@@ -101,27 +119,44 @@ def _ingest_batch(store: Store, batch: list[SourceRecord], extract: ExtractFn | 
     present = store.document_ids_by_hash(list(unique))
     with_model_set = store.documents_with_set(list(present.values()), MODEL_ANNOTATOR)
     report.already_present += len(present)
-    # the records whose document gets the model's set now: new ones, and stored ones still without it
-    wanted = [
-        r for h, r in unique.items()
-        if (r.extraction is not None or extract is not None) and present.get(h) not in with_model_set
-    ]
-    to_extract = [r for r in wanted if r.extraction is None]
-    found = dict(zip((id(r) for r in to_extract), extract([r.document.text for r in to_extract]))) if to_extract else {}
+    # The records whose document gets the model's set now: new ones, and stored ones still without it. A stored
+    # document may hold its text in another Unicode normalisation form (same NFC identity): the record's offsets
+    # would not fit it, so it is extracted from its stored text (or, with no extractor, left without a set).
+    wanted: list[tuple[SourceRecord, str]] = []
+    for text_hash, record in unique.items():
+        doc_id = present.get(text_hash)
+        if doc_id in with_model_set or (record.extraction is None and extract is None):
+            continue
+        text = record.document.text if doc_id is None else store.document(doc_id).text
+        if record.extraction is not None and text == record.document.text:
+            wanted.append((record, text))
+        elif extract is not None:
+            wanted.append((record, text))
+    to_extract = [(r, text) for r, text in wanted if r.extraction is None or text != r.document.text]
+    if extract is not None:  # never a partial write: refuse before this batch (callers check all first)
+        for record, _ in to_extract:
+            error = too_long_for_extraction(record)
+            if error is not None:
+                raise error
+    found = {}
+    if to_extract:
+        found = dict(zip((id(r) for r, _ in to_extract), extract([text for _, text in to_extract])))
     with store.transaction():
         added = store.add_documents([r.document for r in unique.values()])
-        report.added += sum(created for _, created in added)
         doc_ids = {h: doc_id for h, (doc_id, _) in zip(unique, added)}
         sets = []
-        for record in wanted:
-            extraction = record.extraction if record.extraction is not None else found[id(record)]
+        for record, _text in wanted:
+            extraction = found[id(record)] if id(record) in found else record.extraction
             sets.append(
                 AnnotationSet(
                     doc_id=doc_ids[record.document.hash],
                     annotator=MODEL_ANNOTATOR,
-                    status=Status.DONE,
+                    status=Status.NEW,  # the pre-extraction has no workflow status
                     entities=extraction.entities,
                     quotes=extraction.quotes,
                 )
             )
-        report.extracted += store.write_annotation_sets(sets)
+        extracted = store.write_annotation_sets(sets)
+    # counted into the report once the batch is committed (a failed one keeps nothing)
+    report.added += sum(created for _, created in added)
+    report.extracted += extracted

@@ -79,9 +79,10 @@ def text_and_meta(record: SourceRecord) -> tuple[str, dict[str, Any]]:
 
 def record_line(text: str, extraction: Any, meta: dict[str, Any]) -> str:
     """One output line (with its newline) of `annotator extract`: annotator's JSONL record of the extraction."""
+    from annotator.core.strict_json import dumps_strict
     from annotator.io.records import extraction_record
 
-    return json.dumps(extraction_record(text, extraction, meta), ensure_ascii=False) + "\n"
+    return dumps_strict(extraction_record(text, extraction, meta)) + "\n"
 
 
 def _is_blank(raw: bytes, first: bool) -> tuple[bool, bytes]:
