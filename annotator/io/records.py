@@ -33,7 +33,7 @@ from annotator.core.model import (
     TextRange,
     content_hash,
 )
-from annotator.io.articles import InputError
+from annotator.core.errors import InputError
 
 IMPORT_KEY = "_annotator_import"
 """Reserved key in AnnotationSet.extra: {"had": [record keys present at import], "digest": int}."""
