@@ -11,6 +11,7 @@ from annotator.core import resources
 from annotator.core.errors import StoreError
 from annotator.core.model import AnnotationSet, Document, Origin, Quote, Status
 from annotator.core.normalise import search_form
+from annotator.core.boilerplate import boilerplate_json
 from annotator.core.rows import _json, now, quote_columns, quoted_column, tag_target
 
 FTS_SET_BASED_FROM = 32
@@ -61,6 +62,7 @@ class BulkWrites:
             found = self.document_ids_by_hash(list(dict.fromkeys(d.hash for d in docs)))
             next_id = self.highest_id("documents") + 1
             stamp, rows, normal_rows, result = now(), [], [], []
+            marked: list[tuple[int, Document]] = []  # documents whose boilerplate lines are (maybe) to be stored
             for doc in docs:
                 doc_id = found.get(doc.hash)
                 if doc_id is not None:
@@ -74,6 +76,8 @@ class BulkWrites:
                     rows.append(row)
                 else:
                     normal_rows.append(row + normal)
+                if doc.boilerplate is None or doc.boilerplate:
+                    marked.append((doc_id, doc))
                 result.append((doc_id, True))
             inserts = [
                 ("INSERT INTO documents(id, hash, title, source, text, meta, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -88,6 +92,9 @@ class BulkWrites:
                 "INSERT INTO documents_fts(rowid, title, text) SELECT id, coalesce(search_title, title), "
                 "coalesce(search_text, text) FROM documents WHERE id BETWEEN ? AND ? ORDER BY id",
             )
+            boilerplate = [(json_of, doc_id) for doc_id, doc in marked if (json_of := boilerplate_json(doc)) != "[]"]
+            if boilerplate:  # written only where there is some (older schemas in tests keep working)
+                self.conn.executemany("UPDATE documents SET boilerplate = ? WHERE id = ?", boilerplate)
             return result
 
     def _insert_indexing_once(self, inserts: list[tuple[str, list[tuple]]], trigger: str, index: str) -> None:
