@@ -171,6 +171,11 @@ class MainWindow(QMainWindow):
         self.snap_action.setChecked(self.settings.value("snap", True, type=bool))
         self.view.snapping = self.snap_action.isChecked()
         self.legend = build_legend(self)
+        from annotator.gui.model_menu import install_model_menu  # Model → Train… / Re-annotate (issue 13)
+        from annotator.gui.token_check import install_token_check  # flags spans the spaCy export drops
+
+        install_model_menu(self, lambda: self.store.path, self.refresh_from_database)
+        install_token_check(self)
 
     def focus_documents(self) -> None:
         self.focus_dock("documents", self.doc_list.table)
