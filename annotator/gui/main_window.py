@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.model import Document, QuoteType, Status, Tag, TargetKind
+from annotator.core.model import MODEL_ANNOTATOR, Document, QuoteType, Status, Tag, TargetKind
 from annotator.core.ops import EditError
 from annotator.core.store import NotFoundError, Store, StoreError
 from annotator.gui import commands as cmd
@@ -49,6 +49,7 @@ from annotator.gui.document_list import DocumentListModel, DocumentListView
 from annotator.gui.editing import EditActions, EditSession
 from annotator.gui.exchange_dialogs import ExportDialog, ImportDialog
 from annotator.gui.find_bar import FindBar
+from annotator.gui.own_set import point_command_at_copies, take_own_set
 from annotator.gui.panels import (
     EntityTableModel,
     QuoteTableModel,
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("annotator", self.annotator)
         self.store.annotator_id(self.annotator)
         self.doc: Document | None = None
+        self.borrowed = False  # the open document shows the model's set: the annotator has none yet
         self.tags: list[Tag] = []
         self.undo_stack = QUndoStack(self)
         self.notifier = cmd.EditNotifier(self)
@@ -249,8 +251,11 @@ class MainWindow(QMainWindow):
         """Show a document with this annotator's set (created from the model's pre-extraction if new)."""
         try:
             doc = self.store.document(doc_id)
-            self.store.ensure_annotation_set(doc_id, self.annotator)
             aset = self.store.annotation_set(doc_id, self.annotator)
+            # No set of theirs yet: show the model's, borrowed; the first edit makes their own (own_set.py).
+            self.borrowed = aset is None
+            if aset is None:
+                aset = self.store.annotation_set(doc_id, MODEL_ANNOTATOR)
         except (NotFoundError, StoreError) as error:
             self.show_problem(str(error))
             return
@@ -283,6 +288,8 @@ class MainWindow(QMainWindow):
     def push(self, command: cmd.EditCommand) -> bool:
         """Run an edit (one committed transaction) and put it on the undo stack; say so in the status bar."""
         try:
+            if self.borrowed:
+                self._take_own_set(command)
             command.apply()
         except (EditError, NotFoundError, StoreError, ValueError) as error:
             self.show_problem(str(error))
@@ -291,6 +298,22 @@ class MainWindow(QMainWindow):
             return True
         self.undo_stack.push(command)
         return True
+
+    def _take_own_set(self, command: cmd.EditCommand) -> None:
+        """The first edit on a borrowed (model) set: make the annotator's own copy, show it, aim the edit at it."""
+        entity_ids, quote_ids = list(self.view.index.entities.by_id), list(self.view.index.quotes.by_id)
+        selected_entity, selected_quote = self.view.selected_entity_id, self.view.selected_quote_id
+        try:
+            own, ids = take_own_set(self.store, self.doc.id, self.annotator, entity_ids, quote_ids)
+        except EditError:
+            self.open_document(self.doc.id)
+            raise
+        self.borrowed = False
+        point_command_at_copies(command, ids)
+        self.tags = list(own.tags)
+        self.view.replace_spans(own.entities, own.quotes)
+        self.view.select_entity(ids.entity(selected_entity))
+        self.view.select_quote(ids.quote(selected_quote))
 
     def _edit_context(self) -> tuple[int, str]:
         return self.doc.id, self.annotator
