@@ -55,8 +55,14 @@ def run_app(db_path: str | Path, annotator: str | None = None) -> int:
     """Open the window on the database and run until it closes. Returns the exit code."""
     from annotator.gui.main_window import MainWindow
 
+    from annotator.core.errors import Cancelled
+
     app = make_application()
-    window = MainWindow(Path(db_path), annotator)
+    try:
+        window = MainWindow(Path(db_path), annotator)
+    except Cancelled as cancelled:
+        print(f"annotator: {cancelled}", file=sys.stderr)
+        return 1
     window.show()
     return app.exec()
 

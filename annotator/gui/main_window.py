@@ -6,7 +6,6 @@ committed at once. The window then re-reads just the rows the command touched (`
 
 from __future__ import annotations
 
-import getpass
 import time
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import MODEL_ANNOTATOR, Document, QuoteType, Status, Tag, TargetKind
+from annotator.core.errors import Cancelled
 from annotator.core.ops import EditError
 from annotator.core.store import NotFoundError, Store, StoreError
 from annotator.gui import commands as cmd
@@ -59,6 +59,7 @@ from annotator.gui.panels import (
 from annotator.gui.plain import escape, plain, strip_mnemonic
 from annotator.gui.settings import app_settings
 from annotator.gui.snapping import snap_to_words
+from annotator.gui.type_ahead import guard
 from annotator.gui.workers import ImportWorker
 
 
@@ -67,10 +68,10 @@ class MainWindow(QMainWindow):
 
     def __init__(self, store: Store | str | Path, annotator: str | None = None):
         super().__init__()
+        self.settings = app_settings()
+        self.annotator = annotator or self._remembered_annotator()  # Cancelled before anything is opened
         self._owns_store = not isinstance(store, Store)
         self.store = Store(store) if self._owns_store else store
-        self.settings = app_settings()
-        self.annotator = annotator or self._remembered_annotator()
         self.settings.setValue("annotator", self.annotator)
         self.store.annotator_id(self.annotator)
         self.doc: Document | None = None
@@ -102,7 +103,10 @@ class MainWindow(QMainWindow):
         name = self.settings.value("annotator", "")
         if name:
             return str(name)
-        return AnnotatorNameDialog.ask(None, "") or getpass.getuser() or "annotator"
+        name = AnnotatorNameDialog.ask(None, "")
+        if not name:  # Cancel on first start: open nothing, record nothing (issue 15)
+            raise Cancelled("no annotator name given: the window was not opened")
+        return name
 
     def _build_widgets(self) -> None:
         self.view = ArticleView()
@@ -141,6 +145,7 @@ class MainWindow(QMainWindow):
         self.tags_panel = TagsPanel()
         self.tags_panel.toggled.connect(self.on_tag_toggled)
         self.tags_panel.edit_tag_set.connect(self.edit_tag_set)
+        guard(self.tags_panel.document_list, self.tags_panel.span_list)
 
         self.docks: dict[str, QDockWidget] = {}
         for name, title, widget, area in (
@@ -280,8 +285,13 @@ class MainWindow(QMainWindow):
         self.open_document(target)
 
     def done_and_next(self) -> None:
+        """Ctrl+Return: mark done, then open the next unfinished document of the list, wrapping round to the top."""
         if self.doc is not None and self.set_status(Status.DONE):
-            self.open_neighbour(+1)
+            target = self.doc_model.next_unfinished(self.doc.id)
+            if target is None:
+                self.statusBar().showMessage("Done: no unfinished documents left in this list.", 6000)
+                return
+            self.open_document(target)
 
     # -- edits -----------------------------------------------------------------------------------------------
 
@@ -523,11 +533,12 @@ class MainWindow(QMainWindow):
             return TargetKind.QUOTE, q.id, f"Tag quote “{_clip(text[q.start:q.end])}”"
         return TargetKind.DOCUMENT, None, "Tag the document"
 
-    def quick_tag(self) -> None:
-        """T: a filterable popup of the tag set by the selection; Enter toggles a tag through TagCommand."""
+    def quick_tag(self, *, document: bool = False) -> None:
+        """T: a filterable popup of the tag set by the selection (Ctrl+T, `document`: the document's tags); Enter
+        toggles a tag through TagCommand."""
         if self.doc is None:
             return
-        kind, target_id, title = self.tag_target()
+        kind, target_id, title = (TargetKind.DOCUMENT, None, "Tag the document") if document else self.tag_target()
         present = [t.tag for t in self.tags if t.target_kind is kind and (kind is TargetKind.DOCUMENT or t.target_id == target_id)]
         tag_set = self.store.tag_set("document" if kind is TargetKind.DOCUMENT else "span")
         picker = TagPickDialog(tag_set, present, title, self)
@@ -558,6 +569,9 @@ class MainWindow(QMainWindow):
         if rects and viewport.rect().contains(rects[0].bottomLeft().toPoint()):
             return viewport.mapToGlobal(rects[0].bottomLeft().toPoint() + QPoint(0, 16))
         return viewport.mapToGlobal(QPoint(24, 8))
+
+    def quick_tag_document(self) -> None:
+        self.quick_tag(document=True)
 
     def focus_document_tags(self) -> None:
         self.focus_dock("tags", self.tags_panel.document_list)
