@@ -56,7 +56,11 @@ def run_app(db_path: str | Path, annotator: str | None = None) -> int:
     from annotator.gui.main_window import MainWindow
 
     from annotator.core.errors import Cancelled
+    from annotator.gui.platform_check import check
 
+    if not QApplication.instance() and (problem := check()):  # before Qt aborts on a missing xcb library
+        print(problem, file=sys.stderr)
+        return 1
     app = make_application()
     try:
         window = MainWindow(Path(db_path), annotator)

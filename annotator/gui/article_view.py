@@ -378,7 +378,7 @@ class ArticleView(QTextEdit):
             r = rects[0]
             width = metrics.horizontalAdvance(e.label) + 6
             y = r.bottom() + 3
-            x = max(r.left(), last_right.get(round(y), -1e9) + 2)
+            x = place_pill(r.left(), last_right.get(round(y), -1e9), width, self.viewport().width())
             pill = QRectF(x, y, width, metrics.height())
             last_right[round(y)] = pill.right()
             off_words = cuts_a_word(self.offsets.text, e.entity.start, e.entity.end)
@@ -544,6 +544,12 @@ class ArticleView(QTextEdit):
 def _x(result) -> float:
     """QTextLine.cursorToX returns (x, position) in PySide6."""
     return result[0] if isinstance(result, tuple) else result
+
+
+def place_pill(left: float, previous_right: float, width: float, limit: float) -> float:
+    """The x of a label pill `width` wide under a span starting at `left`: right of the previous pill on that
+    line, but never past the right edge `limit` (a pill pushed over it was clipped: "CARDI…", issue 15)."""
+    return max(0.0, min(max(left, previous_right + 2), limit - width - 2))
 
 
 def _alpha(color: QColor, alpha: int) -> QColor:
