@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -21,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.store import Store
-from annotator.gui.plain import plain_label
+from annotator.gui.plain import plain, plain_label
 
 
 def login_name() -> str:
@@ -91,6 +93,10 @@ class TagSetDialog(QDialog):
             self.lists[scope], self.inputs[scope] = listing, entry
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.accept)
+        self.undo_button = buttons.addButton("Undo", QDialogButtonBox.ButtonRole.ActionRole)
+        self.undo_button.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_button.clicked.connect(self.undo)
+        self.history: list[tuple[str, str, str]] = []  # (added|removed, tag, scope), for Undo
         layout = QVBoxLayout(self)
         layout.addWidget(tabs)
         layout.addWidget(buttons)
@@ -100,17 +106,44 @@ class TagSetDialog(QDialog):
         for scope, listing in self.lists.items():
             listing.clear()
             listing.addItems(self.store.tag_set(scope))
+        self.undo_button.setEnabled(bool(self.history))
 
     def add_tag(self, scope: str, tag: str | None = None) -> None:
         tag = (tag if tag is not None else self.inputs[scope].text()).strip()
-        if tag:
+        if tag and tag not in self.store.tag_set(scope):
             self.store.add_to_tag_set(tag, scope)
+            self.history.append(("added", tag, scope))
             self.inputs[scope].clear()
             self.reload()
 
     def remove_selected(self, scope: str) -> None:
-        for item in self.lists[scope].selectedItems():
-            self.store.remove_from_tag_set(item.text(), scope)
+        """Remove the selected tags; a tag in use asks first (the uses stay on the documents, unlisted)."""
+        tags = [item.text() for item in self.lists[scope].selectedItems()]
+        used = {tag: n for tag in tags if (n := self.store.tag_uses(tag, scope))}
+        if used and not self.confirm_removal(used):
+            return
+        for tag in tags:
+            self.store.remove_from_tag_set(tag, scope)
+            self.history.append(("removed", tag, scope))
+        self.reload()
+
+    def confirm_removal(self, used: dict[str, int]) -> bool:
+        uses = ", ".join(f"“{tag}” ({n} use{'s' if n != 1 else ''})" for tag, n in used.items())
+        answer = QMessageBox.question(
+            self, "Remove tags in use?",
+            plain(f"{uses} — still on documents. Remove from the tag set? The uses stay (Undo puts the tag back)."),
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def undo(self) -> None:
+        """Take back the last add or remove of this dialog."""
+        if not self.history:
+            return
+        change, tag, scope = self.history.pop()
+        if change == "added":
+            self.store.remove_from_tag_set(tag, scope)
+        else:
+            self.store.add_to_tag_set(tag, scope)
         self.reload()
 
 
