@@ -230,8 +230,11 @@ class ArticleView(QTextEdit):
         rect = rect or self.viewport().rect()
         layout = self.document().documentLayout()
         offset = self._offset()
+        top_y = rect.top() - offset.y()
         top = layout.hitTest(QPointF(0, rect.top()) - offset, Qt.HitTestAccuracy.FuzzyHit)
         start = self.document().findBlock(max(top, 0)).position()
+        if layout.blockBoundingRect(self.document().findBlock(start)).top() > top_y + 1:
+            start = self._block_at_y(top_y).position()  # hitTest is wrong while Qt lays a long text out (issue 15)
         # Walk blocks down to the bottom edge instead of hit-testing it: on a long article hitTest below the part
         # laid out so far answers the document's END, and a repaint then looked up every span (benchmarks/
         # bench_long_article.py: 11,000 spans and ~300 ms for one scroll step).
@@ -241,6 +244,19 @@ class ArticleView(QTextEdit):
             block = block.next()
         end = block.position() if block.isValid() else self.document().characterCount()
         return start, end
+
+    def _block_at_y(self, y: float):
+        """The last block whose top is at or above document y (binary search over block numbers; each probe
+        lays the text out up to that block, as Qt would to paint it)."""
+        doc, layout = self.document(), self.document().documentLayout()
+        lo, hi = 0, doc.blockCount() - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if layout.blockBoundingRect(doc.findBlockByNumber(mid)).top() <= y:
+                lo = mid
+            else:
+                hi = mid - 1
+        return doc.findBlockByNumber(lo)
 
     def range_rects(self, start: int, end: int) -> list[QRectF]:
         """Viewport rectangles (one per line) covering the Qt range [start, end): the text height only."""
@@ -303,6 +319,11 @@ class ArticleView(QTextEdit):
         quotes = self.index.quotes.in_range(start, end)
         entities = self.index.entities.in_range(start, end)
         active = self._active_quote()
+        # Blocks Qt has not laid out yet (a long text shown the first time, a width change) have no lines, so no
+        # highlight rectangles; the text paint below lays them out, and one more paint then shows the highlights
+        # (issue 15: they stayed away until a scroll or a click). Checked on the visible blocks only.
+        if (entities or quotes) and self._unlaid_block(start, end):
+            QTimer.singleShot(0, self.viewport().update)
         rects = {e.id: self.range_rects(e.start, e.end) for e in entities}  # computed once per paint
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -315,6 +336,15 @@ class ArticleView(QTextEdit):
         self._paint_roles(painter, quotes, active, start, end)
         self._paint_labels(painter, entities, rects)
         painter.end()
+
+    def _unlaid_block(self, start: int, end: int) -> bool:
+        """Whether a block in the Qt range [start, end) has no laid-out lines yet."""
+        block = self.document().findBlock(start)
+        while block.isValid() and block.position() < end:
+            if block.layout().lineCount() == 0 and block.length() > 1:
+                return True
+            block = block.next()
+        return False
 
     def _active_quote(self) -> QuoteSpan | None:
         for quote_id in (self.hovered_quote_id, self.selected_quote_id):
