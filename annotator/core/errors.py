@@ -9,6 +9,14 @@ class StoreError(RuntimeError):
     """The database cannot be used (not a database, damaged, locked, too new, read-only)."""
 
 
+class ReadOnlyError(StoreError):
+    """The database (or its folder) is read-only: it can be opened for reading, not written."""
+
+
+class StoreWriteError(StoreError):
+    """A change could not be saved (disk full, read-only, I/O error); it was rolled back, nothing of it is kept."""
+
+
 class NotFoundError(KeyError):
     """A document, annotation or annotator that is not (or no longer) in the database."""
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from annotator.core.model import MODEL_ANNOTATOR, Status
+from annotator.core.normalise import nfc
 
 SEARCH_RANK_WINDOW = 2000
 """`search` ranks (bm25) at most this many matches, the most recent ones: ranking all 800,000 documents that
@@ -302,7 +303,10 @@ class DocumentListing:
 
 
 def fts_query(text: str) -> str:
-    """Turn what a person types into a safe FTS5 query: each word must appear (prefix match on the last)."""
+    """Turn what a person types into a safe FTS5 query: each word must appear (prefix match on the last).
+    The query is NFC-normalised first, like the index (a word typed in NFD, e.g. pasted from macOS, is one word,
+    not two split at its combining mark)."""
+    text = nfc(text)
     words = [w for w in "".join(c if c.isalnum() else " " for c in text).split() if w]
     if not words:
         return '""'

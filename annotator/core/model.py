@@ -7,6 +7,7 @@ Nothing here touches SQLite, spaCy or Qt.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
@@ -47,7 +48,10 @@ class TargetKind(StrEnum):
 
 
 def content_hash(text: str) -> str:
-    """Stable identity of a document's text: the same text ingested twice is one document."""
+    """Stable identity of a document's text: the same text ingested twice is one document. Hashes the text's
+    NFC form (issue 17): the same words composed (é) or decomposed (e + U+0301) are one document."""
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
     digest = hashlib.sha256()
     for start in range(0, len(text), _HASH_CHUNK):  # in slices, so a 50 MB text is not encoded whole at once
         digest.update(text[start : start + _HASH_CHUNK].encode("utf-8", "surrogatepass"))
@@ -83,6 +87,10 @@ class Document:
     meta: dict[str, Any] = field(default_factory=dict)
     id: int | None = None
     hash: str = ""
+    boilerplate: list[tuple[int, int]] | None = None
+    """Web boilerplate lines (navigation, player residue, share/footer, link lines, repeated headlines) as
+    [start, end) code-point ranges, kept in the text; None = not computed yet (the store computes it on insert
+    with :func:`annotator.core.boilerplate.boilerplate_ranges`)."""
 
     def __post_init__(self) -> None:
         if not self.hash:

@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QToolBar, QToolButton
 
 from annotator.core.model import QuoteType, Status
+from annotator.core.names import SHOWN_CHARACTERS, shown
 from annotator.gui.plain import mnemonic, plain, strip_mnemonic
 
 SEPARATOR = None
@@ -78,6 +79,7 @@ MENUS: list[tuple[str, list[Entry]]] = [
         ("document.next", "&Next document", ["Ctrl+PgDown", "Alt+Down"], "open_neighbour", (+1,)),
         ("document.previous", "&Previous document", ["Ctrl+PgUp", "Alt+Up"], "open_neighbour", (-1,)),
         ("document.tags", "Document &tags…", "Ctrl+T", "quick_tag_document", ()),
+        ("document.title", "Edit t&itle…", "F2", "edit_title", ()),
     ]),
     ("&View", [
         ("view.documents", "Focus &document list", "Ctrl+L", "focus_documents", ()),
@@ -190,10 +192,16 @@ def build_label_actions(window, labels: dict[str, str]) -> None:
         window.removeAction(action)
     window.label_menu.clear()
     window.legend.clear()
+    # QToolBar.clear() keeps the separator and widget actions the toolbar made (its children): without this
+    # every refresh (another window's commit, F5) left ~3 of them behind, with the legend label.
+    for made in window.legend.findChildren(QAction, options=Qt.FindChildOption.FindDirectChildrenOnly):
+        if made is not window.legend.toggleViewAction():
+            made.deleteLater()
     window.label_actions = []
     for position, (name, color) in enumerate(labels.items()):
         key = str(position + 1) if position < 9 else None
-        action = QAction(swatch(color), mnemonic(f"{key} {name}" if key else name), window)
+        short = shown(name, SHOWN_CHARACTERS)  # a long name elided, whole in the tooltip (issue 17)
+        action = QAction(swatch(color), mnemonic(f"{key} {short}" if key else short), window)
         action.setToolTip(plain(f"Label the selection (or the selected entity) {name}" + (f" — key {key}" if key else "")))
         if key:
             action.setShortcut(QKeySequence(key))

@@ -53,9 +53,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 def run_app(db_path: str | Path, annotator: str | None = None) -> int:
     """Open the window on the database and run until it closes. Returns the exit code."""
-    from annotator.gui.main_window import MainWindow
-
     from annotator.core.errors import Cancelled
+    from annotator.gui.main_window import MainWindow
     from annotator.gui.platform_check import check
 
     if not QApplication.instance() and (problem := check()):  # before Qt aborts on a missing xcb library
@@ -64,8 +63,14 @@ def run_app(db_path: str | Path, annotator: str | None = None) -> int:
     app = make_application()
     try:
         window = MainWindow(Path(db_path), annotator)
-    except Cancelled as cancelled:
+    except Cancelled as cancelled:  # Cancel in the first-start name dialog: nothing opened, nothing to report
         print(f"annotator: {cancelled}", file=sys.stderr)
+        return 1
+    except Exception as error:  # noqa: BLE001 - not a database, newer schema, damaged...: said in a message box
+        from annotator.gui.store_guard import start_up_failed
+
+        print(f"annotator: {error}", file=sys.stderr)
+        start_up_failed(None, db_path, error)
         return 1
     window.show()
     return app.exec()
@@ -77,6 +82,13 @@ def run_review(db_path: str | Path, reviewer: str, *, gold: str = DEFAULT_GOLD) 
     from annotator.gui.review_window import ReviewWindow
 
     app = make_application()
-    window = ReviewWindow(db_path, reviewer, gold=gold)
+    try:
+        window = ReviewWindow(db_path, reviewer, gold=gold)
+    except Exception as error:  # noqa: BLE001 - read-only, not a database, newer schema: said in a message box
+        from annotator.gui.store_guard import start_up_failed
+
+        print(f"annotator: {error}", file=sys.stderr)
+        start_up_failed(None, db_path, error)
+        return 1
     window.show()
     return app.exec()

@@ -17,7 +17,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal
+import shiboken6
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -25,18 +26,26 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
+    QPalette,
     QPen,
     QTextBlockFormat,
+    QTextCharFormat,
     QTextCursor,
     QTextDocument,
 )
-from PySide6.QtWidgets import QMenu, QTextEdit, QWidget
+from PySide6.QtWidgets import QMenu, QTextEdit, QToolTip, QWidget
 
 from annotator.core.model import AnnotationSet, Entity, Quote
+from annotator.core.names import shown as shown_name
+from annotator.core.spans import has_blank_edge
 from annotator.gui.colors import Scheme
 from annotator.gui.offsets import OffsetMap
+from annotator.gui.plain import plain
 from annotator.gui.snapping import cuts_a_word, snap_edge
 from annotator.gui.span_index import EntitySpan, QuoteSpan, SpanIndex
+
+PILL_CHARACTERS = 24
+"""A label pill is at most about this many average characters wide; a longer name is elided (issue 17)."""
 
 MARGIN = 18  # left margin where quote bars are drawn
 EDGE_GRAB = 4  # pixels either side of a selected span's edge that grab it for resizing
@@ -71,6 +80,7 @@ class ArticleView(QTextEdit):
         self.setUndoRedoEnabled(False)
         self.viewport().setMouseTracking(True)
         self.setObjectName("articleView")
+        self.pill_rects: list[tuple[QRectF, str]] = []  # (pill, full label) as last painted: tooltips, tests
         self.offsets = OffsetMap("")
         self.index = SpanIndex(self.offsets)
         self.labels: dict[str, str] = {}
@@ -78,6 +88,7 @@ class ArticleView(QTextEdit):
         self.selected_entity_id: int | None = None
         self.selected_quote_id: int | None = None
         self.hovered_quote_id: int | None = None
+        self.boilerplate: list[tuple[int, int]] = []  # code-point ranges shown dimmed
         self.context_actions: list = []  # QActions (None = separator) the window puts in the context menu
         self._label_font = QFont(self.font())
         self._label_font.setPointSizeF(max(6.5, self.font().pointSizeF() * 0.68))
@@ -96,8 +107,10 @@ class ArticleView(QTextEdit):
         self.scheme = Scheme(self.palette(), self.labels)
         self.viewport().update()
 
-    def show_text(self, text: str, entities: list[Entity] = (), quotes: list[Quote] = ()) -> None:
-        """Show a new text (one setPlainText) with these spans; clears selections."""
+    def show_text(self, text: str, entities: list[Entity] = (), quotes: list[Quote] = (),
+                  boilerplate: list[tuple[int, int]] = ()) -> None:
+        """Show a new text (one setPlainText) with these spans; clears selections. `boilerplate` ranges (code
+        points: navigation, player residue, share lines, repeated headlines) are shown dimmed."""
         self.offsets = OffsetMap(text)
         self.index = SpanIndex(self.offsets)
         self.index.reset(list(entities), list(quotes))
@@ -113,10 +126,27 @@ class ArticleView(QTextEdit):
         spacing.setLineHeight(QFontMetricsF(self._label_font).height() + 5, QTextBlockFormat.LineHeightTypes.LineDistanceHeight.value)
         spacing.setBottomMargin(4)
         cursor.mergeBlockFormat(spacing)
+        self.boilerplate = [(a, b) for a, b in boilerplate]
+        if self.boilerplate:
+            dim = QTextCharFormat()
+            dim.setForeground(self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))
+            dim.setFontItalic(True)
+            for a, b in self.boilerplate:
+                qa, qb = self.offsets.range_to_qt(a, b)
+                cursor.setPosition(qa)
+                cursor.setPosition(qb, QTextCursor.MoveMode.KeepAnchor)
+                cursor.mergeCharFormat(dim)
         frame = doc.rootFrame().frameFormat()
         frame.setLeftMargin(MARGIN)
         doc.rootFrame().setFrameFormat(frame)
-        self.setDocument(doc)  # the old document, a child of this view, is deleted by Qt
+        old = self.document()
+        ours = old.parent() is self  # made here by an earlier show_text (Qt's first one belongs to its control)
+        self.setDocument(doc)  # deletes only a document owned by the internal control, never ours
+        if ours:
+            # Without this every open kept the previous text with its whole layout as a child of the view
+            # (~31 MB for a 100,000-word article, ~150 KB for a seed article). Deleted now, as Qt deletes its
+            # own: a deleteLater would wait for the event loop, and a loop of opens may never return to it.
+            shiboken6.delete(old)
         self.viewport().update()
         self._layout_next = doc.begin()
         QTimer.singleShot(0, self._layout_ahead)
@@ -146,9 +176,10 @@ class ArticleView(QTextEdit):
         if block.isValid():  # a short pause, so input and paint events run between slices
             QTimer.singleShot(self.LAYOUT_PAUSE_MS, self._layout_ahead)
 
-    def show_annotation_set(self, text: str, aset: AnnotationSet | None) -> None:
-        """Show a text with a given annotator's set (read-only use, e.g. review)."""
-        self.show_text(text, aset.entities if aset else [], aset.quotes if aset else [])
+    def show_annotation_set(self, text: str, aset: AnnotationSet | None,
+                            boilerplate: list[tuple[int, int]] = ()) -> None:
+        """Show a text with a given annotator's set (read-only use, e.g. review), boilerplate lines dimmed."""
+        self.show_text(text, aset.entities if aset else [], aset.quotes if aset else [], boilerplate)
 
     def replace_spans(self, entities: list[Entity], quotes: list[Quote]) -> None:
         """Show other spans over the same text (no re-layout: the index only, milliseconds for 10,000 spans)."""
@@ -282,6 +313,22 @@ class ArticleView(QTextEdit):
             block = block.next()
         return rects
 
+    def viewportEvent(self, event) -> bool:
+        """A label pill's tooltip is the label's full name (pills show long names elided; issue 17)."""
+        if event.type() == QEvent.Type.ToolTip:
+            label = self.label_at_point(event.pos())
+            if label is not None:
+                QToolTip.showText(event.globalPos(), plain(label), self.viewport())
+                return True
+        return super().viewportEvent(event)
+
+    def label_at_point(self, point: QPoint) -> str | None:
+        """The full label of the pill at `point` (viewport coordinates), as last painted, or None."""
+        for rect, label in reversed(getattr(self, "pill_rects", [])):
+            if rect.contains(QPointF(point)):
+                return label
+        return None
+
     def entity_at_point(self, point: QPoint) -> EntitySpan | None:
         pos = self.document().documentLayout().hitTest(QPointF(point) - self._offset(), Qt.HitTestAccuracy.FuzzyHit)
         for span in self.index.entities.in_range(max(0, pos - 1), pos + 1):
@@ -400,23 +447,30 @@ class ArticleView(QTextEdit):
         s = self.scheme
         painter.setFont(self._label_font)
         metrics = QFontMetricsF(self._label_font)
+        self.pill_rects = []
         last_right: dict[int, float] = {}
         for e in entities:
             rects = rects_of[e.id]
             if not rects:
                 continue
             r = rects[0]
-            width = metrics.horizontalAdvance(e.label) + 6
+            # issue 17: a long name is elided (whole in the tooltip), a control character drawn as an escape
+            shown = metrics.elidedText(
+                shown_name(e.label), Qt.TextElideMode.ElideRight, metrics.averageCharWidth() * PILL_CHARACTERS
+            )
+            width = metrics.horizontalAdvance(shown) + 6
             y = r.bottom() + 3
             x = place_pill(r.left(), last_right.get(round(y), -1e9), width, self.viewport().width())
             pill = QRectF(x, y, width, metrics.height())
             last_right[round(y)] = pill.right()
-            off_words = cuts_a_word(self.offsets.text, e.entity.start, e.entity.end)
+            self.pill_rects.append((pill, e.label))
+            off_words = cuts_a_word(self.offsets.text, e.entity.start, e.entity.end) or has_blank_edge(
+                self.offsets.text, e.entity.start, e.entity.end)
             painter.setPen(QPen(s.cue, 1.5) if off_words else Qt.PenStyle.NoPen)  # flagged: red outline
             painter.setBrush(s.label_color.get(e.label) or s.entity_background(e.label))
             painter.drawRoundedRect(pill, 3, 3)
             painter.setPen(s.tag_text.get(e.label, QColor("#000")))
-            painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, e.label)
+            painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, shown)
 
     # -- mouse -----------------------------------------------------------------------------------------------
 

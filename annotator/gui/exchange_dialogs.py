@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import MODEL_ANNOTATOR, Status
 from annotator.gui.background import BackgroundRun, BackgroundWorker, Task, run_task
+from annotator.gui import file_dialogs
 from annotator.gui.plain import plain
 
 def ExchangeRun(parent: QWidget | None, db_path: str | Path, task: Task, *, title: str, readonly: bool) -> BackgroundRun:
@@ -108,9 +108,9 @@ class ExportDialog(QDialog):
 
     def _browse(self) -> None:
         if self.format.currentData() == "spacy" or self.use_split.isChecked():
-            path = QFileDialog.getExistingDirectory(self, "Export to folder")
+            path = file_dialogs.existing_directory(self, "Export to folder")
         else:
-            path, _ = QFileDialog.getSaveFileName(self, "Export to", "", "JSON lines (*.jsonl)")
+            path = file_dialogs.save_file_name(self, "Export to", "", "JSON lines (*.jsonl)")
         if path:
             self.output.setText(path)
 
@@ -151,7 +151,7 @@ class ExportDialog(QDialog):
         if error:
             QMessageBox.warning(parent, "Export failed", plain(error))
             return None
-        issues = report.issues.misaligned + report.issues.dropped_relations
+        issues = report.issues.misaligned + report.issues.blank_edges + report.issues.dropped_relations
         text = report.summary()
         if issues:
             text += "\n\nNot expressed exactly:\n" + "\n".join(issues[:20]) + ("\n…" if len(issues) > 20 else "")
@@ -186,7 +186,7 @@ class ImportDialog(QDialog):
         form.addRow(buttons)
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import annotations", "", "JSON lines (*.jsonl *.json *.ndjson);;All files (*)")
+        path = file_dialogs.open_file_name(self, "Import annotations", "", "JSON lines (*.jsonl *.json *.ndjson);;All files (*)")
         if path:
             self.path.setText(path)
 
@@ -216,5 +216,8 @@ class ImportDialog(QDialog):
         if error:
             QMessageBox.warning(parent, "Import failed", plain(f"{error}\n\nNothing was imported."))
             return None
-        QMessageBox.information(parent, "Import finished", plain(report.summary()))
+        text = report.summary()
+        if report.blank_edges:  # issue 17: kept as given, but said
+            text += "\n\n" + "\n".join(report.blank_edges[:20]) + ("\n…" if len(report.blank_edges) > 20 else "")
+        QMessageBox.information(parent, "Import finished", plain(text))
         return report

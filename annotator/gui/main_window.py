@@ -6,6 +6,7 @@ committed at once. The window then re-reads just the rows the command touched (`
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from pathlib import Path
 
@@ -16,7 +17,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -29,6 +29,7 @@ from annotator.core.errors import Cancelled
 from annotator.core.ops import EditError
 from annotator.core.store import NotFoundError, Store, StoreError
 from annotator.gui import commands as cmd
+from annotator.gui import file_dialogs
 from annotator.gui.actions import (
     build_label_actions,
     build_legend,
@@ -44,6 +45,7 @@ from annotator.gui.dialogs import (
     HelpDialog,
     TagPickDialog,
     TagSetDialog,
+    TitleDialog,
 )
 from annotator.gui.document_list import DocumentListModel, DocumentListView
 from annotator.gui.editing import EditActions, EditSession
@@ -59,6 +61,7 @@ from annotator.gui.panels import (
 from annotator.gui.plain import escape, plain, strip_mnemonic
 from annotator.gui.settings import app_settings
 from annotator.gui.snapping import snap_to_words
+from annotator.gui.store_guard import edit_refusal, open_window_store, readonly_banner_text, show_banner
 from annotator.gui.type_ahead import guard
 from annotator.gui.workers import ImportWorker
 
@@ -71,9 +74,11 @@ class MainWindow(QMainWindow):
         self.settings = app_settings()
         self.annotator = annotator or self._remembered_annotator()  # Cancelled before anything is opened
         self._owns_store = not isinstance(store, Store)
-        self.store = Store(store) if self._owns_store else store
+        # a read-only file or folder opens read-only (with a banner); other start-up errors raise StoreError
+        self.store, self.readonly_reason = open_window_store(store) if self._owns_store else (store, None)
         self.settings.setValue("annotator", self.annotator)
-        self.store.annotator_id(self.annotator)
+        if not self.store.readonly:
+            self.store.annotator_id(self.annotator)
         self.doc: Document | None = None
         self.borrowed = False  # the open document shows the model's set: the annotator has none yet
         self.tags: list[Tag] = []
@@ -96,6 +101,9 @@ class MainWindow(QMainWindow):
         self.update_progress()
         self._open_initial_document()
         self.watch_database()
+        if self.store.readonly:
+            show_banner(self, readonly_banner_text(self.readonly_reason or f"{self.store.path} is open read-only"))
+            self.save_label.setText("Read-only")
 
     # -- set-up ----------------------------------------------------------------------------------------------
 
@@ -267,7 +275,7 @@ class MainWindow(QMainWindow):
         self.doc = doc
         self.tags = list(aset.tags) if aset else []
         self.doc_title.setText(doc.title or f"Document {doc.id}")
-        self.view.show_annotation_set(doc.text, aset)
+        self.view.show_annotation_set(doc.text, aset, doc.boilerplate or [])  # boilerplate lines dimmed
         self.refresh_panels()
         self.doc_list.show_document(doc_id)
         self.doc_model.refresh_document(doc_id)
@@ -297,11 +305,15 @@ class MainWindow(QMainWindow):
 
     def push(self, command: cmd.EditCommand) -> bool:
         """Run an edit (one committed transaction) and put it on the undo stack; say so in the status bar."""
+        refusal = edit_refusal(self.store)  # read-only, or cut off from the live WAL: never a false "Saved"
+        if refusal:
+            self.show_problem(refusal)
+            return False
         try:
             if self.borrowed:
                 self._take_own_set(command)
             command.apply()
-        except (EditError, NotFoundError, StoreError, ValueError) as error:
+        except (EditError, NotFoundError, StoreError, ValueError, sqlite3.Error) as error:  # any database error
             self.show_problem(str(error))
             return False
         if command.isObsolete():
@@ -573,10 +585,31 @@ class MainWindow(QMainWindow):
     def quick_tag_document(self) -> None:
         self.quick_tag(document=True)
 
+    def edit_title(self) -> None:
+        """Document → Edit title…: give the open document its real headline (written at once, for everyone)."""
+        if self.doc is None:
+            return
+        title = TitleDialog.ask(self, self.doc.title)
+        if title is None or title == self.doc.title:
+            return
+        try:
+            self.store.set_title(self.doc.id, title)
+            self.doc = self.store.document(self.doc.id)
+        except (NotFoundError, StoreError, ValueError) as error:
+            self.show_problem(str(error))
+            return
+        self.doc_title.setText(self.doc.title)
+        self.doc_model.refresh_document(self.doc.id)
+        self.statusBar().showMessage("Title saved.", 4000)
+
     def focus_document_tags(self) -> None:
         self.focus_dock("tags", self.tags_panel.document_list)
 
     def edit_tag_set(self) -> None:
+        refusal = edit_refusal(self.store)
+        if refusal:
+            self.show_problem(refusal)
+            return
         TagSetDialog(self.store, self).exec()
         self.refresh_tags_panel()
 
@@ -585,7 +618,8 @@ class MainWindow(QMainWindow):
         if not name or name == self.annotator:
             return
         self.annotator = name
-        self.store.annotator_id(name)
+        if not self.store.readonly:
+            self.store.annotator_id(name)
         self.settings.setValue("annotator", name)
         self.show_annotator()
         self.undo_stack.clear()
@@ -605,7 +639,7 @@ class MainWindow(QMainWindow):
         if self.import_thread is not None:
             return
         if not paths:
-            paths, _ = QFileDialog.getOpenFileNames(self, "Import articles", "", "Articles (*.txt *.jsonl);;All files (*)")
+            paths = file_dialogs.open_file_names(self, "Import articles", "", "Articles (*.txt *.jsonl);;All files (*)")
         if not paths:
             return
         worker = ImportWorker(self.store.path, paths)
@@ -616,7 +650,7 @@ class MainWindow(QMainWindow):
         if self.import_thread is not None:
             return
         if not folder:
-            folder = QFileDialog.getExistingDirectory(self, "Import a folder of articles (.txt)")
+            folder = file_dialogs.existing_directory(self, "Import a folder of articles (.txt)")
         if folder:
             self.start_import(ImportWorker(self.store.path, [folder]))
 
@@ -655,11 +689,17 @@ class MainWindow(QMainWindow):
         """Poll (cheaply) for commits by other windows or the command line, and show them when they come."""
         self.watcher = DatabaseWatcher(self.store, self.WATCH_INTERVAL_MS, self)
         self.watcher.changed.connect(self._show_changes_made_elsewhere)
+        self.watcher.cut_off.connect(self._show_cut_off)
         self.watch_timer = self.watcher.timer
         self.watcher.start()
 
     def refresh_if_changed_elsewhere(self) -> None:
         self.watcher.poll()
+
+    def _show_cut_off(self, reason: str) -> None:
+        """The watcher found this window cut off from the live WAL: say so (once) and refuse edits from now on."""
+        self.show_problem(f"{reason} — close and reopen the window")
+        show_banner(self, f"Cut off: {reason}. Edits are refused; close and reopen the window.")
 
     def _show_changes_made_elsewhere(self) -> None:
         self.refresh_from_database()

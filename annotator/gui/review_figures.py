@@ -87,6 +87,10 @@ class AgreementPanel(QWidget):
         q_f1 = mean(q.prf.f1 for q in quotes)
         speaker = mean(q.speaker.value for q in quotes)
         tag_name = "Cohen's κ" if report.tag_method == "cohen" else "Fleiss' κ"
+        warnings = "".join(  # issue 17: a figure over too little data says so
+            f"<br><span style='color:#b35c00'>⚠ {escape(w)}</span>" for w in report.warnings()
+        )
+        self.corpus_figures.setToolTip("\n".join(report.warnings()))
         self.corpus_figures.setText(
             f"{len(report.documents)} documents · {escape(', '.join(report.annotators))}<br>"
             f"Quotes F1 <b>{format_coefficient(q_f1)}</b> · speaker <b>{format_coefficient(speaker)}</b><br>"
@@ -96,4 +100,5 @@ class AgreementPanel(QWidget):
                 f" ({per[ALL].total} judged)"
                 for scope, per in report.span_tags.items() if per.get(ALL) and per[ALL].total
             )
+            + warnings
         )

@@ -242,6 +242,10 @@ class ReviewWindow(QMainWindow):
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.doc_title.setFont(font)
+        self.gold_note = QLabel()  # issue 17: before any decision, say what the gold set will start from
+        self.gold_note.setObjectName("goldStart")
+        self.gold_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.gold_note.setWordWrap(True)
 
         self.items_model = ReviewItemsModel(self)
         self.items_table = QTableView()
@@ -299,6 +303,7 @@ class ReviewWindow(QMainWindow):
         article_layout = QVBoxLayout(article_box)
         article_layout.setContentsMargins(0, 0, 0, 0)
         article_layout.addWidget(self.doc_title)
+        article_layout.addWidget(self.gold_note)
         article_layout.addWidget(self.article, 1)
         middle = QSplitter(Qt.Orientation.Vertical)
         middle.addWidget(article_box)
@@ -482,10 +487,13 @@ class ReviewWindow(QMainWindow):
             return
         name = self.show_combo.currentData() or self.gold
         text = self.review.document.text
+        gold = self.review.gold_set()
         if name == self.gold:
-            aset = self.review.gold_set() or self.review.agreed_set()[0]
+            aset = gold or self.review.agreed_set()[0]
         else:
             aset = self.review.versions.get(name)
+        self.gold_note.setText(gold_start_note(self.review) if name == self.gold and gold is None else "")
+        self.gold_note.setVisible(name == self.gold and gold is None)
         bar = self.article.verticalScrollBar().value()
         self.article.show_annotation_set(text, aset)
         self.article.verticalScrollBar().setValue(bar)
@@ -819,3 +827,19 @@ class ReviewWindow(QMainWindow):
         super().closeEvent(event)
         self.store.close()
 
+
+def gold_start_note(review) -> str:
+    """What the gold set will start from, shown over the article before any decision (issue 17)."""
+    agreed, _keys = review.agreed_set()
+    count = f"{_n(len(agreed.entities), 'entity', 'entities')}, {_n(len(agreed.quotes), 'quote', 'quotes')}, " \
+        f"{_n(len(agreed.document_tags()), 'document tag', 'document tags')}"
+    waiting = len(review.unresolved())
+    if not (agreed.entities or agreed.quotes or agreed.tags):
+        start = "nothing: the versions agree on no item, so gold starts empty"
+    else:
+        start = f"what all {len(review.versions)} versions agree on — {count} (shown below)"
+    return f"No gold set yet. Your first decision starts it from {start}; {waiting} disagreement(s) wait for you."
+
+
+def _n(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"

@@ -24,24 +24,36 @@ def default_extract_factory() -> Callable:
     return lambda texts: extractor.extract(texts)
 
 
+class ImportRefused(RuntimeError):
+    """The article import refused its input or stopped; the message says why and what was kept (one line, plus
+    "Nothing was imported." or "Kept: ...")."""
+
+
 class ImportWorker(BackgroundWorker):
     """Reads articles, stores them and pre-annotates them. Emits progress (documents done, total), messages for
     the progress dialog, and finished(IngestReport). Run it with `BackgroundRun(parent, worker, title=...)`."""
 
     def __init__(self, db_path: str | Path, paths: Sequence[str | Path], *, extract: bool = True,
                  extract_factory: Callable[[], Callable] | None = None):
-        super().__init__(db_path, plain_errors=(InputError,))
+        super().__init__(db_path, plain_errors=(InputError, ImportRefused))
         self.paths = [str(p) for p in paths]
         self.extract = extract
         self.extract_factory = extract_factory or default_extract_factory
 
     def work(self):
+        """Check every input first, as `annotator ingest` does: the first bad record (bad JSON, no text, an
+        article too long to pre-extract, the database file itself) refuses the whole import with its
+        `file:line: reason` and nothing is written (never a silent "105 skipped"). Then ingest in batches, each
+        one transaction; a failure then (disk full, read-only) says what was kept."""
         from annotator.core.ingest import IngestReport, ingest_records
-        from annotator.core.store import Store
-        from annotator.io.articles import read_articles
+        from annotator.core.store import Store, StoreError
+        from annotator.io.articles import InputError, checked_articles
 
         report = IngestReport()
-        total = sum(1 for _ in read_articles(self.paths, on_error=report.skipped.append))
+        try:
+            total = sum(1 for _ in checked_articles(self.paths, extract=self.extract, database=self.db_path))
+        except InputError as error:
+            raise ImportRefused(f"{error}\nNothing was imported.") from None
         self.progress.emit(0, total)
         extract_fn = None
         if self.extract:
@@ -57,11 +69,14 @@ class ImportWorker(BackgroundWorker):
             done += n
             self.progress.emit(done, total)
 
-        with Store(self.db_path) as store:
-            ingest_records(
-                store, read_articles(self.paths, on_error=lambda _e: None), extract=extract_fn,
-                on_progress=on_progress, should_cancel=self.should_cancel, report=report, batch_size=16,
-            )
+        try:
+            with Store(self.db_path) as store:
+                ingest_records(
+                    store, checked_articles(self.paths, extract=extract_fn is not None), extract=extract_fn,
+                    on_progress=on_progress, should_cancel=self.should_cancel, report=report, batch_size=16,
+                )
+        except (InputError, StoreError, OSError) as error:
+            raise ImportRefused(f"{error}\nKept: {report.summary()} (each batch is saved whole).") from None
         return report
 
 

@@ -6,15 +6,18 @@ A `.txt` file's first non-empty line is its title. A `.jsonl` record is `{"text"
 
 from __future__ import annotations
 
-import json
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from annotator.core.boilerplate import is_boilerplate_line
 from annotator.core.errors import InputError  # noqa: F401 - re-exported: readers and callers import it from here
 from annotator.core.model import Document, SourceRecord  # noqa: F401 - re-exported
+from annotator.core.ingest import too_long_for_extraction
+from annotator.core.store import is_database_file
+from annotator.core.strict_json import JSONRejected, loads_strict
 
 MAX_LINE_BYTES = 64 * 1024 * 1024
 """A single JSONL line (one article) larger than this is refused, so one bad line cannot exhaust memory."""
@@ -49,18 +52,26 @@ _LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")  # what s
 
 
 def title_of(text: str, limit: int = 300) -> str:
-    """The first non-blank line, stripped, at most `limit` characters. Scans without copying the text
-    (a 50 MB one-line article must not be split or stripped whole just to find its title)."""
-    first = _NON_SPACE.search(text)
-    if first is None:
-        return ""
-    start = first.start()
-    brk = _LINE_BREAK.search(text, start)
-    end = brk.start() if brk else len(text)
-    head = text[start : min(end, start + limit)]
-    if end > start + limit and _NON_SPACE.search(text, start + limit, end):
-        return head
-    return head.rstrip()
+    """The headline: the first non-blank line that is not web boilerplate ("Accessibility links", "Skip to
+    content", … see :mod:`annotator.core.boilerplate`), stripped, at most `limit` characters. Scans without
+    copying the text (a 50 MB one-line article must not be split or stripped whole just to find its title)."""
+    pos, first_line = 0, None
+    for _ in range(200):  # boilerplate lines skipped at most
+        first = _NON_SPACE.search(text, pos)
+        if first is None:
+            break
+        start = first.start()
+        brk = _LINE_BREAK.search(text, start)
+        end = brk.start() if brk else len(text)
+        head = text[start : min(end, start + limit)]
+        if not (end > start + limit and _NON_SPACE.search(text, start + limit, end)):
+            head = head.rstrip()
+        if first_line is None:
+            first_line = head
+        if end > start + limit or not is_boilerplate_line(head):
+            return head
+        pos = end
+    return first_line or ""
 
 
 def read_text_file(path: Path) -> SourceRecord:
@@ -134,9 +145,9 @@ def _unpaired_surrogate(value: Any, where: str = "record") -> str | None:
 
 def parse_json_object(path: Path, number: int, line: str) -> dict[str, Any]:
     try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise InputError(path, number, f"invalid JSON: {exc.msg} (column {exc.colno})") from None
+        record = loads_strict(line)  # NaN/Infinity, deep nesting, huge integers: one reason, never a traceback
+    except JSONRejected as exc:
+        raise InputError(path, number, str(exc)) from None
     if not isinstance(record, dict):
         raise InputError(path, number, f"expected a JSON object, got {type(record).__name__}")
     if _SURROGATE_ESCAPE.search(line):  # cheap test first: only escaped surrogates can produce one
@@ -197,4 +208,25 @@ def read_articles(paths: Iterable[str | os.PathLike], *, on_error=None) -> Itera
         except InputError as error:
             if on_error is None:
                 raise
+            on_error(error)
+
+
+def checked_articles(paths: Iterable, *, extract: bool, on_error: Callable[[InputError], None] | None = None,
+                     database: str | os.PathLike | None = None) -> Iterable[SourceRecord]:
+    """`read_articles(paths)` plus the ingest's own checks (an article too long to pre-extract, when `extract`).
+    Without `on_error` the first bad record raises InputError; with it, bad records go to it and are skipped.
+    Both passes of an ingest (checking, then writing) read through this, so they agree on what is skipped.
+    With `database`, an input that is that database's file (or -wal/-shm) is refused before any file is read."""
+    paths = list(paths)
+    if database is not None:
+        for path in expand_paths(paths):
+            if is_database_file(path, database):
+                raise InputError(path, None, "is the annotator database itself (or its -wal/-shm), not articles")
+    for record in read_articles(paths, on_error=on_error):
+        error = too_long_for_extraction(record) if extract else None
+        if error is None:
+            yield record
+        elif on_error is None:
+            raise error
+        else:
             on_error(error)

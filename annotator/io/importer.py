@@ -4,8 +4,9 @@ ONE pass in ONE transaction: records are read, validated and written a batch at 
 memory stays flat), with a few bulk statements a batch (`Store.add_documents`, `Store.write_annotation_sets`).
 The first bad record raises `InputError("path:line: reason")` and the transaction rolls back, so a failure (or
 a cancel) leaves the database as it was. The (document, annotator) pairs already imported, used to refuse a
-second record for the same pair, live in a temporary SQLite table. Documents are matched by text (content hash)
-and created when missing; an annotation set equal to the stored one is not rewritten, so importing the same
+second record for the same pair, live in a temporary SQLite table. Documents are matched by NFC text (content
+hash) and created when missing; a record whose text is stored in another normalisation form has its offsets
+mapped onto the stored text (`normalise.OffsetMap`); an annotation set equal to the stored one is not rewritten, so importing the same
 file twice changes nothing. Progress counts characters read against the file's size.
 """
 
@@ -18,13 +19,20 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import Cancelled
-from annotator.core.model import AnnotationSet, Document, TargetKind, content_hash
-from annotator.core.store import Store
+from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Document, Status, TargetKind, content_hash
+from annotator.core.names import name_problem, shown
+from annotator.core.normalise import OffsetMap
+from annotator.core.spans import describe_blank, has_blank_edge, has_visible_character
+from annotator.core.store import Store, is_database_file
 from annotator.io.articles import InputError, iter_jsonl_lines, parse_json_object, title_of
 from annotator.io.doccano import looks_like_doccano, parse_doccano_record
 from annotator.io.records import ImportedSet, Where, apply_defaults, comparable, parse_prodigy_record
 
 IMPORT_FORMATS = ("auto", "jsonl", "prodigy", "doccano")
+RESERVED_ANNOTATORS = (MODEL_ANNOTATOR, "gold")
+"""Names an import never writes to: `model` holds the pre-extraction (an import would replace it) and `gold` the
+review's adjudicated sets (written only by review). Records naming one are imported as `<name>@<file stem>`,
+the way `annotator attach` renames a clashing annotator, and the report says so; `--annotator model` is refused."""
 BATCH = 500
 """Records read, validated and written together (memory is bounded by this, not by the file)."""
 
@@ -42,13 +50,22 @@ class ImportReport:
     sets_unchanged: int = 0
     documents_created: int = 0
     annotators: set[str] = field(default_factory=set)
+    renamed: dict[str, str] = field(default_factory=dict)
+    """Reserved annotator names met in the file -> the name they were imported under."""
+    blank_edges: list[str] = field(default_factory=list)
+    """"path:line: entity start-end LABEL …" for entities that start or end in whitespace (kept, flagged)."""
 
     def summary(self) -> str:
         who = ", ".join(sorted(self.annotators)) or "-"
-        return (
+        text = (
             f"{self.records} records ({self.format}): {self.sets_written} annotation sets written, "
             f"{self.sets_unchanged} unchanged, {self.documents_created} documents created; annotators: {who}"
         )
+        for old, new in sorted(self.renamed.items()):
+            text += f"; {old!r} is reserved, imported as {new!r}"
+        if self.blank_edges:
+            text += f"; {len(self.blank_edges)} entities start or end in whitespace (kept as given, listed above)"
+        return text
 
 
 def records_of(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -98,8 +115,13 @@ def import_file(
     path = Path(path)
     if not path.is_file():
         raise InputError(path, None, "no such file")
+    if is_database_file(path, store.path):  # reading it here would drop SQLite's locks on it
+        raise InputError(path, None, "is the annotator database itself (or its -wal/-shm), not annotations")
     if fmt not in IMPORT_FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
+    if (annotator or "").strip() in RESERVED_ANNOTATORS:
+        raise InputError(path, None, f"the annotator name {annotator.strip()!r} is reserved (model: the "
+                         "pre-extraction; gold: review); choose another --annotator")
     fmt = detect_format(path) if fmt == "auto" else fmt
     total = path.stat().st_size
     report = ImportReport(path=str(path), format=fmt)
@@ -144,6 +166,7 @@ class BatchWriter:
         self.default_annotator = default_annotator
         self.report = report
         self.known_tags = {scope: set(store.tag_set(scope)) for scope in ("document", "span")}
+        self.checked_names: set[str] = set()
 
     def flush(self, batch: list[ImportedSet]) -> None:
         if not batch:
@@ -162,9 +185,18 @@ class BatchWriter:
         added = store.add_documents(docs)
         report.documents_created += sum(created for _, created in added)
         sets: list[tuple[ImportedSet, AnnotationSet]] = []
-        for imported, (doc_id, _) in zip(batch, added):
+        for imported, (doc_id, created) in zip(batch, added):
             aset = apply_defaults(imported, self.default_annotator)
+            if aset.annotator in RESERVED_ANNOTATORS:  # never overwrite the pre-extraction or review's gold
+                renamed = f"{aset.annotator}@{self.path.stem}"
+                report.renamed[aset.annotator] = renamed
+                aset.annotator = renamed
             aset.doc_id = doc_id
+            self._check_entities(imported, aset)
+            if aset.annotator == MODEL_ANNOTATOR:
+                aset.status = Status.NEW  # the pre-extraction has no workflow status (issue 17)
+            if not created and not imported.text.isascii():
+                self._onto_stored_text(imported, aset)
             sets.append((imported, aset))
         stored = self._stored_pairs(sets)
         first_line: dict[tuple[int, str], int] = {}
@@ -192,6 +224,50 @@ class BatchWriter:
             to_write.append(aset)
         report.sets_written += store.write_annotation_sets(to_write)
         store.remember_import_lines(first_line)
+
+    def _check_entities(self, imported: ImportedSet, aset: AnnotationSet) -> None:
+        """Refuse an entity with no visible character, or a label or tag name holding a control character;
+        list an entity that starts or ends in whitespace (issue 17).
+        Offsets are the record's own (`imported.text`), checked before any mapping onto a stored text."""
+        text = imported.text
+        checked = self.checked_names  # labels and tags repeat: each name is checked once an import
+        for tag in aset.tags:
+            if tag.tag not in checked:
+                if problem := name_problem(tag.tag):
+                    raise InputError(self.path, imported.line, f'tag "{shown(tag.tag)}" {problem}')
+                checked.add(tag.tag)
+        for entity in aset.entities:
+            label, start, end = entity.label, entity.start, entity.end
+            if label not in checked:
+                if problem := name_problem(label):
+                    raise InputError(self.path, imported.line, f'label "{shown(label)}" {problem}')
+                checked.add(label)
+            first, last = text[start], text[end - 1]
+            if first.isalnum() and last.isalnum():  # fast path: visible, and no blank edge
+                continue
+            if not has_visible_character(text, start, end):
+                raise InputError(self.path, imported.line, f"entity {label}: {describe_blank(text, start, end)}")
+            if has_blank_edge(text, start, end):
+                self.report.blank_edges.append(
+                    f"{self.path}:{imported.line}: entity {start}-{end} {label} {text[start:end]!r} starts or "
+                    "ends in whitespace"
+                )
+
+    def _onto_stored_text(self, imported: ImportedSet, aset: AnnotationSet) -> None:
+        """The record's text equals a stored document's under NFC (same content hash) but may be composed
+        differently (NFD from macOS): map its offsets onto the stored text, or refuse the record saying why."""
+        stored = self.store.document(aset.doc_id).text
+        if stored == imported.text:
+            return
+        try:
+            OffsetMap(imported.text, stored).annotation_set(aset)
+        except ValueError as error:
+            raise InputError(
+                self.path,
+                imported.line,
+                f"the text is document {aset.doc_id}'s in another Unicode normalisation form and the annotations "
+                f"cannot be placed on it ({error})",
+            ) from None
 
     def _stored_pairs(self, sets: list[tuple[ImportedSet, AnnotationSet]]) -> set[tuple[int, str]]:
         """(document id, annotator name) of the batch that already have a set: from before the import or from

@@ -59,9 +59,10 @@ TOKEN_KEYS = ("token_start", "token_end")
 def one_shot_encoder(*, ensure_ascii: bool = True, sort_keys: bool = False,
                      separators: tuple[str, str] | None = None) -> Callable[[Any], str]:
     """= json.JSONEncoder(...).encode (same text), with the C encoder made once instead of once a call (that
-    setup costs about as much as encoding a small value). No circular-reference check: the values encoded are
+    setup costs about as much as encoding a small value). Strict like `dumps_strict`: NaN/Infinity raise ValueError. No circular-reference check: the values encoded are
     JSON read from files or built from rows, which cannot hold cycles."""
-    encoder = json.JSONEncoder(ensure_ascii=ensure_ascii, sort_keys=sort_keys, separators=separators)
+    encoder = json.JSONEncoder(ensure_ascii=ensure_ascii, sort_keys=sort_keys, separators=separators,
+                               allow_nan=False)  # strict JSON out: NaN/Infinity raise ValueError
     make = getattr(json.encoder, "c_make_encoder", None)
     if make is None:
         return encoder.encode
@@ -133,7 +134,7 @@ def digest(aset: AnnotationSet) -> int:
 
 
 def _canon(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str, allow_nan=False)
 
 
 def comparable(aset: AnnotationSet) -> str:
@@ -160,7 +161,7 @@ def comparable(aset: AnnotationSet) -> str:
         ), key=_canon),
         "tags": sorted(([TargetKind(t.target_kind).value, target(t), t.tag] for t in aset.tags), key=_canon),
     }
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str, allow_nan=False)
 
 
 # -- parsing helpers ----------------------------------------------------------------------------------------
@@ -405,6 +406,14 @@ class ExportIssues:
 
     misaligned: list[str] = field(default_factory=list)
     dropped_relations: list[str] = field(default_factory=list)
+    blank_edges: list[str] = field(default_factory=list)
+    """Entities that start or end in whitespace: exported as stored, listed (issue 17; `core.spans`)."""
+
+    def blank_edged_entity(self, doc_id: int | None, annotator: str, start: int, end: int, label: str, text: str) -> None:
+        self.blank_edges.append(
+            f"document {doc_id} ({annotator}): entity {start}-{end} {label} {text[start:end]!r} starts or ends in "
+            "whitespace"
+        )
 
     def misaligned_span(self, doc_id: int | None, annotator: str, start: int, end: int, what: str, fate: str) -> None:
         self.misaligned.append(

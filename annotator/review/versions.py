@@ -44,7 +44,7 @@ def counted(aset: AnnotationSet | None, statuses: Iterable[Status] | None = None
     if aset is None:
         return False
     if aset.annotator == MODEL_ANNOTATOR:
-        return True  # the pre-extraction is stored as done; count it whenever asked for
+        return True  # the pre-extraction has no workflow status; count it whenever asked for
     return Status(aset.status).value in _statuses(statuses)
 
 

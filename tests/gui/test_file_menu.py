@@ -63,8 +63,8 @@ def test_import_folder_imports_its_articles_through_the_worker(qtbot, window, tm
     (folder / "sub" / "b.txt").write_text("Sun in Lyon\n\nAgence reported sun.", encoding="utf-8")
     (folder / "notes.md").write_text("not an article", encoding="utf-8")
     asked = []
-    monkeypatch.setattr(main_window_module.QFileDialog, "getExistingDirectory",
-                        staticmethod(lambda *a, **k: asked.append(a) or str(folder)))
+    monkeypatch.setattr(main_window_module.file_dialogs, "existing_directory",
+                        lambda *a, **k: asked.append(a) or str(folder))
 
     def fake_extractor():
         return lambda texts: (Extraction(entities=[Entity(0, 4, "ORG")]) for _ in texts)
@@ -89,6 +89,6 @@ def test_import_folder_imports_its_articles_through_the_worker(qtbot, window, tm
 
 
 def test_import_folder_cancelled_in_the_file_dialog(window, monkeypatch):
-    monkeypatch.setattr(main_window_module.QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: ""))
+    monkeypatch.setattr(main_window_module.file_dialogs, "existing_directory", lambda *a, **k: "")
     file_action(window, "Import &folder…").trigger()
     assert window.import_thread is None and window.doc_model.total == 3
