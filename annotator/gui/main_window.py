@@ -51,10 +51,10 @@ from annotator.gui.document_list import DocumentListModel, DocumentListView
 from annotator.gui.editing import EditActions, EditSession
 from annotator.gui.exchange_dialogs import ExportDialog, ImportDialog
 from annotator.gui.find_bar import FindBar
+from annotator.gui.quote_table import QuoteTable
 from annotator.gui.own_set import point_command_at_copies, take_own_set
 from annotator.gui.panels import (
     EntityTableModel,
-    QuoteTableModel,
     SpanTableView,
     TagsPanel,
 )
@@ -147,8 +147,11 @@ class MainWindow(QMainWindow):
         self.entity_model = EntityTableModel(self)
         self.entity_table = SpanTableView(self.entity_model)
         self.entity_table.picked.connect(self.pick_entity)
-        self.quote_model = QuoteTableModel(self)
+        self.quote_model = QuoteTable(self)
         self.quote_table = SpanTableView(self.quote_model)
+        self.quote_table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # text order first
+        self.quote_table.setSortingEnabled(True)  # the model sorts itself (quote_table.py): row_of stays right
+        self.quote_model.sort_column = None
         self.quote_table.picked.connect(self.pick_quote)
         self.tags_panel = TagsPanel()
         self.tags_panel.toggled.connect(self.on_tag_toggled)
