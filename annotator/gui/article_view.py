@@ -40,6 +40,7 @@ from annotator.core.names import shown as shown_name
 from annotator.core.spans import has_blank_edge
 from annotator.gui.colors import Scheme
 from annotator.gui.offsets import OffsetMap
+from annotator.gui.quote_links import paint_links
 from annotator.gui.plain import plain
 from annotator.gui.snapping import cuts_a_word, snap_edge
 from annotator.gui.span_index import EntitySpan, QuoteSpan, SpanIndex
@@ -116,6 +117,7 @@ class ArticleView(QTextEdit):
         self.index.reset(list(entities), list(quotes))
         self.selected_entity_id = self.selected_quote_id = self.hovered_quote_id = None
         self.drag = None
+        self.link_paths = []  # the arcs of the last paint (quote_links.py)
         doc = QTextDocument(self)
         doc.setUndoRedoEnabled(False)
         doc.setDefaultFont(self.font())
@@ -436,6 +438,15 @@ class ArticleView(QTextEdit):
                     painter.drawRoundedRect(r.adjusted(-2, -1, 2, 1), 3, 3)
                     if strong:
                         painter.fillRect(r.adjusted(-2, -1, 2, 1), _alpha(color, 40))
+        if active is not None:  # quote -> speaker / cue arcs, the active quote only (quote_links.py)
+            self.link_paths = paint_links(painter, self.range_rects(active.start, active.end), [
+                ("speaker", self.range_rects(*active.speaker) if active.speaker else [], s.speaker,
+                 Qt.PenStyle.SolidLine),
+                ("cue", self.range_rects(*active.cue) if active.cue else [], s.cue, Qt.PenStyle.DashLine),
+            ], self._label_font, s.base)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+        else:
+            self.link_paths = []
         if self.selected_entity_id in self.index.entities.by_id:
             e = self.index.entities.by_id[self.selected_entity_id]
             painter.setPen(QPen(s.selection_outline, 2))
