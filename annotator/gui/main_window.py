@@ -17,6 +17,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QDockWidget,
+    QHeaderView,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -152,6 +153,10 @@ class MainWindow(QMainWindow):
         self.quote_table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # text order first
         self.quote_table.setSortingEnabled(True)  # the model sorts itself (quote_table.py): row_of stays right
         self.quote_model.sort_column = None
+        quote_header = self.quote_table.horizontalHeader()
+        quote_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        quote_header.resizeSection(0, 120)
+        quote_header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)  # the content gets the room
         self.quote_table.picked.connect(self.pick_quote)
         self.tags_panel = TagsPanel()
         self.tags_panel.toggled.connect(self.on_tag_toggled)
