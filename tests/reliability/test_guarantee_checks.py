@@ -134,3 +134,30 @@ def test_every_edit_is_exactly_one_transaction(db_path):
             groups = _transactions(store, edit)
             assert len(groups) == 1, (name, groups)
             assert any("EDIT" in sql or "ANNOTATION_SETS" in sql for sql in groups[0]), (name, groups)
+
+
+def test_a_read_command_refuses_an_older_schema_and_leaves_the_file_unchanged(db_path, monkeypatch):
+    """README: read commands never change a file, an older schema included (audit 18: `list` used to migrate)."""
+    import hashlib
+    import subprocess
+    import sys
+
+    from annotator.core import migrations
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from faults import ANNOTATOR_BIN
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:-1])  # one migration behind
+    with Store(db_path) as old:
+        old.add_document(Document(text=TEXT))
+    monkeypatch.undo()
+    before = hashlib.sha256(db_path.read_bytes()).hexdigest()
+    for command in (["list"], ["stats"], ["search", "Alice"]):
+        result = subprocess.run([str(ANNOTATOR_BIN), "--db", str(db_path), *command], capture_output=True,
+                                text=True, timeout=120)
+        assert result.returncode != 0, command
+        (line,) = result.stderr.strip().splitlines()
+        assert "schema upgrade" in line and "write command" in line and "Traceback" not in result.stderr
+        assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before, command
+    with Store(db_path) as upgraded:  # a write opens and upgrades it
+        assert upgraded.document_count() == 1
