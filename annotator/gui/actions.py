@@ -89,6 +89,7 @@ MENUS: list[tuple[str, list[Entry]]] = [
         SEPARATOR,
         ("view.review", "&Review mode…", "Ctrl+Shift+R", "open_review", ()),
         ("view.refresh", "Re&fresh from the database", "F5", "refresh_from_database", ()),
+        ("view.compare", "&Compare with…", "Ctrl+Shift+K", "choose_comparison", ()),
         SEPARATOR,
         "dock_toggles",
     ]),

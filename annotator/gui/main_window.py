@@ -18,6 +18,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QDockWidget,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -64,6 +65,7 @@ from annotator.gui.settings import app_settings
 from annotator.gui.snapping import snap_to_words
 from annotator.gui.store_guard import edit_refusal, open_window_store, readonly_banner_text, show_banner
 from annotator.gui.type_ahead import guard
+from annotator.gui.version_overlay import NO_COMPARISON, VersionOverlay, comparison_choices
 from annotator.gui.workers import ImportWorker
 
 
@@ -82,6 +84,7 @@ class MainWindow(QMainWindow):
             self.store.annotator_id(self.annotator)
         self.doc: Document | None = None
         self.borrowed = False  # the open document shows the model's set: the annotator has none yet
+        self.compared_with: str | None = None  # View → Compare with…: whose version is drawn over yours
         self.tags: list[Tag] = []
         self.undo_stack = QUndoStack(self)
         self.notifier = cmd.EditNotifier(self)
@@ -289,11 +292,40 @@ class MainWindow(QMainWindow):
         self.tags = list(aset.tags) if aset else []
         self.doc_title.setText(doc.title or f"Document {doc.id}")
         self.view.show_annotation_set(doc.text, aset, doc.boilerplate or [])  # boilerplate lines dimmed
+        if self.compared_with:
+            self.compare_with(self.compared_with)  # the comparison follows from document to document
         self.refresh_panels()
         self.doc_list.show_document(doc_id)
         self.doc_model.refresh_document(doc_id)
         self.settings.setValue("last_document", doc_id)
         self.update_status_text()
+
+    def choose_comparison(self) -> None:
+        """View → Compare with…: pick the model or a teammate whose version is drawn over yours."""
+        if self.doc is None:
+            return
+        choices = comparison_choices(self.store.annotators_of(self.doc.id), self.annotator)
+        current = choices.index(self.compared_with) if self.compared_with in choices else 0
+        name, ok = QInputDialog.getItem(self, "Compare with", "Show this version over yours:", choices, current, False)
+        if ok:
+            self.compare_with(None if name == NO_COMPARISON else name)
+
+    def compare_with(self, name: str | None) -> None:
+        """Draw `name`'s version of the open document over yours, differences marked (None: stop)."""
+        self.compared_with = name
+        if self.doc is None or name is None:
+            self.view.overlay = None
+            self.view.viewport().update()
+            return
+        try:
+            theirs = self.store.annotation_set(self.doc.id, name)
+        except (NotFoundError, StoreError) as error:
+            self.show_problem(str(error))
+            return
+        self.view.overlay = VersionOverlay(name, theirs, self.view.offsets)
+        self.view.viewport().update()
+        summary = self.view.overlay.summary(self.view.index, self.view.offsets.qt_length)
+        self.statusBar().showMessage(summary if theirs else f"{name} has no version of this document.", 10000)
 
     def open_neighbour(self, direction: int) -> None:
         if self.doc is None:
