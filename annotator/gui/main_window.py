@@ -521,6 +521,8 @@ class MainWindow(QMainWindow):
         for t in self.tags:
             if t.target_kind is not TargetKind.DOCUMENT:
                 by_target.setdefault((t.target_kind, t.target_id), []).append(t.tag)
+        owner = MODEL_ANNOTATOR if self.borrowed else self.annotator  # the Origin column names who changed a span
+        self.entity_model.owner = self.quote_model.owner = owner
         self.entity_model.set_entities(text, entities, {i: v for (k, i), v in by_target.items() if k is TargetKind.ENTITY})
         self.quote_model.set_quotes(text, quotes, {i: v for (k, i), v in by_target.items() if k is TargetKind.QUOTE})
         self.entity_table.show_row(self.entity_model.row_of(self.view.selected_entity_id))

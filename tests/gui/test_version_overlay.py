@@ -106,3 +106,21 @@ def test_marks_are_painted_in_light_and_dark(window, qtbot):
 
 def test_choices():
     assert comparison_choices(["alice", "bob", "model"], "alice") == ["model", "bob", NO_COMPARISON]
+
+
+def test_origin_columns_say_model_or_which_person(window):
+    from PySide6.QtCore import Qt
+
+    from annotator.core.model import Origin
+    from tests.gui.conftest import add_article
+
+    with Store(window.store.path) as store:
+        doc_id = add_article(store, "Paris and Rome.", "Two cities", quotes=[],
+                             entities=[Entity(0, 5, "GPE", origin=Origin.MODEL), Entity(10, 14, "GPE", origin=Origin.MODEL)])
+    window.open_document(doc_id)
+    origins = lambda model: [model.index(r, model.columnCount() - 1).data() for r in range(model.rowCount())]
+    assert window.entity_model.headerData(3, Qt.Orientation.Horizontal) == "Origin"
+    assert origins(window.entity_model) == ["model", "model"]
+    window.view.select_entity(window.view.index.entities.ordered()[0].id)
+    window.apply_label("LOC")
+    assert origins(window.entity_model) == ["person · alice", "model"]
