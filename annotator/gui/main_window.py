@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import MODEL_ANNOTATOR, Document, QuoteType, Status, Tag, TargetKind
+from annotator.core.edit_history import next_step
 from annotator.core.errors import Cancelled
 from annotator.core.ops import EditError
 from annotator.core.store import NotFoundError, Store, StoreError
@@ -186,6 +187,10 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         """Menus and keys from the table in actions.py; `actions_by_id` holds them by id."""
         self.actions_by_id = build_menus(self)
+        # Ctrl+Z reaches into the edit log (earlier sessions) only when this session has nothing left to undo:
+        # one of the two Ctrl+Z actions is enabled at a time, so the key is never ambiguous.
+        earlier = self.actions_by_id["edit.undo_earlier"]
+        self.undo_stack.canUndoChanged.connect(lambda can: earlier.setEnabled(not can))
         self.snap_action.setChecked(self.settings.value("snap", True, type=bool))
         self.view.snapping = self.snap_action.isChecked()
         self.legend = build_legend(self)
@@ -381,6 +386,25 @@ class MainWindow(QMainWindow):
         self.view.replace_spans(own.entities, own.quotes)
         self.view.select_entity(ids.entity(selected_entity))
         self.view.select_quote(ids.quote(selected_quote))
+
+    def undo_from_log(self) -> None:
+        """Ctrl+Z when this session has nothing left to undo: undo the annotator's most recent earlier edit of
+        the open document, read from the edit log (core/edit_history.py); refused with a message if those rows
+        changed since."""
+        if self.doc is None or self.undo_stack.canUndo():
+            return
+        try:
+            entry = next_step(self.store, self.doc.id, self.annotator)
+        except (NotFoundError, StoreError, sqlite3.Error) as error:
+            self.show_problem(str(error))
+            return
+        if entry is None:
+            self.statusBar().showMessage("Nothing earlier to undo on this document.", 6000)
+            return
+        command = cmd.LoggedEditCommand(self.store, self.notifier, doc_id=self.doc.id, annotator=self.annotator,
+                                        entry=entry)
+        self.undo_stack.push(command)  # shows "Undo … (earlier session)" for the moment it is there
+        self.undo_stack.undo()  # obsolete once undone: Qt drops it; a refusal comes through on_undo_failed
 
     def _edit_context(self) -> tuple[int, str]:
         return self.doc.id, self.annotator
