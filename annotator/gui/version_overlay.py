@@ -3,7 +3,7 @@ the article, with the differences marked (View → Compare with…), as INCEpTIO
 comparison show them:
 
 - a span only in theirs: a dashed outline in the "theirs" colour, their label in a small pill above it;
-- a span only in yours: a solid underline bar in the "yours" colour;
+- a span only in yours: a solid outline in the "yours" colour;
 - the same span with another label: both labels, "yours ≠ theirs", in a pill above it.
 
 Their spans live in their own `SpanIndex` (built once when the comparison starts, milliseconds for 10,000 spans);
@@ -82,7 +82,7 @@ class VersionOverlay:
         """One line for the status bar: the counts over the whole document (run once per comparison, not per paint)."""
         kinds = [d.kind for d in self.differences(own, 0, length + 1)]
         return (f"Comparing with {self.name}: {kinds.count(THEIRS_ONLY)} only theirs (dashed), "
-                f"{kinds.count(MINE_ONLY)} only yours (bar), {kinds.count(LABEL_DIFFERS)} label differs")
+                f"{kinds.count(MINE_ONLY)} only yours (solid), {kinds.count(LABEL_DIFFERS)} label differs")
 
     def paint(self, painter: QPainter, view, start: int, end: int) -> None:
         """Draw the differences of the visible Qt range [start, end) on `view` (an ArticleView), after the text."""
@@ -94,12 +94,12 @@ class VersionOverlay:
             rects = view.range_rects(d.start, d.end)
             if not rects:
                 continue
-            if d.kind == MINE_ONLY:
-                painter.setPen(Qt.PenStyle.NoPen)
-                for r in rects:
-                    painter.fillRect(QRectF(r.left(), r.top() - 3, r.width(), 2.5), mine_color)
-                continue
             painter.setBrush(Qt.BrushStyle.NoBrush)
+            if d.kind == MINE_ONLY:
+                painter.setPen(QPen(mine_color, 2.0, Qt.PenStyle.SolidLine))
+                for r in rects:
+                    painter.drawRoundedRect(r.adjusted(-2, -2, 2, 2), 3, 3)
+                continue
             pen = QPen(theirs_color, 1.6, Qt.PenStyle.DashLine)
             if d.kind == THEIRS_ONLY:
                 painter.setPen(pen)
