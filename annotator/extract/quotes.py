@@ -766,7 +766,17 @@ class _DocRun:
         ends = [k for k, t in enumerate(tokens) if self._is_sentence_end(t)]
         if any(any(not x.is_punct for x in tokens[k + 1 :]) for k in ends):
             return False  # a sentence of its own in between
-        return not any(t.i in self.cue_at for t in words)
+        return not any(t.i in self.cue_at and not self._source_document(self.cue_at[t.i]) for t in words)
+
+    def _source_document(self, cue: Cue) -> bool:
+        """``according to a transcript`` / ``according to the official record``: a tail naming a document,
+        not a second speaker (its object is a common noun with no ``from``/``by`` source)."""
+        if cue.kind != "according":
+            return False
+        objs = [c for c in cue.last.children if c.dep_ == "pobj"]
+        if not objs or objs[0].pos_ != "NOUN" or objs[0].ent_type_ or objs[0].lemma_.lower() in _AGENT_NOUNS:
+            return False
+        return not any(c.dep_ == "prep" and c.lower_ in ("from", "by", "of") for c in objs[0].children)
 
     def _looks_like_sentence(self, f: _Found) -> bool:
         content = self.text[f.start : f.end].strip()
