@@ -90,6 +90,16 @@ topic tag (``Flooding``), never a sentence."""
 _TAG_HEADERS = re.compile(r"^(?:Related Topics|Topics|Tags|More on this story)\s*:?$", re.IGNORECASE)
 
 
+SECTION_WORDS = frozenset({
+    "news", "sport", "sports", "uk", "us", "world", "politics", "business", "opinion", "weather", "money",
+    "culture", "health", "science", "technology", "tech", "entertainment", "lifestyle", "travel", "local",
+    "football", "markets", "education", "environment", "arts", "life", "style", "video", "live", "latest",
+    "europe", "africa", "asia", "americas", "australia", "middle east", "england", "scotland", "wales",
+    "northern ireland", "ireland", "india", "obituaries", "letters", "comment", "features",
+})
+"""Section links a site's menu puts above the headline (casefolded)."""
+
+
 def is_navigation_line(line: str) -> bool:
     """A navigation / topic-tag shaped line (``_NAV_LINE``); boilerplate only above the headline, in a run of
     two or more, or after a "Related Topics" line (a lone sub-heading has the same shape)."""
@@ -97,7 +107,9 @@ def is_navigation_line(line: str) -> bool:
 
 
 def _scan(text: str) -> tuple[list[tuple[int, int]], tuple[int, int] | None]:
-    """(boilerplate ranges, the headline's range or None)."""
+    """(boilerplate ranges, the headline's range or None). Above the headline a navigation-shaped line is
+    boilerplate when it is a section word, follows boilerplate, or is in a run of them ("My Title" alone
+    is a headline); below it, a run of them or any after "Related Topics"."""
     lines = [(a, b) for a, b in line_ranges(text) if text[a:b].strip()]
     nav = [b - a <= MAX_LINE and is_navigation_line(text[a:b]) for a, b in lines]
     ranges: list[tuple[int, int]] = []
@@ -115,7 +127,8 @@ def _scan(text: str) -> tuple[list[tuple[int, int]], tuple[int, int] | None]:
             ranges.append((a, b))
             after_tags = bool(_TAG_HEADERS.match(line))
             continue
-        if nav[k] and (head_text is None or after_tags or (k + 1 < len(lines) and nav[k + 1])
+        top = head_text is None and (line.casefold() in SECTION_WORDS or (k > 0 and ranges and ranges[-1] == lines[k - 1]))
+        if nav[k] and (top or after_tags or (k + 1 < len(lines) and nav[k + 1])
                        or (k > 0 and nav[k - 1] and bool(ranges) and ranges[-1] == lines[k - 1])):
             ranges.append((a, b))  # section navigation above the headline, a run of links or topic tags
             continue

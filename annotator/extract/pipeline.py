@@ -68,12 +68,27 @@ def split_at_paragraph_breaks(text: str, start: int, end: int) -> list[tuple[int
     return out
 
 
+_LINE_BREAK = re.compile(r"[ \t\f\v\u00a0]*(?:\r\n|[\n\r\u2028\u2029])\s*")
+
+
+def split_at_line_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """[start, end) cut at every line break inside it (parts stripped, empty parts dropped)."""
+    parts, a = [], start
+    for m in _LINE_BREAK.finditer(text, start, end):
+        parts.append((a, m.start()))
+        a = m.end()
+    parts.append((a, end))
+    return [(a, b) for p in parts for a, b in split_at_paragraph_breaks(text, *p)]
+
+
 def entities_of(doc: Any) -> list[Entity]:
-    """The model's entities, each cut at paragraph breaks."""
+    """The model's entities, each cut at line breaks: a name never runs from a headline into the body
+    ("Flood defences fail in Burnley\nFloodwater …") nor across a paragraph in a one-line-per-paragraph .txt.
+    In hard-wrapped text a name broken over two lines becomes two entities (rare in news copy)."""
     text = doc.text
     out = []
     for ent in doc.ents:
-        for a, b in split_at_paragraph_breaks(text, ent.start_char, ent.end_char):
+        for a, b in split_at_line_breaks(text, ent.start_char, ent.end_char):
             out.append(Entity(a, b, ent.label_, origin=Origin.MODEL))
     return out
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from annotator.core.model import Origin, Quote, QuoteType, TextRange
 
-from annotator.core.boilerplate import LINK_LINE
+from annotator.core.boilerplate import LINK_LINE, SECTION_WORDS
 from .cues import NOUN_CUES, CueLexicon
 from .marks import MarkedSpan, MarkIndex, find_marked_spans, paragraph_bounds
 from .speakers import FIRST_PERSON, ORG_NOUNS, RELATIVE, TITLE_WORDS, SpeakerResolver
@@ -423,10 +423,27 @@ class _DocRun:
         if choice.kind == "according":
             return choice, self._according_speaker(choice)
         speaker = self._speaker_of(choice.verb, inverted=True)
+        named = self._name_before_appositive(choice.verb, speaker)
+        if named:
+            speaker = named
         if choice.verb.i in self._positional_speaker and not any(
                 t.pos_ == "PROPN" or t.ent_type_ == "PERSON" for t in speaker):
             speaker = self._positional_speaker[choice.verb.i]  # the name after a verb the parser did not link
         return choice, speaker
+
+    def _name_before_appositive(self, verb: Any, speaker: list[Any]) -> list[Any]:
+        """``"…," scoffed Lorcan Devlin, the party's finance spokesman``: the parser may make the appositive the
+        subject and the name an object; the name right after the verb is the speaker."""
+        if not speaker or speaker[0].i <= verb.i + 1:
+            return []
+        name: list[Any] = []
+        k = verb.i + 1
+        while k < speaker[0].i and self.doc[k].pos_ == "PROPN" and not self.in_quote[k]:
+            name.append(self.doc[k])
+            k += 1
+        if not name or self.doc[k].text != "," or k + 1 != speaker[0].i:
+            return []
+        return name
 
     def _positional_cue(self, span: MarkedSpan) -> Cue | None:
         """``"…!" sighed Greta Moe`` / ``"…," Omar Sykes snarled``: a past or present verb right after a quote
@@ -446,12 +463,12 @@ class _DocRun:
             return t.pos_ == "VERB" and t.tag_ in tags and not self.in_quote[t.i]
 
         def is_name(t: Any) -> bool:
-            return t.pos_ in ("PROPN", "PRON", "ADJ", "NOUN") or t.lower_ in ("the", "a", "an")
+            return t.pos_ in ("PROPN", "PRON", "ADJ", "NOUN") or t.lower_ in ("the", "a", "an", "one")
 
         if len(toks) >= 2 and is_verb(toks[0], first=True) and is_name(toks[1]):
             name = []
             for t in toks[1:]:
-                if t.is_punct or t.pos_ not in ("PROPN", "NOUN", "ADJ", "DET", "PRON"):
+                if t.is_punct or t.pos_ not in ("PROPN", "NOUN", "ADJ", "DET", "PRON") and t.lower_ != "one":
                     break
                 name.append(t)
             k = name[-1].i + 1 if name else 0
@@ -461,7 +478,9 @@ class _DocRun:
                     name.append(self.doc[k])
                     k += 1
             if name and (name[-1].pos_ == "PROPN" or name[-1].ent_type_ == "PERSON"
-                         or name[-1].lower_ in TITLE_WORDS):
+                         or name[-1].lower_ in TITLE_WORDS or name[-1].lemma_.lower() in _AGENT_NOUNS):
+                # "sighed the commuter", "groaned one commuter at Waverley": a person noun; never a thing
+                # ("read the sign")
                 self._positional_speaker[toks[0].i] = name
                 return Cue(toks[0], toks[0], "verb")
         for k in range(1, min(4, len(toks))):
@@ -482,9 +501,9 @@ class _DocRun:
             if m and m.group(1).casefold() not in _NOT_SPEAKER_LABELS:
                 label = [t for t in self._tokens_between(p_start, p_start + len(m.group(1))) if not t.is_space]
                 colon = [t for t in self._tokens_between(p_start + len(m.group(1)), span.open) if t.text == ":"]
-                if label and colon and not any(t.pos_ in ("VERB", "AUX") for t in label) and any(
+                if label and colon and not any(t.pos_ in ("VERB", "AUX") for t in label) and (any(
                         t.ent_type_ in ("PERSON", "ORG", "NORP") or t.lower_ in TITLE_WORDS | ORG_NOUNS
-                        for t in label):  # "Mayor Kline:", "Minister:", not "Weather:"
+                        for t in label) or self._name_shaped(label, span)):  # "Mayor Kline:", not "Weather:"
                     return Cue(colon[0], colon[0], "colon"), label
         if before_text.endswith(":"):
             speaker = self._colon_speaker(b_start, b_start + len(before_text) - 1)
@@ -507,6 +526,24 @@ class _DocRun:
             if name and any(t.pos_ == "PROPN" or t.ent_type_ == "PERSON" for t in name):
                 return None, name
         return None, []
+
+    def _name_shaped(self, label: list[Any], span: MarkedSpan) -> bool:
+        """``Pemberton-Ruiz``, ``Okafor`` (with a first-person quote): capitalised proper-noun tokens the NER did
+        not call a person; never a place, date, event or section word (``Ukraine:``, ``Weather:``). A lone word
+        needs more, since topic labels share its shape (``Brexit: 'The deal is done'``): a hyphenated name, the
+        word inside a PERSON elsewhere in the text, or a quote in the first person (``Okafor: "We will …"``)."""
+        words = [t for t in label if t.text != "-"]
+        if not words or " ".join(t.text for t in label).casefold() in SECTION_WORDS:
+            return False
+        if len(words) == 1 and len(label) == 1:
+            word = words[0].text
+            quoted = {t.lower_ for t in self._tokens_between(span.start, span.end)}
+            if not (quoted & FIRST_PERSON or quoted & {"my", "our"} or any(
+                    e.label_ == "PERSON" and word in e.text.split() for e in self.doc.ents)):
+                return False
+        hyphenated = len(words) < len(label)  # "Pemberton-Ruiz": the NER often tags a part as a place
+        return all(t.pos_ == "PROPN" and t.text[:1].isupper() and (hyphenated or t.ent_type_ not in (
+            "GPE", "LOC", "FAC", "EVENT", "DATE", "TIME", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE")) for t in words)
 
     def _colon_speaker(self, start: int, colon: int) -> list[Any]:
         """The person introducing a quote with a colon and no cue: the subject of the clause before the colon
@@ -705,6 +742,8 @@ class _DocRun:
                 break
             path.append(node.dep_)
             node = node.head
+            if node.lower_ == "as" and node.dep_ == "prep":
+                path.append("pobj")  # "described the ward as 'unacceptable and unsafe'": the parser makes it amod
             if node.pos_ == "VERB" and node.lemma_.lower() in NAMING_VERBS:
                 break
         else:
@@ -798,11 +837,16 @@ class _DocRun:
             speaker: list[Any] = []
             clauses: list[Any] | None = None
             to_infinitive = None
+            agent: list[Any] = []
             if cue.kind == "verb":
                 if any(c.dep_ == "neg" for c in verb.children):
                     continue  # "has not said whether …", "did not say how many …"
                 if any(c.dep_ == "auxpass" for c in verb.children):
-                    continue  # "having been told …", "was told that …": the subject heard it, said nothing
+                    # "having been told …", "was told that …": the subject heard it, said nothing; only a
+                    # by-agent ("were warned by the minister to …") names who spoke
+                    agent = self._passive_agent(verb)
+                    if not agent:
+                        continue
                 if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in NOT_REPORTING_HEADS:
                     continue  # "declined to say why …"
                 clauses = [c for c in verb.children if c.dep_ == "ccomp" and self._same_sentence(verb, c)
@@ -817,7 +861,7 @@ class _DocRun:
                         continue
             if to_infinitive is not None:
                 content = to_infinitive
-                speaker = self._speaker_of(verb)
+                speaker = agent or self._speaker_of(verb)
                 if not _agentive(speaker):
                     continue  # "the row threatens to derail the talks": no one speaks
             elif clauses:
@@ -855,7 +899,7 @@ class _DocRun:
                 content = self._clause_range(clause, verb, from_token)
                 content = self._with_second_that_clause(verb, clause, content)
                 content = self._before_second_report(clause, content)
-                speaker = self._speaker_of(verb)
+                speaker = agent or self._speaker_of(verb)
             elif cue.kind == "verb_prep":
                 objs = [c for c in cue.last.children if c.dep_ == "pobj"]
                 comps = [c for c in verb.children if c.dep_ in ("xcomp", "ccomp") and c.i > cue.last.i]
@@ -947,13 +991,31 @@ class _DocRun:
             return []  # "…," he said, "…": the marked parts are direct quotes
         return [head]
 
+    def _passive_agent(self, verb: Any) -> list[Any]:
+        """``Landlords were warned by the housing minister to …`` / ``X was told by police that …``: the
+        by-agent of a passive cue (a name, an office, an organisation), else []."""
+        if verb.tag_ != "VBN" or any(c.dep_ == "aux" and c.lower_ in ("having",) for c in verb.children):
+            return []
+        for c in verb.children:
+            if c.dep_ == "agent" and c.i > verb.i:
+                objs = [o for o in c.children if o.dep_ == "pobj"]
+                if objs and not self.in_quote[objs[0].i]:
+                    phrase = self._phrase(objs[0])
+                    return phrase if _agentive(phrase) else []
+        return []
+
     def _to_infinitive(self, verb: Any) -> tuple[int, int] | None:
         """``urged residents to boil …`` / ``pledged to bring …``: the to-infinitive of a cue of promise or
         request, from its ``to`` to its end (no quotation marks inside: those are handled as direct)."""
-        if verb.lemma_.lower() not in TO_INFINITIVE_CUES or verb.tag_ == "VBN" and verb.dep_ != "ROOT":
+        if verb.lemma_.lower() not in TO_INFINITIVE_CUES or verb.tag_ == "VBN" and verb.dep_ != "ROOT" and not any(
+                c.dep_ == "agent" for c in verb.children):
             return None
+        has_object = any(c.dep_ == "dobj" for c in verb.children)
         for c in verb.children:
-            if c.dep_ == "xcomp" and c.i > verb.i and c.pos_ in ("VERB", "AUX") and self._same_sentence(verb, c):
+            # "urged residents in low-lying streets to move …": with a modified object the parser may hang the
+            # to-infinitive on the verb as an advcl; it is still the object's instruction
+            if (c.dep_ == "xcomp" or c.dep_ == "advcl" and has_object) and c.i > verb.i and c.pos_ in ("VERB", "AUX") \
+                    and self._same_sentence(verb, c):
                 to = [a for a in c.children if a.dep_ == "aux" and a.tag_ == "TO" and a.i < c.i]
                 if not to:
                     return None
@@ -1170,6 +1232,10 @@ _AGENT_NOUNS = TITLE_WORDS | ORG_NOUNS | {
     # listeners of "told X …"
     "inquiry", "jury", "tribunal", "reporter", "journalist", "audience", "crowd", "hearing", "media", "press",
     "listener", "viewer", "meeting", "conference", "briefing", "mp", "lawmaker", "shareholder", "supporter",
+    # public bodies and people met in local news
+    "service", "office", "force", "brigade", "trust", "commission", "coastguard", "inspector", "inspectorate",
+    "nurse", "paramedic", "engineer", "economist", "solicitor", "headteacher", "commuter", "passenger", "driver",
+    "shopper", "trader", "landlord", "tenant", "farmer", "student", "pupil", "patient", "councillor", "official",
 }
 """Nouns that can head a speaker (people, offices, organisations); "the row", "the rise" cannot."""
 

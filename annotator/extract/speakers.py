@@ -454,7 +454,8 @@ class SpeakerResolver:
         pos = tokens[0].idx
         doc = self.doc
         # a PERSON entity inside the span
-        people = [t for t in tokens if t.ent_type_ == "PERSON" and t.i not in self._not_name]
+        people = [t for t in tokens if t.ent_type_ == "PERSON" and t.i not in self._not_name
+                  and not self._under_preposition(t, tokens)]
         if people:
             # the last contiguous PERSON run
             last = people[-1]
@@ -545,6 +546,20 @@ class SpeakerResolver:
                 self._desc_gender[name] = gender
             return name, True
         return name, False
+
+    @staticmethod
+    def _under_preposition(tok: Any, tokens: list[Any]) -> bool:
+        """``one commuter at Waverley station`` / ``a friend of Ann Cole``: a name inside a prepositional phrase
+        of a common-noun speaker is a place or another person, not the speaker."""
+        first, last = tokens[0].i, tokens[-1].i
+        node = tok
+        for _ in range(8):
+            if node.head is node or not first <= node.head.i <= last:
+                return False
+            if node.dep_ == "pobj" and node.head.dep_ == "prep" and node.head.head.pos_ == "NOUN":
+                return True
+            node = node.head
+        return False
 
     def _earlier_chain(self, tok: Any) -> list[Any]:
         """The first two- or three-word name ending with tok's word elsewhere in the text (outside quotes)."""

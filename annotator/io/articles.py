@@ -12,7 +12,10 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from annotator.core.boilerplate import is_boilerplate_line, is_navigation_line
+from annotator.core.boilerplate import MAX_LINE, headline_of, is_boilerplate_line
+
+_TITLE_WINDOW = 20_000
+"""Code points at the start of a text searched for its headline (boilerplate lines above it included)."""
 from annotator.core.errors import InputError  # noqa: F401 - re-exported: readers and callers import it from here
 from annotator.core.model import Document, SourceRecord  # noqa: F401 - re-exported
 from annotator.core.ingest import too_long_for_extraction
@@ -55,6 +58,9 @@ def title_of(text: str, limit: int = 300) -> str:
     """The headline: the first non-blank line that is not web boilerplate ("Accessibility links", "Skip to
     content", … see :mod:`annotator.core.boilerplate`) nor section navigation ("News", "UK"), stripped, at most `limit` characters. Scans without
     copying the text (a 50 MB one-line article must not be split or stripped whole just to find its title)."""
+    head = headline_of(text[:_TITLE_WINDOW])  # navigation runs need their neighbours: judge the first lines
+    if head and len(head) < MAX_LINE:
+        return head[:limit]
     pos, first_line = 0, None
     for _ in range(200):  # boilerplate lines skipped at most
         first = _NON_SPACE.search(text, pos)
@@ -68,7 +74,7 @@ def title_of(text: str, limit: int = 300) -> str:
             head = head.rstrip()
         if first_line is None:
             first_line = head
-        if end > start + limit or not (is_boilerplate_line(head) or is_navigation_line(head)):
+        if end > start + limit or not is_boilerplate_line(head):
             return head
         pos = end
     return first_line or ""
