@@ -856,6 +856,10 @@ class _DocRun:
                 if not clauses:
                     clauses = self._parenthetical_host(verb)
                 if not clauses:
+                    to_infinitive = self._fronted_misparse(verb)
+                    if to_infinitive is not None:
+                        agent = self._phrase([c for c in verb.children if c.dep_ == "nsubj"][-1])
+                if not clauses and to_infinitive is None:
                     to_infinitive = self._to_infinitive(verb)
                     if to_infinitive is None:
                         continue
@@ -990,6 +994,24 @@ class _DocRun:
         if self.marks.within(self._sentence_start(head).idx, verb.idx):
             return []  # "…," he said, "…": the marked parts are direct quotes
         return [head]
+
+    def _fronted_misparse(self, verb: Any) -> tuple[int, int] | None:
+        """``The bridge reopened on Friday, engineer Ravi Menon said.``: the parser reads the fronted clause as
+        a noun with a participle (``bridge`` nsubj, ``reopened`` acl) and gives the cue two subjects; the words
+        from the sentence start to the comma before the second subject are the report."""
+        subjects = [c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i]
+        if len(subjects) != 2:
+            return None
+        first, second = subjects
+        if not any(c.dep_ in ("acl", "relcl") and c.tag_ in ("VBD", "VBN") and c.i > first.i for c in first.children):
+            return None
+        comma = self.doc[second.left_edge.i - 1] if second.left_edge.i > 0 else None
+        if comma is None or comma.text != "," or self.in_quote[first.i]:
+            return None
+        start = self._sentence_start(first.left_edge)
+        if start.i > first.left_edge.i or self.marks.within(start.idx, comma.idx):
+            return None
+        return start.idx, comma.idx
 
     def _passive_agent(self, verb: Any) -> list[Any]:
         """``Landlords were warned by the housing minister to …`` / ``X was told by police that …``: the
