@@ -174,6 +174,15 @@ class _DocRun:
                 if subj.lower_ in RELATIVE and verb.dep_ == "relcl":
                     subj = verb.head
                 return self._phrase(_appositive_name(subj))
+        for child in verb.children:
+            # "Councillor Dana Whyte, pictured, says …": the parser makes the caption word a clause with the
+            # speaker as its subject
+            if child.i < verb.i and child.lower_ in _CAPTION_MARKERS and child.dep_ in (
+                    "ccomp", "advcl", "parataxis", "acl") and all(
+                    c.dep_ in ("nsubj", "nsubjpass", "punct", "advmod") for c in child.children):
+                subj = [c for c in child.children if c.dep_ in ("nsubj", "nsubjpass") and not self.in_quote[c.i]]
+                if subj and self.doc[child.i - 1].text == "," and subj[0].i < child.i:
+                    return self._phrase(_appositive_name(subj[0]))
         if inverted:
             # "…," said Kerry  — parsers sometimes hang Kerry as dobj/attr/npadvmod
             for child in verb.rights:
@@ -204,7 +213,7 @@ class _DocRun:
                 return []
             return self._speaker_of(head, depth=depth + 1)
         dangling = self._dangling_subject(verb)
-        return self._phrase(dangling) if dangling is not None else []
+        return self._phrase(_appositive_name(dangling)) if dangling is not None else []
 
     def _dangling_subject(self, verb: Any) -> Any | None:
         """A noun the parser made the root of a sentence of its own because an abbreviation's full stop
@@ -1102,7 +1111,7 @@ class _DocRun:
         if m is None or m.group(1) not in UNIT_ABBREVIATIONS:
             return False
         rest = self.text[offset + 1: offset + 6].lstrip(" \"'“‘")
-        return rest[:1].islower()
+        return rest[:1].islower() or rest[:1].isdigit()  # "6 ft. 4 in. tall"
 
     def _same_sentence(self, verb: Any, clause: Any) -> bool:
         """No sentence end between the cue verb and the clause (the parser sometimes hangs the next
@@ -1235,6 +1244,8 @@ _MAIN_PERSON = "\0main"
 
 
 _ASKING = {"ask", "wonder", "inquire", "enquire"}
+_CAPTION_MARKERS = {"pictured", "photographed", "shown", "inset", "above", "below", "left", "right", "centre", "center"}
+"""``X, pictured, says …``: a word pointing at a photo, set off by commas after the speaker."""
 _ATTRIBUTION_NOUNS = {"statement", "interview", "letter", "email", "e-mail", "post", "release", "video", "speech",
                       "briefing", "conference", "tweet", "message", "broadcast", "podcast", "filing", "memo",
                       "blog", "column", "op-ed", "affidavit", "submission", "note", "address", "call", "hearing"}
