@@ -576,14 +576,15 @@ class _DocRun:
             cand = subj[0] if subj else None
             owner = [c for c in cand.children if c.dep_ == "poss"] if cand is not None and cand.pos_ == "NOUN" else []
             if owner and (owner[0].pos_ == "PROPN" or owner[0].lower_ in ("her", "his", "their")
-                          or owner[0].ent_type_ in ("PERSON", "ORG")):
+                          or owner[0].ent_type_ in ("PERSON", "ORG") or owner[0].lemma_.lower() in _SPEAKING_NOUNS):
                 # "Her advice to buyers is blunt:", "Kline's message was clear:": the owner speaks
                 tokens_owner = [t for t in self._phrase(owner[0]) if t.text not in ("'s", "’s")]
                 return tokens_owner
         if cand is None:
             return []
         phrase = self._phrase(_appositive_name(cand))
-        if not any(t.ent_type_ == "PERSON" or t.lower_ in TITLE_WORDS or (t.pos_ == "PROPN" and t.ent_type_ not in (
+        if not any(t.ent_type_ == "PERSON" or t.lower_ in TITLE_WORDS or (
+                t.pos_ == "NOUN" and t.lemma_.lower() in _SPEAKING_NOUNS) or (t.pos_ == "PROPN" and t.ent_type_ not in (
                 "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT", "DATE", "TIME")) for t in phrase):
             return []
         return phrase
@@ -963,10 +964,15 @@ class _DocRun:
         the object of (``issued``, ``made``, ``repeated`` …)."""
         out = []
         for tok in self.doc:
-            if tok.pos_ != "NOUN" or tok.lemma_.lower() not in NOUN_CUES or self.in_quote[tok.i]:
+            lemma = tok.lemma_.lower()
+            if tok.pos_ != "NOUN" or lemma not in NOUN_CUES | _VOICED_NOUNS or self.in_quote[tok.i]:
                 continue
+            if lemma in _VOICED_NOUNS and not (tok.dep_ == "dobj" and tok.head.lemma_.lower() in _VOICING_VERBS):
+                continue  # "amid fears that …", "her concern that …": no one said it
+            that_next = tok.i + 1 < len(self.doc) and self.doc[tok.i + 1].lower_ == "that"
             clauses = [c for c in tok.children if c.dep_ in ("acl", "ccomp", "relcl", "appos") and c.i > tok.i
-                       and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+                       and (any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+                            or that_next and c.i > tok.i + 2)  # "a warning that gusts of …": "that" misparsed
                        and any(m.dep_ in SUBJECT_DEPS for m in c.children)]
             if not clauses:
                 continue
@@ -980,6 +986,8 @@ class _DocRun:
             if not speaker or any(self.in_quote[t.i] for t in speaker) or not _agentive(speaker):
                 continue
             rng = self._clause_range(clauses[0], tok)
+            if rng is not None and that_next and rng[0] == self.doc[tok.i + 1].idx:
+                rng = (self.doc[tok.i + 2].idx, rng[1])  # "that" parsed as the clause's subject
             if rng is None or len(self.text[rng[0]:rng[1]].split()) < 3:
                 continue
             inner = [m for m in self.marks.within(*rng) if not self._looks_like_title(m)]
@@ -1252,8 +1260,13 @@ _ATTRIBUTION_NOUNS = {"statement", "interview", "letter", "email", "e-mail", "po
 """Nouns of ", in a statement …" closing a reported clause: where it was said, not what."""
 _TELLING = {"tell", "inform", "assure", "remind", "warn", "convince", "reassure", "advise", "notify"}
 _NOUN_CUE_VERBS = {"issue", "make", "repeat", "deliver", "give", "send", "voice", "post", "publish", "file", "lodge",
+                   "express", "air", "share",
                    "level", "renew", "reiterate", "put", "sound", "raise"}
 
+
+_VOICED_NOUNS = {"fear", "concern", "worry", "doubt", "hope"}
+"""States of mind that are reports only when voiced: ``voiced fears that …``, ``raised concerns that …``."""
+_VOICING_VERBS = {"voice", "raise", "express", "air", "repeat", "reiterate", "renew", "share"}
 
 _AGENT_NOUNS = TITLE_WORDS | ORG_NOUNS | {
     "official", "officials", "police", "government", "authority", "authorities", "administration", "parliament",
@@ -1271,6 +1284,9 @@ _AGENT_NOUNS = TITLE_WORDS | ORG_NOUNS | {
     "shopper", "trader", "landlord", "tenant", "farmer", "student", "pupil", "patient", "councillor", "official",
 }
 """Nouns that can head a speaker (people, offices, organisations); "the row", "the rise" cannot."""
+_SPEAKING_NOUNS = _AGENT_NOUNS - {"inquiry", "jury", "tribunal", "audience", "crowd", "hearing", "media", "press",
+                                  "listener", "viewer", "meeting", "conference", "briefing", "court"}
+"""Agent nouns that introduce their own words with a colon (``The coach was blunt:``), listeners left out."""
 
 
 def _agentive(speaker: list[Any]) -> bool:
