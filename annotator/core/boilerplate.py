@@ -157,6 +157,11 @@ def _same_headline(line: str, headline: str) -> bool:
                             and not norm[len(head):].strip().endswith((".", "?", "!", '"', "”")))
 
 
+def headline_range(text: str) -> tuple[int, int] | None:
+    """[start, end) of the headline line (see :func:`headline_of`), None when no short line qualifies."""
+    return _scan(text)[1]
+
+
 def headline_of(text: str) -> str:
     """The title of an article: its headline (the first line that is not boilerplate or navigation; the first
     copy when it is repeated), ``""`` if none."""

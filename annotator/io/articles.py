@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from annotator.core.boilerplate import MAX_LINE, headline_of, is_boilerplate_line
+from annotator.core.boilerplate import headline_range, is_boilerplate_line
 
 _TITLE_WINDOW = 20_000
 """Code points at the start of a text searched for its headline (boilerplate lines above it included)."""
@@ -58,9 +58,11 @@ def title_of(text: str, limit: int = 300) -> str:
     """The headline: the first non-blank line that is not web boilerplate ("Accessibility links", "Skip to
     content", … see :mod:`annotator.core.boilerplate`) nor section navigation ("News", "UK"), stripped, at most `limit` characters. Scans without
     copying the text (a 50 MB one-line article must not be split or stripped whole just to find its title)."""
-    head = headline_of(text[:_TITLE_WINDOW])  # navigation runs need their neighbours: judge the first lines
-    if head and len(head) < MAX_LINE:
-        return head[:limit]
+    found = headline_range(text[:_TITLE_WINDOW])  # navigation runs need their neighbours: judge the first lines
+    if found is not None:
+        head = _LINE_BREAK.split(text[found[0]:found[1]].strip(), 1)[0].strip()  # any break splitlines() knows
+        if head:
+            return head[:limit]
     pos, first_line = 0, None
     for _ in range(200):  # boilerplate lines skipped at most
         first = _NON_SPACE.search(text, pos)
