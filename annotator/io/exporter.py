@@ -42,7 +42,10 @@ from annotator.io.records import (
     task_hash_from_key,
 )
 
-EXPORT_FORMATS = ("jsonl", "prodigy", "doccano", "spacy")
+EXPORT_FORMATS = ("jsonl", "prodigy", "doccano", "spacy", "conll", "iob", "brat", "labelstudio")
+WHOLE_FILE_FORMATS = ("conll", "iob", "brat", "labelstudio")
+"""Formats written by a writer that takes (document, set) pairs and writes its file(s) at the end."""
+SUFFIXES = {"conll": ".conll", "iob": ".iob", "labelstudio": ".json", "brat": ""}
 DEFAULT_STATUSES = (Status.DONE, Status.REJECTED, Status.SKIPPED)
 SHARD_DOCS = 10_000
 """Above this many records a spaCy split is written as a folder of DocBin shards (bounded memory)."""
@@ -99,6 +102,8 @@ def default_output(fmt: str, base: Path | None = None, *, split: bool = False) -
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     folder = (base or Path.cwd()) / "exports"
     name = f"annotations-{fmt}-{stamp}"
+    if fmt in SUFFIXES:
+        return folder / f"{name}{SUFFIXES[fmt]}"
     return folder / name if fmt == "spacy" or split else folder / f"{name}.jsonl"
 
 
@@ -383,8 +388,15 @@ def record_builder(fmt: str, options: ExportOptions, issues: ExportIssues) -> Ca
         return lambda doc, aset: record_from_set(doc, aset, labels=labels, issues=issues)
     if fmt == "prodigy":
         from annotator.io.prodigy import prodigy_record
+        from annotator.io.prodigy_answers import binary_export_tasks
 
-        return lambda doc, aset: prodigy_record(doc, aset, labels=labels, issues=issues, lang=options.lang)
+        def build(doc: Document, aset: AnnotationSet) -> dict[str, Any] | list[dict[str, Any]]:
+            tasks = binary_export_tasks(doc.text, aset)  # binary answers go back as the tasks they came as
+            if tasks is not None and labels is None:
+                return tasks
+            return prodigy_record(doc, aset, labels=labels, issues=issues, lang=options.lang)
+
+        return build
     if fmt == "doccano":
         from annotator.io.doccano import doccano_record
 
@@ -406,8 +418,15 @@ def export(
     if options.split is not None and not 0.0 <= options.split <= 1.0:
         raise ValueError("--split must be between 0 and 1")
     split = options.split if options.split is not None else (0.8 if fmt == "spacy" else None)
+    if split is not None and fmt in WHOLE_FILE_FORMATS:
+        raise ValueError(f"--split is for jsonl, prodigy, doccano and spacy exports, not {fmt}")
     annotator_ids = selected_annotator_ids(store, options.annotators)
-    total = count_sets(store, annotator_ids, options.statuses)
+    statuses = list(options.statuses)
+    if fmt in ("conll", "iob", "brat") and set(statuses) == set(DEFAULT_STATUSES):
+        statuses = [Status.DONE]  # these formats have no status: a rejected or skipped set would read as done
+    if fmt == "labelstudio" and options.annotators is None:  # the model's set goes along as the prediction
+        annotator_ids.update({a.id: a.name for a in store.annotators() if a.name == MODEL_ANNOTATOR})
+    total = count_sets(store, annotator_ids, statuses)
     output = Path(options.output) if options.output else default_output(fmt, split=split is not None)
     report = ExportReport(format=fmt)
     issues = report.issues
@@ -419,6 +438,8 @@ def export(
         cat_names = store.tag_set("document")
         writer = DocBinWriter(output, lang=options.lang, align=options.align, shard_docs=shard or None,
                               cat_names=cat_names)
+    elif fmt in WHOLE_FILE_FORMATS:
+        writer = whole_file_writer(fmt, output, set(options.labels) if options.labels else None, issues)
     else:
         writer = JsonlWriter(output, split=split is not None, suffix=".jsonl")
         build = record_builder(fmt, options, issues)
@@ -428,11 +449,11 @@ def export(
     items: Iterator[tuple[int, str, dict[str, Any] | None, Document | None, AnnotationSet | None]]
     if fmt == "jsonl":  # records straight from the rows (the same records, without the model objects)
         items = ((doc_id, doc_hash, record, None, None) for doc_id, doc_hash, record in
-                 iter_jsonl_records(store, annotator_ids, options.statuses, batch=options.batch, labels=labels,
+                 iter_jsonl_records(store, annotator_ids, statuses, batch=options.batch, labels=labels,
                                     issues=issues))
     else:
         items = ((doc.id, doc.hash, None, doc, aset) for doc, aset in
-                 iter_sets(store, annotator_ids, options.statuses, batch=options.batch))
+                 iter_sets(store, annotator_ids, statuses, batch=options.batch))
     try:
         for doc_id, doc_hash, record, doc, aset in items:
             side = split_of(doc_hash, split, options.seed)
@@ -440,8 +461,12 @@ def export(
                 writer.write(side, record)
             elif fmt == "spacy":
                 writer.add(side, doc, aset, labels=labels, issues=issues)
+            elif fmt in WHOLE_FILE_FORMATS:
+                writer.add(doc, aset)
             else:
-                writer.write(side, build(doc, aset))
+                built = build(doc, aset)
+                for one in built if isinstance(built, list) else [built]:
+                    writer.write(side, one)
             report.records += 1
             report.by_split[side] = report.by_split.get(side, 0) + 1
             if doc_id != last_doc:
@@ -454,7 +479,10 @@ def export(
                     on_progress(report.records, total)
         if should_cancel and should_cancel():  # a cancel after the last poll still leaves nothing behind
             raise ExportCancelled("export cancelled")
-        files = writer.close(("train", "dev") if split is not None else ("all",))
+        if fmt in WHOLE_FILE_FORMATS:
+            files = writer.close()
+        else:
+            files = writer.close(("train", "dev") if split is not None else ("all",))
     except BaseException:
         writer.discard()
         raise
@@ -462,6 +490,21 @@ def export(
     if on_progress:
         on_progress(report.records, total)
     return report
+
+
+def whole_file_writer(fmt: str, output: Path, labels: set[str] | None, issues: ExportIssues):
+    """The writer of a CoNLL, IOB, brat or Label Studio export (imported only when used)."""
+    if fmt in ("conll", "iob"):
+        from annotator.io.conll import ConllWriter
+
+        return ConllWriter(output, two_columns=fmt == "iob", labels=labels, issues=issues)
+    if fmt == "brat":
+        from annotator.io.brat import BratWriter
+
+        return BratWriter(output, labels=labels, issues=issues)
+    from annotator.io.labelstudio import LabelStudioWriter
+
+    return LabelStudioWriter(output, labels=labels, issues=issues)
 
 
 _ENCODE = one_shot_encoder(ensure_ascii=False)

@@ -41,6 +41,9 @@ IMPORT_KEY = "_annotator_import"
 ANSWER_OF_STATUS = {Status.DONE: "accept", Status.REJECTED: "reject", Status.SKIPPED: "ignore"}
 STATUS_OF_ANSWER = {"accept": Status.DONE, "reject": Status.REJECTED, "ignore": Status.SKIPPED}
 
+GOLD_ANNOTATOR = "gold"
+"""Where a Prodigy `review` record's reviewed answer goes: the gold set review/adjudication uses by default."""
+
 QUOTE_LABEL, SPEAKER_LABEL, CUE_LABEL = "QUOTE", "SPEAKER", "CUE"
 """Span labels of the quote flavour (Prodigy spans + relations, doccano entities + relations)."""
 QUOTE_PART_LABELS = {QUOTE_LABEL, SPEAKER_LABEL, CUE_LABEL}
@@ -174,8 +177,9 @@ class ImportedSet:
     meta: dict[str, Any]
     annotator: str | None
     """From the record (`_annotator_id`, `_session_id`, `user`), else None: the importer's default applies."""
-    aset: AnnotationSet
-    line: int
+    aset: AnnotationSet | None
+    """None for a record with text only: a document to annotate (status new), not an empty answer."""
+    line: int | None
 
 
 @dataclass(slots=True)
@@ -183,10 +187,20 @@ class Where:
     """Where a record came from, to raise `InputError("path:line: reason")`."""
 
     path: Path
-    line: int
+    line: int | None
+    notes: list[str] | None = None
+    """Where warnings go (`path:line: reason`): things imported as the user meant, but worth a look."""
+    place: str = ""
+    """For files without lines (Label Studio JSON): "task 3 (id 41): " before each reason."""
 
     def fail(self, reason: str) -> InputError:
-        return InputError(self.path, self.line, reason)
+        return InputError(self.path, self.line, self.place + reason)
+
+    def warn(self, reason: str) -> None:
+        """Record a warning (stale span text, a repeated span...): the import goes on."""
+        if self.notes is not None:
+            where = f"{self.path}:{self.line}" if self.line is not None else str(self.path)
+            self.notes.append(f"{where}: {self.place}{reason}")
 
 
 def type_name(value: Any) -> str:
@@ -223,13 +237,15 @@ def check_range(where: Where, text: str, start: Any, end: Any, what: str) -> Tex
 
 
 def check_span_text(where: Where, text: str, span: dict[str, Any], rng: TextRange, what: str) -> None:
-    """A span that carries its text must match the document there (else its offsets are not code points)."""
+    """A span's `text` field is a copy: when it is stale, the offsets win and a warning names file:line
+    (Prodigy and doccano never read it back either). The span's `text` is rebuilt on export."""
     written = span.get("text")
     if isinstance(written, str) and written != text[rng.start : rng.end]:
-        raise where.fail(
+        where.warn(
             f"{what} text {written!r} does not match the text at {rng.start}-{rng.end} "
-            f"({text[rng.start:rng.end]!r}); offsets must count Unicode code points"
+            f"({text[rng.start:rng.end]!r}); imported by its offsets (Unicode code points)"
         )
+        span["text"] = text[rng.start : rng.end]  # the copy kept for export is the true one
 
 
 def string_list(where: Where, value: Any, what: str) -> list[str]:
@@ -428,6 +444,10 @@ def base_record(doc: Document, aset: AnnotationSet, *, answer_always: bool) -> d
     if "tokens" in aset.extra:
         record["tokens"] = aset.extra["tokens"]
     record["_annotator_id"] = aset.annotator
+    if "accept" in record or "cats" in record:
+        from annotator.io.prodigy_answers import refresh_choice_and_cats
+
+        refresh_choice_and_cats(record, tag_lists(aset)[0])
     answer = ANSWER_OF_STATUS.get(Status(aset.status))
     if answer and (answer_always or "answer" in marker.get("had", ["answer"]) or aset.status is not Status.DONE):
         record["answer"] = answer
@@ -578,7 +598,24 @@ def parse_spans(where: Where, text: str, value: Any) -> list[RawSpan]:
             raise where.fail(f"{what} needs a non-empty string \"label\", got {type_name(label)} {label!r}")
         check_span_text(where, text, item, rng, what)
         spans.append(RawSpan(number, rng.start, rng.end, label, item))
-    return spans
+    return drop_repeated_spans(where, spans)
+
+
+def drop_repeated_spans(where: Where, spans: list[RawSpan]) -> list[RawSpan]:
+    """An exact repeat of a span (same start, end and label) is one span, with a warning: a file written twice
+    over, or two clicks on the same words (doccano keeps both; a NER set cannot)."""
+    if len(spans) < 2:
+        return spans
+    seen: dict[tuple[int, int, str], int] = {}
+    kept = []
+    for span in spans:
+        key = (span.start, span.end, span.label)
+        if key in seen:
+            where.warn(f"span {span.index} repeats span {seen[key]} ({span.label} {span.start}-{span.end}); kept once")
+            continue
+        seen[key] = span.index
+        kept.append(span)
+    return kept
 
 
 def relation_ends(where: Where, relation: dict[str, Any], spans: list[RawSpan], number: int) -> list[RawSpan | None]:
@@ -689,6 +726,14 @@ def parse_prodigy_record(
         if quote_tag_value is not None:
             tags_from(where, tags, quote_tag_value, TargetKind.QUOTE, len(quotes) - 1, f"quote {number} tags")
     tags_from(where, tags, record.get("tags"), TargetKind.DOCUMENT, None, '"tags"')
+    if "accept" in record or "cats" in record:
+        from annotator.io.prodigy_answers import cats_tags, choice_tags  # (that module builds on this one)
+
+        known = {t.tag for t in tags if t.target_kind is TargetKind.DOCUMENT}
+        for tag in [*choice_tags(where, record), *cats_tags(where, record)]:
+            if tag not in known:
+                known.add(tag)
+                tags.append(Tag(tag=tag, target_kind=TargetKind.DOCUMENT))
     extra = {k: v for k, v in record.items() if k not in RECORD_KEYS}
     if "relations" in record:
         extra["relations"] = generic_relations
@@ -696,7 +741,12 @@ def parse_prodigy_record(
         need(where, extra["tokens"], list, '"tokens"')
     aset = AnnotationSet(doc_id=0, annotator="", status=status, entities=entities, quotes=quotes, tags=tags, extra=extra)
     aset.extra[IMPORT_KEY] = import_marker(record, aset)
-    result = [ImportedSet(text, meta, annotator_of(where, record, annotator_keys), aset, where.line)]
+    who = annotator_of(where, record, annotator_keys)
+    if isinstance(record.get("versions"), list) and record["versions"]:
+        # Prodigy `review` output: the reviewed answer is the gold version (the reviewer is in `_annotator_id`,
+        # kept), each version is its sessions' own answer (a reviewer may be one of them).
+        who = GOLD_ANNOTATOR
+    result = [ImportedSet(text, meta, who, aset, where.line)]
     for version_number, version in enumerate(need(where, record.get("versions", []) or [], list, '"versions"')):
         need(where, version, dict, f"version {version_number}")
         sessions = string_list(where, version.get("sessions", []) or [], f"version {version_number} sessions")

@@ -1,0 +1,237 @@
+"""Prodigy answer shapes beyond one manual task a text: binary suggestions, choices, `cats`, repeated answers.
+
+Binary recipes (`ner.teach`, `spans.teach`, `textcat.teach`, `*.correct` run in binary mode) write ONE task per
+suggestion, so many tasks share a text (Prodigy docs, "Annotation task formats"; `data-to-spacy` merges the
+accepted answers per input). annotator keeps one annotation set per (text, annotator), so the tasks of one
+annotator on one text are merged:
+- the tasks themselves are kept, in file order, in the set's `extra["binary_tasks"]` (each task without its
+  `text`), so an export writes them back as they came and nothing is lost; an exact repeat counts once;
+- an accepted span suggestion is an entity, an accepted `label` (textcat) a document tag;
+- a rejected suggestion stays only in its task ("not this label here"): it is no entity, and spaCy files mark
+  its tokens *missing*, never O; `ignore` keeps the suggestion out altogether;
+- a later answer on the same suggestion replaces an earlier one (replayed in order).
+Choice tasks (`options` + `accept`) give document tags from the accepted options; `cats` (label -> score, from
+spaCy) give a document tag where the score is 1 (0 = explicitly not). Both are refreshed from the tags on export.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from annotator.core.model import AnnotationSet, Entity, Status, Tag, TargetKind
+from annotator.io.articles import InputError
+from annotator.io.records import (
+    IMPORT_KEY,
+    STATUS_OF_ANSWER,
+    ImportedSet,
+    Where,
+    annotator_of,
+    check_range,
+    check_span_text,
+    content_key,
+    digest,
+    need,
+    record_meta,
+    record_text,
+    type_name,
+)
+
+BINARY_KEY = "binary_tasks"
+"""AnnotationSet.extra key: the binary tasks of a merged set, each a task dict without its `text`."""
+EARLIER_KEY = "earlier_answers"
+"""AnnotationSet.extra key: earlier answers by the same annotator on the same text (records without `text`)."""
+BINARY_VIEWS = frozenset({"ner", "spans", "classification", "binary"})
+"""`_view_id`s of Prodigy's binary interfaces (one suggestion a task, accept / reject / ignore)."""
+SUGGESTION_META = ("score", "pattern", "label", "p", "priority")
+"""Task `meta` keys about the suggestion, not the document: kept in the task, not in the document's meta."""
+
+
+def is_binary_task(record: dict[str, Any]) -> bool:
+    """A Prodigy binary task: a binary `_view_id`, or a textcat task (a string `label` with an `answer`), or
+    (no `_view_id`) one scored span suggestion with an `answer`."""
+    view = record.get("_view_id")
+    if view in BINARY_VIEWS:
+        return True
+    if isinstance(record.get("label"), str) and "answer" in record and "spans" not in record:
+        return True
+    if view is None and "answer" in record and isinstance(record.get("spans"), list) and len(record["spans"]) == 1:
+        meta = record.get("meta")
+        return isinstance(meta, dict) and "score" in meta
+    return False
+
+
+def is_binary_set(aset: AnnotationSet) -> bool:
+    return isinstance(aset.extra.get(BINARY_KEY), list)
+
+
+def _answer(where: Where, task: dict[str, Any]) -> str:
+    answer = task.get("answer", "accept")
+    if answer not in STATUS_OF_ANSWER:
+        raise where.fail(f'"answer" must be "accept", "reject" or "ignore", got {answer!r}')
+    return answer
+
+
+def build_binary_set(where: Where, text: str, tasks: list[dict[str, Any]]) -> AnnotationSet:
+    """Replay binary tasks (in order) into one set: accepted span suggestions -> entities, accepted labels ->
+    document tags; a later answer on the same suggestion replaces the earlier one."""
+    spans: dict[tuple[int, int, str], dict[str, Any] | None] = {}
+    labels: dict[str, bool] = {}
+    for number, task in enumerate(tasks):
+        answer = _answer(where, task)
+        label = task.get("label")
+        for index, span in enumerate(need(where, task.get("spans", []) or [], list, '"spans"')):
+            what = f"span {index}"
+            need(where, span, dict, what)
+            rng = check_range(where, text, span.get("start"), span.get("end"), what)
+            span_label = span.get("label", label if isinstance(label, str) else None)
+            if not isinstance(span_label, str) or not span_label.strip():
+                raise where.fail(f'{what} needs a non-empty string "label", got {type_name(span_label)} {span_label!r}')
+            check_span_text(where, text, span, rng, what)
+            key = (rng.start, rng.end, span_label)
+            spans.pop(key, None)  # a later answer replaces an earlier one (and moves to the end)
+            spans[key] = span if answer == "accept" else None
+        if isinstance(label, str) and label.strip() and not task.get("spans"):
+            labels.pop(label, None)
+            labels[label] = answer == "accept"
+        elif label is not None and not isinstance(label, str):
+            raise where.fail(f'"label" must be a string in a binary task, got {type_name(label)}')
+    entities: list[Entity] = []
+    for (start, end, label), span in sorted(spans.items(), key=lambda item: item[0]):
+        if span is None:
+            continue
+        clash = next((e for e in entities if e.start < end and start < e.end), None)
+        if clash is not None:
+            where.warn(f"accepted {label} {start}-{end} overlaps accepted {clash.label} {clash.start}-{clash.end}; "
+                       "the first is kept as the entity (both tasks are kept)")
+            continue
+        extra = {k: v for k, v in span.items() if k not in ("start", "end", "label", "token_start", "token_end")}
+        entities.append(Entity(start=start, end=end, label=label, extra=extra))
+    tags = [Tag(tag=label, target_kind=TargetKind.DOCUMENT) for label, accepted in labels.items() if accepted]
+    answers = {task.get("answer", "accept") for task in tasks}
+    status = Status.SKIPPED if answers == {"ignore"} else Status.DONE
+    aset = AnnotationSet(doc_id=0, annotator="", status=status, entities=entities, tags=tags,
+                         extra={BINARY_KEY: list(tasks)})
+    aset.extra[IMPORT_KEY] = {"had": ["binary"], "digest": digest(aset)}
+    return aset
+
+
+def parse_binary_task(where: Where, record: dict[str, Any], annotator_keys: tuple[str, ...]) -> ImportedSet:
+    """One binary task -> a set holding just that task (the importer merges the tasks of a text)."""
+    text = record_text(where, record)
+    meta = {k: v for k, v in record_meta(where, record).items() if k not in SUGGESTION_META}
+    task = {k: v for k, v in record.items() if k != "text"}
+    aset = build_binary_set(where, text, [task])
+    return ImportedSet(text, meta, annotator_of(where, record, annotator_keys), aset, where.line)
+
+
+def merge_binary(where: Where, text: str, earlier: AnnotationSet, later: AnnotationSet) -> tuple[AnnotationSet, int]:
+    """The earlier set's tasks followed by the later's new ones (an exact repeat counts once), replayed.
+    Returns (merged set, number of repeated tasks)."""
+    tasks = list(earlier.extra.get(BINARY_KEY, []))
+    repeats = 0
+    for task in later.extra.get(BINARY_KEY, []):
+        if task in tasks:
+            repeats += 1
+            continue
+        tasks.append(task)
+    return build_binary_set(where, text, tasks), repeats
+
+
+def same_answer(a: AnnotationSet, b: AnnotationSet) -> bool:
+    """Two sets say the same thing: the same entities, quotes, document tags and status (ids and kept fields
+    aside)."""
+    return (
+        content_key(a) == content_key(b)
+        and Status(a.status) is Status(b.status)
+        and sorted(t.tag for t in a.tags if TargetKind(t.target_kind) is TargetKind.DOCUMENT)
+        == sorted(t.tag for t in b.tags if TargetKind(t.target_kind) is TargetKind.DOCUMENT)
+    )
+
+
+# -- choice and cats ------------------------------------------------------------------------------------------
+
+
+def option_tag(option: dict[str, Any]) -> str | None:
+    """The tag an option stands for: its id when that is a string, else its text."""
+    value = option.get("id")
+    if not isinstance(value, str) or not value.strip():
+        value = option.get("text")
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def choice_tags(where: Where, record: dict[str, Any]) -> list[str]:
+    """Document tags from a choice task's accepted options (`accept` holds option ids)."""
+    accepted = record.get("accept")
+    if accepted is None:
+        return []
+    need(where, accepted, list, '"accept"')
+    options = record.get("options") or []
+    need(where, options, list, '"options"')
+    by_id = {}
+    for number, option in enumerate(options):
+        need(where, option, dict, f"option {number}")
+        by_id[_id_key(option.get("id"))] = option
+    tags = []
+    for value in accepted:
+        option = by_id.get(_id_key(value))
+        tag = option_tag(option) if option is not None else (value if isinstance(value, str) else None)
+        if tag is None:
+            raise where.fail(f'"accept" names {value!r}, which is not one of the task\'s "options"')
+        tags.append(tag)
+    return tags
+
+
+def _id_key(value: Any) -> str:
+    return f"{type(value).__name__}:{value}"
+
+
+def cats_tags(where: Where, record: dict[str, Any]) -> list[str]:
+    """Document tags from spaCy `cats`: labels scored 1 (a score below 1 is a prediction or a "not")."""
+    cats = record.get("cats")
+    if cats is None:
+        return []
+    need(where, cats, dict, '"cats"')
+    tags = []
+    for label, score in cats.items():
+        if isinstance(score, bool) or not isinstance(score, (int, float)):
+            raise where.fail(f'"cats" score of {label!r} must be a number, got {type_name(score)}')
+        if not label.strip():
+            raise where.fail('"cats" has an empty label')
+        if score == 1:
+            tags.append(label.strip())
+    return tags
+
+
+def refresh_choice_and_cats(record: dict[str, Any], doc_tags: list[str]) -> None:
+    """On export: `accept` and `cats` say what the set's document tags say now (unchanged values stay as they
+    came, so an unedited set is written back identically)."""
+    options = record.get("options")
+    if isinstance(record.get("accept"), list) and isinstance(options, list):
+        tagged = set(doc_tags)
+        record["accept"] = [o.get("id") for o in options if isinstance(o, dict) and option_tag(o) in tagged]
+    cats = record.get("cats")
+    if isinstance(cats, dict):
+        fresh = {}
+        for label, score in cats.items():
+            tagged = label in doc_tags
+            was = not isinstance(score, bool) and isinstance(score, (int, float)) and score == 1
+            fresh[label] = score if tagged == was else (1.0 if tagged else 0.0)
+        for tag in doc_tags:
+            fresh.setdefault(tag, 1.0)
+        record["cats"] = fresh
+
+
+def binary_export_tasks(text: str, aset: AnnotationSet) -> list[dict[str, Any]] | None:
+    """The set's binary tasks as they came (each with its text first), when the set is unedited since import;
+    None when it was edited (the caller writes the current annotations)."""
+    tasks = aset.extra.get(BINARY_KEY)
+    if not isinstance(tasks, list):
+        return None
+    try:
+        replayed = build_binary_set(Where(Path("export"), None), text, tasks)
+    except InputError:
+        return None
+    if not same_answer(replayed, aset):
+        return None
+    return [{"text": text, **task} for task in tasks]
