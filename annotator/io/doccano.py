@@ -187,6 +187,8 @@ def parse_doccano_record(where: Where, record: dict[str, Any]) -> list[ImportedS
                              extra=extra)
         aset.extra[IMPORT_KEY] = import_marker(record, aset, DOCCANO_KEYS)
         annotator = annotator_of(where, {"user": user}, ("user",)) if user is not None else record_user
+        if annotator is None:  # written back without a user, so the re-export is the same file
+            aset.extra[IMPORT_KEY]["no_user"] = True
         result.append(ImportedSet(text, meta, annotator, aset, where.line))
     return result
 
@@ -219,7 +221,8 @@ def doccano_record(
         k: v for k, v in aset.extra.items() if k not in (IMPORT_KEY, "relations", "tokens") and not k.startswith("_")
     }
     record["text"] = doc.text
-    record["user"] = aset.annotator  # doccano's per-user field: a re-import gives each annotator back
+    if not marker.get("no_user"):  # doccano's per-user field: a re-import gives each annotator back
+        record["user"] = aset.annotator
     if doc.meta or "meta" in had:
         record["meta"] = dict(doc.meta)
     doc_tags, entity_tags, quote_tags = tag_lists(aset)

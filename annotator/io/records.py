@@ -389,7 +389,8 @@ def quote_dict(text: str, quote: Quote, tags: list[str]) -> dict[str, Any]:
 
 
 def entity_span(text: str, entity: Entity, tags: list[str], *, with_text: bool) -> dict[str, Any]:
-    span = {**entity.extra, "start": entity.start, "end": entity.end, "label": entity.label}
+    span = {**{k: v for k, v in entity.extra.items() if k != "text"}, "start": entity.start, "end": entity.end,
+            "label": entity.label}
     if with_text or "text" in entity.extra:
         span["text"] = text[entity.start : entity.end]
     if tags:
@@ -428,10 +429,15 @@ class ExportIssues:
         )
 
 
+REBUILT_KEYS = frozenset({IMPORT_KEY, "tokens", "relations", "text", "meta", "_input_hash", "_task_hash",
+                           "_annotator_id", "answer"})
+
+
 def base_record(doc: Document, aset: AnnotationSet, *, answer_always: bool) -> dict[str, Any]:
     """Kept fields + text, meta, hashes, annotator id and answer, shared by every Prodigy-style writer."""
     marker = aset.extra.get(IMPORT_KEY) or {}
-    record = {k: v for k, v in aset.extra.items() if k not in (IMPORT_KEY, "tokens", "relations")}
+    # Kept fields first, then the rebuilt ones in a fixed order, so a re-export of an export is the same file.
+    record = {k: v for k, v in aset.extra.items() if k not in REBUILT_KEYS}
     record["text"] = doc.text
     record["meta"] = dict(doc.meta)
     computed = None  # the text's input hash, computed at most once a record
@@ -439,10 +445,10 @@ def base_record(doc: Document, aset: AnnotationSet, *, answer_always: bool) -> d
         record["_input_hash"] = aset.extra["_input_hash"]
     else:
         record["_input_hash"] = computed = input_hash_of_digest(doc.hash)
-    if not ("_task_hash" in aset.extra and "digest" in marker and marker["digest"] == digest(aset)):
+    if "_task_hash" in aset.extra and "digest" in marker and marker["digest"] == digest(aset):
+        record["_task_hash"] = aset.extra["_task_hash"]
+    else:
         record["_task_hash"] = task_hash(doc.text, aset, input_hash_value=computed)
-    if "tokens" in aset.extra:
-        record["tokens"] = aset.extra["tokens"]
     record["_annotator_id"] = aset.annotator
     if "accept" in record or "cats" in record:
         from annotator.io.prodigy_answers import refresh_choice_and_cats
@@ -451,7 +457,24 @@ def base_record(doc: Document, aset: AnnotationSet, *, answer_always: bool) -> d
     answer = ANSWER_OF_STATUS.get(Status(aset.status))
     if answer and (answer_always or "answer" in marker.get("had", ["answer"]) or aset.status is not Status.DONE):
         record["answer"] = answer
+    if isinstance(aset.extra.get("tokens"), list):
+        record["tokens"] = canonical_tokens(aset.extra["tokens"])
     return record
+
+
+TOKEN_ORDER = ("text", "start", "end", "id", "ws", "disabled")
+
+
+def canonical_tokens(tokens: list[Any]) -> list[Any]:
+    """Prodigy tokens with their keys in Prodigy's order (text, start, end, id, ws, disabled, then the rest), so
+    an export does not depend on the order the store kept them in."""
+    result = []
+    for token in tokens:
+        if isinstance(token, dict):
+            token = {**{k: token[k] for k in TOKEN_ORDER if k in token},
+                     **{k: v for k, v in sorted(token.items()) if k not in TOKEN_ORDER}}
+        result.append(token)
+    return result
 
 
 def refresh_relations(

@@ -123,7 +123,10 @@ def doc_from_set(nlp, document: Document, aset: AnnotationSet, *, align: str = "
     for lost in set(ents) - set(kept):
         issues.misaligned_span(document.id, aset.annotator, lost.start_char, lost.end_char, f"{lost.label_} entity",
                                "left out: it overlaps another entity once expanded to tokens")
-    doc.ents = kept
+    if "binary_tasks" in aset.extra:  # issue 12: binary answers say nothing of other tokens: missing, not O
+        doc.set_ents(kept, default="missing")
+    else:
+        doc.ents = kept
     quotes, speakers, cues, quote_info = [], [], [], []
     for i, quote in enumerate(aset.quotes):
         sid = quote_span_id(i)
