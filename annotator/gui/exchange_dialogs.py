@@ -156,6 +156,20 @@ def run_task(parent: QWidget | None, db_path: str | Path, task: Task, *, title: 
     return run.wait()
 
 
+EXPORT_FORMAT_NAMES = (
+    ("jsonl", "annotator JSONL (Prodigy task + quotes)"), ("prodigy", "Prodigy (quote spans + relations)"),
+    ("doccano", "doccano (entities + relations)"), ("spacy", "spaCy DocBin (train/dev)"),
+    ("conll", "CoNLL-2003 (one annotator)"), ("iob", "IOB, two columns (one annotator)"),
+    ("brat", "brat standoff folder (one annotator)"), ("labelstudio", "Label Studio JSON"),
+)
+IMPORT_FORMAT_NAMES = (
+    ("auto", "auto (from the content)"), ("jsonl", "annotator JSONL"), ("prodigy", "Prodigy JSONL"),
+    ("doccano", "doccano JSONL"), ("doccano-csv", "doccano CSV (text classification)"),
+    ("conll", "CoNLL-2003 / IOB"), ("brat", "brat standoff (.ann + .txt)"), ("labelstudio", "Label Studio JSON"),
+)
+"""Every format annotator writes / reads (io.exporter.EXPORT_FORMATS, io.importer.IMPORT_FORMATS)."""
+
+
 class ExportDialog(QDialog):
     """Export options: format, file, annotators, statuses, labels, train/dev split."""
 
@@ -170,8 +184,7 @@ class ExportDialog(QDialog):
             labels = list(store.labels())
         form = QFormLayout(self)
         self.format = QComboBox()
-        for key, text in (("jsonl", "annotator JSONL (Prodigy task + quotes)"), ("prodigy", "Prodigy (quote spans + relations)"),
-                          ("doccano", "doccano (entities + relations)"), ("spacy", "spaCy DocBin (train/dev)")):
+        for key, text in EXPORT_FORMAT_NAMES:
             self.format.addItem(text, key)
         form.addRow("Format", self.format)
         self.output = QLineEdit()
@@ -224,7 +237,7 @@ class ExportDialog(QDialog):
             self.use_split.setChecked(True)
 
     def _browse(self) -> None:
-        if self.format.currentData() == "spacy" or self.use_split.isChecked():
+        if self.format.currentData() in ("spacy", "brat") or self.use_split.isChecked():
             path = QFileDialog.getExistingDirectory(self, "Export to folder")
         else:
             path, _ = QFileDialog.getSaveFileName(self, "Export to", "", "JSON lines (*.jsonl)")
@@ -291,8 +304,8 @@ class ImportDialog(QDialog):
         row.addWidget(browse)
         form.addRow("File", row)
         self.format = QComboBox()
-        for key in ("auto", "jsonl", "prodigy", "doccano"):
-            self.format.addItem(key, key)
+        for key, text in IMPORT_FORMAT_NAMES:
+            self.format.addItem(text, key)
         form.addRow("Format", self.format)
         self.annotator = QLineEdit()
         self.annotator.setPlaceholderText("from the records, else the file name")
@@ -303,7 +316,9 @@ class ImportDialog(QDialog):
         form.addRow(buttons)
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import annotations", "", "JSON lines (*.jsonl *.json *.ndjson);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import annotations", "",
+            "Annotation files (*.jsonl *.json *.ndjson *.csv *.conll *.iob *.bio *.tsv *.txt *.ann);;All files (*)")
         if path:
             self.path.setText(path)
 
@@ -333,5 +348,8 @@ class ImportDialog(QDialog):
         if error:
             QMessageBox.warning(parent, "Import failed", plain(f"{error}\n\nNothing was imported."))
             return None
-        QMessageBox.information(parent, "Import finished", plain(report.summary()))
+        details = report.details()
+        text = report.summary() + ("\n\n" + "\n".join(details[:20]) + ("\n…" if len(details) > 20 else "")
+                                   if details else "")
+        QMessageBox.information(parent, "Import finished", plain(text))
         return report

@@ -243,3 +243,15 @@ def test_worker_failure_reaches_the_gui_thread(qtbot, db_path):
 
     run = ExchangeRun(None, db_path, task, title="Working…", readonly=True)
     assert run.wait() == (None, "no annotator named 'zed'")
+
+
+def test_dialogs_offer_every_format(qtbot, db_path):
+    fill(db_path, 1)
+    export_dialog = ExportDialog(None, db_path)
+    import_dialog = ImportDialog(None)
+    qtbot.addWidget(export_dialog)
+    qtbot.addWidget(import_dialog)
+    offered = [export_dialog.format.itemData(i) for i in range(export_dialog.format.count())]
+    assert offered == list(exporter.EXPORT_FORMATS)
+    offered = [import_dialog.format.itemData(i) for i in range(import_dialog.format.count())]
+    assert offered == list(importer.IMPORT_FORMATS)
