@@ -187,8 +187,8 @@ def conll_lines(doc: Document, aset: AnnotationSet, *, two_columns: bool, labels
         if not words:
             continue
         end = words[-1][2]
-        spaces = [words[i][2] < words[i + 1][1] for i in range(len(words) - 1)] + [False]
-        sdoc = Doc(vocab, words=[w for w, _, _ in words], spaces=spaces)
+        # the sentence as a reader rebuilds it: its tokens joined by single spaces
+        sdoc = Doc(vocab, words=[w for w, _, _ in words], spaces=[True] * (len(words) - 1) + [False])
         inside = []
         for entity in entities:
             if entity.start >= start and entity.end <= end:
