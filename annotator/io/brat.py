@@ -104,11 +104,17 @@ def parse_pair(txt: Path, ann: Path, notes: list[str]) -> ImportedSet:
             found = A_LINE.match(line)
             if not found:
                 raise where.fail("an A line must read A<id><TAB>NAME T1 [VALUE]")
+            if found.group(3) not in spans and not found.group(3).startswith("T"):
+                other.append(line)  # an attribute of an event or relation: kept as it is
+                continue
             attributes.append((number, found.group(3), found.group(2), found.group(4)))
         elif line.startswith("#"):
             found = NOTE_LINE.match(line)
             if not found:
                 raise where.fail("a note must read #<id><TAB>AnnotatorNotes T1<TAB>note")
+            if not found.group(3).startswith("T"):
+                other.append(line)  # a note on a relation or event: kept as it is
+                continue
             annotator_notes.append((number, found.group(3), found.group(4)))
         elif line[0] in "ENR*":
             other.append(line)

@@ -57,6 +57,8 @@ def _documents(path: Path, lines: list[str]) -> Iterator[tuple[int, list[list[tu
     doc_line, sentences, current = None, [], []
     for number, line in enumerate(lines, 1):
         columns = line.split()
+        if columns and columns[0] == "#" and not TAG.match(columns[-1]):
+            continue  # a comment line ("# id = 3", "# text = ..."), as CoNLL-U style files carry
         if not columns or columns[0] == DOCSTART:
             if current:
                 sentences.append(current)

@@ -73,6 +73,10 @@ def _json_array(path: Path) -> str:
             kinds = sorted(k for k in data if k in LABEL_STUDIO_MEDIA) or sorted(data)
             raise refuse(path, f"a Label Studio export of {'/'.join(kinds) or 'empty'} tasks: no text to annotate")
         return "labelstudio"
+    from annotator.io.labelstudio import is_json_min
+
+    if is_json_min(first):
+        return "labelstudio"  # Label Studio's JSON-MIN export
     if isinstance(first, dict) and "text" in first:
         raise refuse(path, "a JSON array of text records (write one JSON object a line: JSONL)")
     raise refuse(path, f"a JSON array of {type(first).__name__ if not isinstance(first, dict) else 'objects with keys ' + ', '.join(list(first)[:6])}")
@@ -123,6 +127,7 @@ def _line_format(path: Path, text: str) -> str:
     if lines and lines[0].split()[0] == "-DOCSTART-":
         return "conll"
     rows = [line.split() for line in lines if not line.startswith("-DOCSTART-")]
+    rows = [r for r in rows if not (r[0] == "#" and not IOB_TAG.match(r[-1]))]  # comment lines
     if rows and all(len(r) >= 2 for r in rows) and sum(bool(IOB_TAG.match(r[-1])) for r in rows) >= 0.9 * len(rows):
         widths = {len(r) for r in rows}
         if len(widths) == 1:

@@ -341,17 +341,24 @@ class BatchWriter:
         if same_answer(earlier, later):
             self.report.repeats += 1
             return earlier
-        kept = record_from_set(Document(text=imported.text), earlier)
+        current, replaced = later, earlier
+        times = earlier.extra.get("_timestamp"), later.extra.get("_timestamp")
+        by_time = all(isinstance(t, (int, float)) and not isinstance(t, bool) for t in times)
+        if by_time and times[1] < times[0]:  # Prodigy's _timestamp says which answer came later, not the line
+            current, replaced = earlier, later
+        kept = record_from_set(Document(text=imported.text), replaced)
         for key in ("text", "meta", "_input_hash", "_task_hash", EARLIER_KEY):
             kept.pop(key, None)
-        later.extra[EARLIER_KEY] = [*earlier.extra.get(EARLIER_KEY, []), kept]
+        current.extra[EARLIER_KEY] = [*earlier.extra.get(EARLIER_KEY, []), *later.extra.get(EARLIER_KEY, []), kept]
         since = f" (first at line {earlier_line})" if earlier_line is not None else ""
         line = f"{self.path}:{imported.line}" if imported.line is not None else str(self.path)
+        which = "the one with the later _timestamp" if by_time else "the later answer"
         self.report.earlier_kept.append(
-            f"{line}: {later.annotator!r} answered this text again{since}: the later answer is current, "
+            f"{line}: {later.annotator!r} answered this text again{since}: {which} is current, "
             f"the earlier is kept in {EARLIER_KEY}"
         )
-        return later
+        current.doc_id, current.annotator = later.doc_id, later.annotator
+        return current
 
     def _pre_annotate(self, texts: dict[int, str]) -> None:
         """The model's set on documents to annotate that have none yet (what `ingest` does)."""

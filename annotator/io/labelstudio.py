@@ -142,7 +142,53 @@ def record_of(where: Where, text: str, block: dict[str, Any], *, model: bool) ->
     return record
 
 
+MIN_OWN = ("id", "annotator", "annotation_id", "created_at", "updated_at", "lead_time")
+"""JSON-MIN keys about the annotation, not the data."""
+
+
+def is_json_min(item: Any) -> bool:
+    """A Label Studio JSON-MIN item: flat, one annotation an item (`annotator`, `annotation_id`, results under
+    their control's name, e.g. `"label": [{"start", "end", "text", "labels"}]`)."""
+    if not isinstance(item, dict) or "data" in item:
+        return False
+    return "annotation_id" in item or "annotator" in item or any(
+        isinstance(v, list) and v and all(isinstance(x, dict) and "start" in x and "labels" in x for x in v)
+        for v in item.values())
+
+
+def task_of_json_min(item: dict[str, Any]) -> dict[str, Any]:
+    """A JSON-MIN item as a full task with one annotation (span lists -> `labels` results, `{"choices": [...]}`
+    -> a `choices` result; other fields are data)."""
+    data, results, own = {}, [], {}
+    for key, value in item.items():
+        if key in MIN_OWN:
+            own[key] = value
+        elif isinstance(value, list) and value and all(isinstance(x, dict) and "start" in x for x in value):
+            for index, span in enumerate(value):
+                labels = span.get("labels") or span.get("hypertextlabels") or []
+                results.append({"id": f"{key}-{index}", "from_name": key, "to_name": "text", "type": "labels",
+                                "value": {"start": span.get("start"), "end": span.get("end"),
+                                          **({"text": span["text"]} if isinstance(span.get("text"), str) else {}),
+                                          "labels": labels}})
+        elif isinstance(value, dict) and isinstance(value.get("choices"), list):
+            results.append({"from_name": key, "to_name": "text", "type": "choices", "value": value})
+        else:
+            data[key] = value
+    annotation: dict[str, Any] = {"result": results}
+    if "annotator" in own:
+        annotation["completed_by"] = own.pop("annotator")
+    if "annotation_id" in own:
+        annotation["id"] = own.pop("annotation_id")
+    annotation.update({k: v for k, v in own.items() if k != "id"})
+    task: dict[str, Any] = {"data": data, "annotations": [annotation] if results or "completed_by" in annotation else []}
+    if "id" in own:
+        task["id"] = own["id"]
+    return task
+
+
 def parse_task(path: Path, number: int, task: Any, notes: list[str]) -> list[ImportedSet]:
+    if is_json_min(task):
+        task = task_of_json_min(task)
     ident = task.get("id") if isinstance(task, dict) else None
     where = Where(path, None, notes, place=f"task {number}" + (f" (id {ident})" if ident is not None else "") + ": ")
     if not isinstance(task, dict):

@@ -53,7 +53,7 @@ def is_binary_task(record: dict[str, Any]) -> bool:
     view = record.get("_view_id")
     if view in BINARY_VIEWS:
         return True
-    if isinstance(record.get("label"), str) and "answer" in record and "spans" not in record:
+    if isinstance(record.get("label"), str) and "answer" in record and not record.get("spans"):
         return True
     if view is None and "answer" in record and isinstance(record.get("spans"), list) and len(record["spans"]) == 1:
         meta = record.get("meta")

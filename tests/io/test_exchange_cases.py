@@ -509,3 +509,40 @@ def test_labels_option_repeats_and_allows_commas(tmp_path):
     assert [s["label"] for s in json.loads(out.read_text(encoding="utf-8"))["spans"]] == ["ORG, LOCAL", "LOC"]
     cli(db, "export", "--labels", "ORG, LOCAL", "-o", out)
     assert [s["label"] for s in json.loads(out.read_text(encoding="utf-8"))["spans"]] == ["ORG, LOCAL"]
+
+
+def test_label_studio_json_min_variation(tmp_path):
+    items = [{"id": 41, "text": HARBOUR, "source": "wire", "annotator": 1, "annotation_id": 9,
+              "label": [{"start": 15, "end": 29, "text": "Lena Ostrowski", "labels": ["PER"]}],
+              "topic": {"choices": ["TRANSPORT"]}},
+             {"id": 41, "text": HARBOUR, "source": "wire", "annotator": "kim@example.org", "annotation_id": 10,
+              "label": [{"start": 68, "end": 73, "labels": ["DATE"]}]}]
+    path = tmp_path / "min.json"
+    path.write_text(json.dumps(items), encoding="utf-8")
+    db = tmp_path / "a.db"
+    cli(db, "import", path)
+    found = state(db)
+    assert found[(HARBOUR, "user1")] == ("done", [(15, 29, "PER")], [], ["TRANSPORT"])
+    assert found[(HARBOUR, "kim@example.org")][1] == [(68, 73, "DATE")]
+    _out, again = round_trip(tmp_path, db, "labelstudio", ".json")
+    assert state(again) == found
+
+
+def test_same_text_twice_variation_timestamps_decide_not_lines(tmp_path):
+    base = {"text": PELL, "_annotator_id": "desk-ana", "answer": "accept"}
+    records = [{**base, "spans": [{"start": 4, "end": 16, "label": "ORG"}], "_timestamp": 1700000900},
+               {**base, "spans": [], "_timestamp": 1700000100}]
+    db = tmp_path / "a.db"
+    done = cli(db, "import", write(tmp_path / "late.jsonl", records))
+    assert "the one with the later _timestamp is current" in done.stderr
+    assert by_annotator(state(db), "desk-ana")[PELL][1] == [(4, 16, "ORG")]
+
+
+def test_conll_variation_comment_lines_and_no_docstart(tmp_path):
+    path = tmp_path / "c.conll"
+    path.write_text("# sent_id = 1\nOsei B-PER\nMensah I-PER\nspoke O\n\n# sent_id = 2\nLorne B-LOC\nvoted O\n",
+                    encoding="utf-8")
+    db = tmp_path / "a.db"
+    cli(db, "import", path)
+    found = by_annotator(state(db), "c")
+    assert found["Osei Mensah spoke"][1] == [(0, 11, "PER")] and found["Lorne voted"][1] == [(0, 5, "LOC")]
