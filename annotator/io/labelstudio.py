@@ -100,7 +100,7 @@ def record_of(where: Where, text: str, block: dict[str, Any], *, model: bool) ->
                     kept.pop("meta")
             span.update(kept)
             spans.append(span)
-            if "id" in result:
+            if isinstance(result.get("id"), (str, int)):
                 by_id[result["id"]] = span
         elif kind == "relation":
             relations.append(result)
@@ -111,7 +111,8 @@ def record_of(where: Where, text: str, block: dict[str, Any], *, model: bool) ->
             other.append(result)
     prodigy_relations = []
     for result in relations:
-        head, child = by_id.get(result.get("from_id")), by_id.get(result.get("to_id"))
+        ends = [result.get("from_id"), result.get("to_id")]
+        head, child = (by_id.get(end) if isinstance(end, (str, int)) else None for end in ends)
         if head is None or child is None:
             raise where.fail(f"relation {result.get('from_id')!r} -> {result.get('to_id')!r} does not join two "
                              "labelled spans of this annotation")

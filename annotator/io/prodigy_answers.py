@@ -51,7 +51,7 @@ def is_binary_task(record: dict[str, Any]) -> bool:
     """A Prodigy binary task: a binary `_view_id`, or a textcat task (a string `label` with an `answer`), or
     (no `_view_id`) one scored span suggestion with an `answer`."""
     view = record.get("_view_id")
-    if view in BINARY_VIEWS:
+    if isinstance(view, str) and view in BINARY_VIEWS:
         return True
     if isinstance(record.get("label"), str) and "answer" in record and not record.get("spans"):
         return True
@@ -67,7 +67,7 @@ def is_binary_set(aset: AnnotationSet) -> bool:
 
 def _answer(where: Where, task: dict[str, Any]) -> str:
     answer = task.get("answer", "accept")
-    if answer not in STATUS_OF_ANSWER:
+    if not isinstance(answer, str) or answer not in STATUS_OF_ANSWER:
         raise where.fail(f'"answer" must be "accept", "reject" or "ignore", got {answer!r}')
     return answer
 
