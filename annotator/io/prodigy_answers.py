@@ -80,7 +80,9 @@ def build_binary_set(where: Where, text: str, tasks: list[dict[str, Any]]) -> An
     for number, task in enumerate(tasks):
         answer = _answer(where, task)
         label = task.get("label")
-        for index, span in enumerate(need(where, task.get("spans", []) or [], list, '"spans"')):
+        # a textcat task's spans are pattern highlights, not suggestions (only ner/spans views suggest spans)
+        highlights = isinstance(label, str) and task.get("_view_id") not in ("ner", "spans")
+        for index, span in enumerate([] if highlights else need(where, task.get("spans", []) or [], list, '"spans"')):
             what = f"span {index}"
             need(where, span, dict, what)
             rng = check_range(where, text, span.get("start"), span.get("end"), what)
@@ -91,7 +93,7 @@ def build_binary_set(where: Where, text: str, tasks: list[dict[str, Any]]) -> An
             key = (rng.start, rng.end, span_label)
             spans.pop(key, None)  # a later answer replaces an earlier one (and moves to the end)
             spans[key] = span if answer == "accept" else None
-        if isinstance(label, str) and label.strip() and not task.get("spans"):
+        if isinstance(label, str) and label.strip() and (highlights or not task.get("spans")):
             labels.pop(label, None)
             labels[label] = answer == "accept"
         elif label is not None and not isinstance(label, str):

@@ -389,10 +389,15 @@ def quote_dict(text: str, quote: Quote, tags: list[str]) -> dict[str, Any]:
 
 
 def entity_span(text: str, entity: Entity, tags: list[str], *, with_text: bool) -> dict[str, Any]:
-    span = {**{k: v for k, v in entity.extra.items() if k != "text"}, "start": entity.start, "end": entity.end,
-            "label": entity.label}
+    # kept fields, then start, end, label, text, token_start, token_end: the same order whether or not the kept
+    # fields hold the rebuilt ones, so a re-export of an export is the same file
+    span = {**{k: v for k, v in entity.extra.items() if k != "text" and k not in TOKEN_KEYS},
+            "start": entity.start, "end": entity.end, "label": entity.label}
     if with_text or "text" in entity.extra:
         span["text"] = text[entity.start : entity.end]
+    for key in TOKEN_KEYS:
+        if key in entity.extra:
+            span[key] = entity.extra[key]
     if tags:
         span["tags"] = tags
     return span
@@ -429,8 +434,21 @@ class ExportIssues:
         )
 
 
+OVERLAP_KEY = "overlapping_spans"
+"""AnnotationSet.extra key: spans of a `spans_manual` task that overlap an entity (spancat allows it, NER does
+not); written back into `spans` on export."""
+def overlapping_spans(aset: AnnotationSet) -> list[dict[str, Any]]:
+    """The kept overlapping spans (start, end, label first, then the rest by name: a stable order)."""
+    result = []
+    for span in aset.extra.get(OVERLAP_KEY, []) or []:
+        if isinstance(span, dict):
+            result.append({**{k: span[k] for k in ("start", "end", "label") if k in span},
+                           **{k: v for k, v in sorted(span.items()) if k not in ("start", "end", "label")}})
+    return result
+
+
 REBUILT_KEYS = frozenset({IMPORT_KEY, "tokens", "relations", "text", "meta", "_input_hash", "_task_hash",
-                           "_annotator_id", "answer"})
+                           "_annotator_id", "answer", OVERLAP_KEY})
 
 
 def base_record(doc: Document, aset: AnnotationSet, *, answer_always: bool) -> dict[str, Any]:
@@ -560,7 +578,7 @@ def record_from_set(
         if ("token_start" in span or "token_end" in span) and entity.start in starts and entity.end in ends:
             span["token_start"], span["token_end"] = starts[entity.start], ends[entity.end]
         spans.append(span)
-    record["spans"] = spans
+    record["spans"] = spans + overlapping_spans(aset)
     if "relations" in aset.extra:
         record["relations"] = refresh_relations(
             aset.extra["relations"], spans, f"document {doc.id} ({aset.annotator})", issues
@@ -706,8 +724,15 @@ def parse_prodigy_record(
                 )
             generic_relations.append(relation)
     entities = []
+    overlapping: list[dict[str, Any]] = []
+    spancat = record.get("_view_id") == "spans_manual"  # spans_manual allows overlapping spans; NER does not
     for span in raw:
         if span.label == QUOTE_LABEL or span.index in consumed:
+            continue
+        if spancat and any(e.start < span.end and span.start < e.end for e in entities):
+            where.warn(f"span {span.index} ({span.label} {span.start}-{span.end}) overlaps an earlier span; kept "
+                       f"in {OVERLAP_KEY} (written back on export), not as an entity")
+            overlapping.append(dict(span.source))
             continue
         entities.append(Entity(start=span.start, end=span.end, label=span.label, extra=span.extra))
         if span.source.get("tags") is not None:  # (tags_from does nothing with None; skip building its message)
@@ -760,6 +785,8 @@ def parse_prodigy_record(
     extra = {k: v for k, v in record.items() if k not in RECORD_KEYS}
     if "relations" in record:
         extra["relations"] = generic_relations
+    if overlapping:
+        extra[OVERLAP_KEY] = overlapping
     if "tokens" in extra:
         need(where, extra["tokens"], list, '"tokens"')
     aset = AnnotationSet(doc_id=0, annotator="", status=status, entities=entities, quotes=quotes, tags=tags, extra=extra)

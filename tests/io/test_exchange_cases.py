@@ -546,3 +546,23 @@ def test_conll_variation_comment_lines_and_no_docstart(tmp_path):
     cli(db, "import", path)
     found = by_annotator(state(db), "c")
     assert found["Osei Mensah spoke"][1] == [(0, 11, "PER")] and found["Lorne voted"][1] == [(0, 5, "LOC")]
+
+
+def test_spans_manual_overlaps_are_kept_and_written_back(tmp_path):
+    record = {"text": PELL, "_view_id": "spans_manual", "answer": "accept", "_annotator_id": "sc",
+              "spans": [{"start": 4, "end": 16, "label": "ORG"}, {"start": 4, "end": 8, "label": "PLACE"}]}
+    db = tmp_path / "a.db"
+    done = cli(db, "import", write(tmp_path / "sc.jsonl", [record]))
+    assert "span 1 (PLACE 4-8) overlaps an earlier span" in done.stderr
+    assert by_annotator(state(db), "sc")[PELL][1] == [(4, 16, "ORG")]
+    out, _again = round_trip(tmp_path, db, "prodigy", ".jsonl")
+    spans = json.loads(out.read_text(encoding="utf-8"))["spans"]
+    assert [(s["start"], s["end"], s["label"]) for s in spans] == [(4, 16, "ORG"), (4, 8, "PLACE")]
+
+
+def test_textcat_teach_variation_pattern_highlights_are_not_entities(tmp_path):
+    task = {"text": PELL, "label": "POLITICS", "answer": "accept", "_view_id": "classification",
+            "spans": [{"start": 17, "end": 24, "label": "POLITICS", "pattern": 3}], "meta": {"pattern": 3}}
+    db = tmp_path / "a.db"
+    cli(db, "import", write(tmp_path / "hl.jsonl", [task]))
+    assert by_annotator(state(db), "hl")[PELL] == ("done", [], [], ["POLITICS"])
