@@ -11,7 +11,7 @@ from annotator.cli.common import db_path_of, open_store, progress_bar
 from annotator.core.model import Status
 
 EXPORT_CHOICES = ("jsonl", "prodigy", "doccano", "spacy", "conll", "iob", "brat", "labelstudio")
-IMPORT_CHOICES = ("auto", "jsonl", "prodigy", "doccano", "doccano-csv", "conll", "brat", "labelstudio")
+IMPORT_CHOICES = ("auto", "jsonl", "prodigy", "doccano", "doccano-csv", "conll", "iob", "brat", "labelstudio")
 
 
 def label_list(values: tuple[str, ...]) -> list[str] | None:

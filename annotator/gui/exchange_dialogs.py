@@ -165,7 +165,8 @@ EXPORT_FORMAT_NAMES = (
 IMPORT_FORMAT_NAMES = (
     ("auto", "auto (from the content)"), ("jsonl", "annotator JSONL"), ("prodigy", "Prodigy JSONL"),
     ("doccano", "doccano JSONL"), ("doccano-csv", "doccano CSV (text classification)"),
-    ("conll", "CoNLL-2003 / IOB"), ("brat", "brat standoff (.ann + .txt)"), ("labelstudio", "Label Studio JSON"),
+    ("conll", "CoNLL-2003"), ("iob", "IOB / BIO (two columns)"), ("brat", "brat standoff (.ann + .txt)"),
+    ("labelstudio", "Label Studio JSON"),
 )
 """Every format annotator writes / reads (io.exporter.EXPORT_FORMATS, io.importer.IMPORT_FORMATS)."""
 

@@ -6,7 +6,6 @@ A `.txt` file's first non-empty line is its title. A `.jsonl` record is `{"text"
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.model import Document
+from annotator.core.strict_json import JSONRejected, loads_strict
 
 MAX_LINE_BYTES = 64 * 1024 * 1024
 """A single JSONL line (one article) larger than this is refused, so one bad line cannot exhaust memory."""
@@ -155,9 +155,9 @@ def _unpaired_surrogate(value: Any, where: str = "record") -> str | None:
 
 def parse_json_object(path: Path, number: int, line: str) -> dict[str, Any]:
     try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise InputError(path, number, f"invalid JSON: {exc.msg} (column {exc.colno})") from None
+        record = loads_strict(line)
+    except JSONRejected as exc:  # invalid JSON, NaN/Infinity, deep nesting, huge integers: one clear reason
+        raise InputError(path, number, str(exc)) from None
     if not isinstance(record, dict):
         raise InputError(path, number, f"expected a JSON object, got {type(record).__name__}")
     if _SURROGATE_ESCAPE.search(line):  # cheap test first: only escaped surrogates can produce one

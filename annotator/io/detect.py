@@ -18,7 +18,8 @@ from typing import Any
 from annotator.core.strict_json import JSONRejected, loads_strict
 from annotator.io.articles import InputError
 
-FORMAT_NAMES = ("jsonl", "prodigy", "doccano", "doccano-csv", "conll", "brat", "labelstudio")
+FORMAT_NAMES = ("jsonl", "prodigy", "doccano", "doccano-csv", "conll", "iob", "brat", "labelstudio")
+"""`iob` reads as `conll` (one reader for CoNLL-2003 and two-column files)."""
 READABLE = ("annotator JSONL, Prodigy JSONL, doccano JSONL or CSV, CoNLL-2003 / IOB, brat standoff (.txt + .ann) "
             "and Label Studio JSON")
 SNIFF_BYTES = 1 << 16
@@ -26,6 +27,7 @@ IOB_TAG = re.compile(r"^(O|[BIESLU][-_].+|[BIESLU])$")
 PRODIGY_KEYS = frozenset({"spans", "tokens", "_view_id", "_input_hash", "_task_hash", "answer", "options", "accept",
                           "cats", "versions", "_annotator_id", "_session_id", "quotes"})
 DOCCANO_KEYS = frozenset({"entities", "label", "labels", "annotations"})
+ANSWER_KEYS = PRODIGY_KEYS | DOCCANO_KEYS | {"tags", "relations", "user"}
 LABEL_STUDIO_MEDIA = ("image", "audio", "video", "url", "html", "pdf", "timeseries", "ocr")
 
 
@@ -83,7 +85,8 @@ def _json_array(path: Path) -> str:
 
 
 def _jsonl(path: Path, text: str) -> str:
-    first_line = text.split("\n", 1)[0]
+    lines = [line for line in text.split("\n")[:-1] if line.strip()] or [text]
+    first_line = lines[0]
     try:
         record = loads_strict(first_line)
     except JSONRejected as error:
@@ -95,6 +98,15 @@ def _jsonl(path: Path, text: str) -> str:
                            "annotator reads one JSON object a line (JSONL)")
     if not isinstance(record, dict):
         raise refuse(path, "JSON lines that are not objects")
+    for line in lines[1:200]:  # texts without annotations say nothing of the format: the first answer decides
+        if "text" not in record or any(key in record for key in ANSWER_KEYS):
+            break
+        try:
+            later = loads_strict(line)
+        except JSONRejected:
+            break
+        if isinstance(later, dict):
+            record = later
     return format_of_record(path, record)
 
 

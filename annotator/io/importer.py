@@ -159,7 +159,7 @@ def iter_items(path: Path, fmt: str, notes: list[str]) -> Iterator[Item]:
         from annotator.io.doccano_csv import iter_csv_sets
 
         yield from iter_csv_sets(path, notes)
-    elif fmt == "conll":
+    elif fmt in ("conll", "iob"):
         from annotator.io.conll import iter_conll_sets
 
         yield from iter_conll_sets(path, notes)

@@ -566,3 +566,12 @@ def test_textcat_teach_variation_pattern_highlights_are_not_entities(tmp_path):
     db = tmp_path / "a.db"
     cli(db, "import", write(tmp_path / "hl.jsonl", [task]))
     assert by_annotator(state(db), "hl")[PELL] == ("done", [], [], ["POLITICS"])
+
+
+def test_detection_looks_past_texts_without_annotations(tmp_path):
+    records = [{"text": "First text to annotate."},
+               {"text": PELL, "label": [[4, 16, "ORG"]], "user": "gus"}]
+    db = tmp_path / "a.db"
+    done = cli(db, "import", write(tmp_path / "mixed.jsonl", records), "--no-extract")
+    assert "(doccano)" in done.stdout
+    assert by_annotator(state(db), "gus")[PELL][1] == [(4, 16, "ORG")]
