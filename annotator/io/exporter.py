@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import operator
-import os
 import random
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -522,15 +521,20 @@ class JsonlWriter:
         self.split = split
         self.suffix = suffix
         self.handles: dict[str, Any] = {}
+        self.writing: dict[str, Any] = {}
         self.pending: dict[str, list[str]] = {}
         self.paths: list[Path] = []
         if not split:
             self._open("all")
 
     def _open(self, side: str):
+        from annotator.core.files import atomic_write
+
         path = self.output / f"{side}{self.suffix}" if self.split else self.output
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(path, "w", encoding="utf-8", newline="\n")
+        writing = atomic_write(path, "w", newline="\n")  # a temp file beside the target, renamed over it on close
+        handle = writing.__enter__()
+        self.writing[side] = writing
         self.handles[side] = handle
         self.pending[side] = []
         self.paths.append(path)
@@ -557,18 +561,12 @@ class JsonlWriter:
         for side, handle in self.handles.items():
             handle.writelines(self.pending[side])
             self.pending[side] = []
-            handle.close()
+            self.writing.pop(side).__exit__(None, None, None)  # flush, fsync, rename over the target
         return self.paths
 
     def discard(self) -> None:
-        for handle in self.handles.values():
-            handle.close()
-        for path in self.paths:
-            with_suppress_unlink(path)
-
-
-def with_suppress_unlink(path: Path) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
+        """Drop what was begun: the temp files go, the targets stay as they were (absent or old)."""
+        cancelled = ExportCancelled("export discarded")
+        for writing in self.writing.values():
+            writing.__exit__(ExportCancelled, cancelled, None)
+        self.writing.clear()
