@@ -7,6 +7,7 @@ light (no spaCy, no Qt) so `annotator --help` and the window start fast.
 from __future__ import annotations
 
 import importlib
+import sqlite3
 import sys
 
 import click
@@ -18,14 +19,19 @@ COMMAND_MODULES = ["corpus", "gui", "extract", "review", "exchange"]
 
 
 class AnnotatorGroup(click.Group):
-    """The command group; a database problem met mid-command (busy, damaged, too new) is a clear one-line
-    error, never a traceback."""
+    """The command group; a database problem met mid-command (busy, damaged, too new, disk full, read-only)
+    or a file that cannot be written is a clear one-line error, never a traceback."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except StoreError as error:
             raise click.ClickException(str(error)) from None
+        except sqlite3.Error as error:  # a database error no command expected: still one line
+            raise click.ClickException(f"{ctx.obj.get('db_path') if ctx.obj else 'database'}: database error "
+                                       f"({error}); the change in progress was not saved") from None
+        except OSError as error:  # a full disk or a read-only folder met while writing a file
+            raise click.ClickException(f"{error.filename or 'a file'}: {error.strerror or error}") from None
 
 
 @click.group(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from annotator.core.store import Store, StoreError, default_db_path
+from annotator.core.store import SchemaUpgradeNeeded, Store, StoreError, default_db_path
 
 
 def pass_context_db(ctx: click.Context, db_path: str | None) -> None:
@@ -22,15 +22,61 @@ def db_path_of(ctx: click.Context) -> Path:
 
 
 def open_store(ctx: click.Context, *, readonly: bool = False, must_exist: bool = False) -> Store:
+    """The command's store. `readonly=True` for commands that only read (list, stats, search, export, agreement,
+    queue): opened `mode=ro`, so a read never creates, migrates or writes the file (a 0-byte file stays 0 bytes)
+    and works in a read-only folder. A database of an older schema is upgraded first when it is writable.
+    Raises ClickException with one line for any StoreError (missing, not a database, too new, read-only)."""
     path = db_path_of(ctx)
     try:
+        if readonly:
+            try:
+                return Store(path, readonly=True)
+            except SchemaUpgradeNeeded:
+                Store(path).close()  # migrate once (a write); refused with "read-only" where it cannot be written
+                return Store(path, readonly=True)
         return Store(path, readonly=readonly, create=not must_exist)
     except StoreError as error:
         raise click.ClickException(str(error)) from None
 
 
 def progress_bar(total: int | None, description: str, unit: str = "doc"):
-    """A terminal progress bar with a rate (docs/s) on stderr; quiet when stderr is not a terminal and CI."""
+    """A progress bar with a rate (docs/s) on stderr when stderr is a terminal; in a log, a pipe or CI nothing
+    at all (tqdm's `disable=None`): each command ends with its plain one-line summary instead."""
     from tqdm import tqdm
 
-    return tqdm(total=total, desc=description, unit=unit, file=sys.stderr, dynamic_ncols=True, smoothing=0.1)
+    return tqdm(
+        total=total, desc=description, unit=unit, file=sys.stderr, dynamic_ncols=True, smoothing=0.1, disable=None
+    )
+
+
+class FreeTextCommand(click.Command):
+    """A command whose arguments are free text (a search query): a word starting with `-` that is none of the
+    command's options is a word of the text, so `annotator search -trial` looks for "-trial" instead of
+    failing on an unknown option. `--` ends the options too, as everywhere."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        options: dict[str, bool] = {}  # option name -> takes a value
+        for param in self.get_params(ctx):
+            if isinstance(param, click.Option):
+                for name in (*param.opts, *param.secondary_opts):
+                    options[name] = not param.is_flag and not param.count
+        kept: list[str] = []
+        text: list[str] = []
+        rest = list(args)
+        while rest:
+            token = rest.pop(0)
+            if token == "--":
+                text.extend(rest)
+                break
+            name = token.split("=", 1)[0]
+            if token.startswith("-") and len(token) > 1 and name not in options:
+                text.append(token)  # not an option of ours: a word of the text
+            elif token in options:
+                kept.append(token)
+                if options[token] and rest:
+                    kept.append(rest.pop(0))
+            elif name in options:
+                kept.append(token)
+            else:
+                text.append(token)
+        return super().parse_args(ctx, [*kept, "--", *text] if text else kept)

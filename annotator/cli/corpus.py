@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from annotator.cli.common import db_path_of, open_store, progress_bar
-from annotator.core.model import Status
+from annotator.cli.common import FreeTextCommand, db_path_of, open_store, progress_bar
+from annotator.core.model import MODEL_ANNOTATOR, Status
+from annotator.core.strict_json import dumps_strict
 
 
 def make_extract_fn(model: str | None, batch_size: int | None, n_process: int | None):
@@ -42,10 +41,11 @@ def ingest(ctx, paths, model, no_extract, if_empty, skip_invalid, batch_size, n_
     {"text", "id"?, "meta"?} records. The same text twice is one document. Bad input stops the ingest
     before anything is written, with file:line and the reason (unless --skip-invalid)."""
     from annotator.core.ingest import IngestReport, ingest_records
-    from annotator.io.articles import InputError, read_articles
+    from annotator.core.store import StoreError
+    from annotator.io.articles import InputError, checked_articles
 
-    if if_empty:
-        with open_store(ctx) as store:
+    if if_empty and db_path_of(ctx).exists() and db_path_of(ctx).stat().st_size:  # a read: creates nothing
+        with open_store(ctx, readonly=True) as store:
             if store.document_count():
                 click.echo(f"{db_path_of(ctx)} already holds {store.document_count()} documents; nothing ingested.")
                 return
@@ -54,24 +54,36 @@ def ingest(ctx, paths, model, no_extract, if_empty, skip_invalid, batch_size, n_
     total = 0
     try:
         with progress_bar(None, "checking") as bar:
-            for _ in read_articles(paths, on_error=report.skipped.append if skip_invalid else None):
+            for _ in checked_articles(paths, extract=not no_extract, database=db_path_of(ctx),
+                                      on_error=report.skipped.append if skip_invalid else None):
                 total += 1
                 bar.update(1)
     except InputError as error:
         raise click.ClickException(f"{error}\nNothing was ingested.") from None
     for error in report.skipped:
         click.echo(f"skipped {error}", err=True)
-    extract = None if no_extract else make_extract_fn(model, batch_size, n_process)
-    store = open_store(ctx)
-    with store, progress_bar(total, "ingesting") as bar:
-        ingest_records(
-            store,
-            read_articles(paths, on_error=(lambda _error: None) if skip_invalid else None),
-            extract=extract,
-            batch_size=batch_size or 32,
-            on_progress=bar.update,
-            report=report,
-        )
+    store = open_store(ctx)  # before loading the model: a read-only or damaged database is said at once
+    try:
+        extract = None if no_extract else make_extract_fn(model, batch_size, n_process)
+    except BaseException:
+        store.close()
+        raise
+    try:
+        with store, progress_bar(total, "ingesting") as bar:
+            ingest_records(
+                store,
+                checked_articles(paths, extract=not no_extract,
+                                 on_error=(lambda _error: None) if skip_invalid else None),
+                extract=extract,
+                batch_size=batch_size or 32,
+                on_progress=bar.update,
+                report=report,
+            )
+    except (StoreError, OSError) as error:
+        raise click.ClickException(
+            f"{error}; kept in {db_path_of(ctx)}: {report.summary()} (each batch is saved whole; run the same "
+            "ingest again to add the rest)"
+        ) from None
     click.echo(f"{db_path_of(ctx)}: {report.summary()}")
 
 
@@ -85,17 +97,20 @@ def ingest(ctx, paths, model, no_extract, if_empty, skip_invalid, batch_size, n_
 @click.pass_context
 def list_documents(ctx, annotator, status, text, limit, as_json):
     """List documents with status, entity and quote counts, and who annotated them."""
-    with open_store(ctx, must_exist=True) as store:
+    with open_store(ctx, readonly=True) as store:
         if status and not annotator:
             raise click.UsageError("--status needs --annotator")
+        if status and annotator == MODEL_ANNOTATOR:
+            raise click.UsageError("the model's pre-extraction has no status; --status filters a person's work")
         ids = store.list_document_ids(annotator=annotator, status=status, text=text, limit=limit or -1)
         if not as_json:
             click.echo(f"{'id':>6}  {'status':<11} {'ents':>5} {'quotes':>6}  {'annotators':<20} title")
         for chunk_start in range(0, len(ids), 500):
             for row in store.document_rows(ids[chunk_start : chunk_start + 500], annotator=annotator):
-                shown_status = row.status.value if annotator else None
+                # no status without a person, and none for the model's pre-extraction (issue 17)
+                shown_status = row.status.value if annotator and annotator != MODEL_ANNOTATOR else None
                 if as_json:
-                    click.echo(json.dumps({
+                    click.echo(dumps_strict({
                         "id": row.id, "title": row.title, "status": shown_status, "entities": row.entity_count,
                         "quotes": row.quote_count, "annotators": row.annotators,
                     }, ensure_ascii=False))
@@ -112,14 +127,16 @@ def list_documents(ctx, annotator, status, text, limit, as_json):
 @click.pass_context
 def stats(ctx, as_json):
     """Corpus figures: documents, and per annotator their statuses, entities by label and quotes by type."""
-    with open_store(ctx, must_exist=True) as store:
+    with open_store(ctx, readonly=True) as store:
         figures = store.stats()
     if as_json:
-        click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
+        click.echo(dumps_strict(figures, indent=2, ensure_ascii=False))
         return
     click.echo(f"database: {figures['database']}\ndocuments: {figures['documents']}")
     for a in figures["annotators"]:
         statuses = ", ".join(f"{k} {v}" for k, v in sorted(a["statuses"].items())) or "-"
+        if a.get("pre_extraction"):
+            statuses = "pre-extraction, no status"
         click.echo(f"\n{a['annotator']}: {a['documents']} documents ({statuses})")
         labels = ", ".join(f"{k} {v}" for k, v in a["entities_by_label"].items()) or "-"
         click.echo(f"  entities {a['entities']}: {labels}")
@@ -127,14 +144,16 @@ def stats(ctx, as_json):
         click.echo(f"  quotes {a['quotes']}: {types}")
 
 
-@click.command()
-@click.argument("query")
+@click.command(cls=FreeTextCommand)
+@click.argument("words", nargs=-1, required=True)
 @click.option("--limit", type=int, default=20)
 @click.pass_context
-def search(ctx, query, limit):
+def search(ctx, words, limit):
     """Full-text search over titles, texts (and so the entities and quotes in them) and quoted speakers'
-    resolved names, best match first."""
-    with open_store(ctx, must_exist=True) as store:
+    resolved names, best match first. The query is the rest of the line (quotes optional); it may start with
+    `-` (`annotator search -trial`), and `--` ends the options. Compared in Unicode NFC."""
+    query = " ".join(words)
+    with open_store(ctx, readonly=True) as store:
         hits = store.search(query, limit=limit)
     for hit in hits:
         click.echo(f"{hit.doc_id:>6}  {hit.title[:60]}\n        {hit.snippet}")

@@ -72,8 +72,15 @@ def export(ctx, fmt, output, annotators, statuses, labels, split, seed, align):
             report = run_export(store, options, on_progress=progress)
         except ValueError as error:
             raise click.ClickException(str(error)) from None
+        except OSError as error:  # full disk, read-only folder: every file is written whole or not at all
+            where = error.filename or options.output or "the export"
+            raise click.ClickException(
+                f"cannot write {where}: {error.strerror or error}; nothing was exported (files already there "
+                "are unchanged)") from None
     for line in report.issues.misaligned:
         click.echo(f"not aligned: {line}", err=True)
+    for line in report.issues.blank_edges:
+        click.echo(f"whitespace edge: {line}", err=True)
     for line in report.issues.dropped_relations:
         click.echo(f"relation: {line}", err=True)
     click.echo(report.summary())
@@ -95,6 +102,7 @@ def import_(ctx, file, fmt, annotator, skip_invalid, no_extract, model):
     All or nothing by default: one pass in one transaction; the first bad record is reported as file:line:
     reason and nothing is written. Texts without annotations become documents to annotate (status new),
     pre-annotated like `ingest`. Importing the same file again changes nothing."""
+    from annotator.core.store import StoreError
     from annotator.io.articles import InputError
     from annotator.io.detect import detect_format
     from annotator.io.importer import file_size, import_file
@@ -121,6 +129,10 @@ def import_(ctx, file, fmt, annotator, skip_invalid, no_extract, model):
                                  skip_invalid=skip_invalid, extract=extract)
         except InputError as error:
             raise click.ClickException(f"{error}\nNothing was imported.") from None
+        except StoreError as error:  # disk full, read-only: the one transaction rolled back
+            raise click.ClickException(f"{error}; nothing was imported (one transaction)") from None
+    for line in report.blank_edges:
+        click.echo(f"whitespace edge: {line}", err=True)
     for line in report.details():
         click.echo(line, err=True)
     click.echo(f"{db_path_of(ctx)}: {report.summary()}")

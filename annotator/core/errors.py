@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import os
+
 
 class StoreError(RuntimeError):
     """The database cannot be used (not a database, damaged, locked, too new, read-only)."""
+
+
+class ReadOnlyError(StoreError):
+    """The database (or its folder) is read-only: it can be opened for reading, not written."""
+
+
+class StoreWriteError(StoreError):
+    """A change could not be saved (disk full, read-only, I/O error); it was rolled back, nothing of it is kept."""
 
 
 class NotFoundError(KeyError):
@@ -12,3 +22,20 @@ class NotFoundError(KeyError):
 
     def __str__(self) -> str:  # KeyError quotes its message; we want plain text
         return str(self.args[0]) if self.args else ""
+
+
+class InputError(ValueError):
+    """Bad input, located at `path:line` (line is 1-based, None for the whole file). Raised by the readers in
+    annotator.io (which re-export it) and by ingest; the message is the one line a user sees."""
+
+    def __init__(self, path: str | os.PathLike, line: int | None, reason: str):
+        self.path = str(path)
+        self.line = line
+        self.reason = reason
+        where = f"{self.path}:{line}" if line is not None else self.path
+        super().__init__(f"{where}: {reason}")
+
+
+class Cancelled(RuntimeError):
+    """The user cancelled a long job (import, export) and what it had written was rolled back / removed. The
+    window's background runner (gui/background.py) reports it as "cancelled", not as a failure."""

@@ -11,11 +11,28 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 
-from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Extraction, Status
+from annotator.core.errors import InputError
+from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Extraction, SourceRecord, Status
 from annotator.core.store import Store
-from annotator.io.articles import InputError, SourceRecord
 
 ExtractFn = Callable[[Sequence[str]], Iterable[Extraction]]
+
+MAX_EXTRACT_CHARS = 1_000_000
+"""Longest article pre-extraction takes, in code points: spaCy's default `nlp.max_length` (its parser and NER
+need about 1 GB per 100,000 characters, spaCy's error E088). A longer article with extraction on is refused
+in the checking pass, naming the file, before anything is written; `--no-extract` stores it as text."""
+
+
+def too_long_for_extraction(record: SourceRecord) -> InputError | None:
+    """An InputError naming the record's file (and line) when its text is over MAX_EXTRACT_CHARS, else None."""
+    length = len(record.document.text)
+    if length <= MAX_EXTRACT_CHARS:
+        return None
+    return InputError(
+        record.path, record.line,
+        f"article of {length:,} characters is longer than pre-extraction takes ({MAX_EXTRACT_CHARS:,}, spaCy's "
+        "max_length); split it, or ingest it with --no-extract (text only)",
+    )
 
 
 @dataclass(slots=True)
@@ -73,25 +90,36 @@ def ingest_records(
                 report.already_present += 1
                 if extract is not None and not _has_set(store, existing, model_id):
                     fresh.append((record, existing))
-        extractions = list(extract([r.document.text for r, _ in fresh])) if extract and fresh else []
+        if extract is not None:  # never a partial write: refuse before this batch (callers check all first)
+            for record, _ in fresh:
+                error = too_long_for_extraction(record)
+                if error is not None:
+                    raise error
+        # An existing document is extracted from its stored text: the record may hold it in another Unicode
+        # normalisation form (same NFC identity), whose offsets would not fit the stored text.
+        texts = [r.document.text if existing is None else store.document(existing).text for r, existing in fresh]
+        extractions = list(extract(texts)) if extract and fresh else []
+        added = extracted = 0  # counted into the report once the batch is committed (a failed one keeps nothing)
         with store.transaction():
             for index, (record, existing) in enumerate(fresh):
                 doc_id = existing
                 if doc_id is None:
                     doc_id, created = store.add_document(record.document)
-                    report.added += created
+                    added += created
                 if extractions:
                     found = extractions[index]
                     store.replace_annotation_set(
                         AnnotationSet(
                             doc_id=doc_id,
                             annotator=MODEL_ANNOTATOR,
-                            status=Status.DONE,
+                            status=Status.NEW,  # the pre-extraction has no workflow status
                             entities=found.entities,
                             quotes=found.quotes,
                         )
                     )
-                    report.extracted += 1
+                    extracted += 1
+        report.added += added
+        report.extracted += extracted
         if on_progress:
             on_progress(len(batch))
     return report

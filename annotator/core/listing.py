@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from annotator.core.model import MODEL_ANNOTATOR, Status
+from annotator.core.normalise import nfc
 
 SEARCH_RANK_WINDOW = 2000
 """`search` ranks (bm25) at most this many matches, the most recent ones: ranking all 800,000 documents that
@@ -257,9 +258,55 @@ class DocumentListing:
         mixed += text_only[shorter:] + speaker_only[shorter:]
         return mixed[:limit]
 
+    # -- who has worked on what (review/versions.py and review/attach.py decide what to do with it) --------------
+
+    def gold_names_with_decisions(self) -> set[str]:
+        """Names of the annotators that review decisions were written into (empty before review's migration)."""
+        if not self.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'review_decisions'"):
+            return set()
+        return {r[0] for r in self.query(
+            "SELECT DISTINCT a.name FROM review_decisions d JOIN annotators a ON a.id = d.gold_id"
+        )}
+
+    def annotators_with_sets(self) -> list[str]:
+        """Names of the annotators holding at least one annotation set, sorted by name."""
+        return [r[0] for r in self.query(
+            """SELECT a.name FROM annotators a WHERE EXISTS (SELECT 1 FROM annotation_sets s WHERE s.annotator_id = a.id)
+               ORDER BY a.name"""
+        )]
+
+    def has_any_set(self, annotator: str) -> bool:
+        """Whether `annotator` holds at least one annotation set."""
+        return bool(self.query(
+            "SELECT 1 FROM annotators a JOIN annotation_sets s ON s.annotator_id = a.id WHERE a.name = ? LIMIT 1",
+            (annotator,),
+        ))
+
+    def documents_with_sets(self, annotators: list[str], statuses: list[str], *, any_status: str, minimum: int) -> list[int]:
+        """Ids of documents on which at least `minimum` of `annotators` hold a set whose status is in `statuses`
+        (the sets of the annotator named `any_status` count whatever their status), ascending."""
+        names = ",".join("?" * len(annotators))
+        marks = ",".join("?" * len(statuses))
+        rows = self.query(
+            f"""SELECT s.doc_id FROM annotation_sets s JOIN annotators a ON a.id = s.annotator_id
+                WHERE a.name IN ({names}) AND (s.status IN ({marks}) OR a.name = ?)
+                GROUP BY s.doc_id HAVING count(*) >= ? ORDER BY s.doc_id""",
+            [*annotators, *statuses, any_status, minimum],
+        )
+        return [r[0] for r in rows]
+
+    def documents_of(self, annotator_id: int) -> list[int]:
+        """Ids of the documents on which the annotator (by id) holds a set, ascending."""
+        return [r[0] for r in self.query(
+            "SELECT doc_id FROM annotation_sets WHERE annotator_id = ? ORDER BY doc_id", (annotator_id,)
+        )]
+
 
 def fts_query(text: str) -> str:
-    """Turn what a person types into a safe FTS5 query: each word must appear (prefix match on the last)."""
+    """Turn what a person types into a safe FTS5 query: each word must appear (prefix match on the last).
+    The query is NFC-normalised first, like the index (a word typed in NFD, e.g. pasted from macOS, is one word,
+    not two split at its combining mark)."""
+    text = nfc(text)
     words = [w for w in "".join(c if c.isalnum() else " " for c in text).split() if w]
     if not words:
         return '""'

@@ -322,6 +322,89 @@ def _exchange_views(conn: sqlite3.Connection) -> None:
     db.create_view("document_tags", DOCUMENT_TAGS_SQL.strip(), replace=True)
 
 
+def _nfc_search_and_model_status(conn: sqlite3.Connection) -> None:
+    """Issue 17: documents compare and search by their NFC text (`annotator.core.normalise`), and the model's
+    pre-extraction has no workflow status.
+
+    - The model's sets, stored as `done` before, become `new` ("no status"): every view shows the model's set
+      without a status and counts only people's work as done.
+
+    - `documents.search_title` / `search_text`: the NFC form of the title / text when it differs from what is
+      stored, else NULL (the stored text stays as given; offsets keep counting its code points).
+    - `documents_search`: a view giving each document's NFC title and text; `documents_fts` is rebuilt over it,
+      so the tokenizer sees composed characters whatever the stored form (an NFD "한국" or "café" is found by
+      the query typed either way) and snippets read the same text the index saw.
+    - Existing documents: search columns filled, and `hash` recomputed from the NFC text. When two documents
+      differ only by normalisation, one holds the NFC hash (the one stored in NFC, else the oldest) and new
+      imports of either form attach to it; the other keeps its old hash and stays a document of its own (its
+      annotations are not merged).
+    """
+    from annotator.core.model import MODEL_ANNOTATOR, content_hash
+    from annotator.core.normalise import search_form
+
+    conn.execute(
+        "UPDATE annotation_sets SET status = 'new' WHERE annotator_id IN (SELECT id FROM annotators WHERE name = ?)",
+        (MODEL_ANNOTATOR,),
+    )
+
+    run_script(conn,
+        """
+        ALTER TABLE documents ADD COLUMN search_title TEXT;
+        ALTER TABLE documents ADD COLUMN search_text TEXT;
+        """
+    )
+    last = 0
+    while True:  # in id order, a slice at a time (flat memory on a large corpus); ASCII texts need nothing
+        rows = conn.execute(
+            "SELECT id, title, text FROM documents WHERE id > ? ORDER BY id LIMIT 500", (last,)
+        ).fetchall()
+        if not rows:
+            break
+        last = rows[-1][0]
+        for doc_id, title, text in rows:
+            if title.isascii() and text.isascii():
+                continue
+            normal_title, normal_text = search_form(title), search_form(text)
+            if normal_title is None and normal_text is None:
+                continue
+            conn.execute(
+                "UPDATE documents SET search_title = ?, search_text = ? WHERE id = ?", (normal_title, normal_text, doc_id)
+            )
+            if normal_text is not None:
+                new_hash = content_hash(text)
+                if not conn.execute("SELECT 1 FROM documents WHERE hash = ?", (new_hash,)).fetchone():
+                    conn.execute("UPDATE documents SET hash = ? WHERE id = ?", (new_hash, doc_id))
+    run_script(conn,
+        """
+        DROP TRIGGER IF EXISTS documents_fts_insert;
+        DROP TRIGGER IF EXISTS documents_fts_delete;
+        DROP TRIGGER IF EXISTS documents_fts_update;
+        DROP TABLE documents_fts;
+        CREATE VIEW documents_search AS
+            SELECT id, coalesce(search_title, title) AS title, coalesce(search_text, text) AS text FROM documents;
+        CREATE VIRTUAL TABLE documents_fts USING fts5(
+            title, text, content='documents_search', content_rowid='id',
+            tokenize='unicode61 remove_diacritics 2', prefix='2 3'
+        );
+        INSERT INTO documents_fts(documents_fts) VALUES ('rebuild');
+        CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents BEGIN
+            INSERT INTO documents_fts(rowid, title, text)
+            VALUES (new.id, coalesce(new.search_title, new.title), coalesce(new.search_text, new.text));
+        END;
+        CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents BEGIN
+            INSERT INTO documents_fts(documents_fts, rowid, title, text)
+            VALUES ('delete', old.id, coalesce(old.search_title, old.title), coalesce(old.search_text, old.text));
+        END;
+        CREATE TRIGGER documents_fts_update AFTER UPDATE OF title, text, search_title, search_text ON documents BEGIN
+            INSERT INTO documents_fts(documents_fts, rowid, title, text)
+            VALUES ('delete', old.id, coalesce(old.search_title, old.title), coalesce(old.search_text, old.text));
+            INSERT INTO documents_fts(rowid, title, text)
+            VALUES (new.id, coalesce(new.search_title, new.title), coalesce(new.search_text, new.text));
+        END;
+        """
+    )
+
+
 MIGRATIONS: list[Migration] = [
     Migration("0001_initial", _initial),
     Migration("0002_full_text_search", _full_text_search),
@@ -330,6 +413,7 @@ MIGRATIONS: list[Migration] = [
     Migration("0005_scale_indexes", _scale_indexes),
     Migration("0006_never_reuse_ids", _never_reuse_ids),
     Migration("0008_exchange_views", _exchange_views),
+    Migration("0010_nfc_search_and_model_status", _nfc_search_and_model_status),
 ]
 
 

@@ -7,6 +7,7 @@ Nothing here touches SQLite, spaCy or Qt.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
@@ -47,7 +48,10 @@ class TargetKind(StrEnum):
 
 
 def content_hash(text: str) -> str:
-    """Stable identity of a document's text: the same text ingested twice is one document."""
+    """Stable identity of a document's text: the same text ingested twice is one document. Hashes the text's
+    NFC form (issue 17): the same words composed (é) or decomposed (e + U+0301) are one document."""
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
     digest = hashlib.sha256()
     for start in range(0, len(text), _HASH_CHUNK):  # in slices, so a 50 MB text is not encoded whole at once
         digest.update(text[start : start + _HASH_CHUNK].encode("utf-8", "surrogatepass"))
@@ -144,6 +148,17 @@ class Tag:
     id: int | None = None
     doc_id: int | None = None
     annotator_id: int | None = None
+
+
+@dataclass(slots=True)
+class SourceRecord:
+    """One article read from an input file, with where it came from (`path`, 1-based `line` or None for a
+    .txt file) and the record's free `meta`. Made by annotator.io.articles, consumed by core.ingest."""
+
+    document: Document
+    path: str
+    line: int | None
+    meta: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

@@ -9,7 +9,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from annotator.core.model import Entity, Origin, Quote, QuoteType, Status, Tag, TargetKind, TextRange
+from annotator.core.model import AnnotationSet, Entity, Origin, Quote, QuoteType, Status, Tag, TargetKind, TextRange
+from annotator.core.names import name_problem, shown
+from annotator.core.spans import describe_blank, has_visible_character
 from annotator.core.store import (
     NotFoundError,
     Store,
@@ -48,24 +50,32 @@ def _touch(store: Store, doc_id: int, annotator_id: int, op: str, payload: dict[
     )
     if updated.rowcount == 0:
         raise NotFoundError(f"annotator {annotator_id} has no annotation set on document {doc_id}")
-    store.conn.execute(
-        "INSERT INTO edit_log(at, doc_id, annotator_id, op, payload) VALUES (?, ?, ?, ?, ?)",
-        (stamp, doc_id, annotator_id, op, json.dumps(payload, ensure_ascii=False)),
-    )
+    store.log_edit(doc_id, annotator_id, op, payload, at=stamp)
 
 
-def _text_length(store: Store, doc_id: int) -> int:
+def _document_text(store: Store, doc_id: int) -> str:
     # len() in Python, not SQL length(): SQLite's length() stops at the first NUL character.
     rows = store.query("SELECT text FROM documents WHERE id = ?", (doc_id,))
     if not rows:
         raise NotFoundError(f"no document with id {doc_id}")
-    return len(rows[0][0])
+    return rows[0][0]
 
 
-def _check_range(store: Store, doc_id: int, start: int, end: int, what: str) -> None:
-    length = _text_length(store, doc_id)
+def _check_range(store: Store, doc_id: int, start: int, end: int, what: str) -> str:
+    """Refuse a range outside the text or empty; returns the document's text."""
+    text = _document_text(store, doc_id)
+    length = len(text)
     if not (0 <= start < end <= length):
         raise EditError(f"{what} [{start}, {end}) is not a non-empty range inside the text (0–{length})")
+    return text
+
+
+def _check_entity_range(store: Store, doc_id: int, start: int, end: int) -> None:
+    """An entity's range must be inside the text and hold a visible character (issue 17: one over spaces alone
+    trains nothing and draws no pill)."""
+    text = _check_range(store, doc_id, start, end, "entity")
+    if not has_visible_character(text, start, end):
+        raise EditError(f"an entity needs a visible character: {describe_blank(text, start, end)}")
 
 
 def _overlapping(store: Store, doc_id: int, annotator_id: int, start: int, end: int, ignore: int | None) -> list[Entity]:
@@ -113,7 +123,9 @@ def add_entity(
     label = label.strip()
     if not label:
         raise EditError("an entity needs a label")
-    _check_range(store, doc_id, start, end, "entity")
+    if problem := name_problem(label):
+        raise EditError(f'label "{shown(label)}" {problem}')
+    _check_entity_range(store, doc_id, start, end)
     annotator_id = store.annotator_id(annotator)
     with store.transaction():
         store.ensure_annotation_set(doc_id, annotator)
@@ -137,6 +149,8 @@ def relabel_entity(store: Store, *, entity_id: int, label: str) -> Entity:
     label = label.strip()
     if not label:
         raise EditError("an entity needs a label")
+    if problem := name_problem(label):
+        raise EditError(f'label "{shown(label)}" {problem}')
     with store.transaction():
         old = store.entity(entity_id)
         store.conn.execute("UPDATE entities SET label = ?, origin = 'human' WHERE id = ?", (label, entity_id))
@@ -150,7 +164,7 @@ def resize_entity(store: Store, *, entity_id: int, start: int, end: int) -> Enti
     """Move an entity's boundaries. Returns the entity as it was (for undo)."""
     with store.transaction():
         old = store.entity(entity_id)
-        _check_range(store, old.doc_id, start, end, "entity")
+        _check_entity_range(store, old.doc_id, start, end)
         clashes = _overlapping(store, old.doc_id, old.annotator_id, start, end, entity_id)
         if clashes:
             other = clashes[0]
@@ -166,8 +180,14 @@ def resize_entity(store: Store, *, entity_id: int, start: int, end: int) -> Enti
 
 
 def restore_entity_fields(store: Store, *, entity: Entity) -> None:
-    """Put an entity's label, boundaries and origin back as they were (undo of relabel/resize)."""
+    """Put an entity's label, boundaries and origin back as they were (undo of relabel/resize). Checks what
+    resize_entity checks (the span may now overlap an entity another window added): EditError, nothing written."""
     with store.transaction():
+        clashes = _overlapping(store, entity.doc_id, entity.annotator_id, entity.start, entity.end, entity.id)
+        if clashes:
+            other = clashes[0]
+            raise EditError(f"[{entity.start}, {entity.end}) would overlap the {other.label} entity at "
+                            f"[{other.start}, {other.end}) added since")
         updated = store.conn.execute(
             'UPDATE entities SET start = ?, "end" = ?, label = ?, origin = ? WHERE id = ?',
             (entity.start, entity.end, entity.label, Origin(entity.origin).value, entity.id),
@@ -284,9 +304,17 @@ def delete_quote(store: Store, *, quote_id: int) -> Removed:
 
 
 def restore(store: Store, *, removed: Removed) -> None:
-    """Undo a delete (or the entities an add replaced): put the rows back with their ids and tags."""
+    """Undo a delete (or the entities an add replaced): put the rows back with their ids and tags. Re-checks
+    what an add checks (entities of one annotator never overlap): EditError and nothing written if the span
+    was taken meanwhile (by another window or process)."""
     with store.transaction():
         for e in removed.entities:
+            # the same invariant as add_entity: another window may have added an entity on this span meanwhile
+            clashes = _overlapping(store, e.doc_id, e.annotator_id, e.start, e.end, e.id)
+            if clashes:
+                other = clashes[0]
+                raise EditError(f"the {e.label} entity at [{e.start}, {e.end}) cannot be put back: it would overlap "
+                                f"the {other.label} entity at [{other.start}, {other.end}) added since")
             store.conn.execute(
                 'INSERT INTO entities(id, doc_id, annotator_id, start, "end", label, origin, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
                 (e.id, e.doc_id, e.annotator_id, e.start, e.end, e.label, Origin(e.origin).value, json.dumps(e.extra)),
@@ -333,6 +361,8 @@ def add_tag(
     tag = tag.strip()
     if not tag:
         raise EditError("a tag needs a name")
+    if problem := name_problem(tag):
+        raise EditError(f'tag "{shown(tag)}" {problem}')
     kind = TargetKind(target_kind)
     annotator_id = store.annotator_id(annotator)
     with store.transaction():
@@ -395,8 +425,26 @@ def set_status(store: Store, *, doc_id: int, annotator: str, status: Status) -> 
             "UPDATE annotation_sets SET status = ?, updated_at = ? WHERE doc_id = ? AND annotator_id = ?",
             (status.value, now(), doc_id, annotator_id),
         )
-        store.conn.execute(
-            "INSERT INTO edit_log(at, doc_id, annotator_id, op, payload) VALUES (?, ?, ?, 'set_status', ?)",
-            (now(), doc_id, annotator_id, json.dumps({"from": old.value, "to": status.value})),
-        )
+        store.log_edit(doc_id, annotator_id, "set_status", {"from": old.value, "to": status.value})
         return old
+
+
+def put_back_set(store: Store, doc_id: int, annotator_id: int, before: AnnotationSet | None) -> None:
+    """Put an earlier annotation set back row for row, WITH ITS IDS (undo of review's "accept version"): earlier
+    decisions on the undo stack refer to those rows by id, and ids are never reused, so a rewrite with new ids
+    would strand them. `before` None means there was no set: the current one is just removed. The caller's
+    transaction is open."""
+    store.conn.execute("DELETE FROM annotation_sets WHERE doc_id = ? AND annotator_id = ?", (doc_id, annotator_id))
+    if before is None:
+        return
+    stamp = now()
+    store.conn.execute(
+        "INSERT INTO annotation_sets(doc_id, annotator_id, status, extra, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (doc_id, annotator_id, Status.IN_PROGRESS.value, json.dumps(before.extra or {}), stamp, stamp),
+    )
+    restore(store, removed=Removed(list(before.entities), list(before.quotes), list(before.tags)))
+    store.conn.execute(
+        "UPDATE annotation_sets SET status = ? WHERE doc_id = ? AND annotator_id = ?",
+        (Status(before.status).value, doc_id, annotator_id),
+    )

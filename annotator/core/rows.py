@@ -15,7 +15,7 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
-_ENCODE_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+_ENCODE_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, allow_nan=False).encode
 """= json.dumps(value, ensure_ascii=False, sort_keys=True), without building an encoder per call (bulk writes)."""
 
 

@@ -3,6 +3,11 @@
 Every change runs in one transaction (`Store.transaction()`); reads never hold one open. The database runs in
 WAL mode with foreign keys on, a busy timeout (two processes may share a file) and `synchronous=FULL`, so an
 edit that returned is on disk. Offsets are code points.
+
+Read-only opens (`readonly=True`, the read commands) use `mode=ro` (or `immutable=1` in a read-only folder with no
+WAL) and never create, migrate or write the file. A write that fails (disk full, read-only, I/O error) rolls back
+and raises `StoreWriteError` with one line. Nothing here opens the database file except SQLite: `cut_off()` and
+`is_database_file()` use stat(2) only (an open()+close() in this process would drop SQLite's POSIX locks).
 """
 
 from __future__ import annotations
@@ -12,7 +17,6 @@ import json
 import os
 import random
 import sqlite3
-import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -21,9 +25,12 @@ from typing import Any
 
 from annotator.core import resources
 from annotator.core.bulk import BulkWrites
-from annotator.core.errors import NotFoundError, StoreError
+from annotator.core.decisions import ReviewDecisions
+from annotator.core.errors import NotFoundError, ReadOnlyError, StoreError, StoreWriteError
 from annotator.core.listing import DocumentListing, DocumentRow, SearchHit, fts_query  # noqa: F401 - re-exported
 from annotator.core.migrations import SchemaTooNewError, migrate
+from annotator.core.names import check_name
+from annotator.core.normalise import search_form
 from annotator.core.rows import (  # noqa: F401 - re-exported: ops, review and the window read rows through these
     _json,
     entity_from_row,
@@ -43,22 +50,20 @@ from annotator.core.model import (
     Origin,
     Quote,
     Status,
+    Tag,
 )
 
 BUSY_TIMEOUT_MS = 5000
 
 
 def default_db_path() -> Path:
-    """`$ANNOTATOR_DB`, else `annotations.db` in the user's data directory (XDG on Linux)."""
+    """`$ANNOTATOR_DB`, else `annotations.db` in the platform's user data folder (`annotator.core.paths`:
+    XDG on Linux, Application Support on macOS, roaming AppData on Windows)."""
     if os.environ.get("ANNOTATOR_DB"):
         return Path(os.environ["ANNOTATOR_DB"]).expanduser()
-    if sys.platform == "win32":
-        base = Path(os.environ.get("APPDATA", Path.home() / "AppData" / "Roaming"))
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / "annotator" / "annotations.db"
+    from annotator.core.paths import user_data_dir
+
+    return user_data_dir() / "annotations.db"
 
 
 def _is_locked(error: sqlite3.OperationalError) -> bool:
@@ -85,7 +90,75 @@ def _retry_while_locked(action, timeout_ms: int) -> None:
             time.sleep(0.02)
 
 
-class Store(DocumentListing, BulkWrites):
+class SchemaUpgradeNeeded(StoreError):
+    """A read-only open found a database of an older schema (the caller may open it writable once to migrate)."""
+
+
+def _is_full(error: sqlite3.Error) -> bool:
+    return "full" in str(error)
+
+
+def write_blocker(path: Path) -> str | None:
+    """Why the database at `path` cannot be written, or None: the file or its folder is read-only (a read-only
+    mount, or permissions). SQLite needs to write the file and to create `-wal`/`-shm` beside it. Uses access(2),
+    which also answers EROFS for root; it never opens the file."""
+    if path.exists():
+        if not os.access(path, os.W_OK):
+            return "the file is read-only"
+        folder = path.parent if str(path.parent) else Path(".")
+        if not os.access(folder, os.W_OK | os.X_OK):
+            wal_files = [Path(f"{path}{suffix}") for suffix in ("-wal", "-shm")]
+            if not all(f.exists() and os.access(f, os.W_OK) for f in wal_files):
+                return "its folder is read-only"
+        return None
+    folder = next((p for p in path.parents if p.exists()), Path("."))
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"the folder {folder} is read-only"
+    return None
+
+
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    """A read-only connection (`mode=ro`): reads work on a read-only file or folder, nothing is ever written.
+    A WAL database in a read-only folder with no `-shm` cannot be opened `mode=ro` (SQLite must create the
+    `-shm`); with no `-wal` either, every committed page is in the main file and no writer can exist (it would
+    need to create the `-wal`), so it is opened `immutable=1` (https://www.sqlite.org/uri.html)."""
+    uri = path.resolve().as_uri()
+    try:
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        if os.access(path.parent, os.W_OK) or Path(f"{path}-wal").exists():
+            raise
+    return sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None, check_same_thread=False)
+
+
+def is_database_file(candidate: str | os.PathLike, db_path: str | os.PathLike) -> bool:
+    """Whether `candidate` is the database at `db_path` or its `-wal`/`-shm` (same device and inode, by stat(2)).
+    An input file that is one of them must never be read by a process holding a connection: its close() would
+    drop SQLite's locks (https://www.sqlite.org/howtocorrupt.html §2.2)."""
+    try:
+        st = os.stat(candidate)
+    except OSError:
+        return False
+    return (st.st_dev, st.st_ino) in [ident for ident in wal_identity(Path(db_path)) if ident is not None]
+
+
+def wal_identity(path: Path) -> tuple[tuple[int, int] | None, ...]:
+    """(device, inode) of the database file and of its `-wal` and `-shm` (None for a missing one), from stat(2)
+    only (never open(): that would drop SQLite's locks). A window compares it over time to notice being cut off:
+    its `-wal` deleted or replaced under it by a process that thought no one else had the database open."""
+    found = []
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            st = os.stat(f"{path}{suffix}")
+            found.append((st.st_dev, st.st_ino))
+        except OSError:
+            found.append(None)
+    return tuple(found)
+
+
+class Store(DocumentListing, BulkWrites, ReviewDecisions):
     """Documents, annotators and their annotation sets in one SQLite file."""
 
     def __init__(
@@ -96,13 +169,14 @@ class Store(DocumentListing, BulkWrites):
         if not self.path.exists() and (readonly or not create):
             raise StoreError(f"{self.path}: no such database")
         if not readonly:
+            blocker = write_blocker(self.path)
+            if blocker:
+                raise ReadOnlyError(f"{self.path} is read-only ({blocker}): it can be read, not written")
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
         try:
             if readonly:
-                conn = sqlite3.connect(
-                    f"{self.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
-                )
+                conn = _connect_readonly(self.path)
             else:
                 conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             conn.row_factory = sqlite3.Row
@@ -119,12 +193,20 @@ class Store(DocumentListing, BulkWrites):
         except sqlite3.OperationalError as error:
             if _is_locked(error):
                 raise StoreError(f"{self.path} is busy: another annotator is writing to it ({error})") from None
+            if _is_full(error):
+                raise StoreWriteError(f"{self.path}: the disk is full ({error}); nothing was changed") from None
             raise StoreError(f"{self.path}: cannot open as an annotator database ({error})") from None
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.path}: cannot open as an annotator database ({error})") from None
         self.conn = conn
+        self._absolute_path = self.path.absolute()  # a later chdir must not point cut_off() at another file
+        self.file_identity = wal_identity(self._absolute_path)
         if readonly:
-            self._check_readonly_schema()
+            try:
+                self._check_readonly_schema()
+            except StoreError:
+                conn.close()
+                raise
         elif not self.conn.execute("SELECT 1 FROM labels LIMIT 1").fetchone():
             self._seed_configuration()
 
@@ -162,6 +244,8 @@ class Store(DocumentListing, BulkWrites):
             raise StoreError(f"{self.path}: not an annotator database")
         if any(name not in known for name in done):
             raise StoreError(f"{self.path} was written by a newer version of annotator; upgrade to open it.")
+        if set(known) - set(done):
+            raise SchemaUpgradeNeeded(f"{self.path} needs a schema upgrade, which a read-only connection cannot do")
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Store]:
@@ -176,12 +260,44 @@ class Store(DocumentListing, BulkWrites):
             self._begin_immediate()
             try:
                 yield self
-            except BaseException:
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
-                raise
-            else:
                 self.conn.execute("COMMIT")
+            except sqlite3.OperationalError as error:
+                # disk full, read-only, I/O error: the whole transaction is rolled back, and said in one line
+                self._rollback_quietly()
+                raise StoreWriteError(self.write_failure(error)) from error
+            except BaseException:
+                self._rollback_quietly()
+                raise
+
+    def _rollback_quietly(self) -> None:
+        if self.conn.in_transaction:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:  # SQLite already rolled back (e.g. after SQLITE_FULL)
+                pass
+
+    def write_failure(self, error: sqlite3.Error) -> str:
+        """One line saying why a write failed and that nothing of it was kept."""
+        if _is_full(error):
+            return f"{self.path}: the disk is full ({error}); this change was not saved"
+        if "readonly" in str(error) or "read-only" in str(error):
+            return f"{self.path} is read-only ({error}); this change was not saved"
+        return f"{self.path}: database error ({error}); this change was not saved"
+
+    def cut_off(self) -> str | None:
+        """Why this connection no longer shares the live database with other processes, or None. The `-wal`
+        file it opened was deleted or replaced (another process checkpointed and removed it, thinking no one
+        else had the file open: what happens after something in this process open()ed and close()d the
+        database file, dropping SQLite's POSIX locks), or the database file itself was replaced."""
+        before = self.file_identity
+        after = wal_identity(self._absolute_path)
+        if before[1] is None and after[1] is not None:  # the -wal appeared after we opened: adopt it
+            self.file_identity = before = (before[0], after[1], after[2])
+        if before[0] is not None and after[0] != before[0]:
+            return f"{self.path} was replaced or removed by another program"
+        if before[1] is not None and after[1] != before[1]:
+            return f"{self.path}-wal was removed or replaced by another program; this window is cut off from it"
+        return None
 
     def _begin_immediate(self) -> None:
         """Take the write lock, waiting up to the busy timeout. We poll with short random sleeps instead of
@@ -233,7 +349,9 @@ class Store(DocumentListing, BulkWrites):
         return {r["name"]: r["color"] for r in self.query("SELECT name, color FROM labels ORDER BY position, name")}
 
     def ensure_label(self, name: str, color: str | None = None) -> None:
-        """Add a label (imported data or a user's new label) with a generated colour if none is given."""
+        """Add a label (imported data or a user's new label) with a generated colour if none is given.
+        ValueError when the name is empty or holds a control character."""
+        check_name(name, "label")
         if name in self.labels():
             return
         with self.transaction():
@@ -247,6 +365,8 @@ class Store(DocumentListing, BulkWrites):
         return [r["tag"] for r in self.query("SELECT tag FROM tag_set WHERE scope = ? ORDER BY tag", (scope,))]
 
     def add_to_tag_set(self, tag: str, scope: str) -> None:
+        """Add a tag to the tag set. ValueError when the name is empty or holds a control character."""
+        tag = check_name(tag, "tag")
         with self.transaction():
             self.conn.execute("INSERT OR IGNORE INTO tag_set(tag, scope) VALUES (?, ?)", (tag, scope))
 
@@ -287,15 +407,20 @@ class Store(DocumentListing, BulkWrites):
     # -- documents -------------------------------------------------------------------------------------------
 
     def add_document(self, doc: Document) -> tuple[int, bool]:
-        """Insert a document unless its text is already there. Returns (id, created)."""
+        """Insert a document unless its text (compared in NFC) is already there. Returns (id, created)."""
         existing = self.query("SELECT id FROM documents WHERE hash = ?", (doc.hash,))
         if existing:
             return existing[0][0], False
         with self.transaction():
-            cursor = self.conn.execute(
-                "INSERT INTO documents(hash, title, source, text, meta, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (doc.hash, doc.title, doc.source, doc.text, _json(doc.meta), now()),
-            )
+            row = (doc.hash, doc.title, doc.source, doc.text, _json(doc.meta), now())
+            normal = (search_form(doc.title), search_form(doc.text))
+            if normal == (None, None):  # the common case: the text is NFC already, search reads it as stored
+                sql = "INSERT INTO documents(hash, title, source, text, meta, created_at) VALUES (?, ?, ?, ?, ?, ?)"
+            else:
+                sql = ("INSERT INTO documents(hash, title, source, text, meta, created_at, search_title, search_text) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                row += normal
+            cursor = self.conn.execute(sql, row)
             return cursor.lastrowid, True
 
     def document_id_by_hash(self, text_hash: str) -> int | None:
@@ -371,6 +496,23 @@ class Store(DocumentListing, BulkWrites):
                     )
                 ],
             )
+
+    def log_edit(self, doc_id: int, annotator_id: int, op: str, payload: dict[str, Any], *, at: str | None = None) -> None:
+        """One line of the edit log (who changed which set, how; `payload` as JSON). Call it inside the
+        transaction of the edit it records, so the two commit or roll back together."""
+        self.conn.execute(
+            "INSERT INTO edit_log(at, doc_id, annotator_id, op, payload) VALUES (?, ?, ?, ?, ?)",
+            (at or now(), doc_id, annotator_id, op, json.dumps(payload, ensure_ascii=False)),
+        )
+
+    def tags(self, doc_id: int, annotator: str) -> list[Tag]:
+        """The tags `annotator` put on the document and its spans (the window's tag panels read these after each
+        edit, without re-reading the whole set). Creates the annotator if new, as the window's start does."""
+        annotator_id = self.annotator_id(annotator)
+        return [
+            tag_from_row(r)
+            for r in self.query("SELECT * FROM tags WHERE doc_id = ? AND annotator_id = ?", (doc_id, annotator_id))
+        ]
 
     def annotators_of(self, doc_id: int) -> list[str]:
         return [
@@ -533,7 +675,8 @@ class Store(DocumentListing, BulkWrites):
     # -- statistics ------------------------------------------------------------------------------------------
 
     def stats(self) -> dict[str, Any]:
-        """Corpus figures: documents, annotators with their sets, statuses, entities per label, quotes per type."""
+        """Corpus figures: documents, annotators with their sets, statuses (none for the model's pre-extraction,
+        marked `pre_extraction`), entities per label, quotes per type."""
         per_annotator = []
         for a in self.annotators():
             statuses = {
@@ -555,11 +698,14 @@ class Store(DocumentListing, BulkWrites):
                     "SELECT type, count(*) AS n FROM quotes WHERE annotator_id = ? GROUP BY type", (a.id,)
                 )
             }
+            pre_extraction = a.name == MODEL_ANNOTATOR
             per_annotator.append(
                 {
                     "annotator": a.name,
                     "documents": sum(statuses.values()),
-                    "statuses": statuses,
+                    # the model's pre-extraction has no workflow status (issue 17): no statuses to count
+                    "statuses": {} if pre_extraction else statuses,
+                    "pre_extraction": pre_extraction,
                     "entities": sum(labels.values()),
                     "entities_by_label": labels,
                     "quotes": sum(quote_types.values()),

@@ -8,13 +8,13 @@ computed on the matched pairs. No spaCy here.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.model import Quote
+from annotator.core.strict_json import loads_strict
 
 THRESHOLDS = (0.3, 0.8)
 
@@ -41,7 +41,7 @@ def load_gold(path: str | os.PathLike[str]) -> list[ScoredQuote]:
         for line in fh:
             if not line.strip():
                 continue
-            row = json.loads(line)
+            row = loads_strict(line)
             out.append(
                 ScoredQuote(
                     doc=row["doc"],

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle
 
 from annotator.core.resources import resource_path
 from annotator.gui.colors import is_dark
+from annotator.review.versions import DEFAULT_GOLD
 
 
 class ContrastStyle(QProxyStyle):
@@ -55,6 +56,31 @@ def run_app(db_path: str | Path, annotator: str | None = None) -> int:
     from annotator.gui.main_window import MainWindow
 
     app = make_application()
-    window = MainWindow(Path(db_path), annotator)
+    try:
+        window = MainWindow(Path(db_path), annotator)
+    except Exception as error:  # noqa: BLE001 - not a database, newer schema, damaged...: said in a message box
+        from annotator.gui.store_guard import start_up_failed
+
+        print(f"annotator: {error}", file=sys.stderr)
+        start_up_failed(None, db_path, error)
+        return 1
+    window.show()
+    return app.exec()
+
+
+def run_review(db_path: str | Path, reviewer: str, *, gold: str = DEFAULT_GOLD) -> int:
+    """Open review mode as its own application (`annotator review gui`); returns the exit code. Lives here, not
+    in review_window.py: only this launcher module knows every window (no import circle)."""
+    from annotator.gui.review_window import ReviewWindow
+
+    app = make_application()
+    try:
+        window = ReviewWindow(db_path, reviewer, gold=gold)
+    except Exception as error:  # noqa: BLE001 - read-only, not a database, newer schema: said in a message box
+        from annotator.gui.store_guard import start_up_failed
+
+        print(f"annotator: {error}", file=sys.stderr)
+        start_up_failed(None, db_path, error)
+        return 1
     window.show()
     return app.exec()

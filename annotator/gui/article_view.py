@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -30,13 +30,19 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextDocument,
 )
-from PySide6.QtWidgets import QMenu, QTextEdit, QWidget
+from PySide6.QtWidgets import QMenu, QTextEdit, QToolTip, QWidget
 
 from annotator.core.model import AnnotationSet, Entity, Quote
+from annotator.core.names import shown as shown_name
+from annotator.core.spans import has_blank_edge
 from annotator.gui.colors import Scheme
 from annotator.gui.offsets import OffsetMap
+from annotator.gui.plain import plain
 from annotator.gui.snapping import cuts_a_word, snap_edge
 from annotator.gui.span_index import EntitySpan, QuoteSpan, SpanIndex
+
+PILL_CHARACTERS = 24
+"""A label pill is at most about this many average characters wide; a longer name is elided (issue 17)."""
 
 MARGIN = 18  # left margin where quote bars are drawn
 EDGE_GRAB = 4  # pixels either side of a selected span's edge that grab it for resizing
@@ -71,6 +77,7 @@ class ArticleView(QTextEdit):
         self.setUndoRedoEnabled(False)
         self.viewport().setMouseTracking(True)
         self.setObjectName("articleView")
+        self.pill_rects: list[tuple[QRectF, str]] = []  # (pill, full label) as last painted: tooltips, tests
         self.offsets = OffsetMap("")
         self.index = SpanIndex(self.offsets)
         self.labels: dict[str, str] = {}
@@ -260,6 +267,22 @@ class ArticleView(QTextEdit):
             block = block.next()
         return rects
 
+    def viewportEvent(self, event) -> bool:
+        """A label pill's tooltip is the label's full name (pills show long names elided; issue 17)."""
+        if event.type() == QEvent.Type.ToolTip:
+            label = self.label_at_point(event.pos())
+            if label is not None:
+                QToolTip.showText(event.globalPos(), plain(label), self.viewport())
+                return True
+        return super().viewportEvent(event)
+
+    def label_at_point(self, point: QPoint) -> str | None:
+        """The full label of the pill at `point` (viewport coordinates), as last painted, or None."""
+        for rect, label in reversed(getattr(self, "pill_rects", [])):
+            if rect.contains(QPointF(point)):
+                return label
+        return None
+
     def entity_at_point(self, point: QPoint) -> EntitySpan | None:
         pos = self.document().documentLayout().hitTest(QPointF(point) - self._offset(), Qt.HitTestAccuracy.FuzzyHit)
         for span in self.index.entities.in_range(max(0, pos - 1), pos + 1):
@@ -364,23 +387,30 @@ class ArticleView(QTextEdit):
         s = self.scheme
         painter.setFont(self._label_font)
         metrics = QFontMetricsF(self._label_font)
+        self.pill_rects = []
         last_right: dict[int, float] = {}
         for e in entities:
             rects = rects_of[e.id]
             if not rects:
                 continue
             r = rects[0]
-            width = metrics.horizontalAdvance(e.label) + 6
+            # issue 17: a long name is elided (whole in the tooltip), a control character drawn as an escape
+            shown = metrics.elidedText(
+                shown_name(e.label), Qt.TextElideMode.ElideRight, metrics.averageCharWidth() * PILL_CHARACTERS
+            )
+            width = metrics.horizontalAdvance(shown) + 6
             y = r.bottom() + 3
             x = max(r.left(), last_right.get(round(y), -1e9) + 2)
             pill = QRectF(x, y, width, metrics.height())
             last_right[round(y)] = pill.right()
-            off_words = cuts_a_word(self.offsets.text, e.entity.start, e.entity.end)
+            self.pill_rects.append((pill, e.label))
+            off_words = cuts_a_word(self.offsets.text, e.entity.start, e.entity.end) or has_blank_edge(
+                self.offsets.text, e.entity.start, e.entity.end)
             painter.setPen(QPen(s.cue, 1.5) if off_words else Qt.PenStyle.NoPen)  # flagged: red outline
             painter.setBrush(s.label_color.get(e.label) or s.entity_background(e.label))
             painter.drawRoundedRect(pill, 3, 3)
             painter.setPen(s.tag_text.get(e.label, QColor("#000")))
-            painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, e.label)
+            painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, shown)
 
     # -- mouse -----------------------------------------------------------------------------------------------
 

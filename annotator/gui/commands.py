@@ -70,7 +70,7 @@ class EditCommand(QUndoCommand):
         instead of raising out of Qt's undo stack. Each op is one transaction, so a refused one wrote nothing."""
         try:
             action()
-        except (ops.EditError, NotFoundError, StoreError, sqlite3.IntegrityError) as error:
+        except (ops.EditError, NotFoundError, StoreError, sqlite3.Error) as error:  # any database error too
             self.notifier.failed.emit(f"Could not {verb} “{self.text()}”: {error}")
 
     def _emit(self, **kw) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -12,6 +14,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -20,8 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.store import Store
-from annotator.gui.plain import plain_label
+from annotator.core.names import SHOWN_CHARACTERS, elide, name_problem, shown
+from annotator.core.store import Store, StoreError
+from annotator.gui.plain import plain, plain_label
 
 
 def login_name() -> str:
@@ -99,19 +103,48 @@ class TagSetDialog(QDialog):
     def reload(self) -> None:
         for scope, listing in self.lists.items():
             listing.clear()
-            listing.addItems(self.store.tag_set(scope))
+            for tag in self.store.tag_set(scope):  # a long name elided, whole in the tooltip
+                item = QListWidgetItem(elide(tag))
+                item.setData(Qt.ItemDataRole.UserRole, tag)
+                item.setToolTip(tag)
+                listing.addItem(item)
 
-    def add_tag(self, scope: str, tag: str | None = None) -> None:
+    def add_tag(self, scope: str, tag: str | None = None) -> bool:
+        """Add the typed tag; a name with a control character is refused in a message box (issue 17).
+        True when added."""
         tag = (tag if tag is not None else self.inputs[scope].text()).strip()
-        if tag:
-            self.store.add_to_tag_set(tag, scope)
-            self.inputs[scope].clear()
-            self.reload()
+        if not tag:
+            return False
+        problem = name_problem(tag)
+        if problem:
+            QMessageBox.warning(self, "Tag set", f'The tag "{shown(tag)}" {problem}; a tag name is one line of '
+                                "visible text.")
+            return False
+        if not self._saved(lambda: self.store.add_to_tag_set(tag, scope)):
+            return False
+        self.inputs[scope].clear()
+        self.reload()
+        return True
 
     def remove_selected(self, scope: str) -> None:
         for item in self.lists[scope].selectedItems():
-            self.store.remove_from_tag_set(item.text(), scope)
+            if not self._saved(lambda name=item.data(Qt.ItemDataRole.UserRole): self.store.remove_from_tag_set(name, scope)):
+                break
         self.reload()
+
+    def _saved(self, change) -> bool:
+        """Run one tag-set change; a database error (disk full, read-only) is said in a message box, not raised."""
+        try:
+            change()
+            return True
+        except (StoreError, sqlite3.Error) as error:
+            QMessageBox.warning(self, "Tag set not saved", plain(str(error)))
+            return False
+
+
+def _tag_of(item: QListWidgetItem) -> str:
+    """The full tag name of a list row (the row may show it elided)."""
+    return item.data(Qt.ItemDataRole.UserRole)
 
 
 class TagPickDialog(QDialog):
@@ -134,7 +167,9 @@ class TagPickDialog(QDialog):
         self.hint.setWordWrap(True)
         present = set(present)
         for tag in sorted(set(tags) | present):
-            item = QListWidgetItem(tag)
+            item = QListWidgetItem(shown(tag, SHOWN_CHARACTERS))  # long names elided, whole in the tooltip
+            item.setData(Qt.ItemDataRole.UserRole, tag)
+            item.setToolTip(tag)
             item.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
             item.setCheckState(Qt.CheckState.Checked if tag in present else Qt.CheckState.Unchecked)
             self.list.addItem(item)
@@ -159,11 +194,11 @@ class TagPickDialog(QDialog):
         self.filter.setFocus()
 
     def visible_tags(self) -> list[str]:
-        return [self.list.item(i).text() for i in range(self.list.count()) if not self.list.item(i).isHidden()]
+        return [_tag_of(self.list.item(i)) for i in range(self.list.count()) if not self.list.item(i).isHidden()]
 
     def current_tag(self) -> str | None:
         item = self.list.currentItem()
-        return item.text() if item is not None and not item.isHidden() else None
+        return _tag_of(item) if item is not None and not item.isHidden() else None
 
     def apply_filter(self, text: str) -> None:
         """Show the tags containing `text` (any case); highlight the first that starts with it, else the first."""
@@ -171,7 +206,7 @@ class TagPickDialog(QDialog):
         first = prefix = None
         for i in range(self.list.count()):
             item = self.list.item(i)
-            name = item.text().casefold()
+            name = _tag_of(item).casefold()
             item.setHidden(needle not in name)
             if not item.isHidden():
                 first = first or item
@@ -195,11 +230,11 @@ class TagPickDialog(QDialog):
         self.list.blockSignals(True)
         item.setCheckState(Qt.CheckState.Checked if present else Qt.CheckState.Unchecked)
         self.list.blockSignals(False)
-        self.toggled.emit(item.text(), present)
+        self.toggled.emit(_tag_of(item), present)
         self.accept()
 
     def _item_changed(self, item: QListWidgetItem) -> None:
-        self.toggled.emit(item.text(), item.checkState() == Qt.CheckState.Checked)
+        self.toggled.emit(_tag_of(item), item.checkState() == Qt.CheckState.Checked)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if obj is self.filter and event.type() == QEvent.Type.KeyPress:

@@ -1,5 +1,5 @@
 """File → Export… and File → Import annotations…: option dialogs that run the work of annotator.io in a QThread
-behind a QProgressDialog (cancellable; a cancelled import writes nothing).
+behind a QProgressDialog (gui/background.py; cancellable; a cancelled import writes nothing).
 
 Wiring (main window): `ExportDialog.run(parent, db_path, annotator)` and `ImportDialog.run(parent, db_path)`;
 each returns the report (ExportReport / ImportReport) or None if the user cancelled or it failed (the user has
@@ -8,18 +8,15 @@ then been told why). The worker opens its own Store (SQLite connections belong t
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -27,133 +24,19 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QProgressDialog,
     QPushButton,
     QSpinBox,
     QWidget,
 )
 
 from annotator.core.model import MODEL_ANNOTATOR, Status
+from annotator.gui.background import BackgroundRun, BackgroundWorker, Task, run_task
+from annotator.gui import file_dialogs
 from annotator.gui.plain import plain
 
-Task = Callable[[Any, Callable[[int, int], None], Callable[[], bool]], Any]
-"""task(store, on_progress(done, total), should_cancel) -> report."""
-
-
-class ExchangeWorker(QObject):
-    """Runs one task in the worker thread. Lives in that thread from `moveToThread` until `deleteLater` runs
-    there when the thread's loop ends (so it is never destroyed from the GUI thread)."""
-
-    progress = Signal(int, int)
-    finished = Signal(object)
-    failed = Signal(str)
-    cancelled = Signal()
-
-    def __init__(self, db_path: str | Path, task: Task, *, readonly: bool):
-        super().__init__()
-        self.db_path = Path(db_path)
-        self.task = task
-        self.readonly = readonly
-        self._cancelled = False
-
-    def cancel(self) -> None:
-        """Called from the GUI thread (a flag read by the task between batches; the task rolls back / removes
-        what it wrote)."""
-        self._cancelled = True
-
-    @Slot()
-    def run(self) -> None:
-        from annotator.core.store import Store
-        from annotator.io.exporter import ExportCancelled
-        from annotator.io.importer import ImportCancelled
-
-        try:
-            with Store(self.db_path, readonly=self.readonly) as store:
-                report = self.task(store, self.progress.emit, lambda: self._cancelled)
-            self.finished.emit(report)
-        except (ExportCancelled, ImportCancelled):
-            self.cancelled.emit()
-        except Exception as error:  # noqa: BLE001 - shown to the user; the window must survive
-            self.failed.emit(str(error) if isinstance(error, ValueError) else f"{type(error).__name__}: {error}")
-
-
-class ExchangeRun(QObject):
-    """One background run: a QThread with an ExchangeWorker, and a cancellable QProgressDialog.
-
-    This object lives in the GUI thread, so the worker's signals reach its slots queued (a plain function
-    connected to them would run in the worker thread and touch the progress dialog from there: "Timers cannot
-    be stopped from another thread"). The worker is deleted in its own thread (thread.finished -> deleteLater);
-    `done` is emitted once the thread has ended, with `report` / `error` / `was_cancelled` set."""
-
-    done = Signal()
-
-    def __init__(self, parent: QWidget | None, db_path: str | Path, task: Task, *, title: str, readonly: bool):
-        super().__init__()
-        self.report: Any = None
-        self.error: str | None = None
-        self.was_cancelled = False
-        self.worker_thread = QThread()
-        self.worker = ExchangeWorker(db_path, task, readonly=readonly)
-        self.worker.moveToThread(self.worker_thread)
-        self.progress = QProgressDialog(title, "Cancel", 0, 0, parent)
-        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
-        self.progress.setMinimumDuration(300)
-        self.progress.setAutoClose(False)
-        self.progress.setAutoReset(False)
-        self.worker_thread.started.connect(self.worker.run)
-        self.worker.progress.connect(self._on_progress)
-        self.worker.finished.connect(self._on_finished)
-        self.worker.failed.connect(self._on_failed)
-        self.worker.cancelled.connect(self._on_cancelled)
-        for signal in (self.worker.finished, self.worker.failed, self.worker.cancelled):
-            signal.connect(self.worker_thread.quit)
-        self.worker_thread.finished.connect(self.worker.deleteLater)
-        self.worker_thread.finished.connect(self._on_thread_finished)
-        # Direct: the worker's thread is busy in run(); cancel() only sets a flag the task polls.
-        self.progress.canceled.connect(self.worker.cancel, Qt.ConnectionType.DirectConnection)
-
-    def start(self) -> None:
-        self.worker_thread.start()
-
-    def wait(self) -> tuple[Any, str | None]:
-        """Start and spin an event loop until the thread has ended; returns (report, error)."""
-        loop = QEventLoop()
-        self.done.connect(loop.quit)
-        self.start()
-        loop.exec()
-        return self.report, self.error
-
-    @Slot(int, int)
-    def _on_progress(self, done: int, total: int) -> None:
-        self.progress.setMaximum(max(total, 0))
-        self.progress.setValue(min(done, total) if total else 0)
-
-    @Slot(object)
-    def _on_finished(self, report: Any) -> None:
-        self.report = report
-
-    @Slot(str)
-    def _on_failed(self, message: str) -> None:
-        self.error = message
-
-    @Slot()
-    def _on_cancelled(self) -> None:
-        self.was_cancelled = True
-
-    @Slot()
-    def _on_thread_finished(self) -> None:
-        self.worker_thread.wait()
-        self.progress.canceled.disconnect()  # closing a QProgressDialog emits canceled
-        self.progress.close()
-        self.progress.deleteLater()
-        self.done.emit()
-
-
-def run_task(parent: QWidget | None, db_path: str | Path, task: Task, *, title: str, readonly: bool) -> tuple[Any, str | None]:
-    """Run `task` in a QThread with a progress dialog; wait (event loop) and return (report, error). A cancelled
-    run returns (None, None)."""
-    run = ExchangeRun(parent, db_path, task, title=title, readonly=readonly)
-    return run.wait()
+def ExchangeRun(parent: QWidget | None, db_path: str | Path, task: Task, *, title: str, readonly: bool) -> BackgroundRun:
+    """One export/import run in the background behind a progress dialog (see gui/background.py)."""
+    return BackgroundRun(parent, BackgroundWorker(db_path, task, readonly=readonly), title=title)
 
 
 EXPORT_FORMAT_NAMES = (
@@ -239,9 +122,9 @@ class ExportDialog(QDialog):
 
     def _browse(self) -> None:
         if self.format.currentData() in ("spacy", "brat") or self.use_split.isChecked():
-            path = QFileDialog.getExistingDirectory(self, "Export to folder")
+            path = file_dialogs.existing_directory(self, "Export to folder")
         else:
-            path, _ = QFileDialog.getSaveFileName(self, "Export to", "", "JSON lines (*.jsonl)")
+            path = file_dialogs.save_file_name(self, "Export to", "", "JSON lines (*.jsonl)")
         if path:
             self.output.setText(path)
 
@@ -282,7 +165,7 @@ class ExportDialog(QDialog):
         if error:
             QMessageBox.warning(parent, "Export failed", plain(error))
             return None
-        issues = report.issues.misaligned + report.issues.dropped_relations
+        issues = report.issues.misaligned + report.issues.blank_edges + report.issues.dropped_relations
         text = report.summary()
         if issues:
             text += "\n\nNot expressed exactly:\n" + "\n".join(issues[:20]) + ("\n…" if len(issues) > 20 else "")
@@ -317,7 +200,7 @@ class ImportDialog(QDialog):
         form.addRow(buttons)
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path = file_dialogs.open_file_name(
             self, "Import annotations", "",
             "Annotation files (*.jsonl *.json *.ndjson *.csv *.conll *.iob *.bio *.tsv *.txt *.ann);;All files (*)")
         if path:
@@ -349,8 +232,9 @@ class ImportDialog(QDialog):
         if error:
             QMessageBox.warning(parent, "Import failed", plain(f"{error}\n\nNothing was imported."))
             return None
-        details = report.details()
-        text = report.summary() + ("\n\n" + "\n".join(details[:20]) + ("\n…" if len(details) > 20 else "")
-                                   if details else "")
+        text = report.summary()
+        details = report.blank_edges + report.details()  # issue 17: kept as given, but said; issue 12: warnings
+        if details:
+            text += "\n\n" + "\n".join(details[:20]) + ("\n…" if len(details) > 20 else "")
         QMessageBox.information(parent, "Import finished", plain(text))
         return report

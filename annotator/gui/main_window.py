@@ -7,44 +7,60 @@ committed at once. The window then re-reads just the rows the command touched (`
 from __future__ import annotations
 
 import getpass
+import sqlite3
 import time
 from pathlib import Path
 
-import shiboken6
-from PySide6.QtCore import QByteArray, QObject, QPoint, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPalette, QPixmap, QTextDocument, QUndoStack
+from PySide6.QtCore import QByteArray, QPoint, Qt, QTimer, Slot
+from PySide6.QtGui import (
+    QPalette,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFileDialog,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMainWindow,
-    QMenu,
     QMessageBox,
-    QProgressDialog,
-    QToolBar,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from annotator.core.model import Document, Quote, QuoteType, Status, Tag, TargetKind, TextRange
+from annotator.core.model import MODEL_ANNOTATOR, Document, QuoteType, Status, Tag, TargetKind
 from annotator.core.ops import EditError
-from annotator.core.store import NotFoundError, Store, StoreError, tag_from_row
+from annotator.core.store import NotFoundError, Store, StoreError
 from annotator.gui import commands as cmd
+from annotator.gui import file_dialogs
+from annotator.gui.actions import (
+    build_label_actions,
+    build_legend,
+    build_menus,
+    shortcut_rows,
+)
 from annotator.gui.article_view import ArticleView
+from annotator.gui.background import BackgroundRun
 from annotator.gui.colors import readable
-from annotator.gui.dialogs import AnnotatorNameDialog, HelpDialog, SpeakerNameDialog, TagPickDialog, TagSetDialog
+from annotator.gui.db_watcher import DatabaseWatcher
+from annotator.gui.dialogs import (
+    AnnotatorNameDialog,
+    HelpDialog,
+    TagPickDialog,
+    TagSetDialog,
+)
 from annotator.gui.document_list import DocumentListModel, DocumentListView
+from annotator.gui.editing import EditActions, EditSession
 from annotator.gui.exchange_dialogs import ExportDialog, ImportDialog
-from annotator.gui.panels import EntityTableModel, QuoteTableModel, SpanTableView, TagsPanel
-from annotator.gui.plain import escape, mnemonic, plain, strip_mnemonic
+from annotator.gui.find_bar import FindBar
+from annotator.gui.panels import (
+    EntityTableModel,
+    QuoteTableModel,
+    SpanTableView,
+    TagsPanel,
+)
+from annotator.gui.plain import escape, plain, strip_mnemonic
 from annotator.gui.settings import app_settings
-from annotator.gui.snapping import snap_to_words, step
-from annotator.gui.workers import ImportWorker, start_in_thread
-
-QUOTE_MARKS = "\"“”„«»‘’'‹›"
+from annotator.gui.snapping import snap_to_words
+from annotator.gui.store_guard import edit_refusal, open_window_store, readonly_banner_text, show_banner
+from annotator.gui.workers import ImportWorker
 
 
 class MainWindow(QMainWindow):
@@ -53,20 +69,24 @@ class MainWindow(QMainWindow):
     def __init__(self, store: Store | str | Path, annotator: str | None = None):
         super().__init__()
         self._owns_store = not isinstance(store, Store)
-        self.store = Store(store) if self._owns_store else store
+        # a read-only file or folder opens read-only (with a banner); other start-up errors raise StoreError
+        self.store, self.readonly_reason = open_window_store(store) if self._owns_store else (store, None)
         self.settings = app_settings()
         self.annotator = annotator or self._remembered_annotator()
         self.settings.setValue("annotator", self.annotator)
-        self.store.annotator_id(self.annotator)
+        if not self.store.readonly:
+            self.store.annotator_id(self.annotator)
         self.doc: Document | None = None
         self.tags: list[Tag] = []
         self.undo_stack = QUndoStack(self)
         self.notifier = cmd.EditNotifier(self)
         self.notifier.edited.connect(self.on_edited)
         self.notifier.failed.connect(self.on_undo_failed)
+        self.edits = EditSession(self.store, self.notifier, self._edit_context)
+        self.edit_actions = EditActions(self, self.edits)
+        self.import_run: BackgroundRun | None = None
         self.import_thread = None
         self.import_worker: ImportWorker | None = None
-        self.import_dialog: QProgressDialog | None = None
         self.tag_picker: TagPickDialog | None = None
         self.setWindowTitle("annotator")
         self._build_widgets()
@@ -77,6 +97,9 @@ class MainWindow(QMainWindow):
         self.update_progress()
         self._open_initial_document()
         self.watch_database()
+        if self.store.readonly:
+            show_banner(self, readonly_banner_text(self.readonly_reason or f"{self.store.path} is open read-only"))
+            self.save_label.setText("Read-only")
 
     # -- set-up ----------------------------------------------------------------------------------------------
 
@@ -92,16 +115,9 @@ class MainWindow(QMainWindow):
         self.view.quote_clicked.connect(self.on_quote_clicked)
         self.view.span_resized.connect(self.on_span_resized)
         self.view.resizable = True
-        self.find_box = QLineEdit()
-        self.find_box.setPlaceholderText("Find in text (Enter: next, Shift+Enter: previous, Esc: close)")
-        self.find_box.returnPressed.connect(lambda: self.find_next(backward=False))
-        self.find_box.installEventFilter(self)
-        self.find_bar = QWidget()
-        row = QHBoxLayout(self.find_bar)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(QLabel("Find:"))
-        row.addWidget(self.find_box, 1)
-        self.find_bar.hide()
+        self.find_bar = FindBar(self.view)
+        self.find_bar.not_found.connect(self._say_not_found)
+        self.find_box = self.find_bar.box
         self.doc_title = QLabel()
         self.doc_title.setObjectName("documentTitle")
         self.doc_title.setTextFormat(Qt.TextFormat.PlainText)  # a title is data, never markup
@@ -148,107 +164,24 @@ class MainWindow(QMainWindow):
         self.docks["quotes"].raise_()
         self.resizeDocks([self.docks["documents"], self.docks["quotes"]], [420, 420], Qt.Orientation.Horizontal)
 
-    def _action(self, menu: QMenu, text: str, slot, keys=None, *, checkable: bool = False) -> QAction:
-        action = QAction(text, self)
-        if keys:
-            sequences = [QKeySequence(k) if isinstance(k, str) else QKeySequence(k) for k in (keys if isinstance(keys, list) else [keys])]
-            action.setShortcuts(sequences)
-        action.setCheckable(checkable)
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        self.addAction(action)
-        return action
-
     def _build_actions(self) -> None:
-        bar = self.menuBar()
-        file = bar.addMenu("&File")
-        self._action(file, "&Import articles…", self.import_articles, "Ctrl+I")
-        self._action(file, "Import &folder…", self.import_folder, "Ctrl+Shift+I")
-        file.addSeparator()
-        self._action(file, "Import a&nnotations…", self.import_annotations)
-        self._action(file, "&Export…", self.export_annotations)
-        file.addSeparator()
-        self._action(file, "Change &annotator…", self.change_annotator, "Ctrl+Shift+A")
-        file.addSeparator()
-        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-
-        edit = bar.addMenu("&Edit")
-        undo = self.undo_stack.createUndoAction(self, "&Undo")
-        undo.setShortcut(QKeySequence("Ctrl+Z"))
-        self.undo_stack.undoTextChanged.connect(_CommandText(undo, "&Undo").show)
-        redo = self.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        self.undo_stack.redoTextChanged.connect(_CommandText(redo, "&Redo").show)
-        edit.addActions([undo, redo])
-        self.addActions([undo, redo])
-        self.undo_action, self.redo_action = undo, redo
-        edit.addSeparator()
-        self._action(edit, "&Find…", self.show_find, QKeySequence.StandardKey.Find)
-        self._action(edit, "Find &next", lambda: self.find_next(backward=False), "F3")
-        self._action(edit, "Find &previous", lambda: self.find_next(backward=True), "Shift+F3")
-        edit.addSeparator()
-        self.snap_action = self._action(edit, "&Snap selections to words", self.toggle_snapping, "W", checkable=True)
+        """Menus and keys from the table in actions.py; `actions_by_id` holds them by id."""
+        self.actions_by_id = build_menus(self)
         self.snap_action.setChecked(self.settings.value("snap", True, type=bool))
         self.view.snapping = self.snap_action.isChecked()
-        self._action(edit, "Clear selection", self.clear_selection, "Esc")
-        self._action(edit, "&Tag set…", self.edit_tag_set, "Ctrl+Shift+T")
+        self.legend = build_legend(self)
 
-        self.entity_menu = bar.addMenu("E&ntity")
-        self.label_menu = self.entity_menu.addMenu("&Label selection as")
-        self.label_actions: list[QAction] = []
-        self._action(self.entity_menu, "&Delete selected entity or quote", self.delete_selected, [QKeySequence.StandardKey.Delete, "Backspace"])
-        self._action(self.entity_menu, "Move &end right", lambda: self.move_boundary("end", +1), "Alt+Right")
-        self._action(self.entity_menu, "Move end left", lambda: self.move_boundary("end", -1), "Alt+Left")
-        self._action(self.entity_menu, "Move &start left", lambda: self.move_boundary("start", -1), "Alt+Shift+Left")
-        self._action(self.entity_menu, "Move start right", lambda: self.move_boundary("start", +1), "Alt+Shift+Right")
-        self._action(self.entity_menu, "Ne&xt entity", lambda: self.select_neighbour_entity(+1), "]")
-        self._action(self.entity_menu, "Pre&vious entity", lambda: self.select_neighbour_entity(-1), "[")
-        self._action(self.entity_menu, "&Tag selected…", self.quick_tag, "T")
+    def focus_documents(self) -> None:
+        self.focus_dock("documents", self.doc_list.table)
 
-        quote = bar.addMenu("&Quote")
-        self._action(quote, "&New quote from selection", self.add_quote, "Q")
-        self._action(quote, "Set &speaker from selection or entity", lambda: self.set_quote_role("speaker"), "S")
-        self._action(quote, "Set &cue from selection or entity", lambda: self.set_quote_role("cue"), "C")
-        self._action(quote, "Speaker &name…", self.set_speaker_name, "Shift+S")
-        self._action(quote, "Clear speaker", lambda: self.clear_quote_role("speaker"), "Alt+Shift+S")
-        self._action(quote, "Clear cue", lambda: self.clear_quote_role("cue"), "Alt+Shift+C")
-        self.type_menu = quote.addMenu("&Type")
-        for key, qtype in zip(("Alt+1", "Alt+2", "Alt+3"), QuoteType):
-            self._action(self.type_menu, qtype.value.capitalize(), lambda _=False, t=qtype: self.set_quote_type(t), key)
-        self._action(quote, "&Delete quote", self.delete_quote, "Shift+Del")
-        self._action(quote, "Next &quote", lambda: self.select_neighbour_quote(+1), "Ctrl+]")
-        self._action(quote, "Previous quote", lambda: self.select_neighbour_quote(-1), "Ctrl+[")
+    def focus_article(self) -> None:
+        self.view.setFocus()
 
-        document = bar.addMenu("&Document")
-        self._action(document, "Mark &done and open next", self.done_and_next, ["Ctrl+Return", "Ctrl+Enter"])
-        self._action(document, "Mark &done", lambda: self.set_status(Status.DONE), "Ctrl+D")
-        self._action(document, "Mark &skipped", lambda: self.set_status(Status.SKIPPED), "Ctrl+K")
-        self._action(document, "Mark &rejected", lambda: self.set_status(Status.REJECTED), "Ctrl+R")
-        self._action(document, "Mark in &progress", lambda: self.set_status(Status.IN_PROGRESS), "Ctrl+Shift+P")
-        document.addSeparator()
-        self._action(document, "&Next document", lambda: self.open_neighbour(+1), ["Ctrl+PgDown", "Alt+Down"])
-        self._action(document, "&Previous document", lambda: self.open_neighbour(-1), ["Ctrl+PgUp", "Alt+Up"])
-        self._action(document, "Document &tags…", self.focus_document_tags, "Ctrl+T")
+    def focus_quotes(self) -> None:
+        self.focus_dock("quotes", self.quote_table)
 
-        view = bar.addMenu("&View")
-        self._action(view, "Focus &document list", lambda: self.focus_dock("documents", self.doc_list.table), "Ctrl+L")
-        self._action(view, "Focus &article", self.view.setFocus, "Ctrl+E")
-        self._action(view, "Focus &quotes", lambda: self.focus_dock("quotes", self.quote_table), "Ctrl+Shift+Q")
-        self._action(view, "Focus e&ntities", lambda: self.focus_dock("entities", self.entity_table), "Ctrl+Shift+E")
-        view.addSeparator()
-        self._action(view, "&Review mode…", self.open_review, "Ctrl+Shift+R")
-        self._action(view, "Re&fresh from the database", self.refresh_from_database, "F5")
-        view.addSeparator()
-        for dock in self.docks.values():
-            view.addAction(dock.toggleViewAction())
-
-        help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "&Keyboard shortcuts", self.show_help, "F1")
-
-        self.legend = QToolBar("Labels")
-        self.legend.setObjectName("labelsToolbar")
-        self.legend.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.legend)
+    def focus_entities(self) -> None:
+        self.focus_dock("entities", self.entity_table)
 
     def _build_status_bar(self) -> None:
         self.annotator_label = QLabel()
@@ -271,49 +204,7 @@ class MainWindow(QMainWindow):
         labels = self.store.labels()
         self.view.set_labels(labels)
         self.entity_model.colors = labels
-        for action in self.label_actions:
-            self.removeAction(action)
-        self.label_menu.clear()
-        self.legend.clear()
-        self.label_actions = []
-        for position, (name, color) in enumerate(labels.items()):
-            key = str(position + 1) if position < 9 else None
-            action = QAction(_swatch(color), mnemonic(f"{key} {name}" if key else name), self)
-            action.setToolTip(plain(f"Label the selection (or the selected entity) {name}" + (f" — key {key}" if key else "")))
-            if key:
-                action.setShortcut(QKeySequence(key))
-            action.triggered.connect(lambda _=False, label=name: self.apply_label(label))
-            self.label_menu.addAction(action)
-            self.addAction(action)
-            self.label_actions.append(action)
-            if position < 9:
-                self.legend.addAction(action)
-        more = [a for a in self.label_actions[9:]]
-        if more:
-            button = QToolButton()
-            button.setText("More labels")
-            menu = QMenu(button)
-            menu.addActions(more)
-            button.setMenu(menu)
-            button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-            self.legend.addWidget(button)
-        self.legend.addSeparator()
-        scheme = self.view.scheme
-        legend = QLabel(
-            f"<span style='background:{scheme.quote_band_active.name()}; border-bottom:2px solid {scheme.quote.name()}'>"
-            f"&nbsp;quote&nbsp;</span>&nbsp; <span style='color:{scheme.speaker.name()}'>▭ speaker</span>&nbsp; "
-            f"<span style='color:{scheme.cue.name()}'>┅ cue</span>"
-        )
-        legend.setContentsMargins(6, 0, 6, 0)
-        self.legend.addWidget(legend)
-        self.view.context_actions = [self.label_menu, None, *self._actions_named(
-            "&Delete selected entity or quote", "&Tag selected…"), None, *self._actions_named(
-            "&New quote from selection", "Set &speaker from selection or entity", "Set &cue from selection or entity",
-            "Speaker &name…"), self.type_menu, *self._actions_named("&Delete quote")]
-
-    def _actions_named(self, *texts: str) -> list[QAction]:
-        by_text = {a.text(): a for a in self.actions()}
-        return [by_text[t] for t in texts if t in by_text]
+        build_label_actions(self, labels)
 
     def _restore_layout(self) -> None:
         geometry = self.settings.value("geometry")
@@ -346,11 +237,9 @@ class MainWindow(QMainWindow):
             self.settings.setValue("last_document", self.doc.id)
         self.settings.sync()
         self.watch_timer.stop()
-        if self.import_worker is not None:
-            self.import_worker.cancel()
-        if self.import_thread is not None:
-            self.import_thread.quit()
-            self.import_thread.wait(5000)
+        if self.import_run is not None:
+            self.import_run.done.disconnect(self._import_run_done)  # nothing to show in a closed window
+            self.import_run.cancel_and_wait(5000)
         super().closeEvent(event)
         if self._owns_store:
             self.store.close()
@@ -367,8 +256,9 @@ class MainWindow(QMainWindow):
         """Show a document with this annotator's set (created from the model's pre-extraction if new)."""
         try:
             doc = self.store.document(doc_id)
-            self.store.ensure_annotation_set(doc_id, self.annotator)
-            aset = self.store.annotation_set(doc_id, self.annotator)
+            if not self.store.readonly:
+                self.store.ensure_annotation_set(doc_id, self.annotator)
+            aset = self.store.annotation_set(doc_id, self.annotator) or self.store.annotation_set(doc_id, MODEL_ANNOTATOR)
         except (NotFoundError, StoreError) as error:
             self.show_problem(str(error))
             return
@@ -400,9 +290,13 @@ class MainWindow(QMainWindow):
 
     def push(self, command: cmd.EditCommand) -> bool:
         """Run an edit (one committed transaction) and put it on the undo stack; say so in the status bar."""
+        refusal = edit_refusal(self.store)  # read-only, or cut off from the live WAL: never a false "Saved"
+        if refusal:
+            self.show_problem(refusal)
+            return False
         try:
             command.apply()
-        except (EditError, NotFoundError, StoreError, ValueError) as error:
+        except (EditError, NotFoundError, StoreError, ValueError, sqlite3.Error) as error:  # any database error
             self.show_problem(str(error))
             return False
         if command.isObsolete():
@@ -410,8 +304,8 @@ class MainWindow(QMainWindow):
         self.undo_stack.push(command)
         return True
 
-    def _edit_args(self) -> dict:
-        return {"doc_id": self.doc.id, "annotator": self.annotator}
+    def _edit_context(self) -> tuple[int, str]:
+        return self.doc.id, self.annotator
 
     def show_problem(self, message: str) -> None:
         red = readable("#c0392b", self.palette().color(QPalette.ColorRole.Window)).name()  # dark mode too
@@ -445,11 +339,7 @@ class MainWindow(QMainWindow):
         self.update_status_text()
 
     def reload_tags(self) -> None:
-        annotator_id = self.store.annotator_id(self.annotator)
-        self.tags = [
-            tag_from_row(r)
-            for r in self.store.query("SELECT * FROM tags WHERE doc_id = ? AND annotator_id = ?", (self.doc.id, annotator_id))
-        ]
+        self.tags = self.store.tags(self.doc.id, self.annotator)
 
     def selection(self) -> tuple[int, int] | None:
         """The selected text in code points, snapped to words when snapping is on; None if nothing."""
@@ -459,149 +349,43 @@ class MainWindow(QMainWindow):
         start, end = snap_to_words(self.doc.text, *selected) if self.snap_action.isChecked() else selected
         return (start, end) if end > start else None
 
+    # Edit verbs live in editing.EditActions; these one-line delegates keep the names menus, panels, tests and
+    # tools call.
     def apply_label(self, label: str) -> None:
-        if self.doc is None:
-            return
-        selected = self.selection()
-        if selected is not None:
-            if self.push(cmd.AddEntityCommand(self.store, self.notifier, **self._edit_args(), start=selected[0],
-                                              end=selected[1], label=label, replace_overlapping=True)):
-                added = self.undo_stack.command(self.undo_stack.count() - 1)
-                self.view.clear_text_selection()
-                if isinstance(added, cmd.AddEntityCommand) and added.entity is not None:
-                    self.select_entity(added.entity.id)
-        elif self.view.selected_entity_id is not None:
-            self.push(cmd.RelabelEntityCommand(self.store, self.notifier, **self._edit_args(),
-                                               entity_id=self.view.selected_entity_id, label=label))
-        else:
-            self.statusBar().showMessage("Select some text (or an entity) first.", 4000)
+        self.edit_actions.apply_label(label)
 
     def delete_selected(self) -> None:
-        if self.doc is None:
-            return
-        if self.view.selected_entity_id is not None:
-            self.push(cmd.DeleteEntityCommand(self.store, self.notifier, **self._edit_args(),
-                                              entity_id=self.view.selected_entity_id))
-        elif self.view.selected_quote_id is not None:
-            self.delete_quote()
+        self.edit_actions.delete_selected()
 
     def move_boundary(self, which: str, direction: int) -> None:
-        """Move the selected entity's (else quote's) start or end by a word (a character with snapping off)."""
-        if self.doc is None:
-            return
-        by_word = self.snap_action.isChecked()
-        if self.view.selected_entity_id is not None:
-            span = self.view.index.entities.by_id[self.view.selected_entity_id].entity
-        elif self.view.selected_quote_id is not None:
-            span = self.view.index.quotes.by_id[self.view.selected_quote_id].quote
-        else:
-            self.statusBar().showMessage("Select an entity or a quote first.", 4000)
-            return
-        start, end = span.start, span.end
-        if which == "start":
-            start = step(self.doc.text, start, direction, edge="start", by_word=by_word)
-        else:
-            end = step(self.doc.text, end, direction, edge="end", by_word=by_word)
-        if end <= start or (start, end) == (span.start, span.end):
-            return
-        if self.view.selected_entity_id is not None:
-            self.push(cmd.ResizeEntityCommand(self.store, self.notifier, **self._edit_args(), entity_id=span.id,
-                                              start=start, end=end))
-        else:
-            self.push(cmd.UpdateQuoteCommand("Resize quote", self.store, self.notifier, **self._edit_args(),
-                                             quote_id=span.id, start=start, end=end))
+        self.edit_actions.move_boundary(which, direction)
 
     def on_span_resized(self, kind: str, span_id: int, start: int, end: int) -> None:
-        """An edge of the selected entity or quote was dragged (the view snapped it): one undoable edit."""
-        if self.doc is None:
-            return
-        if kind == "entity":
-            self.push(cmd.ResizeEntityCommand(self.store, self.notifier, **self._edit_args(), entity_id=span_id,
-                                              start=start, end=end))
-        else:
-            self.push(cmd.UpdateQuoteCommand("Resize quote", self.store, self.notifier, **self._edit_args(),
-                                             quote_id=span_id, start=start, end=end))
+        self.edit_actions.on_span_resized(kind, span_id, start, end)
 
     def add_quote(self) -> None:
-        selected = self.selection()
-        if self.doc is None or selected is None:
-            self.statusBar().showMessage("Select the quote's text first.", 4000)
-            return
-        start, end = selected
-        text = self.doc.text
-        direct = text[start] in QUOTE_MARKS or (start > 0 and text[start - 1] in QUOTE_MARKS)
-        command = cmd.AddQuoteCommand(self.store, self.notifier, **self._edit_args(), start=start, end=end,
-                                      type=QuoteType.DIRECT if direct else QuoteType.INDIRECT)
-        if self.push(command):
-            self.view.clear_text_selection()
-            self.select_quote(command.quote.id)
-
-    def _role_range(self) -> tuple[int, int] | None:
-        selected = self.selection()
-        if selected is not None:
-            return selected
-        if self.view.selected_entity_id is not None:
-            e = self.view.index.entities.by_id[self.view.selected_entity_id].entity
-            return e.start, e.end
-        return None
+        self.edit_actions.add_quote()
 
     def set_quote_role(self, role: str) -> None:
-        """Make the selected text (or the selected entity) the selected quote's speaker or cue."""
-        if self.doc is None or self.view.selected_quote_id is None:
-            self.statusBar().showMessage("Select a quote first (click it, or pick it in the Quotes panel).", 4000)
-            return
-        picked = self._role_range()
-        if picked is None:
-            self.statusBar().showMessage(f"Select the {role}'s text or click an entity first.", 4000)
-            return
-        changes = cmd.speaker_changes(self.doc.text, *picked) if role == "speaker" else {"cue": TextRange(*picked)}
-        if self.push(cmd.UpdateQuoteCommand(f"Set {role}", self.store, self.notifier, **self._edit_args(),
-                                            quote_id=self.view.selected_quote_id, **changes)):
-            self.view.clear_text_selection()
+        self.edit_actions.set_quote_role(role)
 
     def clear_quote_role(self, role: str) -> None:
-        if self.doc is None or self.view.selected_quote_id is None:
-            return
-        changes = {"speaker": None, "speaker_name": None} if role == "speaker" else {"cue": None}
-        self.push(cmd.UpdateQuoteCommand(f"Clear {role}", self.store, self.notifier, **self._edit_args(),
-                                         quote_id=self.view.selected_quote_id, **changes))
+        self.edit_actions.clear_quote_role(role)
 
     def set_speaker_name(self) -> None:
-        quote = self._selected_quote()
-        if quote is None:
-            return
-        name = SpeakerNameDialog.ask(self, quote.speaker_name or "")
-        if name is not None:
-            self.push(cmd.UpdateQuoteCommand("Set speaker name", self.store, self.notifier, **self._edit_args(),
-                                             quote_id=quote.id, speaker_name=name or None))
+        self.edit_actions.set_speaker_name()
 
     def set_quote_type(self, qtype: QuoteType) -> None:
-        quote = self._selected_quote()
-        if quote is not None and quote.type != qtype:
-            self.push(cmd.UpdateQuoteCommand(f"Set type {qtype.value}", self.store, self.notifier, **self._edit_args(),
-                                             quote_id=quote.id, type=qtype))
+        self.edit_actions.set_quote_type(qtype)
 
     def delete_quote(self) -> None:
-        quote = self._selected_quote()
-        if quote is not None:
-            self.push(cmd.DeleteQuoteCommand(self.store, self.notifier, **self._edit_args(), quote_id=quote.id))
-
-    def _selected_quote(self) -> Quote | None:
-        if self.doc is None or self.view.selected_quote_id is None:
-            self.statusBar().showMessage("Select a quote first.", 4000)
-            return None
-        return self.view.index.quotes.by_id[self.view.selected_quote_id].quote
+        self.edit_actions.delete_quote()
 
     def on_tag_toggled(self, kind: str, target_id, tag: str, present: bool) -> None:
-        if self.doc is None:
-            return
-        self.push(cmd.TagCommand(self.store, self.notifier, **self._edit_args(), tag=tag, present=present,
-                                 target_kind=TargetKind(kind), target_id=target_id))
+        self.edit_actions.on_tag_toggled(kind, target_id, tag, present)
 
     def set_status(self, status: Status) -> bool:
-        if self.doc is None:
-            return False
-        return self.push(cmd.SetStatusCommand(self.store, self.notifier, **self._edit_args(), status=status))
+        return self.edit_actions.set_status(status)
 
     # -- selection -------------------------------------------------------------------------------------------
 
@@ -633,8 +417,7 @@ class MainWindow(QMainWindow):
             self.view.cancel_edge_drag()
             return
         if self.find_bar.isVisible() and self.find_box.hasFocus():
-            self.find_bar.hide()
-            self.view.setFocus()
+            self.find_bar.close_bar()
             return
         self.view.clear_text_selection()
         self.select_entity(None)
@@ -702,36 +485,13 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Snapping to words {'on' if self.snap_action.isChecked() else 'off'}", 3000)
 
     def show_find(self) -> None:
-        self.find_bar.show()
-        self.find_box.setFocus()
-        self.find_box.selectAll()
+        self.find_bar.open()
 
     def find_next(self, *, backward: bool = False) -> bool:
-        needle = self.find_box.text()
-        if not needle:
-            self.show_find()
-            return False
-        flags = QTextDocument.FindFlag.FindBackward if backward else QTextDocument.FindFlag(0)
-        found = self.view.find(needle, flags)
-        if not found:  # wrap around
-            cursor = self.view.textCursor()
-            cursor.movePosition(cursor.MoveOperation.End if backward else cursor.MoveOperation.Start)
-            self.view.setTextCursor(cursor)
-            found = self.view.find(needle, flags)
-        if not found:
-            self.statusBar().showMessage(f"“{needle}” not found", 3000)
-        return found
+        return self.find_bar.find_next(backward=backward)
 
-    def eventFilter(self, obj, event) -> bool:
-        if obj is self.find_box and event.type() == event.Type.KeyPress:
-            if event.key() == Qt.Key.Key_Escape:
-                self.find_bar.hide()
-                self.view.setFocus()
-                return True
-            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
-                self.find_next(backward=True)
-                return True
-        return super().eventFilter(obj, event)
+    def _say_not_found(self, needle: str) -> None:
+        self.statusBar().showMessage(f"“{needle}” not found", 3000)
 
     def focus_dock(self, name: str, widget: QWidget) -> None:
         self.docks[name].show()
@@ -792,6 +552,10 @@ class MainWindow(QMainWindow):
         self.focus_dock("tags", self.tags_panel.document_list)
 
     def edit_tag_set(self) -> None:
+        refusal = edit_refusal(self.store)
+        if refusal:
+            self.show_problem(refusal)
+            return
         TagSetDialog(self.store, self).exec()
         self.refresh_tags_panel()
 
@@ -800,7 +564,8 @@ class MainWindow(QMainWindow):
         if not name or name == self.annotator:
             return
         self.annotator = name
-        self.store.annotator_id(name)
+        if not self.store.readonly:
+            self.store.annotator_id(name)
         self.settings.setValue("annotator", name)
         self.show_annotator()
         self.undo_stack.clear()
@@ -812,7 +577,7 @@ class MainWindow(QMainWindow):
     def show_help(self) -> None:
         rows = []
         for menu_action in self.menuBar().actions():
-            rows.extend(_shortcut_rows(menu_action.menu(), strip_mnemonic(menu_action.text())))
+            rows.extend(shortcut_rows(menu_action.menu(), strip_mnemonic(menu_action.text())))
         HelpDialog(rows, self).exec()
 
     def import_articles(self, paths: list[str] | None = None) -> None:
@@ -820,7 +585,7 @@ class MainWindow(QMainWindow):
         if self.import_thread is not None:
             return
         if not paths:
-            paths, _ = QFileDialog.getOpenFileNames(self, "Import articles", "", "Articles (*.txt *.jsonl);;All files (*)")
+            paths = file_dialogs.open_file_names(self, "Import articles", "", "Articles (*.txt *.jsonl);;All files (*)")
         if not paths:
             return
         worker = ImportWorker(self.store.path, paths)
@@ -831,7 +596,7 @@ class MainWindow(QMainWindow):
         if self.import_thread is not None:
             return
         if not folder:
-            folder = QFileDialog.getExistingDirectory(self, "Import a folder of articles (.txt)")
+            folder = file_dialogs.existing_directory(self, "Import a folder of articles (.txt)")
         if folder:
             self.start_import(ImportWorker(self.store.path, [folder]))
 
@@ -868,20 +633,23 @@ class MainWindow(QMainWindow):
 
     def watch_database(self) -> None:
         """Poll (cheaply) for commits by other windows or the command line, and show them when they come."""
-        self.store.changed_elsewhere()
-        self.watch_timer = QTimer(self)
-        self.watch_timer.setInterval(self.WATCH_INTERVAL_MS)
-        self.watch_timer.timeout.connect(self.refresh_if_changed_elsewhere)
-        self.watch_timer.start()
+        self.watcher = DatabaseWatcher(self.store, self.WATCH_INTERVAL_MS, self)
+        self.watcher.changed.connect(self._show_changes_made_elsewhere)
+        self.watcher.cut_off.connect(self._show_cut_off)
+        self.watch_timer = self.watcher.timer
+        self.watcher.start()
 
     def refresh_if_changed_elsewhere(self) -> None:
-        try:
-            changed = self.store.changed_elsewhere()
-        except StoreError:
-            return
-        if changed:
-            self.refresh_from_database()
-            self.statusBar().showMessage("Updated with changes saved by another window or command.", 4000)
+        self.watcher.poll()
+
+    def _show_cut_off(self, reason: str) -> None:
+        """The watcher found this window cut off from the live WAL: say so (once) and refuse edits from now on."""
+        self.show_problem(f"{reason} — close and reopen the window")
+        show_banner(self, f"Cut off: {reason}. Edits are refused; close and reopen the window.")
+
+    def _show_changes_made_elsewhere(self) -> None:
+        self.refresh_from_database()
+        self.statusBar().showMessage("Updated with changes saved by another window or command.", 4000)
 
     def refresh_from_database(self) -> None:
         """Re-read what another connection may have changed (labels, list, progress, the open document),
@@ -919,40 +687,22 @@ class MainWindow(QMainWindow):
             self.open_document(first)
 
     def start_import(self, worker: ImportWorker) -> None:
-        """Run the worker in its thread. Its signals go to bound methods of this window, so Qt queues them into
-        the GUI thread (a lambda would run in the worker's thread and touch the GUI's store from there)."""
-        dialog = QProgressDialog("Importing articles…", "Cancel", 0, 0, self)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)
-        dialog.canceled.connect(lambda: worker.cancel())  # direct: just sets a flag the worker polls
-        worker.progress.connect(self._import_progress)
-        worker.message.connect(self._import_message)
-        worker.finished.connect(self._import_finished)
-        worker.failed.connect(self._import_failed)
-        self.import_dialog = dialog
+        """Run the worker in its thread behind a cancellable progress dialog (gui/background.py: its signals
+        reach this window only through the run, in the GUI thread)."""
+        run = BackgroundRun(self, worker, title="Importing articles…")
+        run.done.connect(self._import_run_done)
+        self.import_run = run
         self.import_worker = worker
-        self.import_thread = start_in_thread(worker, self)
+        self.import_thread = run.worker_thread
+        run.start()
 
-    def _import_message(self, text: str) -> None:
-        if self.import_dialog is not None:
-            self.import_dialog.setLabelText(plain(text))  # may quote a file path or an error
-
-    def _import_progress(self, done: int, total: int) -> None:
-        if self.import_dialog is not None:
-            self.import_dialog.setMaximum(total)
-            self.import_dialog.setValue(done)
-
-    def _import_finished(self, report) -> None:
-        self._import_done(report, None)
-
-    def _import_failed(self, message: str) -> None:
-        self._import_done(None, message)
+    @Slot()
+    def _import_run_done(self) -> None:
+        run = self.import_run
+        self._import_done(run.result if run is not None else None, run.error if run is not None else None)
 
     def _import_done(self, report, error: str | None) -> None:
-        if self.import_dialog is not None:
-            self.import_dialog.reset()
-            self.import_dialog.deleteLater()
-        self.import_dialog = None
+        self.import_run = None
         self.import_thread = None
         self.import_worker = None
         self.doc_model.reload()
@@ -965,21 +715,6 @@ class MainWindow(QMainWindow):
             self.open_document(first)
 
 
-class _CommandText(QObject):
-    """Keeps an undo/redo action's text as "&Undo <command>" with the command's "&" shown, not taken as a
-    mnemonic (command texts hold labels and tags: "Add R&D"). A child of the action, so the stack's signal
-    is disconnected when the action goes."""
-
-    def __init__(self, action: QAction, prefix: str):
-        super().__init__(action)
-        self.action, self.prefix = action, prefix
-
-    @Slot(str)
-    def show(self, text: str) -> None:
-        if shiboken6.isValid(self.action):  # the stack clears itself while a closing window is torn down
-            self.action.setText(f"{self.prefix} {mnemonic(text)}".rstrip())
-
-
 def _neighbour(spans, current_id, cursor_position: int, direction: int) -> int:
     ids = [s.id for s in spans]
     if current_id in ids:
@@ -988,25 +723,6 @@ def _neighbour(spans, current_id, cursor_position: int, direction: int) -> int:
     return (after[0] if after else ids[0]) if direction > 0 else ([s.id for s in spans if s.start < cursor_position] or ids)[-1]
 
 
-def _shortcut_rows(menu: QMenu | None, title: str) -> list[tuple[str, str, str]]:
-    if menu is None:
-        return []
-    rows = []
-    for action in menu.actions():
-        if action.menu() is not None:
-            rows.extend(_shortcut_rows(action.menu(), f"{title} › {strip_mnemonic(action.text())}"))
-        elif not action.isSeparator():
-            keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
-            rows.append((title, strip_mnemonic(action.text()), keys))
-    return rows
-
-
 def _clip(text: str, limit: int = 40) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _swatch(color: str) -> QIcon:
-    pixmap = QPixmap(14, 14)
-    pixmap.fill(QColor(color))
-    return QIcon(pixmap)

@@ -29,12 +29,27 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import Entity, Quote, TargetKind
+from annotator.core.names import SHOWN_CHARACTERS, shown
+from annotator.core.spans import has_blank_edge
 from annotator.gui.colors import readable
 from annotator.gui.plain import escape, plain
 from annotator.gui.snapping import cuts_a_word
 from annotator.gui.table_model import HeaderedTableModel
 
 OFF_WORDS_NOTE = "starts or ends inside a word: kept as drawn, reported by the spaCy export"
+
+BLANK_EDGE_NOTE = "starts or ends in whitespace: kept as drawn, listed by every export"
+
+
+def edge_note(text: str, start: int, end: int) -> str | None:
+    """Why a span's edges are flagged (red pill outline, marked row), or None: cut inside a word, or starting
+    or ending in whitespace (issue 17)."""
+    if cuts_a_word(text, start, end):
+        return OFF_WORDS_NOTE
+    if has_blank_edge(text, start, end):
+        return BLANK_EDGE_NOTE
+    return None
+
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -99,15 +114,18 @@ class EntityTableModel(SpanTableModel):
             if column == 0:
                 return _short(self.text[e.start : e.end], 60)
             if column == 1:
-                return e.label
-            return ", ".join(self.tags.get(e.id, []))
+                return shown(e.label, SHOWN_CHARACTERS)  # long names elided, whole in the tooltip (issue 17)
+            return ", ".join(shown(t, SHOWN_CHARACTERS) for t in self.tags.get(e.id, []))
         if role == Qt.ItemDataRole.DecorationRole and column == 1 and e.label in self.colors:
             return QColor(self.colors[e.label])
-        if role == Qt.ItemDataRole.ForegroundRole and column == 0 and cuts_a_word(self.text, e.start, e.end):
+        if role == Qt.ItemDataRole.ForegroundRole and column == 0 and edge_note(self.text, e.start, e.end):
             return QBrush(readable("#c2410c"))
         if role == Qt.ItemDataRole.ToolTipRole:
-            note = f"\n⚠ {OFF_WORDS_NOTE}" if cuts_a_word(self.text, e.start, e.end) else ""
-            return plain(f"{e.label} [{e.start}, {e.end}) {e.origin}{note}")
+            note = edge_note(self.text, e.start, e.end)
+            note = f"\n⚠ {note}" if note else ""
+            tags = self.tags.get(e.id, [])
+            tagged = f"\ntags: {', '.join(tags)}" if tags else ""
+            return plain(f"{e.label} [{e.start}, {e.end}) {e.origin}{note}{tagged}")
         if role == Qt.ItemDataRole.UserRole:
             return e.id
         return None
@@ -225,7 +243,9 @@ class TagsPanel(QWidget):
         self._filling = True
         widget.clear()
         for tag in sorted(set(tags) | checked):
-            item = QListWidgetItem(tag)
+            item = QListWidgetItem(shown(tag, SHOWN_CHARACTERS))  # long names elided, whole in the tooltip
+            item.setData(Qt.ItemDataRole.UserRole, tag)
+            item.setToolTip(plain(tag))
             item.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
             item.setCheckState(Qt.CheckState.Checked if tag in checked else Qt.CheckState.Unchecked)
             widget.addItem(item)
@@ -236,10 +256,13 @@ class TagsPanel(QWidget):
                   target: tuple[TargetKind, int] | None, target_title: str, span_tags: list[str]) -> None:
         self._fill(self.document_list, document_set, set(document_tags), True)
         self._target = target
-        self.span_title.setText(f"<b>Tags of</b> {escape(target_title)}" if target else "Select an entity or quote to tag it")
+        self.span_title.setText(f"<b>Tags of</b> {escape(shown(target_title, 60))}" if target
+                                else "Select an entity or quote to tag it")
+        self.span_title.setToolTip(plain(target_title) if target else "")
         self._fill(self.span_list, span_set, set(span_tags), target is not None)
 
     def _changed(self, item: QListWidgetItem, kind, target_id) -> None:
         if self._filling or kind is None:
             return
-        self.toggled.emit(TargetKind(kind).value, target_id, item.text(), item.checkState() == Qt.CheckState.Checked)
+        self.toggled.emit(TargetKind(kind).value, target_id, item.data(Qt.ItemDataRole.UserRole),
+                          item.checkState() == Qt.CheckState.Checked)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QThread, Qt
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableWidget,
+    QTableView,
     QTableWidgetItem,
     QToolBar,
     QVBoxLayout,
@@ -45,11 +46,14 @@ from PySide6.QtWidgets import (
 from annotator.core.model import Status
 from annotator.core.ops import EditError
 from annotator.core.store import Store
+from annotator.gui.article_view import ArticleView
+from annotator.gui.background import BackgroundRun, BackgroundWorker
 from annotator.gui.plain import escape, mnemonic, plain, window_title
-from annotator.gui.review_chart import AgreementChartView
 from annotator.gui.review_commands import ReviewDecisionCommand
 from annotator.gui.review_dialogs import EntityEditDialog, QuoteEditDialog
-from annotator.gui.review_workers import ReviewFiguresWorker
+from annotator.gui.review_figures import AgreementPanel
+from annotator.gui.review_items import Cell, ReviewItemsModel
+from annotator.gui.workers import review_figures_task
 from annotator.review.adjudication import (
     ENTITY,
     QUOTE,
@@ -64,9 +68,12 @@ from annotator.review.adjudication import (
     item_title,
     review_queue,
 )
-from annotator.review.agreement import ALL, compute_agreement
-from annotator.review.kappa import format_coefficient, is_defined
-from annotator.review.versions import DEFAULT_GOLD, default_annotators, documents_with_versions
+from annotator.review.agreement import compute_agreement
+from annotator.review.versions import (
+    DEFAULT_GOLD,
+    default_annotators,
+    documents_with_versions,
+)
 
 CHOICE_COLORS = ("#cfe3f7", "#fbd9b4", "#d5ecc9", "#ecd5f0", "#f6eab0", "#d9d9d9")
 RESOLVED_COLOR = "#bfe6bf"
@@ -83,10 +90,6 @@ def kind_name(item: Item) -> str:
         return f"{item.span_key.split(':', 1)[0]} tag"
     return KIND_NAMES.get(item.kind, item.kind)
 
-try:  # the editor's article view (labels drawn above spans); a plain text view if it is not there
-    from annotator.gui.article_view import ArticleView as _ArticleView
-except ImportError:  # pragma: no cover - only while the GUI package is incomplete
-    _ArticleView = None
 
 
 class ReviewWindow(QMainWindow):
@@ -116,7 +119,7 @@ class ReviewWindow(QMainWindow):
         self._closing = False
         self.setWindowTitle(window_title(f"Review — {Path(db_path).name} — reviewer {reviewer}, gold set “{gold}”"))
         self.db_path = Path(db_path)
-        self._thread: QThread | None = None
+        self._figures_run: BackgroundRun | None = None
         self._build()
         self.resize(1500, 900)
         pending = len(documents_with_versions(self.store, self._names()))
@@ -136,29 +139,26 @@ class ReviewWindow(QMainWindow):
 
     def refresh_in_background(self) -> None:
         """Compute the queue and the corpus figures in a worker thread (large corpora)."""
-        if self._thread is not None:
+        if self._figures_run is not None:
             return
         self.statusBar().showMessage("Computing the review queue and agreement…")
         self.corpus_figures.setText("Computing…")
-        thread = QThread(self)
-        worker = ReviewFiguresWorker(self.db_path, gold=self.gold, reviewer=self.reviewer,
-                                     annotators=self.annotator_filter, include_model=self.include_model)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
-        worker.finished.connect(self._figures_ready)
-        worker.failed.connect(lambda message: self.statusBar().showMessage(f"Review figures failed: {message}"))
-        worker.finished.connect(thread.quit)
-        worker.failed.connect(thread.quit)
-        thread.finished.connect(self._thread_done)
-        self._worker = worker
-        self._thread = thread
-        thread.start()
+        task = review_figures_task(gold=self.gold, reviewer=self.reviewer, annotators=self.annotator_filter,
+                                   include_model=self.include_model)
+        run = BackgroundRun(self, BackgroundWorker(self.db_path, task, readonly=False, plain_errors=()))
+        run.done.connect(self._figures_run_done)
+        self._figures_run = run
+        run.start()
 
-    def _thread_done(self) -> None:
-        if self._thread is not None:
-            self._thread.deleteLater()
-        self._thread = None
-        self._worker = None
+    @Slot()
+    def _figures_run_done(self) -> None:
+        run, self._figures_run = self._figures_run, None
+        if run is None or self._closing:
+            return
+        if run.error is not None:
+            self.statusBar().showMessage(f"Review figures failed: {run.error}")
+        elif run.result is not None:
+            self._figures_ready(*run.result)
 
     def _figures_ready(self, queue, report) -> None:
         if self._closing:
@@ -220,13 +220,8 @@ class ReviewWindow(QMainWindow):
         left_layout.addWidget(self.queue_table)
 
         # middle: article + items + actions
-        if _ArticleView is not None:
-            self.article = _ArticleView()
-            self.article.set_labels(self.store.labels())
-        else:  # pragma: no cover
-            from PySide6.QtWidgets import QTextEdit
-
-            self.article = QTextEdit(readOnly=True)
+        self.article = ArticleView()  # the editor's view: labels drawn above spans
+        self.article.set_labels(self.store.labels())
         self.article.setObjectName("reviewArticle")
         self.doc_title = QLabel()
         self.doc_title.setObjectName("reviewDocTitle")
@@ -236,15 +231,21 @@ class ReviewWindow(QMainWindow):
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.doc_title.setFont(font)
+        self.gold_note = QLabel()  # issue 17: before any decision, say what the gold set will start from
+        self.gold_note.setObjectName("goldStart")
+        self.gold_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.gold_note.setWordWrap(True)
 
-        self.items_table = QTableWidget(0, 3)
+        self.items_model = ReviewItemsModel(self)
+        self.items_table = QTableView()
+        self.items_table.setModel(self.items_model)
         self.items_table.setObjectName("reviewItems")
         self.items_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.items_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.items_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.items_table.verticalHeader().hide()
         self.items_table.setWordWrap(False)
-        self.items_table.itemSelectionChanged.connect(self._item_selected)
+        self.items_table.selectionModel().selectionChanged.connect(self._item_selected)
         self.show_agreed = QCheckBox("Show agreed items")
         self.show_agreed.setObjectName("showAgreed")
         self.show_agreed.toggled.connect(lambda _on: self.refresh_items())
@@ -291,6 +292,7 @@ class ReviewWindow(QMainWindow):
         article_layout = QVBoxLayout(article_box)
         article_layout.setContentsMargins(0, 0, 0, 0)
         article_layout.addWidget(self.doc_title)
+        article_layout.addWidget(self.gold_note)
         article_layout.addWidget(self.article, 1)
         middle = QSplitter(Qt.Orientation.Vertical)
         middle.addWidget(article_box)
@@ -298,31 +300,11 @@ class ReviewWindow(QMainWindow):
         middle.setStretchFactor(0, 5)
         middle.setStretchFactor(1, 4)
 
-        # right: agreement panel
-        self.doc_figures = QLabel()
-        self.doc_figures.setObjectName("docAgreement")
-        self.doc_figures.setTextFormat(Qt.TextFormat.RichText)
-        self.doc_figures.setWordWrap(True)
-        self.doc_figures.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.corpus_figures = QLabel()
-        self.corpus_figures.setObjectName("corpusAgreement")
-        self.corpus_figures.setTextFormat(Qt.TextFormat.RichText)
-        self.corpus_figures.setWordWrap(True)
-        self.chart = AgreementChartView()
-        refresh = QPushButton("Recompute")
-        refresh.clicked.connect(self.refresh_in_background)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        doc_box = QGroupBox("This document")
-        QVBoxLayout(doc_box).addWidget(self.doc_figures)
-        corpus_box = QGroupBox("Corpus, per label")
-        corpus_layout = QVBoxLayout(corpus_box)
-        corpus_layout.addWidget(self.corpus_figures)
-        corpus_layout.addWidget(self.chart)
-        corpus_layout.addWidget(refresh, 0, Qt.AlignmentFlag.AlignRight)
-        right_layout.addWidget(doc_box)
-        right_layout.addWidget(corpus_box)
-        right_layout.addStretch(1)
+        # right: agreement panel (review_figures.py)
+        right = AgreementPanel()
+        right.recompute.connect(self.refresh_in_background)
+        self.figures = right
+        self.doc_figures, self.corpus_figures, self.chart = right.doc_figures, right.corpus_figures, right.chart
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
@@ -418,15 +400,14 @@ class ReviewWindow(QMainWindow):
         self.show_combo.blockSignals(False)
         doc = self.review.document
         self.doc_title.setText(f"{doc.title or 'Document'}  ·  #{doc_id}  ·  versions: {', '.join(self.review.annotators)}")
-        self.items_table.setColumnCount(3 + len(self.review.annotators))
-        self.items_table.setHorizontalHeaderLabels(["Item", "Kind", "Gold", *self.review.annotators])
+        self.items_model.set_columns(self.review.annotators)
         header = self.items_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         self.items_table.setColumnWidth(0, 190)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
         self.items_table.setColumnWidth(2, 150)
-        for col in range(3, self.items_table.columnCount()):
+        for col in range(3, self.items_model.columnCount()):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
         self.refresh_article()
         self.refresh_items()
@@ -495,18 +476,18 @@ class ReviewWindow(QMainWindow):
             return
         name = self.show_combo.currentData() or self.gold
         text = self.review.document.text
+        gold = self.review.gold_set()
         if name == self.gold:
-            aset = self.review.gold_set() or self.review.agreed_set()[0]
+            aset = gold or self.review.agreed_set()[0]
         else:
             aset = self.review.versions.get(name)
-        if hasattr(self.article, "show_annotation_set"):
-            bar = self.article.verticalScrollBar().value()
-            self.article.show_annotation_set(text, aset)
-            self.article.verticalScrollBar().setValue(bar)
-        else:  # pragma: no cover
-            self.article.setPlainText(text)
+        self.gold_note.setText(gold_start_note(self.review) if name == self.gold and gold is None else "")
+        self.gold_note.setVisible(name == self.gold and gold is None)
+        bar = self.article.verticalScrollBar().value()
+        self.article.show_annotation_set(text, aset)
+        self.article.verticalScrollBar().setValue(bar)
         item = self.selected_item()
-        if item is not None and item.kind != TAG and hasattr(self.article, "select_range"):
+        if item is not None and item.kind != TAG:
             self.article.select_range(item.start, item.end)
 
     def refresh_items(self) -> None:
@@ -518,21 +499,19 @@ class ReviewWindow(QMainWindow):
         decisions = review.decisions()
         text = review.document.text
         shown = [i for i in review.items if self.show_agreed.isChecked() or not i.unanimous]
-        table = self.items_table
-        table.blockSignals(True)
-        table.setRowCount(len(shown))
+        rows: list[tuple[str, list[Cell]]] = []
         unresolved = 0
-        for row, item in enumerate(shown):
+        for item in shown:
             resolved = review.is_resolved(item, decisions)
             unresolved += not resolved
             colours = {}
             for index, (value, _names) in enumerate(item.options()):
                 colours[value] = CHOICE_COLORS[index % len(CHOICE_COLORS)]
-            title = QTableWidgetItem(item_title(item, text))
-            title.setData(Qt.ItemDataRole.UserRole, item.key)
-            title.setToolTip(plain(f"{item.key}\n{text[item.start:item.end]}" if item.kind != TAG else item.key))
-            table.setItem(row, 0, title)
-            table.setItem(row, 1, QTableWidgetItem(kind_name(item)))
+            cells = [
+                Cell(item_title(item, text),
+                     tooltip=plain(f"{item.key}\n{text[item.start:item.end]}" if item.kind != TAG else item.key)),
+                Cell(kind_name(item)),
+            ]
             if gold is None:
                 current = next(iter(item.choices.values())) if item.unanimous else None
             else:
@@ -545,24 +524,20 @@ class ReviewWindow(QMainWindow):
                     gold_text = "✓ rejected" if current in (None, False) else gold_text
             else:
                 gold_text = "? " + (gold_text if current not in (None,) else "undecided")
-            gold_cell = QTableWidgetItem(gold_text)
-            gold_cell.setBackground(QBrush(QColor(RESOLVED_COLOR if resolved else UNRESOLVED_COLOR)))
-            if decision and decision.decision != "auto":
-                gold_cell.setToolTip(plain(f"{decision.decision} {decision.chosen_from or ''} by {decision.reviewer}"))
-            table.setItem(row, 2, gold_cell)
-            for col, name in enumerate(review.annotators, start=3):
+            cells.append(Cell(gold_text, RESOLVED_COLOR if resolved else UNRESOLVED_COLOR,
+                              plain(f"{decision.decision} {decision.chosen_from or ''} by {decision.reviewer}")
+                              if decision and decision.decision != "auto" else None))
+            for name in review.annotators:
                 if name not in item.choices:
-                    cell = QTableWidgetItem("")
+                    cells.append(Cell(""))
                 else:
                     value = item.choices[name]
-                    cell = QTableWidgetItem(describe(item, value, text))
-                    cell.setBackground(QBrush(QColor(colours[value])))
-                    if value == current and resolved and gold is not None:
-                        font = cell.font()
-                        font.setBold(True)
-                        cell.setFont(font)
-                table.setItem(row, col, cell)
-        table.blockSignals(False)
+                    cells.append(Cell(describe(item, value, text), colours[value],
+                                      bold=value == current and resolved and gold is not None))
+            rows.append((item.key, cells))
+        self.items_table.selectionModel().blockSignals(True)
+        self.items_model.set_rows(rows)
+        self.items_table.selectionModel().blockSignals(False)
         self.items_summary.setText(
             f"{len(review.disagreements())} disagreements · {unresolved} unresolved · {len(review.items)} items"
             + ("" if gold else " · no gold set yet (it starts with what all versions agree on)")
@@ -576,27 +551,7 @@ class ReviewWindow(QMainWindow):
             return
         report = compute_agreement(self.store, annotators=self.review.annotators or None,
                                    doc_ids=[self.review.doc_id])
-        if not report.documents:
-            self.doc_figures.setText("Fewer than two versions: nothing to compare.")
-            return
-        d = report.documents[0]
-        f = format_coefficient
-        rows = [
-            ("Entities F1, exact", f(d.entity_f1)), ("Entities F1, overlap", f(d.entity_overlap_f1)),
-            ("Entities α (characters)", f(d.entity_alpha)), ("Quotes F1", f(d.quote_f1)),
-            ("Speaker agreement", f(d.speaker)), ("Cue agreement", f(d.cue)), ("Tags agreed", f(d.tags)),
-            ("Span tags agreed", f(d.span_tags)),
-            ("Disagreements", f"{d.disagreements} of {d.items} items"),
-        ]
-        pairs = ""
-        if len(report.entity_exact) > 1:
-            pairs = "<br>".join(
-                f"{escape(a)} vs {escape(b)}: F1 {f(per[ALL].f1)}" for (a, b), per in report.entity_exact.items()
-            )
-        self.doc_figures.setText(
-            "<table>" + "".join(f"<tr><td>{k}&nbsp;&nbsp;</td><td align=right><b>{v}</b></td></tr>" for k, v in rows)
-            + "</table>" + (f"<p>{pairs}</p>" if pairs else "")
-        )
+        self.figures.show_document(report)
 
     def refresh_corpus_agreement(self) -> None:
         self._show_corpus_report(
@@ -605,61 +560,37 @@ class ReviewWindow(QMainWindow):
 
     def _show_corpus_report(self, report) -> None:
         self.corpus_report = report
-        colours = self.store.labels()
-
-        def mean(values):
-            present = [v for v in values if is_defined(v)]
-            return sum(present) / len(present) if present else None
-
-        rows = []
-        for label in [ALL, *report.labels]:
-            exact = mean(per[label].f1 for per in report.entity_exact.values() if label in per)
-            overlap = mean(per[label].f1 for per in report.entity_overlap.values() if label in per)
-            alpha = report.entity_alpha.get(label)
-            rows.append(("all labels" if label == ALL else label, colours.get(label, "#888888"), [exact, overlap, alpha]))
-        self.chart.set_data(["F1 exact", "F1 overlap", "α"], rows)
-        quotes = list(report.quotes.values())
-        q_f1 = mean(q.prf.f1 for q in quotes)
-        speaker = mean(q.speaker.value for q in quotes)
-        tag_name = "Cohen's κ" if report.tag_method == "cohen" else "Fleiss' κ"
-        self.corpus_figures.setText(
-            f"{len(report.documents)} documents · {escape(', '.join(report.annotators))}<br>"
-            f"Quotes F1 <b>{format_coefficient(q_f1)}</b> · speaker <b>{format_coefficient(speaker)}</b><br>"
-            f"Document tags {tag_name} <b>{format_coefficient(report.tag_kappa.get(ALL))}</b>"
-            + "".join(
-                f"<br>{scope.capitalize()} tags agreed <b>{format_coefficient(per[ALL].value)}</b>"
-                f" ({per[ALL].total} judged)"
-                for scope, per in report.span_tags.items() if per.get(ALL) and per[ALL].total
-            )
-        )
+        self.figures.show_corpus(report, self.store.labels())
 
     # -- items -----------------------------------------------------------------------------------------------
 
     def selected_item(self) -> Item | None:
         if self.review is None:
             return None
-        rows = self.items_table.selectionModel().selectedRows() if self.items_table.selectionModel() else []
-        if not rows:
-            return None
-        cell = self.items_table.item(rows[0].row(), 0)
-        if cell is None:
+        rows = self.items_table.selectionModel().selectedRows()
+        key = self.items_model.key_at(rows[0].row()) if rows else None
+        if key is None:
             return None
         try:
-            return self.review.item(cell.data(Qt.ItemDataRole.UserRole))
+            return self.review.item(key)
         except KeyError:
             return None
 
+    def _current_item_row(self) -> int:
+        index = self.items_table.currentIndex()
+        return index.row() if index.isValid() else -1
+
     def select_item(self, key: str) -> bool:
-        for row in range(self.items_table.rowCount()):
-            if self.items_table.item(row, 0).data(Qt.ItemDataRole.UserRole) == key:
-                self.items_table.selectRow(row)
-                return True
-        return False
+        row = self.items_model.row_of(key)
+        if row is None:
+            return False
+        self.items_table.selectRow(row)
+        return True
 
     def _item_selected(self) -> None:
         item = self.selected_item()
         self._update_actions()
-        if item is None or not hasattr(self.article, "select_range"):
+        if item is None:
             return
         if item.kind == TAG:
             self.article.clear_text_selection()
@@ -696,26 +627,26 @@ class ReviewWindow(QMainWindow):
         if self.review is None:
             return False
         decisions = self.review.decisions()
-        rows = self.items_table.rowCount()
+        rows = self.items_model.rowCount()
         for offset in range(1, rows + 1):
             row = (after_row + step * offset) % rows
-            key = self.items_table.item(row, 0).data(Qt.ItemDataRole.UserRole)
+            key = self.items_model.key_at(row)
             if not self.review.is_resolved(self.review.item(key), decisions):
                 self.items_table.selectRow(row)
-                self.items_table.scrollToItem(self.items_table.item(row, 0))
+                self.items_table.scrollTo(self.items_model.index(row, 0))
                 return True
         return False
 
     def next_unresolved(self) -> bool:
         """Move to the next unresolved item of this document (J)."""
-        found = self._select_next_unresolved(self.items_table.currentRow())
+        found = self._select_next_unresolved(self._current_item_row())
         if not found:
             self.statusBar().showMessage("No unresolved item left on this document (Ctrl+Down: next document)")
         return found
 
     def previous_unresolved(self) -> bool:
         """Move to the previous unresolved item of this document (K)."""
-        row = self.items_table.currentRow()
+        row = self._current_item_row()
         found = self._select_next_unresolved(row if row >= 0 else 0, step=-1)
         if not found:
             self.statusBar().showMessage("No unresolved item left on this document (Ctrl+Down: next document)")
@@ -772,7 +703,7 @@ class ReviewWindow(QMainWindow):
         except EditError as error:
             QMessageBox.warning(self, "Review", plain(error))
             return False
-        row = self.items_table.currentRow()
+        row = self._current_item_row()
         stack.push(command)
         self.statusBar().showMessage(text)
         self._select_next_unresolved(row)
@@ -840,20 +771,26 @@ class ReviewWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self._closing = True
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait(30_000)
+        if self._figures_run is not None:
+            self._figures_run.cancel_and_wait(30_000)
         for stack in self.stacks.values():
             stack.blockSignals(True)
         super().closeEvent(event)
         self.store.close()
 
 
-def run_review(db_path: str | os.PathLike, reviewer: str, *, gold: str = DEFAULT_GOLD) -> int:
-    """Open review mode as its own application (`annotator review gui`); returns the exit code."""
-    from annotator.gui.app import make_application
+def gold_start_note(review) -> str:
+    """What the gold set will start from, shown over the article before any decision (issue 17)."""
+    agreed, _keys = review.agreed_set()
+    count = f"{_n(len(agreed.entities), 'entity', 'entities')}, {_n(len(agreed.quotes), 'quote', 'quotes')}, " \
+        f"{_n(len(agreed.document_tags()), 'document tag', 'document tags')}"
+    waiting = len(review.unresolved())
+    if not (agreed.entities or agreed.quotes or agreed.tags):
+        start = "nothing: the versions agree on no item, so gold starts empty"
+    else:
+        start = f"what all {len(review.versions)} versions agree on — {count} (shown below)"
+    return f"No gold set yet. Your first decision starts it from {start}; {waiting} disagreement(s) wait for you."
 
-    app = make_application()
-    window = ReviewWindow(db_path, reviewer, gold=gold)
-    window.show()
-    return app.exec()
+
+def _n(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from annotator.core.model import Document
+from annotator.core.errors import InputError  # noqa: F401 - re-exported: readers and callers import it from here
+from annotator.core.model import Document, SourceRecord  # noqa: F401 - re-exported
+from annotator.core.ingest import too_long_for_extraction
+from annotator.core.store import is_database_file
 from annotator.core.strict_json import JSONRejected, loads_strict
 
 MAX_LINE_BYTES = 64 * 1024 * 1024
@@ -21,27 +23,6 @@ MAX_LINE_BYTES = 64 * 1024 * 1024
 
 TEXT_SUFFIXES = {".txt"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-
-
-class InputError(ValueError):
-    """Bad input, located at `path:line`."""
-
-    def __init__(self, path: str | os.PathLike, line: int | None, reason: str):
-        self.path = str(path)
-        self.line = line
-        self.reason = reason
-        where = f"{self.path}:{line}" if line is not None else self.path
-        super().__init__(f"{where}: {reason}")
-
-
-@dataclass(slots=True)
-class SourceRecord:
-    """One article read from an input file, with where it came from."""
-
-    document: Document
-    path: str
-    line: int | None
-    meta: dict[str, Any] = field(default_factory=dict)
 
 
 def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
@@ -155,8 +136,8 @@ def _unpaired_surrogate(value: Any, where: str = "record") -> str | None:
 
 def parse_json_object(path: Path, number: int, line: str) -> dict[str, Any]:
     try:
-        record = loads_strict(line)
-    except JSONRejected as exc:  # invalid JSON, NaN/Infinity, deep nesting, huge integers: one clear reason
+        record = loads_strict(line)  # NaN/Infinity, deep nesting, huge integers: one reason, never a traceback
+    except JSONRejected as exc:
         raise InputError(path, number, str(exc)) from None
     if not isinstance(record, dict):
         raise InputError(path, number, f"expected a JSON object, got {type(record).__name__}")
@@ -218,4 +199,25 @@ def read_articles(paths: Iterable[str | os.PathLike], *, on_error=None) -> Itera
         except InputError as error:
             if on_error is None:
                 raise
+            on_error(error)
+
+
+def checked_articles(paths: Iterable, *, extract: bool, on_error: Callable[[InputError], None] | None = None,
+                     database: str | os.PathLike | None = None) -> Iterable[SourceRecord]:
+    """`read_articles(paths)` plus the ingest's own checks (an article too long to pre-extract, when `extract`).
+    Without `on_error` the first bad record raises InputError; with it, bad records go to it and are skipped.
+    Both passes of an ingest (checking, then writing) read through this, so they agree on what is skipped.
+    With `database`, an input that is that database's file (or -wal/-shm) is refused before any file is read."""
+    paths = list(paths)
+    if database is not None:
+        for path in expand_paths(paths):
+            if is_database_file(path, database):
+                raise InputError(path, None, "is the annotator database itself (or its -wal/-shm), not articles")
+    for record in read_articles(paths, on_error=on_error):
+        error = too_long_for_extraction(record) if extract else None
+        if error is None:
+            yield record
+        elif on_error is None:
+            raise error
+        else:
             on_error(error)

@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from annotator.core.errors import Cancelled
 from annotator.core.model import (
     MODEL_ANNOTATOR,
     AnnotationSet,
@@ -31,6 +32,8 @@ from annotator.core.model import (
     TargetKind,
     TextRange,
 )
+from annotator.core.files import atomic_write
+from annotator.core.spans import has_blank_edge
 from annotator.core.store import Store
 from annotator.io.records import (
     ANSWER_OF_STATUS,
@@ -54,7 +57,7 @@ LINE_BREAKERS = ("\x85", "\u2028", "\u2029")
 """Characters str.splitlines() breaks on, which JSON allows raw inside strings."""
 
 
-class ExportCancelled(RuntimeError):
+class ExportCancelled(Cancelled):
     """The user cancelled the export (files written so far are removed)."""
 
 
@@ -91,6 +94,8 @@ class ExportReport:
             parts.append(", ".join(f"{k} {v}" for k, v in self.by_split.items()))
         if self.issues.misaligned:
             parts.append(f"{len(self.issues.misaligned)} spans not aligned with tokens (listed above)")
+        if self.issues.blank_edges:
+            parts.append(f"{len(self.issues.blank_edges)} entities start or end in whitespace (listed above)")
         if self.issues.dropped_relations:
             parts.append(f"{len(self.issues.dropped_relations)} relations left out (listed above)")
         return "; ".join(parts) + "\n" + "\n".join(self.files)
@@ -122,14 +127,19 @@ def selected_annotator_ids(store: Store, names: list[str] | None) -> dict[int, s
     return {known[n]: n for n in names}
 
 
+_STATUS_FILTER = "(status IN ({marks}) OR annotator_id = (SELECT id FROM annotators WHERE name = ?))"
+"""The status filter of an export. The model's pre-extraction has no workflow status (stored as `new`): when
+the model is asked for by name, all its sets are exported whatever statuses are selected."""
+
+
 def count_sets(store: Store, annotator_ids: dict[int, str], statuses: Iterable[Status]) -> int:
     if not annotator_ids:
         return 0
     statuses = [Status(s).value for s in statuses]
     rows = store.query(
         f"SELECT count(*) FROM annotation_sets WHERE annotator_id IN ({','.join('?' * len(annotator_ids))}) "
-        f"AND status IN ({','.join('?' * len(statuses))})",
-        [*annotator_ids, *statuses],
+        f"AND {_STATUS_FILTER.format(marks=','.join('?' * len(statuses)))}",
+        [*annotator_ids, *statuses, MODEL_ANNOTATOR],
     )
     return rows[0][0]
 
@@ -185,8 +195,9 @@ def _read_batch(store: Store, doc_ids: list[int], annotator_ids: dict[int, str],
     sets = _tuples(
         store,
         f"SELECT doc_id, annotator_id, status, extra, updated_at FROM annotation_sets "
-        f"WHERE doc_id IN ({docs_in}) AND annotator_id IN ({who_in}) AND status IN ({','.join('?' * len(statuses))})",
-        [*doc_ids, *annotator_ids, *statuses],
+        f"WHERE doc_id IN ({docs_in}) AND annotator_id IN ({who_in}) "
+        f"AND {_STATUS_FILTER.format(marks=','.join('?' * len(statuses)))}",
+        [*doc_ids, *annotator_ids, *statuses, MODEL_ANNOTATOR],
     )
     if not sets:
         return
@@ -456,6 +467,7 @@ def export(
     try:
         for doc_id, doc_hash, record, doc, aset in items:
             side = split_of(doc_hash, split, options.seed)
+            _list_blank_edges(issues, doc_id, record, doc, aset)
             if record is not None:
                 writer.write(side, record)
             elif fmt == "spacy":
@@ -506,13 +518,29 @@ def whole_file_writer(fmt: str, output: Path, labels: set[str] | None, issues: E
     return LabelStudioWriter(output, labels=labels, issues=issues)
 
 
+def _list_blank_edges(issues: ExportIssues, doc_id: int, record: dict[str, Any] | None, doc, aset) -> None:
+    """Every export lists the entities that start or end in whitespace (kept as stored; issue 17)."""
+    if record is not None:
+        text = record["text"]
+        who = record.get("_annotator_id", "")
+        for span in record.get("spans", ()):
+            if has_blank_edge(text, span["start"], span["end"]):
+                issues.blank_edged_entity(doc_id, who, span["start"], span["end"], span.get("label", ""), text)
+    elif doc is not None and aset is not None:
+        for e in aset.entities:
+            if has_blank_edge(doc.text, e.start, e.end):
+                issues.blank_edged_entity(doc_id, aset.annotator, e.start, e.end, e.label, doc.text)
+
+
 _ENCODE = one_shot_encoder(ensure_ascii=False)
 """= json.dumps(record, ensure_ascii=False), with one encoder for the whole export."""
 
 
 class JsonlWriter:
     """One JSON object a line to `output` (or `output/train.jsonl` and `output/dev.jsonl` with a split).
-    Lines are buffered and written `CHUNK` at a time (`writelines`); `close` writes the rest."""
+    Lines are buffered and written `CHUNK` at a time (`writelines`); `close` writes the rest. Each file is
+    written atomically (core/files.py): into a temporary file beside it, renamed over it by `close`, so a
+    killed or failed export leaves the previous file whole; `discard` drops the temporary files."""
 
     CHUNK = 256
 
@@ -521,20 +549,18 @@ class JsonlWriter:
         self.split = split
         self.suffix = suffix
         self.handles: dict[str, Any] = {}
-        self.writing: dict[str, Any] = {}
+        self.writers: dict[str, Any] = {}
         self.pending: dict[str, list[str]] = {}
         self.paths: list[Path] = []
         if not split:
             self._open("all")
 
     def _open(self, side: str):
-        from annotator.core.files import atomic_write
-
         path = self.output / f"{side}{self.suffix}" if self.split else self.output
         path.parent.mkdir(parents=True, exist_ok=True)
-        writing = atomic_write(path, "w", newline="\n")  # a temp file beside the target, renamed over it on close
-        handle = writing.__enter__()
-        self.writing[side] = writing
+        writer = atomic_write(path, "w", newline="\n")
+        handle = writer.__enter__()
+        self.writers[side] = writer
         self.handles[side] = handle
         self.pending[side] = []
         self.paths.append(path)
@@ -561,12 +587,15 @@ class JsonlWriter:
         for side, handle in self.handles.items():
             handle.writelines(self.pending[side])
             self.pending[side] = []
-            self.writing.pop(side).__exit__(None, None, None)  # flush, fsync, rename over the target
+        for side in list(self.writers):  # fsync each temporary file and rename it over its target
+            self.writers.pop(side).__exit__(None, None, None)
         return self.paths
 
     def discard(self) -> None:
-        """Drop what was begun: the temp files go, the targets stay as they were (absent or old)."""
-        cancelled = ExportCancelled("export discarded")
-        for writing in self.writing.values():
-            writing.__exit__(ExportCancelled, cancelled, None)
-        self.writing.clear()
+        """Drop the temporary files; the targets keep what they held before the export."""
+        for writer in self.writers.values():
+            try:
+                writer.__exit__(ExportCancelled, ExportCancelled("export discarded"), None)
+            except BaseException:  # noqa: BLE001 - atomic_write re-raises what it was given; the temp is gone
+                pass
+        self.writers.clear()

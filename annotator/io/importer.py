@@ -23,8 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from annotator.core.errors import Cancelled
 from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Document, Extraction, Status, TargetKind, content_hash
-from annotator.core.store import Store
+from annotator.core.names import name_problem, shown
+from annotator.core.normalise import OffsetMap
+from annotator.core.spans import describe_blank, has_blank_edge, has_visible_character
+from annotator.core.store import Store, is_database_file
 from annotator.io.articles import InputError, iter_jsonl_lines, parse_json_object, title_of
 from annotator.io.detect import FORMAT_NAMES, detect_format
 from annotator.io.doccano import parse_doccano_record
@@ -48,6 +52,12 @@ from annotator.io.records import (
 )
 
 IMPORT_FORMATS = ("auto", *FORMAT_NAMES)
+RESERVED_ANNOTATORS = (MODEL_ANNOTATOR, "gold")
+"""Names an import never writes to: `model` holds the pre-extraction (an import would replace it) and `gold` the
+review's adjudicated sets (written only by review). Records naming one are imported as `<name>@<file stem>`,
+the way `annotator attach` renames a clashing annotator, and the report says so; `--annotator model` is refused.
+(A Label Studio prediction is imported as `model@<model_version>`, a Prodigy review's answer as
+`gold@<reviewer>`: named for where they came from, never over the pre-extraction or review's gold.)"""
 BATCH = 500
 """Records read, validated and written together (memory is bounded by this, not by the file)."""
 ANNOTATION_KEYS = frozenset({
@@ -59,7 +69,7 @@ ANNOTATION_KEYS = frozenset({
 ExtractFn = Callable[[Sequence[str]], Iterable[Extraction]]
 
 
-class ImportCancelled(RuntimeError):
+class ImportCancelled(Cancelled):
     """The user cancelled; nothing was written."""
 
 
@@ -83,6 +93,10 @@ class ImportReport:
     """`path:line: ...` of answers replaced by a later answer of the same annotator (kept in earlier_answers)."""
     skipped: list[str] = field(default_factory=list)
     """`path:line: reason` of records left out with `skip_invalid`."""
+    renamed: dict[str, str] = field(default_factory=dict)
+    """Reserved annotator names met in the file -> the name they were imported under."""
+    blank_edges: list[str] = field(default_factory=list)
+    """"path:line: entity start-end LABEL …" for entities that start or end in whitespace (kept, flagged)."""
 
     def summary(self) -> str:
         who = ", ".join(sorted(self.annotators)) or "-"
@@ -103,6 +117,10 @@ class ImportReport:
             extras.append(f"{len(self.warnings)} warnings")
         if self.skipped:
             extras.append(f"{len(self.skipped)} records skipped")
+        for old, new in sorted(self.renamed.items()):
+            extras.append(f"{old!r} is reserved, imported as {new!r}")
+        if self.blank_edges:
+            extras.append(f"{len(self.blank_edges)} entities start or end in whitespace (kept as given, listed above)")
         return line + ("; " + "; ".join(extras) if extras else "")
 
     def details(self) -> list[str]:
@@ -207,46 +225,43 @@ def import_file(
     path = Path(path)
     if not path.exists():
         raise InputError(path, None, "no such file")
+    if path.is_file() and is_database_file(path, store.path):  # reading it here would drop SQLite's locks on it
+        raise InputError(path, None, "is the annotator database itself (or its -wal/-shm), not annotations")
     if fmt not in IMPORT_FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
+    if (annotator or "").strip() in RESERVED_ANNOTATORS:
+        raise InputError(path, None, f"the annotator name {annotator.strip()!r} is reserved (model: the "
+                         "pre-extraction; gold: review); choose another --annotator")
     fmt = detect_format(path) if fmt == "auto" else fmt
     total = file_size(path)
     report = ImportReport(path=str(path), format=fmt)
     writer = BatchWriter(store, path, (annotator or "").strip() or path.stem, report, extract)
-    with store.transaction():
-        store.conn.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS import_seen (doc_id INTEGER, annotator TEXT, line INTEGER, "
-            "PRIMARY KEY (doc_id, annotator))"
-        )
-        store.conn.execute("DELETE FROM temp.import_seen")
-        try:
-            done = 0
-            batch: list[ImportedSet] = []
-            for _line, found, done in iter_items(path, fmt, report.warnings):
-                if isinstance(found, InputError):
-                    if not skip_invalid:
-                        raise found
-                    report.skipped.append(str(found))
-                    continue
-                batch.extend(found)
-                report.records += 1
-                if report.records % BATCH == 0:
-                    writer.flush(batch)
-                    batch = []
-                    if should_cancel and should_cancel():
-                        raise ImportCancelled("import cancelled; nothing was written")
-                    if on_progress:
-                        on_progress("importing", min(done, total), total)
-            writer.flush(batch)
-            if report.records == 0:
-                if report.skipped:
-                    raise InputError(path, None, f"every record is invalid ({len(report.skipped)} skipped; the "
-                                                 f"first: {report.skipped[0]})")
-                raise InputError(path, None, "no records in the file")
-            if should_cancel and should_cancel():
-                raise ImportCancelled("import cancelled; nothing was written")
-        finally:
-            store.conn.execute("DROP TABLE IF EXISTS temp.import_seen")
+    with store.transaction(), store.import_scratch():
+        done = 0
+        batch: list[ImportedSet] = []
+        for _line, found, done in iter_items(path, fmt, report.warnings):
+            if isinstance(found, InputError):
+                if not skip_invalid:
+                    raise found
+                report.skipped.append(str(found))
+                continue
+            batch.extend(found)
+            report.records += 1
+            if report.records % BATCH == 0:
+                writer.flush(batch)
+                batch = []
+                if should_cancel and should_cancel():
+                    raise ImportCancelled("import cancelled; nothing was written")
+                if on_progress:
+                    on_progress("importing", min(done, total), total)
+        writer.flush(batch)
+        if report.records == 0:
+            if report.skipped:
+                raise InputError(path, None, f"every record is invalid ({len(report.skipped)} skipped; the "
+                                             f"first: {report.skipped[0]})")
+            raise InputError(path, None, "no records in the file")
+        if should_cancel and should_cancel():
+            raise ImportCancelled("import cancelled; nothing was written")
     if on_progress:
         on_progress("importing", total, total)
     return report
@@ -265,11 +280,12 @@ class BatchWriter:
         self.report = report
         self.extract = extract
         self.known_tags = {scope: set(store.tag_set(scope)) for scope in ("document", "span")}
+        self.checked_names: set[str] = set()
 
     def flush(self, batch: list[ImportedSet]) -> None:
         if not batch:
             return
-        store, conn, report = self.store, self.store.conn, self.report
+        store, report = self.store, self.report
         docs = []
         for imported in batch:
             meta = imported.meta
@@ -284,28 +300,36 @@ class BatchWriter:
         report.documents_created += sum(created for _, created in added)
         sets: list[tuple[ImportedSet, AnnotationSet]] = []
         to_annotate: dict[int, str] = {}
-        for imported, (doc_id, _) in zip(batch, added):
+        for imported, (doc_id, created) in zip(batch, added):
             if imported.aset is None:
                 report.documents_to_annotate += 1
                 to_annotate[doc_id] = imported.text
                 continue
             aset = apply_defaults(imported, self.default_annotator)
+            if aset.annotator in RESERVED_ANNOTATORS:  # never overwrite the pre-extraction or review's gold
+                renamed = f"{aset.annotator}@{self.path.stem}"
+                report.renamed[aset.annotator] = renamed
+                aset.annotator = renamed
             aset.doc_id = doc_id
+            self._check_entities(imported, aset)
+            if not created and not imported.text.isascii():
+                self._onto_stored_text(imported, aset)
             sets.append((imported, aset))
         stored = self._stored_pairs(sets) if sets else set()
         first_line: dict[tuple[int, str], int | None] = {}
         pending: dict[tuple[int, str], AnnotationSet] = {}
+        remembered: set[tuple[int, str]] = set()  # pairs an earlier batch of this import wrote
         for imported, aset in sets:
             key = (aset.doc_id, aset.annotator)
             earlier = pending.get(key)
             earlier_line = first_line.get(key)
             if earlier is None and key in stored:
-                row = conn.execute(
-                    "SELECT line FROM temp.import_seen WHERE doc_id = ? AND annotator = ?", key
-                ).fetchone()
-                if row is not None or is_binary_set(aset):  # this import's earlier batch, or binary tasks to add
+                line = store.first_import_line(*key)
+                if line is not None:
+                    remembered.add(key)
+                if line is not None or is_binary_set(aset):  # this import's earlier batch, or binary tasks to add
                     earlier = store.annotation_set(*key)
-                    earlier_line = row[0] if row else None
+                    earlier_line = line
             if earlier is not None:
                 aset = self._merge(imported, earlier, earlier_line, aset)
             first_line.setdefault(key, imported.line)
@@ -321,10 +345,7 @@ class BatchWriter:
                     continue
             to_write.append(aset)
         report.sets_written += store.write_annotation_sets(to_write)
-        conn.executemany(
-            "INSERT OR IGNORE INTO temp.import_seen(doc_id, annotator, line) VALUES (?, ?, ?)",
-            [(doc_id, name, line) for (doc_id, name), line in first_line.items()],
-        )
+        store.remember_import_lines({key: line for key, line in first_line.items() if key not in remembered})
         if to_annotate:
             self._pre_annotate(to_annotate)
 
@@ -364,44 +385,72 @@ class BatchWriter:
         """The model's set on documents to annotate that have none yet (what `ingest` does)."""
         if self.extract is None:
             return
-        model_id = self.store.annotator_id(MODEL_ANNOTATOR)
         ids = sorted(texts)
-        have = {row[0] for row in self.store.conn.execute(
-            f"SELECT doc_id FROM annotation_sets WHERE annotator_id = ? AND doc_id IN ({','.join('?' * len(ids))})",
-            [model_id, *ids],
-        )}
+        have = {doc_id for doc_id, _ in self.store.existing_sets(ids, [MODEL_ANNOTATOR])}
         wanted = [doc_id for doc_id in ids if doc_id not in have]
         if not wanted:
             return
         found = list(self.extract([texts[doc_id] for doc_id in wanted]))
-        sets = [AnnotationSet(doc_id=doc_id, annotator=MODEL_ANNOTATOR, status=Status.DONE,
+        sets = [AnnotationSet(doc_id=doc_id, annotator=MODEL_ANNOTATOR, status=Status.NEW,
                               entities=extraction.entities, quotes=extraction.quotes)
                 for doc_id, extraction in zip(wanted, found)]
         self.store.write_annotation_sets(sets)
         self.report.pre_annotated += len(sets)
 
+    def _check_entities(self, imported: ImportedSet, aset: AnnotationSet) -> None:
+        """Refuse an entity with no visible character, or a label or tag name holding a control character;
+        list an entity that starts or ends in whitespace (issue 17).
+        Offsets are the record's own (`imported.text`), checked before any mapping onto a stored text."""
+        text = imported.text
+        checked = self.checked_names  # labels and tags repeat: each name is checked once an import
+        for tag in aset.tags:
+            if tag.tag not in checked:
+                if problem := name_problem(tag.tag):
+                    raise InputError(self.path, imported.line, f'tag "{shown(tag.tag)}" {problem}')
+                checked.add(tag.tag)
+        for entity in aset.entities:
+            label, start, end = entity.label, entity.start, entity.end
+            if label not in checked:
+                if problem := name_problem(label):
+                    raise InputError(self.path, imported.line, f'label "{shown(label)}" {problem}')
+                checked.add(label)
+            first, last = text[start], text[end - 1]
+            if first.isalnum() and last.isalnum():  # fast path: visible, and no blank edge
+                continue
+            if not has_visible_character(text, start, end):
+                raise InputError(self.path, imported.line, f"entity {label}: {describe_blank(text, start, end)}")
+            if has_blank_edge(text, start, end):
+                self.report.blank_edges.append(
+                    f"{self.path}:{imported.line}: entity {start}-{end} {label} {text[start:end]!r} starts or "
+                    "ends in whitespace"
+                )
+
+    def _onto_stored_text(self, imported: ImportedSet, aset: AnnotationSet) -> None:
+        """The record's text equals a stored document's under NFC (same content hash) but may be composed
+        differently (NFD from macOS): map its offsets onto the stored text, or refuse the record saying why."""
+        stored = self.store.document(aset.doc_id).text
+        if stored == imported.text:
+            return
+        try:
+            OffsetMap(imported.text, stored).annotation_set(aset)
+        except ValueError as error:
+            raise InputError(
+                self.path,
+                imported.line,
+                f"the text is document {aset.doc_id}'s in another Unicode normalisation form and the annotations "
+                f"cannot be placed on it ({error})",
+            ) from None
+
     def _stored_pairs(self, sets: list[tuple[ImportedSet, AnnotationSet]]) -> set[tuple[int, str]]:
         """(document id, annotator name) of the batch that already have a set: from before the import or from
         an earlier batch. One query; on a first import it finds nothing."""
-        conn = self.store.conn
-        names = sorted({aset.annotator for _, aset in sets})
-        ids = dict(conn.execute(
-            f"SELECT id, name FROM annotators WHERE name IN ({','.join('?' * len(names))})", names
-        ).fetchall())
-        if not ids:
-            return set()
-        doc_ids = sorted({aset.doc_id for _, aset in sets})
-        rows = conn.execute(
-            f"SELECT doc_id, annotator_id FROM annotation_sets WHERE doc_id IN ({','.join('?' * len(doc_ids))}) "
-            f"AND annotator_id IN ({','.join('?' * len(ids))})",
-            [*doc_ids, *ids],
-        ).fetchall()
-        return {(doc_id, ids[annotator_id]) for doc_id, annotator_id in rows}
+        return self.store.existing_sets(sorted({aset.doc_id for _, aset in sets}),
+                                        sorted({aset.annotator for _, aset in sets}))
 
     def _add_tags(self, aset: AnnotationSet) -> None:
         """Tags an imported set uses join the tag set (inside the import's transaction)."""
         for tag in aset.tags:
             scope = "document" if tag.target_kind is TargetKind.DOCUMENT else "span"
             if tag.tag not in self.known_tags[scope]:
-                self.store.conn.execute("INSERT OR IGNORE INTO tag_set(tag, scope) VALUES (?, ?)", (tag.tag, scope))
+                self.store.add_to_tag_set(tag.tag, scope)  # a savepoint inside the import's transaction
                 self.known_tags[scope].add(tag.tag)

@@ -2,8 +2,8 @@
 
 Read: the JSON export, an array of tasks `{"id", "data": {"text", ...}, "annotations": [...], "predictions": [...]}`.
 Each annotation is one annotator's set: the annotator from `completed_by` (a user id N -> `userN`; an object ->
-its email; else `created_username`), `was_cancelled` -> status skipped; each prediction (the first) is the
-model's set. Results: `labels` (a text span: `value.start/end` in characters of `data.text`, `value.labels`)
+its email; else `created_username`), `was_cancelled` -> status skipped; the (first) prediction is the model's
+set, `model@<model_version>` (never over the pre-extraction `model`). Results: `labels` (a text span: `value.start/end` in characters of `data.text`, `value.labels`)
 -> entities (QUOTE / SPEAKER / CUE labels joined by relations are quotes, as in the Prodigy flavour);
 `relation` results (`from_id`, `to_id`, `labels`) -> relations; `choices` -> document tags. Other `data`
 fields become the document's meta. Other result types and annotation fields are kept and written back.
@@ -217,7 +217,9 @@ def parse_task(path: Path, number: int, task: Any, notes: list[str]) -> list[Imp
         if predictions[1:]:
             record.setdefault(LS_KEY, {})["more_predictions"] = predictions[1:]
         sets = parse_prodigy_record(where, record)
-        result.append(ImportedSet(text, meta, MODEL_ANNOTATOR, sets[0].aset, None))
+        version = block.get("model_version")
+        name = f"{MODEL_ANNOTATOR}@{version if isinstance(version, (str, int)) and str(version).strip() else 'labelstudio'}"
+        result.append(ImportedSet(text, meta, name, sets[0].aset, None))
     if not result:
         result.append(ImportedSet(text, meta, None, None, None))
     return result
@@ -332,8 +334,14 @@ def block_of(doc: Document, aset: AnnotationSet, *, labels: set[str] | None, iss
             block["created_username"] = aset.annotator
         block["was_cancelled"] = Status(aset.status) is Status.SKIPPED
     else:
-        block.setdefault("model_version", "annotator")
+        _, _, version = aset.annotator.partition("@")
+        block["model_version"] = block.get("model_version") or version or "annotator"
     return block if more is None else {**block, "_more": more}
+
+
+def is_model(name: str) -> bool:
+    """The pre-extraction (`model`) or a model's set imported from predictions (`model@<version>`)."""
+    return name == MODEL_ANNOTATOR or name.startswith(f"{MODEL_ANNOTATOR}@")
 
 
 class LabelStudioWriter:
@@ -353,7 +361,7 @@ class LabelStudioWriter:
                                "annotations": [], "predictions": []})
             self.last_doc = doc.id
         task = self.tasks[-1]
-        model = aset.annotator == MODEL_ANNOTATOR
+        model = is_model(aset.annotator)
         block = block_of(doc, aset, labels=self.labels, issues=self.issues, model=model)
         more = block.pop("_more", None)
         if model:

@@ -34,6 +34,7 @@ from annotator.core.model import (
     content_hash,
 )
 from annotator.io.articles import InputError
+from annotator.io.choices import cats_tags, choice_tags, refresh_choice_and_cats
 
 IMPORT_KEY = "_annotator_import"
 """Reserved key in AnnotationSet.extra: {"had": [record keys present at import], "digest": int}."""
@@ -42,7 +43,8 @@ ANSWER_OF_STATUS = {Status.DONE: "accept", Status.REJECTED: "reject", Status.SKI
 STATUS_OF_ANSWER = {"accept": Status.DONE, "reject": Status.REJECTED, "ignore": Status.SKIPPED}
 
 GOLD_ANNOTATOR = "gold"
-"""Where a Prodigy `review` record's reviewed answer goes: the gold set review/adjudication uses by default."""
+"""A Prodigy `review` record's reviewed answer goes to `gold@<reviewer>`: the reviewed version, named apart from
+review's own `gold` set (a reserved name an import never writes)."""
 
 QUOTE_LABEL, SPEAKER_LABEL, CUE_LABEL = "QUOTE", "SPEAKER", "CUE"
 """Span labels of the quote flavour (Prodigy spans + relations, doccano entities + relations)."""
@@ -62,9 +64,10 @@ TOKEN_KEYS = ("token_start", "token_end")
 def one_shot_encoder(*, ensure_ascii: bool = True, sort_keys: bool = False,
                      separators: tuple[str, str] | None = None) -> Callable[[Any], str]:
     """= json.JSONEncoder(...).encode (same text), with the C encoder made once instead of once a call (that
-    setup costs about as much as encoding a small value). No circular-reference check: the values encoded are
+    setup costs about as much as encoding a small value). Strict like `dumps_strict`: NaN/Infinity raise ValueError. No circular-reference check: the values encoded are
     JSON read from files or built from rows, which cannot hold cycles."""
-    encoder = json.JSONEncoder(ensure_ascii=ensure_ascii, sort_keys=sort_keys, separators=separators)
+    encoder = json.JSONEncoder(ensure_ascii=ensure_ascii, sort_keys=sort_keys, separators=separators,
+                               allow_nan=False)  # strict JSON out: NaN/Infinity raise ValueError
     make = getattr(json.encoder, "c_make_encoder", None)
     if make is None:
         return encoder.encode
@@ -136,7 +139,7 @@ def digest(aset: AnnotationSet) -> int:
 
 
 def _canon(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str, allow_nan=False)
 
 
 def comparable(aset: AnnotationSet) -> str:
@@ -163,7 +166,7 @@ def comparable(aset: AnnotationSet) -> str:
         ), key=_canon),
         "tags": sorted(([TargetKind(t.target_kind).value, target(t), t.tag] for t in aset.tags), key=_canon),
     }
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str, allow_nan=False)
 
 
 # -- parsing helpers ----------------------------------------------------------------------------------------
@@ -427,6 +430,14 @@ class ExportIssues:
 
     misaligned: list[str] = field(default_factory=list)
     dropped_relations: list[str] = field(default_factory=list)
+    blank_edges: list[str] = field(default_factory=list)
+    """Entities that start or end in whitespace: exported as stored, listed (issue 17; `core.spans`)."""
+
+    def blank_edged_entity(self, doc_id: int | None, annotator: str, start: int, end: int, label: str, text: str) -> None:
+        self.blank_edges.append(
+            f"document {doc_id} ({annotator}): entity {start}-{end} {label} {text[start:end]!r} starts or ends in "
+            "whitespace"
+        )
 
     def misaligned_span(self, doc_id: int | None, annotator: str, start: int, end: int, what: str, fate: str) -> None:
         self.misaligned.append(
@@ -469,8 +480,6 @@ def base_record(doc: Document, aset: AnnotationSet, *, answer_always: bool) -> d
         record["_task_hash"] = task_hash(doc.text, aset, input_hash_value=computed)
     record["_annotator_id"] = aset.annotator
     if "accept" in record or "cats" in record:
-        from annotator.io.prodigy_answers import refresh_choice_and_cats
-
         refresh_choice_and_cats(record, tag_lists(aset)[0])
     answer = ANSWER_OF_STATUS.get(Status(aset.status))
     if answer and (answer_always or "answer" in marker.get("had", ["answer"]) or aset.status is not Status.DONE):
@@ -775,8 +784,6 @@ def parse_prodigy_record(
             tags_from(where, tags, quote_tag_value, TargetKind.QUOTE, len(quotes) - 1, f"quote {number} tags")
     tags_from(where, tags, record.get("tags"), TargetKind.DOCUMENT, None, '"tags"')
     if "accept" in record or "cats" in record:
-        from annotator.io.prodigy_answers import cats_tags, choice_tags  # (that module builds on this one)
-
         known = {t.tag for t in tags if t.target_kind is TargetKind.DOCUMENT}
         for tag in [*choice_tags(where, record), *cats_tags(where, record)]:
             if tag not in known:
@@ -795,7 +802,7 @@ def parse_prodigy_record(
     if isinstance(record.get("versions"), list) and record["versions"]:
         # Prodigy `review` output: the reviewed answer is the gold version (the reviewer is in `_annotator_id`,
         # kept), each version is its sessions' own answer (a reviewer may be one of them).
-        who = GOLD_ANNOTATOR
+        who = who if who and who.startswith(f"{GOLD_ANNOTATOR}@") else f"{GOLD_ANNOTATOR}@{who or 'review'}"
     result = [ImportedSet(text, meta, who, aset, where.line)]
     for version_number, version in enumerate(need(where, record.get("versions", []) or [], list, '"versions"')):
         need(where, version, dict, f"version {version_number}")

@@ -17,6 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from annotator.core.files import write_bytes_atomic
 from annotator.core.model import AnnotationSet, Document, QuoteType, Status
 from annotator.io.records import ExportIssues, tag_lists
 
@@ -70,7 +71,7 @@ class DocBinWriter:
             self.shards[split] = number + 1
         else:
             path = self.folder / f"{split}.spacy"
-        bin_.to_disk(path)
+        write_bytes_atomic(path, bin_.to_bytes())  # whole or not at all (spaCy's to_disk writes in place)
         self.files.append(path)
         self.bins[split] = self._DocBin(store_user_data=True)
 

@@ -37,7 +37,7 @@ from typing import Any
 
 from annotator.core import ops
 from annotator.core.model import AnnotationSet, Entity, Origin, Quote, QuoteType, Status, Tag, TargetKind, TextRange
-from annotator.core.store import Store, now
+from annotator.core.store import Store
 from annotator.review.alignment import QUOTE_MATCH_THRESHOLD, cluster_quotes, cluster_span, span_jaccard
 from annotator.review.versions import DEFAULT_GOLD, default_annotators, documents_with_versions, load_versions
 
@@ -342,15 +342,7 @@ class Review:
 
     def decisions(self) -> dict[str, Decision]:
         """The latest decision on each item key."""
-        gold_id = self.store._optional_annotator_id(self.gold)
-        if gold_id is None:
-            return {}
-        rows = self.store.query(
-            """SELECT d.item_key, d.decision, d.chosen_from, d.payload, d.at, a.name AS reviewer
-               FROM review_decisions d JOIN annotators a ON a.id = d.reviewer_id
-               WHERE d.doc_id = ? AND d.gold_id = ? ORDER BY d.id""",
-            (self.doc_id, gold_id),
-        )
+        rows = self.store.decision_rows(self.doc_id, self.gold)
         return {
             r["item_key"]: Decision(r["item_key"], r["decision"], r["chosen_from"], r["reviewer"], r["at"],
                                     json.loads(r["payload"]))
@@ -377,22 +369,11 @@ class Review:
     # -- writing ---------------------------------------------------------------------------------------------
 
     def _record(self, key: str, decision: str, chosen_from: str | None, payload: dict[str, Any] | None = None) -> int:
-        gold_id = self.store.annotator_id(self.gold)
-        reviewer_id = self.store.annotator_id(self.reviewer)
-        with self.store.transaction():
-            return self.store.conn.execute(
-                """INSERT INTO review_decisions(doc_id, gold_id, reviewer_id, item_key, decision, chosen_from, payload, at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-                (self.doc_id, gold_id, reviewer_id, key, decision, chosen_from,
-                 json.dumps(payload or {}, ensure_ascii=False), now()),
-            ).lastrowid
+        return self.store.record_decision(self.doc_id, gold=self.gold, reviewer=self.reviewer, key=key,
+                                          decision=decision, chosen_from=chosen_from, payload=payload)
 
     def _forget(self, decision_ids: Sequence[int]) -> None:
-        if not decision_ids:
-            return
-        with self.store.transaction():
-            marks = ",".join("?" * len(decision_ids))
-            self.store.conn.execute(f"DELETE FROM review_decisions WHERE id IN ({marks})", list(decision_ids))
+        self.store.forget_decisions(decision_ids)
 
     def undo(self, applied: Applied) -> None:
         """Take a decision back: reverse its edits (newest first) and drop its decision rows."""
@@ -581,10 +562,7 @@ class Review:
         with self.store.transaction():
             self.store.replace_annotation_set(_writable(source, annotator=self.gold, status=Status.DONE))
             gold_id = self.store.annotator_id(self.gold)
-            self.store.conn.execute(
-                "INSERT INTO edit_log(at, doc_id, annotator_id, op, payload) VALUES (?, ?, ?, ?, ?)",
-                (now(), self.doc_id, gold_id, "review_accept_version", json.dumps({"from": annotator})),
-            )
+            self.store.log_edit(self.doc_id, gold_id, "review_accept_version", {"from": annotator})
             applied.decision_ids.append(self._record("document", decision, annotator))
             for item in self.items:
                 if not item.unanimous:
@@ -593,24 +571,7 @@ class Review:
                     applied.decision_ids.append(self._record(item.key, verdict, annotator))
 
         def back() -> None:
-            # Put the earlier gold set back row for row, WITH ITS IDS: earlier decisions on the undo stack
-            # refer to those rows by id (ids are never reused, so a rewrite with new ids would strand them).
-            self.store.conn.execute(
-                "DELETE FROM annotation_sets WHERE doc_id = ? AND annotator_id = ?", (self.doc_id, gold_id)
-            )
-            if before is None:
-                return
-            stamp = now()
-            self.store.conn.execute(
-                "INSERT INTO annotation_sets(doc_id, annotator_id, status, extra, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (self.doc_id, gold_id, Status.IN_PROGRESS.value, json.dumps(before.extra or {}), stamp, stamp),
-            )
-            ops.restore(self.store, removed=ops.Removed(list(before.entities), list(before.quotes), list(before.tags)))
-            self.store.conn.execute(
-                "UPDATE annotation_sets SET status = ? WHERE doc_id = ? AND annotator_id = ?",
-                (Status(before.status).value, self.doc_id, gold_id),
-            )
+            ops.put_back_set(self.store, self.doc_id, gold_id, before)
 
         applied.undo_steps.append(back)
         return applied

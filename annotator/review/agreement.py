@@ -254,6 +254,25 @@ class AgreementReport:
     span_tags: dict[str, dict[str, Ratio]] = field(default_factory=dict)
     """Span-tag percentage agreement on matched spans: "entity" / "quote" -> tag (and ALL) -> Ratio."""
 
+    def warnings(self) -> list[str]:
+        """Figures resting on too little data to read as agreement (issue 17): a kappa or alpha over one or two
+        documents swings from -1 to 1 on a single judgement (one document, four tags: Cohen's κ = -0.25 when a
+        single tag differs). Each line names the figure and how much data it rests on."""
+        found = []
+        compared = len(self.documents)
+        if 0 < compared < MIN_DOCUMENTS:
+            found.append(
+                f"entity and quote figures rest on {_documents(compared)} (fewer than {MIN_DOCUMENTS}): "
+                "too little data to read them as the team's agreement"
+            )
+        if self.tag_documents < MIN_DOCUMENTS and any(is_defined(v) for v in self.tag_kappa.values()):
+            kind = "Cohen's" if self.tag_method == "cohen" else "Fleiss'"
+            found.append(
+                f"document-tag {kind} kappa rests on {_documents(self.tag_documents)} (fewer than {MIN_DOCUMENTS}): "
+                "too little data, a single judgement moves it a lot"
+            )
+        return found
+
     def as_dict(self) -> dict[str, Any]:
         def pairs(table):
             return [
@@ -290,6 +309,7 @@ class AgreementReport:
                 for scope, per in self.span_tags.items()
             },
             "documents": [d.as_dict() for d in self.documents],
+            "warnings": self.warnings(),
         }
 
     def csv_rows(self) -> Iterable[dict[str, Any]]:
@@ -326,6 +346,16 @@ class AgreementReport:
                     continue
                 yield {"scope": "document", "doc_id": d.doc_id, "measure": key, "label": ALL, "a": "", "b": "",
                        "value": value, "tp": "", "fp": "", "fn": ""}
+
+
+MIN_DOCUMENTS = 10
+"""Below this many documents, agreement figures are shown with a "too little data" warning (issue 17). Chance-
+corrected coefficients over a handful of items have confidence intervals spanning most of [-1, 1]; ten documents
+is the smallest sample common annotation guidelines (e.g. a pilot round) report agreement on."""
+
+
+def _documents(count: int) -> str:
+    return f"{count} document" + ("" if count == 1 else "s")
 
 
 def _num(value: float) -> float | None:

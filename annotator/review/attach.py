@@ -3,7 +3,7 @@
 `attach_database(store, other_path)` opens OTHER.db with `Store(path, readonly=True)` (never writes to it) and
 copies every annotation set of every human annotator there (not the model's pre-extraction, not gold sets)
 into this database, each annotator kept separate:
-- documents are matched by content hash and created when missing (title, source, meta, text);
+- documents are matched by content hash (NFC text; offsets mapped onto the stored form) and created when missing;
 - an annotator keeps their name unless a local annotator of that name holds other work (a different
   `readonly_source`), in which case the name gets `@<source>` (the file's stem, or `--as NAME`), then a number;
 - `--as NAME` with a single annotator in OTHER.db names them NAME; with several, it is the suffix source;
@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.model import Document
+from annotator.core.normalise import OffsetMap
 from annotator.core.store import Store, StoreError
 from annotator.review.adjudication import _writable
 from annotator.review.versions import human_annotators
@@ -70,13 +71,11 @@ def attach_database(store: Store, other_path: str | os.PathLike, *, as_name: str
                 store.annotator_id(local, readonly_source=source)
                 report.annotators[name] = local
                 other_id = other.annotator_id(name, create=False)
-                doc_ids = [r[0] for r in other.query(
-                    "SELECT doc_id FROM annotation_sets WHERE annotator_id = ? ORDER BY doc_id", (other_id,)
-                )]
+                doc_ids = other.documents_of(other_id)
                 for other_doc in doc_ids:
                     doc = other.document(other_doc)
-                    local_doc, created = store.add_document(
-                        Document(text=doc.text, title=doc.title, source=doc.source, meta=doc.meta, hash=doc.hash)
+                    local_doc, created = store.add_document(  # hash recomputed: NFC identity (issue 17)
+                        Document(text=doc.text, title=doc.title, source=doc.source, meta=doc.meta)
                     )
                     report.documents_created += created
                     aset = other.annotation_set(other_doc, name)
@@ -84,6 +83,14 @@ def attach_database(store: Store, other_path: str | os.PathLike, *, as_name: str
                         continue
                     copy = _writable(aset, annotator=local)
                     copy.doc_id = local_doc
+                    if not created:
+                        try:
+                            OffsetMap(doc.text, store.document(local_doc).text).annotation_set(copy)
+                        except ValueError as error:
+                            raise StoreError(
+                                f"{path}: document {other_doc} is document {local_doc} here in another Unicode "
+                                f"normalisation form and {name}'s annotations cannot be placed on it ({error})"
+                            ) from None
                     store.replace_annotation_set(copy)
                     report.sets_copied += 1
     return report

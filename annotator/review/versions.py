@@ -20,33 +20,18 @@ COUNTED_STATUSES = (Status.IN_PROGRESS, Status.DONE, Status.REJECTED)
 
 
 def gold_annotators(store: Store) -> set[str]:
-    names = {DEFAULT_GOLD}
-    if store.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'review_decisions'"):
-        names.update(
-            r[0]
-            for r in store.query(
-                "SELECT DISTINCT a.name FROM review_decisions d JOIN annotators a ON a.id = d.gold_id"
-            )
-        )
-    return names
+    return {DEFAULT_GOLD} | store.gold_names_with_decisions()
 
 
 def human_annotators(store: Store) -> list[str]:
     """Annotators with at least one set, other than the model and gold sets, by name."""
     gold = gold_annotators(store)
-    rows = store.query(
-        """SELECT a.name FROM annotators a WHERE EXISTS (SELECT 1 FROM annotation_sets s WHERE s.annotator_id = a.id)
-           ORDER BY a.name"""
-    )
-    return [r[0] for r in rows if r[0] != MODEL_ANNOTATOR and r[0] not in gold]
+    return [name for name in store.annotators_with_sets() if name != MODEL_ANNOTATOR and name not in gold]
 
 
 def default_annotators(store: Store, *, include_model: bool = False) -> list[str]:
     names = human_annotators(store)
-    if include_model and store.query(
-        "SELECT 1 FROM annotators a JOIN annotation_sets s ON s.annotator_id = a.id WHERE a.name = ? LIMIT 1",
-        (MODEL_ANNOTATOR,),
-    ):
+    if include_model and store.has_any_set(MODEL_ANNOTATOR):
         names.append(MODEL_ANNOTATOR)
     return names
 
@@ -59,7 +44,7 @@ def counted(aset: AnnotationSet | None, statuses: Iterable[Status] | None = None
     if aset is None:
         return False
     if aset.annotator == MODEL_ANNOTATOR:
-        return True  # the pre-extraction is stored as done; count it whenever asked for
+        return True  # the pre-extraction has no workflow status; count it whenever asked for
     return Status(aset.status).value in _statuses(statuses)
 
 
@@ -81,13 +66,5 @@ def documents_with_versions(
     """Documents on which at least `minimum` of the annotators have a counted version, by id."""
     if not annotators:
         return []
-    names = ",".join("?" * len(annotators))
-    states = _statuses(statuses)
-    marks = ",".join("?" * len(states))
-    rows = store.query(
-        f"""SELECT s.doc_id FROM annotation_sets s JOIN annotators a ON a.id = s.annotator_id
-            WHERE a.name IN ({names}) AND (s.status IN ({marks}) OR a.name = ?)
-            GROUP BY s.doc_id HAVING count(*) >= ? ORDER BY s.doc_id""",
-        [*annotators, *states, MODEL_ANNOTATOR, minimum],
-    )
-    return [r[0] for r in rows]
+    return store.documents_with_sets(list(annotators), _statuses(statuses), any_status=MODEL_ANNOTATOR,
+                                     minimum=minimum)

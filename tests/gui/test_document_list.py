@@ -108,3 +108,21 @@ def test_row_of_a_document_outside_the_filter_stops_at_its_id(store, monkeypatch
     model = DocumentListModel(store, "alice")
     model.set_filter(text="paris")  # ids 1, 11, 21, ...
     assert model.row_of(2) is None and model.rowCount() == 20  # one page: past id 2, no need for more
+
+
+def test_the_search_box_finds_nfc_and_nfd_documents_whichever_form_is_typed(qtbot, store):
+    """Issue 17: text pasted from macOS (NFD) finds documents stored either way."""
+    import unicodedata
+
+    for form in ("NFC", "NFD"):
+        store.add_document(Document(text=unicodedata.normalize(form, f"Zoë Müller ({form}) wrote about Köln."),
+                                    title=f"Müller {form}"))
+    store.add_document(Document(text="Nothing to see.", title="Other"))
+    model = DocumentListModel(store, "alice")
+    view = DocumentListView(model)
+    qtbot.addWidget(view)
+    for form in ("NFC", "NFD"):
+        view.search_box.setText(unicodedata.normalize(form, "müller köln"))
+        view.apply_filter()
+        model.fetchMore()
+        assert model.total == 2 and model.rowCount() == 2, form

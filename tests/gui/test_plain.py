@@ -12,6 +12,7 @@ from annotator.core.model import Document
 from annotator.core.store import Store
 from annotator.gui.plain import escape, mnemonic, plain, strip_mnemonic, window_title
 from tests.review.conftest import put_version, quote
+from tests.review.items_view import ItemsTable
 
 HOSTILE = [
     "<b>x</b>",
@@ -105,11 +106,11 @@ def test_main_window_shows_hostile_annotator_title_label_and_messages_literally(
 
 
 def window_help_rows(window):
-    from annotator.gui.main_window import _shortcut_rows
+    from annotator.gui.actions import shortcut_rows
 
     rows = []
     for menu_action in window.menuBar().actions():
-        rows.extend(_shortcut_rows(menu_action.menu(), strip_mnemonic(menu_action.text())))
+        rows.extend(shortcut_rows(menu_action.menu(), strip_mnemonic(menu_action.text())))
     return rows
 
 
@@ -147,7 +148,7 @@ def test_review_window_shows_hostile_labels_names_and_title_literally(qtbot, sto
     assert window.windowHandle().title() == f"Review — {db_path.name} — reviewer rita [*], gold set “gold”"
     assert label_shows(window.doc_title).startswith("<img src=x> <b>title</b>  ·  ")
     assert label_shows(window.doc_title).endswith(f"versions: {alice}, {bob}")
-    table = window.findChild(QTableWidget, "reviewItems")
+    table = ItemsTable(window)
     rows = {table.item(r, 0).data(Qt.ItemDataRole.UserRole): r for r in range(table.rowCount())}
     row = rows["entity:0:11"]
     columns = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]

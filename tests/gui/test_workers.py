@@ -49,3 +49,4 @@ def test_import_without_a_model_still_imports_texts(qtbot, window, tmp_path):
         window.start_import(worker)
     assert blocker.args[0].added == 1
     assert any("unavailable" in m for m in messages)
+    qtbot.waitUntil(lambda: window.import_thread is None)  # the run ended and the window showed it

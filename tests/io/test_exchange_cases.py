@@ -270,7 +270,7 @@ def test_review_whose_reviewer_is_an_annotator(tmp_path):
     text = next(iter(found))[0]
     assert found[(text, "news-ana")][1] == [(6, 19, "PERSON"), (48, 53, "GPE")]
     assert found[(text, "news-ben")][1] == [(6, 19, "PERSON")]
-    assert found[(text, "gold")][1] == [(6, 19, "PERSON"), (48, 53, "GPE")]
+    assert found[(text, "gold@news-ana")][1] == [(6, 19, "PERSON"), (48, 53, "GPE")]  # the reviewed version
     _out, again = round_trip(tmp_path, db, "jsonl", ".jsonl")
     assert state(again) == found
 
@@ -428,7 +428,7 @@ def test_label_studio_annotators_prediction_relations(tmp_path):
     text = next(iter(found))[0]
     assert found[(text, "user1")][1] == [(0, 7, "ORG"), (14, 25, "PER"), (70, 75, "LOC")]
     assert found[(text, "user2")][1] == [(14, 25, "PER"), (70, 75, "GPE")]
-    assert found[(text, "model")][1] == [(14, 25, "PER")]
+    assert found[(text, "model@v1")][1] == [(14, 25, "PER")]  # the model's set, not over the pre-extraction
     out, again = round_trip(tmp_path, db, "labelstudio", ".json")
     assert state(again) == found
     (task,) = json.loads(out.read_text(encoding="utf-8"))

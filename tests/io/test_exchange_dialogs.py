@@ -9,11 +9,11 @@ import pytest
 import shiboken6
 from exchange_helpers import read_jsonl, write_jsonl
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QProgressDialog, QPushButton
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog, QPushButton
 
 from annotator.core.model import AnnotationSet, Document, Entity, Quote, Status, TextRange
 from annotator.core.store import Store
-from annotator.gui import exchange_dialogs
+from annotator.gui import exchange_dialogs, file_dialogs
 from annotator.gui.exchange_dialogs import ExchangeRun, ExportDialog, ImportDialog
 from annotator.io import exporter, importer
 
@@ -59,7 +59,7 @@ def no_thread_warnings(qtlog):
 def test_export_dialog_writes_the_checked_annotators_file(qtbot, qtlog, monkeypatch, db_path, tmp_path, messages):
     fill(db_path)
     out = tmp_path / "picked.jsonl"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out), "")))
+    monkeypatch.setattr(file_dialogs, "save_file_name", lambda *a, **k: str(out))
 
     def fill_in(dialog):
         qtbot.addWidget(dialog)
@@ -87,7 +87,7 @@ def test_export_dialog_writes_the_checked_annotators_file(qtbot, qtlog, monkeypa
 def test_export_dialog_split_to_folder(qtbot, monkeypatch, db_path, tmp_path, messages):
     fill(db_path, n=6)
     folder = tmp_path / "split"
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(folder)))
+    monkeypatch.setattr(file_dialogs, "existing_directory", lambda *a, **k: str(folder))
 
     def fill_in(dialog):
         qtbot.addWidget(dialog)
@@ -157,7 +157,7 @@ def import_file_records(tmp_path, n=4):
 
 def test_import_dialog_imports_the_browsed_file(qtbot, qtlog, monkeypatch, db_path, tmp_path, messages):
     source = import_file_records(tmp_path)
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(source), "")))
+    monkeypatch.setattr(file_dialogs, "open_file_name", lambda *a, **k: str(source))
     Store(db_path).close()
 
     def fill_in(dialog):
@@ -255,3 +255,21 @@ def test_dialogs_offer_every_format(qtbot, db_path):
     assert offered == list(exporter.EXPORT_FORMATS)
     offered = [import_dialog.format.itemData(i) for i in range(import_dialog.format.count())]
     assert offered == list(importer.IMPORT_FORMATS)
+
+
+def test_import_and_export_dialogs_list_whitespace_edged_entities(qtbot, monkeypatch, db_path, tmp_path, messages):
+    """Issue 17: kept as given, but both dialogs say which entities start or end in whitespace."""
+    source = tmp_path / "ragged.jsonl"
+    write_jsonl(source, [{"text": TEXT, "answer": "accept", "_annotator_id": "erin",
+                          "spans": [{"start": 0, "end": 6, "label": "PERSON"}, {"start": 10, "end": 13, "label": "PERSON"}]}])
+    Store(db_path).close()
+    accept_with(monkeypatch, ImportDialog, lambda d: d.path.setText(str(source)))
+    assert ImportDialog.run(None, db_path) is not None
+    (kind, title, text), = messages
+    assert "1 entities start or end in whitespace" in text and "entity 0-6 PERSON 'Alice '" in text
+    messages.clear()
+    out = tmp_path / "out.jsonl"
+    accept_with(monkeypatch, ExportDialog, lambda d: d.output.setText(str(out)))
+    assert ExportDialog.run(None, db_path, "erin") is not None
+    (kind, title, text), = messages
+    assert "Not expressed exactly" in text and "document 1 (erin): entity 0-6 PERSON 'Alice '" in text

@@ -114,7 +114,7 @@ def test_review_versions_become_their_sessions_annotators(store, tmp_path):
         ],
     }
     report = import_file(store, write_jsonl(tmp_path / "review.jsonl", [record]))
-    assert report.annotators == {"gold", "news-alice", "news-bob"}  # the reviewed answer is the gold version
+    assert report.annotators == {"gold@news-review", "news-alice", "news-bob"}  # the reviewed (gold) version
     (doc_id,) = list(store.iter_document_ids())
     assert [e.label for e in store.annotation_set(doc_id, "news-bob").entities] == ["ORG", "GPE"]
     assert store.status(doc_id, "news-bob") is Status.REJECTED

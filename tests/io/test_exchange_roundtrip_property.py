@@ -29,7 +29,8 @@ def records(draw):
         n = draw(st.integers(0, min(3, len(text) // 2)))
         spans = [{"start": s, "end": e, "label": draw(st.sampled_from(["PERSON", "ORG", "GPE"])),
                   "text": text[s:e], **({"tags": t} if (t := draw(TAGS)) else {}),
-                  **({"source": "x"} if draw(st.booleans()) else {})} for s, e in cuts(draw, len(text), n)]
+                  **({"source": "x"} if draw(st.booleans()) else {})} for s, e in cuts(draw, len(text), n)
+                 if text[s:e].strip()]  # an entity needs a visible character (issue 17)
         quotes = []
         for _ in range(draw(st.integers(0, 2))):
             (qs, qe), = cuts(draw, len(text), 1)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import os
 import tempfile
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,12 @@ ANN = "ann"
 
 positions = st.integers(0, len(TEXT) - 1)
 lengths = st.integers(1, 8)
+
+
+def visible(start: int, end: int) -> bool:
+    """The model's rule (issue 17): an entity holds a character that is not whitespace, control or format."""
+    return any(not c.isspace() and unicodedata.category(c) not in ("Cc", "Cf", "Zs", "Zl", "Zp")
+               for c in TEXT[start:end])
 
 
 def span(start: int, length: int) -> tuple[int, int]:
@@ -97,7 +104,7 @@ class UndoMachine(RuleBasedStateMachine):
         start, end = span(start, length)
         clashes = {i for i, (s, e, _) in self.state["entities"].items() if s < end and e > start}
         expected = None
-        if replace or not clashes:
+        if (replace or not clashes) and visible(start, end):  # an entity needs a visible character
             expected = self.touched(self.state)
             for i in clashes:
                 del expected["entities"][i]
@@ -126,7 +133,7 @@ class UndoMachine(RuleBasedStateMachine):
         start, end = span(start, length)
         others = [(s, e) for i, (s, e, _) in self.state["entities"].items() if i != entity_id]
         expected = None
-        if not any(s < end and e > start for s, e in others):
+        if not any(s < end and e > start for s, e in others) and visible(start, end):
             expected = self.touched(self.state)
             expected["entities"][entity_id] = (start, end, expected["entities"][entity_id][2])
         self.push(commands.ResizeEntityCommand(self.store, self.notifier, doc_id=self.doc_id, annotator=ANN,

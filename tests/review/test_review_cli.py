@@ -34,7 +34,7 @@ def test_agreement_table_json_csv(store, add_doc, db_path):
     # alice: PERSON@14, GPE@28, PERSON@39-43; bob: PERSON@14, LOC@28, PERSON@39-48 -> tp 1, fp 2, fn 2, F1 1/3
     assert (exact["tp"], exact["fp"], exact["fn"]) == (1, 2, 2)
     assert abs(exact["f1"] - 1 / 3) < 1e-6
-    rows = list(csv.DictReader(io.StringIO(run(db_path, "agreement", "--csv").output)))
+    rows = list(csv.DictReader(io.StringIO(run(db_path, "agreement", "--csv").stdout)))  # warnings go to stderr
     assert any(r["measure"] == "entity_exact_f1" and r["label"] == ALL for r in rows)
     only = json.loads(run(db_path, "agreement", "--annotators", "alice", "bob", "--labels", "PERSON", "--json").output)
     assert only["annotators"] == ["alice", "bob"]

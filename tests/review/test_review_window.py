@@ -11,10 +11,11 @@ from annotator.gui.review_dialogs import EntityEditDialog
 from annotator.gui.review_window import ReviewWindow
 from tests.review.conftest import put_version, quote
 from tests.review.test_review_adjudication import TEXT, two_versions
+from tests.review.items_view import ItemsTable
 
 
 def click_item(qtbot, window, key):
-    table = window.findChild(QTableWidget, "reviewItems")
+    table = ItemsTable(window)
     for row in range(table.rowCount()):
         cell = table.item(row, 0)
         if cell.data(Qt.ItemDataRole.UserRole) == key:
@@ -40,7 +41,7 @@ def test_resolve_label_boundary_speaker_and_tag(qtbot, store, add_doc, db_path):
     d = two_versions(store, add_doc)
     window = ReviewWindow(db_path, "rita")
     qtbot.addWidget(window)
-    table = window.findChild(QTableWidget, "reviewItems")
+    table = ItemsTable(window)
     assert table.rowCount() == 5  # only disagreements are listed
     assert [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())] == [
         "Item", "Kind", "Gold", "alice", "bob"
@@ -123,7 +124,32 @@ def test_figures_in_background(qtbot, store, add_doc, db_path):
     assert window.review.doc_id == d
     assert [e.doc_id for e in window.queue_entries] == [d]
     assert "alice, bob" in window.corpus_figures.text()
-    qtbot.waitUntil(lambda: window._thread is None, timeout=10_000)
+    qtbot.waitUntil(lambda: window._figures_run is None, timeout=10_000)
+    window.close()
+
+
+def test_figures_failing_in_background_are_told_in_the_status_bar_from_the_gui_thread(qtbot, store, add_doc, db_path,
+                                                                                  monkeypatch):
+    import threading
+
+    from annotator.gui import review_window as review_window_module
+
+    two_versions(store, add_doc)
+
+    def broken_task(**_options):
+        def task(store, on_progress, should_cancel):
+            raise RuntimeError("disk on fire")
+        return task
+
+    monkeypatch.setattr(review_window_module, "review_figures_task", broken_task)
+    window = ReviewWindow(db_path, "rita", background=True)
+    qtbot.addWidget(window)
+    shown = []
+    status = window.statusBar()
+    monkeypatch.setattr(status, "showMessage", lambda text, *a: shown.append(
+        (text, threading.current_thread() is threading.main_thread())))
+    qtbot.waitUntil(lambda: window._figures_run is None, timeout=10_000)
+    assert shown == [("Review figures failed: RuntimeError: disk on fire", True)]
     window.close()
 
 
@@ -133,7 +159,7 @@ def test_resolve_span_tag_through_the_window(qtbot, store, add_doc, db_path):
     d = tagged_versions(store, add_doc)
     window = ReviewWindow(db_path, "rita")
     qtbot.addWidget(window)
-    table = window.findChild(QTableWidget, "reviewItems")
+    table = ItemsTable(window)
     row = click_item(qtbot, window, "spantag:entity:14:19:key")
     assert table.item(row, 0).text() == f"#key on {TEXT[14:19]}"
     assert table.item(row, 1).text() == "entity tag"
@@ -164,24 +190,24 @@ def test_next_and_previous_unresolved_keys(qtbot, store, add_doc, db_path):
     window.show()
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)  # window shortcuts fire only in the active window
-    table = window.findChild(QTableWidget, "reviewItems")
+    table = ItemsTable(window)
     table.setFocus()
     order = [table.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(table.rowCount())]
     assert window.selected_item().key == order[0]  # opening a document selects the first unresolved item
-    qtbot.keyClick(table, Qt.Key.Key_J)
+    qtbot.keyClick(table.view, Qt.Key.Key_J)
     assert window.selected_item().key == order[1]
-    qtbot.keyClick(table, Qt.Key.Key_J)
+    qtbot.keyClick(table.view, Qt.Key.Key_J)
     assert window.selected_item().key == order[2]
-    qtbot.keyClick(table, Qt.Key.Key_K)
+    qtbot.keyClick(table.view, Qt.Key.Key_K)
     assert window.selected_item().key == order[1]
     click_item(qtbot, window, order[3])
     click(qtbot, window, "take_alice")  # settles order[3]; the selection moves on
     click_item(qtbot, window, order[2])
-    qtbot.keyClick(table, Qt.Key.Key_J)  # skips the resolved item
+    qtbot.keyClick(table.view, Qt.Key.Key_J)  # skips the resolved item
     assert window.selected_item().key == order[4]
-    qtbot.keyClick(table, Qt.Key.Key_J)  # wraps around
+    qtbot.keyClick(table.view, Qt.Key.Key_J)  # wraps around
     assert window.selected_item().key == order[0]
-    qtbot.keyClick(table, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)  # Ctrl+2: take bob's choice
+    qtbot.keyClick(table.view, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)  # Ctrl+2: take bob's choice
 
     def decided_by():
         with Store(db_path, readonly=True) as fresh:
