@@ -108,7 +108,7 @@ def check_round_trip(tmp: Path, fmt: str, records: list[dict]) -> None:
     assert states[0], "the round trip kept nothing"
 
 
-SETTINGS = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+SETTINGS = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                            HealthCheck.too_slow])
 
 

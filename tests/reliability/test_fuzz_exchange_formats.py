@@ -10,7 +10,7 @@ from annotator.core.store import Store
 from annotator.io.articles import InputError
 from annotator.io.importer import import_file
 
-S = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "30")), deadline=None, suppress_health_check=list(HealthCheck))
+S = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "15")), deadline=None, suppress_health_check=list(HealthCheck))
 txt = st.text(alphabet=st.sampled_from(list("ab \n\r😀é-#\tBIO")), min_size=0, max_size=20)
 scal = st.one_of(st.none(), st.booleans(), st.integers(-3, 30), txt, st.floats(allow_nan=False))
 vals = st.recursive(scal, lambda i: st.one_of(st.lists(i, max_size=3), st.dictionaries(st.sampled_from(["id","type","value","start","end","labels","text","choices","from_id","to_id","result","completed_by","was_cancelled","data","annotations","predictions","label","annotator"]), i, max_size=4)), max_leaves=20)
