@@ -162,6 +162,27 @@ def search(ctx, words, limit):
 
 
 @click.command()
+@click.argument("doc_id", type=int)
+@click.argument("new_title", required=False)
+@click.pass_context
+def title(ctx, doc_id, new_title):
+    """Print document DOC_ID's title, or set it to NEW_TITLE (the headline, if ingest picked something else)."""
+    from annotator.core.errors import NotFoundError
+
+    with open_store(ctx, must_exist=True) as store:
+        try:
+            if new_title is None:
+                click.echo(store.document(doc_id).title)
+                return
+            store.set_title(doc_id, new_title)
+        except NotFoundError as error:
+            raise click.ClickException(error.args[0]) from None
+        except ValueError as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(f"document {doc_id}: title set")
+
+
+@click.command()
 @click.pass_context
 def where(ctx):
     """Print the database path in use."""
@@ -169,5 +190,5 @@ def where(ctx):
 
 
 def register(group: click.Group) -> None:
-    for command in (ingest, list_documents, stats, search, where):
+    for command in (ingest, list_documents, stats, search, title, where):
         group.add_command(command)

@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterator
 
 from annotator.core import resources
+from annotator.core.boilerplate import boilerplate_json
 from annotator.core.errors import StoreError
 from annotator.core.model import AnnotationSet, Document, Origin, Quote, Status
 from annotator.core.normalise import search_form
@@ -34,6 +35,7 @@ class BulkWrites:
                 )
             next_id = self.highest_id("documents") + 1
             stamp, rows, normal_rows, result = now(), [], [], []
+            marked: list[tuple[int, Document]] = []  # documents whose boilerplate lines are (maybe) to be stored
             for doc in docs:
                 doc_id = found.get(doc.hash)
                 if doc_id is not None:
@@ -47,6 +49,8 @@ class BulkWrites:
                     rows.append(row)
                 else:
                     normal_rows.append(row + normal)
+                if doc.boilerplate is None or doc.boilerplate:
+                    marked.append((doc_id, doc))
                 result.append((doc_id, True))
             self.conn.executemany(
                 "INSERT INTO documents(id, hash, title, source, text, meta, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", rows
@@ -56,6 +60,9 @@ class BulkWrites:
                     "INSERT INTO documents(id, hash, title, source, text, meta, created_at, search_title, search_text) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", normal_rows
                 )
+            boilerplate = [(json_of, doc_id) for doc_id, doc in marked if (json_of := boilerplate_json(doc)) != "[]"]
+            if boilerplate:  # written only where there is some (older schemas in tests keep working)
+                self.conn.executemany("UPDATE documents SET boilerplate = ? WHERE id = ?", boilerplate)
             return result
 
     def write_annotation_sets(self, sets: list[AnnotationSet]) -> int:

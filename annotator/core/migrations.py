@@ -322,6 +322,30 @@ def _exchange_views(conn: sqlite3.Connection) -> None:
     db.create_view("document_tags", DOCUMENT_TAGS_SQL.strip(), replace=True)
 
 
+def _boilerplate_lines(conn: sqlite3.Connection) -> None:
+    """Issue 14: each document's boilerplate lines as a JSON list of [start, end) code-point ranges, filled in
+    for the documents already stored; a title that is itself boilerplate ("Accessibility links") becomes the
+    headline."""
+    import json
+
+    from annotator.core.boilerplate import boilerplate_ranges, headline_of, is_boilerplate_line
+
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(documents)")}
+    conn.execute("ALTER TABLE documents ADD COLUMN boilerplate TEXT NOT NULL DEFAULT '[]'")
+    rows = conn.execute("SELECT id, title, text FROM documents").fetchall()
+    for doc_id, title, text in rows:
+        ranges = boilerplate_ranges(text)
+        if ranges:
+            conn.execute("UPDATE documents SET boilerplate = ? WHERE id = ?", (json.dumps(ranges), doc_id))
+        if is_boilerplate_line(title or ""):
+            conn.execute("UPDATE documents SET title = ? WHERE id = ?", (headline_of(text)[:300], doc_id))
+            if "search_title" in columns:  # 0010 ran first (a database from a build without 0009)
+                from annotator.core.normalise import search_form
+
+                conn.execute("UPDATE documents SET search_title = ? WHERE id = ?",
+                             (search_form(headline_of(text)[:300]), doc_id))
+
+
 def _nfc_search_and_model_status(conn: sqlite3.Connection) -> None:
     """Issue 17: documents compare and search by their NFC text (`annotator.core.normalise`), and the model's
     pre-extraction has no workflow status.
@@ -413,6 +437,7 @@ MIGRATIONS: list[Migration] = [
     Migration("0005_scale_indexes", _scale_indexes),
     Migration("0006_never_reuse_ids", _never_reuse_ids),
     Migration("0008_exchange_views", _exchange_views),
+    Migration("0009_boilerplate_lines", _boilerplate_lines),
     Migration("0010_nfc_search_and_model_status", _nfc_search_and_model_status),
 ]
 

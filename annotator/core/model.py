@@ -87,6 +87,10 @@ class Document:
     meta: dict[str, Any] = field(default_factory=dict)
     id: int | None = None
     hash: str = ""
+    boilerplate: list[tuple[int, int]] | None = None
+    """Web boilerplate lines (navigation, player residue, share/footer, link lines, repeated headlines) as
+    [start, end) code-point ranges, kept in the text; None = not computed yet (the store computes it on insert
+    with :func:`annotator.core.boilerplate.boilerplate_ranges`)."""
 
     def __post_init__(self) -> None:
         if not self.hash:

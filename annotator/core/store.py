@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core import resources
+from annotator.core.boilerplate import boilerplate_json
 from annotator.core.bulk import BulkWrites
 from annotator.core.decisions import ReviewDecisions
 from annotator.core.errors import NotFoundError, ReadOnlyError, StoreError, StoreWriteError
@@ -247,6 +248,8 @@ class Store(DocumentListing, BulkWrites, ReviewDecisions):
         if set(known) - set(done):
             raise SchemaUpgradeNeeded(f"{self.path} needs a schema upgrade, which a read-only connection cannot do")
 
+    _savepoints = 0  # names nested savepoints uniquely (per Store)
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Store]:
         """One write transaction (BEGIN IMMEDIATE, so two processes never deadlock); nested calls are savepoints."""
@@ -254,8 +257,19 @@ class Store(DocumentListing, BulkWrites, ReviewDecisions):
             raise StoreError(f"{self.path} is open read-only")
         with self._lock:
             if self.conn.in_transaction:
-                with self.db.atomic():
+                # a savepoint of our own: sqlite-utils' would import it (and numpy, ~0.5 s) on the first edit
+                self._savepoints += 1
+                name = f"nested_{self._savepoints}"
+                self.conn.execute(f"SAVEPOINT {name}")
+                try:
                     yield self
+                except BaseException:
+                    if self.conn.in_transaction:  # a RAISE(ROLLBACK) may have ended the whole transaction
+                        self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                        self.conn.execute(f"RELEASE SAVEPOINT {name}")
+                    raise
+                else:
+                    self.conn.execute(f"RELEASE SAVEPOINT {name}")
                 return
             self._begin_immediate()
             try:
@@ -421,6 +435,9 @@ class Store(DocumentListing, BulkWrites, ReviewDecisions):
                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
                 row += normal
             cursor = self.conn.execute(sql, row)
+            marked = boilerplate_json(doc)
+            if marked != "[]":  # written only where there is some (older schemas in tests keep working)
+                self.conn.execute("UPDATE documents SET boilerplate = ? WHERE id = ?", (marked, cursor.lastrowid))
             return cursor.lastrowid, True
 
     def document_id_by_hash(self, text_hash: str) -> int | None:
@@ -428,13 +445,29 @@ class Store(DocumentListing, BulkWrites, ReviewDecisions):
         return row[0][0] if row else None
 
     def document(self, doc_id: int) -> Document:
-        rows = self.query("SELECT id, hash, title, source, text, meta FROM documents WHERE id = ?", (doc_id,))
+        rows = self.query(
+            "SELECT id, hash, title, source, text, meta, boilerplate FROM documents WHERE id = ?", (doc_id,)
+        )
         if not rows:
             raise NotFoundError(f"no document with id {doc_id}")
         r = rows[0]
         return Document(
-            text=r["text"], title=r["title"], source=r["source"], meta=json.loads(r["meta"]), id=r["id"], hash=r["hash"]
+            text=r["text"], title=r["title"], source=r["source"], meta=json.loads(r["meta"]), id=r["id"], hash=r["hash"],
+            boilerplate=[(a, b) for a, b in json.loads(r["boilerplate"] or "[]")],
         )
+
+    def set_title(self, doc_id: int, title: str) -> None:
+        """Give a document a new title (one line, stripped; at most 300 characters). Raises NotFoundError for an
+        unknown id, ValueError for an empty title."""
+        title = " ".join(title.split())[:300]
+        if not title:
+            raise ValueError("a title cannot be empty")
+        with self.transaction():
+            cursor = self.conn.execute(
+                "UPDATE documents SET title = ?, search_title = ? WHERE id = ?", (title, search_form(title), doc_id)
+            )
+            if cursor.rowcount == 0:
+                raise NotFoundError(f"no document with id {doc_id}")
 
     def document_count(self) -> int:
         return self.query("SELECT count(*) FROM documents")[0][0]

@@ -15,6 +15,13 @@ from pathlib import Path
 from annotator.core.resources import resource_path
 
 ENV_VAR = "ANNOTATOR_CUES"
+NOUN_CUES = frozenset({
+    "allegation", "claim", "warning", "assertion", "insistence", "admission", "accusation", "assurance",
+    "announcement", "argument", "suggestion", "prediction", "promise", "pledge", "contention", "statement",
+    "complaint", "concession", "declaration", "denial", "estimate", "forecast", "vow",
+    "boast", "acknowledgement", "acknowledgment", "confirmation", "revelation", "testimony", "remark",
+})
+"""Reporting nouns whose that-clause is an indirect quote (``the allegation that …``); not ``fact``/``idea``."""
 DEFAULT_CUE_FILE = resource_path("cue_verbs.txt")
 
 

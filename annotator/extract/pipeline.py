@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from annotator.core.boilerplate import boilerplate_ranges, overlaps_any
 from annotator.core.model import Entity, Extraction, Origin
 
 from .cues import CueLexicon, load_cues
@@ -44,8 +46,36 @@ def load_model(name: str = DEFAULT_MODEL) -> Language:
         raise
 
 
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v\u00a0]*\n")
+
+
+def split_at_paragraph_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """[start, end) cut at every blank line inside it, each part without surrounding whitespace (empty parts
+    dropped): no span may cross a paragraph break ("Kerry\n\nPak" is two names, not one)."""
+    parts, a = [], start
+    for m in _BLANK_LINE.finditer(text, start, end):
+        parts.append((a, m.start()))
+        a = m.end()
+    parts.append((a, end))
+    out = []
+    for a, b in parts:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            out.append((a, b))
+    return out
+
+
 def entities_of(doc: Any) -> list[Entity]:
-    return [Entity(ent.start_char, ent.end_char, ent.label_, origin=Origin.MODEL) for ent in doc.ents]
+    """The model's entities, each cut at paragraph breaks."""
+    text = doc.text
+    out = []
+    for ent in doc.ents:
+        for a, b in split_at_paragraph_breaks(text, ent.start_char, ent.end_char):
+            out.append(Entity(a, b, ent.label_, origin=Origin.MODEL))
+    return out
 
 
 class Extractor:
@@ -80,8 +110,21 @@ class Extractor:
         return self._nlp
 
     def extract_doc(self, doc: Any) -> Extraction:
-        """Entities and quotes of an already parsed Doc."""
-        return Extraction(entities=entities_of(doc), quotes=self._quotes(doc))
+        """Entities and quotes of an already parsed Doc; nothing inside a boilerplate line
+        (:func:`annotator.core.boilerplate.boilerplate_ranges`) and no quote across a paragraph break (it ends
+        at the break)."""
+        text = doc.text
+        skip = boilerplate_ranges(text)
+        entities = [e for e in entities_of(doc) if not overlaps_any(e.start, e.end, skip)]
+        quotes = []
+        for q in self._quotes(doc):
+            parts = split_at_paragraph_breaks(text, q.start, q.end)
+            if not parts or overlaps_any(q.start, q.end, skip):
+                continue
+            if len(parts) > 1:
+                q.start, q.end = parts[0]
+            quotes.append(q)
+        return Extraction(entities=entities, quotes=quotes)
 
     def extract(self, texts: Iterable[str]) -> Iterator[Extraction]:
         """Extractions in input order, streamed (``nlp.pipe`` with batch_size / n_process)."""

@@ -24,9 +24,10 @@ from typing import Any
 
 from annotator.core.model import Origin, Quote, QuoteType, TextRange
 
-from .cues import CueLexicon
+from annotator.core.boilerplate import LINK_LINE
+from .cues import NOUN_CUES, CueLexicon
 from .marks import MarkedSpan, MarkIndex, find_marked_spans, paragraph_bounds
-from .speakers import FIRST_PERSON, RELATIVE, SpeakerResolver
+from .speakers import FIRST_PERSON, ORG_NOUNS, RELATIVE, TITLE_WORDS, SpeakerResolver
 
 MAX_FLOATING = 3
 """How many unattributed quotes in a row may inherit the previous quote's speaker."""
@@ -37,6 +38,30 @@ NEAR_AFTER = 8
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 INHERIT_DEPS = ("advcl", "xcomp", "conj", "pcomp", "acl")
 _SENT_END = ".?!…"
+TO_INFINITIVE_CUES = frozenset({
+    "urge", "pledge", "vow", "promise", "threaten", "warn", "advise", "implore", "beg", "instruct", "tell",
+    "order", "demand", "appeal", "caution", "swear", "plead",
+})
+"""Cue verbs whose to-infinitive complement is the report (``urged residents to …``, ``vowed to …``)."""
+NAMING_VERBS = frozenset({"call", "describe", "dub", "brand", "label", "term", "characterize", "characterise"})
+"""``called the budget "a shell game"``: the quoted fragment naming the object is the speaker's words."""
+NOT_REPORTING_HEADS = frozenset({"decline", "refuse", "fail", "hesitate"})
+"""``declined to say why …``: a cue under these verbs reports that nothing was said."""
+UNIT_ABBREVIATIONS = frozenset({
+    "lbs", "lb", "kg", "kgs", "oz", "ft", "in", "yds", "min", "mins", "sec", "secs", "hr", "hrs", "km", "mi",
+    "cm", "mm", "ml", "approx", "yr", "yrs", "sq", "cu", "pt", "pts", "no", "nos", "vs", "est", "ca",
+})
+"""Lowercase abbreviations whose full stop does not end the sentence when a lowercase word follows."""
+_HEADLINE_LABEL = re.compile(r"^([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3})\s*:\s*$")
+"""``Mayor Kline:`` opening a headline line whose rest is a quote."""
+_NOT_SPEAKER_LABELS = {"q", "a", "question", "answer", "update", "updated", "note", "editor's note", "warning",
+                       "breaking", "live", "watch", "exclusive", "opinion", "analysis", "review", "comment"}
+_DASH_NAME = re.compile(r"[ \t]*(?:\n[ \t]*)?[-–—―]{1,2}[ \t]*([A-Z][^\n,(;:]{1,60}?)[ \t]*(?=[\n,(;]|$)")
+"""A closed quote followed by ``-Councillor Tomas Vik`` (same line or the next)."""
+_SOCIAL_POST = re.compile(
+    r"^(?P<text>\S.*?)\s*[—–-]{1,2}\s*(?P<name>[^\n()@—–]{2,60}?)\s*\(@\w{1,30}\)\s*"
+    r"(?:[A-Z][a-z]+\.? \d{1,2},? \d{4}|\d{1,2} [A-Z][a-z]+\.? \d{4}|\d{4}-\d{2}-\d{2})?\s*$")
+"""An embedded social post: ``text — Name (@handle) Month d, yyyy``."""
 _QUESTION_LABEL = re.compile(r"(?:Q|Question|QUESTION)\s*[:.)]\s+\S")
 _ANSWER_LABEL = re.compile(r"(A|Answer|ANSWER|[A-Z][\w’'.-]+(?: [A-Z][\w’'.-]+){0,2})\s*:\s+(?=\S)")
 
@@ -91,6 +116,7 @@ class _DocRun:
         self._tok_starts = [t.idx for t in doc]
         self.in_quote = [self.marks.inside(t.idx) for t in doc]
         self.cue_at: dict[int, Cue] = {}
+        self._positional_speaker: dict[int, list[Any]] = {}
         for tok in doc:
             if not self.in_quote[tok.i]:
                 cue = self._match_cue(tok)
@@ -147,7 +173,7 @@ class _DocRun:
                 subj = child
                 if subj.lower_ in RELATIVE and verb.dep_ == "relcl":
                     subj = verb.head
-                return self._phrase(subj)
+                return self._phrase(_appositive_name(subj))
         if inverted:
             # "…," said Kerry  — parsers sometimes hang Kerry as dobj/attr/npadvmod
             for child in verb.rights:
@@ -157,10 +183,18 @@ class _DocRun:
                     if not self.in_quote[child.i]:
                         return self._phrase(child)
         subj = self._subject_on_line_above(verb)
+        if subj is None:
+            subj = self._subject_cut_off_by_paragraph(verb)
         if subj is not None:
             return self._phrase(subj)
         if verb.dep_ in INHERIT_DEPS and depth < 3 and verb.head is not verb:
             head = verb.head
+            if self._paragraph(head.idx) != self._paragraph(verb.idx):
+                return []  # a headline or byline parsed into the sentence: its subject is not the speaker
+            if verb.dep_ == "advcl" and head.dep_ == "ccomp" and head.head.i in self.cue_at:
+                # "announced she will retire, saying …": the participle belongs to the reporter, not to the
+                # subject of the reported clause it was hung on
+                return self._speaker_of(head.head, depth=depth + 1)
             if verb.dep_ == "acl" and head.pos_ in ("NOUN", "PROPN", "PRON"):
                 if verb.tag_ in ("VBG", "VBN") and head.i < verb.i:
                     return self._phrase(head)  # "Kerry, saying …"
@@ -169,7 +203,37 @@ class _DocRun:
                     return self._speaker_of(head.head, depth=depth + 1)
                 return []
             return self._speaker_of(head, depth=depth + 1)
-        return []
+        dangling = self._dangling_subject(verb)
+        return self._phrase(dangling) if dangling is not None else []
+
+    def _dangling_subject(self, verb: Any) -> Any | None:
+        """A noun the parser made the root of a sentence of its own because an abbreviation's full stop
+        (``lost 20 lbs. and …``) split the real sentence: the nearest such root before a subjectless cue."""
+        p_start, _ = self._paragraph(verb.idx)
+        for k in range(verb.i - 1, -1, -1):
+            t = self.doc[k]
+            if t.idx < p_start or self._is_sentence_end(t):
+                return None
+            if t.dep_ == "ROOT" and t.pos_ in ("PROPN", "NOUN") and not self.in_quote[k]:
+                return t
+        return None
+
+    def _subject_cut_off_by_paragraph(self, verb: Any) -> Any | None:
+        """The parser ran a headline or byline into the paragraph (``By Grace Liu ¶ State health officials on
+        Monday reported …``) and hung the paragraph's first noun phrase on it: that noun, when the cue verb itself
+        hangs outside its paragraph and has no subject."""
+        p_start, _ = self._paragraph(verb.idx)
+        if p_start == 0 or verb.head.idx >= p_start:
+            return None
+        for t in self._tokens_between(p_start, verb.idx):
+            if t.is_space or t.is_punct:
+                continue
+            if t.pos_ in ("NOUN", "PROPN") and t.head.idx < p_start and not self.in_quote[t.i]:
+                return t
+            if t.head.idx >= p_start and t.head.pos_ in ("NOUN", "PROPN") and t.head.head.idx < p_start:
+                return t.head if not self.in_quote[t.head.i] else None
+            break
+        return None
 
     def _subject_on_line_above(self, verb: Any) -> Any | None:
         """The noun right before a subjectless cue verb that the parser hung on the previous line (a
@@ -231,6 +295,14 @@ class _DocRun:
             or not any(ch.isalnum() or ch in "\"'“”‘’«»$£€" for ch in doc[left].text)
         ):
             left += 1
+        for k in range(left + 1, right):
+            # ", in a statement issued on Sunday" / ", in an interview with …": the attribution, not the report
+            if (doc[k].text == "," and doc[k + 1].dep_ == "prep" and doc[k + 1].lower_ in ("in", "on", "during",
+                                                                                            "via", "at", "through")
+                    and any(c.dep_ == "pobj" and c.lemma_.lower() in _ATTRIBUTION_NOUNS for c in doc[k + 1].children)
+                    and not self.in_quote[k]):
+                right = k - 1
+                break
         while right >= left and (
             (doc[right].is_punct and not _is_quote_mark(doc[right].text)) or doc[right].is_space
         ):
@@ -270,6 +342,8 @@ class _DocRun:
         if not before:
             return True
         last = before[-1]
+        if last == "." and self._abbreviation_stop(p_start + len(before) - 1):
+            return False  # "lost 20 lbs. "and a belt size"": the sentence goes on
         if last in _SENT_END + ":;—–":
             return True
         if last in "\"”»’'" and before.rstrip("\"”»’' ")[-1:] in _SENT_END:
@@ -282,6 +356,8 @@ class _DocRun:
             k = prev_tok.i - 1
             return k >= 0 and k in self.cue_at or (k >= 1 and (k - 1) in self.cue_at and self.doc[k].dep_ in SUBJECT_DEPS)
         # "he said "…"" without a colon
+        if not self.text[span.start:span.end].lstrip()[:1].isupper():
+            return False  # "expresses "strong dissatisfaction"": a fragment inside a clause
         return prev_tok.i in self.cue_at and self.cue_at[prev_tok.i].kind == "verb"
 
     def _gap_cues(self, start: int, end: int) -> list[Cue]:
@@ -319,6 +395,10 @@ class _DocRun:
         content = self.text[span.start : span.end].rstrip()
         a_start, a_end = self._after_gap(span)
         after = [c for c in self._gap_cues(a_start, a_end) if c.kind != "verb_prep"]
+        if not after:
+            positional = self._positional_cue(span)
+            if positional is not None:
+                after = [positional]
         b_start, b_end = self._before_gap(span)
         before = [c for c in self._gap_cues(b_start, b_end) if c.kind != "verb_prep"]
         before_text = self.text[b_start:b_end].rstrip()
@@ -339,10 +419,154 @@ class _DocRun:
         if choice is None and not before_text:
             choice = self._cue_closing_previous_paragraph(span.open)
         if choice is None:
-            return None, []
+            return self._attribution_without_cue(span, b_start, before_text)
         if choice.kind == "according":
             return choice, self._according_speaker(choice)
-        return choice, self._speaker_of(choice.verb, inverted=True)
+        speaker = self._speaker_of(choice.verb, inverted=True)
+        if choice.verb.i in self._positional_speaker and not any(
+                t.pos_ == "PROPN" or t.ent_type_ == "PERSON" for t in speaker):
+            speaker = self._positional_speaker[choice.verb.i]  # the name after a verb the parser did not link
+        return choice, speaker
+
+    def _positional_cue(self, span: MarkedSpan) -> Cue | None:
+        """``"…!" sighed Greta Moe`` / ``"…," Omar Sykes snarled``: a past or present verb right after a quote
+        ending in , ! ? — with a name next to it is a cue by its position, whatever the verb."""
+        content = self.text[span.start:span.end].rstrip()
+        if span.close is None or not content or content[-1] not in ",!?—–":
+            return None
+        toks = [t for t in self._tokens_between(span.outer_end, self._paragraph(span.open)[1]) if not t.is_space][:6]
+        if not toks or self.in_quote[toks[0].i]:
+            return None
+        if toks[0].text == ",":
+            toks = toks[1:]
+
+        def is_verb(t: Any, first: bool = False) -> bool:
+            # right after the quote the tagger may call the verb a participle ("beamed coach Sally Brent")
+            tags = ("VBD", "VBZ", "VBP", "VBN") if first else ("VBD", "VBZ", "VBP")
+            return t.pos_ == "VERB" and t.tag_ in tags and not self.in_quote[t.i]
+
+        def is_name(t: Any) -> bool:
+            return t.pos_ in ("PROPN", "PRON", "ADJ", "NOUN") or t.lower_ in ("the", "a", "an")
+
+        if len(toks) >= 2 and is_verb(toks[0], first=True) and is_name(toks[1]):
+            name = []
+            for t in toks[1:]:
+                if t.is_punct or t.pos_ not in ("PROPN", "NOUN", "ADJ", "DET", "PRON"):
+                    break
+                name.append(t)
+            k = name[-1].i + 1 if name else 0
+            if name and k + 1 < len(self.doc) and self.doc[k].text == "," and self.doc[k + 1].pos_ == "PROPN":
+                k += 1  # "shrugged the captain, Jake Moss"
+                while k < len(self.doc) and self.doc[k].pos_ == "PROPN":
+                    name.append(self.doc[k])
+                    k += 1
+            if name and (name[-1].pos_ == "PROPN" or name[-1].ent_type_ == "PERSON"
+                         or name[-1].lower_ in TITLE_WORDS):
+                self._positional_speaker[toks[0].i] = name
+                return Cue(toks[0], toks[0], "verb")
+        for k in range(1, min(4, len(toks))):
+            if is_verb(toks[k]) and all(t.pos_ in ("PROPN", "PRON") for t in toks[:k]):
+                if toks[0].pos_ == "PRON" and toks[0].lower_ not in ("he", "she", "they", "i", "we"):
+                    return None
+                return Cue(toks[k], toks[k], "verb")
+        return None
+
+    def _attribution_without_cue(self, span: MarkedSpan, b_start: int, before_text: str
+                                 ) -> tuple[Cue | None, list[Any]]:
+        """Quotes attributed without a reporting verb: a headline ``Mayor Kline: '…'`` (cue = the colon), a
+        colon introduction ``Harbour master Lena Ostrowski was blunt: "…"`` (in the same or the previous
+        paragraph), ``And from X:``, and ``"…" -Councillor Name`` after the quote (no cue)."""
+        p_start, p_end = self._paragraph(span.open)
+        if b_start == p_start and before_text.endswith(":") and not self.text[span.outer_end:p_end].strip(" .!?"):
+            m = _HEADLINE_LABEL.match(before_text)
+            if m and m.group(1).casefold() not in _NOT_SPEAKER_LABELS:
+                label = [t for t in self._tokens_between(p_start, p_start + len(m.group(1))) if not t.is_space]
+                colon = [t for t in self._tokens_between(p_start + len(m.group(1)), span.open) if t.text == ":"]
+                if label and colon and not any(t.pos_ in ("VERB", "AUX") for t in label) and any(
+                        t.ent_type_ in ("PERSON", "ORG", "NORP") or t.lower_ in TITLE_WORDS | ORG_NOUNS
+                        for t in label):  # "Mayor Kline:", "Minister:", not "Weather:"
+                    return Cue(colon[0], colon[0], "colon"), label
+        if before_text.endswith(":"):
+            speaker = self._colon_speaker(b_start, b_start + len(before_text) - 1)
+            if speaker:
+                return None, speaker
+        elif not before_text:
+            k = bisect.bisect_right(self._para_starts, span.open) - 1
+            if k >= 1 and self.paragraphs[k][0] == span.open:
+                a, b = self.paragraphs[k - 1]
+                prev = self.text[a:b].rstrip()
+                if prev.endswith(":") and not self.marks.within(a, b):
+                    speaker = self._colon_speaker(a, a + len(prev) - 1)
+                    if speaker:
+                        return None, speaker
+        m = _DASH_NAME.match(self.text, span.outer_end)
+        content = self.text[span.start:span.end].strip()
+        if m and span.close is not None and not self._looks_like_title(span) and (
+                len(content.split()) >= 4 or content[-1:] in ".!?"):
+            name = [t for t in self._tokens_between(m.start(1), m.end(1)) if not t.is_space]
+            if name and any(t.pos_ == "PROPN" or t.ent_type_ == "PERSON" for t in name):
+                return None, name
+        return None, []
+
+    def _colon_speaker(self, start: int, colon: int) -> list[Any]:
+        """The person introducing a quote with a colon and no cue: the subject of the clause before the colon
+        (``X was blunt:``, ``X put it simply:``) or the object of ``from`` (``And from X:``), when it names a
+        person (a PERSON entity or a proper name), never a thing (``The sign read:``)."""
+        for k in range(colon - 1, start - 1, -1):
+            if self.text[k] in _SENT_END and not self.marks.inside(k) and not self._abbreviation_stop(k):
+                start = k + 1
+                break
+        tokens = [t for t in self._tokens_between(start, colon) if not t.is_space and not self.in_quote[t.i]]
+        if not tokens:
+            return []
+        words = [t.lower_ for t in tokens[:2]]
+        if "from" in words:
+            frm = tokens[words.index("from")]
+            objs = [c for c in frm.children if c.dep_ == "pobj"]
+            cand = objs[0] if objs else None
+        else:
+            roots = [t for t in tokens if t.head.i == t.i or not (tokens[0].i <= t.head.i <= tokens[-1].i)]
+            subj = [c for r in roots[:1] for c in r.children if c.dep_ in ("nsubj",)]
+            cand = subj[0] if subj else None
+            owner = [c for c in cand.children if c.dep_ == "poss"] if cand is not None and cand.pos_ == "NOUN" else []
+            if owner and (owner[0].pos_ == "PROPN" or owner[0].lower_ in ("her", "his", "their")
+                          or owner[0].ent_type_ in ("PERSON", "ORG")):
+                # "Her advice to buyers is blunt:", "Kline's message was clear:": the owner speaks
+                tokens_owner = [t for t in self._phrase(owner[0]) if t.text not in ("'s", "’s")]
+                return tokens_owner
+        if cand is None:
+            return []
+        phrase = self._phrase(_appositive_name(cand))
+        if not any(t.ent_type_ == "PERSON" or t.lower_ in TITLE_WORDS or (t.pos_ == "PROPN" and t.ent_type_ not in (
+                "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT", "DATE", "TIME")) for t in phrase):
+            return []
+        return phrase
+
+    def _introduced_person(self, f: _Found) -> list[Any]:
+        """A quote paragraph with no cue right after a paragraph introducing a person (``The study was led
+        by Dr. Priya Vellanki, a soil scientist …`` ¶ ``"We found …"``): that person, the last one named in
+        the previous paragraph's last sentence, when that paragraph holds no quotation marks."""
+        if f.marked is None:
+            return []
+        k = bisect.bisect_right(self._para_starts, f.marked.open) - 1
+        if k < 1 or self.paragraphs[k][0] != f.marked.open or self.text[f.marked.outer_end:self.paragraphs[k][1]].strip():
+            return []
+        a, b = self.paragraphs[k - 1]
+        prev = self.text[a:b].rstrip()
+        if not prev.endswith((".", "!")) or self.marks.within(a, b) or any(ch in prev for ch in "\"“”"):
+            return []
+        last_start = a
+        for j in range(a + len(prev) - 2, a - 1, -1):
+            if self.text[j] in _SENT_END and not self._abbreviation_stop(j):
+                last_start = j + 1
+                break
+        people = [e for e in self.doc.ents if e.label_ == "PERSON" and last_start <= e.start_char and e.end_char <= b]
+        if not people and any(t.lower_ in ("he", "she") for t in self._tokens_between(last_start, b)):
+            # "Maya Singh teaches at Brook. She has run the club …": the person the pronoun stands for
+            people = [e for e in self.doc.ents if e.label_ == "PERSON" and a <= e.start_char and e.end_char <= b]
+        if not people:
+            return []
+        return self._phrase(people[-1].root)
 
     def _cue_closing_previous_paragraph(self, offset: int) -> Cue | None:
         """``He said:`` ending the paragraph before a quote paragraph: the cue of its last sentence."""
@@ -435,6 +659,13 @@ class _DocRun:
 
         indirect = [f for f in self._indirect(direct_ranges, found) if not in_answer(f.start)]
         found.extend(indirect)
+        for span in self.marks.spans:
+            named = self._naming_fragment(span) if span not in direct_spans else None
+            if named is not None and not any(g.start <= named.start and named.end <= g.end for g in indirect):
+                found.append(named)
+        found.extend(self._social_posts(found))
+        links = [(a, b) for a, b in self.paragraphs if LINK_LINE.match(self.text[a:b])]
+        found = [f for f in found if not any(a <= f.start < b for a, b in links)]
         found.extend(answers)
         found.sort(key=lambda f: f.start)
 
@@ -448,12 +679,69 @@ class _DocRun:
                         f.cue, f.speaker, f.inherited = prev.cue, prev.speaker, True
                         f.chain = prev.chain + 1
                         f.attribution_end = max(f.marked.outer_end if f.marked else f.end, f.end)
+                if f.cue is None and not f.speaker and not f.name and self._looks_like_sentence(f):
+                    f.speaker = self._introduced_person(f)
                 if f.cue is None and not f.speaker and not f.name:
                     continue  # unattributed: a title, a scare quote, a stray mark
             kept.append(f)
             prev = f
 
         return self._finish(kept)
+
+    def _naming_fragment(self, span: MarkedSpan) -> _Found | None:
+        """``called the revised budget "a shell game"`` / ``described the report as "a whitewash"``: a quoted
+        fragment naming the object of a naming verb with a subject is the subject's words (a direct quote;
+        a quoted Title Case name, ``called the bridge 'The Old Lady'``, is not)."""
+        if span.close is None or span.end <= span.start or self._looks_like_title(span):
+            return None
+        if len(self.text[span.start:span.end].split()) < 2:
+            return None  # one quoted word ("a "testament" to …") is a scare quote
+        tok = self.doc[self._token_at(span.start)]
+        if self.in_quote[tok.i] is False:
+            return None
+        node, path = tok, []
+        for _ in range(4):
+            if node.head is node:
+                break
+            path.append(node.dep_)
+            node = node.head
+            if node.pos_ == "VERB" and node.lemma_.lower() in NAMING_VERBS:
+                break
+        else:
+            return None
+        verb = node
+        if verb.lemma_.lower() not in NAMING_VERBS or self.in_quote[verb.i] or verb.i > tok.i:
+            return None
+        if any(c.dep_ == "auxpass" for c in verb.children) or not any(
+                c.dep_ in ("oprd", "pobj", "xcomp", "attr", "dobj", "ccomp", "npadvmod") for c in [tok]) and not set(
+                path) & {"oprd", "pobj", "xcomp", "attr", "dobj", "ccomp"}:
+            return None
+        if not any(c.dep_ == "dobj" and c.i < tok.i and not self.in_quote[c.i] for c in verb.children):
+            return None
+        speaker = self._speaker_of(verb)
+        if not speaker:
+            return None
+        f = _Found(span.start, span.end, QuoteType.DIRECT, Cue(verb, verb, "verb"), speaker, span)
+        f.attribution_end = span.outer_end
+        return f
+
+    def _social_posts(self, found: list[_Found]) -> list[_Found]:
+        """Embedded posts ``text — Name (@handle) date``: the text is Name's words (direct, no cue)."""
+        out = []
+        for a, b in self.paragraphs:
+            m = _SOCIAL_POST.match(self.text[a:b])
+            if m is None:
+                continue
+            start, end = a + m.start("text"), a + m.end("text")
+            if any(f.start < end and start < f.end for f in found):
+                continue
+            name = [t for t in self._tokens_between(a + m.start("name"), a + m.end("name")) if not t.is_space]
+            if not name:
+                continue
+            f = _Found(start, end, QuoteType.DIRECT, None, name)
+            f.attribution_end = b
+            out.append(f)
+        return out
 
     def _attribution_gap(self, start: int, end: int) -> bool:
         """True when text[start:end] is only the rest of the previous quote's attribution sentence
@@ -463,7 +751,14 @@ class _DocRun:
         if not gap.strip(" \t\r\n\u00a0.,;:—–-\"'“”‘’«»"):
             return True
         if self._paragraph(start) != self._paragraph(end):
-            return False
+            # the quote opens the next paragraph: judge the tail of the attribution paragraph
+            # ("…," X said in a statement on Friday.  ¶ "…")
+            p_start, _ = self._paragraph(end)
+            if self.text[p_start:end].strip() or self._paragraph(start)[1] < self._paragraph(p_start - 1)[0]:
+                return False
+            end = start + len(self.text[start:p_start].rstrip())
+            if not self.text[start:end].rstrip().endswith((".", "!", "?", "…")):
+                return False
         tokens = [t for t in self._tokens_between(start, end) if not t.is_space]
         words = [t for t in tokens if not t.is_punct and not self.in_quote[t.i]]
         if len(words) > MAX_GAP_WORDS:
@@ -492,20 +787,35 @@ class _DocRun:
             content: tuple[int, int] | None = None
             speaker: list[Any] = []
             clauses: list[Any] | None = None
+            to_infinitive = None
             if cue.kind == "verb":
                 if any(c.dep_ == "neg" for c in verb.children):
                     continue  # "has not said whether …", "did not say how many …"
+                if any(c.dep_ == "auxpass" for c in verb.children):
+                    continue  # "having been told …", "was told that …": the subject heard it, said nothing
+                if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in NOT_REPORTING_HEADS:
+                    continue  # "declined to say why …"
                 clauses = [c for c in verb.children if c.dep_ == "ccomp" and self._same_sentence(verb, c)
                            and _has_verb(c)]  # "told the court, her voice breaking": no clause
                 if not clauses:
                     clauses = self._that_clause_on_object(verb)
                 if not clauses:
-                    continue
-            if clauses:
+                    clauses = self._parenthetical_host(verb)
+                if not clauses:
+                    to_infinitive = self._to_infinitive(verb)
+                    if to_infinitive is None:
+                        continue
+            if to_infinitive is not None:
+                content = to_infinitive
+                speaker = self._speaker_of(verb)
+                if not _agentive(speaker):
+                    continue  # "the row threatens to derail the talks": no one speaks
+            elif clauses:
                 after = [c for c in clauses if c.i > verb.i]
                 clause = after[0] if after else clauses[-1]
-                if self._is_question(clause) or (verb.lemma_.lower() in _ASKING and _wh_clause(clause)):
-                    continue  # "asked whether …", "asked what …": a reported question, not a statement
+                if self._is_question(clause) or (_wh_clause(clause) and not any(
+                        c.dep_ == "csubj" for c in clause.children)):
+                    continue  # "asked whether …", "detailed how …": a reported question or manner, no statement
                 # "said said he believes …": a subjectless cue verb as the clause — descend
                 for _ in range(2):
                     inner = [c for c in clause.children if c.dep_ == "ccomp"]
@@ -518,15 +828,23 @@ class _DocRun:
                     else:
                         break
                 from_token = None
-                if not any(c.dep_ in SUBJECT_DEPS or c.dep_ == "expl" for c in clause.children):
-                    # misparse "said [the results of …]dobj, [were …]ccomp": the object is the subject
-                    objs = [c for c in verb.children if c.dep_ == "dobj" and verb.i < c.i < clause.i]
+                if verb.dep_ == "parataxis" and clause is verb.head:
+                    from_token = self._sentence_start(clause.left_edge)  # "Schools, Ferraro says, have …"
+                elif not any(c.dep_ in SUBJECT_DEPS or c.dep_ == "expl" for c in clause.children):
+                    # misparse "said [the results of …]dobj, [were …]ccomp": the object is the subject;
+                    # "said Thursday [one of …]": the subject hung on a date
+                    objs = [c for c in verb.children if c.dep_ in ("dobj", "npadvmod")
+                            and verb.i < c.i < clause.i]
                     if objs:
                         from_token = objs[0].left_edge
+                        while (from_token.ent_type_ in ("DATE", "TIME") and from_token.i < clause.i
+                               and from_token.i < objs[0].right_edge.i):
+                            from_token = self.doc[from_token.i + 1]
                 if clause.i < verb.i and from_token is None:
                     from_token = self._sentence_start(clause.left_edge)
                 content = self._clause_range(clause, verb, from_token)
                 content = self._with_second_that_clause(verb, clause, content)
+                content = self._before_second_report(clause, content)
                 speaker = self._speaker_of(verb)
             elif cue.kind == "verb_prep":
                 objs = [c for c in cue.last.children if c.dep_ == "pobj"]
@@ -567,7 +885,97 @@ class _DocRun:
             f.attribution_end = max(end, cue.range.end, speaker[-1].idx + len(speaker[-1].text))
             out.append(f)
             taken.append((start, end))
+        for f in self._noun_cue_reports():
+            if not overlaps_direct(f.start, f.end) and not any(s < f.end and f.start < e for s, e in taken):
+                out.append(f)
         return out
+
+    def _noun_cue_reports(self) -> list[_Found]:
+        """``Vance's allegation that …`` / ``Police issued a warning that …``: a reporting noun with a
+        that-clause is an indirect quote of the noun's possessor, or of the subject of the verb the noun is
+        the object of (``issued``, ``made``, ``repeated`` …)."""
+        out = []
+        for tok in self.doc:
+            if tok.pos_ != "NOUN" or tok.lemma_.lower() not in NOUN_CUES or self.in_quote[tok.i]:
+                continue
+            clauses = [c for c in tok.children if c.dep_ in ("acl", "ccomp", "relcl", "appos") and c.i > tok.i
+                       and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+                       and any(m.dep_ in SUBJECT_DEPS for m in c.children)]
+            if not clauses:
+                continue
+            owners = [c for c in tok.children if c.dep_ == "poss" and c.lower_ not in ("its", "their", "his", "her")
+                      or c.dep_ == "poss" and c.i < tok.i]
+            speaker: list[Any] = []
+            if owners:
+                speaker = [t for t in self._phrase(owners[0]) if t.text not in ("'s", "’s")]
+            elif tok.dep_ == "dobj" and tok.head.lemma_.lower() in _NOUN_CUE_VERBS:
+                speaker = self._speaker_of(tok.head)
+            if not speaker or any(self.in_quote[t.i] for t in speaker) or not _agentive(speaker):
+                continue
+            rng = self._clause_range(clauses[0], tok)
+            if rng is None or len(self.text[rng[0]:rng[1]].split()) < 3:
+                continue
+            inner = [m for m in self.marks.within(*rng) if not self._looks_like_title(m)]
+            f = _Found(rng[0], rng[1], QuoteType.MIXED if inner else QuoteType.INDIRECT, Cue(tok, tok, "noun"), speaker)
+            f.attribution_end = rng[1]
+            out.append(f)
+        return out
+
+    def _parenthetical_host(self, verb: Any) -> list[Any]:
+        """``Schools, Ferraro says, have no plan …`` / ``…, he said, but …``: a cue verb with a subject set
+        off by commas inside the sentence it reports (parsed as ``parataxis``): that sentence is the report."""
+        head = verb.head
+        if verb.dep_ != "parataxis" or head is verb or self.in_quote[head.i] or head.pos_ not in ("VERB", "AUX"):
+            return []
+        subjects = [c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i]
+        if not subjects:
+            return []
+        before = self.doc[subjects[0].left_edge.i - 1] if subjects[0].left_edge.i > 0 else None
+        if before is None or before.text not in (",", "—", "–") or not self._same_sentence(verb, head):
+            return []
+        if self.marks.within(self._sentence_start(head).idx, verb.idx):
+            return []  # "…," he said, "…": the marked parts are direct quotes
+        return [head]
+
+    def _to_infinitive(self, verb: Any) -> tuple[int, int] | None:
+        """``urged residents to boil …`` / ``pledged to bring …``: the to-infinitive of a cue of promise or
+        request, from its ``to`` to its end (no quotation marks inside: those are handled as direct)."""
+        if verb.lemma_.lower() not in TO_INFINITIVE_CUES or verb.tag_ == "VBN" and verb.dep_ != "ROOT":
+            return None
+        for c in verb.children:
+            if c.dep_ == "xcomp" and c.i > verb.i and c.pos_ in ("VERB", "AUX") and self._same_sentence(verb, c):
+                to = [a for a in c.children if a.dep_ == "aux" and a.tag_ == "TO" and a.i < c.i]
+                if not to:
+                    return None
+                first = min([to[0]] + [a for a in c.children if a.dep_ == "neg" and a.i < to[0].i],
+                            key=lambda a: a.i)  # "urged residents not to travel"
+                rng = self._clause_range(c, verb, first)
+                if rng is None:
+                    return None
+                return (first.idx, rng[1])
+        return None
+
+    def _before_second_report(self, clause: Any, content: tuple[int, int] | None) -> tuple[int, int] | None:
+        """``announced she will retire …, saying the team …`` / ``… , adding that …``: a second cue hung
+        inside the first reported clause after a comma or conjunction starts a report of its own; the first
+        one ends before it."""
+        if content is None:
+            return None
+        for tok in clause.subtree:
+            if tok.i == clause.i or tok.i not in self.cue_at or tok.dep_ not in ("advcl", "conj"):
+                continue
+            if tok.tag_ != "VBG" and not any(c.dep_ == "nsubj" for c in tok.children):
+                continue
+            if not any(c.dep_ == "ccomp" for c in tok.children) and not self._that_clause_on_object(tok):
+                continue
+            k = tok.left_edge.i if tok.left_edge.i < tok.i else tok.i
+            while k > clause.left_edge.i and (self.doc[k - 1].is_punct or self.doc[k - 1].dep_ == "cc"
+                                              or self.doc[k - 1].is_space):
+                k -= 1
+            end = self.doc[k - 1].idx + len(self.doc[k - 1].text)
+            if content[0] < end < content[1]:
+                return (content[0], end)
+        return content
 
     def _with_second_that_clause(self, verb: Any, clause: Any, content: tuple[int, int] | None
                                  ) -> tuple[int, int] | None:
@@ -590,7 +998,17 @@ class _DocRun:
 
     def _is_sentence_end(self, tok: Any) -> bool:
         """A full stop / ? / ! outside every quote (abbreviations such as ``a.m.`` are one token)."""
-        return tok.text in (".", "?", "!", "…") and not self.in_quote[tok.i]
+        if tok.text not in (".", "?", "!", "…") or self.in_quote[tok.i]:
+            return False
+        return not (tok.text == "." and self._abbreviation_stop(tok.idx))
+
+    def _abbreviation_stop(self, offset: int) -> bool:
+        """The full stop at offset closes a unit abbreviation in mid-sentence (``20 lbs. and a belt size``)."""
+        m = re.search(r"([A-Za-z]+)$", self.text[max(0, offset - 8):offset])
+        if m is None or m.group(1) not in UNIT_ABBREVIATIONS:
+            return False
+        rest = self.text[offset + 1: offset + 6].lstrip(" \"'“‘")
+        return rest[:1].islower()
 
     def _same_sentence(self, verb: Any, clause: Any) -> bool:
         """No sentence end between the cue verb and the clause (the parser sometimes hangs the next
@@ -631,6 +1049,18 @@ class _DocRun:
                     and any(m.dep_ in SUBJECT_DEPS for m in c.children)
                 ):
                     out.append(c)
+                elif (
+                    c.dep_ == "relcl"
+                    and c.i > noun.i
+                    and noun.dep_ in ("dobj", "dative")
+                    and verb.lemma_.lower() in _TELLING
+                    and _agentive([noun])
+                    and c.left_edge.tag_ not in ("WP", "WDT", "WRB", "WP$")
+                    and any(m.dep_ in ("nsubj", "nsubjpass") and m.i < c.i and m.lower_ not in RELATIVE
+                            and m.pos_ in ("PRON", "PROPN", "NOUN") for m in c.children)
+                ):
+                    out.append(c)  # "told the inquiry he had raised the alarm": the parser took a zero-that
+                    # clause after the listener for a relative clause
         return out
 
     @staticmethod
@@ -641,6 +1071,8 @@ class _DocRun:
         """A short Title Case phrase in marks (a name, a work, an event) rather than someone's words."""
         words = self.text[span.start : span.end].strip(" .,;:!?").split()
         small = {"a", "an", "the", "of", "in", "on", "and", "for", "to", "at", "by", "with"}
+        if len(words) >= 2 and words[0] in ("the", "a", "an"):
+            words = words[1:]  # "the Wall": a nickname
         return 0 < len(words) <= 6 and words[0][:1].isupper() and all(
             w[:1].isupper() or w.lower() in small for w in words
         ) and not (len(words) == 1 and self.text[span.end - 1 : span.end] in ".!?")
@@ -709,6 +1141,52 @@ _MAIN_PERSON = "\0main"
 
 
 _ASKING = {"ask", "wonder", "inquire", "enquire"}
+_ATTRIBUTION_NOUNS = {"statement", "interview", "letter", "email", "e-mail", "post", "release", "video", "speech",
+                      "briefing", "conference", "tweet", "message", "broadcast", "podcast", "filing", "memo",
+                      "blog", "column", "op-ed", "affidavit", "submission", "note", "address", "call", "hearing"}
+"""Nouns of ", in a statement …" closing a reported clause: where it was said, not what."""
+_TELLING = {"tell", "inform", "assure", "remind", "warn", "convince", "reassure", "advise", "notify"}
+_NOUN_CUE_VERBS = {"issue", "make", "repeat", "deliver", "give", "send", "voice", "post", "publish", "file", "lodge",
+                   "level", "renew", "reiterate", "put", "sound", "raise"}
+
+
+_AGENT_NOUNS = TITLE_WORDS | ORG_NOUNS | {
+    "official", "officials", "police", "government", "authority", "authorities", "administration", "parliament",
+    "congress", "senate", "court", "lawmaker", "legislator", "politician", "critic", "expert", "analyst", "resident",
+    "parent", "family", "doctor", "scientist", "lawyer", "attorney", "prosecutor", "protester", "worker", "owner",
+    "investor", "voter", "member", "leader", "opposition", "campaigner", "activist", "spokesman", "spokeswoman",
+    "officer", "minister", "mayor", "governor", "president", "chief", "coach", "player", "fan", "teacher", "victim",
+    "witness", "neighbour", "neighbor", "citizen", "employee", "staff", "management", "board", "committee", "panel",
+    # listeners of "told X …"
+    "inquiry", "jury", "tribunal", "reporter", "journalist", "audience", "crowd", "hearing", "media", "press",
+    "listener", "viewer", "meeting", "conference", "briefing", "mp", "lawmaker", "shareholder", "supporter",
+}
+"""Nouns that can head a speaker (people, offices, organisations); "the row", "the rise" cannot."""
+
+
+def _agentive(speaker: list[Any]) -> bool:
+    """The speaker phrase denotes someone who can speak: a name, a personal pronoun, a named organisation or
+    country, or a noun of person or organisation (used by the newer, riskier cues: to-infinitive and nouns)."""
+    if not speaker:
+        return False
+    head = speaker[-1]
+    for t in speaker:
+        if t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+            return True
+    if head.pos_ == "PROPN" or head.lower_ in ("he", "she", "they", "we", "i", "you"):
+        return True
+    return head.lemma_.lower() in _AGENT_NOUNS or head.lower_ in _AGENT_NOUNS
+
+
+def _appositive_name(subj: Any) -> Any:
+    """``Pruett's father, Anders, says`` / ``His therapist, Clare Devlin, says``: a common-noun subject with a
+    proper-name apposition speaks under that name."""
+    if subj.pos_ != "NOUN":
+        return subj
+    for c in subj.children:
+        if c.dep_ == "appos" and c.pos_ == "PROPN" and c.i > subj.i:
+            return c
+    return subj
 
 
 def _has_verb(clause: Any) -> bool:
@@ -718,7 +1196,15 @@ def _has_verb(clause: Any) -> bool:
 def _wh_clause(clause: Any) -> bool:
     """A clause opened by a wh-word: "what the river has meant to him"."""
     first = clause.left_edge
-    return first.tag_ in ("WP", "WDT", "WRB", "WP$") and first.i < clause.i
+    if first.lower_ == "that":
+        return False  # a complementizer the parser tagged WDT
+    if first.tag_ == "WP$" or first.head.tag_ in ("WP", "WDT", "WRB"):
+        first = first.head  # "whose …", "how many …"
+    # the wh-word belongs to the clause itself ("how the animals were kept"), not to a clause inside it
+    # ("when Islamabad acts, there is …")
+    return first.tag_ in ("WP", "WDT", "WRB", "WP$") and first.i < clause.i and (
+        first.head.i == clause.i or first.head.head.i == clause.i and first.head.dep_ in (
+            "dobj", "pobj", "prep", "advmod", "amod", "npadvmod", "nsubj", "attr", "acomp"))  # "how long …"
 
 
 def _is_quote_mark(text: str) -> bool:

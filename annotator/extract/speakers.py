@@ -514,7 +514,12 @@ class SpeakerResolver:
             if org is not None:
                 return org, False
         # a name the NER missed altogether: "Spokeswoman Ella Grant" (ORG), "Ruiz:" after "Carmen Ruiz"
-        if (head.pos_ == "PROPN" or len(tokens) == 1) and head.text.istitle() and _norm(head.text) not in TITLE_WORDS:
+        if (
+            (head.pos_ == "PROPN" or len(tokens) == 1)
+            and head.text.istitle()
+            and _norm(head.text) not in TITLE_WORDS
+            and head.ent_type_ not in ("GPE", "NORP", "LOC")  # "Pakistan" is no one's surname
+        ):
             chain = self._propn_chain(head) if head.pos_ == "PROPN" else [head]
             if len(chain) == 1:
                 chain = self._earlier_chain(head)

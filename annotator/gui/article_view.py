@@ -17,6 +17,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+import shiboken6
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
@@ -25,8 +26,10 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
+    QPalette,
     QPen,
     QTextBlockFormat,
+    QTextCharFormat,
     QTextCursor,
     QTextDocument,
 )
@@ -85,6 +88,7 @@ class ArticleView(QTextEdit):
         self.selected_entity_id: int | None = None
         self.selected_quote_id: int | None = None
         self.hovered_quote_id: int | None = None
+        self.boilerplate: list[tuple[int, int]] = []  # code-point ranges shown dimmed
         self.context_actions: list = []  # QActions (None = separator) the window puts in the context menu
         self._label_font = QFont(self.font())
         self._label_font.setPointSizeF(max(6.5, self.font().pointSizeF() * 0.68))
@@ -103,8 +107,10 @@ class ArticleView(QTextEdit):
         self.scheme = Scheme(self.palette(), self.labels)
         self.viewport().update()
 
-    def show_text(self, text: str, entities: list[Entity] = (), quotes: list[Quote] = ()) -> None:
-        """Show a new text (one setPlainText) with these spans; clears selections."""
+    def show_text(self, text: str, entities: list[Entity] = (), quotes: list[Quote] = (),
+                  boilerplate: list[tuple[int, int]] = ()) -> None:
+        """Show a new text (one setPlainText) with these spans; clears selections. `boilerplate` ranges (code
+        points: navigation, player residue, share lines, repeated headlines) are shown dimmed."""
         self.offsets = OffsetMap(text)
         self.index = SpanIndex(self.offsets)
         self.index.reset(list(entities), list(quotes))
@@ -120,10 +126,27 @@ class ArticleView(QTextEdit):
         spacing.setLineHeight(QFontMetricsF(self._label_font).height() + 5, QTextBlockFormat.LineHeightTypes.LineDistanceHeight.value)
         spacing.setBottomMargin(4)
         cursor.mergeBlockFormat(spacing)
+        self.boilerplate = [(a, b) for a, b in boilerplate]
+        if self.boilerplate:
+            dim = QTextCharFormat()
+            dim.setForeground(self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))
+            dim.setFontItalic(True)
+            for a, b in self.boilerplate:
+                qa, qb = self.offsets.range_to_qt(a, b)
+                cursor.setPosition(qa)
+                cursor.setPosition(qb, QTextCursor.MoveMode.KeepAnchor)
+                cursor.mergeCharFormat(dim)
         frame = doc.rootFrame().frameFormat()
         frame.setLeftMargin(MARGIN)
         doc.rootFrame().setFrameFormat(frame)
-        self.setDocument(doc)  # the old document, a child of this view, is deleted by Qt
+        old = self.document()
+        ours = old.parent() is self  # made here by an earlier show_text (Qt's first one belongs to its control)
+        self.setDocument(doc)  # deletes only a document owned by the internal control, never ours
+        if ours:
+            # Without this every open kept the previous text with its whole layout as a child of the view
+            # (~31 MB for a 100,000-word article, ~150 KB for a seed article). Deleted now, as Qt deletes its
+            # own: a deleteLater would wait for the event loop, and a loop of opens may never return to it.
+            shiboken6.delete(old)
         self.viewport().update()
         self._layout_next = doc.begin()
         QTimer.singleShot(0, self._layout_ahead)
@@ -153,9 +176,10 @@ class ArticleView(QTextEdit):
         if block.isValid():  # a short pause, so input and paint events run between slices
             QTimer.singleShot(self.LAYOUT_PAUSE_MS, self._layout_ahead)
 
-    def show_annotation_set(self, text: str, aset: AnnotationSet | None) -> None:
-        """Show a text with a given annotator's set (read-only use, e.g. review)."""
-        self.show_text(text, aset.entities if aset else [], aset.quotes if aset else [])
+    def show_annotation_set(self, text: str, aset: AnnotationSet | None,
+                            boilerplate: list[tuple[int, int]] = ()) -> None:
+        """Show a text with a given annotator's set (read-only use, e.g. review), boilerplate lines dimmed."""
+        self.show_text(text, aset.entities if aset else [], aset.quotes if aset else [], boilerplate)
 
     def put_entity(self, entity: Entity) -> None:
         self.index.put_entity(entity)

@@ -64,6 +64,17 @@ class SpeakerNameDialog:
         return name.strip() if ok else None
 
 
+class TitleDialog:
+    """A document's title (its headline), e.g. when ingest took a site's boilerplate line for it."""
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, current: str = "") -> str | None:
+        title, ok = QInputDialog.getText(parent, "Document title", "Title (the headline):", QLineEdit.EchoMode.Normal,
+                                         current)
+        title = " ".join(title.split())
+        return title if ok and title else None
+
+
 class TagSetDialog(QDialog):
     """Add or remove tags in the tag set (document tags and span tags). Changes are written at once."""
 

@@ -45,6 +45,7 @@ from annotator.gui.dialogs import (
     HelpDialog,
     TagPickDialog,
     TagSetDialog,
+    TitleDialog,
 )
 from annotator.gui.document_list import DocumentListModel, DocumentListView
 from annotator.gui.editing import EditActions, EditSession
@@ -265,7 +266,7 @@ class MainWindow(QMainWindow):
         self.doc = doc
         self.tags = list(aset.tags) if aset else []
         self.doc_title.setText(doc.title or f"Document {doc.id}")
-        self.view.show_annotation_set(doc.text, aset)
+        self.view.show_annotation_set(doc.text, aset, doc.boilerplate or [])  # boilerplate lines dimmed
         self.refresh_panels()
         self.doc_list.show_document(doc_id)
         self.doc_model.refresh_document(doc_id)
@@ -547,6 +548,23 @@ class MainWindow(QMainWindow):
         if rects and viewport.rect().contains(rects[0].bottomLeft().toPoint()):
             return viewport.mapToGlobal(rects[0].bottomLeft().toPoint() + QPoint(0, 16))
         return viewport.mapToGlobal(QPoint(24, 8))
+
+    def edit_title(self) -> None:
+        """Document → Edit title…: give the open document its real headline (written at once, for everyone)."""
+        if self.doc is None:
+            return
+        title = TitleDialog.ask(self, self.doc.title)
+        if title is None or title == self.doc.title:
+            return
+        try:
+            self.store.set_title(self.doc.id, title)
+            self.doc = self.store.document(self.doc.id)
+        except (NotFoundError, StoreError, ValueError) as error:
+            self.show_problem(str(error))
+            return
+        self.doc_title.setText(self.doc.title)
+        self.doc_model.refresh_document(self.doc.id)
+        self.statusBar().showMessage("Title saved.", 4000)
 
     def focus_document_tags(self) -> None:
         self.focus_dock("tags", self.tags_panel.document_list)

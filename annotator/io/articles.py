@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from annotator.core.boilerplate import is_boilerplate_line
 from annotator.core.errors import InputError  # noqa: F401 - re-exported: readers and callers import it from here
 from annotator.core.model import Document, SourceRecord  # noqa: F401 - re-exported
 from annotator.core.ingest import too_long_for_extraction
@@ -51,18 +52,26 @@ _LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")  # what s
 
 
 def title_of(text: str, limit: int = 300) -> str:
-    """The first non-blank line, stripped, at most `limit` characters. Scans without copying the text
-    (a 50 MB one-line article must not be split or stripped whole just to find its title)."""
-    first = _NON_SPACE.search(text)
-    if first is None:
-        return ""
-    start = first.start()
-    brk = _LINE_BREAK.search(text, start)
-    end = brk.start() if brk else len(text)
-    head = text[start : min(end, start + limit)]
-    if end > start + limit and _NON_SPACE.search(text, start + limit, end):
-        return head
-    return head.rstrip()
+    """The headline: the first non-blank line that is not web boilerplate ("Accessibility links", "Skip to
+    content", … see :mod:`annotator.core.boilerplate`), stripped, at most `limit` characters. Scans without
+    copying the text (a 50 MB one-line article must not be split or stripped whole just to find its title)."""
+    pos, first_line = 0, None
+    for _ in range(200):  # boilerplate lines skipped at most
+        first = _NON_SPACE.search(text, pos)
+        if first is None:
+            break
+        start = first.start()
+        brk = _LINE_BREAK.search(text, start)
+        end = brk.start() if brk else len(text)
+        head = text[start : min(end, start + limit)]
+        if not (end > start + limit and _NON_SPACE.search(text, start + limit, end)):
+            head = head.rstrip()
+        if first_line is None:
+            first_line = head
+        if end > start + limit or not is_boilerplate_line(head):
+            return head
+        pos = end
+    return first_line or ""
 
 
 def read_text_file(path: Path) -> SourceRecord:

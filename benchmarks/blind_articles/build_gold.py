@@ -11,7 +11,8 @@ excluded, trailing punctuation inside the marks kept; each paragraph and each pa
 quote); indirect = the reported clause without "that" and without the final full stop; mixed = the reported
 clause including its inner quotation marks; speaker = as written; speaker_resolved = the full name, or the
 organisation the article named ("the company" -> its name), or the description without a leading determiner.
-Not quotes: scare quotes, nicknames, titles, headlines, "called X '…'". Offsets are found by exact search (the
+Not quotes: scare quotes, nicknames, titles, headlines (since issue 14 "called X '…'" and "urged X to …" are
+quotes). Offsets are found by exact search (the
 quote must occur exactly once, or an ``after`` anchor picks the first occurrence after the anchor).
 
     python benchmarks/blind_articles/build_gold.py
@@ -180,6 +181,9 @@ GOLD: list[tuple] = [
     ("07_science_reefs.txt", "Too many reef studies only look at the best sites.", "Reyes", "Tomas Reyes", "said", D),
     ("07_science_reefs.txt", "the surveys relied on different methods in different countries, which could blur some "
      "comparisons between them", "He", "Tomas Reyes", "cautioned", I),
+    # issue 14 convention: the quoted fragment after "called X" is the speaker's words
+    ("07_science_reefs.txt", "one of the most thorough we have for the region.", "Dr. Tomas Reyes", "Tomas Reyes",
+     "called", D),
     ("07_science_reefs.txt", "coral reefs support about a quarter of all marine species while covering less than one "
      "percent of the ocean floor", "the United Nations Environment Programme", "United Nations Environment Programme",
      "According to", I),
@@ -190,8 +194,9 @@ GOLD: list[tuple] = [
      "14:00", "The coast guard", "coast guard", "says", I),
     ("08_liveblog_storm.txt", "All three are in stable condition", "a spokesperson", "spokesperson", "said", I),
     # "has urged residents not to travel this evening" was annotated as an indirect quote in the gold scored blind,
-    # but the seeds ("Kerry … urged nuclear-armed India and Pakistan to improve …") and the dev set (11) do not
-    # count "urged X to …" as a quote: removed after the blind scoring for consistency with the convention.
+    # then removed for consistency with the seeds and the dev set; issue 14 made "urged X to …" a quote in all
+    # three sets, so it is back.
+    ("08_liveblog_storm.txt", "not to travel this evening", "Port Rell mayor Annika Holt", "Annika Holt", "urged", I),
     ("08_liveblog_storm.txt", "If you don't need to be on the road, don't be on the road. The bridges will close at six,",
      "Holt", "Annika Holt", "told", D),
     ("08_liveblog_storm.txt", "Schools will stay closed on Tuesday", "she", "Annika Holt", "said", I),

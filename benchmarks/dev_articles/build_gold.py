@@ -8,8 +8,8 @@ punctuation inside the marks kept; each paragraph and each part of a split quote
 indirect = the reported clause without "that" and without the final full stop; mixed = the reported clause
 including its inner quotation marks; speaker = as written (noun phrase up to a comma); speaker_resolved =
 the full name, or the organisation the article named ("the company" -> its name), or the description
-without a leading determiner. Not quotes: scare quotes, nicknames, titles of works, headlines, "called X
-'…'", questions of the interviewer.
+without a leading determiner. Not quotes: scare quotes, nicknames, titles of works, headlines, questions of
+the interviewer. Since issue 14: "called X '…'" (a fragment of two words or more) and "urged X to …" are quotes.
 
     python benchmarks/dev_articles/build_gold.py
 """
@@ -78,6 +78,10 @@ GOLD: list[tuple] = [
      "Laura Brennan", "said", M),
     ("02_earnings.txt", "the buyback was “a sweetener, not a strategy.”", "Halden’s Raman", "Priya Raman", "wrote", M),
     # 03 sports
+    # issue 14 convention: a quoted fragment naming the object of "called X '…'" is the speaker's words
+    ("03_sports.txt", "the best young forward in the league,", "he", "Brian Coyle", "called", D),
+    ("04_court.txt", "a betrayal of the people who trusted you most.", "U.S. District Judge Caroline Mbeki",
+     "Caroline Mbeki", "called", D),
     ("03_sports.txt", "I just saw the space and hit it,", "Ortiz", "Jamal Ortiz", "said", D),
     ("03_sports.txt", "I didn't even see it go in. I heard the noise and I knew.", "Ortiz", "Jamal Ortiz", "said", D),
     ("03_sports.txt", 'her players had been "nervous, honestly, for most of the first half."',
@@ -244,6 +248,9 @@ GOLD: list[tuple] = [
      "without a fee through Jan. 3", "The airline", "SkyBridge Airlines", "said", I),
     # 11-13: written after the rules above were tuned and scored once, blind, before any further change
     # 11 health briefing
+    # issue 14 convention: a cue of request or promise with a to-infinitive ("urged parents to …") is a report
+    ("11_health_briefing.txt", "to check their children's vaccination records", "State health officials",
+     "State health officials", "urged", I),
     ("11_health_briefing.txt", "most of the infected children had not received either dose of the vaccine",
      "Dr. Omar Haddad", "Omar Haddad", "told", I),
     ("11_health_briefing.txt", "Measles is one of the most contagious diseases we know of,", "Haddad", "Omar Haddad",
