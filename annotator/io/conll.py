@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.model import AnnotationSet, Document, Entity, Status
-from annotator.io.articles import InputError
+from annotator.core.errors import InputError
 from annotator.io.records import IMPORT_KEY, ExportIssues, ImportedSet, Where, check_no_overlap, digest
 
 CONLL_KEY = "conll"

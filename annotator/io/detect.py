@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.strict_json import JSONRejected, loads_strict
-from annotator.io.articles import InputError
+from annotator.core.errors import InputError
 
 FORMAT_NAMES = ("jsonl", "prodigy", "doccano", "doccano-csv", "conll", "iob", "brat", "labelstudio")
 """`iob` reads as `conll` (one reader for CoNLL-2003 and two-column files)."""

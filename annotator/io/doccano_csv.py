@@ -9,7 +9,7 @@ import csv
 from pathlib import Path
 
 from annotator.core.model import AnnotationSet, Status, Tag, TargetKind
-from annotator.io.articles import InputError
+from annotator.core.errors import InputError
 from annotator.io.records import IMPORT_KEY, ImportedSet, digest
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Document, QuoteType, Status
 from annotator.core.strict_json import JSONRejected, dumps_strict, loads_strict
-from annotator.io.articles import InputError
+from annotator.core.errors import InputError
 from annotator.io.records import (
     CUE_LABEL,
     QUOTE_LABEL,

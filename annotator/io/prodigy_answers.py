@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.model import AnnotationSet, Entity, Status, Tag, TargetKind
-from annotator.io.articles import InputError
+from annotator.core.errors import InputError
 from annotator.io.records import (
     IMPORT_KEY,
     STATUS_OF_ANSWER,
