@@ -244,6 +244,9 @@ def check_span_text(where: Where, text: str, span: dict[str, Any], rng: TextRang
     (Prodigy and doccano never read it back either). The span's `text` is rebuilt on export."""
     written = span.get("text")
     if isinstance(written, str) and written != text[rng.start : rng.end]:
+        if where.notes is None:  # a reader with no warnings channel (ingest of extract output): refuse
+            raise where.fail(f"{what} text {written!r} does not match the text at {rng.start}-{rng.end} "
+                             f"({text[rng.start:rng.end]!r}); offsets must count Unicode code points")
         where.warn(
             f"{what} text {written!r} does not match the text at {rng.start}-{rng.end} "
             f"({text[rng.start:rng.end]!r}); imported by its offsets (Unicode code points)"

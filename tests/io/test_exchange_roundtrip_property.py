@@ -53,7 +53,7 @@ def records(draw):
             "_annotator_id": draw(st.sampled_from(["alice", "bob"])),
             "answer": draw(st.sampled_from(["accept", "reject", "ignore"])),
             "spans": spans, "quotes": quotes, "tags": draw(TAGS),
-            "custom": draw(st.none() | st.integers() | st.text(max_size=5)),
+            "custom": draw(st.none() | st.integers(-10**18, 10**18) | st.text(max_size=5)),  # strict JSON: <= 30 digits
         })
     return result
 
