@@ -15,7 +15,7 @@ import click
 from annotator.cli.common import pass_context_db
 from annotator.core.store import StoreError
 
-COMMAND_MODULES = ["corpus", "gui", "extract", "review", "exchange"]
+COMMAND_MODULES = ["corpus", "gui", "extract", "review", "exchange", "train"]
 
 
 class AnnotatorGroup(click.Group):

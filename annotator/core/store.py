@@ -384,6 +384,13 @@ class Store(DocumentListing, BulkWrites, ReviewDecisions):
         with self.transaction():
             self.conn.execute("INSERT OR IGNORE INTO tag_set(tag, scope) VALUES (?, ?)", (tag, scope))
 
+    def tag_uses(self, tag: str, scope: str) -> int:
+        """How many times `tag` is on documents (scope "document") or on entities and quotes (scope "span"), over
+        every annotator: what removing it from the tag set would leave unlisted."""
+        kinds = ("document",) if scope == "document" else ("entity", "quote")
+        marks = ", ".join("?" * len(kinds))
+        return self.query(f"SELECT count(*) FROM tags WHERE tag = ? AND target_kind IN ({marks})", (tag, *kinds))[0][0]
+
     def remove_from_tag_set(self, tag: str, scope: str) -> None:
         with self.transaction():
             self.conn.execute("DELETE FROM tag_set WHERE tag = ? AND scope = ?", (tag, scope))

@@ -78,7 +78,7 @@ MENUS: list[tuple[str, list[Entry]]] = [
         SEPARATOR,
         ("document.next", "&Next document", ["Ctrl+PgDown", "Alt+Down"], "open_neighbour", (+1,)),
         ("document.previous", "&Previous document", ["Ctrl+PgUp", "Alt+Up"], "open_neighbour", (-1,)),
-        ("document.tags", "Document &tags…", "Ctrl+T", "focus_document_tags", ()),
+        ("document.tags", "Document &tags…", "Ctrl+T", "quick_tag_document", ()),
         ("document.title", "Edit t&itle…", "F2", "edit_title", ()),
     ]),
     ("&View", [

@@ -117,8 +117,14 @@ class ExportDialog(QDialog):
         self._format_changed()
 
     def _format_changed(self) -> None:
-        if self.format.currentData() == "spacy":
+        fmt = self.format.currentData()
+        if fmt == "spacy":
             self.use_split.setChecked(True)
+        # each format's default statuses (= annotator.io.exporter.default_statuses, not imported at start-up):
+        # training formats (spacy, doccano) and formats without a status field (conll, iob, brat): done sets only
+        done_only = fmt in ("spacy", "doccano", "conll", "iob", "brat")
+        for status, box in self.statuses.items():
+            box.setChecked(status is Status.DONE or (not done_only and status in (Status.REJECTED, Status.SKIPPED)))
 
     def _browse(self) -> None:
         if self.format.currentData() in ("spacy", "brat") or self.use_split.isChecked():
@@ -169,6 +175,10 @@ class ExportDialog(QDialog):
         text = report.summary()
         if issues:
             text += "\n\nNot expressed exactly:\n" + "\n".join(issues[:20]) + ("\n…" if len(issues) > 20 else "")
+        duplicates = report.issues.duplicates
+        if duplicates:
+            text += ("\n\nSeveral versions of a document, one kept:\n" + "\n".join(duplicates[:20])
+                     + ("\n…" if len(duplicates) > 20 else ""))
         QMessageBox.information(parent, "Export finished", plain(text))
         return report
 

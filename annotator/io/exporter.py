@@ -2,7 +2,9 @@
 
 Documents are walked in id order with `Store.iter_document_ids`, a batch at a time; each batch's annotation
 sets (filtered by annotator and status) are loaded with one query per table, so memory stays flat however
-large the corpus. One record per (document, annotator). With a split, records go to `train` / `dev` by a
+large the corpus. One record per (document, annotator) for the exchange formats (jsonl, prodigy); the
+training formats (spacy, doccano) keep one version per document and done sets by default (`default_versions`,
+`default_statuses`). With a split, records go to `train` / `dev` by a
 hash of the document and the seed, so every annotator's record of a document lands on the same side and the
 split is stable when documents are added.
 """
@@ -48,7 +50,33 @@ EXPORT_FORMATS = ("jsonl", "prodigy", "doccano", "spacy", "conll", "iob", "brat"
 WHOLE_FILE_FORMATS = ("conll", "iob", "brat", "labelstudio")
 """Formats written by a writer that takes (document, set) pairs and writes its file(s) at the end."""
 SUFFIXES = {"conll": ".conll", "iob": ".iob", "labelstudio": ".json", "brat": ""}
+TRAINING_FORMATS = ("spacy", "doccano")
+"""Formats read as training data: no `answer` field to carry a status, and one text should be one example."""
+STATUSLESS_FORMATS = ("conll", "iob", "brat")
+"""Formats with no status field (issue 12): a rejected or skipped set would read as done, so done sets only."""
 DEFAULT_STATUSES = (Status.DONE, Status.REJECTED, Status.SKIPPED)
+"""Exchange formats (jsonl, prodigy, labelstudio): the status travels as Prodigy's `answer` (accept / reject /
+ignore) or Label Studio's `was_cancelled`."""
+TRAINING_STATUSES = (Status.DONE,)
+"""Training formats: only finished sets; a rejected or skipped document is not an example of anything."""
+VERSIONS = ("one", "all")
+
+
+def default_statuses(fmt: str) -> list[Status]:
+    """The statuses exported when the user names none: done only for the training formats (spacy, doccano) and
+    the formats without a status field (conll, iob, brat); else (jsonl, prodigy, labelstudio) done, rejected and
+    skipped, whose status survives as Prodigy's `answer` or Label Studio's `was_cancelled`."""
+    done_only = fmt in TRAINING_FORMATS or fmt in STATUSLESS_FORMATS
+    return list(TRAINING_STATUSES if done_only else DEFAULT_STATUSES)
+
+
+def default_versions(fmt: str) -> str:
+    """"one" version per document for training formats (the same text with conflicting annotations teaches
+    noise), "all" (one record per document and annotator) for exchange formats. Issue 12 exported doccano with
+    every annotator's `user`; issue 13's training rule wins for doccano (`--versions all` gives them all back)."""
+    return "one" if fmt in TRAINING_FORMATS else "all"
+
+
 SHARD_DOCS = 10_000
 """Above this many records a spaCy split is written as a folder of DocBin shards (bounded memory)."""
 
@@ -67,7 +95,12 @@ class ExportOptions:
     output: Path | None = None
     annotators: list[str] | None = None
     """None: every annotator except the model's pre-extraction."""
-    statuses: list[Status] = field(default_factory=lambda: list(DEFAULT_STATUSES))
+    statuses: list[Status] | None = None
+    """None: the format's default (`default_statuses`)."""
+    versions: str | None = None
+    """"one": one set per document (gold if selected and present, else the most recently updated set, ties by
+    annotator name; each such choice listed in `issues.duplicates`); "all": every selected set. None: the
+    format's default (`default_versions`)."""
     labels: list[str] | None = None
     """Only entities with these labels (quotes are always exported)."""
     split: float | None = None
@@ -94,6 +127,9 @@ class ExportReport:
             parts.append(", ".join(f"{k} {v}" for k, v in self.by_split.items()))
         if self.issues.misaligned:
             parts.append(f"{len(self.issues.misaligned)} spans not aligned with tokens (listed above)")
+        if self.issues.duplicates:
+            parts.append(f"{len(self.issues.duplicates)} documents had several versions, one kept (listed; review "
+                         "them to make a gold set, or export --versions all)")
         if self.issues.blank_edges:
             parts.append(f"{len(self.issues.blank_edges)} entities start or end in whitespace (listed above)")
         if self.issues.dropped_relations:
@@ -430,10 +466,11 @@ def export(
     split = options.split if options.split is not None else (0.8 if fmt == "spacy" else None)
     if split is not None and fmt in WHOLE_FILE_FORMATS:
         raise ValueError(f"--split is for jsonl, prodigy, doccano and spacy exports, not {fmt}")
+    statuses = list(options.statuses) if options.statuses is not None else default_statuses(fmt)
+    versions = options.versions or default_versions(fmt)
+    if versions not in VERSIONS:
+        raise ValueError(f"unknown --versions {versions!r} (choose from {', '.join(VERSIONS)})")
     annotator_ids = selected_annotator_ids(store, options.annotators)
-    statuses = list(options.statuses)
-    if fmt in ("conll", "iob", "brat") and set(statuses) == set(DEFAULT_STATUSES):
-        statuses = [Status.DONE]  # these formats have no status: a rejected or skipped set would read as done
     if fmt == "labelstudio" and options.annotators is None:  # the model's set goes along as the prediction
         annotator_ids.update({a.id: a.name for a in store.annotators() if a.name == MODEL_ANNOTATOR})
     total = count_sets(store, annotator_ids, statuses)
@@ -445,9 +482,7 @@ def export(
         from annotator.io.spacy_docbin import DocBinWriter
 
         shard = options.shard_docs if options.shard_docs is not None else (SHARD_DOCS if total > SHARD_DOCS else None)
-        cat_names = store.tag_set("document")
-        writer = DocBinWriter(output, lang=options.lang, align=options.align, shard_docs=shard or None,
-                              cat_names=cat_names)
+        writer = DocBinWriter(output, lang=options.lang, align=options.align, shard_docs=shard or None)
     elif fmt in WHOLE_FILE_FORMATS:
         writer = whole_file_writer(fmt, output, set(options.labels) if options.labels else None, issues)
     else:
@@ -457,13 +492,15 @@ def export(
     last_doc = None
     # (document id, document hash, the set's JSONL record or None, document, annotation set)
     items: Iterator[tuple[int, str, dict[str, Any] | None, Document | None, AnnotationSet | None]]
-    if fmt == "jsonl":  # records straight from the rows (the same records, without the model objects)
+    if fmt == "jsonl" and versions == "all":  # records straight from the rows (same records, no model objects)
         items = ((doc_id, doc_hash, record, None, None) for doc_id, doc_hash, record in
                  iter_jsonl_records(store, annotator_ids, statuses, batch=options.batch, labels=labels,
                                     issues=issues))
     else:
-        items = ((doc.id, doc.hash, None, doc, aset) for doc, aset in
-                 iter_sets(store, annotator_ids, statuses, batch=options.batch))
+        pairs = iter_sets(store, annotator_ids, statuses, batch=options.batch)
+        if versions == "one":
+            pairs = one_version_per_document(pairs, gold_names(store), issues)
+        items = ((doc.id, doc.hash, None, doc, aset) for doc, aset in pairs)
     try:
         for doc_id, doc_hash, record, doc, aset in items:
             side = split_of(doc_hash, split, options.seed)
@@ -516,6 +553,44 @@ def whole_file_writer(fmt: str, output: Path, labels: set[str] | None, issues: E
     from annotator.io.labelstudio import LabelStudioWriter
 
     return LabelStudioWriter(output, labels=labels, issues=issues)
+
+
+def gold_names(store: Store) -> set[str]:
+    """Annotators whose sets are adjudicated gold ("gold", and any that review decisions were written into)."""
+    from annotator.review.versions import gold_annotators
+
+    return gold_annotators(store)
+
+
+def one_version_per_document(
+    pairs: Iterable[tuple[Document, AnnotationSet]], gold: set[str], issues: ExportIssues
+) -> Iterator[tuple[Document, AnnotationSet]]:
+    """Keep one set per document from `pairs` (grouped by document, as `iter_sets` yields them): a gold set if
+    one is selected, else the most recently updated set (the latest correction), ties broken by annotator name.
+    Every document that had more than one is listed in `issues.duplicates` with who was kept and why."""
+    group: list[tuple[Document, AnnotationSet]] = []
+    for pair in pairs:
+        if group and pair[0].id != group[0][0].id:
+            yield _pick_version(group, gold, issues)
+            group = []
+        group.append(pair)
+    if group:
+        yield _pick_version(group, gold, issues)
+
+
+def _pick_version(group, gold: set[str], issues: ExportIssues) -> tuple[Document, AnnotationSet]:
+    if len(group) == 1:
+        return group[0]
+    golden = [pair for pair in group if pair[1].annotator in gold]
+    if golden:
+        kept, why = golden[0], "gold"
+    else:
+        # max() keeps the first of equals, and the group is in annotator-name order
+        kept = max(group, key=lambda pair: pair[1].updated_at or "")
+        why = "latest update; no gold set"
+    names = ", ".join(pair[1].annotator for pair in group)
+    issues.duplicates.append(f"document {kept[0].id}: versions by {names}; kept {kept[1].annotator} ({why})")
+    return kept
 
 
 def _list_blank_edges(issues: ExportIssues, doc_id: int, record: dict[str, Any] | None, doc, aset) -> None:

@@ -433,6 +433,8 @@ class ExportIssues:
 
     misaligned: list[str] = field(default_factory=list)
     dropped_relations: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    """Documents with more than one selected version, of which a training export kept one (which, and why)."""
     blank_edges: list[str] = field(default_factory=list)
     """Entities that start or end in whitespace: exported as stored, listed (issue 17; `core.spans`)."""
 

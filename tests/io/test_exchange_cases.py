@@ -309,8 +309,20 @@ def test_doccano_two_users_come_back_from_doccano_export(tmp_path):
     cli(db, "import", CASES / "doccano_two_users.jsonl")
     found = state(db)
     assert {who for _, who in found} == {"gus", "hana"}
-    _out, again = round_trip(tmp_path, db, "doccano", ".jsonl")
+    # doccano is a training format: one version per document by default (issue 13), so every user needs `all`
+    _out, again = round_trip(tmp_path, db, "doccano", ".jsonl", "--versions", "all")
     assert state(again) == found
+
+
+def test_doccano_default_export_keeps_one_version_and_names_the_choice(tmp_path):
+    """Training-data rule wins for doccano: two users' sets of one text -> one record, the choice listed."""
+    db = tmp_path / "a.db"
+    cli(db, "import", CASES / "doccano_two_users.jsonl")
+    out = tmp_path / "one.jsonl"
+    done = cli(db, "export", "--format", "doccano", "-o", out)
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == len({line["text"] for line in lines})
+    assert "several versions: document" in done.stderr and "versions by gus, hana" in done.stderr
 
 
 def test_doccano_users_variation_entities_layout_and_integer_users(tmp_path):
@@ -320,7 +332,7 @@ def test_doccano_users_variation_entities_layout_and_integer_users(tmp_path):
     db = tmp_path / "a.db"
     cli(db, "import", write(tmp_path / "users.jsonl", records))
     assert {who for _, who in state(db)} == {"user3", "user4"}
-    _out, again = round_trip(tmp_path, db, "doccano", ".jsonl")
+    _out, again = round_trip(tmp_path, db, "doccano", ".jsonl", "--versions", "all")
     assert state(again) == state(db)
 
 

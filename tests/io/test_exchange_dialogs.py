@@ -255,6 +255,39 @@ def test_dialogs_offer_every_format(qtbot, db_path):
     assert offered == list(exporter.EXPORT_FORMATS)
     offered = [import_dialog.format.itemData(i) for i in range(import_dialog.format.count())]
     assert offered == list(importer.IMPORT_FORMATS)
+    for fmt in exporter.EXPORT_FORMATS:  # the status boxes follow the exporter's own default for each format
+        export_dialog.format.setCurrentIndex(export_dialog.format.findData(fmt))
+        checked = [s for s, box in export_dialog.statuses.items() if box.isChecked()]
+        assert set(checked) == set(exporter.default_statuses(fmt)), fmt
+
+
+def test_export_dialog_spacy_takes_done_sets_and_lists_several_versions(qtbot, monkeypatch, db_path, tmp_path,
+                                                                        messages):
+    """Training formats: the status boxes switch to "done" only, and a document several people finished is
+    exported once, the choice listed in the message."""
+    fill(db_path, n=2)
+    with Store(db_path) as store:  # bob finishes document 1 too
+        store.replace_annotation_set(AnnotationSet(doc_id=1, annotator="bob", status=Status.DONE,
+                                                   entities=[Entity(0, 5, "PERSON")]))
+
+    def fill_in(dialog):
+        qtbot.addWidget(dialog)
+        dialog.format.setCurrentIndex(dialog.format.findData("spacy"))
+        assert [s for s, box in dialog.statuses.items() if box.isChecked()] == [Status.DONE]
+        dialog.format.setCurrentIndex(dialog.format.findData("jsonl"))
+        assert {s for s, box in dialog.statuses.items() if box.isChecked()} == {Status.DONE, Status.REJECTED,
+                                                                                Status.SKIPPED}
+        dialog.format.setCurrentIndex(dialog.format.findData("spacy"))
+        for i in range(dialog.annotators.count()):
+            dialog.annotators.item(i).setCheckState(Qt.CheckState.Checked)
+        dialog.output.setText(str(tmp_path / "corpus"))
+
+    accept_with(monkeypatch, ExportDialog, fill_in)
+    report = ExportDialog.run(None, db_path, "alice")
+    assert report.records == 2  # 2 documents, one version each (bob's in-progress set of document 2 is out)
+    kind, _title, text = messages[-1]
+    assert kind == "information" and "Several versions of a document, one kept:" in text
+    assert "document 1: versions by alice, bob; kept bob (latest update" in text
 
 
 def test_import_and_export_dialogs_list_whitespace_edged_entities(qtbot, monkeypatch, db_path, tmp_path, messages):

@@ -92,7 +92,8 @@ def check_round_trip(tmp: Path, fmt: str, records: list[dict]) -> None:
     with Store(tmp / "seed.db") as seed:
         import_file(seed, write_jsonl(tmp / "seed.jsonl", records))
         (tmp / "e1").mkdir()
-        export(seed, ExportOptions(format=fmt, output=tmp / "e1" / f"data{SUFFIX[fmt]}", statuses=list(Status)))
+        export(seed, ExportOptions(format=fmt, output=tmp / "e1" / f"data{SUFFIX[fmt]}", statuses=list(Status),
+                                   versions="all"))  # every annotator (doccano's default is one version)
     states, files = [], []
     for step in (1, 2):
         source = tmp / f"e{step}" / f"data{SUFFIX[fmt]}"
@@ -101,7 +102,7 @@ def check_round_trip(tmp: Path, fmt: str, records: list[dict]) -> None:
             states.append(state(store))
             (tmp / f"e{step + 1}").mkdir()
             target = tmp / f"e{step + 1}" / f"data{SUFFIX[fmt]}"
-            export(store, ExportOptions(format=fmt, output=target, statuses=list(Status)))
+            export(store, ExportOptions(format=fmt, output=target, statuses=list(Status), versions="all"))
             files.append(content(target))
     assert states[0] == states[1]
     assert files[0] == files[1]
