@@ -92,7 +92,7 @@ class ExportReport:
         if self.issues.misaligned:
             parts.append(f"{len(self.issues.misaligned)} spans not aligned with tokens (listed above)")
         if self.issues.blank_edges:
-            parts.append(f"{len(self.issues.blank_edges)} entities start or end in whitespace (listed above)")
+            parts.append(f"{len(self.issues.blank_edges)} spans start or end in whitespace (listed above)")
         if self.issues.dropped_relations:
             parts.append(f"{len(self.issues.dropped_relations)} relations left out (listed above)")
         return "; ".join(parts) + "\n" + "\n".join(self.files)
@@ -483,10 +483,19 @@ def _list_blank_edges(issues: ExportIssues, doc_id: int, record: dict[str, Any] 
         for span in record.get("spans", ()):
             if has_blank_edge(text, span["start"], span["end"]):
                 issues.blank_edged_entity(doc_id, who, span["start"], span["end"], span.get("label", ""), text)
-    elif doc is not None and aset is not None:
-        for e in aset.entities:
-            if has_blank_edge(doc.text, e.start, e.end):
-                issues.blank_edged_entity(doc_id, aset.annotator, e.start, e.end, e.label, doc.text)
+        for quote in record.get("quotes", ()):
+            for part, span in (("quote", quote), ("speaker", quote.get("speaker")), ("cue", quote.get("cue"))):
+                if isinstance(span, dict) and "start" in span and has_blank_edge(text, span["start"], span["end"]):
+                    issues.blank_edged_entity(doc_id, who, span["start"], span["end"], "", text, part)
+    if doc is not None and aset is not None:
+        if record is None:
+            for e in aset.entities:
+                if has_blank_edge(doc.text, e.start, e.end):
+                    issues.blank_edged_entity(doc_id, aset.annotator, e.start, e.end, e.label, doc.text)
+        for q in aset.quotes:  # quotes, speakers and cues are listed like entities
+            for part, span in (("quote", q), ("speaker", q.speaker), ("cue", q.cue)):
+                if span is not None and has_blank_edge(doc.text, span.start, span.end):
+                    issues.blank_edged_entity(doc_id, aset.annotator, span.start, span.end, "", doc.text, part)
 
 
 _ENCODE = one_shot_encoder(ensure_ascii=False)

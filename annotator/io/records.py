@@ -33,6 +33,7 @@ from annotator.core.model import (
     TextRange,
     content_hash,
 )
+from annotator.core.normalise import nfc
 from annotator.io.articles import InputError
 
 IMPORT_KEY = "_annotator_import"
@@ -224,9 +225,12 @@ def check_range(where: Where, text: str, start: Any, end: Any, what: str) -> Tex
 
 
 def check_span_text(where: Where, text: str, span: dict[str, Any], rng: TextRange, what: str) -> None:
-    """A span that carries its text must match the document there (else its offsets are not code points)."""
+    """A span that carries its text must match the document there (else its offsets are not code points). A text
+    equal under Unicode NFC (the span's "Zürich" composed, the record's decomposed) is the same text (issue 17)."""
     written = span.get("text")
     if isinstance(written, str) and written != text[rng.start : rng.end]:
+        if nfc(written) == nfc(text[rng.start : rng.end]):
+            return
         raise where.fail(
             f"{what} text {written!r} does not match the text at {rng.start}-{rng.end} "
             f"({text[rng.start:rng.end]!r}); offsets must count Unicode code points"
@@ -238,7 +242,7 @@ def string_list(where: Where, value: Any, what: str) -> list[str]:
     for item in value:
         if not isinstance(item, str) or not item.strip():
             raise where.fail(f"{what} must be an array of non-empty strings, got an item {type_name(item)} {item!r}")
-    return [item.strip() for item in value]
+    return list(value)  # as written: a name with edge spaces is refused by the importer, not changed (issue 17)
 
 
 def record_text(where: Where, record: dict[str, Any]) -> str:
@@ -276,7 +280,8 @@ def annotator_of(where: Where, record: dict[str, Any], keys: tuple[str, ...]) ->
             continue
         if isinstance(value, int) and not isinstance(value, bool):
             return f"user{value}"
-        return need(where, value, str, f'"{key}"').strip() or None
+        name = need(where, value, str, f'"{key}"')
+        return name if name.strip() else None  # kept as written: the importer refuses edge spaces (issue 17)
     return None
 
 
@@ -409,10 +414,12 @@ class ExportIssues:
     blank_edges: list[str] = field(default_factory=list)
     """Entities that start or end in whitespace: exported as stored, listed (issue 17; `core.spans`)."""
 
-    def blank_edged_entity(self, doc_id: int | None, annotator: str, start: int, end: int, label: str, text: str) -> None:
+    def blank_edged_entity(self, doc_id: int | None, annotator: str, start: int, end: int, label: str, text: str,
+                           what: str = "entity") -> None:
+        """List a span (an entity, or with `what` a quote, speaker or cue) that starts or ends in whitespace."""
+        named = f"{what} {start}-{end} {label}".rstrip()
         self.blank_edges.append(
-            f"document {doc_id} ({annotator}): entity {start}-{end} {label} {text[start:end]!r} starts or ends in "
-            "whitespace"
+            f"document {doc_id} ({annotator}): {named} {text[start:end]!r} starts or ends in whitespace"
         )
 
     def misaligned_span(self, doc_id: int | None, annotator: str, start: int, end: int, what: str, fate: str) -> None:
