@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -37,6 +38,17 @@ def open_store(ctx: click.Context, *, readonly: bool = False, must_exist: bool =
         return Store(path, readonly=readonly, create=not must_exist)
     except StoreError as error:
         raise click.ClickException(str(error)) from None
+
+
+def require_display() -> None:
+    """Refuse (one line) to open a window where there is no display: on Linux and other X11/Wayland systems
+    Qt would otherwise abort (SIGABRT) with its multi-line platform-plugin message. Checked before any
+    QApplication is made; QT_QPA_PLATFORM (offscreen, vnc…) counts as a display."""
+    if sys.platform in ("win32", "darwin"):
+        return
+    if not any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
+        raise click.ClickException("no display to open the window on (DISPLAY and WAYLAND_DISPLAY are not set); "
+                                   "run it in a desktop session, or use the command-line commands")
 
 
 def progress_bar(total: int | None, description: str, unit: str = "doc"):

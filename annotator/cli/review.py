@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from annotator.cli.common import db_path_of, open_store
+from annotator.cli.common import db_path_of, open_store, require_display
 from annotator.core.strict_json import dumps_strict
 
 AGREEMENT_HELP = """Agreement between annotators (default: every human annotator with worked-on sets; --include-model
@@ -239,6 +239,7 @@ def review_gui(ctx, reviewer, gold):
     check_name(reviewer, "reviewer name")
     with open_store(ctx, readonly=True) as store:
         check_gold_target(store, gold)
+    require_display()
     raise SystemExit(run_review(db_path_of(ctx), reviewer, gold=gold))
 
 

@@ -43,6 +43,11 @@ def has_visible_character(text: str, start: int, end: int) -> bool:
     return any(not is_invisible(char) and not unicodedata.category(char).startswith("M") for char in piece)
 
 
+def any_visible(text: str) -> bool:
+    """Whether a whole text holds a visible character; stops at the first one (no copy of a long text)."""
+    return any(not is_invisible(char) and not unicodedata.category(char).startswith("M") for char in text)
+
+
 def has_blank_edge(text: str, start: int, end: int) -> bool:
     """Whether the span [start, end) starts or ends on whitespace (or an invisible character)."""
     return start < end and (is_invisible(text[start]) or is_invisible(text[end - 1]))

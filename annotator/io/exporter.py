@@ -87,7 +87,7 @@ class ExportReport:
 
     def summary(self) -> str:
         parts = [f"{self.records} records of {self.documents} documents ({self.format})"]
-        if len(self.by_split) > 1 or "all" not in self.by_split:
+        if self.by_split and (len(self.by_split) > 1 or "all" not in self.by_split):  # no empty "; " part
             parts.append(", ".join(f"{k} {v}" for k, v in self.by_split.items()))
         if self.issues.misaligned:
             parts.append(f"{len(self.issues.misaligned)} spans not aligned with tokens (listed above)")
@@ -402,6 +402,21 @@ def record_builder(fmt: str, options: ExportOptions, issues: ExportIssues) -> Ca
     raise ValueError(f"unknown format {fmt!r}")
 
 
+def check_output(output: Path, fmt: str, *, folder: bool) -> None:
+    """Refuse (ValueError, one line) an output that cannot take this export: a folder where a file is written,
+    a file where a folder is (spacy, --split), or something that is not a regular file (a device such as
+    /dev/full, a pipe): the atomic rename would replace it instead of writing into it."""
+    if folder:
+        if output.exists() and not output.is_dir():
+            raise ValueError(f"{output}: is a file; the {fmt} export{' with a split' if fmt != 'spacy' else ''} "
+                             "writes a folder (train, dev): give a folder name")
+        return
+    if output.is_dir():
+        raise ValueError(f"{output}: is a folder; the {fmt} export writes one file: give a file name")
+    if output.exists() and not output.is_file():
+        raise ValueError(f"{output}: is not a regular file (a device or a pipe); give a file name")
+
+
 def export(
     store: Store,
     options: ExportOptions,
@@ -419,6 +434,7 @@ def export(
     annotator_ids = selected_annotator_ids(store, options.annotators)
     total = count_sets(store, annotator_ids, options.statuses)
     output = Path(options.output) if options.output else default_output(fmt, split=split is not None)
+    check_output(output, fmt, folder=fmt == "spacy" or split is not None)
     report = ExportReport(format=fmt)
     issues = report.issues
     writer: Any

@@ -114,7 +114,7 @@ def import_file(
     `should_cancel()` is polled once a batch and rolls everything back (ImportCancelled)."""
     path = Path(path)
     if not path.is_file():
-        raise InputError(path, None, "no such file")
+        raise InputError(path, None, "is not a regular file (a folder, device or pipe)" if path.exists() else "no such file")
     if is_database_file(path, store.path):  # reading it here would drop SQLite's locks on it
         raise InputError(path, None, "is the annotator database itself (or its -wal/-shm), not annotations")
     if fmt not in IMPORT_FORMATS:
