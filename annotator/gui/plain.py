@@ -41,6 +41,30 @@ def plain(text: object) -> str:
     return f"<p style='white-space:pre-wrap'>{escape(text)}</p>"
 
 
+TOOLTIP_WIDTH = 80
+"""Characters a tooltip line holds before it wraps (a tooltip is one unwrapped line otherwise)."""
+TOOLTIP_LIMIT = 1000
+"""Characters of a name a tooltip shows at most; the rest is said as a count."""
+
+
+def name_tooltip(text: object, *, width: int = TOOLTIP_WIDTH, limit: int = TOOLTIP_LIMIT) -> str:
+    """A tooltip for a user string that may be very long (a 10,000-character label): shown literally, wrapped
+    every `width` characters (long words too: they would never wrap) and cut after `limit` characters with
+    "… (N characters)", so it stays readable on screen. Short text is returned as `plain(text)`."""
+    text = str(text)
+    lines = text.splitlines() or [""]
+    if len(text) <= width and len(lines) == 1:
+        return plain(text)
+    shown = text[:limit]
+    pieces = []
+    for line in shown.splitlines() or [""]:
+        pieces.extend(line[i : i + width] for i in range(0, max(len(line), 1), width))
+    body = "<br>".join(escape(piece) for piece in pieces)
+    if len(text) > limit:
+        body += f"<br>… ({len(text):,} characters)"
+    return f"<p style='white-space:pre-wrap'>{body}</p>"
+
+
 def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
     """A QLabel whose text is always plain text (never markup)."""
     label = QLabel(parent)
