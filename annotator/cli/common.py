@@ -57,8 +57,18 @@ def progress_bar(total: int | None, description: str, unit: str = "doc"):
     from tqdm import tqdm
 
     return tqdm(
-        total=total, desc=description, unit=unit, file=sys.stderr, dynamic_ncols=True, smoothing=0.1, disable=None
+        total=total, desc=description, unit=unit, file=sys.stderr, dynamic_ncols=True, smoothing=0.1,
+        disable=True if _zero_width_terminal() else None,
     )
+
+
+def _zero_width_terminal() -> bool:
+    """A terminal that reports 0 columns (a serial console, some CI pseudo-terminals) has no room for a bar:
+    tqdm would print blank lines instead."""
+    try:
+        return sys.stderr.isatty() and os.get_terminal_size(sys.stderr.fileno()).columns == 0
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 class FreeTextCommand(click.Command):

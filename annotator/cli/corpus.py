@@ -103,7 +103,10 @@ def list_documents(ctx, annotator, status, text, limit, as_json):
         if status and annotator == MODEL_ANNOTATOR:
             raise click.UsageError("the model's pre-extraction has no status; --status filters a person's work")
         if annotator and annotator not in {a.name for a in store.annotators()}:
-            raise click.ClickException(f"no annotator named {annotator!r}")
+            if status:  # a status filter on someone who has never annotated selects nothing meaningful
+                raise click.ClickException(f"no annotator named {annotator!r}")
+            # a newcomer: every document is new for them; said, so a typo is not mistaken for a fresh start
+            click.echo(f"note: no annotator named {annotator!r} yet; every document is new for them", err=True)
         ids = store.list_document_ids(annotator=annotator, status=status, text=text, limit=limit or -1)
         if not as_json:
             click.echo(f"{'id':>6}  {'status':<11} {'ents':>5} {'quotes':>6}  {'annotators':<20} title")

@@ -108,7 +108,8 @@ def test_import_annotator_option_is_checked(db_path, tmp_path):
 def test_list_with_an_unknown_annotator_says_so(db_path, tmp_path):
     two_people(db_path, tmp_path)
     one_line_error(cli(db_path, "list", "--annotator", "ghost", "--status", "done", ok=False), "no annotator named 'ghost'")
-    one_line_error(cli(db_path, "list", "--annotator", "ghost", ok=False), "no annotator named 'ghost'")
+    newcomer = cli(db_path, "list", "--annotator", "ghost")  # a newcomer: every document new, and said
+    assert "no annotator named 'ghost' yet" in newcomer.stderr and " new " in newcomer.stdout
     one_line_error(cli(db_path, "review", "queue", "-a", "nobody", ok=False), "no annotator named 'nobody'")
     one_line_error(cli(db_path, "agreement", "-a", "ann1", "-a", "ann1", ok=False), "twice")
 
@@ -236,3 +237,35 @@ def test_gui_with_no_display_is_one_line(db_path):
     result = cli(db_path, "gui", ok=False, env=env)
     assert result.returncode == 1, (result.returncode, result.stderr)
     one_line_error(result, "display")
+
+
+def test_a_terminal_of_zero_columns_gets_no_bar_and_no_blank_lines(db_path, tmp_path):
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "one.txt").write_text("Story one\n\nText.")
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 0, 0, 0, 0))  # a terminal with no size
+    try:
+        result = subprocess.run([str(ANNOTATOR), "--db", str(db_path), "ingest", "--no-extract", str(tmp_path / "in")],
+                                stdout=subprocess.PIPE, stderr=follower, text=True, timeout=60)
+        os.close(follower)
+        follower = None
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        if follower is not None:
+            os.close(follower)
+        os.close(leader)
+    assert "1 added" in result.stdout
+    assert seen.strip(b"\r\n") == b"", seen
