@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 
 ## Open the window (ingests seeds/ into the default database the first time).
 run: $(STAMP)
+	$(BIN)/python -m annotator.gui.platform_check
 	$(BIN)/annotator ingest --if-empty seeds/
 	$(BIN)/annotator gui
 

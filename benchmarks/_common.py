@@ -118,6 +118,50 @@ def summarize(samples_ms: list[float], stat: str = "median") -> float:
     raise ValueError(f"unknown statistic {stat!r}")
 
 
+def alternate_rounds(
+    baseline: Callable[[], float], ours: Callable[[], float], *, rounds: int = 5, warmup: bool = True
+) -> tuple[list[float], list[float], list[float]]:
+    """Time a baseline and our code in alternating rounds (baseline first in odd rounds, ours first in even ones),
+    after one untimed warm-up of each so neither pays the cold cache alone.
+
+    Each callable does the work once and returns a rate (records/s, docs/s; higher is better).
+    Returns (baseline rates, our rates, per-round ratios ours/baseline): report the median ratio with its spread
+    (`ratio_of`), never one round's.
+    """
+    if warmup:
+        baseline()
+        ours()
+    base_rates, our_rates, ratios = [], [], []
+    for i in range(rounds):
+        gc.collect()
+        if i % 2 == 0:
+            b = baseline()
+            o = ours()
+        else:
+            o = ours()
+            b = baseline()
+        base_rates.append(b)
+        our_rates.append(o)
+        ratios.append(o / b if b else float("nan"))
+    return base_rates, our_rates, ratios
+
+
+def ratio_of(ratios: list[float]) -> dict[str, float]:
+    """Median and spread (min, max) of per-round ratios, for `report(..., ratio=...)`."""
+    return {"median": statistics.median(ratios), "min": min(ratios), "max": max(ratios), "rounds": len(ratios)}
+
+
+def growth_per_unit(points: list[tuple[float, float]]) -> float:
+    """Least-squares slope of (size, memory) points: memory added per unit of size (e.g. bytes per record).
+    A streaming reader has a slope near 0 whatever its fixed cost; `full < 2 * half + c` passes even for linear
+    growth, this does not."""
+    n = len(points)
+    mx = sum(x for x, _ in points) / n
+    my = sum(y for _, y in points) / n
+    var = sum((x - mx) ** 2 for x, _ in points)
+    return sum((x - mx) * (y - my) for x, y in points) / var if var else float("nan")
+
+
 def _status_kb(field: str, pid: int | str = "self") -> int:
     """A `VmXxx:` line of /proc/<pid>/status in kB (0 where /proc is missing, e.g. macOS)."""
     try:
@@ -172,16 +216,23 @@ def report(
     baseline: float | None = None,
     baseline_name: str | None = None,
     note: str = "",
+    ratio: dict[str, float] | None = None,
 ) -> dict[str, Any]:
     """Print one figure: a machine-readable `FIGURE {...}` line and a human line.
 
     `target` is what the figure must beat (a number: "< target", or a text such as "0 rows"); `ok` whether it does
     (computed as value < target when omitted and target is a number). `baseline` is the same work done the
     simplest possible way in this run (e.g. a bare sqlite3 SELECT): the ratio value/baseline is printed with it.
+    `ratio` (from `ratio_of`) replaces that single ratio by the median of alternating rounds with its spread.
     """
     if ok is None and isinstance(target, (int, float)):
         ok = value < target
-    ratio = (value / baseline) if baseline not in (None, 0) and value == value else None
+    spread = None
+    if ratio is not None:
+        spread = ratio
+        ratio = ratio["median"]
+    else:
+        ratio = (value / baseline) if baseline not in (None, 0) and value == value else None
     figure = {
         "bench": Path(sys.argv[0]).stem,
         "name": name,
@@ -192,6 +243,7 @@ def report(
         "baseline": baseline,
         "baseline_name": baseline_name,
         "ratio": ratio,
+        "ratio_spread": spread,
         "note": note,
         "quick": is_quick(),
     }
@@ -223,6 +275,10 @@ def format_target(target: Any, unit: str) -> str:
 def format_ratio(figure: dict[str, Any]) -> str:
     if figure.get("ratio") is None:
         return "-"
+    spread = figure.get("ratio_spread")
+    if spread:
+        return (f"{figure['ratio']:.2f}x (median of {spread['rounds']} alternating rounds, "
+                f"{spread['min']:.2f}–{spread['max']:.2f}) {figure.get('baseline_name') or 'baseline'}")
     return f"{figure['ratio']:.2f}x {figure.get('baseline_name') or 'baseline'}"
 
 

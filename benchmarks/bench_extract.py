@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import random
 import resource
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -100,8 +101,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default=DEFAULT_MODEL)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--rounds", type=int, default=2, help="alternating rounds; the best time of each counts")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds; the median ratio and its spread count")
+    parser.add_argument("--quick", action="store_true", help="60 documents (smoke run)")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.docs = 60
 
     rng = random.Random(args.seed)
     texts = [article(rng) for _ in range(args.docs)]
@@ -111,21 +115,28 @@ def main(argv: list[str] | None = None) -> int:
     list(nlp.pipe(texts[:8]))  # warm-up
     rss_after_load = peak_rss_mb()
 
-    bare_times, extract_times = [], []
-    n_quotes = 0
-    for _ in range(args.rounds):
+    from _common import alternate_rounds, ratio_of
+
+    found = {"quotes": 0}
+
+    def bare_rate() -> float:
         t0 = time.perf_counter()
         for _doc in nlp.pipe(texts, batch_size=args.batch_size):
             pass
-        bare_times.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        n_quotes = 0
-        for extraction in extractor.extract(texts):
-            n_quotes += len(extraction.quotes)
-        extract_times.append(time.perf_counter() - t0)
+        return args.docs / (time.perf_counter() - t0)
 
-    bare, full = min(bare_times), min(extract_times)
-    ratio = bare / full
+    def extract_rate() -> float:
+        t0 = time.perf_counter()
+        found["quotes"] = sum(len(extraction.quotes) for extraction in extractor.extract(texts))
+        return args.docs / (time.perf_counter() - t0)
+
+    # Alternating rounds (the baseline first in odd rounds, extraction first in even ones); the model is warm.
+    bare_rates, extract_rates, ratios = alternate_rounds(bare_rate, extract_rate, rounds=args.rounds, warmup=False)
+    n_quotes = found["quotes"]
+    spread = ratio_of(ratios)
+    ratio = spread["median"]
+    bare, full = args.docs / statistics.median(bare_rates), args.docs / statistics.median(extract_rates)
+    print("ratio per round: " + ", ".join(f"{r:.3f}" for r in ratios))
     print(f"model {args.model}: {args.docs} docs, {words} words, {n_quotes} quotes found")
     print(f"bare nlp.pipe : {args.docs / bare:8.1f} docs/s  ({words / bare:,.0f} words/s)")
     print(f"extract       : {args.docs / full:8.1f} docs/s  ({words / full:,.0f} words/s)")
@@ -134,9 +145,9 @@ def main(argv: list[str] | None = None) -> int:
     from _common import report
 
     report("extraction throughput (entities + quotes)", args.docs / full, "docs/s", f">= {TARGET}x bare",
-           ok=ratio >= TARGET, baseline=args.docs / bare, baseline_name="bare nlp.pipe, same model")
+           ok=ratio >= TARGET, ratio=spread, baseline_name="bare nlp.pipe, same model")
     report("extraction peak resident memory", peak_rss_mb(), "MB", None, note=f"model alone {rss_after_load:.0f} MB")
-    return 0 if ratio >= TARGET else 1
+    return 0  # a miss is a figure marked as missed in the summary, not a crashed script
 
 
 if __name__ == "__main__":

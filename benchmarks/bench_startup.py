@@ -31,6 +31,31 @@ print(json.dumps({"shown_ms": shown * 1000, "heavy": heavy, "modules": len(sys.m
 window.close()
 """
 
+FIRST_EDIT = r"""
+import json, sys, time
+from annotator.gui.app import make_application
+from annotator.gui.main_window import MainWindow
+from PySide6.QtWidgets import QApplication
+app = make_application([])
+window = MainWindow(sys.argv[2], annotator="bench")
+window.show()
+QApplication.processEvents()
+window.view.viewport().repaint()
+window.view.select_range(0, 7)
+t0 = time.perf_counter()
+window.apply_label("ORG")
+window.view.viewport().repaint()
+first = (time.perf_counter() - t0) * 1000
+window.view.select_range(8, 15)
+t0 = time.perf_counter()
+window.apply_label("ORG")
+window.view.viewport().repaint()
+second = (time.perf_counter() - t0) * 1000
+heavy = sorted({m.split(".")[0] for m in sys.modules if m.split(".")[0] in ("sqlite_utils", "numpy", "spacy")})
+print(json.dumps({"first_ms": first, "second_ms": second, "heavy": heavy}))
+window.close()
+"""
+
 BARE = r"""
 import json, sys, time
 t0 = float(sys.argv[1])
@@ -72,6 +97,31 @@ def main() -> None:
     report("heavy modules imported on the start-up path (spaCy, thinc, …)", len(heavy), "modules", "0",
            ok=not heavy, note=", ".join(heavy[:6]) or "none")
     note(f"{results[-1]['modules']} modules imported in all")
+
+    section("first edit after start-up (issue 15: it imported sqlite_utils + numpy, 120-390 ms)")
+    edits = []
+    for i in range(runs):
+        db = home / f"one-doc-{i}.db"
+        _one_document(db)
+        edits.append(run(FIRST_EDIT, str(db), env=env))
+    report("first edit after start-up (add entity + repaint)", summarize([e["first_ms"] for e in edits]), "ms", 16,
+           baseline=summarize([e["second_ms"] for e in edits]), baseline_name="the second edit")
+    report("first edit after start-up, worst of runs", summarize([e["first_ms"] for e in edits], "max"), "ms", None)
+    heavy_edit = sorted({m for e in edits for m in e["heavy"]})
+    report("heavy modules imported by the first edit (sqlite_utils, numpy, spaCy)", len(heavy_edit), "modules", "0",
+           ok=not heavy_edit, note=", ".join(heavy_edit) or "none")
+
+
+def _one_document(path: Path) -> None:
+    """A database with one pre-annotated article (the model's set), as after `annotator ingest`."""
+    sys.path.insert(0, str(REPO))
+    from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Document, Entity, Status
+    from annotator.core.store import Store
+
+    with Store(path) as store:
+        doc_id, _ = store.add_document(Document(text="Acme Co. and Globex met in Paris on Monday. " * 40, title="one"))
+        store.replace_annotation_set(AnnotationSet(doc_id=doc_id, annotator=MODEL_ANNOTATOR, status=Status.DONE,
+                                                   entities=[Entity(27, 32, "GPE")]))
 
 
 if __name__ == "__main__":

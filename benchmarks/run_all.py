@@ -27,8 +27,11 @@ sys.path.insert(0, str(HERE))
 
 from _common import FIGURE_PREFIX, format_ratio, format_target, format_value  # noqa: E402
 
-ORDER = ["startup", "long_article", "corpus", "extract", "exchange"]
+ORDER = ["startup", "long_article", "memory", "corpus", "extract", "exchange", "ingest"]
 """Start-up first (least disturbed by page cache and memory the others leave behind); unknown ones follow by name."""
+
+TIMEOUTS = {"distributed": 1800.0}
+"""Scripts that need longer than --timeout (seconds): distributed starts local clusters and loads 100,000 records."""
 
 RESULTS = HERE / "RESULTS.md"
 BEGIN, END = "<!-- figures:begin -->", "<!-- figures:end -->"
@@ -102,10 +105,21 @@ def machine() -> str:
     )
 
 
-def write_results(figures: list[dict], crashed: list[str], seconds: float) -> None:
+def load() -> str:
+    """The machine's load average (1 / 5 / 15 min): figures taken on a busy machine are slower than on an idle one."""
+    try:
+        return " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:  # pragma: no cover - not on Windows
+        return "n/a"
+
+
+def write_results(figures: list[dict], crashed: list[str], seconds: float, load_before: str) -> None:
     lines = [
         BEGIN,
         f"Measured {date.today().isoformat()} on {machine()}; `make bench` took {seconds / 60:.1f} min.",
+        f"Load average (1 / 5 / 15 min) at the start: {load_before}; at the end: {load()} "
+        f"(on {os.cpu_count()} cores; other work on the machine slows every figure, ratios to a baseline in the "
+        "same run less so).",
         "",
         *table(figures),
     ]
@@ -134,14 +148,16 @@ def main() -> int:
     if not scripts:
         print("no benchmarks/bench_*.py found", file=sys.stderr)
         return 1
-    print(f"annotator benchmarks{' (--quick)' if args.quick else ''} on {machine()}")
+    load_before = load()
+    print(f"annotator benchmarks{' (--quick)' if args.quick else ''} on {machine()}; load average {load_before}")
     started = time.perf_counter()
     figures: list[dict] = []
     crashed: list[str] = []
     durations: list[tuple[str, float, int]] = []
     for script in scripts:
         print(f"\n######## {script.name}", flush=True)
-        found, code, seconds, tail = run_one(script, quick=args.quick, timeout=args.timeout)
+        timeout = max(args.timeout, TIMEOUTS.get(script.stem.removeprefix("bench_"), 0.0))
+        found, code, seconds, tail = run_one(script, quick=args.quick, timeout=timeout)
         figures += found
         durations.append((script.name, seconds, code))
         if code != 0:
@@ -166,7 +182,7 @@ def main() -> int:
         print(f"  MISSED: {f['bench']}: {f['name']} = {format_value(f['value'], f['unit'])} "
               f"(target {format_target(f['target'], f['unit'])})")
     if not args.quick and not only and not args.no_results:
-        write_results(figures, crashed, total)
+        write_results(figures, crashed, total, load_before)
         print(f"\nwrote {RESULTS.relative_to(HERE.parent)}")
     if crashed or (args.strict and failed):
         return 1

@@ -40,6 +40,7 @@ def main() -> int:
     from annotator.gui.app import make_application, use_style
     from annotator.gui.colors import dark_palette
     from annotator.gui.main_window import MainWindow
+    from PySide6.QtCore import Qt
 
     app = make_application()
     use_style(app, "Fusion")
@@ -51,19 +52,21 @@ def main() -> int:
     window.show()
     first = window.doc_model.id_at(0)
     window.open_document(first)
+    # a checked document tag first: the first edit makes the annotator's own set (new ids, issue 15)
+    window.on_tag_toggled("document", None, "needs-review", True)
     quotes = [s.quote for s in window.view.index.quotes.ordered()]
     # a quote with a speaker and a cue, and an entity inside it, shows the most
     def score(q):
         inside = len(window.view.index.entities.in_range(*window.view.offsets.range_to_qt(q.start, q.end)))
         return (q.speaker is not None) + (q.cue is not None) + min(inside, 2)
 
-    # a checked document tag and a checked span tag, so both checkbox states show
-    window.on_tag_toggled("document", None, "needs-review", True)
+    # and a checked span tag, so both checkbox states show
     if quotes:
         best = max(quotes, key=score)
         window.pick_quote(best.id)
         window.on_tag_toggled("quote", best.id, "important", True)
         window.docks["quotes"].raise_()
+        window.resizeDocks([window.docks["quotes"]], [760], Qt.Orientation.Horizontal)  # the quote table's columns
     for _ in range(5):
         app.processEvents()
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -37,3 +37,4 @@ def isolated_user_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("ANNOTATOR_DB", raising=False)
     monkeypatch.delenv("ANNOTATOR_MODEL", raising=False)
     monkeypatch.delenv("ANNOTATOR_CONFIG", raising=False)
+    monkeypatch.setenv("ANNOTATOR_TOKEN_CHECK", "0")  # no tokenizer subprocess per window; test_token_check.py on

@@ -36,7 +36,7 @@ def all_imports(path: Path) -> set[str]:
     return names
 
 
-QT_FREE = ["core", "io", "review", "extract", "cli"]
+QT_FREE = ["core", "io", "review", "extract", "cli", "train"]
 
 
 @pytest.mark.parametrize("room", QT_FREE)

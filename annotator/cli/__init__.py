@@ -16,7 +16,7 @@ from annotator.cli.common import pass_context_db
 from annotator.core.errors import InputError, NotFoundError, UserError
 from annotator.core.store import StoreError
 
-COMMAND_MODULES = ["corpus", "gui", "extract", "review", "exchange"]
+COMMAND_MODULES = ["corpus", "gui", "extract", "review", "exchange", "train"]
 
 
 class AnnotatorGroup(click.Group):

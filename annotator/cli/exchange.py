@@ -18,7 +18,12 @@ from annotator.core.model import Status
               help="File (a folder for spacy or with --split). Default: ./exports/annotations-<format>-<time>.")
 @click.option("--annotator", "annotators", multiple=True, help="Only these annotators (repeat). Default: all but the model.")
 @click.option("--status", "statuses", multiple=True, type=click.Choice([s.value for s in Status]),
-              help="Only sets with these statuses (repeat). Default: done, rejected, skipped.")
+              help="Only sets with these statuses (repeat). Default: done for the training formats (spacy, "
+              "doccano); done, rejected, skipped for jsonl and prodigy (the status travels as `answer`).")
+@click.option("--versions", type=click.Choice(["one", "all"]), default=None,
+              help="one: one version per document (gold where it exists, else the latest updated set; each "
+              "choice listed); all: one record per document and annotator. Default: one for spacy and doccano, "
+              "all for jsonl and prodigy.")
 @click.option("--labels", default=None, help="Only entities with these labels (comma-separated).")
 @click.option("--split", type=click.FloatRange(0, 1), default=None,
               help="Share of documents for train (rest to dev). Default for spacy: 0.8.")
@@ -26,9 +31,11 @@ from annotator.core.model import Status
 @click.option("--align", type=click.Choice(["strict", "expand"]), default="strict", show_default=True,
               help="spacy: a span off token boundaries is reported and left out (strict) or widened (expand).")
 @click.pass_context
-def export(ctx, fmt, output, annotators, statuses, labels, split, seed, align):
-    """Export annotation sets, one record per document and annotator. Spans that cannot be expressed exactly
-    (not aligned with tokens) and relations whose spans were edited away are listed, never dropped silently."""
+def export(ctx, fmt, output, annotators, statuses, versions, labels, split, seed, align):
+    """Export annotation sets. Exchange formats (jsonl, prodigy): one record per document and annotator, every
+    finished status. Training formats (spacy, doccano): done sets only and one version per document (gold where
+    it exists) unless --status / --versions say otherwise. Spans that cannot be expressed exactly (not aligned
+    with tokens) and relations whose spans were edited away are listed, never dropped silently."""
     import shutil
     import sys
     import tempfile
@@ -46,7 +53,8 @@ def export(ctx, fmt, output, annotators, statuses, labels, split, seed, align):
         format=fmt,
         output=output,
         annotators=list(annotators) or None,
-        statuses=[Status(s) for s in statuses] or ExportOptions().statuses,
+        statuses=[Status(s) for s in statuses] or None,
+        versions=versions,
         labels=[label.strip() for label in labels.split(",") if label.strip()] if labels else None,
         split=split,
         seed=seed,
@@ -71,6 +79,8 @@ def export(ctx, fmt, output, annotators, statuses, labels, split, seed, align):
                 "are unchanged)") from None
     for line in report.issues.misaligned:
         click.echo(f"not aligned: {line}", err=True)
+    for line in report.issues.duplicates:
+        click.echo(f"several versions: {line}", err=True)
     for line in report.issues.blank_edges:
         click.echo(f"whitespace edge: {line}", err=True)
     for line in report.issues.dropped_relations:

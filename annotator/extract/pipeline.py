@@ -27,6 +27,10 @@ class ModelNotFoundError(RuntimeError):
 
     def __init__(self, name: str):
         self.name = name
+        if "/" in name or "\\" in name or name.startswith("."):  # a folder, e.g. one `annotator train` wrote
+            super().__init__(f"no spaCy pipeline at {name} (give a package name or a folder spacy.load opens, "
+                             "such as the --output of `annotator train ner`)")
+            return
         if name in _PIP_NAMES:
             how = f"pip install {_PIP_NAMES[name]}"
         else:

@@ -4,6 +4,10 @@ A gold quote is matched to the prediction covering the largest share of it (cove
 length), one to one, if the coverage reaches the threshold (0.3 and 0.8 are reported). Precision =
 matched / predictions, recall = matched / gold; speaker (resolved name), cue and type accuracy are
 computed on the matched pairs. No spaCy here.
+
+Coverage never penalises a prediction that runs past the gold (a quote extended by 30 characters still covers
+all of it), so boundary exactness is reported beside it: the share of matched pairs whose start and end both
+equal the gold's, and how many predictions run past their gold quote (`Scores.exact`, `Scores.overshoots`).
 """
 
 from __future__ import annotations
@@ -127,6 +131,10 @@ class Scores:
     pairs: list[tuple[ScoredQuote, ScoredQuote, float]] = field(default_factory=list)
     misses: list[ScoredQuote] = field(default_factory=list)
     false_positives: list[ScoredQuote] = field(default_factory=list)
+    exact: float = 0.0
+    """Boundary exactness: share of matched pairs whose predicted start and end both equal the gold's."""
+    overshoots: int = 0
+    """Matched predictions that start before or end after their gold quote (characters the gold does not have)."""
 
 
 def score(gold: list[ScoredQuote], pred: list[ScoredQuote], threshold: float = 0.3) -> Scores:
@@ -155,7 +163,14 @@ def score(gold: list[ScoredQuote], pred: list[ScoredQuote], threshold: float = 0
         pairs=pairs,
         misses=[g for g in gold if id(g) not in matched_g],
         false_positives=[p for p in pred if id(p) not in matched_p],
+        exact=acc(lambda g, p: (g.start, g.end) == (p.start, p.end)),
+        overshoots=sum(1 for g, p, _ in pairs if p.start < g.start or p.end > g.end),
     )
+
+
+def overshoot_chars(gold: ScoredQuote, pred: ScoredQuote) -> int:
+    """Characters of the prediction outside its gold quote (before its start plus after its end)."""
+    return max(0, gold.start - pred.start) + max(0, pred.end - gold.end)
 
 
 def evaluate(

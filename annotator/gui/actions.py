@@ -78,7 +78,7 @@ MENUS: list[tuple[str, list[Entry]]] = [
         SEPARATOR,
         ("document.next", "&Next document", ["Ctrl+PgDown", "Alt+Down"], "open_neighbour", (+1,)),
         ("document.previous", "&Previous document", ["Ctrl+PgUp", "Alt+Up"], "open_neighbour", (-1,)),
-        ("document.tags", "Document &tags…", "Ctrl+T", "focus_document_tags", ()),
+        ("document.tags", "Document &tags…", "Ctrl+T", "quick_tag_document", ()),
         ("document.title", "Edit t&itle…", "F2", "edit_title", ()),
     ]),
     ("&View", [
@@ -192,6 +192,11 @@ def build_label_actions(window, labels: dict[str, str]) -> None:
         window.removeAction(action)
     window.label_menu.clear()
     window.legend.clear()
+    # QToolBar.clear() keeps the separator and widget actions the toolbar made (its children): without this
+    # every refresh (another window's commit, F5) left ~3 of them behind, with the legend label.
+    for made in window.legend.findChildren(QAction, options=Qt.FindChildOption.FindDirectChildrenOnly):
+        if made is not window.legend.toggleViewAction():
+            made.deleteLater()
     window.label_actions = []
     for position, (name, color) in enumerate(labels.items()):
         key = str(position + 1) if position < 9 else None

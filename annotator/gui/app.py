@@ -53,11 +53,19 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 def run_app(db_path: str | Path, annotator: str | None = None) -> int:
     """Open the window on the database and run until it closes. Returns the exit code."""
+    from annotator.core.errors import Cancelled
     from annotator.gui.main_window import MainWindow
+    from annotator.gui.platform_check import check
 
+    if not QApplication.instance() and (problem := check()):  # before Qt aborts on a missing xcb library
+        print(problem, file=sys.stderr)
+        return 1
     app = make_application()
     try:
         window = MainWindow(Path(db_path), annotator)
+    except Cancelled as cancelled:  # Cancel in the first-start name dialog: nothing opened, nothing to report
+        print(f"annotator: {cancelled}", file=sys.stderr)
+        return 1
     except Exception as error:  # noqa: BLE001 - not a database, newer schema, damaged...: said in a message box
         from annotator.gui.store_guard import start_up_failed
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+import shiboken6
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
@@ -39,6 +40,7 @@ from annotator.core.names import shown as shown_name
 from annotator.core.spans import has_blank_edge
 from annotator.gui.colors import Scheme
 from annotator.gui.offsets import OffsetMap
+from annotator.gui.quote_links import paint_links
 from annotator.gui.plain import name_tooltip
 from annotator.gui.snapping import cuts_a_word, snap_edge
 from annotator.gui.span_index import EntitySpan, QuoteSpan, SpanIndex
@@ -115,6 +117,7 @@ class ArticleView(QTextEdit):
         self.index.reset(list(entities), list(quotes))
         self.selected_entity_id = self.selected_quote_id = self.hovered_quote_id = None
         self.drag = None
+        self.link_paths = []  # the arcs of the last paint (quote_links.py)
         doc = QTextDocument(self)
         doc.setUndoRedoEnabled(False)
         doc.setDefaultFont(self.font())
@@ -138,7 +141,14 @@ class ArticleView(QTextEdit):
         frame = doc.rootFrame().frameFormat()
         frame.setLeftMargin(MARGIN)
         doc.rootFrame().setFrameFormat(frame)
-        self.setDocument(doc)  # the old document, a child of this view, is deleted by Qt
+        old = self.document()
+        ours = old.parent() is self  # made here by an earlier show_text (Qt's first one belongs to its control)
+        self.setDocument(doc)  # deletes only a document owned by the internal control, never ours
+        if ours:
+            # Without this every open kept the previous text with its whole layout as a child of the view
+            # (~31 MB for a 100,000-word article, ~150 KB for a seed article). Deleted now, as Qt deletes its
+            # own: a deleteLater would wait for the event loop, and a loop of opens may never return to it.
+            shiboken6.delete(old)
         self.viewport().update()
         self._layout_next = doc.begin()
         QTimer.singleShot(0, self._layout_ahead)
@@ -172,6 +182,12 @@ class ArticleView(QTextEdit):
                             boilerplate: list[tuple[int, int]] = ()) -> None:
         """Show a text with a given annotator's set (read-only use, e.g. review), boilerplate lines dimmed."""
         self.show_text(text, aset.entities if aset else [], aset.quotes if aset else [], boilerplate)
+
+    def replace_spans(self, entities: list[Entity], quotes: list[Quote]) -> None:
+        """Show other spans over the same text (no re-layout: the index only, milliseconds for 10,000 spans)."""
+        self.index.reset(list(entities), list(quotes))
+        self.selected_entity_id = self.selected_quote_id = self.hovered_quote_id = None
+        self.viewport().update()
 
     def put_entity(self, entity: Entity) -> None:
         self.index.put_entity(entity)
@@ -247,8 +263,11 @@ class ArticleView(QTextEdit):
         rect = rect or self.viewport().rect()
         layout = self.document().documentLayout()
         offset = self._offset()
+        top_y = rect.top() - offset.y()
         top = layout.hitTest(QPointF(0, rect.top()) - offset, Qt.HitTestAccuracy.FuzzyHit)
         start = self.document().findBlock(max(top, 0)).position()
+        if layout.blockBoundingRect(self.document().findBlock(start)).top() > top_y + 1:
+            start = self._block_at_y(top_y).position()  # hitTest is wrong while Qt lays a long text out (issue 15)
         # Walk blocks down to the bottom edge instead of hit-testing it: on a long article hitTest below the part
         # laid out so far answers the document's END, and a repaint then looked up every span (benchmarks/
         # bench_long_article.py: 11,000 spans and ~300 ms for one scroll step).
@@ -258,6 +277,19 @@ class ArticleView(QTextEdit):
             block = block.next()
         end = block.position() if block.isValid() else self.document().characterCount()
         return start, end
+
+    def _block_at_y(self, y: float):
+        """The last block whose top is at or above document y (binary search over block numbers; each probe
+        lays the text out up to that block, as Qt would to paint it)."""
+        doc, layout = self.document(), self.document().documentLayout()
+        lo, hi = 0, doc.blockCount() - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if layout.blockBoundingRect(doc.findBlockByNumber(mid)).top() <= y:
+                lo = mid
+            else:
+                hi = mid - 1
+        return doc.findBlockByNumber(lo)
 
     def range_rects(self, start: int, end: int) -> list[QRectF]:
         """Viewport rectangles (one per line) covering the Qt range [start, end): the text height only."""
@@ -336,6 +368,11 @@ class ArticleView(QTextEdit):
         quotes = self.index.quotes.in_range(start, end)
         entities = self.index.entities.in_range(start, end)
         active = self._active_quote()
+        # Blocks Qt has not laid out yet (a long text shown the first time, a width change) have no lines, so no
+        # highlight rectangles; the text paint below lays them out, and one more paint then shows the highlights
+        # (issue 15: they stayed away until a scroll or a click). Checked on the visible blocks only.
+        if (entities or quotes) and self._unlaid_block(start, end):
+            QTimer.singleShot(0, self.viewport().update)
         rects = {e.id: self.range_rects(e.start, e.end) for e in entities}  # computed once per paint
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -348,6 +385,15 @@ class ArticleView(QTextEdit):
         self._paint_roles(painter, quotes, active, start, end)
         self._paint_labels(painter, entities, rects)
         painter.end()
+
+    def _unlaid_block(self, start: int, end: int) -> bool:
+        """Whether a block in the Qt range [start, end) has no laid-out lines yet."""
+        block = self.document().findBlock(start)
+        while block.isValid() and block.position() < end:
+            if block.layout().lineCount() == 0 and block.length() > 1:
+                return True
+            block = block.next()
+        return False
 
     def _active_quote(self) -> QuoteSpan | None:
         for quote_id in (self.hovered_quote_id, self.selected_quote_id):
@@ -392,6 +438,15 @@ class ArticleView(QTextEdit):
                     painter.drawRoundedRect(r.adjusted(-2, -1, 2, 1), 3, 3)
                     if strong:
                         painter.fillRect(r.adjusted(-2, -1, 2, 1), _alpha(color, 40))
+        if active is not None:  # quote -> speaker / cue arcs, the active quote only (quote_links.py)
+            self.link_paths = paint_links(painter, self.range_rects(active.start, active.end), [
+                ("speaker", self.range_rects(*active.speaker) if active.speaker else [], s.speaker,
+                 Qt.PenStyle.SolidLine),
+                ("cue", self.range_rects(*active.cue) if active.cue else [], s.cue, Qt.PenStyle.DashLine),
+            ], self._label_font, s.base)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+        else:
+            self.link_paths = []
         if self.selected_entity_id in self.index.entities.by_id:
             e = self.index.entities.by_id[self.selected_entity_id]
             painter.setPen(QPen(s.selection_outline, 2))
@@ -416,7 +471,7 @@ class ArticleView(QTextEdit):
             )
             width = metrics.horizontalAdvance(shown) + 6
             y = r.bottom() + 3
-            x = max(r.left(), last_right.get(round(y), -1e9) + 2)
+            x = place_pill(r.left(), last_right.get(round(y), -1e9), width, self.viewport().width())
             pill = QRectF(x, y, width, metrics.height())
             last_right[round(y)] = pill.right()
             self.pill_rects.append((pill, e.label))
@@ -584,6 +639,12 @@ class ArticleView(QTextEdit):
 def _x(result) -> float:
     """QTextLine.cursorToX returns (x, position) in PySide6."""
     return result[0] if isinstance(result, tuple) else result
+
+
+def place_pill(left: float, previous_right: float, width: float, limit: float) -> float:
+    """The x of a label pill `width` wide under a span starting at `left`: right of the previous pill on that
+    line, but never past the right edge `limit` (a pill pushed over it was clipped: "CARDI…", issue 15)."""
+    return max(0.0, min(max(left, previous_right + 2), limit - width - 2))
 
 
 def _alpha(color: QColor, alpha: int) -> QColor:

@@ -17,6 +17,7 @@ from PySide6.QtGui import QUndoCommand
 
 from annotator.core import ops
 from annotator.core.model import Entity, Quote, QuoteType, Status, TargetKind, TextRange
+from annotator.core.speaker_names import resolve_speaker
 from annotator.core.store import NotFoundError, Store, StoreError
 
 
@@ -249,6 +250,7 @@ class SetStatusCommand(EditCommand):
         self._emit(status=True)
 
 
-def speaker_changes(text: str, start: int, end: int) -> dict:
-    """update_quote arguments that make [start, end) the speaker (its text as the resolved name)."""
-    return {"speaker": TextRange(start, end), "speaker_name": text[start:end]}
+def speaker_changes(text: str, start: int, end: int, entities=(), quotes=()) -> dict:
+    """update_quote arguments that make [start, end) the speaker, with the person it names resolved as the
+    pre-extraction does ("Kerry" -> "John Kerry", "he" -> the person before; core/speaker_names.py)."""
+    return {"speaker": TextRange(start, end), "speaker_name": resolve_speaker(text, start, end, entities, quotes)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -106,6 +107,10 @@ class TagSetDialog(QDialog):
             self.lists[scope], self.inputs[scope] = listing, entry
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.accept)
+        self.undo_button = buttons.addButton("Undo", QDialogButtonBox.ButtonRole.ActionRole)
+        self.undo_button.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_button.clicked.connect(self.undo)
+        self.history: list[tuple[str, str, str]] = []  # (added|removed, tag, scope), for Undo
         layout = QVBoxLayout(self)
         layout.addWidget(tabs)
         layout.addWidget(buttons)
@@ -119,6 +124,7 @@ class TagSetDialog(QDialog):
                 item.setData(Qt.ItemDataRole.UserRole, tag)
                 item.setToolTip(name_tooltip(tag))
                 listing.addItem(item)
+        self.undo_button.setEnabled(bool(self.history))
 
     def add_tag(self, scope: str, tag: str | None = None) -> bool:
         """Add the typed tag; a name with a control character is refused in a message box (issue 17).
@@ -131,16 +137,44 @@ class TagSetDialog(QDialog):
             QMessageBox.warning(self, "Tag set", f'The tag "{shown(tag)}" {problem}; a tag name is one line of '
                                 "visible text.")
             return False
+        if tag in self.store.tag_set(scope):
+            return False
         if not self._saved(lambda: self.store.add_to_tag_set(tag, scope)):
             return False
+        self.history.append(("added", tag, scope))
         self.inputs[scope].clear()
         self.reload()
         return True
 
     def remove_selected(self, scope: str) -> None:
-        for item in self.lists[scope].selectedItems():
-            if not self._saved(lambda name=item.data(Qt.ItemDataRole.UserRole): self.store.remove_from_tag_set(name, scope)):
+        """Remove the selected tags; a tag in use asks first (its uses stay on the documents, unlisted)."""
+        tags = [item.data(Qt.ItemDataRole.UserRole) for item in self.lists[scope].selectedItems()]
+        used = {tag: n for tag in tags if (n := self.store.tag_uses(tag, scope))}
+        if used and not self.confirm_removal(used):
+            return
+        for tag in tags:
+            if not self._saved(lambda name=tag: self.store.remove_from_tag_set(name, scope)):
                 break
+            self.history.append(("removed", tag, scope))
+        self.reload()
+
+    def confirm_removal(self, used: dict[str, int]) -> bool:
+        uses = ", ".join(f"“{shown(tag)}” ({n} use{'s' if n != 1 else ''})" for tag, n in used.items())
+        answer = QMessageBox.question(
+            self, "Remove tags in use?",
+            plain(f"{uses} — still on documents. Remove from the tag set? The uses stay (Undo puts the tag back)."),
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def undo(self) -> None:
+        """Take back the last add or remove of this dialog."""
+        if not self.history:
+            return
+        change, tag, scope = self.history.pop()
+        if change == "added":
+            self._saved(lambda: self.store.remove_from_tag_set(tag, scope))
+        else:
+            self._saved(lambda: self.store.add_to_tag_set(tag, scope))
         self.reload()
 
     def _saved(self, change) -> bool:

@@ -152,6 +152,27 @@ class DocumentListModel(HeaderedTableModel):
         if (self._total, self._capped) != before:
             self.count_changed.emit()
 
+    UNFINISHED = (Status.NEW, Status.IN_PROGRESS)
+
+    def next_unfinished(self, doc_id: int) -> int | None:
+        """The first document after `doc_id` in this list that the annotator has not finished (new or in
+        progress), wrapping round to the top; None if there is none. Walks the rows in cached chunks."""
+        start = self.row_of(doc_id)
+        start = -1 if start is None else start
+        row = start + 1
+        while (candidate := self.id_at(row)) is not None:
+            if self._unfinished(row):
+                return candidate
+            row += 1
+        for row in range(0, max(start, 0)):
+            if self._unfinished(row):
+                return self._ids[row]
+        return None
+
+    def _unfinished(self, row: int) -> bool:
+        data = self.row_data(row)
+        return data is not None and data.status in self.UNFINISHED
+
     def fetched_count(self) -> int:
         return len(self._ids)
 
@@ -278,7 +299,14 @@ class DocumentListView(QWidget):
         self.table.activated.connect(self._activated)
         self.table.clicked.connect(self._activated)
         model.count_changed.connect(self._show_count)
+        model.modelReset.connect(self._fetch_first_page)
         self._show_count()
+
+    def _fetch_first_page(self) -> None:
+        """Qt's view asks for rows only when its geometry changes: after a filter with no hits a reset to rows
+        leaves it as it was, and the list stayed empty under "N documents" (issue 15). Fetch the first page."""
+        if self.model.rowCount() == 0 and self.model.canFetchMore():
+            self.model.fetchMore()
 
     def _show_count(self) -> None:
         self.count_label.setText(f"{self.model.total_text()} documents")

@@ -175,7 +175,11 @@ class EditActions:
         if picked is None:
             self.hint(f"Select the {role}'s text or click an entity first.")
             return
-        changes = cmd.speaker_changes(window.doc.text, *picked) if role == "speaker" else {"cue": TextRange(*picked)}
+        if role == "speaker":
+            changes = cmd.speaker_changes(window.doc.text, *picked, [s.entity for s in self.view.index.entities.ordered()],
+                                          [s.quote for s in self.view.index.quotes.ordered()])
+        else:
+            changes = {"cue": TextRange(*picked)}
         if window.push(self.session.update_quote(f"Set {role}", self.view.selected_quote_id, **changes)):
             self.view.clear_text_selection()
 

@@ -103,8 +103,14 @@ class ExportDialog(QDialog):
         self._format_changed()
 
     def _format_changed(self) -> None:
-        if self.format.currentData() == "spacy":
+        fmt = self.format.currentData()
+        if fmt == "spacy":
             self.use_split.setChecked(True)
+        # each format's default statuses (= annotator.io.exporter.default_statuses, not imported at start-up):
+        # training formats take done sets only
+        training = fmt in ("spacy", "doccano")
+        for status, box in self.statuses.items():
+            box.setChecked(status is Status.DONE or (not training and status in (Status.REJECTED, Status.SKIPPED)))
 
     def _browse(self) -> None:
         if self.format.currentData() == "spacy" or self.use_split.isChecked():
@@ -155,6 +161,10 @@ class ExportDialog(QDialog):
         text = report.summary()
         if issues:
             text += "\n\nNot expressed exactly:\n" + "\n".join(issues[:20]) + ("\n…" if len(issues) > 20 else "")
+        duplicates = report.issues.duplicates
+        if duplicates:
+            text += ("\n\nSeveral versions of a document, one kept:\n" + "\n".join(duplicates[:20])
+                     + ("\n…" if len(duplicates) > 20 else ""))
         QMessageBox.information(parent, "Export finished", plain(text))
         return report
 

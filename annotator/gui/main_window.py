@@ -6,7 +6,6 @@ committed at once. The window then re-reads just the rows the command touched (`
 
 from __future__ import annotations
 
-import getpass
 import sqlite3
 import time
 from pathlib import Path
@@ -18,6 +17,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QDockWidget,
+    QHeaderView,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import MODEL_ANNOTATOR, Document, QuoteType, Status, Tag, TargetKind
+from annotator.core.errors import Cancelled
 from annotator.core.ops import EditError
 from annotator.core.store import NotFoundError, Store, StoreError
 from annotator.gui import commands as cmd
@@ -51,9 +52,10 @@ from annotator.gui.document_list import DocumentListModel, DocumentListView
 from annotator.gui.editing import EditActions, EditSession
 from annotator.gui.exchange_dialogs import ExportDialog, ImportDialog
 from annotator.gui.find_bar import FindBar
+from annotator.gui.quote_table import QuoteTable
+from annotator.gui.own_set import point_command_at_copies, take_own_set
 from annotator.gui.panels import (
     EntityTableModel,
-    QuoteTableModel,
     SpanTableView,
     TagsPanel,
 )
@@ -61,6 +63,7 @@ from annotator.gui.plain import escape, plain, strip_mnemonic
 from annotator.gui.settings import app_settings
 from annotator.gui.snapping import snap_to_words
 from annotator.gui.store_guard import edit_refusal, open_window_store, readonly_banner_text, show_banner
+from annotator.gui.type_ahead import guard
 from annotator.gui.workers import ImportWorker
 
 
@@ -69,15 +72,16 @@ class MainWindow(QMainWindow):
 
     def __init__(self, store: Store | str | Path, annotator: str | None = None):
         super().__init__()
+        self.settings = app_settings()
+        self.annotator = annotator or self._remembered_annotator()  # Cancelled before anything is opened
         self._owns_store = not isinstance(store, Store)
         # a read-only file or folder opens read-only (with a banner); other start-up errors raise StoreError
         self.store, self.readonly_reason = open_window_store(store) if self._owns_store else (store, None)
-        self.settings = app_settings()
-        self.annotator = annotator or self._remembered_annotator()
         self.settings.setValue("annotator", self.annotator)
         if not self.store.readonly:
             self.store.annotator_id(self.annotator)
         self.doc: Document | None = None
+        self.borrowed = False  # the open document shows the model's set: the annotator has none yet
         self.tags: list[Tag] = []
         self.undo_stack = QUndoStack(self)
         self.notifier = cmd.EditNotifier(self)
@@ -108,7 +112,10 @@ class MainWindow(QMainWindow):
         name = self.settings.value("annotator", "")
         if name:
             return str(name)
-        return AnnotatorNameDialog.ask(None, "") or getpass.getuser() or "annotator"
+        name = AnnotatorNameDialog.ask(None, "")
+        if not name:  # Cancel on first start: open nothing, record nothing (issue 15)
+            raise Cancelled("no annotator name given: the window was not opened")
+        return name
 
     def _build_widgets(self) -> None:
         self.view = ArticleView()
@@ -141,12 +148,20 @@ class MainWindow(QMainWindow):
         self.entity_model = EntityTableModel(self)
         self.entity_table = SpanTableView(self.entity_model)
         self.entity_table.picked.connect(self.pick_entity)
-        self.quote_model = QuoteTableModel(self)
+        self.quote_model = QuoteTable(self)
         self.quote_table = SpanTableView(self.quote_model)
+        self.quote_table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # text order first
+        self.quote_table.setSortingEnabled(True)  # the model sorts itself (quote_table.py): row_of stays right
+        self.quote_model.sort_column = None
+        quote_header = self.quote_table.horizontalHeader()
+        quote_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        quote_header.resizeSection(0, 120)
+        quote_header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)  # the content gets the room
         self.quote_table.picked.connect(self.pick_quote)
         self.tags_panel = TagsPanel()
         self.tags_panel.toggled.connect(self.on_tag_toggled)
         self.tags_panel.edit_tag_set.connect(self.edit_tag_set)
+        guard(self.tags_panel.document_list, self.tags_panel.span_list)
 
         self.docks: dict[str, QDockWidget] = {}
         for name, title, widget, area in (
@@ -171,6 +186,11 @@ class MainWindow(QMainWindow):
         self.snap_action.setChecked(self.settings.value("snap", True, type=bool))
         self.view.snapping = self.snap_action.isChecked()
         self.legend = build_legend(self)
+        from annotator.gui.model_menu import install_model_menu  # Model → Train… / Re-annotate (issue 13)
+        from annotator.gui.token_check import install_token_check  # flags spans the spaCy export drops
+
+        install_model_menu(self, lambda: self.store.path, self.refresh_from_database)
+        install_token_check(self)
 
     def focus_documents(self) -> None:
         self.focus_dock("documents", self.doc_list.table)
@@ -257,9 +277,11 @@ class MainWindow(QMainWindow):
         """Show a document with this annotator's set (created from the model's pre-extraction if new)."""
         try:
             doc = self.store.document(doc_id)
-            if not self.store.readonly:
-                self.store.ensure_annotation_set(doc_id, self.annotator)
-            aset = self.store.annotation_set(doc_id, self.annotator) or self.store.annotation_set(doc_id, MODEL_ANNOTATOR)
+            aset = self.store.annotation_set(doc_id, self.annotator)
+            # No set of theirs yet: show the model's, borrowed; the first edit makes their own (own_set.py).
+            self.borrowed = aset is None
+            if aset is None:
+                aset = self.store.annotation_set(doc_id, MODEL_ANNOTATOR)
         except (NotFoundError, StoreError) as error:
             self.show_problem(str(error))
             return
@@ -284,8 +306,13 @@ class MainWindow(QMainWindow):
         self.open_document(target)
 
     def done_and_next(self) -> None:
+        """Ctrl+Return: mark done, then open the next unfinished document of the list, wrapping round to the top."""
         if self.doc is not None and self.set_status(Status.DONE):
-            self.open_neighbour(+1)
+            target = self.doc_model.next_unfinished(self.doc.id)
+            if target is None:
+                self.statusBar().showMessage("Done: no unfinished documents left in this list.", 6000)
+                return
+            self.open_document(target)
 
     # -- edits -----------------------------------------------------------------------------------------------
 
@@ -296,6 +323,8 @@ class MainWindow(QMainWindow):
             self.show_problem(refusal)
             return False
         try:
+            if self.borrowed:
+                self._take_own_set(command)
             command.apply()
         except (EditError, NotFoundError, StoreError, ValueError, sqlite3.Error) as error:  # any database error
             self.show_problem(str(error))
@@ -304,6 +333,22 @@ class MainWindow(QMainWindow):
             return True
         self.undo_stack.push(command)
         return True
+
+    def _take_own_set(self, command: cmd.EditCommand) -> None:
+        """The first edit on a borrowed (model) set: make the annotator's own copy, show it, aim the edit at it."""
+        entity_ids, quote_ids = list(self.view.index.entities.by_id), list(self.view.index.quotes.by_id)
+        selected_entity, selected_quote = self.view.selected_entity_id, self.view.selected_quote_id
+        try:
+            own, ids = take_own_set(self.store, self.doc.id, self.annotator, entity_ids, quote_ids)
+        except EditError:
+            self.open_document(self.doc.id)
+            raise
+        self.borrowed = False
+        point_command_at_copies(command, ids)
+        self.tags = list(own.tags)
+        self.view.replace_spans(own.entities, own.quotes)
+        self.view.select_entity(ids.entity(selected_entity))
+        self.view.select_quote(ids.quote(selected_quote))
 
     def _edit_context(self) -> tuple[int, str]:
         return self.doc.id, self.annotator
@@ -513,11 +558,12 @@ class MainWindow(QMainWindow):
             return TargetKind.QUOTE, q.id, f"Tag quote “{_clip(text[q.start:q.end])}”"
         return TargetKind.DOCUMENT, None, "Tag the document"
 
-    def quick_tag(self) -> None:
-        """T: a filterable popup of the tag set by the selection; Enter toggles a tag through TagCommand."""
+    def quick_tag(self, *, document: bool = False) -> None:
+        """T: a filterable popup of the tag set by the selection (Ctrl+T, `document`: the document's tags); Enter
+        toggles a tag through TagCommand."""
         if self.doc is None:
             return
-        kind, target_id, title = self.tag_target()
+        kind, target_id, title = (TargetKind.DOCUMENT, None, "Tag the document") if document else self.tag_target()
         present = [t.tag for t in self.tags if t.target_kind is kind and (kind is TargetKind.DOCUMENT or t.target_id == target_id)]
         tag_set = self.store.tag_set("document" if kind is TargetKind.DOCUMENT else "span")
         picker = TagPickDialog(tag_set, present, title, self)
@@ -548,6 +594,9 @@ class MainWindow(QMainWindow):
         if rects and viewport.rect().contains(rects[0].bottomLeft().toPoint()):
             return viewport.mapToGlobal(rects[0].bottomLeft().toPoint() + QPoint(0, 16))
         return viewport.mapToGlobal(QPoint(24, 8))
+
+    def quick_tag_document(self) -> None:
+        self.quick_tag(document=True)
 
     def edit_title(self) -> None:
         """Document → Edit title…: give the open document its real headline (written at once, for everyone)."""

@@ -20,12 +20,44 @@ _BOMS = ("\ufeff", "\ufffe")
 _BOM_STAND_IN = "\u2060"  # word joiner: invisible, one UTF-16 unit, kept by setPlainText
 
 
+LONG_LINE = 4096
+"""A line longer than this (code points) is shown as paragraphs of about this length (see `_break_long_lines`)."""
+
+
 def _display(text: str) -> str:
     """The text as shown: same UTF-16 length as `text`, with what QTextDocument would merge or drop replaced."""
     shown = _CR.sub(lambda m: " \n" if len(m.group()) == 2 else "\n", text) if "\r" in text else text
     if shown.startswith(_BOMS):
         shown = _BOM_STAND_IN + shown[1:]
-    return shown
+    return _break_long_lines(shown)
+
+
+def _break_long_lines(text: str, limit: int = LONG_LINE) -> str:
+    """Show a very long line as several paragraphs: the first space after each `limit` characters of a line
+    becomes a line break (one character for one, so every position stays where it is; the stored text is not
+    touched). Qt lays a paragraph out whole, in one go: a 50 MB one-line article took over a minute and 2 GB
+    to open as one paragraph; as paragraphs of ~4,000 characters it is laid out lazily like any other text.
+    A stretch with no space at all stays one paragraph."""
+    breaks = []
+    start, length = 0, len(text)
+    while start < length:
+        end = text.find("\n", start)
+        end = length if end < 0 else end
+        while end - start > limit:
+            cut = text.find(" ", start + limit, end)
+            if cut < 0:
+                break
+            breaks.append(cut)
+            start = cut + 1
+        start = end + 1
+    if not breaks:
+        return text
+    pieces, previous = [], 0
+    for cut in breaks:
+        pieces.append(text[previous:cut])
+        previous = cut + 1
+    pieces.append(text[previous:])
+    return "\n".join(pieces)
 
 
 class OffsetMap:

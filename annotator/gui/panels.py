@@ -36,7 +36,8 @@ from annotator.gui.plain import escape, name_tooltip, plain
 from annotator.gui.snapping import cuts_a_word
 from annotator.gui.table_model import HeaderedTableModel
 
-OFF_WORDS_NOTE = "starts or ends inside a word: kept as drawn, reported by the spaCy export"
+OFF_WORDS_NOTE = ("starts or ends inside a word or off spaCy's tokens: kept as drawn, but the spaCy export "
+                  "leaves it out (its tokens marked missing)")
 
 BLANK_EDGE_NOTE = "starts or ends in whitespace: kept as drawn, listed by every export"
 
@@ -44,10 +45,10 @@ BLANK_EDGE_NOTE = "starts or ends in whitespace: kept as drawn, listed by every 
 def edge_note(text: str, start: int, end: int) -> str | None:
     """Why a span's edges are flagged (red pill outline, marked row), or None: cut inside a word, or starting
     or ending in whitespace (issue 17)."""
+    if has_blank_edge(text, start, end):  # the more specific reason first (also off spaCy's tokens)
+        return BLANK_EDGE_NOTE
     if cuts_a_word(text, start, end):
         return OFF_WORDS_NOTE
-    if has_blank_edge(text, start, end):
-        return BLANK_EDGE_NOTE
     return None
 
 

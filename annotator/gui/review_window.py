@@ -48,11 +48,13 @@ from annotator.core.ops import EditError
 from annotator.core.store import Store
 from annotator.gui.article_view import ArticleView
 from annotator.gui.background import BackgroundRun, BackgroundWorker
+from annotator.gui.db_watcher import DatabaseWatcher
 from annotator.gui.plain import escape, mnemonic, plain, window_title
 from annotator.gui.review_commands import ReviewDecisionCommand
 from annotator.gui.review_dialogs import EntityEditDialog, QuoteEditDialog
 from annotator.gui.review_figures import AgreementPanel
 from annotator.gui.review_items import Cell, ReviewItemsModel
+from annotator.gui.screen_fit import fit_to_screen
 from annotator.gui.workers import review_figures_task
 from annotator.review.adjudication import (
     ENTITY,
@@ -121,7 +123,11 @@ class ReviewWindow(QMainWindow):
         self.db_path = Path(db_path)
         self._figures_run: BackgroundRun | None = None
         self._build()
-        self.resize(1500, 900)
+        fit_to_screen(self, 1500, 900)
+        self.watcher = DatabaseWatcher(self.store, 2000, self)  # an import made while open shows (issue 15)
+        self.watcher.changed.connect(self.refresh_from_database)
+        self.watcher.start()
+        self.identical_undo: list = []
         pending = len(documents_with_versions(self.store, self._names()))
         if background is None:
             background = pending > BACKGROUND_ABOVE
@@ -178,7 +184,12 @@ class ReviewWindow(QMainWindow):
         self.undo_action = QAction("Undo", self, shortcut=QKeySequence.StandardKey.Undo, triggered=self.undo)
         self.redo_action = QAction("Redo", self, shortcut=QKeySequence.StandardKey.Redo, triggered=self.redo)
         self.identical_action = QAction("Accept identical", self, triggered=self.accept_identical)
-        self.identical_action.setToolTip("Accept, as gold, every document whose versions all agree")
+        self.identical_action.setToolTip("Accept, as gold, every document whose versions all agree (asks first)")
+        self.undo_identical_action = QAction("Undo accept identical", self, triggered=self.undo_accept_identical,
+                                             enabled=False)
+        self.close_action = QAction("Close", self, shortcut="Esc", triggered=self.close)
+        self.refresh_action = QAction("Refresh", self, shortcut="F5", triggered=self.refresh_from_database)
+        self.addActions([self.close_action, self.refresh_action])
         self.done_action = QAction("Mark done && next", self, shortcut="Ctrl+Return", triggered=self.mark_done_and_next)
         self.next_action = QAction("Next document", self, shortcut="Ctrl+Down", triggered=self.next_document)
         self.next_item_action = QAction("Next unresolved", self, shortcut="J", triggered=self.next_unresolved)
@@ -190,7 +201,7 @@ class ReviewWindow(QMainWindow):
                                    triggered=self.show_key_help)
         self.help_action.setToolTip("The review mode's keyboard shortcuts (F1)")
         for action in (self.undo_action, self.redo_action, None, self.previous_item_action, self.next_item_action,
-                       None, self.identical_action, self.done_action, self.next_action, None, self.help_action):
+                       None, self.identical_action, self.undo_identical_action, self.done_action, self.next_action, None, self.help_action):
             if action is None:
                 toolbar.addSeparator()
             else:
@@ -749,15 +760,52 @@ class ReviewWindow(QMainWindow):
         self._update_queue_row()
         self.next_document()
 
-    def accept_identical(self) -> list[int]:
-        accepted = accept_identical(self.store, reviewer=self.reviewer, gold=self.gold,
-                                    annotators=self.annotator_filter, include_model=self.include_model)
+    def accept_identical(self, *, confirm: bool = True) -> list[int]:
+        """Accept every document whose versions all agree, after saying how many (issue 15: no confirmation and no
+        undo before); "Undo accept identical" takes the whole batch back."""
+        options = dict(reviewer=self.reviewer, gold=self.gold, annotators=self.annotator_filter,
+                       include_model=self.include_model)
+        candidates = accept_identical(self.store, dry_run=True, **options)
+        if not candidates:
+            self.statusBar().showMessage("No documents with identical versions left to accept.")
+            return []
+        if confirm and QMessageBox.question(
+            self, "Accept identical versions",
+            f"Accept the agreed version of {len(candidates)} document(s) into {plain(self.gold)} and mark them done?"
+            " (Undo accept identical takes them back.)",
+        ) != QMessageBox.StandardButton.Yes:
+            return []
+        applied: list = []
+        accepted = accept_identical(self.store, applied=applied, **options)
+        self.identical_undo = applied
+        self.undo_identical_action.setEnabled(bool(applied))
         self.reload_queue()
         if self.review is not None:
             self.refresh_items()
             self.refresh_article()
         self.statusBar().showMessage(f"{len(accepted)} document(s) with identical versions accepted into {self.gold}")
         return accepted
+
+    def undo_accept_identical(self) -> int:
+        """Take back the last "Accept identical" batch (each document's gold set as it was). Returns how many."""
+        batch, self.identical_undo = self.identical_undo, []
+        self.undo_identical_action.setEnabled(False)
+        for review, applied in reversed(batch):
+            review.undo(applied)
+        self.refresh_from_database()
+        self.statusBar().showMessage(f"Accept identical undone on {len(batch)} document(s)")
+        return len(batch)
+
+    def refresh_from_database(self) -> None:
+        """Re-read what another window or an import committed: the queue and the open document's versions."""
+        if self._closing:
+            return
+        self.reload_queue()
+        if self.review is not None:
+            selected = self.selected_item()
+            self.open_document(self.review.doc_id)
+            if selected is not None:
+                self.select_item(selected.key)
 
     def undo(self) -> None:
         stack = self.stack()
@@ -771,6 +819,7 @@ class ReviewWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self._closing = True
+        self.watcher.stop()
         if self._figures_run is not None:
             self._figures_run.cancel_and_wait(30_000)
         for stack in self.stacks.values():

@@ -75,10 +75,49 @@ def snap_edge(text: str, position: int, *, edge: str) -> int:
 
 
 def cuts_a_word(text: str, start: int, end: int) -> bool:
-    """Whether [start, end) starts or ends inside a word (a word character on both sides of an edge). Such a
-    span is kept exactly as drawn, but it will not align with a tokenizer's tokens: the window flags it and the
-    spaCy export reports it."""
+    """Whether [start, end) starts or ends inside a word (a word character on both sides of an edge), or, once
+    the export's tokens of `text` are known (`set_token_boundaries`), off those tokens ("3" of "$3.99", "U.S" of
+    "U.S."). Such a span is kept exactly as drawn, but the spaCy export leaves it out: the window flags it."""
     def inside(position: int) -> bool:
         return 0 < position < len(text) and is_word_char(text[position - 1]) and is_word_char(text[position])
 
-    return inside(start) or inside(end)
+    return inside(start) or inside(end) or export_drops(text, start, end)
+
+
+_TOKEN_BOUNDARIES: dict[str, tuple[frozenset[int], frozenset[int]]] = {}
+"""text -> (token starts, token ends) of the spaCy export's tokenizer; the last few texts only."""
+_BY_ID: dict[int, tuple[str, tuple[frozenset[int], frozenset[int]]]] = {}
+"""id(text object) -> (that object, its boundaries): painting asks for every span, so a 600 kB text is compared
+once per string object, not once per call."""
+
+
+def set_token_boundaries(text: str, starts, ends) -> None:
+    """Remember where the export's tokens of `text` start and end (code points); keeps the 4 latest texts."""
+    while len(_TOKEN_BOUNDARIES) >= 4:
+        _TOKEN_BOUNDARIES.pop(next(iter(_TOKEN_BOUNDARIES)))
+    _TOKEN_BOUNDARIES[text] = (frozenset(starts), frozenset(ends))
+    _BY_ID.clear()
+
+
+def _known(text: str) -> tuple[frozenset[int], frozenset[int]] | None:
+    entry = _BY_ID.get(id(text))
+    if entry is not None and entry[0] is text:
+        return entry[1]
+    for known, boundaries in _TOKEN_BOUNDARIES.items():
+        if len(known) == len(text) and known == text:
+            if len(_BY_ID) > 16:
+                _BY_ID.clear()
+            _BY_ID[id(text)] = (text, boundaries)
+            return boundaries
+    return None
+
+
+def has_token_boundaries(text: str) -> bool:
+    return _known(text) is not None
+
+
+def export_drops(text: str, start: int, end: int) -> bool:
+    """Whether the spaCy export would leave [start, end) out (not on its token boundaries); False while the
+    tokens of `text` are not known yet."""
+    known = _known(text) if _TOKEN_BOUNDARIES else None
+    return known is not None and start < end and (start not in known[0] or end not in known[1])

@@ -14,7 +14,7 @@ from typing import Any
 
 from annotator.core.boilerplate import is_boilerplate_line
 from annotator.core.errors import InputError  # noqa: F401 - re-exported: readers and callers import it from here
-from annotator.core.model import Document, SourceRecord  # noqa: F401 - re-exported
+from annotator.core.model import Document, Extraction, SourceRecord  # noqa: F401 - re-exported
 from annotator.core.ingest import too_long_for_extraction
 from annotator.core.spans import any_visible
 from annotator.core.store import is_database_file
@@ -194,11 +194,23 @@ def read_jsonl(path: Path, *, on_error=None) -> Iterator[SourceRecord]:
         try:
             if isinstance(line, InputError):
                 raise line
-            yield article_from_record(path, number, parse_json_object(path, number, line))
+            record = parse_json_object(path, number, line)
+            article = article_from_record(path, number, record)
+            if "spans" in record or "quotes" in record:
+                article.extraction = _pre_extraction(path, number, article.document.text, record)
+            yield article
         except InputError as error:
             if on_error is None:
                 raise
             on_error(error)
+
+
+def _pre_extraction(path: Path, number: int, text: str, record: dict[str, Any]) -> Extraction | None:
+    """The record's pre-extraction (see io/records.carries_pre_extraction), checked; imported here because
+    io/records builds on this module."""
+    from annotator.io.records import Where, carries_pre_extraction, pre_extraction
+
+    return pre_extraction(Where(path, number), text, record) if carries_pre_extraction(record) else None
 
 
 def read_articles(paths: Iterable[str | os.PathLike], *, on_error=None) -> Iterator[SourceRecord]:
@@ -228,7 +240,8 @@ def checked_articles(paths: Iterable, *, extract: bool, on_error: Callable[[Inpu
             if is_database_file(path, database):
                 raise InputError(path, None, "is the annotator database itself (or its -wal/-shm), not articles")
     for record in read_articles(paths, on_error=on_error):
-        error = too_long_for_extraction(record) if extract else None
+        # a record carrying its pre-extraction (annotator extract output) is not extracted again: any length
+        error = too_long_for_extraction(record) if extract and record.extraction is None else None
         if error is None:
             yield record
         elif on_error is None:

@@ -2,7 +2,9 @@
 
 Documents are walked in id order with `Store.iter_document_ids`, a batch at a time; each batch's annotation
 sets (filtered by annotator and status) are loaded with one query per table, so memory stays flat however
-large the corpus. One record per (document, annotator). With a split, records go to `train` / `dev` by a
+large the corpus. One record per (document, annotator) for the exchange formats (jsonl, prodigy); the
+training formats (spacy, doccano) keep one version per document and done sets by default (`default_versions`,
+`default_statuses`). With a split, records go to `train` / `dev` by a
 hash of the document and the seed, so every annotator's record of a document lands on the same side and the
 split is stable when documents are added.
 """
@@ -45,7 +47,25 @@ from annotator.io.records import (
 )
 
 EXPORT_FORMATS = ("jsonl", "prodigy", "doccano", "spacy")
+TRAINING_FORMATS = ("spacy", "doccano")
+"""Formats read as training data: no `answer` field to carry a status, and one text should be one example."""
 DEFAULT_STATUSES = (Status.DONE, Status.REJECTED, Status.SKIPPED)
+"""Exchange formats (jsonl, prodigy): the status travels as Prodigy's `answer` (accept / reject / ignore)."""
+TRAINING_STATUSES = (Status.DONE,)
+"""Training formats: only finished sets; a rejected or skipped document is not an example of anything."""
+VERSIONS = ("one", "all")
+
+
+def default_statuses(fmt: str) -> list[Status]:
+    """The statuses exported when the user names none: done only for training formats, else done, rejected and
+    skipped (whose status survives as Prodigy's `answer`)."""
+    return list(TRAINING_STATUSES if fmt in TRAINING_FORMATS else DEFAULT_STATUSES)
+
+
+def default_versions(fmt: str) -> str:
+    """"one" version per document for training formats (the same text with conflicting annotations teaches
+    noise), "all" (one record per document and annotator) for exchange formats."""
+    return "one" if fmt in TRAINING_FORMATS else "all"
 SHARD_DOCS = 10_000
 """Above this many records a spaCy split is written as a folder of DocBin shards (bounded memory)."""
 
@@ -64,7 +84,12 @@ class ExportOptions:
     output: Path | None = None
     annotators: list[str] | None = None
     """None: every annotator except the model's pre-extraction."""
-    statuses: list[Status] = field(default_factory=lambda: list(DEFAULT_STATUSES))
+    statuses: list[Status] | None = None
+    """None: the format's default (`default_statuses`)."""
+    versions: str | None = None
+    """"one": one set per document (gold if selected and present, else the most recently updated set, ties by
+    annotator name; each such choice listed in `issues.duplicates`); "all": every selected set. None: the
+    format's default (`default_versions`)."""
     labels: list[str] | None = None
     """Only entities with these labels (quotes are always exported)."""
     split: float | None = None
@@ -91,6 +116,9 @@ class ExportReport:
             parts.append(", ".join(f"{k} {v}" for k, v in self.by_split.items()))
         if self.issues.misaligned:
             parts.append(f"{len(self.issues.misaligned)} spans not aligned with tokens (listed above)")
+        if self.issues.duplicates:
+            parts.append(f"{len(self.issues.duplicates)} documents had several versions, one kept (listed; review "
+                         "them to make a gold set, or export --versions all)")
         if self.issues.blank_edges:
             parts.append(f"{len(self.issues.blank_edges)} spans start or end in whitespace (listed above)")
         if self.issues.dropped_relations:
@@ -431,8 +459,12 @@ def export(
     if options.split is not None and not 0.0 <= options.split <= 1.0:
         raise ValueError("--split must be between 0 and 1")
     split = options.split if options.split is not None else (0.8 if fmt == "spacy" else None)
+    statuses = list(options.statuses) if options.statuses is not None else default_statuses(fmt)
+    versions = options.versions or default_versions(fmt)
+    if versions not in VERSIONS:
+        raise ValueError(f"unknown --versions {versions!r} (choose from {', '.join(VERSIONS)})")
     annotator_ids = selected_annotator_ids(store, options.annotators)
-    total = count_sets(store, annotator_ids, options.statuses)
+    total = count_sets(store, annotator_ids, statuses)
     output = Path(options.output) if options.output else default_output(fmt, split=split is not None)
     check_output(output, fmt, folder=fmt == "spacy" or split is not None)
     report = ExportReport(format=fmt)
@@ -442,9 +474,7 @@ def export(
         from annotator.io.spacy_docbin import DocBinWriter
 
         shard = options.shard_docs if options.shard_docs is not None else (SHARD_DOCS if total > SHARD_DOCS else None)
-        cat_names = store.tag_set("document")
-        writer = DocBinWriter(output, lang=options.lang, align=options.align, shard_docs=shard or None,
-                              cat_names=cat_names)
+        writer = DocBinWriter(output, lang=options.lang, align=options.align, shard_docs=shard or None)
     else:
         writer = JsonlWriter(output, split=split is not None, suffix=".jsonl")
         build = record_builder(fmt, options, issues)
@@ -452,13 +482,15 @@ def export(
     last_doc = None
     # (document id, document hash, the set's JSONL record or None, document, annotation set)
     items: Iterator[tuple[int, str, dict[str, Any] | None, Document | None, AnnotationSet | None]]
-    if fmt == "jsonl":  # records straight from the rows (the same records, without the model objects)
+    if fmt == "jsonl" and versions == "all":  # records straight from the rows (same records, no model objects)
         items = ((doc_id, doc_hash, record, None, None) for doc_id, doc_hash, record in
-                 iter_jsonl_records(store, annotator_ids, options.statuses, batch=options.batch, labels=labels,
+                 iter_jsonl_records(store, annotator_ids, statuses, batch=options.batch, labels=labels,
                                     issues=issues))
     else:
-        items = ((doc.id, doc.hash, None, doc, aset) for doc, aset in
-                 iter_sets(store, annotator_ids, options.statuses, batch=options.batch))
+        pairs = iter_sets(store, annotator_ids, statuses, batch=options.batch)
+        if versions == "one":
+            pairs = one_version_per_document(pairs, gold_names(store), issues)
+        items = ((doc.id, doc.hash, None, doc, aset) for doc, aset in pairs)
     try:
         for doc_id, doc_hash, record, doc, aset in items:
             side = split_of(doc_hash, split, options.seed)
@@ -489,6 +521,44 @@ def export(
     if on_progress:
         on_progress(report.records, total)
     return report
+
+
+def gold_names(store: Store) -> set[str]:
+    """Annotators whose sets are adjudicated gold ("gold", and any that review decisions were written into)."""
+    from annotator.review.versions import gold_annotators
+
+    return gold_annotators(store)
+
+
+def one_version_per_document(
+    pairs: Iterable[tuple[Document, AnnotationSet]], gold: set[str], issues: ExportIssues
+) -> Iterator[tuple[Document, AnnotationSet]]:
+    """Keep one set per document from `pairs` (grouped by document, as `iter_sets` yields them): a gold set if
+    one is selected, else the most recently updated set (the latest correction), ties broken by annotator name.
+    Every document that had more than one is listed in `issues.duplicates` with who was kept and why."""
+    group: list[tuple[Document, AnnotationSet]] = []
+    for pair in pairs:
+        if group and pair[0].id != group[0][0].id:
+            yield _pick_version(group, gold, issues)
+            group = []
+        group.append(pair)
+    if group:
+        yield _pick_version(group, gold, issues)
+
+
+def _pick_version(group, gold: set[str], issues: ExportIssues) -> tuple[Document, AnnotationSet]:
+    if len(group) == 1:
+        return group[0]
+    golden = [pair for pair in group if pair[1].annotator in gold]
+    if golden:
+        kept, why = golden[0], "gold"
+    else:
+        # max() keeps the first of equals, and the group is in annotator-name order
+        kept = max(group, key=lambda pair: pair[1].updated_at or "")
+        why = "latest update; no gold set"
+    names = ", ".join(pair[1].annotator for pair in group)
+    issues.duplicates.append(f"document {kept[0].id}: versions by {names}; kept {kept[1].annotator} ({why})")
+    return kept
 
 
 def _list_blank_edges(issues: ExportIssues, doc_id: int, record: dict[str, Any] | None, doc, aset) -> None:

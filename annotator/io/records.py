@@ -33,8 +33,8 @@ from annotator.core.model import (
     TextRange,
     content_hash,
 )
+from annotator.core.errors import InputError
 from annotator.core.normalise import nfc
-from annotator.io.articles import InputError
 
 IMPORT_KEY = "_annotator_import"
 """Reserved key in AnnotationSet.extra: {"had": [record keys present at import], "digest": int}."""
@@ -411,6 +411,8 @@ class ExportIssues:
 
     misaligned: list[str] = field(default_factory=list)
     dropped_relations: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    """Documents with more than one selected version, of which a training export kept one (which, and why)."""
     blank_edges: list[str] = field(default_factory=list)
     """Entities that start or end in whitespace: exported as stored, listed (issue 17; `core.spans`)."""
 
@@ -554,6 +556,106 @@ def extraction_record(text: str, extraction: Extraction, meta: dict[str, Any] | 
     )
     record = record_from_set(Document(text=text, meta=dict(meta or {})), aset)
     return {k: record[k] for k in ("text", "meta", "spans", "quotes")}
+
+
+PEOPLE_KEYS = ("answer", "_annotator_id", "_session_id", "user", "versions")
+"""Fields that make a record someone's annotations (a Prodigy answer, a session): `annotator import` takes those."""
+
+
+def carries_pre_extraction(record: dict[str, Any]) -> bool:
+    """Whether a JSONL article carries pre-annotations to store as the model's set: `spans` and/or `quotes`
+    (what `annotator extract` writes), and nothing saying a person made them. Like a Prodigy input task, whose
+    `spans` are suggestions shown before anyone answers."""
+    return ("spans" in record or "quotes" in record) and not any(key in record for key in PEOPLE_KEYS)
+
+
+def pre_extraction(where: Where, text: str, record: dict[str, Any]) -> Extraction:
+    """The model's entities and quotes of an `annotator extract` record (the inverse of `extraction_record`):
+    checked like an import (offsets in code points, inside the text, span `text` matching it, entities not
+    overlapping; `InputError("path:line: reason")`), origin MODEL, derived fields (`text`, token indexes) not kept.
+    `text` is the document's text as stored (after the reader's checks).
+
+    Records exactly as `annotator extract` writes them take a fast path (a million records are read twice by
+    ingest: once to check, once to write); anything else goes through the import's parsers, which give the
+    error messages."""
+    spans, quotes = record.get("spans", []) or [], record.get("quotes", []) or []
+    entities = _fast_entities(text, spans)
+    if entities is None:
+        entities = []
+        for span in parse_spans(where, text, spans):
+            if span.label in QUOTE_PART_LABELS:
+                raise where.fail(
+                    f'span {span.index} has label {span.label!r}: quotes go in "quotes" in annotator JSONL '
+                    "(use `annotator import` for Prodigy files with QUOTE/SPEAKER/CUE spans and relations)"
+                )
+            extra = {k: v for k, v in span.extra.items() if k not in ("text", *TOKEN_KEYS)}
+            entities.append(Entity(start=span.start, end=span.end, label=span.label, origin=Origin.MODEL, extra=extra))
+    check_no_overlap(where, entities)
+    found = _fast_quotes(text, quotes)
+    if found is None:
+        found = []
+        for number, item in enumerate(need(where, quotes, list, '"quotes"')):
+            quote, _tags = parse_quote(where, text, item, number)
+            quote.origin = Origin.MODEL
+            found.append(quote)
+    return Extraction(entities=entities, quotes=found)
+
+
+_EXTRACTED_SPAN_KEYS = frozenset({"start", "end", "label", "text", *TOKEN_KEYS})
+_EXTRACTED_QUOTE_KEYS = frozenset({"start", "end", "text", "type", "speaker", "cue", "speaker_name", "tags"})
+_PART_KEYS = frozenset({"start", "end", "text"})
+_QUOTE_TYPES = {t.value: t for t in QuoteType}
+
+
+def _fast_entities(text: str, spans: Any) -> list[Entity] | None:
+    """Entities of well-formed extract spans (the same checks as parse_spans), or None: take the slow path."""
+    if type(spans) is not list:
+        return None
+    size, model, entities = len(text), Origin.MODEL, []
+    for item in spans:
+        if type(item) is not dict or not item.keys() <= _EXTRACTED_SPAN_KEYS:
+            return None
+        start, end, label, written = item.get("start"), item.get("end"), item.get("label"), item.get("text")
+        if not (type(start) is int and type(end) is int and 0 <= start < end <= size and type(label) is str
+                and label.strip() and label not in QUOTE_PART_LABELS
+                and (written is None or (type(written) is str and written == text[start:end]))):
+            return None
+        entities.append(Entity(start, end, label, model))
+    return entities
+
+
+def _fast_range(text: str, part: Any) -> TextRange | None | bool:
+    """A quote's speaker/cue range (None when absent), or False: take the slow path."""
+    if part is None:
+        return None
+    if type(part) is not dict or not part.keys() <= _PART_KEYS:
+        return False
+    start, end, written = part.get("start"), part.get("end"), part.get("text")
+    if not (type(start) is int and type(end) is int and 0 <= start < end <= len(text)
+            and (written is None or (type(written) is str and written == text[start:end]))):
+        return False
+    return TextRange(start, end)
+
+
+def _fast_quotes(text: str, quotes: Any) -> list[Quote] | None:
+    """Quotes of well-formed extract records (the same checks as parse_quote), or None: take the slow path."""
+    if type(quotes) is not list:
+        return None
+    size, model, found = len(text), Origin.MODEL, []
+    for item in quotes:
+        if type(item) is not dict or not item.keys() <= _EXTRACTED_QUOTE_KEYS:
+            return None
+        start, end, written = item.get("start"), item.get("end"), item.get("text")
+        kind, name = _QUOTE_TYPES.get(item.get("type", "direct")), item.get("speaker_name")
+        if not (type(start) is int and type(end) is int and 0 <= start < end <= size and kind is not None
+                and (name is None or type(name) is str)
+                and (written is None or (type(written) is str and written == text[start:end]))):
+            return None
+        speaker, cue = _fast_range(text, item.get("speaker")), _fast_range(text, item.get("cue"))
+        if speaker is False or cue is False:
+            return None
+        found.append(Quote(start, end, kind, speaker, name, cue, model))
+    return found
 
 
 # -- reading a Prodigy-style record (annotator JSONL is a superset) -----------------------------------------

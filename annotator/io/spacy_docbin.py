@@ -1,15 +1,19 @@
 """spaCy DocBin out (training data for `python -m spacy train`). spaCy is imported only when this runs.
 
 Layout of each Doc (all of it survives DocBin):
-- `doc.ents`: the entities;
+- `doc.ents`: the entities; tokens under an entity that does not align with them are marked *missing* (as
+  `spacy.training.offsets_to_biluo_tags` gives "-"), so training neither learns them as entities nor as "O";
 - `doc.spans["quotes"]`: quote contents, label = quote type (direct / indirect / mixed), span id `q<i>`;
 - `doc.spans["speakers"]`, `doc.spans["cues"]`: one span per quote that has one, label SPEAKER / CUE, with the
   SAME span id `q<i>` as its quote (`span.id_`), so a quote's speaker is the speaker span with its id;
-- `doc.cats`: document tags (1.0) against every document tag in the export (0.0), for textcat;
+- `doc.cats`: only what the annotator decided: each document tag they gave, at 1.0. A tag they did not give is
+  left out of `doc.cats` (not 0.0): annotator has no "no" for a tag, and spaCy's textcat treats a label absent
+  from `doc.cats` as missing (no loss), where 0.0 would teach "not this tag";
 - `doc.user_data["annotator"]`: {"annotator", "status", "doc_id", "meta", "quotes": [{"id", "speaker_name",
   "tags"}], "entity_tags": [[start, end, [tags]]]} (DocBin is written with `store_user_data=True`).
 A span that does not align with the tokens (`doc.char_span` -> None) is reported, never silently dropped; with
-`align="expand"` it is widened to the tokens it touches (and still reported).
+`align="expand"` it is widened to the tokens it touches (and still reported). In strict mode a left-out entity's
+tokens are missing in the NER annotation, never "O".
 """
 
 from __future__ import annotations
@@ -33,8 +37,7 @@ class DocBinWriter:
     """Writes Docs to `<folder>/<split>.spacy`, or to shards `<folder>/<split>/NNNN.spacy` (a folder spaCy's
     corpus reader walks) when `shard_docs` is set, so memory stays bounded on large exports."""
 
-    def __init__(self, folder: Path, *, lang: str = "en", align: str = "strict", shard_docs: int | None = None,
-                 cat_names: list[str] | None = None):
+    def __init__(self, folder: Path, *, lang: str = "en", align: str = "strict", shard_docs: int | None = None):
         import spacy
         from spacy.tokens import DocBin
 
@@ -44,7 +47,6 @@ class DocBinWriter:
         self.nlp = spacy.blank(lang)
         self.align = align
         self.shard_docs = shard_docs
-        self.cat_names = list(cat_names or [])
         self.bins: dict[str, Any] = {}
         self.counts: dict[str, int] = {}
         self.shards: dict[str, int] = {}
@@ -52,8 +54,7 @@ class DocBinWriter:
 
     def add(self, split: str, document: Document, aset: AnnotationSet, *, labels: set[str] | None,
             issues: ExportIssues) -> None:
-        doc = doc_from_set(self.nlp, document, aset, align=self.align, labels=labels, issues=issues,
-                           cat_names=self.cat_names)
+        doc = doc_from_set(self.nlp, document, aset, align=self.align, labels=labels, issues=issues)
         if split not in self.bins:
             self.bins[split] = self._DocBin(store_user_data=True)
             self.counts[split] = 0
@@ -93,8 +94,7 @@ class DocBinWriter:
 
 
 def doc_from_set(nlp, document: Document, aset: AnnotationSet, *, align: str = "strict",
-                 labels: set[str] | None = None, issues: ExportIssues | None = None,
-                 cat_names: list[str] | None = None):
+                 labels: set[str] | None = None, issues: ExportIssues | None = None):
     """A spaCy Doc holding one annotator's entities, quotes (with speakers and cues) and tags."""
     from spacy.util import filter_spans
 
@@ -102,11 +102,16 @@ def doc_from_set(nlp, document: Document, aset: AnnotationSet, *, align: str = "
     mode = "expand" if align == "expand" else "strict"
     issues = issues if issues is not None else ExportIssues()
     doc_tags, entity_tags, quote_tags = tag_lists(aset)
+    unsure = _UnsureChars()
 
     def span(start: int, end: int, label: str, what: str, span_id: str | None = None):
         found = doc.char_span(start, end, label=label, alignment_mode=mode, span_id=span_id or 0)
         if found is None or len(found) == 0:
-            issues.misaligned_span(document.id, aset.annotator, start, end, what, "left out of the DocBin")
+            fate = "left out of the DocBin"
+            if what.endswith(" entity"):
+                fate = "left out of the DocBin, its tokens marked missing (neither entity nor O)"
+                unsure.add_span(start, end)
+            issues.misaligned_span(document.id, aset.annotator, start, end, what, fate)
             return None
         if (found.start_char, found.end_char) != (start, end):
             issues.misaligned_span(document.id, aset.annotator, start, end, what,
@@ -123,8 +128,9 @@ def doc_from_set(nlp, document: Document, aset: AnnotationSet, *, align: str = "
     kept = filter_spans(ents)
     for lost in set(ents) - set(kept):
         issues.misaligned_span(document.id, aset.annotator, lost.start_char, lost.end_char, f"{lost.label_} entity",
-                               "left out: it overlaps another entity once expanded to tokens")
-    doc.ents = kept
+                               "left out (its tokens marked missing): it overlaps another entity once expanded to tokens")
+        unsure.add_span(lost.start_char, lost.end_char)
+    set_entities(doc, kept, unsure.token_indices(doc))
     quotes, speakers, cues, quote_info = [], [], [], []
     for i, quote in enumerate(aset.quotes):
         sid = quote_span_id(i)
@@ -144,8 +150,8 @@ def doc_from_set(nlp, document: Document, aset: AnnotationSet, *, align: str = "
     doc.spans[QUOTES_KEY] = quotes
     doc.spans[SPEAKERS_KEY] = speakers
     doc.spans[CUES_KEY] = cues
-    names = list(dict.fromkeys([*(cat_names or []), *doc_tags]))
-    doc.cats = {name: 1.0 if name in doc_tags else 0.0 for name in names}
+    # Only decided tags: an absent tag is unknown (missing for textcat), not 0.0.
+    doc.cats = {name: 1.0 for name in doc_tags}
     doc.user_data[USER_DATA_KEY] = {
         "annotator": aset.annotator,
         "status": Status(aset.status).value,
@@ -155,6 +161,32 @@ def doc_from_set(nlp, document: Document, aset: AnnotationSet, *, align: str = "
         "entity_tags": [[e.start, e.end, entity_tags[i]] for i, e in enumerate(aset.entities) if i in entity_tags],
     }
     return doc
+
+
+class _UnsureChars:
+    """Character ranges of entities left out of `doc.ents`: the tokens they touch become missing NER values."""
+
+    def __init__(self) -> None:
+        self.ranges: list[tuple[int, int]] = []
+
+    def add_span(self, start: int, end: int) -> None:
+        self.ranges.append((start, end))
+
+    def token_indices(self, doc) -> set[int]:
+        indices: set[int] = set()
+        for start, end in self.ranges:
+            touched = doc.char_span(start, end, alignment_mode="expand")
+            if touched is not None:
+                indices.update(range(touched.start, touched.end))
+        return indices
+
+
+def set_entities(doc, entities: list, missing_tokens: set[int]) -> None:
+    """`doc.ents = entities`, with every token in `missing_tokens` (and not inside a kept entity) set to missing
+    (`ent_iob` 0, what spaCy's `offsets_to_biluo_tags` writes as "-") and every other token outside ("O")."""
+    inside = {i for ent in entities for i in range(ent.start, ent.end)}
+    missing = [doc[i : i + 1] for i in sorted(missing_tokens - inside)]
+    doc.set_ents(entities, missing=missing, default="outside")
 
 
 def quotes_of(doc) -> list[dict[str, Any]]:

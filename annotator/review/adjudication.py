@@ -694,9 +694,12 @@ def accept_identical(
     gold: str = DEFAULT_GOLD,
     annotators: Sequence[str] | None = None,
     include_model: bool = False,
+    dry_run: bool = False,
+    applied: list[tuple[Review, Applied]] | None = None,
 ) -> list[int]:
     """Accept, as gold, every document on which all versions (two or more) agree completely and whose gold set
-    is not done yet. Returns the documents accepted."""
+    is not done yet. Returns the documents accepted (with `dry_run`: that would be, writing nothing). `applied`,
+    if given, receives each (Review, Applied) written, so a caller can undo them all (`Review.undo`)."""
     names = [n for n in (annotators or default_annotators(store, include_model=include_model)) if n != gold]
     accepted = []
     for doc_id in documents_with_versions(store, names):
@@ -706,6 +709,9 @@ def accept_identical(
         gold_set = review.gold_set()
         if gold_set is not None and gold_set.status is Status.DONE:
             continue
-        review.accept_version(review.annotators[0], decision="accept_identical")
+        if not dry_run:
+            done = review.accept_version(review.annotators[0], decision="accept_identical")
+            if applied is not None:
+                applied.append((review, done))
         accepted.append(doc_id)
     return accepted

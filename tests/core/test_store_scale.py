@@ -125,7 +125,20 @@ def test_the_text_index_still_follows_document_changes(store):
 
 def test_sqlite_utils_is_loaded_only_when_used(store):
     assert getattr(store, "_db", None) is None
-    with store.transaction(), store.transaction():  # a nested transaction is a sqlite-utils savepoint
+    with store.transaction(), store.transaction():  # a nested transaction is a savepoint of the store's own
         store.add_document(Document(text="nested"))
-    assert store._db is not None
+    assert getattr(store, "_db", None) is None  # an edit (ops.* nest transactions) never pays sqlite-utils' import
     assert store.document_count() == 1
+    assert store.db is not None  # made on first use
+
+
+def test_a_failed_nested_transaction_rolls_back_only_its_own_writes(store):
+    with store.transaction():
+        store.add_document(Document(text="kept"))
+        with pytest.raises(ValueError), store.transaction():
+            store.add_document(Document(text="rolled back"))
+            raise ValueError("inner failure")
+        with store.transaction():
+            store.add_document(Document(text="also kept"))
+    texts = sorted(store.document(i).text for i in store.list_document_ids())
+    assert texts == ["also kept", "kept"]

@@ -46,6 +46,8 @@ def window(qtbot, seeded, monkeypatch):
 
     monkeypatch.setattr(AnnotatorNameDialog, "ask", classmethod(lambda cls, parent, current="": "alice"))
     db_path, ids = seeded
+    with Store(db_path) as store:  # alice has worked on the first document before (her set exists: issue 15's
+        store.ensure_annotation_set(ids[0], "alice")  # lazily made sets are tested in test_own_set.py)
     win = MainWindow(db_path)
     qtbot.addWidget(win)
     win.show()

@@ -7,6 +7,20 @@ import os
 import subprocess
 import sys
 import textwrap
+import tomllib
+from pathlib import Path
+
+import PySide6
+
+PINNED = "6.11.3"
+
+
+def test_pyside6_is_the_pinned_version():
+    """The pin in pyproject.toml and what is installed are both 6.11.3 (6.12.0 aborts, see above)."""
+    pyproject = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text(encoding="utf-8"))
+    requirements = pyproject["project"]["dependencies"]
+    assert f"PySide6-Essentials=={PINNED}" in requirements, requirements
+    assert PySide6.__version__ == PINNED, PySide6.__version__
 
 
 def test_many_void_calls_do_not_abort():

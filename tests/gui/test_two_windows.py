@@ -53,6 +53,7 @@ def test_an_undo_made_impossible_elsewhere_is_reported_and_writes_nothing(qtbot,
     (entity_id,) = window.view.index.entities.by_id
     window.select_entity(entity_id)
     window.apply_label("ORG")  # relabel PERSON -> ORG, on the undo stack
+    entity_id = window.view.selected_entity_id  # the first edit made alice's own copy of the model's entity
     assert Store(db_path, readonly=True).entity(entity_id).label == "ORG"
     with Store(db_path) as other:  # another window deletes that entity
         ops.delete_entity(other, entity_id=entity_id)

@@ -245,6 +245,35 @@ def test_worker_failure_reaches_the_gui_thread(qtbot, db_path):
     assert run.wait() == (None, "no annotator named 'zed'")
 
 
+def test_export_dialog_spacy_takes_done_sets_and_lists_several_versions(qtbot, monkeypatch, db_path, tmp_path,
+                                                                        messages):
+    """Training formats: the status boxes switch to "done" only, and a document several people finished is
+    exported once, the choice listed in the message."""
+    fill(db_path, n=2)
+    with Store(db_path) as store:  # bob finishes document 1 too
+        store.replace_annotation_set(AnnotationSet(doc_id=1, annotator="bob", status=Status.DONE,
+                                                   entities=[Entity(0, 5, "PERSON")]))
+
+    def fill_in(dialog):
+        qtbot.addWidget(dialog)
+        dialog.format.setCurrentIndex(dialog.format.findData("spacy"))
+        assert [s for s, box in dialog.statuses.items() if box.isChecked()] == [Status.DONE]
+        dialog.format.setCurrentIndex(dialog.format.findData("jsonl"))
+        assert {s for s, box in dialog.statuses.items() if box.isChecked()} == {Status.DONE, Status.REJECTED,
+                                                                                Status.SKIPPED}
+        dialog.format.setCurrentIndex(dialog.format.findData("spacy"))
+        for i in range(dialog.annotators.count()):
+            dialog.annotators.item(i).setCheckState(Qt.CheckState.Checked)
+        dialog.output.setText(str(tmp_path / "corpus"))
+
+    accept_with(monkeypatch, ExportDialog, fill_in)
+    report = ExportDialog.run(None, db_path, "alice")
+    assert report.records == 2  # 2 documents, one version each (bob's in-progress set of document 2 is out)
+    kind, _title, text = messages[-1]
+    assert kind == "information" and "Several versions of a document, one kept:" in text
+    assert "document 1: versions by alice, bob; kept bob (latest update" in text
+
+
 def test_import_and_export_dialogs_list_whitespace_edged_entities(qtbot, monkeypatch, db_path, tmp_path, messages):
     """Issue 17: kept as given, but both dialogs say which entities start or end in whitespace."""
     source = tmp_path / "ragged.jsonl"

@@ -55,7 +55,8 @@ def records(draw):
             "_annotator_id": draw(st.sampled_from(["alice", "bob"])),
             "answer": draw(st.sampled_from(["accept", "reject", "ignore"])),
             "spans": spans, "quotes": quotes, "tags": draw(TAGS),
-            "custom": draw(st.none() | st.integers() | st.text(max_size=5)),
+            # integers strict JSON accepts (at most 30 digits, core/strict_json.py)
+            "custom": draw(st.none() | st.integers(-10**30 + 1, 10**30 - 1) | st.text(max_size=5)),
         })
     return result
 

@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 
@@ -149,11 +150,10 @@ def test_cli_ingest_in_another_process_while_this_one_edits(db_path, tmp_path):
         rng = random.Random(11)
         model: dict[int, tuple[int, int, str]] = {}
         during = 0
-        while ingest.poll() is None or during < 20:
+        deadline = time.monotonic() + 120  # bounded: an ingest that ends early (or hangs) cannot loop this forever
+        while ingest.poll() is None and during < 3000 and time.monotonic() < deadline:
             random_edit(rng, store, doc_id, "ann", model)
-            during += ingest.poll() is None
-            if during > 3000:
-                break
+            during += 1
         out, err = ingest.communicate(timeout=60)
         assert ingest.returncode == 0, err.decode()
         assert f"{count} added" in out.decode()
@@ -179,9 +179,14 @@ def test_edit_driver_process_and_this_process_edit_the_same_document(db_path):
         reader = threading.Thread(target=lambda: lines.extend(driver.stdout), daemon=True)  # keep the pipe drained
         reader.start()
         edits = 0
-        while driver.poll() is None or edits < 20:
+        deadline = time.monotonic() + 120  # bounded even if the driver hangs
+        while (driver.poll() is None or edits < 20) and edits < 20_000 and time.monotonic() < deadline:
             random_edit(rng, store, doc_id, "me", model)
             edits += 1
+        if driver.poll() is None:
+            driver.kill()
+            driver.wait(10)
+            raise AssertionError(f"the edit driver was still running after {edits} edits of this process")
         reader.join(30)
         err = driver.stderr.read()
         driver.stdout.close()
@@ -231,3 +236,30 @@ def test_cli_reports_a_busy_database_without_a_traceback(db_path, tmp_path, monk
     assert result.exit_code == 1
     assert "is busy" in result.output
     assert isinstance(result.exception, SystemExit), repr(result.exception)
+
+
+def test_the_default_busy_timeout_is_five_seconds_and_an_edit_waits_through_a_shorter_hold(db_path):
+    """The README's "busy timeout (5 s)": a store opened with the defaults waits (it does not fail) while another
+    connection holds the write lock for a second, then saves; the other tests shorten the timeout to stay fast."""
+    from annotator.core import store as store_module
+
+    assert store_module.BUSY_TIMEOUT_MS == 5000
+    with Store(db_path) as setup:
+        doc_id, _ = setup.add_document(Document(text=TEXT))
+        setup.ensure_annotation_set(doc_id, "ann")
+    holder = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(1.0, lambda: holder.execute("COMMIT"))
+    patient = Store(db_path)
+    try:
+        assert patient._busy_timeout_ms == 5000
+        started = time.monotonic()
+        release.start()
+        ops.add_entity(patient, doc_id=doc_id, annotator="ann", start=0, end=5, label="PER")
+        waited = time.monotonic() - started
+        assert 0.8 < waited < 5.0, waited
+        assert entity_rows(patient, doc_id, "ann")[0][1:] == (0, 5, "PER")
+    finally:
+        release.join(5)
+        holder.close()
+        patient.close()

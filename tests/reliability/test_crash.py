@@ -11,7 +11,6 @@ import subprocess
 import sys
 import time
 
-import pytest
 
 from annotator.tools.edit_driver import ANNOTATOR, verify_run
 from crashkit import REPO, kill_round, start_driver
@@ -165,7 +164,7 @@ print("finished", flush=True)
 def test_a_killed_import_writes_all_or_nothing(tmp_path):
     """import_file writes in one transaction: killed half-way through writing (after its own progress report
     says it is importing), the database holds none of the file; run again, it holds all of it."""
-    pytest.importorskip("annotator.io.importer")
+    import annotator.io.importer  # noqa: F401  (a broken importer fails here, never a skip)
     from annotator.core.model import Document
     from annotator.core.store import Store
 

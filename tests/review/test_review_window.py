@@ -96,7 +96,10 @@ def test_edit_accept_version_and_undo(qtbot, store, add_doc, db_path, monkeypatc
     window.close()
 
 
-def test_queue_and_accept_identical(qtbot, store, add_doc, db_path):
+def test_queue_and_accept_identical(qtbot, store, add_doc, db_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
     differ = two_versions(store, add_doc)
     same = add_doc("Kerry met Aziz.", "same")
     put_version(store, same, "alice", entities=[(0, 5, "PERSON")], quotes=[quote(0, 5)])

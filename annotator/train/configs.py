@@ -1,0 +1,132 @@
+"""spaCy training configs for `annotator train`, built with spaCy's own API (`spacy.cli.init_config.init_config`
+for a new pipeline, the base pipeline's own `nlp.config` with `source` for fine-tuning), never written by hand.
+
+- NER, fine-tuning: every component of the base pipeline is sourced from it; all but `ner` are frozen (the base
+  `ner` of en_core_web_sm has its own tok2vec, so the tagger and parser are unchanged); the best checkpoint is
+  chosen on `ents_f`.
+- NER from scratch: `init_config(pipeline=["ner"])`.
+- Quotes: `init_config(pipeline=["spancat"])` with `spans_key = "quotes"` (what the export writes), an
+  `spacy.ngram_range_suggester.v1` covering the training quotes' lengths (5th to 95th percentile, in tokens:
+  the default suggester proposes 1-3 tokens and quotes are mostly 5-40) and score weights on
+  `spans_quotes_f/p/r` so the scores show and pick the best checkpoint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+QUOTES_SPANS_KEY = "quotes"
+FINE_TUNE_LEARN_RATE = 1e-4
+"""Fine-tuning a trained ner on a few corrected documents: the base's own rate (0.001) overfits them and scored
+below the base on held-out articles; 1e-4 scored above it (benchmarks/bench_training.py, README)."""
+PROGRESS_LOGGER = "annotator.ProgressLogger.v1"
+
+
+@dataclass(slots=True)
+class TrainSettings:
+    """What every training run needs: the DocBins, steps, evaluation frequency (steps) and seed."""
+
+    train_path: Path
+    dev_path: Path
+    max_steps: int = 100
+    eval_frequency: int | None = None
+    """None: max_steps // 5, at least 1 and at most 200."""
+    seed: int = 0
+    lang: str = "en"
+    learn_rate: float | None = None
+    """Adam's learning rate; None: FINE_TUNE_LEARN_RATE when fine-tuning, else init_config's 0.001."""
+
+    @property
+    def every(self) -> int:
+        if self.eval_frequency:
+            return self.eval_frequency
+        return max(1, min(200, self.max_steps // 5))
+
+
+def _common(config: Any, settings: TrainSettings) -> Any:
+    """Paths, steps, seed and the progress logger, set on a filled spaCy Config."""
+    config["paths"]["train"] = str(settings.train_path)
+    config["paths"]["dev"] = str(settings.dev_path)
+    training = config["training"]
+    training["max_steps"] = settings.max_steps
+    training["max_epochs"] = 0
+    training["eval_frequency"] = settings.every
+    training["patience"] = 0
+    training["seed"] = settings.seed
+    training["logger"] = {"@loggers": PROGRESS_LOGGER}
+    config["system"]["seed"] = settings.seed
+    if settings.learn_rate is not None:
+        training["optimizer"]["learn_rate"] = settings.learn_rate
+    rate = training.get("optimizer", {}).get("learn_rate")
+    if isinstance(rate, dict) and rate.get("@schedules", "").startswith("warmup_linear"):
+        rate["total_steps"] = max(settings.max_steps, 1)
+        rate["warmup_steps"] = min(int(rate.get("warmup_steps", 250)), max(1, settings.max_steps // 10))
+    return config
+
+
+def ner_config(settings: TrainSettings, base: str | None) -> Any:
+    """Config fine-tuning `base`'s `ner` (a package name or a pipeline folder), or a blank `ner` when base is
+    None. Raises OSError when the base pipeline cannot be loaded, ValueError when it has no `ner`."""
+    import spacy
+    from spacy.cli.init_config import init_config
+
+    if base is None:
+        config = init_config(lang=settings.lang, pipeline=["ner"], optimize="efficiency", gpu=False)
+        config["training"]["score_weights"] = {"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None}
+        return _common(config, settings)
+    nlp = spacy.load(base)
+    if "ner" not in nlp.pipe_names:
+        raise ValueError(f"the base pipeline {base!r} has no ner component (it has {', '.join(nlp.pipe_names)})")
+    config = nlp.config.copy()
+    # component_names: the disabled ones too (en_core_web_sm's senter), which the config's pipeline lists
+    config["components"] = {name: {"source": str(base)} for name in nlp.component_names}
+    training = config["training"]
+    training["frozen_components"] = [name for name in nlp.component_names if name != "ner"]
+    training["annotating_components"] = []
+    # only the entities count for the best checkpoint (the frozen tagger / parser have no gold here): every
+    # other component's default weight is set to 0, else spaCy normalises ents_f down among them
+    weights: dict[str, float | None] = {}
+    for name in nlp.component_names:
+        weights.update({key: 0.0 for key in nlp.get_pipe_meta(name).default_score_weights})
+    weights.update({"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None})
+    training["score_weights"] = weights
+    config["initialize"]["vectors"] = None
+    config["initialize"]["init_tok2vec"] = None
+    config["initialize"]["lookups"] = None  # the sourced components carry theirs; no spacy-lookups-data needed
+    config = _common(config, settings)
+    if settings.learn_rate is None:
+        training["optimizer"]["learn_rate"] = FINE_TUNE_LEARN_RATE
+    return config
+
+
+def quote_suggester_sizes(lengths: list[int]) -> tuple[int, int]:
+    """(min_size, max_size) in tokens for the n-gram suggester: the 5th and 95th percentiles of the training
+    quotes' lengths (nearest rank), so the suggester proposes spans as long as quotes are; (1, 3) with none."""
+    if not lengths:
+        return 1, 3
+    ordered = sorted(lengths)
+
+    def rank(share: float) -> int:
+        return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+    low, high = max(1, rank(0.05)), max(1, rank(0.95))
+    return low, max(low, high)
+
+
+def quotes_config(settings: TrainSettings, quote_lengths: list[int]) -> Any:
+    """Config for a `tok2vec` + `spancat` pipeline on `doc.spans["quotes"]` (labels = quote types)."""
+    from spacy.cli.init_config import init_config
+
+    config = init_config(lang=settings.lang, pipeline=["spancat"], optimize="efficiency", gpu=False)
+    spancat = config["components"]["spancat"]
+    spancat["spans_key"] = QUOTES_SPANS_KEY
+    low, high = quote_suggester_sizes(quote_lengths)
+    spancat["suggester"] = {"@misc": "spacy.ngram_range_suggester.v1", "min_size": low, "max_size": high}
+    # the spancat factory's defaults name the key "sc": zeroed, else spaCy normalises the quotes' F down to half
+    config["training"]["score_weights"] = {
+        f"spans_{QUOTES_SPANS_KEY}_f": 1.0, f"spans_{QUOTES_SPANS_KEY}_p": 0.0, f"spans_{QUOTES_SPANS_KEY}_r": 0.0,
+        "spans_sc_f": 0.0, "spans_sc_p": 0.0, "spans_sc_r": 0.0,
+    }
+    return _common(config, settings)
