@@ -48,18 +48,21 @@ TOOLTIP_LIMIT = 1000
 
 
 def name_tooltip(text: object, *, width: int = TOOLTIP_WIDTH, limit: int = TOOLTIP_LIMIT) -> str:
-    """A tooltip for a user string that may be very long (a 10,000-character label): shown literally, wrapped
-    every `width` characters (long words too: they would never wrap) and cut after `limit` characters with
-    "… (N characters)", so it stays readable on screen. Short text is returned as `plain(text)`."""
+    """A tooltip for a user string that may be very long (a 10,000-character label): shown literally, cut after
+    `limit` characters with "… (N characters)", and any word longer than `width` broken every `width`
+    characters (Qt wraps a rich-text tooltip at spaces, never inside a word), so it stays readable on screen.
+    Text with no such word and within the limit is returned as `plain(text)`, unchanged."""
     text = str(text)
-    lines = text.splitlines() or [""]
-    if len(text) <= width and len(lines) == 1:
+    words = re.split(r"(\s+)", text[:limit])
+    if len(text) <= limit and all(len(word) <= width for word in words):
         return plain(text)
-    shown = text[:limit]
     pieces = []
-    for line in shown.splitlines() or [""]:
-        pieces.extend(line[i : i + width] for i in range(0, max(len(line), 1), width))
-    body = "<br>".join(escape(piece) for piece in pieces)
+    for word in words:
+        if word.isspace() or not word:
+            pieces.append(escape(word).replace("\n", "<br>"))
+        else:
+            pieces.append("<br>".join(escape(word[i : i + width]) for i in range(0, len(word), width)))
+    body = "".join(pieces)
     if len(text) > limit:
         body += f"<br>… ({len(text):,} characters)"
     return f"<p style='white-space:pre-wrap'>{body}</p>"

@@ -150,7 +150,7 @@ class UndoMachine(RuleBasedStateMachine):
     @rule(start=positions, length=st.integers(1, 30), kind=st.sampled_from(list(QuoteType)))
     def add_quote(self, start, length, kind):
         start, end = span(start, length)
-        expected = self.touched(self.state)
+        expected = self.touched(self.state) if visible(start, end) else None  # a quote needs one too (issue 17)
         command = commands.AddQuoteCommand(self.store, self.notifier, doc_id=self.doc_id, annotator=ANN,
                                            start=start, end=end, type=kind)
         if self.push(command, expected) is not None:
@@ -167,6 +167,8 @@ class UndoMachine(RuleBasedStateMachine):
         expected["quotes"][quote_id] = (
             s, e, kind.value, (speaker_range.start, speaker_range.end) if speaker_range else None, name
         )
+        if speaker_range and not visible(speaker_range.start, speaker_range.end):
+            expected = None  # a speaker needs a visible character (issue 17)
         self.push(commands.UpdateQuoteCommand("Edit quote", self.store, self.notifier, doc_id=self.doc_id,
                                               annotator=ANN, quote_id=quote_id, type=kind, speaker=speaker_range,
                                               speaker_name=name), expected)
