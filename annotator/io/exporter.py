@@ -46,26 +46,37 @@ from annotator.io.records import (
     task_hash_from_key,
 )
 
-EXPORT_FORMATS = ("jsonl", "prodigy", "doccano", "spacy")
+EXPORT_FORMATS = ("jsonl", "prodigy", "doccano", "spacy", "conll", "iob", "brat", "labelstudio")
+WHOLE_FILE_FORMATS = ("conll", "iob", "brat", "labelstudio")
+"""Formats written by a writer that takes (document, set) pairs and writes its file(s) at the end."""
+SUFFIXES = {"conll": ".conll", "iob": ".iob", "labelstudio": ".json", "brat": ""}
 TRAINING_FORMATS = ("spacy", "doccano")
 """Formats read as training data: no `answer` field to carry a status, and one text should be one example."""
+STATUSLESS_FORMATS = ("conll", "iob", "brat")
+"""Formats with no status field (issue 12): a rejected or skipped set would read as done, so done sets only."""
 DEFAULT_STATUSES = (Status.DONE, Status.REJECTED, Status.SKIPPED)
-"""Exchange formats (jsonl, prodigy): the status travels as Prodigy's `answer` (accept / reject / ignore)."""
+"""Exchange formats (jsonl, prodigy, labelstudio): the status travels as Prodigy's `answer` (accept / reject /
+ignore) or Label Studio's `was_cancelled`."""
 TRAINING_STATUSES = (Status.DONE,)
 """Training formats: only finished sets; a rejected or skipped document is not an example of anything."""
 VERSIONS = ("one", "all")
 
 
 def default_statuses(fmt: str) -> list[Status]:
-    """The statuses exported when the user names none: done only for training formats, else done, rejected and
-    skipped (whose status survives as Prodigy's `answer`)."""
-    return list(TRAINING_STATUSES if fmt in TRAINING_FORMATS else DEFAULT_STATUSES)
+    """The statuses exported when the user names none: done only for the training formats (spacy, doccano) and
+    the formats without a status field (conll, iob, brat); else (jsonl, prodigy, labelstudio) done, rejected and
+    skipped, whose status survives as Prodigy's `answer` or Label Studio's `was_cancelled`."""
+    done_only = fmt in TRAINING_FORMATS or fmt in STATUSLESS_FORMATS
+    return list(TRAINING_STATUSES if done_only else DEFAULT_STATUSES)
 
 
 def default_versions(fmt: str) -> str:
     """"one" version per document for training formats (the same text with conflicting annotations teaches
-    noise), "all" (one record per document and annotator) for exchange formats."""
+    noise), "all" (one record per document and annotator) for exchange formats. Issue 12 exported doccano with
+    every annotator's `user`; issue 13's training rule wins for doccano (`--versions all` gives them all back)."""
     return "one" if fmt in TRAINING_FORMATS else "all"
+
+
 SHARD_DOCS = 10_000
 """Above this many records a spaCy split is written as a folder of DocBin shards (bounded memory)."""
 
@@ -112,7 +123,7 @@ class ExportReport:
 
     def summary(self) -> str:
         parts = [f"{self.records} records of {self.documents} documents ({self.format})"]
-        if len(self.by_split) > 1 or "all" not in self.by_split:
+        if self.by_split and (len(self.by_split) > 1 or "all" not in self.by_split):  # no empty "; " part
             parts.append(", ".join(f"{k} {v}" for k, v in self.by_split.items()))
         if self.issues.misaligned:
             parts.append(f"{len(self.issues.misaligned)} spans not aligned with tokens (listed above)")
@@ -120,7 +131,7 @@ class ExportReport:
             parts.append(f"{len(self.issues.duplicates)} documents had several versions, one kept (listed; review "
                          "them to make a gold set, or export --versions all)")
         if self.issues.blank_edges:
-            parts.append(f"{len(self.issues.blank_edges)} entities start or end in whitespace (listed above)")
+            parts.append(f"{len(self.issues.blank_edges)} spans start or end in whitespace (listed above)")
         if self.issues.dropped_relations:
             parts.append(f"{len(self.issues.dropped_relations)} relations left out (listed above)")
         return "; ".join(parts) + "\n" + "\n".join(self.files)
@@ -131,6 +142,8 @@ def default_output(fmt: str, base: Path | None = None, *, split: bool = False) -
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     folder = (base or Path.cwd()) / "exports"
     name = f"annotations-{fmt}-{stamp}"
+    if fmt in SUFFIXES:
+        return folder / f"{name}{SUFFIXES[fmt]}"
     return folder / name if fmt == "spacy" or split else folder / f"{name}.jsonl"
 
 
@@ -421,13 +434,35 @@ def record_builder(fmt: str, options: ExportOptions, issues: ExportIssues) -> Ca
         return lambda doc, aset: record_from_set(doc, aset, labels=labels, issues=issues)
     if fmt == "prodigy":
         from annotator.io.prodigy import prodigy_record
+        from annotator.io.prodigy_answers import binary_export_tasks
 
-        return lambda doc, aset: prodigy_record(doc, aset, labels=labels, issues=issues, lang=options.lang)
+        def build(doc: Document, aset: AnnotationSet) -> dict[str, Any] | list[dict[str, Any]]:
+            tasks = binary_export_tasks(doc.text, aset)  # binary answers go back as the tasks they came as
+            if tasks is not None and labels is None:
+                return tasks
+            return prodigy_record(doc, aset, labels=labels, issues=issues, lang=options.lang)
+
+        return build
     if fmt == "doccano":
         from annotator.io.doccano import doccano_record
 
         return lambda doc, aset: doccano_record(doc, aset, labels=labels, issues=issues)
     raise ValueError(f"unknown format {fmt!r}")
+
+
+def check_output(output: Path, fmt: str, *, folder: bool) -> None:
+    """Refuse (ValueError, one line) an output that cannot take this export: a folder where a file is written,
+    a file where a folder is (spacy, --split), or something that is not a regular file (a device such as
+    /dev/full, a pipe): the atomic rename would replace it instead of writing into it."""
+    if folder:
+        if output.exists() and not output.is_dir():
+            raise ValueError(f"{output}: is a file; the {fmt} export{' with a split' if fmt != 'spacy' else ''} "
+                             "writes a folder (train, dev): give a folder name")
+        return
+    if output.is_dir():
+        raise ValueError(f"{output}: is a folder; the {fmt} export writes one file: give a file name")
+    if output.exists() and not output.is_file():
+        raise ValueError(f"{output}: is not a regular file (a device or a pipe); give a file name")
 
 
 def export(
@@ -444,13 +479,18 @@ def export(
     if options.split is not None and not 0.0 <= options.split <= 1.0:
         raise ValueError("--split must be between 0 and 1")
     split = options.split if options.split is not None else (0.8 if fmt == "spacy" else None)
+    if split is not None and fmt in WHOLE_FILE_FORMATS:
+        raise ValueError(f"--split is for jsonl, prodigy, doccano and spacy exports, not {fmt}")
     statuses = list(options.statuses) if options.statuses is not None else default_statuses(fmt)
     versions = options.versions or default_versions(fmt)
     if versions not in VERSIONS:
         raise ValueError(f"unknown --versions {versions!r} (choose from {', '.join(VERSIONS)})")
     annotator_ids = selected_annotator_ids(store, options.annotators)
+    if fmt == "labelstudio" and options.annotators is None:  # the model's set goes along as the prediction
+        annotator_ids.update({a.id: a.name for a in store.annotators() if a.name == MODEL_ANNOTATOR})
     total = count_sets(store, annotator_ids, statuses)
     output = Path(options.output) if options.output else default_output(fmt, split=split is not None)
+    check_output(output, fmt, folder=fmt == "spacy" or split is not None)
     report = ExportReport(format=fmt)
     issues = report.issues
     writer: Any
@@ -459,6 +499,8 @@ def export(
 
         shard = options.shard_docs if options.shard_docs is not None else (SHARD_DOCS if total > SHARD_DOCS else None)
         writer = DocBinWriter(output, lang=options.lang, align=options.align, shard_docs=shard or None)
+    elif fmt in WHOLE_FILE_FORMATS:
+        writer = whole_file_writer(fmt, output, set(options.labels) if options.labels else None, issues)
     else:
         writer = JsonlWriter(output, split=split is not None, suffix=".jsonl")
         build = record_builder(fmt, options, issues)
@@ -483,8 +525,12 @@ def export(
                 writer.write(side, record)
             elif fmt == "spacy":
                 writer.add(side, doc, aset, labels=labels, issues=issues)
+            elif fmt in WHOLE_FILE_FORMATS:
+                writer.add(doc, aset)
             else:
-                writer.write(side, build(doc, aset))
+                built = build(doc, aset)
+                for one in built if isinstance(built, list) else [built]:
+                    writer.write(side, one)
             report.records += 1
             report.by_split[side] = report.by_split.get(side, 0) + 1
             if doc_id != last_doc:
@@ -497,7 +543,10 @@ def export(
                     on_progress(report.records, total)
         if should_cancel and should_cancel():  # a cancel after the last poll still leaves nothing behind
             raise ExportCancelled("export cancelled")
-        files = writer.close(("train", "dev") if split is not None else ("all",))
+        if fmt in WHOLE_FILE_FORMATS:
+            files = writer.close()
+        else:
+            files = writer.close(("train", "dev") if split is not None else ("all",))
     except BaseException:
         writer.discard()
         raise
@@ -505,6 +554,21 @@ def export(
     if on_progress:
         on_progress(report.records, total)
     return report
+
+
+def whole_file_writer(fmt: str, output: Path, labels: set[str] | None, issues: ExportIssues):
+    """The writer of a CoNLL, IOB, brat or Label Studio export (imported only when used)."""
+    if fmt in ("conll", "iob"):
+        from annotator.io.conll import ConllWriter
+
+        return ConllWriter(output, two_columns=fmt == "iob", labels=labels, issues=issues)
+    if fmt == "brat":
+        from annotator.io.brat import BratWriter
+
+        return BratWriter(output, labels=labels, issues=issues)
+    from annotator.io.labelstudio import LabelStudioWriter
+
+    return LabelStudioWriter(output, labels=labels, issues=issues)
 
 
 def gold_names(store: Store) -> set[str]:
@@ -553,10 +617,19 @@ def _list_blank_edges(issues: ExportIssues, doc_id: int, record: dict[str, Any] 
         for span in record.get("spans", ()):
             if has_blank_edge(text, span["start"], span["end"]):
                 issues.blank_edged_entity(doc_id, who, span["start"], span["end"], span.get("label", ""), text)
-    elif doc is not None and aset is not None:
-        for e in aset.entities:
-            if has_blank_edge(doc.text, e.start, e.end):
-                issues.blank_edged_entity(doc_id, aset.annotator, e.start, e.end, e.label, doc.text)
+        for quote in record.get("quotes", ()):
+            for part, span in (("quote", quote), ("speaker", quote.get("speaker")), ("cue", quote.get("cue"))):
+                if isinstance(span, dict) and "start" in span and has_blank_edge(text, span["start"], span["end"]):
+                    issues.blank_edged_entity(doc_id, who, span["start"], span["end"], "", text, part)
+    if doc is not None and aset is not None:
+        if record is None:
+            for e in aset.entities:
+                if has_blank_edge(doc.text, e.start, e.end):
+                    issues.blank_edged_entity(doc_id, aset.annotator, e.start, e.end, e.label, doc.text)
+        for q in aset.quotes:  # quotes, speakers and cues are listed like entities
+            for part, span in (("quote", q), ("speaker", q.speaker), ("cue", q.cue)):
+                if span is not None and has_blank_edge(doc.text, span.start, span.end):
+                    issues.blank_edged_entity(doc_id, aset.annotator, span.start, span.end, "", doc.text, part)
 
 
 _ENCODE = one_shot_encoder(ensure_ascii=False)
