@@ -12,8 +12,11 @@ from annotator.cli.common import db_path_of
 @click.pass_context
 def gui(ctx, annotator):
     """Open the annotation window (the default when no sub-command is given)."""
+    from annotator.core.names import reserved_annotator_problem
     from annotator.gui.app import run_app
 
+    if annotator is not None and (problem := reserved_annotator_problem(annotator)):
+        raise click.BadParameter(problem, param_hint="--annotator")
     raise SystemExit(run_app(db_path_of(ctx), annotator=annotator))
 
 

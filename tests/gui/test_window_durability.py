@@ -273,3 +273,30 @@ def test_a_window_whose_shm_was_removed_or_replaced_says_cut_off_and_never_shows
     window.refresh_if_changed_elsewhere()
     banner = window.findChild(QLabel, "storeBanner")
     assert banner is not None and "Cut off" in banner.text()
+
+
+@pytest.mark.parametrize("name", ["model", " model", "gold", "model\u00a0", "\tgold "])
+def test_the_cli_refuses_reserved_annotator_names_for_the_window(tmp_path, name):
+    """Attack item 4: `gui --annotator model` edited the pre-extraction. Refused before any window opens."""
+    db = tmp_path / "g.db"
+    make_db(db)
+    result = subprocess.run([str(ANNOTATOR_BIN), "--db", str(db), "gui", "--annotator", name], capture_output=True,
+                            text=True, timeout=120, env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 2 and "reserved" in result.stderr and "Traceback" not in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("typed", ["model", " model ", "gold", "model\u00a0"])
+def test_change_annotator_refuses_reserved_names_and_keeps_the_annotator(qtbot, db_path, monkeypatch, typed):
+    from PySide6.QtWidgets import QInputDialog
+
+    make_db(db_path)
+    window = open_window(qtbot, db_path)
+    before = window.annotator
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *args, **kwargs: (typed, True)))
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: warned.append(text))
+    window.change_annotator()
+    assert window.annotator == before
+    assert warned and "reserved" in warned[0]
+    with pytest.raises(ValueError, match="reserved"):
+        MainWindow(db_path, typed)
