@@ -15,7 +15,9 @@ from annotator.core.model import Status
               show_default=True, help="jsonl: annotator's records (Prodigy task + quotes); prodigy: quotes as "
               "QUOTE/SPEAKER/CUE spans + relations; doccano: entities + relations; spacy: DocBin train/dev.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="File (a folder for spacy or with --split). Default: ./exports/annotations-<format>-<time>.")
+              help="File (a folder for spacy or with --split). Default: ./exports/annotations-<format>-<time>[-N] "
+                   "(never overwrites an earlier export). A symbolic link is written through (the file it points "
+                   "to is replaced whole); the database, its -wal/-shm, devices, FIFOs and '-' are refused.")
 @click.option("--annotator", "annotators", multiple=True, help="Only these annotators (repeat). Default: all but the model.")
 @click.option("--status", "statuses", multiple=True, type=click.Choice([s.value for s in Status]),
               help="Only sets with these statuses (repeat). Default: done for the training formats (spacy, "
