@@ -104,9 +104,11 @@ def write_blocker(path: Path) -> str | None:
     mount, or permissions). SQLite needs to write the file and to create `-wal`/`-shm` beside it. Uses access(2),
     which also answers EROFS for root; it never opens the file."""
     if path.exists():
-        if not os.access(path, os.W_OK):
-            return "the file is read-only"
         folder = path.parent if str(path.parent) else Path(".")
+        if not os.access(path, os.W_OK):  # on a read-only mount the folder is too: say which one it is
+            if not os.access(folder, os.W_OK | os.X_OK):
+                return "its folder is read-only (a read-only folder or file system)"
+            return "the file is read-only"
         if not os.access(folder, os.W_OK | os.X_OK):
             wal_files = [Path(f"{path}{suffix}") for suffix in ("-wal", "-shm")]
             if not all(f.exists() and os.access(f, os.W_OK) for f in wal_files):

@@ -779,6 +779,9 @@ class MainWindow(QMainWindow):
         self.import_run = None
         self.import_thread = None
         self.import_worker = None
+        # the import's commits (from its own connection) are this window's: take them in now, so the watcher
+        # does not report them as "changes saved by another window" over the import's summary
+        self.store.changed_elsewhere()
         self.doc_model.reload()
         self.update_progress()
         if error:
