@@ -200,7 +200,7 @@ class StagedFiles:
         self._staged: list[tuple[str, Path, IO]] = []  # (temp name, real target, open handle)
         self.targets: list[Path] = []  # as given, in order
 
-    def open(self, path: str | os.PathLike, mode: str = "w") -> IO:
+    def stage(self, path: str | os.PathLike, mode: str = "w") -> IO:
         """A handle on a new temporary file for `path` (`"w"` UTF-8 text with "\\n" newlines, or `"wb"`)."""
         if mode not in ("w", "wb"):
             raise ValueError(f"StagedFiles mode must be 'w' or 'wb', not {mode!r}")
@@ -229,9 +229,9 @@ class StagedFiles:
         self.targets.append(Path(path))
         return handle
 
-    def write_bytes(self, path: str | os.PathLike, data: bytes) -> None:
+    def stage_bytes(self, path: str | os.PathLike, data: bytes) -> None:
         """Stage `data` as the new content of `path` (written to its temporary file now, renamed at commit)."""
-        handle = self.open(path, "wb")
+        handle = self.stage(path, "wb")
         try:
             handle.write(data)
         except OSError as error:

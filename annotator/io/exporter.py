@@ -597,7 +597,7 @@ class JsonlWriter:
 
     def _open(self, side: str):
         path = self.output / f"{side}{self.suffix}" if self.split else self.output
-        handle = self.staged.open(path, "w")
+        handle = self.staged.stage(path, "w")
         self.handles[side] = handle
         self.pending[side] = []
         self.paths.append(path)

@@ -74,7 +74,7 @@ class DocBinWriter:
             self.shards[split] = number + 1
         else:
             path = self.folder / f"{split}.spacy"
-        self.staged.write_bytes(path, bin_.to_bytes())  # renamed at close (spaCy's to_disk writes in place)
+        self.staged.stage_bytes(path, bin_.to_bytes())  # renamed at close (spaCy's to_disk writes in place)
         self.files.append(path)
         self.bins[split] = self._DocBin(store_user_data=True)
 
