@@ -31,6 +31,8 @@ def main() -> int:
                         help="default: docs/screenshot-window.png (docs/screenshot-window-dark.png with --dark)")
     parser.add_argument("--size", default="1600x1000")
     parser.add_argument("--dark", action="store_true", help="Use a dark palette (checks dark-mode readability).")
+    parser.add_argument("--compare", action="store_true",
+                        help="Show a teammate's version over yours (View → Compare with…), differences marked.")
     args = parser.parse_args()
     if args.out is None:
         args.out = REPO / "docs" / ("screenshot-window-dark.png" if args.dark else "screenshot-window.png")
@@ -67,6 +69,8 @@ def main() -> int:
         window.on_tag_toggled("quote", best.id, "important", True)
         window.docks["quotes"].raise_()
         window.resizeDocks([window.docks["quotes"]], [760], Qt.Orientation.Horizontal)  # the quote table's columns
+    if args.compare:
+        compare_with_teammate(window)
     for _ in range(5):
         app.processEvents()
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -74,6 +78,32 @@ def main() -> int:
     print(f"{args.out} ({width}x{height}), document {first}, {len(quotes)} quotes")
     window.close()
     return 0
+
+
+def compare_with_teammate(window) -> None:
+    """A teammate "bob" whose version differs from yours in the first screen of the article: one entity
+    relabelled, one left out, one more added; then View → Compare with… bob."""
+    import re
+
+    from annotator.core.model import AnnotationSet, Entity, Status
+
+    mine = window.store.annotation_set(window.doc.id, window.annotator)
+    entities = sorted(mine.entities, key=lambda e: e.start)
+    text = window.doc.text
+    taken = [(e.start, e.end) for e in entities]
+    theirs = [e.with_(id=None) for e in entities]
+    body = 3 if len(entities) > 8 else 0  # past the headline and the page's boilerplate lines
+    theirs[body] = theirs[body].with_(label="ORG" if theirs[body].label != "ORG" else "PERSON")  # label differs
+    del theirs[body + 2]  # only in yours
+    for m in re.finditer(r"\b[A-Za-z]{5,}\b", text[entities[body].end: entities[body + 6].end]):
+        start, end = m.start() + entities[body].end, m.end() + entities[body].end
+        if not any(s < end and start < e for s, e in taken):
+            m = type("M", (), {"start": lambda self, s=start: s, "end": lambda self, e=end: e})()
+            theirs.append(Entity(m.start(), m.end(), "NORP"))  # only in theirs
+            break
+    window.store.replace_annotation_set(AnnotationSet(doc_id=window.doc.id, annotator="bob",
+                                                      status=Status.IN_PROGRESS, entities=theirs, quotes=mine.quotes))
+    window.compare_with("bob")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Exchange sub-commands: `export` (annotator JSONL, Prodigy, doccano, spaCy DocBin) and `import`."""
+"""Exchange sub-commands: `export` and `import` (annotator JSONL, Prodigy, doccano, spaCy DocBin, CoNLL/IOB, brat,
+Label Studio)."""
 
 from __future__ import annotations
 
@@ -9,24 +10,44 @@ import click
 from annotator.cli.common import db_path_of, open_store, progress_bar
 from annotator.core.model import Status
 
+EXPORT_CHOICES = ("jsonl", "prodigy", "doccano", "spacy", "conll", "iob", "brat", "labelstudio")
+IMPORT_CHOICES = ("auto", "jsonl", "prodigy", "doccano", "doccano-csv", "conll", "iob", "brat", "labelstudio")
+
+
+def label_list(values: tuple[str, ...]) -> list[str] | None:
+    """`--labels` values: each option one label (so a label may hold a comma); the older single
+    comma-separated value still works when it is the only one."""
+    if not values:
+        return None
+    if len(values) == 1 and "," in values[0]:
+        return [label.strip() for label in values[0].split(",") if label.strip()] + [values[0].strip()]
+    return [value.strip() for value in values if value.strip()]
+
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "prodigy", "doccano", "spacy"]), default="jsonl",
-              show_default=True, help="jsonl: annotator's records (Prodigy task + quotes); prodigy: quotes as "
-              "QUOTE/SPEAKER/CUE spans + relations; doccano: entities + relations; spacy: DocBin train/dev.")
+@click.option("--format", "fmt", type=click.Choice(list(EXPORT_CHOICES)), default="jsonl", show_default=True,
+              help="jsonl: annotator's records (Prodigy task + quotes); prodigy: quotes as QUOTE/SPEAKER/CUE spans + "
+              "relations; doccano: entities + relations (with each record's user); spacy: DocBin train/dev; conll: "
+              "CoNLL-2003 (4 columns, -DOCSTART-); iob: two columns (token, BIO tag); brat: a folder of .txt/.ann "
+              "pairs; labelstudio: a Label Studio JSON import file.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="File (a folder for spacy or with --split). Default: ./exports/annotations-<format>-<time>[-N] "
-                   "(never overwrites an earlier export). A symbolic link is written through (the file it points "
-                   "to is replaced whole); the database, its -wal/-shm, devices, FIFOs and '-' are refused.")
+              help="File (a folder for spacy, brat or with --split). Default: "
+                   "./exports/annotations-<format>-<time>[-N] (never overwrites an earlier export). A symbolic link "
+                   "is written through (the file it points to is replaced whole); the database, its -wal/-shm, "
+                   "devices, FIFOs and '-' are refused.")
 @click.option("--annotator", "annotators", multiple=True, help="Only these annotators (repeat). Default: all but the model.")
 @click.option("--status", "statuses", multiple=True, type=click.Choice([s.value for s in Status]),
               help="Only sets with these statuses (repeat). Default: done for the training formats (spacy, "
-              "doccano); done, rejected, skipped for jsonl and prodigy (the status travels as `answer`).")
+              "doccano) and for conll, iob, brat (no status field); done, rejected, skipped for jsonl, prodigy and "
+              "labelstudio (the status travels as `answer` / `was_cancelled`).")
 @click.option("--versions", type=click.Choice(["one", "all"]), default=None,
               help="one: one version per document (gold where it exists, else the latest updated set; each "
-              "choice listed); all: one record per document and annotator. Default: one for spacy and doccano, "
-              "all for jsonl and prodigy.")
-@click.option("--labels", default=None, help="Only entities with these labels (comma-separated).")
+              "choice listed); all: one record per document and annotator. Default: one for the training formats "
+              "spacy and doccano (training-data rule; use `all` to give doccano every annotator's `user`), all "
+              "for the others.")
+@click.option("--labels", "labels", multiple=True,
+              help="Only entities with this label (repeat the option for several; a label may hold a comma). "
+              "One value with commas and no such label is read as a comma-separated list.")
 @click.option("--split", type=click.FloatRange(0, 1), default=None,
               help="Share of documents for train (rest to dev). Default for spacy: 0.8.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the train/dev split.")
@@ -34,9 +55,10 @@ from annotator.core.model import Status
               help="spacy: a span off token boundaries is reported and left out (strict) or widened (expand).")
 @click.pass_context
 def export(ctx, fmt, output, annotators, statuses, versions, labels, split, seed, align):
-    """Export annotation sets. Exchange formats (jsonl, prodigy): one record per document and annotator, every
-    finished status. Training formats (spacy, doccano): done sets only and one version per document (gold where
-    it exists) unless --status / --versions say otherwise. Spans that cannot be expressed exactly (not aligned
+    """Export annotation sets. Exchange formats (jsonl, prodigy, labelstudio): one record per document and
+    annotator, every finished status. Training formats (spacy, doccano): done sets only and one version per
+    document (gold where it exists) unless --status / --versions say otherwise. conll, iob, brat: done sets only
+    (no status field) and one annotator (name it with --annotator when there are several). Spans that cannot be expressed exactly (not aligned
     with tokens) and relations whose spans were edited away are listed, never dropped silently."""
     from annotator.io.exporter import ExportOptions
     from annotator.io.exporter import export as run_export
@@ -47,7 +69,7 @@ def export(ctx, fmt, output, annotators, statuses, versions, labels, split, seed
         annotators=list(annotators) or None,
         statuses=[Status(s) for s in statuses] or None,
         versions=versions,
-        labels=[label.strip() for label in labels.split(",") if label.strip()] if labels else None,
+        labels=label_list(labels),
         split=split,
         seed=seed,
         align=align,
@@ -81,21 +103,36 @@ def export(ctx, fmt, output, annotators, statuses, versions, labels, split, seed
 
 
 @click.command(name="import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["auto", "jsonl", "prodigy", "doccano"]), default="auto",
-              show_default=True)
+@click.argument("file", type=click.Path(exists=True, dir_okay=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(list(IMPORT_CHOICES)), default="auto", show_default=True,
+              help="auto: from the content. A brat import takes a .ann/.txt pair (either file) or a folder of them.")
 @click.option("--annotator", default=None,
               help="Annotator for records that do not name one (_annotator_id/_session_id/user). Default: file stem.")
+@click.option("--skip-invalid", is_flag=True,
+              help="Import the valid records and list every skipped one (file:line: reason). Default: all or nothing.")
+@click.option("--no-extract", is_flag=True, help="Texts without annotations are not pre-annotated by the model.")
+@click.option("--model", default=None, help="spaCy pipeline for pre-annotating texts without annotations.")
 @click.pass_context
-def import_(ctx, file, fmt, annotator):
-    """Import annotations (annotator JSONL, Prodigy, doccano). All or nothing: one pass in one transaction;
-    the first bad record is reported as file:line: reason and nothing is written. Importing the same file
-    again changes nothing."""
+def import_(ctx, file, fmt, annotator, skip_invalid, no_extract, model):
+    """Import annotations (annotator JSONL, Prodigy, doccano JSONL/CSV, CoNLL/IOB, brat, Label Studio JSON).
+    All or nothing by default: one pass in one transaction; the first bad record is reported as file:line:
+    reason and nothing is written. Texts without annotations become documents to annotate (status new),
+    pre-annotated like `ingest`. Importing the same file again changes nothing."""
     from annotator.core.store import StoreError
     from annotator.io.articles import InputError
-    from annotator.io.importer import import_file
+    from annotator.io.detect import detect_format
+    from annotator.io.importer import file_size, import_file
 
-    with open_store(ctx) as store, progress_bar(file.stat().st_size, "importing", unit="B") as bar:
+    try:
+        detected = detect_format(file) if fmt == "auto" else fmt
+    except InputError as error:
+        raise click.ClickException(f"{error}\nNothing was imported.") from None
+    extract = None
+    if not no_extract and _has_text_only(file, detected):
+        from annotator.cli.corpus import make_extract_fn
+
+        extract = make_extract_fn(model, None, None)
+    with open_store(ctx) as store, progress_bar(file_size(file), "importing", unit="B") as bar:
         bar.unit_scale = True
         state = {"done": 0}
 
@@ -104,14 +141,36 @@ def import_(ctx, file, fmt, annotator):
             state["done"] = done
 
         try:
-            report = import_file(store, file, fmt=fmt, annotator=annotator, on_progress=progress)
+            report = import_file(store, file, fmt=detected, annotator=annotator, on_progress=progress,
+                                 skip_invalid=skip_invalid, extract=extract)
         except InputError as error:
             raise click.ClickException(f"{error}\nNothing was imported.") from None
         except StoreError as error:  # disk full, read-only: the one transaction rolled back
             raise click.ClickException(f"{error}; nothing was imported (one transaction)") from None
     for line in report.blank_edges:
         click.echo(f"whitespace edge: {line}", err=True)
+    for line in report.details():
+        click.echo(line, err=True)
     click.echo(f"{db_path_of(ctx)}: {report.summary()}")
+
+
+def _has_text_only(file: Path, fmt: str) -> bool:
+    """Whether the file holds a record with text only (so the model is loaded only when it will be used)."""
+    if fmt not in ("jsonl", "prodigy", "doccano"):
+        return False
+    from annotator.io.importer import ANNOTATION_KEYS
+    from annotator.io.articles import iter_jsonl_lines
+    from annotator.core.strict_json import JSONRejected, loads_strict
+
+    for _number, line in iter_jsonl_lines(file):
+        if isinstance(line, str):
+            try:
+                record = loads_strict(line)
+            except JSONRejected:
+                continue
+            if isinstance(record, dict) and not (ANNOTATION_KEYS & record.keys()):
+                return True
+    return False
 
 
 def register(group: click.Group) -> None:

@@ -268,6 +268,60 @@ def _never_reuse_ids(conn: sqlite3.Connection) -> None:
         conn.execute(sql)
 
 
+ENTITY_SPANS_SQL = """
+SELECT e.doc_id AS doc_id, d.title AS title, a.name AS annotator, s.status AS status, e.label AS label,
+       e.start AS start, e."end" AS "end", substr(d.text, e.start + 1, e."end" - e.start) AS text,
+       (SELECT group_concat(t.tag, ', ') FROM tags t
+         WHERE t.target_kind = 'entity' AND t.target_id = e.id) AS tags,
+       e.origin AS origin, e.id AS entity_id
+FROM entities e
+JOIN documents d ON d.id = e.doc_id
+JOIN annotators a ON a.id = e.annotator_id
+JOIN annotation_sets s ON s.doc_id = e.doc_id AND s.annotator_id = e.annotator_id
+"""
+
+QUOTE_SPANS_SQL = """
+SELECT q.doc_id AS doc_id, d.title AS title, a.name AS annotator, s.status AS status, q.type AS type,
+       q.start AS start, q."end" AS "end", substr(d.text, q.start + 1, q."end" - q.start) AS text,
+       CASE WHEN q.speaker_start IS NULL THEN NULL
+            ELSE substr(d.text, q.speaker_start + 1, q.speaker_end - q.speaker_start) END AS speaker,
+       q.speaker_name AS speaker_name,
+       CASE WHEN q.cue_start IS NULL THEN NULL
+            ELSE substr(d.text, q.cue_start + 1, q.cue_end - q.cue_start) END AS cue,
+       (SELECT group_concat(t.tag, ', ') FROM tags t
+         WHERE t.target_kind = 'quote' AND t.target_id = q.id) AS tags,
+       q.speaker_start AS speaker_start, q.speaker_end AS speaker_end, q.cue_start AS cue_start,
+       q.cue_end AS cue_end, q.origin AS origin, q.id AS quote_id
+FROM quotes q
+JOIN documents d ON d.id = q.doc_id
+JOIN annotators a ON a.id = q.annotator_id
+JOIN annotation_sets s ON s.doc_id = q.doc_id AND s.annotator_id = q.annotator_id
+"""
+
+DOCUMENT_TAGS_SQL = """
+SELECT t.doc_id AS doc_id, d.title AS title, a.name AS annotator, s.status AS status, t.tag AS tag
+FROM tags t
+JOIN documents d ON d.id = t.doc_id
+JOIN annotators a ON a.id = t.annotator_id
+JOIN annotation_sets s ON s.doc_id = t.doc_id AND s.annotator_id = t.annotator_id
+WHERE t.target_kind = 'document'
+"""
+
+
+def _exchange_views(conn: sqlite3.Connection) -> None:
+    """Read-only views so `sqlite-utils query`, Datasette or pandas read annotations without learning the
+    schema (issue 12): `entity_spans` (doc_id, title, annotator, status, label, start, end, text, tags),
+    `quote_spans` (... type, start, end, text, speaker, speaker_name, cue, tags) and `document_tags`. Offsets are
+    code points, as SQLite's substr() counts them. Made with sqlite-utils' `create_view` (inside this
+    migration's transaction: it only runs CREATE VIEW on the connection)."""
+    import sqlite_utils
+
+    db = sqlite_utils.Database(conn)
+    db.create_view("entity_spans", ENTITY_SPANS_SQL.strip(), replace=True)
+    db.create_view("quote_spans", QUOTE_SPANS_SQL.strip(), replace=True)
+    db.create_view("document_tags", DOCUMENT_TAGS_SQL.strip(), replace=True)
+
+
 def _boilerplate_lines(conn: sqlite3.Connection) -> None:
     """Issue 14: each document's boilerplate lines as a JSON list of [start, end) code-point ranges, filled in
     for the documents already stored; a title that is itself boilerplate ("Accessibility links") becomes the
@@ -399,6 +453,7 @@ MIGRATIONS: list[Migration] = [
     Migration("0004_review_decisions", _review_decisions),
     Migration("0005_scale_indexes", _scale_indexes),
     Migration("0006_never_reuse_ids", _never_reuse_ids),
+    Migration("0008_exchange_views", _exchange_views),
     Migration("0009_boilerplate_lines", _boilerplate_lines),
     Migration("0010_nfc_search_and_model_status", _nfc_search_and_model_status),
     Migration("0011_distinct_label_colours", _distinct_label_colours),

@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from annotator.core.log_rows import entity_row, quote_row, rows_of
 from annotator.core.model import AnnotationSet, Entity, Origin, Quote, QuoteType, Status, Tag, TargetKind, TextRange
 from annotator.core.names import name_problem, shown
 from annotator.core.spans import describe_blank, has_visible_character
@@ -140,8 +141,12 @@ def add_entity(
         )
         if label not in store.labels():
             store.ensure_label(label)
-        _touch(store, doc_id, annotator_id, "add_entity", {"id": cursor.lastrowid, "start": start, "end": end, "label": label})
-        return store.entity(cursor.lastrowid), removed
+        added = store.entity(cursor.lastrowid)
+        _touch(store, doc_id, annotator_id, "add_entity", {
+            "id": cursor.lastrowid, "start": start, "end": end, "label": label,
+            "after": entity_row(added), "replaced": rows_of(removed.entities, (), removed.tags),
+        })
+        return added, removed
 
 
 def relabel_entity(store: Store, *, entity_id: int, label: str) -> Entity:
@@ -156,7 +161,8 @@ def relabel_entity(store: Store, *, entity_id: int, label: str) -> Entity:
         store.conn.execute("UPDATE entities SET label = ?, origin = 'human' WHERE id = ?", (label, entity_id))
         if label not in store.labels():
             store.ensure_label(label)
-        _touch(store, old.doc_id, old.annotator_id, "relabel_entity", {"id": entity_id, "from": old.label, "to": label})
+        _touch(store, old.doc_id, old.annotator_id, "relabel_entity",
+               {"id": entity_id, "from": old.label, "to": label, "before": entity_row(old)})
         return old
 
 
@@ -174,7 +180,7 @@ def resize_entity(store: Store, *, entity_id: int, start: int, end: int) -> Enti
         )
         _touch(
             store, old.doc_id, old.annotator_id, "resize_entity",
-            {"id": entity_id, "from": [old.start, old.end], "to": [start, end]},
+            {"id": entity_id, "from": [old.start, old.end], "to": [start, end], "before": entity_row(old)},
         )
         return old
 
@@ -201,7 +207,8 @@ def delete_entity(store: Store, *, entity_id: int) -> Removed:
     with store.transaction():
         entity = store.entity(entity_id)
         removed = _delete_entities(store, [entity])
-        _touch(store, entity.doc_id, entity.annotator_id, "delete_entity", {"id": entity_id, "label": entity.label})
+        _touch(store, entity.doc_id, entity.annotator_id, "delete_entity",
+               {"id": entity_id, "label": entity.label, "removed": rows_of(removed.entities, (), removed.tags)})
         return removed
 
 
@@ -235,8 +242,10 @@ def add_quote(
             f"VALUES (?, ?, {', '.join('?' * len(columns))})",
             (doc_id, annotator_id, *columns.values()),
         )
-        _touch(store, doc_id, annotator_id, "add_quote", {"id": cursor.lastrowid, "start": start, "end": end})
-        return store.quote(cursor.lastrowid)
+        added = store.quote(cursor.lastrowid)
+        _touch(store, doc_id, annotator_id, "add_quote",
+               {"id": cursor.lastrowid, "start": start, "end": end, "after": quote_row(added)})
+        return added
 
 
 def update_quote(
@@ -273,7 +282,8 @@ def update_quote(
             _check_range(store, old.doc_id, new.cue.start, new.cue.end, "cue")
         _write_quote(store, new)
         changed = {k: v for k, v in quote_columns(new).items() if quote_columns(old)[k] != v}
-        _touch(store, old.doc_id, old.annotator_id, "update_quote", {"id": quote_id, "changed": sorted(changed)})
+        _touch(store, old.doc_id, old.annotator_id, "update_quote",
+               {"id": quote_id, "changed": sorted(changed), "before": quote_row(old), "after": quote_row(new)})
         return old
 
 
@@ -299,7 +309,8 @@ def delete_quote(store: Store, *, quote_id: int) -> Removed:
         quote = store.quote(quote_id)
         tags = [tag_from_row(r) for r in store.query("SELECT * FROM tags WHERE target_kind = 'quote' AND target_id = ?", (quote_id,))]
         store.conn.execute("DELETE FROM quotes WHERE id = ?", (quote_id,))
-        _touch(store, quote.doc_id, quote.annotator_id, "delete_quote", {"id": quote_id})
+        _touch(store, quote.doc_id, quote.annotator_id, "delete_quote",
+               {"id": quote_id, "removed": rows_of((), [quote], tags)})
         return Removed(quotes=[quote], tags=tags)
 
 
@@ -333,7 +344,11 @@ def restore(store: Store, *, removed: Removed) -> None:
             )
         touched = {(x.doc_id, x.annotator_id) for x in [*removed.entities, *removed.quotes, *removed.tags]}
         for doc_id, annotator_id in touched:
-            _touch(store, doc_id, annotator_id, "restore", {"entities": len(removed.entities), "quotes": len(removed.quotes)})
+            mine = lambda rows: [x for x in rows if (x.doc_id, x.annotator_id) == (doc_id, annotator_id)]  # noqa: E731
+            _touch(store, doc_id, annotator_id, "restore", {
+                "entities": len(removed.entities), "quotes": len(removed.quotes),
+                "rows": rows_of(mine(removed.entities), mine(removed.quotes), mine(removed.tags)),
+            })
 
 
 def remove_entity(store: Store, *, entity_id: int) -> None:

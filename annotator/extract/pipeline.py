@@ -72,12 +72,37 @@ def split_at_paragraph_breaks(text: str, start: int, end: int) -> list[tuple[int
     return out
 
 
+_LINE_BREAK = re.compile(r"[ \t\f\v\u00a0]*(?:\r\n|[\n\r\u2028\u2029])\s*")
+
+
+def split_at_line_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """[start, end) cut at every line break inside it (parts stripped, empty parts dropped)."""
+    parts, a = [], start
+    for m in _LINE_BREAK.finditer(text, start, end):
+        parts.append((a, m.start()))
+        a = m.end()
+    parts.append((a, end))
+    return [(a, b) for p in parts for a, b in split_at_paragraph_breaks(text, *p)]
+
+
+_ZERO_WIDTH = str.maketrans({c: " " for c in "\u200b\u200c\u200d\u2060\ufeff"})
+_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+
+
+def parse_form(text: str) -> str:
+    """The text the model parses: zero-width characters (U+200B/C/D, U+2060, U+FEFF) as spaces, one code
+    point for one, so every offset is the same as in the text ("said: \u200b“…”" keeps its quote)."""
+    return text.translate(_ZERO_WIDTH) if _ZERO_WIDTH_RE.search(text) else text
+
+
 def entities_of(doc: Any) -> list[Entity]:
-    """The model's entities, each cut at paragraph breaks."""
+    """The model's entities, each cut at line breaks: a name never runs from a headline into the body
+    ("Flood defences fail in Burnley\nFloodwater …") nor across a paragraph in a one-line-per-paragraph .txt.
+    In hard-wrapped text a name broken over two lines becomes two entities (rare in news copy)."""
     text = doc.text
     out = []
     for ent in doc.ents:
-        for a, b in split_at_paragraph_breaks(text, ent.start_char, ent.end_char):
+        for a, b in split_at_line_breaks(text, ent.start_char, ent.end_char):
             out.append(Entity(a, b, ent.label_, origin=Origin.MODEL))
     return out
 
@@ -132,12 +157,12 @@ class Extractor:
 
     def extract(self, texts: Iterable[str]) -> Iterator[Extraction]:
         """Extractions in input order, streamed (``nlp.pipe`` with batch_size / n_process)."""
-        docs = self.nlp.pipe(texts, batch_size=self.batch_size, n_process=self.n_process)
+        docs = self.nlp.pipe((parse_form(t) for t in texts), batch_size=self.batch_size, n_process=self.n_process)
         for doc in docs:
             yield self.extract_doc(doc)
 
     def extract_one(self, text: str) -> Extraction:
-        return self.extract_doc(self.nlp(text))
+        return self.extract_doc(self.nlp(parse_form(text)))
 
 
 _default: dict[str, Extractor] = {}

@@ -24,7 +24,7 @@ from typing import Any
 
 from annotator.core.model import Origin, Quote, QuoteType, TextRange
 
-from annotator.core.boilerplate import LINK_LINE
+from annotator.core.boilerplate import LINK_LINE, SECTION_WORDS
 from .cues import NOUN_CUES, CueLexicon
 from .marks import MarkedSpan, MarkIndex, find_marked_spans, paragraph_bounds
 from .speakers import FIRST_PERSON, ORG_NOUNS, RELATIVE, TITLE_WORDS, SpeakerResolver
@@ -174,6 +174,15 @@ class _DocRun:
                 if subj.lower_ in RELATIVE and verb.dep_ == "relcl":
                     subj = verb.head
                 return self._phrase(_appositive_name(subj))
+        for child in verb.children:
+            # "Councillor Dana Whyte, pictured, says …": the parser makes the caption word a clause with the
+            # speaker as its subject
+            if child.i < verb.i and child.lower_ in _CAPTION_MARKERS and child.dep_ in (
+                    "ccomp", "advcl", "parataxis", "acl") and all(
+                    c.dep_ in ("nsubj", "nsubjpass", "punct", "advmod") for c in child.children):
+                subj = [c for c in child.children if c.dep_ in ("nsubj", "nsubjpass") and not self.in_quote[c.i]]
+                if subj and self.doc[child.i - 1].text == "," and subj[0].i < child.i:
+                    return self._phrase(_appositive_name(subj[0]))
         if inverted:
             # "…," said Kerry  — parsers sometimes hang Kerry as dobj/attr/npadvmod
             for child in verb.rights:
@@ -204,7 +213,7 @@ class _DocRun:
                 return []
             return self._speaker_of(head, depth=depth + 1)
         dangling = self._dangling_subject(verb)
-        return self._phrase(dangling) if dangling is not None else []
+        return self._phrase(_appositive_name(dangling)) if dangling is not None else []
 
     def _dangling_subject(self, verb: Any) -> Any | None:
         """A noun the parser made the root of a sentence of its own because an abbreviation's full stop
@@ -423,10 +432,27 @@ class _DocRun:
         if choice.kind == "according":
             return choice, self._according_speaker(choice)
         speaker = self._speaker_of(choice.verb, inverted=True)
+        named = self._name_before_appositive(choice.verb, speaker)
+        if named:
+            speaker = named
         if choice.verb.i in self._positional_speaker and not any(
                 t.pos_ == "PROPN" or t.ent_type_ == "PERSON" for t in speaker):
             speaker = self._positional_speaker[choice.verb.i]  # the name after a verb the parser did not link
         return choice, speaker
+
+    def _name_before_appositive(self, verb: Any, speaker: list[Any]) -> list[Any]:
+        """``"…," scoffed Lorcan Devlin, the party's finance spokesman``: the parser may make the appositive the
+        subject and the name an object; the name right after the verb is the speaker."""
+        if not speaker or speaker[0].i <= verb.i + 1:
+            return []
+        name: list[Any] = []
+        k = verb.i + 1
+        while k < speaker[0].i and self.doc[k].pos_ == "PROPN" and not self.in_quote[k]:
+            name.append(self.doc[k])
+            k += 1
+        if not name or self.doc[k].text != "," or k + 1 != speaker[0].i:
+            return []
+        return name
 
     def _positional_cue(self, span: MarkedSpan) -> Cue | None:
         """``"…!" sighed Greta Moe`` / ``"…," Omar Sykes snarled``: a past or present verb right after a quote
@@ -446,12 +472,12 @@ class _DocRun:
             return t.pos_ == "VERB" and t.tag_ in tags and not self.in_quote[t.i]
 
         def is_name(t: Any) -> bool:
-            return t.pos_ in ("PROPN", "PRON", "ADJ", "NOUN") or t.lower_ in ("the", "a", "an")
+            return t.pos_ in ("PROPN", "PRON", "ADJ", "NOUN") or t.lower_ in ("the", "a", "an", "one")
 
         if len(toks) >= 2 and is_verb(toks[0], first=True) and is_name(toks[1]):
             name = []
             for t in toks[1:]:
-                if t.is_punct or t.pos_ not in ("PROPN", "NOUN", "ADJ", "DET", "PRON"):
+                if t.is_punct or t.pos_ not in ("PROPN", "NOUN", "ADJ", "DET", "PRON") and t.lower_ != "one":
                     break
                 name.append(t)
             k = name[-1].i + 1 if name else 0
@@ -461,7 +487,9 @@ class _DocRun:
                     name.append(self.doc[k])
                     k += 1
             if name and (name[-1].pos_ == "PROPN" or name[-1].ent_type_ == "PERSON"
-                         or name[-1].lower_ in TITLE_WORDS):
+                         or name[-1].lower_ in TITLE_WORDS or name[-1].lemma_.lower() in _AGENT_NOUNS):
+                # "sighed the commuter", "groaned one commuter at Waverley": a person noun; never a thing
+                # ("read the sign")
                 self._positional_speaker[toks[0].i] = name
                 return Cue(toks[0], toks[0], "verb")
         for k in range(1, min(4, len(toks))):
@@ -482,9 +510,9 @@ class _DocRun:
             if m and m.group(1).casefold() not in _NOT_SPEAKER_LABELS:
                 label = [t for t in self._tokens_between(p_start, p_start + len(m.group(1))) if not t.is_space]
                 colon = [t for t in self._tokens_between(p_start + len(m.group(1)), span.open) if t.text == ":"]
-                if label and colon and not any(t.pos_ in ("VERB", "AUX") for t in label) and any(
+                if label and colon and not any(t.pos_ in ("VERB", "AUX") for t in label) and (any(
                         t.ent_type_ in ("PERSON", "ORG", "NORP") or t.lower_ in TITLE_WORDS | ORG_NOUNS
-                        for t in label):  # "Mayor Kline:", "Minister:", not "Weather:"
+                        for t in label) or self._name_shaped(label, span)):  # "Mayor Kline:", not "Weather:"
                     return Cue(colon[0], colon[0], "colon"), label
         if before_text.endswith(":"):
             speaker = self._colon_speaker(b_start, b_start + len(before_text) - 1)
@@ -508,6 +536,24 @@ class _DocRun:
                 return None, name
         return None, []
 
+    def _name_shaped(self, label: list[Any], span: MarkedSpan) -> bool:
+        """``Pemberton-Ruiz``, ``Okafor`` (with a first-person quote): capitalised proper-noun tokens the NER did
+        not call a person; never a place, date, event or section word (``Ukraine:``, ``Weather:``). A lone word
+        needs more, since topic labels share its shape (``Brexit: 'The deal is done'``): a hyphenated name, the
+        word inside a PERSON elsewhere in the text, or a quote in the first person (``Okafor: "We will …"``)."""
+        words = [t for t in label if t.text != "-"]
+        if not words or " ".join(t.text for t in label).casefold() in SECTION_WORDS:
+            return False
+        if len(words) == 1 and len(label) == 1:
+            word = words[0].text
+            quoted = {t.lower_ for t in self._tokens_between(span.start, span.end)}
+            if not (quoted & FIRST_PERSON or quoted & {"my", "our"} or any(
+                    e.label_ == "PERSON" and word in e.text.split() for e in self.doc.ents)):
+                return False
+        hyphenated = len(words) < len(label)  # "Pemberton-Ruiz": the NER often tags a part as a place
+        return all(t.pos_ == "PROPN" and t.text[:1].isupper() and (hyphenated or t.ent_type_ not in (
+            "GPE", "LOC", "FAC", "EVENT", "DATE", "TIME", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE")) for t in words)
+
     def _colon_speaker(self, start: int, colon: int) -> list[Any]:
         """The person introducing a quote with a colon and no cue: the subject of the clause before the colon
         (``X was blunt:``, ``X put it simply:``) or the object of ``from`` (``And from X:``), when it names a
@@ -530,14 +576,15 @@ class _DocRun:
             cand = subj[0] if subj else None
             owner = [c for c in cand.children if c.dep_ == "poss"] if cand is not None and cand.pos_ == "NOUN" else []
             if owner and (owner[0].pos_ == "PROPN" or owner[0].lower_ in ("her", "his", "their")
-                          or owner[0].ent_type_ in ("PERSON", "ORG")):
+                          or owner[0].ent_type_ in ("PERSON", "ORG") or owner[0].lemma_.lower() in _SPEAKING_NOUNS):
                 # "Her advice to buyers is blunt:", "Kline's message was clear:": the owner speaks
                 tokens_owner = [t for t in self._phrase(owner[0]) if t.text not in ("'s", "’s")]
                 return tokens_owner
         if cand is None:
             return []
         phrase = self._phrase(_appositive_name(cand))
-        if not any(t.ent_type_ == "PERSON" or t.lower_ in TITLE_WORDS or (t.pos_ == "PROPN" and t.ent_type_ not in (
+        if not any(t.ent_type_ == "PERSON" or t.lower_ in TITLE_WORDS or (
+                t.pos_ == "NOUN" and t.lemma_.lower() in _SPEAKING_NOUNS) or (t.pos_ == "PROPN" and t.ent_type_ not in (
                 "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT", "DATE", "TIME")) for t in phrase):
             return []
         return phrase
@@ -705,6 +752,8 @@ class _DocRun:
                 break
             path.append(node.dep_)
             node = node.head
+            if node.lower_ == "as" and node.dep_ == "prep":
+                path.append("pobj")  # "described the ward as 'unacceptable and unsafe'": the parser makes it amod
             if node.pos_ == "VERB" and node.lemma_.lower() in NAMING_VERBS:
                 break
         else:
@@ -766,7 +815,17 @@ class _DocRun:
         ends = [k for k, t in enumerate(tokens) if self._is_sentence_end(t)]
         if any(any(not x.is_punct for x in tokens[k + 1 :]) for k in ends):
             return False  # a sentence of its own in between
-        return not any(t.i in self.cue_at for t in words)
+        return not any(t.i in self.cue_at and not self._source_document(self.cue_at[t.i]) for t in words)
+
+    def _source_document(self, cue: Cue) -> bool:
+        """``according to a transcript`` / ``according to the official record``: a tail naming a document,
+        not a second speaker (its object is a common noun with no ``from``/``by`` source)."""
+        if cue.kind != "according":
+            return False
+        objs = [c for c in cue.last.children if c.dep_ == "pobj"]
+        if not objs or objs[0].pos_ != "NOUN" or objs[0].ent_type_ or objs[0].lemma_.lower() in _AGENT_NOUNS:
+            return False
+        return not any(c.dep_ == "prep" and c.lower_ in ("from", "by", "of") for c in objs[0].children)
 
     def _looks_like_sentence(self, f: _Found) -> bool:
         content = self.text[f.start : f.end].strip()
@@ -788,11 +847,16 @@ class _DocRun:
             speaker: list[Any] = []
             clauses: list[Any] | None = None
             to_infinitive = None
+            agent: list[Any] = []
             if cue.kind == "verb":
                 if any(c.dep_ == "neg" for c in verb.children):
                     continue  # "has not said whether …", "did not say how many …"
                 if any(c.dep_ == "auxpass" for c in verb.children):
-                    continue  # "having been told …", "was told that …": the subject heard it, said nothing
+                    # "having been told …", "was told that …": the subject heard it, said nothing; only a
+                    # by-agent ("were warned by the minister to …") names who spoke
+                    agent = self._passive_agent(verb)
+                    if not agent:
+                        continue
                 if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in NOT_REPORTING_HEADS:
                     continue  # "declined to say why …"
                 clauses = [c for c in verb.children if c.dep_ == "ccomp" and self._same_sentence(verb, c)
@@ -802,12 +866,16 @@ class _DocRun:
                 if not clauses:
                     clauses = self._parenthetical_host(verb)
                 if not clauses:
+                    to_infinitive = self._fronted_misparse(verb)
+                    if to_infinitive is not None:
+                        agent = self._phrase([c for c in verb.children if c.dep_ == "nsubj"][-1])
+                if not clauses and to_infinitive is None:
                     to_infinitive = self._to_infinitive(verb)
                     if to_infinitive is None:
                         continue
             if to_infinitive is not None:
                 content = to_infinitive
-                speaker = self._speaker_of(verb)
+                speaker = agent or self._speaker_of(verb)
                 if not _agentive(speaker):
                     continue  # "the row threatens to derail the talks": no one speaks
             elif clauses:
@@ -845,7 +913,7 @@ class _DocRun:
                 content = self._clause_range(clause, verb, from_token)
                 content = self._with_second_that_clause(verb, clause, content)
                 content = self._before_second_report(clause, content)
-                speaker = self._speaker_of(verb)
+                speaker = agent or self._speaker_of(verb)
             elif cue.kind == "verb_prep":
                 objs = [c for c in cue.last.children if c.dep_ == "pobj"]
                 comps = [c for c in verb.children if c.dep_ in ("xcomp", "ccomp") and c.i > cue.last.i]
@@ -896,10 +964,15 @@ class _DocRun:
         the object of (``issued``, ``made``, ``repeated`` …)."""
         out = []
         for tok in self.doc:
-            if tok.pos_ != "NOUN" or tok.lemma_.lower() not in NOUN_CUES or self.in_quote[tok.i]:
+            lemma = tok.lemma_.lower()
+            if tok.pos_ != "NOUN" or lemma not in NOUN_CUES | _VOICED_NOUNS or self.in_quote[tok.i]:
                 continue
+            if lemma in _VOICED_NOUNS and not (tok.dep_ == "dobj" and tok.head.lemma_.lower() in _VOICING_VERBS):
+                continue  # "amid fears that …", "her concern that …": no one said it
+            that_next = tok.i + 1 < len(self.doc) and self.doc[tok.i + 1].lower_ == "that"
             clauses = [c for c in tok.children if c.dep_ in ("acl", "ccomp", "relcl", "appos") and c.i > tok.i
-                       and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+                       and (any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+                            or that_next and c.i > tok.i + 2)  # "a warning that gusts of …": "that" misparsed
                        and any(m.dep_ in SUBJECT_DEPS for m in c.children)]
             if not clauses:
                 continue
@@ -913,6 +986,8 @@ class _DocRun:
             if not speaker or any(self.in_quote[t.i] for t in speaker) or not _agentive(speaker):
                 continue
             rng = self._clause_range(clauses[0], tok)
+            if rng is not None and that_next and rng[0] == self.doc[tok.i + 1].idx:
+                rng = (self.doc[tok.i + 2].idx, rng[1])  # "that" parsed as the clause's subject
             if rng is None or len(self.text[rng[0]:rng[1]].split()) < 3:
                 continue
             inner = [m for m in self.marks.within(*rng) if not self._looks_like_title(m)]
@@ -937,13 +1012,49 @@ class _DocRun:
             return []  # "…," he said, "…": the marked parts are direct quotes
         return [head]
 
+    def _fronted_misparse(self, verb: Any) -> tuple[int, int] | None:
+        """``The bridge reopened on Friday, engineer Ravi Menon said.``: the parser reads the fronted clause as
+        a noun with a participle (``bridge`` nsubj, ``reopened`` acl) and gives the cue two subjects; the words
+        from the sentence start to the comma before the second subject are the report."""
+        subjects = [c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i]
+        if len(subjects) != 2:
+            return None
+        first, second = subjects
+        if not any(c.dep_ in ("acl", "relcl") and c.tag_ in ("VBD", "VBN") and c.i > first.i for c in first.children):
+            return None
+        comma = self.doc[second.left_edge.i - 1] if second.left_edge.i > 0 else None
+        if comma is None or comma.text != "," or self.in_quote[first.i]:
+            return None
+        start = self._sentence_start(first.left_edge)
+        if start.i > first.left_edge.i or self.marks.within(start.idx, comma.idx):
+            return None
+        return start.idx, comma.idx
+
+    def _passive_agent(self, verb: Any) -> list[Any]:
+        """``Landlords were warned by the housing minister to …`` / ``X was told by police that …``: the
+        by-agent of a passive cue (a name, an office, an organisation), else []."""
+        if verb.tag_ != "VBN" or any(c.dep_ == "aux" and c.lower_ in ("having",) for c in verb.children):
+            return []
+        for c in verb.children:
+            if c.dep_ == "agent" and c.i > verb.i:
+                objs = [o for o in c.children if o.dep_ == "pobj"]
+                if objs and not self.in_quote[objs[0].i]:
+                    phrase = self._phrase(objs[0])
+                    return phrase if _agentive(phrase) else []
+        return []
+
     def _to_infinitive(self, verb: Any) -> tuple[int, int] | None:
         """``urged residents to boil …`` / ``pledged to bring …``: the to-infinitive of a cue of promise or
         request, from its ``to`` to its end (no quotation marks inside: those are handled as direct)."""
-        if verb.lemma_.lower() not in TO_INFINITIVE_CUES or verb.tag_ == "VBN" and verb.dep_ != "ROOT":
+        if verb.lemma_.lower() not in TO_INFINITIVE_CUES or verb.tag_ == "VBN" and verb.dep_ != "ROOT" and not any(
+                c.dep_ == "agent" for c in verb.children):
             return None
+        has_object = any(c.dep_ == "dobj" for c in verb.children)
         for c in verb.children:
-            if c.dep_ == "xcomp" and c.i > verb.i and c.pos_ in ("VERB", "AUX") and self._same_sentence(verb, c):
+            # "urged residents in low-lying streets to move …": with a modified object the parser may hang the
+            # to-infinitive on the verb as an advcl; it is still the object's instruction
+            if (c.dep_ == "xcomp" or c.dep_ == "advcl" and has_object) and c.i > verb.i and c.pos_ in ("VERB", "AUX") \
+                    and self._same_sentence(verb, c):
                 to = [a for a in c.children if a.dep_ == "aux" and a.tag_ == "TO" and a.i < c.i]
                 if not to:
                     return None
@@ -1008,7 +1119,7 @@ class _DocRun:
         if m is None or m.group(1) not in UNIT_ABBREVIATIONS:
             return False
         rest = self.text[offset + 1: offset + 6].lstrip(" \"'“‘")
-        return rest[:1].islower()
+        return rest[:1].islower() or rest[:1].isdigit()  # "6 ft. 4 in. tall"
 
     def _same_sentence(self, verb: Any, clause: Any) -> bool:
         """No sentence end between the cue verb and the clause (the parser sometimes hangs the next
@@ -1141,14 +1252,21 @@ _MAIN_PERSON = "\0main"
 
 
 _ASKING = {"ask", "wonder", "inquire", "enquire"}
+_CAPTION_MARKERS = {"pictured", "photographed", "shown", "inset", "above", "below", "left", "right", "centre", "center"}
+"""``X, pictured, says …``: a word pointing at a photo, set off by commas after the speaker."""
 _ATTRIBUTION_NOUNS = {"statement", "interview", "letter", "email", "e-mail", "post", "release", "video", "speech",
                       "briefing", "conference", "tweet", "message", "broadcast", "podcast", "filing", "memo",
                       "blog", "column", "op-ed", "affidavit", "submission", "note", "address", "call", "hearing"}
 """Nouns of ", in a statement …" closing a reported clause: where it was said, not what."""
 _TELLING = {"tell", "inform", "assure", "remind", "warn", "convince", "reassure", "advise", "notify"}
 _NOUN_CUE_VERBS = {"issue", "make", "repeat", "deliver", "give", "send", "voice", "post", "publish", "file", "lodge",
+                   "express", "air", "share",
                    "level", "renew", "reiterate", "put", "sound", "raise"}
 
+
+_VOICED_NOUNS = {"fear", "concern", "worry", "doubt", "hope"}
+"""States of mind that are reports only when voiced: ``voiced fears that …``, ``raised concerns that …``."""
+_VOICING_VERBS = {"voice", "raise", "express", "air", "repeat", "reiterate", "renew", "share"}
 
 _AGENT_NOUNS = TITLE_WORDS | ORG_NOUNS | {
     "official", "officials", "police", "government", "authority", "authorities", "administration", "parliament",
@@ -1160,8 +1278,15 @@ _AGENT_NOUNS = TITLE_WORDS | ORG_NOUNS | {
     # listeners of "told X …"
     "inquiry", "jury", "tribunal", "reporter", "journalist", "audience", "crowd", "hearing", "media", "press",
     "listener", "viewer", "meeting", "conference", "briefing", "mp", "lawmaker", "shareholder", "supporter",
+    # public bodies and people met in local news
+    "service", "office", "force", "brigade", "trust", "commission", "coastguard", "inspector", "inspectorate",
+    "nurse", "paramedic", "engineer", "economist", "solicitor", "headteacher", "commuter", "passenger", "driver",
+    "shopper", "trader", "landlord", "tenant", "farmer", "student", "pupil", "patient", "councillor", "official",
 }
 """Nouns that can head a speaker (people, offices, organisations); "the row", "the rise" cannot."""
+_SPEAKING_NOUNS = _AGENT_NOUNS - {"inquiry", "jury", "tribunal", "audience", "crowd", "hearing", "media", "press",
+                                  "listener", "viewer", "meeting", "conference", "briefing", "court"}
+"""Agent nouns that introduce their own words with a colon (``The coach was blunt:``), listeners left out."""
 
 
 def _agentive(speaker: list[Any]) -> bool:

@@ -67,6 +67,17 @@ def _drop_nickname(tokens: list[Any]) -> list[Any]:
     return tokens
 
 
+def join_tokens(tokens: list[Any]) -> str:
+    """Tokens as one name: a space where the text had whitespace (any kind, as one plain space) or where
+    tokens were left out, none inside a hyphenated name (``Jean-Luc``, ``Osei-Bonsu``)."""
+    out: list[str] = []
+    for k, t in enumerate(tokens):
+        if k and (tokens[k - 1].whitespace_ or tokens[k - 1].i + 1 != t.i):
+            out.append(" ")
+        out.append(" ".join(t.text.split()) or t.text)
+    return "".join(out)
+
+
 def _norm(word: str) -> str:
     return word.lower().replace(".", "").strip()
 
@@ -129,7 +140,7 @@ class SpeakerResolver:
                 a = tokens[0].idx
                 self._not_name.update(t.i for t in ent if "\n" in self.text[min(a, t.idx) : max(a, t.idx)])
             self._name_tokens.update(t.i for t in ent)
-            name = " ".join(t.text for t in tokens)
+            name = join_tokens(tokens)
             start = tokens[0].idx
             person = self._person_for(tokens, start)
             if person is None and len(tokens) == 1 and ent.label_ == "PERSON":
@@ -137,7 +148,7 @@ class SpeakerResolver:
                 chain = self._earlier_chain(tokens[0])
                 if len(chain) >= 2:
                     tokens = chain
-                    name = " ".join(t.text for t in tokens)
+                    name = join_tokens(tokens)
                     person = self._person_for(tokens, start)
             if person is None and len(tokens) >= 2:
                 person = Person(name=name, start=start)
@@ -189,7 +200,7 @@ class SpeakerResolver:
 
     def _person_for(self, tokens: list[Any], pos: int) -> Person | None:
         """An already introduced person this mention refers to (same full name, or a part of it)."""
-        name = " ".join(t.text for t in tokens)
+        name = join_tokens(tokens)
         for person in reversed(self.people):
             if person.name == name:
                 return person
@@ -454,7 +465,8 @@ class SpeakerResolver:
         pos = tokens[0].idx
         doc = self.doc
         # a PERSON entity inside the span
-        people = [t for t in tokens if t.ent_type_ == "PERSON" and t.i not in self._not_name]
+        people = [t for t in tokens if t.ent_type_ == "PERSON" and t.i not in self._not_name
+                  and not self._under_preposition(t, tokens)]
         if people:
             # the last contiguous PERSON run
             last = people[-1]
@@ -466,15 +478,19 @@ class SpeakerResolver:
                     run = run[1:]
                     break
                 k -= 1
+            # "Anne-Marie Duval" where the entity starts at "Marie": take the hyphenated first part along
+            while (run[0].i >= tokens[0].i + 2 and doc[run[0].i - 1].text in ("-", "‐") and not doc[run[0].i - 1].whitespace_
+                   and not doc[run[0].i - 2].whitespace_ and doc[run[0].i - 2].text[:1].isupper()):
+                run = [doc[run[0].i - 2], doc[run[0].i - 1]] + run
             run = [t for t in run if t.text not in ("'s", "’s") and _norm(t.text) not in HONORIFICS]
             while len(run) > 2 and _norm(run[0].text) in TITLE_WORDS:
                 run = run[1:]
             if run:
-                name = self.full_name(" ".join(t.text for t in run), pos)
+                name = self.full_name(join_tokens(run), pos)
                 if len(run) == 1 and name == run[0].text:
                     longer = self._earlier_chain(run[0])
                     if len(longer) >= 2:
-                        return " ".join(t.text for t in longer), True
+                        return join_tokens(longer), True
                 return name, True
         heads = [t for t in tokens if t.head.i < tokens[0].i or t.head.i > tokens[-1].i or t.head == t]
         head = heads[0] if heads else tokens[-1]
@@ -496,7 +512,7 @@ class SpeakerResolver:
                 while len(run) > 2 and _norm(run[0].text) in TITLE_WORDS | HONORIFICS:
                     run = run[1:]
                 if run and (child.ent_type_ == "PERSON" or self.lookup_name(child.text, pos) is not None):
-                    return self.full_name(" ".join(t.text for t in run), pos), True
+                    return self.full_name(join_tokens(run), pos), True
         # a title: "The Secretary of State", "the US Secretary"
         words = {_norm(t.text) for t in tokens if not t.is_punct} - _TITLE_STOP - DETERMINERS
         person = self.by_title(words, _norm(head.text), pos)
@@ -528,7 +544,7 @@ class SpeakerResolver:
             if len(chain) >= 2 and not truncated:
                 org = chain[-1].ent_type_ in ("ORG", "FAC", "PRODUCT") and _norm(head.text) not in HONORIFICS
                 titled = chain[0].i > 0 and _norm(self.doc[chain[0].i - 1].text) in TITLE_WORDS | HONORIFICS
-                return " ".join(t.text for t in chain), titled or not org
+                return join_tokens(chain), titled or not org
         # an organisation or a description: as written, without a leading determiner / possessive
         clean = [t for t in tokens if not t.is_punct or t.text in ("&", ".", "-")]
         while clean and (clean[0].lower_ in DETERMINERS or clean[0].lower_ == "one"):
@@ -545,6 +561,20 @@ class SpeakerResolver:
                 self._desc_gender[name] = gender
             return name, True
         return name, False
+
+    @staticmethod
+    def _under_preposition(tok: Any, tokens: list[Any]) -> bool:
+        """``one commuter at Waverley station`` / ``a friend of Ann Cole``: a name inside a prepositional phrase
+        of a common-noun speaker is a place or another person, not the speaker."""
+        first, last = tokens[0].i, tokens[-1].i
+        node = tok
+        for _ in range(8):
+            if node.head is node or not first <= node.head.i <= last:
+                return False
+            if node.dep_ == "pobj" and node.head.dep_ == "prep" and node.head.head.pos_ == "NOUN":
+                return True
+            node = node.head
+        return False
 
     def _earlier_chain(self, tok: Any) -> list[Any]:
         """The first two- or three-word name ending with tok's word elsewhere in the text (outside quotes)."""
@@ -595,6 +625,11 @@ class SpeakerResolver:
                         and doc[j - 1].text.istitle()):
                     k = j - 1
                     t = doc[k]
+            if t.text in ("-", "‐") and k > 0 and not t.whitespace_ and not doc[k - 1].whitespace_ \
+                    and doc[k - 1].text[:1].isupper():
+                chain[0:0] = [doc[k - 1], t]  # "Anne-Marie", "Osei-Bonsu": one name part
+                k -= 2
+                continue
             if t.pos_ != "PROPN" or not t.text.istitle() or _norm(t.text) in TITLE_WORDS | HONORIFICS:
                 break
             if "\n" in self.text[t.idx : chain[0].idx]:

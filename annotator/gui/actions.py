@@ -36,6 +36,7 @@ MENUS: list[tuple[str, list[Entry]]] = [
     ]),
     ("&Edit", [
         "undo_redo",
+        ("edit.undo_earlier", "Undo &earlier edit of this document", "Ctrl+Z", "undo_from_log", ()),
         SEPARATOR,
         ("edit.find", "&Find…", QKeySequence.StandardKey.Find, "show_find", ()),
         ("edit.find_next", "Find &next", "F3", "find_next", (False,)),
@@ -89,6 +90,7 @@ MENUS: list[tuple[str, list[Entry]]] = [
         SEPARATOR,
         ("view.review", "&Review mode…", "Ctrl+Shift+R", "open_review", ()),
         ("view.refresh", "Re&fresh from the database", "F5", "refresh_from_database", ()),
+        ("view.compare", "&Compare with…", "Ctrl+Shift+K", "choose_comparison", ()),
         SEPARATOR,
         "dock_toggles",
     ]),

@@ -84,6 +84,7 @@ class ArticleView(QTextEdit):
         self.pill_rects: list[tuple[QRectF, str]] = []  # (pill, full label) as last painted: tooltips, tests
         self.offsets = OffsetMap("")
         self.index = SpanIndex(self.offsets)
+        self.overlay = None  # a VersionOverlay (View → Compare with…), drawn over the shown set
         self.labels: dict[str, str] = {}
         self.scheme = Scheme(self.palette(), {})
         self.selected_entity_id: int | None = None
@@ -115,6 +116,7 @@ class ArticleView(QTextEdit):
         self.offsets = OffsetMap(text)
         self.index = SpanIndex(self.offsets)
         self.index.reset(list(entities), list(quotes))
+        self.overlay = None  # a comparison belongs to one text; the window puts it back (compare_with)
         self.selected_entity_id = self.selected_quote_id = self.hovered_quote_id = None
         self.drag = None
         self.link_paths = []  # the arcs of the last paint (quote_links.py)
@@ -384,6 +386,8 @@ class ArticleView(QTextEdit):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         self._paint_roles(painter, quotes, active, start, end)
         self._paint_labels(painter, entities, rects)
+        if self.overlay is not None:  # another version's differences, visible range only (version_overlay.py)
+            self.overlay.paint(painter, self, start, end)
         painter.end()
 
     def _unlaid_block(self, start: int, end: int) -> bool:

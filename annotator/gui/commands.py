@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand
 
-from annotator.core import ops
+from annotator.core import edit_history, ops
 from annotator.core.model import Entity, Quote, QuoteType, Status, TargetKind, TextRange
 from annotator.core.speaker_names import resolve_speaker
 from annotator.core.store import NotFoundError, Store, StoreError
@@ -51,20 +51,38 @@ class EditCommand(QUndoCommand):
         self.doc_id = doc_id
         self.annotator = annotator
         self._applied = False
+        self.log_range: tuple[int, int] | None = None  # the edit-log lines the last do/redo wrote
+
+    def _logged(self, action) -> None:
+        """Run a do/redo and remember which edit-log lines it wrote (an undo marks them undone, so that the
+        undo after a restart, core/edit_history.py, does not find them again)."""
+        first = edit_history.last_log_id(self.store) + 1
+        action()
+        last = edit_history.last_log_id(self.store)
+        self.log_range = (first, last) if last >= first else None
 
     def apply(self) -> None:
         """Do the edit the first time (may raise EditError); the push that follows does not repeat it."""
-        self._do(first=True)
+        self._logged(lambda: self._do(first=True))
         self._applied = True
 
     def redo(self) -> None:
         if self._applied:
             self._applied = False
             return
-        self._guarded("redo", lambda: self._do(first=False))
+        self._guarded("redo", lambda: self._logged(lambda: self._do(first=False)))
 
     def undo(self) -> None:
-        self._guarded("undo", self._undo)
+        self._guarded("undo", self._undo_and_mark)
+
+    def _undo_and_mark(self) -> None:
+        """The undo and its `undo` line in the edit log, in one transaction."""
+        with self.store.transaction():
+            first = edit_history.last_log_id(self.store) + 1
+            self._undo()
+            if self.log_range is not None:
+                edit_history.mark_undone(self.store, self.doc_id, self.store.annotator_id(self.annotator),
+                                         self.log_range, first)
 
     def _guarded(self, verb: str, action) -> None:
         """Run an undo or redo; if the database no longer allows it (another window changed those rows), say so
@@ -248,6 +266,27 @@ class SetStatusCommand(EditCommand):
     def _undo(self) -> None:
         ops.set_status(self.store, doc_id=self.doc_id, annotator=self.annotator, status=self.old)
         self._emit(status=True)
+
+
+class LoggedEditCommand(EditCommand):
+    """An edit made in an earlier session, read back from the edit log (core/edit_history.py), whose undo is
+    the logged edit's inverse. Built by the window when its own undo stack is empty; undone once, not redone
+    (its redo is the edit itself, made long ago)."""
+
+    def __init__(self, store, notifier, *, doc_id: int, annotator: str, entry: edit_history.LoggedEdit):
+        super().__init__(f"{entry.description()} (earlier session)", store, notifier, doc_id=doc_id,
+                         annotator=annotator)
+        self.entry = entry
+        self._applied = True  # done in an earlier session: pushing it does nothing
+
+    def undo(self) -> None:
+        self._guarded("undo", self._undo)
+
+    def _undo(self) -> None:
+        edit_history.undo_step(self.store, self.entry, self.annotator)
+        entities, quotes = edit_history.touched_ids(self.entry)
+        self._emit(entities=entities, quotes=quotes, tags=True, status=self.entry.op == "set_status")
+        self.setObsolete(True)  # no redo of an earlier session's edit: Qt drops it from the stack
 
 
 def speaker_changes(text: str, start: int, end: int, entities=(), quotes=()) -> dict:

@@ -39,6 +39,21 @@ def ExchangeRun(parent: QWidget | None, db_path: str | Path, task: Task, *, titl
     return BackgroundRun(parent, BackgroundWorker(db_path, task, readonly=readonly), title=title)
 
 
+EXPORT_FORMAT_NAMES = (
+    ("jsonl", "annotator JSONL (Prodigy task + quotes)"), ("prodigy", "Prodigy (quote spans + relations)"),
+    ("doccano", "doccano (entities + relations)"), ("spacy", "spaCy DocBin (train/dev)"),
+    ("conll", "CoNLL-2003 (one annotator)"), ("iob", "IOB, two columns (one annotator)"),
+    ("brat", "brat standoff folder (one annotator)"), ("labelstudio", "Label Studio JSON"),
+)
+IMPORT_FORMAT_NAMES = (
+    ("auto", "auto (from the content)"), ("jsonl", "annotator JSONL"), ("prodigy", "Prodigy JSONL"),
+    ("doccano", "doccano JSONL"), ("doccano-csv", "doccano CSV (text classification)"),
+    ("conll", "CoNLL-2003"), ("iob", "IOB / BIO (two columns)"), ("brat", "brat standoff (.ann + .txt)"),
+    ("labelstudio", "Label Studio JSON"),
+)
+"""Every format annotator writes / reads (io.exporter.EXPORT_FORMATS, io.importer.IMPORT_FORMATS)."""
+
+
 class ExportDialog(QDialog):
     """Export options: format, file, annotators, statuses, labels, train/dev split."""
 
@@ -53,8 +68,7 @@ class ExportDialog(QDialog):
             labels = list(store.labels())
         form = QFormLayout(self)
         self.format = QComboBox()
-        for key, text in (("jsonl", "annotator JSONL (Prodigy task + quotes)"), ("prodigy", "Prodigy (quote spans + relations)"),
-                          ("doccano", "doccano (entities + relations)"), ("spacy", "spaCy DocBin (train/dev)")):
+        for key, text in EXPORT_FORMAT_NAMES:
             self.format.addItem(text, key)
         form.addRow("Format", self.format)
         self.output = QLineEdit()
@@ -107,13 +121,13 @@ class ExportDialog(QDialog):
         if fmt == "spacy":
             self.use_split.setChecked(True)
         # each format's default statuses (= annotator.io.exporter.default_statuses, not imported at start-up):
-        # training formats take done sets only
-        training = fmt in ("spacy", "doccano")
+        # training formats (spacy, doccano) and formats without a status field (conll, iob, brat): done sets only
+        done_only = fmt in ("spacy", "doccano", "conll", "iob", "brat")
         for status, box in self.statuses.items():
-            box.setChecked(status is Status.DONE or (not training and status in (Status.REJECTED, Status.SKIPPED)))
+            box.setChecked(status is Status.DONE or (not done_only and status in (Status.REJECTED, Status.SKIPPED)))
 
     def _browse(self) -> None:
-        if self.format.currentData() == "spacy" or self.use_split.isChecked():
+        if self.format.currentData() in ("spacy", "brat") or self.use_split.isChecked():
             path = file_dialogs.existing_directory(self, "Export to folder")
         else:
             path = file_dialogs.save_file_name(self, "Export to", "", "JSON lines (*.jsonl)")
@@ -184,8 +198,8 @@ class ImportDialog(QDialog):
         row.addWidget(browse)
         form.addRow("File", row)
         self.format = QComboBox()
-        for key in ("auto", "jsonl", "prodigy", "doccano"):
-            self.format.addItem(key, key)
+        for key, text in IMPORT_FORMAT_NAMES:
+            self.format.addItem(text, key)
         form.addRow("Format", self.format)
         self.annotator = QLineEdit()
         self.annotator.setPlaceholderText("from the records, else the file name")
@@ -196,7 +210,9 @@ class ImportDialog(QDialog):
         form.addRow(buttons)
 
     def _browse(self) -> None:
-        path = file_dialogs.open_file_name(self, "Import annotations", "", "JSON lines (*.jsonl *.json *.ndjson);;All files (*)")
+        path = file_dialogs.open_file_name(
+            self, "Import annotations", "",
+            "Annotation files (*.jsonl *.json *.ndjson *.csv *.conll *.iob *.bio *.tsv *.txt *.ann);;All files (*)")
         if path:
             self.path.setText(path)
 
@@ -227,7 +243,8 @@ class ImportDialog(QDialog):
             QMessageBox.warning(parent, "Import failed", plain(f"{error}\n\nNothing was imported."))
             return None
         text = report.summary()
-        if report.blank_edges:  # issue 17: kept as given, but said
-            text += "\n\n" + "\n".join(report.blank_edges[:20]) + ("\n…" if len(report.blank_edges) > 20 else "")
+        details = report.blank_edges + report.details()  # issue 17: kept as given, but said; issue 12: warnings
+        if details:
+            text += "\n\n" + "\n".join(details[:20]) + ("\n…" if len(details) > 20 else "")
         QMessageBox.information(parent, "Import finished", plain(text))
         return report

@@ -18,6 +18,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QDockWidget,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import MODEL_ANNOTATOR, Document, QuoteType, Status, Tag, TargetKind
+from annotator.core.edit_history import next_step
 from annotator.core.errors import Cancelled
 from annotator.core.ops import EditError
 from annotator.core.store import NotFoundError, Store, StoreError
@@ -65,6 +67,7 @@ from annotator.gui.settings import app_settings
 from annotator.gui.snapping import snap_to_words
 from annotator.gui.store_guard import edit_refusal, open_window_store, readonly_banner_text, show_banner
 from annotator.gui.type_ahead import guard
+from annotator.gui.version_overlay import NO_COMPARISON, VersionOverlay, comparison_choices
 from annotator.gui.workers import ImportWorker
 
 
@@ -85,6 +88,7 @@ class MainWindow(QMainWindow):
             self.store.annotator_id(self.annotator)
         self.doc: Document | None = None
         self.borrowed = False  # the open document shows the model's set: the annotator has none yet
+        self.compared_with: str | None = None  # View → Compare with…: whose version is drawn over yours
         self.tags: list[Tag] = []
         self.undo_stack = QUndoStack(self)
         self.notifier = cmd.EditNotifier(self)
@@ -186,6 +190,10 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         """Menus and keys from the table in actions.py; `actions_by_id` holds them by id."""
         self.actions_by_id = build_menus(self)
+        # Ctrl+Z reaches into the edit log (earlier sessions) only when this session has nothing left to undo:
+        # one of the two Ctrl+Z actions is enabled at a time, so the key is never ambiguous.
+        earlier = self.actions_by_id["edit.undo_earlier"]
+        self.undo_stack.canUndoChanged.connect(lambda can: earlier.setEnabled(not can))
         self.snap_action.setChecked(self.settings.value("snap", True, type=bool))
         self.view.snapping = self.snap_action.isChecked()
         self.legend = build_legend(self)
@@ -292,11 +300,40 @@ class MainWindow(QMainWindow):
         self.tags = list(aset.tags) if aset else []
         self.doc_title.setText(doc.title or f"Document {doc.id}")
         self.view.show_annotation_set(doc.text, aset, doc.boilerplate or [])  # boilerplate lines dimmed
+        if self.compared_with:
+            self.compare_with(self.compared_with)  # the comparison follows from document to document
         self.refresh_panels()
         self.doc_list.show_document(doc_id)
         self.doc_model.refresh_document(doc_id)
         self.settings.setValue("last_document", doc_id)
         self.update_status_text()
+
+    def choose_comparison(self) -> None:
+        """View → Compare with…: pick the model or a teammate whose version is drawn over yours."""
+        if self.doc is None:
+            return
+        choices = comparison_choices(self.store.annotators_of(self.doc.id), self.annotator)
+        current = choices.index(self.compared_with) if self.compared_with in choices else 0
+        name, ok = QInputDialog.getItem(self, "Compare with", "Show this version over yours:", choices, current, False)
+        if ok:
+            self.compare_with(None if name == NO_COMPARISON else name)
+
+    def compare_with(self, name: str | None) -> None:
+        """Draw `name`'s version of the open document over yours, differences marked (None: stop)."""
+        self.compared_with = name
+        if self.doc is None or name is None:
+            self.view.overlay = None
+            self.view.viewport().update()
+            return
+        try:
+            theirs = self.store.annotation_set(self.doc.id, name)
+        except (NotFoundError, StoreError) as error:
+            self.show_problem(str(error))
+            return
+        self.view.overlay = VersionOverlay(name, theirs, self.view.offsets)
+        self.view.viewport().update()
+        summary = self.view.overlay.summary(self.view.index, self.view.offsets.qt_length)
+        self.statusBar().showMessage(summary if theirs else f"{name} has no version of this document.", 10000)
 
     def open_neighbour(self, direction: int) -> None:
         if self.doc is None:
@@ -352,6 +389,25 @@ class MainWindow(QMainWindow):
         self.view.replace_spans(own.entities, own.quotes)
         self.view.select_entity(ids.entity(selected_entity))
         self.view.select_quote(ids.quote(selected_quote))
+
+    def undo_from_log(self) -> None:
+        """Ctrl+Z when this session has nothing left to undo: undo the annotator's most recent earlier edit of
+        the open document, read from the edit log (core/edit_history.py); refused with a message if those rows
+        changed since."""
+        if self.doc is None or self.undo_stack.canUndo():
+            return
+        try:
+            entry = next_step(self.store, self.doc.id, self.annotator)
+        except (NotFoundError, StoreError, sqlite3.Error) as error:
+            self.show_problem(str(error))
+            return
+        if entry is None:
+            self.statusBar().showMessage("Nothing earlier to undo on this document.", 6000)
+            return
+        command = cmd.LoggedEditCommand(self.store, self.notifier, doc_id=self.doc.id, annotator=self.annotator,
+                                        entry=entry)
+        self.undo_stack.push(command)  # shows "Undo … (earlier session)" for the moment it is there
+        self.undo_stack.undo()  # obsolete once undone: Qt drops it; a refusal comes through on_undo_failed
 
     def _edit_context(self) -> tuple[int, str]:
         return self.doc.id, self.annotator
@@ -492,6 +548,8 @@ class MainWindow(QMainWindow):
         for t in self.tags:
             if t.target_kind is not TargetKind.DOCUMENT:
                 by_target.setdefault((t.target_kind, t.target_id), []).append(t.tag)
+        owner = MODEL_ANNOTATOR if self.borrowed else self.annotator  # the Origin column names who changed a span
+        self.entity_model.owner = self.quote_model.owner = owner
         self.entity_model.set_entities(text, entities, {i: v for (k, i), v in by_target.items() if k is TargetKind.ENTITY})
         self.quote_model.set_quotes(text, quotes, {i: v for (k, i), v in by_target.items() if k is TargetKind.QUOTE})
         self.entity_table.show_row(self.entity_model.row_of(self.view.selected_entity_id))

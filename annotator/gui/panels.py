@@ -90,14 +90,23 @@ class SpanTableModel(HeaderedTableModel):
 
 
 
-class EntityTableModel(SpanTableModel):
-    """Rows: the entities of the shown set in text order: text, label, tags."""
+def origin_text(origin: str, owner: str | None) -> str:
+    """Who made a span, for the Origin column: "model" (the pre-extraction, untouched) or "person · NAME" (made
+    or changed by NAME, the annotator whose set is shown; "person" when that is not known)."""
+    if str(origin) == "model":
+        return "model"
+    return f"person · {owner}" if owner and owner != "model" else "person"
 
-    HEADERS = ("Text", "Label", "Tags")
+
+class EntityTableModel(SpanTableModel):
+    """Rows: the entities of the shown set in text order: text, label, tags, origin (model / person · name)."""
+
+    HEADERS = ("Text", "Label", "Tags", "Origin")
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.colors: dict[str, str] = {}
+        self.owner: str | None = None  # whose set is shown (the Origin column names them)
 
     @property
     def entities(self) -> list[Entity]:
@@ -116,6 +125,8 @@ class EntityTableModel(SpanTableModel):
                 return _short(self.text[e.start : e.end], 60)
             if column == 1:
                 return shown(e.label, SHOWN_CHARACTERS)  # long names elided, whole in the tooltip (issue 17)
+            if column == 3:
+                return origin_text(e.origin, self.owner)
             return ", ".join(shown(t, SHOWN_CHARACTERS) for t in self.tags.get(e.id, []))
         if role == Qt.ItemDataRole.DecorationRole and column == 1 and e.label in self.colors:
             return QColor(self.colors[e.label])

@@ -14,7 +14,7 @@ from PySide6.QtGui import QBrush
 from annotator.core.model import Quote
 from annotator.core.names import SHOWN_CHARACTERS, shown
 from annotator.gui.colors import readable
-from annotator.gui.panels import SpanTableModel, _short
+from annotator.gui.panels import SpanTableModel, _short, origin_text
 from annotator.gui.plain import plain
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -27,6 +27,7 @@ class QuoteTable(SpanTableModel):
     HEADERS = ("Speaker", "Person", "Cue", "Type", "Content", "Tags", "Origin")
 
     def __init__(self, parent=None):
+        self.owner: str | None = None  # whose set is shown (the Origin column names them)
         super().__init__(parent)
         self.sort_column: int | None = None
         self.sort_order = Qt.SortOrder.AscendingOrder
@@ -54,7 +55,7 @@ class QuoteTable(SpanTableModel):
             return " ".join(text[q.start:q.end].split())
         if column == TAGS:
             return ", ".join(tags.get(q.id, []))
-        return str(q.origin)
+        return origin_text(q.origin, self.owner)
 
     def _sorted(self, text: str, quotes: list[Quote], tags: dict) -> list[Quote]:
         if self.sort_column is None:

@@ -12,7 +12,10 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from annotator.core.boilerplate import is_boilerplate_line
+from annotator.core.boilerplate import headline_range, is_boilerplate_line
+
+_TITLE_WINDOW = 20_000
+"""Code points at the start of a text searched for its headline (boilerplate lines above it included)."""
 from annotator.core.errors import InputError  # noqa: F401 - re-exported: readers and callers import it from here
 from annotator.core.model import Document, Extraction, SourceRecord  # noqa: F401 - re-exported
 from annotator.core.ingest import too_long_for_extraction
@@ -58,8 +61,13 @@ _LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")  # what s
 
 def title_of(text: str, limit: int = 300) -> str:
     """The headline: the first non-blank line that is not web boilerplate ("Accessibility links", "Skip to
-    content", … see :mod:`annotator.core.boilerplate`), stripped, at most `limit` characters. Scans without
+    content", … see :mod:`annotator.core.boilerplate`) nor section navigation ("News", "UK"), stripped, at most `limit` characters. Scans without
     copying the text (a 50 MB one-line article must not be split or stripped whole just to find its title)."""
+    found = headline_range(text[:_TITLE_WINDOW])  # navigation runs need their neighbours: judge the first lines
+    if found is not None:
+        head = _LINE_BREAK.split(text[found[0]:found[1]].strip(), 1)[0].strip()  # any break splitlines() knows
+        if head:
+            return head[:limit]
     pos, first_line = 0, None
     for _ in range(200):  # boilerplate lines skipped at most
         first = _NON_SPACE.search(text, pos)

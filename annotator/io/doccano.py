@@ -81,7 +81,23 @@ def _annotations(where: Where, text: str, record: dict[str, Any]) -> tuple[list[
                 raise where.fail(f'{what} "user" must be a string or an integer, got {type_name(user)}')
             found.append({"range": rng, "label": label, "user": user, "extra": extra, "tags": source.get("tags"),
                           "what": what})
-    return found, categories
+    return drop_repeats(where, found), categories
+
+
+def drop_repeats(where: Where, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The same span and label twice (by the same user) is one entity, with a warning (doccano lets a user
+    click the same words twice; a NER set cannot hold both)."""
+    seen: dict[tuple[Any, ...], str] = {}
+    kept = []
+    for item in found:
+        key = (item["range"].start, item["range"].end, item["label"], item["user"])
+        if key in seen:
+            where.warn(f"{item['what']} repeats {seen[key]} ({item['label']} {item['range'].start}-"
+                       f"{item['range'].end}); kept once")
+            continue
+        seen[key] = item["what"]
+        kept.append(item)
+    return kept
 
 
 def parse_doccano_record(where: Where, record: dict[str, Any]) -> list[ImportedSet]:
@@ -171,6 +187,8 @@ def parse_doccano_record(where: Where, record: dict[str, Any]) -> list[ImportedS
                              extra=extra)
         aset.extra[IMPORT_KEY] = import_marker(record, aset, DOCCANO_KEYS)
         annotator = annotator_of(where, {"user": user}, ("user",)) if user is not None else record_user
+        if annotator is None:  # written back without a user, so the re-export is the same file
+            aset.extra[IMPORT_KEY]["no_user"] = True
         result.append(ImportedSet(text, meta, annotator, aset, where.line))
     return result
 
@@ -203,6 +221,8 @@ def doccano_record(
         k: v for k, v in aset.extra.items() if k not in (IMPORT_KEY, "relations", "tokens") and not k.startswith("_")
     }
     record["text"] = doc.text
+    if not marker.get("no_user"):  # doccano's per-user field: a re-import gives each annotator back
+        record["user"] = aset.annotator
     if doc.meta or "meta" in had:
         record["meta"] = dict(doc.meta)
     doc_tags, entity_tags, quote_tags = tag_lists(aset)

@@ -47,26 +47,37 @@ from annotator.io.records import (
     task_hash_from_key,
 )
 
-EXPORT_FORMATS = ("jsonl", "prodigy", "doccano", "spacy")
+EXPORT_FORMATS = ("jsonl", "prodigy", "doccano", "spacy", "conll", "iob", "brat", "labelstudio")
+WHOLE_FILE_FORMATS = ("conll", "iob", "brat", "labelstudio")
+"""Formats written by a writer that takes (document, set) pairs and writes its file(s) at the end."""
+SUFFIXES = {"conll": ".conll", "iob": ".iob", "labelstudio": ".json", "brat": ""}
 TRAINING_FORMATS = ("spacy", "doccano")
 """Formats read as training data: no `answer` field to carry a status, and one text should be one example."""
+STATUSLESS_FORMATS = ("conll", "iob", "brat")
+"""Formats with no status field (issue 12): a rejected or skipped set would read as done, so done sets only."""
 DEFAULT_STATUSES = (Status.DONE, Status.REJECTED, Status.SKIPPED)
-"""Exchange formats (jsonl, prodigy): the status travels as Prodigy's `answer` (accept / reject / ignore)."""
+"""Exchange formats (jsonl, prodigy, labelstudio): the status travels as Prodigy's `answer` (accept / reject /
+ignore) or Label Studio's `was_cancelled`."""
 TRAINING_STATUSES = (Status.DONE,)
 """Training formats: only finished sets; a rejected or skipped document is not an example of anything."""
 VERSIONS = ("one", "all")
 
 
 def default_statuses(fmt: str) -> list[Status]:
-    """The statuses exported when the user names none: done only for training formats, else done, rejected and
-    skipped (whose status survives as Prodigy's `answer`)."""
-    return list(TRAINING_STATUSES if fmt in TRAINING_FORMATS else DEFAULT_STATUSES)
+    """The statuses exported when the user names none: done only for the training formats (spacy, doccano) and
+    the formats without a status field (conll, iob, brat); else (jsonl, prodigy, labelstudio) done, rejected and
+    skipped, whose status survives as Prodigy's `answer` or Label Studio's `was_cancelled`."""
+    done_only = fmt in TRAINING_FORMATS or fmt in STATUSLESS_FORMATS
+    return list(TRAINING_STATUSES if done_only else DEFAULT_STATUSES)
 
 
 def default_versions(fmt: str) -> str:
     """"one" version per document for training formats (the same text with conflicting annotations teaches
-    noise), "all" (one record per document and annotator) for exchange formats."""
+    noise), "all" (one record per document and annotator) for exchange formats. Issue 12 exported doccano with
+    every annotator's `user`; issue 13's training rule wins for doccano (`--versions all` gives them all back)."""
     return "one" if fmt in TRAINING_FORMATS else "all"
+
+
 SHARD_DOCS = 10_000
 """Above this many records a spaCy split is written as a folder of DocBin shards (bounded memory)."""
 
@@ -135,7 +146,10 @@ def default_output(fmt: str, base: Path | None = None, *, split: bool = False) -
     number = 1
     while True:
         name = f"annotations-{fmt}-{stamp}" + (f"-{number}" if number > 1 else "")
-        path = folder / name if fmt == "spacy" or split else folder / f"{name}.jsonl"
+        if fmt in SUFFIXES:
+            path = folder / f"{name}{SUFFIXES[fmt]}"
+        else:
+            path = folder / name if fmt == "spacy" or split else folder / f"{name}.jsonl"
         if not os.path.lexists(path):
             return path
         number += 1
@@ -428,8 +442,15 @@ def record_builder(fmt: str, options: ExportOptions, issues: ExportIssues) -> Ca
         return lambda doc, aset: record_from_set(doc, aset, labels=labels, issues=issues)
     if fmt == "prodigy":
         from annotator.io.prodigy import prodigy_record
+        from annotator.io.prodigy_answers import binary_export_tasks
 
-        return lambda doc, aset: prodigy_record(doc, aset, labels=labels, issues=issues, lang=options.lang)
+        def build(doc: Document, aset: AnnotationSet) -> dict[str, Any] | list[dict[str, Any]]:
+            tasks = binary_export_tasks(doc.text, aset)  # binary answers go back as the tasks they came as
+            if tasks is not None and labels is None:
+                return tasks
+            return prodigy_record(doc, aset, labels=labels, issues=issues, lang=options.lang)
+
+        return build
     if fmt == "doccano":
         from annotator.io.doccano import doccano_record
 
@@ -451,11 +472,15 @@ def export(
     if options.split is not None and not 0.0 <= options.split <= 1.0:
         raise ValueError("--split must be between 0 and 1")
     split = options.split if options.split is not None else (0.8 if fmt == "spacy" else None)
+    if split is not None and fmt in WHOLE_FILE_FORMATS:
+        raise ValueError(f"--split is for jsonl, prodigy, doccano and spacy exports, not {fmt}")
     statuses = list(options.statuses) if options.statuses is not None else default_statuses(fmt)
     versions = options.versions or default_versions(fmt)
     if versions not in VERSIONS:
         raise ValueError(f"unknown --versions {versions!r} (choose from {', '.join(VERSIONS)})")
     annotator_ids = selected_annotator_ids(store, options.annotators)
+    if fmt == "labelstudio" and options.annotators is None:  # the model's set goes along as the prediction
+        annotator_ids.update({a.id: a.name for a in store.annotators() if a.name == MODEL_ANNOTATOR})
     total = count_sets(store, annotator_ids, statuses)
     output = Path(options.output) if options.output else default_output(fmt, split=split is not None)
     report = ExportReport(format=fmt)
@@ -467,6 +492,12 @@ def export(
         shard = options.shard_docs if options.shard_docs is not None else (SHARD_DOCS if total > SHARD_DOCS else None)
         writer = DocBinWriter(output, lang=options.lang, align=options.align, shard_docs=shard or None,
                               protected=(store.path,))
+    elif fmt in WHOLE_FILE_FORMATS:
+        if fmt == "brat":  # a folder of .txt/.ann pairs
+            resolve_write_folder(output, protected=(store.path,))
+        else:
+            resolve_write_target(output, protected=(store.path,))
+        writer = whole_file_writer(fmt, output, set(options.labels) if options.labels else None, issues)
     else:
         writer = JsonlWriter(output, split=split is not None, suffix=".jsonl", protected=(store.path,))
         build = record_builder(fmt, options, issues)
@@ -491,8 +522,12 @@ def export(
                 writer.write(side, record)
             elif fmt == "spacy":
                 writer.add(side, doc, aset, labels=labels, issues=issues)
+            elif fmt in WHOLE_FILE_FORMATS:
+                writer.add(doc, aset)
             else:
-                writer.write(side, build(doc, aset))
+                built = build(doc, aset)
+                for one in built if isinstance(built, list) else [built]:
+                    writer.write(side, one)
             report.records += 1
             report.by_split[side] = report.by_split.get(side, 0) + 1
             if doc_id != last_doc:
@@ -505,7 +540,10 @@ def export(
                     on_progress(report.records, total)
         if should_cancel and should_cancel():  # a cancel after the last poll still leaves nothing behind
             raise ExportCancelled("export cancelled")
-        files = writer.close(("train", "dev") if split is not None else ("all",))
+        if fmt in WHOLE_FILE_FORMATS:
+            files = writer.close()
+        else:
+            files = writer.close(("train", "dev") if split is not None else ("all",))
     except BaseException:
         writer.discard()
         raise
@@ -513,6 +551,21 @@ def export(
     if on_progress:
         on_progress(report.records, total)
     return report
+
+
+def whole_file_writer(fmt: str, output: Path, labels: set[str] | None, issues: ExportIssues):
+    """The writer of a CoNLL, IOB, brat or Label Studio export (imported only when used)."""
+    if fmt in ("conll", "iob"):
+        from annotator.io.conll import ConllWriter
+
+        return ConllWriter(output, two_columns=fmt == "iob", labels=labels, issues=issues)
+    if fmt == "brat":
+        from annotator.io.brat import BratWriter
+
+        return BratWriter(output, labels=labels, issues=issues)
+    from annotator.io.labelstudio import LabelStudioWriter
+
+    return LabelStudioWriter(output, labels=labels, issues=issues)
 
 
 def gold_names(store: Store) -> set[str]:

@@ -1,40 +1,72 @@
-"""Import annotations from annotator JSONL, Prodigy or doccano files: all or nothing, idempotent, streamed.
+"""Import annotations from annotator JSONL, Prodigy, doccano (JSONL, CSV), CoNLL/IOB, brat or Label Studio:
+all or nothing by default, idempotent, streamed.
 
 ONE pass in ONE transaction: records are read, validated and written a batch at a time (`BATCH` records, so
 memory stays flat), with a few bulk statements a batch (`Store.add_documents`, `Store.write_annotation_sets`).
 The first bad record raises `InputError("path:line: reason")` and the transaction rolls back, so a failure (or
-a cancel) leaves the database as it was. The (document, annotator) pairs already imported, used to refuse a
-second record for the same pair, live in a temporary SQLite table. Documents are matched by NFC text (content
-hash) and created when missing; a record whose text is stored in another normalisation form has its offsets
-mapped onto the stored text (`normalise.OffsetMap`); an annotation set equal to the stored one is not rewritten, so importing the same
-file twice changes nothing. Progress counts characters read against the file's size.
+a cancel) leaves the database as it was; with `skip_invalid` a bad record is listed in the report and the rest
+is imported. Documents are matched by text (content hash) and created when missing; an annotation set equal to
+the stored one is not rewritten, so importing the same file twice changes nothing.
+
+Several records for one (text, annotator) are not an error (FORMATS.md): Prodigy binary tasks are merged into
+one set (`prodigy_answers`), an exact repeat counts once, and a different later answer is current with the
+earlier kept in its `earlier_answers` (reported). A record with text only is a document to annotate (status
+new), pre-annotated by `extract` when given, as `ingest` does. Warnings (stale span text, repeated spans) are
+listed with file:line in the report. Progress counts characters read against the file's size.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import Cancelled
-from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Document, Status, TargetKind, content_hash
+from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Document, Extraction, Status, TargetKind, content_hash
 from annotator.core.names import name_problem, shown
 from annotator.core.normalise import OffsetMap
 from annotator.core.spans import describe_blank, has_blank_edge, has_visible_character
 from annotator.core.store import Store, is_database_file
 from annotator.io.articles import InputError, iter_jsonl_lines, parse_json_object, title_of
-from annotator.io.doccano import looks_like_doccano, parse_doccano_record
-from annotator.io.records import ImportedSet, Where, apply_defaults, comparable, parse_prodigy_record
+from annotator.io.detect import FORMAT_NAMES, detect_format
+from annotator.io.doccano import parse_doccano_record
+from annotator.io.prodigy_answers import (
+    EARLIER_KEY,
+    is_binary_set,
+    is_binary_task,
+    merge_binary,
+    parse_binary_task,
+    same_answer,
+)
+from annotator.io.records import (
+    ImportedSet,
+    Where,
+    apply_defaults,
+    comparable,
+    parse_prodigy_record,
+    record_from_set,
+    record_meta,
+    record_text,
+)
 
-IMPORT_FORMATS = ("auto", "jsonl", "prodigy", "doccano")
+IMPORT_FORMATS = ("auto", *FORMAT_NAMES)
 RESERVED_ANNOTATORS = (MODEL_ANNOTATOR, "gold")
 """Names an import never writes to: `model` holds the pre-extraction (an import would replace it) and `gold` the
 review's adjudicated sets (written only by review). Records naming one are imported as `<name>@<file stem>`,
-the way `annotator attach` renames a clashing annotator, and the report says so; `--annotator model` is refused."""
+the way `annotator attach` renames a clashing annotator, and the report says so; `--annotator model` is refused.
+(A Label Studio prediction is imported as `model@<model_version>`, a Prodigy review's answer as
+`gold@<reviewer>`: named for where they came from, never over the pre-extraction or review's gold.)"""
 BATCH = 500
 """Records read, validated and written together (memory is bounded by this, not by the file)."""
+ANNOTATION_KEYS = frozenset({
+    "spans", "quotes", "tags", "answer", "relations", "label", "labels", "entities", "cats", "accept",
+    "annotations", "versions", "_annotator_id", "_session_id", "user",
+})
+"""A JSONL record with none of these is text to annotate, not an answer."""
+
+ExtractFn = Callable[[Sequence[str]], Iterable[Extraction]]
 
 
 class ImportCancelled(Cancelled):
@@ -49,7 +81,18 @@ class ImportReport:
     sets_written: int = 0
     sets_unchanged: int = 0
     documents_created: int = 0
+    documents_to_annotate: int = 0
+    """Records with text only: documents with status new (no annotation set)."""
+    pre_annotated: int = 0
+    repeats: int = 0
+    """Records (or binary tasks) that repeat an earlier one exactly: counted once."""
     annotators: set[str] = field(default_factory=set)
+    warnings: list[str] = field(default_factory=list)
+    """`path:line: reason` of what was imported with a correction (stale span text, a repeated span...)."""
+    earlier_kept: list[str] = field(default_factory=list)
+    """`path:line: ...` of answers replaced by a later answer of the same annotator (kept in earlier_answers)."""
+    skipped: list[str] = field(default_factory=list)
+    """`path:line: reason` of records left out with `skip_invalid`."""
     renamed: dict[str, str] = field(default_factory=dict)
     """Reserved annotator names met in the file -> the name they were imported under."""
     blank_edges: list[str] = field(default_factory=list)
@@ -57,15 +100,33 @@ class ImportReport:
 
     def summary(self) -> str:
         who = ", ".join(sorted(self.annotators)) or "-"
-        text = (
+        line = (
             f"{self.records} records ({self.format}): {self.sets_written} annotation sets written, "
             f"{self.sets_unchanged} unchanged, {self.documents_created} documents created; annotators: {who}"
         )
+        extras = []
+        if self.documents_to_annotate:
+            extras.append(f"{self.documents_to_annotate} texts without annotations (status new"
+                          + (f", {self.pre_annotated} pre-annotated)" if self.pre_annotated else ")"))
+        if self.repeats:
+            extras.append(f"{self.repeats} exact repeats counted once")
+        if self.earlier_kept:
+            extras.append(f"{len(self.earlier_kept)} earlier answers replaced by a later one and kept "
+                          f"(in {EARLIER_KEY})")
+        if self.warnings:
+            extras.append(f"{len(self.warnings)} warnings")
+        if self.skipped:
+            extras.append(f"{len(self.skipped)} records skipped")
         for old, new in sorted(self.renamed.items()):
-            text += f"; {old!r} is reserved, imported as {new!r}"
+            extras.append(f"{old!r} is reserved, imported as {new!r}")
         if self.blank_edges:
-            text += f"; {len(self.blank_edges)} entities start or end in whitespace (kept as given, listed above)"
-        return text
+            extras.append(f"{len(self.blank_edges)} entities start or end in whitespace (kept as given, listed above)")
+        return line + ("; " + "; ".join(extras) if extras else "")
+
+    def details(self) -> list[str]:
+        """Every warning, replaced answer and skipped record, one line each (file:line first)."""
+        return ([f"warning: {w}" for w in self.warnings] + [f"earlier answer kept: {e}" for e in self.earlier_kept]
+                + [f"skipped: {s}" for s in self.skipped])
 
 
 def records_of(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -76,28 +137,73 @@ def records_of(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         yield number, parse_json_object(path, number, line)
 
 
-def detect_format(path: str | os.PathLike) -> str:
-    """'doccano' or 'prodigy' (annotator JSONL reads as Prodigy: it is a Prodigy task plus quotes), from the
-    first record."""
-    path = Path(path)
-    for _number, record in records_of(path):
-        if looks_like_doccano(record):
-            return "doccano"
-        if "quotes" in record:
-            return "jsonl"
-        return "prodigy"
-    raise InputError(path, None, "no records in the file")
+def is_text_only(record: dict[str, Any]) -> bool:
+    return not (ANNOTATION_KEYS & record.keys())
 
 
 def parse_record(fmt: str, where: Where, record: dict[str, Any]) -> list[ImportedSet]:
+    """One JSONL record (annotator, Prodigy or doccano) -> its sets; a text-only record -> a document to
+    annotate (an ImportedSet without a set)."""
+    if is_text_only(record):
+        text = record_text(where, record)
+        return [ImportedSet(text, record_meta(where, record), None, None, where.line)]
     if fmt == "doccano":
         return parse_doccano_record(where, record)
+    if is_binary_task(record):
+        return [parse_binary_task(where, record, ("_annotator_id", "_session_id"))]
     return parse_prodigy_record(where, record)
 
 
+Item = tuple[int | None, "list[ImportedSet] | InputError", int]
+"""(line or None, the sets read or the error that record raised, characters read so far)."""
+
+
+def iter_items(path: Path, fmt: str, notes: list[str]) -> Iterator[Item]:
+    """What each record of the file holds, in file order, for any format."""
+    if fmt in ("jsonl", "prodigy", "doccano"):
+        done = 0
+        for number, line in iter_jsonl_lines(path):
+            if isinstance(line, InputError):
+                yield number, line, done
+                continue
+            done += len(line)
+            try:
+                where = Where(path, number, notes)
+                yield number, parse_record(fmt, where, parse_json_object(path, number, line)), done
+            except InputError as error:
+                yield number, error, done
+        return
+    if fmt == "doccano-csv":
+        from annotator.io.doccano_csv import iter_csv_sets
+
+        yield from iter_csv_sets(path, notes)
+    elif fmt in ("conll", "iob"):
+        from annotator.io.conll import iter_conll_sets
+
+        yield from iter_conll_sets(path, notes)
+    elif fmt == "brat":
+        from annotator.io.brat import iter_brat_sets
+
+        yield from iter_brat_sets(path, notes)
+    elif fmt == "labelstudio":
+        from annotator.io.labelstudio import iter_labelstudio_sets
+
+        yield from iter_labelstudio_sets(path, notes)
+    else:
+        raise ValueError(f"unknown format {fmt!r}")
+
+
 def iter_imported(path: Path, fmt: str) -> Iterator[ImportedSet]:
-    for number, record in records_of(path):
-        yield from parse_record(fmt, Where(path, number), record)
+    for _line, found, _done in iter_items(Path(path), fmt, []):
+        if isinstance(found, InputError):
+            raise found
+        yield from found
+
+
+def file_size(path: Path) -> int:
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.iterdir() if p.is_file())
+    return path.stat().st_size
 
 
 def import_file(
@@ -108,14 +214,18 @@ def import_file(
     annotator: str | None = None,
     on_progress: Callable[[str, int, int], None] | None = None,
     should_cancel: Callable[[], bool] | None = None,
+    skip_invalid: bool = False,
+    extract: ExtractFn | None = None,
 ) -> ImportReport:
-    """Read, check and write the file in one pass and one transaction. `on_progress("importing", done, total)`:
-    characters read so far and the file's size in bytes (equal for ASCII; the last call has done == total).
-    `should_cancel()` is polled once a batch and rolls everything back (ImportCancelled)."""
+    """Read, check and write the file (a brat folder for `brat`) in one pass and one transaction.
+    `on_progress("importing", done, total)`: characters read so far and the file's size in bytes (equal for
+    ASCII; the last call has done == total). `should_cancel()` is polled once a batch and rolls everything back
+    (ImportCancelled). `skip_invalid`: a bad record is listed in `report.skipped` instead of stopping the import.
+    `extract(texts)`: pre-annotation (the model's set) for text-only records. Raises InputError (one line)."""
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise InputError(path, None, "no such file")
-    if is_database_file(path, store.path):  # reading it here would drop SQLite's locks on it
+    if path.is_file() and is_database_file(path, store.path):  # reading it here would drop SQLite's locks on it
         raise InputError(path, None, "is the annotator database itself (or its -wal/-shm), not annotations")
     if fmt not in IMPORT_FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
@@ -123,21 +233,19 @@ def import_file(
         raise InputError(path, None, f"the annotator name {annotator.strip()!r} is reserved (model: the "
                          "pre-extraction; gold: review); choose another --annotator")
     fmt = detect_format(path) if fmt == "auto" else fmt
-    total = path.stat().st_size
+    total = file_size(path)
     report = ImportReport(path=str(path), format=fmt)
-    writer = BatchWriter(store, path, (annotator or "").strip() or path.stem, report)
+    writer = BatchWriter(store, path, (annotator or "").strip() or path.stem, report, extract)
     with store.transaction(), store.import_scratch():
         done = 0
         batch: list[ImportedSet] = []
-        for number, line in iter_jsonl_lines(path):
-            try:
-                if isinstance(line, InputError):
-                    raise line
-                done += len(line)
-                batch.extend(parse_record(fmt, Where(path, number), parse_json_object(path, number, line)))
-            except InputError:
-                writer.flush(batch)  # an earlier record of the batch may be the first bad one (a repeat)
-                raise
+        for _line, found, done in iter_items(path, fmt, report.warnings):
+            if isinstance(found, InputError):
+                if not skip_invalid:
+                    raise found
+                report.skipped.append(str(found))
+                continue
+            batch.extend(found)
             report.records += 1
             if report.records % BATCH == 0:
                 writer.flush(batch)
@@ -148,6 +256,9 @@ def import_file(
                     on_progress("importing", min(done, total), total)
         writer.flush(batch)
         if report.records == 0:
+            if report.skipped:
+                raise InputError(path, None, f"every record is invalid ({len(report.skipped)} skipped; the "
+                                             f"first: {report.skipped[0]})")
             raise InputError(path, None, "no records in the file")
         if should_cancel and should_cancel():
             raise ImportCancelled("import cancelled; nothing was written")
@@ -157,14 +268,17 @@ def import_file(
 
 
 class BatchWriter:
-    """Writes batches of parsed sets inside the import's transaction: documents in bulk, a repeated
-    (document, annotator) pair refused with both lines, sets equal to the stored ones skipped, the rest in bulk."""
+    """Writes batches of parsed sets inside the import's transaction: documents in bulk, repeated
+    (document, annotator) pairs merged (binary tasks), counted once (an exact repeat) or replaced by the later
+    answer with the earlier kept, sets equal to the stored ones skipped, the rest in bulk."""
 
-    def __init__(self, store: Store, path: Path, default_annotator: str, report: ImportReport):
+    def __init__(self, store: Store, path: Path, default_annotator: str, report: ImportReport,
+                 extract: ExtractFn | None = None):
         self.store = store
         self.path = path
         self.default_annotator = default_annotator
         self.report = report
+        self.extract = extract
         self.known_tags = {scope: set(store.tag_set(scope)) for scope in ("document", "span")}
         self.checked_names: set[str] = set()
 
@@ -185,7 +299,12 @@ class BatchWriter:
         added = store.add_documents(docs)
         report.documents_created += sum(created for _, created in added)
         sets: list[tuple[ImportedSet, AnnotationSet]] = []
+        to_annotate: dict[int, str] = {}
         for imported, (doc_id, created) in zip(batch, added):
+            if imported.aset is None:
+                report.documents_to_annotate += 1
+                to_annotate[doc_id] = imported.text
+                continue
             aset = apply_defaults(imported, self.default_annotator)
             if aset.annotator in RESERVED_ANNOTATORS:  # never overwrite the pre-extraction or review's gold
                 renamed = f"{aset.annotator}@{self.path.stem}"
@@ -193,37 +312,90 @@ class BatchWriter:
                 aset.annotator = renamed
             aset.doc_id = doc_id
             self._check_entities(imported, aset)
-            if aset.annotator == MODEL_ANNOTATOR:
-                aset.status = Status.NEW  # the pre-extraction has no workflow status (issue 17)
             if not created and not imported.text.isascii():
                 self._onto_stored_text(imported, aset)
             sets.append((imported, aset))
-        stored = self._stored_pairs(sets)
-        first_line: dict[tuple[int, str], int] = {}
-        to_write: list[AnnotationSet] = []
+        stored = self._stored_pairs(sets) if sets else set()
+        first_line: dict[tuple[int, str], int | None] = {}
+        pending: dict[tuple[int, str], AnnotationSet] = {}
+        remembered: set[tuple[int, str]] = set()  # pairs an earlier batch of this import wrote
         for imported, aset in sets:
             key = (aset.doc_id, aset.annotator)
-            first = first_line.get(key)
-            if first is None and key in stored:
-                first = store.first_import_line(*key)
-            if first is not None:
-                raise InputError(
-                    self.path,
-                    imported.line,
-                    f"a second record for the same text and annotator {aset.annotator!r} (first at line {first}); "
-                    "annotator keeps one record per document and annotator",
-                )
-            first_line[key] = imported.line
+            earlier = pending.get(key)
+            earlier_line = first_line.get(key)
+            if earlier is None and key in stored:
+                line = store.first_import_line(*key)
+                if line is not None:
+                    remembered.add(key)
+                if line is not None or is_binary_set(aset):  # this import's earlier batch, or binary tasks to add
+                    earlier = store.annotation_set(*key)
+                    earlier_line = line
+            if earlier is not None:
+                aset = self._merge(imported, earlier, earlier_line, aset)
+            first_line.setdefault(key, imported.line)
+            pending[key] = aset
             report.annotators.add(aset.annotator)
+        to_write: list[AnnotationSet] = []
+        for key, aset in pending.items():
             self._add_tags(aset)
             if key in stored:
-                existing = store.annotation_set(aset.doc_id, aset.annotator)
+                existing = store.annotation_set(*key)
                 if existing is not None and comparable(existing) == comparable(aset):
                     report.sets_unchanged += 1
                     continue
             to_write.append(aset)
         report.sets_written += store.write_annotation_sets(to_write)
-        store.remember_import_lines(first_line)
+        store.remember_import_lines({key: line for key, line in first_line.items() if key not in remembered})
+        if to_annotate:
+            self._pre_annotate(to_annotate)
+
+    def _merge(self, imported: ImportedSet, earlier: AnnotationSet, earlier_line: int | None,
+               later: AnnotationSet) -> AnnotationSet:
+        """Two answers by one annotator on one text: binary tasks merge, an exact repeat counts once, else the
+        later answer is current and the earlier is kept in its `earlier_answers` (and reported)."""
+        where = Where(self.path, imported.line, self.report.warnings)
+        if is_binary_set(earlier) and is_binary_set(later):
+            merged, repeats = merge_binary(where, imported.text, earlier, later)
+            self.report.repeats += repeats
+            merged.doc_id, merged.annotator = later.doc_id, later.annotator
+            return merged
+        if same_answer(earlier, later):
+            self.report.repeats += 1
+            return earlier
+        current, replaced = later, earlier
+        times = earlier.extra.get("_timestamp"), later.extra.get("_timestamp")
+        by_time = all(isinstance(t, (int, float)) and not isinstance(t, bool) for t in times)
+        if by_time and times[1] < times[0]:  # Prodigy's _timestamp says which answer came later, not the line
+            current, replaced = earlier, later
+        kept = record_from_set(Document(text=imported.text), replaced)
+        for key in ("text", "meta", "_input_hash", "_task_hash", EARLIER_KEY):
+            kept.pop(key, None)
+        current.extra[EARLIER_KEY] = [*earlier.extra.get(EARLIER_KEY, []), *later.extra.get(EARLIER_KEY, []), kept]
+        since = f" (first at line {earlier_line})" if earlier_line is not None else ""
+        line = f"{self.path}:{imported.line}" if imported.line is not None else str(self.path)
+        which = "the one with the later _timestamp" if by_time else "the later answer"
+        self.report.earlier_kept.append(
+            f"{line}: {later.annotator!r} answered this text again{since}: {which} is current, "
+            f"the earlier is kept in {EARLIER_KEY}"
+        )
+        current.doc_id, current.annotator = later.doc_id, later.annotator
+        return current
+
+    def _pre_annotate(self, texts: dict[int, str]) -> None:
+        """The model's set on documents to annotate that have none yet (what `ingest` does)."""
+        if self.extract is None:
+            return
+        ids = sorted(texts)
+        have = {doc_id for doc_id, _ in self.store.existing_sets(ids, [MODEL_ANNOTATOR])}
+        wanted = [doc_id for doc_id in ids if doc_id not in have]
+        if not wanted:
+            return
+        found = list(self.extract([texts[doc_id] for doc_id in wanted]))
+        sets = [AnnotationSet(doc_id=doc_id, annotator=MODEL_ANNOTATOR, status=Status.NEW,
+                              entities=extraction.entities, quotes=extraction.quotes)
+                for doc_id, extraction in zip(wanted, found)]
+        self.store.write_annotation_sets(sets)
+        self.report.pre_annotated += len(sets)
 
     def _check_entities(self, imported: ImportedSet, aset: AnnotationSet) -> None:
         """Refuse an entity with no visible character, or a label or tag name holding a control character;

@@ -21,6 +21,7 @@ from annotator.io.records import (
     ExportIssues,
     base_record,
     entity_span,
+    overlapping_spans,
     refresh_relations,
     tag_lists,
 )
@@ -132,6 +133,7 @@ def prodigy_record(
                 "head_span": {k: v for k, v in head.items() if k != "tags"},
                 "child_span": dict(child),
             })
+    spans += overlapping_spans(aset)  # spans_manual overlaps, as they came
     if spans or "spans" in marker.get("had", ["spans"]):
         record["spans"] = spans
     if relations or "relations" in aset.extra or "relations" in marker.get("had", []):

@@ -34,12 +34,17 @@ from annotator.core.model import (
     content_hash,
 )
 from annotator.core.errors import InputError
+from annotator.io.choices import cats_tags, choice_tags, refresh_choice_and_cats
 
 IMPORT_KEY = "_annotator_import"
 """Reserved key in AnnotationSet.extra: {"had": [record keys present at import], "digest": int}."""
 
 ANSWER_OF_STATUS = {Status.DONE: "accept", Status.REJECTED: "reject", Status.SKIPPED: "ignore"}
 STATUS_OF_ANSWER = {"accept": Status.DONE, "reject": Status.REJECTED, "ignore": Status.SKIPPED}
+
+GOLD_ANNOTATOR = "gold"
+"""A Prodigy `review` record's reviewed answer goes to `gold@<reviewer>`: the reviewed version, named apart from
+review's own `gold` set (a reserved name an import never writes)."""
 
 QUOTE_LABEL, SPEAKER_LABEL, CUE_LABEL = "QUOTE", "SPEAKER", "CUE"
 """Span labels of the quote flavour (Prodigy spans + relations, doccano entities + relations)."""
@@ -175,8 +180,9 @@ class ImportedSet:
     meta: dict[str, Any]
     annotator: str | None
     """From the record (`_annotator_id`, `_session_id`, `user`), else None: the importer's default applies."""
-    aset: AnnotationSet
-    line: int
+    aset: AnnotationSet | None
+    """None for a record with text only: a document to annotate (status new), not an empty answer."""
+    line: int | None
 
 
 @dataclass(slots=True)
@@ -184,10 +190,20 @@ class Where:
     """Where a record came from, to raise `InputError("path:line: reason")`."""
 
     path: Path
-    line: int
+    line: int | None
+    notes: list[str] | None = None
+    """Where warnings go (`path:line: reason`): things imported as the user meant, but worth a look."""
+    place: str = ""
+    """For files without lines (Label Studio JSON): "task 3 (id 41): " before each reason."""
 
     def fail(self, reason: str) -> InputError:
-        return InputError(self.path, self.line, reason)
+        return InputError(self.path, self.line, self.place + reason)
+
+    def warn(self, reason: str) -> None:
+        """Record a warning (stale span text, a repeated span...): the import goes on."""
+        if self.notes is not None:
+            where = f"{self.path}:{self.line}" if self.line is not None else str(self.path)
+            self.notes.append(f"{where}: {self.place}{reason}")
 
 
 def type_name(value: Any) -> str:
@@ -224,13 +240,18 @@ def check_range(where: Where, text: str, start: Any, end: Any, what: str) -> Tex
 
 
 def check_span_text(where: Where, text: str, span: dict[str, Any], rng: TextRange, what: str) -> None:
-    """A span that carries its text must match the document there (else its offsets are not code points)."""
+    """A span's `text` field is a copy: when it is stale, the offsets win and a warning names file:line
+    (Prodigy and doccano never read it back either). The span's `text` is rebuilt on export."""
     written = span.get("text")
     if isinstance(written, str) and written != text[rng.start : rng.end]:
-        raise where.fail(
+        if where.notes is None:  # a reader with no warnings channel (ingest of extract output): refuse
+            raise where.fail(f"{what} text {written!r} does not match the text at {rng.start}-{rng.end} "
+                             f"({text[rng.start:rng.end]!r}); offsets must count Unicode code points")
+        where.warn(
             f"{what} text {written!r} does not match the text at {rng.start}-{rng.end} "
-            f"({text[rng.start:rng.end]!r}); offsets must count Unicode code points"
+            f"({text[rng.start:rng.end]!r}); imported by its offsets (Unicode code points)"
         )
+        span["text"] = text[rng.start : rng.end]  # the copy kept for export is the true one
 
 
 def string_list(where: Where, value: Any, what: str) -> list[str]:
@@ -374,9 +395,15 @@ def quote_dict(text: str, quote: Quote, tags: list[str]) -> dict[str, Any]:
 
 
 def entity_span(text: str, entity: Entity, tags: list[str], *, with_text: bool) -> dict[str, Any]:
-    span = {**entity.extra, "start": entity.start, "end": entity.end, "label": entity.label}
+    # kept fields, then start, end, label, text, token_start, token_end: the same order whether or not the kept
+    # fields hold the rebuilt ones, so a re-export of an export is the same file
+    span = {**{k: v for k, v in entity.extra.items() if k != "text" and k not in TOKEN_KEYS},
+            "start": entity.start, "end": entity.end, "label": entity.label}
     if with_text or "text" in entity.extra:
         span["text"] = text[entity.start : entity.end]
+    for key in TOKEN_KEYS:
+        if key in entity.extra:
+            span[key] = entity.extra[key]
     if tags:
         span["tags"] = tags
     return span
@@ -423,10 +450,28 @@ class ExportIssues:
         )
 
 
+OVERLAP_KEY = "overlapping_spans"
+"""AnnotationSet.extra key: spans of a `spans_manual` task that overlap an entity (spancat allows it, NER does
+not); written back into `spans` on export."""
+def overlapping_spans(aset: AnnotationSet) -> list[dict[str, Any]]:
+    """The kept overlapping spans (start, end, label first, then the rest by name: a stable order)."""
+    result = []
+    for span in aset.extra.get(OVERLAP_KEY, []) or []:
+        if isinstance(span, dict):
+            result.append({**{k: span[k] for k in ("start", "end", "label") if k in span},
+                           **{k: v for k, v in sorted(span.items()) if k not in ("start", "end", "label")}})
+    return result
+
+
+REBUILT_KEYS = frozenset({IMPORT_KEY, "tokens", "relations", "text", "meta", "_input_hash", "_task_hash",
+                           "_annotator_id", "answer", OVERLAP_KEY})
+
+
 def base_record(doc: Document, aset: AnnotationSet, *, answer_always: bool) -> dict[str, Any]:
     """Kept fields + text, meta, hashes, annotator id and answer, shared by every Prodigy-style writer."""
     marker = aset.extra.get(IMPORT_KEY) or {}
-    record = {k: v for k, v in aset.extra.items() if k not in (IMPORT_KEY, "tokens", "relations")}
+    # Kept fields first, then the rebuilt ones in a fixed order, so a re-export of an export is the same file.
+    record = {k: v for k, v in aset.extra.items() if k not in REBUILT_KEYS}
     record["text"] = doc.text
     record["meta"] = dict(doc.meta)
     computed = None  # the text's input hash, computed at most once a record
@@ -434,15 +479,34 @@ def base_record(doc: Document, aset: AnnotationSet, *, answer_always: bool) -> d
         record["_input_hash"] = aset.extra["_input_hash"]
     else:
         record["_input_hash"] = computed = input_hash_of_digest(doc.hash)
-    if not ("_task_hash" in aset.extra and "digest" in marker and marker["digest"] == digest(aset)):
+    if "_task_hash" in aset.extra and "digest" in marker and marker["digest"] == digest(aset):
+        record["_task_hash"] = aset.extra["_task_hash"]
+    else:
         record["_task_hash"] = task_hash(doc.text, aset, input_hash_value=computed)
-    if "tokens" in aset.extra:
-        record["tokens"] = aset.extra["tokens"]
     record["_annotator_id"] = aset.annotator
+    if "accept" in record or "cats" in record:
+        refresh_choice_and_cats(record, tag_lists(aset)[0])
     answer = ANSWER_OF_STATUS.get(Status(aset.status))
     if answer and (answer_always or "answer" in marker.get("had", ["answer"]) or aset.status is not Status.DONE):
         record["answer"] = answer
+    if isinstance(aset.extra.get("tokens"), list):
+        record["tokens"] = canonical_tokens(aset.extra["tokens"])
     return record
+
+
+TOKEN_ORDER = ("text", "start", "end", "id", "ws", "disabled")
+
+
+def canonical_tokens(tokens: list[Any]) -> list[Any]:
+    """Prodigy tokens with their keys in Prodigy's order (text, start, end, id, ws, disabled, then the rest), so
+    an export does not depend on the order the store kept them in."""
+    result = []
+    for token in tokens:
+        if isinstance(token, dict):
+            token = {**{k: token[k] for k in TOKEN_ORDER if k in token},
+                     **{k: v for k, v in sorted(token.items()) if k not in TOKEN_ORDER}}
+        result.append(token)
+    return result
 
 
 def refresh_relations(
@@ -528,7 +592,7 @@ def record_from_set(
         if ("token_start" in span or "token_end" in span) and entity.start in starts and entity.end in ends:
             span["token_start"], span["token_end"] = starts[entity.start], ends[entity.end]
         spans.append(span)
-    record["spans"] = spans
+    record["spans"] = spans + overlapping_spans(aset)
     if "relations" in aset.extra:
         record["relations"] = refresh_relations(
             aset.extra["relations"], spans, f"document {doc.id} ({aset.annotator})", issues
@@ -689,7 +753,24 @@ def parse_spans(where: Where, text: str, value: Any) -> list[RawSpan]:
             raise where.fail(f"{what} needs a non-empty string \"label\", got {type_name(label)} {label!r}")
         check_span_text(where, text, item, rng, what)
         spans.append(RawSpan(number, rng.start, rng.end, label, item))
-    return spans
+    return drop_repeated_spans(where, spans)
+
+
+def drop_repeated_spans(where: Where, spans: list[RawSpan]) -> list[RawSpan]:
+    """An exact repeat of a span (same start, end and label) is one span, with a warning: a file written twice
+    over, or two clicks on the same words (doccano keeps both; a NER set cannot)."""
+    if len(spans) < 2:
+        return spans
+    seen: dict[tuple[int, int, str], int] = {}
+    kept = []
+    for span in spans:
+        key = (span.start, span.end, span.label)
+        if key in seen:
+            where.warn(f"span {span.index} repeats span {seen[key]} ({span.label} {span.start}-{span.end}); kept once")
+            continue
+        seen[key] = span.index
+        kept.append(span)
+    return kept
 
 
 def relation_ends(where: Where, relation: dict[str, Any], spans: list[RawSpan], number: int) -> list[RawSpan | None]:
@@ -757,8 +838,15 @@ def parse_prodigy_record(
                 )
             generic_relations.append(relation)
     entities = []
+    overlapping: list[dict[str, Any]] = []
+    spancat = record.get("_view_id") == "spans_manual"  # spans_manual allows overlapping spans; NER does not
     for span in raw:
         if span.label == QUOTE_LABEL or span.index in consumed:
+            continue
+        if spancat and any(e.start < span.end and span.start < e.end for e in entities):
+            where.warn(f"span {span.index} ({span.label} {span.start}-{span.end}) overlaps an earlier span; kept "
+                       f"in {OVERLAP_KEY} (written back on export), not as an entity")
+            overlapping.append(dict(span.source))
             continue
         entities.append(Entity(start=span.start, end=span.end, label=span.label, extra=span.extra))
         if span.source.get("tags") is not None:  # (tags_from does nothing with None; skip building its message)
@@ -800,14 +888,27 @@ def parse_prodigy_record(
         if quote_tag_value is not None:
             tags_from(where, tags, quote_tag_value, TargetKind.QUOTE, len(quotes) - 1, f"quote {number} tags")
     tags_from(where, tags, record.get("tags"), TargetKind.DOCUMENT, None, '"tags"')
+    if "accept" in record or "cats" in record:
+        known = {t.tag for t in tags if t.target_kind is TargetKind.DOCUMENT}
+        for tag in [*choice_tags(where, record), *cats_tags(where, record)]:
+            if tag not in known:
+                known.add(tag)
+                tags.append(Tag(tag=tag, target_kind=TargetKind.DOCUMENT))
     extra = {k: v for k, v in record.items() if k not in RECORD_KEYS}
     if "relations" in record:
         extra["relations"] = generic_relations
+    if overlapping:
+        extra[OVERLAP_KEY] = overlapping
     if "tokens" in extra:
         need(where, extra["tokens"], list, '"tokens"')
     aset = AnnotationSet(doc_id=0, annotator="", status=status, entities=entities, quotes=quotes, tags=tags, extra=extra)
     aset.extra[IMPORT_KEY] = import_marker(record, aset)
-    result = [ImportedSet(text, meta, annotator_of(where, record, annotator_keys), aset, where.line)]
+    who = annotator_of(where, record, annotator_keys)
+    if isinstance(record.get("versions"), list) and record["versions"]:
+        # Prodigy `review` output: the reviewed answer is the gold version (the reviewer is in `_annotator_id`,
+        # kept), each version is its sessions' own answer (a reviewer may be one of them).
+        who = who if who and who.startswith(f"{GOLD_ANNOTATOR}@") else f"{GOLD_ANNOTATOR}@{who or 'review'}"
+    result = [ImportedSet(text, meta, who, aset, where.line)]
     for version_number, version in enumerate(need(where, record.get("versions", []) or [], list, '"versions"')):
         need(where, version, dict, f"version {version_number}")
         sessions = string_list(where, version.get("sessions", []) or [], f"version {version_number} sessions")

@@ -3,6 +3,8 @@
 Layout of each Doc (all of it survives DocBin):
 - `doc.ents`: the entities; tokens under an entity that does not align with them are marked *missing* (as
   `spacy.training.offsets_to_biluo_tags` gives "-"), so training neither learns them as entities nor as "O";
+  in a set made from Prodigy binary answers (`extra["binary_tasks"]`) every token outside an accepted entity is
+  missing, so a rejected suggestion is never taught as "O";
 - `doc.spans["quotes"]`: quote contents, label = quote type (direct / indirect / mixed), span id `q<i>`;
 - `doc.spans["speakers"]`, `doc.spans["cues"]`: one span per quote that has one, label SPEAKER / CUE, with the
   SAME span id `q<i>` as its quote (`span.id_`), so a quote's speaker is the speaker span with its id;
@@ -132,7 +134,9 @@ def doc_from_set(nlp, document: Document, aset: AnnotationSet, *, align: str = "
         issues.misaligned_span(document.id, aset.annotator, lost.start_char, lost.end_char, f"{lost.label_} entity",
                                "left out (its tokens marked missing): it overlaps another entity once expanded to tokens")
         unsure.add_span(lost.start_char, lost.end_char)
-    set_entities(doc, kept, unsure.token_indices(doc))
+    # issue 12: binary answers (accept/reject per suggestion) say nothing of the other tokens: missing, not O
+    default = "missing" if "binary_tasks" in aset.extra else "outside"
+    set_entities(doc, kept, unsure.token_indices(doc), default=default)
     quotes, speakers, cues, quote_info = [], [], [], []
     for i, quote in enumerate(aset.quotes):
         sid = quote_span_id(i)
@@ -183,12 +187,14 @@ class _UnsureChars:
         return indices
 
 
-def set_entities(doc, entities: list, missing_tokens: set[int]) -> None:
+def set_entities(doc, entities: list, missing_tokens: set[int], *, default: str = "outside") -> None:
     """`doc.ents = entities`, with every token in `missing_tokens` (and not inside a kept entity) set to missing
-    (`ent_iob` 0, what spaCy's `offsets_to_biluo_tags` writes as "-") and every other token outside ("O")."""
+    (`ent_iob` 0, what spaCy's `offsets_to_biluo_tags` writes as "-") and every other token `default`: "outside"
+    ("O") for a full annotation, "missing" for a set made of binary answers (a rejected suggestion says only
+    "not this span", so its tokens, like every other unannotated token, stay missing)."""
     inside = {i for ent in entities for i in range(ent.start, ent.end)}
     missing = [doc[i : i + 1] for i in sorted(missing_tokens - inside)]
-    doc.set_ents(entities, missing=missing, default="outside")
+    doc.set_ents(entities, missing=missing, default=default)
 
 
 def quotes_of(doc) -> list[dict[str, Any]]:

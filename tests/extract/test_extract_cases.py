@@ -1,7 +1,10 @@
-"""Issue 14: every hand-made quote case (tests/data/quote_cases.jsonl, copied from shared/cases/quotes.jsonl) and
+"""Issue 14: every hand-made quote case (tests/data/quote_cases.jsonl, copied from shared/cases/quotes.jsonl),
 our own further sentences of each kind (tests/data/quote_cases_own.jsonl, other names, verbs, tenses and
-punctuation, plus negatives) pass the cases' own scorer (tests/data/score_quote_cases.py, copied unchanged), and
-each expected quote has the expected cue (null = no cue; ":" = a headline colon)."""
+punctuation, plus negatives), and the black-box attack's cases with our further sentences of each kind it found
+(tests/data/quote_cases_attack.jsonl: the attack's debatable cases b03, b05, f11, i05 left out; cues written to
+this project's convention: a floating quote keeps the cue it inherits, a headline label has ":", a noun cue is
+the noun) pass the cases' own scorer (tests/data/score_quote_cases.py, copied unchanged), and each expected quote
+has the expected cue (null = no cue; ":" = a headline colon)."""
 
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ def _cases(name: str) -> list[dict]:
     return [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-CASES = _cases("quote_cases.jsonl") + _cases("quote_cases_own.jsonl")
+CASES = _cases("quote_cases.jsonl") + _cases("quote_cases_own.jsonl") + _cases("quote_cases_attack.jsonl")
 
 
 def _cue_problems(case: dict, preds: list[dict]) -> list[str]:

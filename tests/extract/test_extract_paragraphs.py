@@ -30,3 +30,31 @@ def test_nothing_pre_annotated_inside_boilerplate(extractor):
     assert [text[q.start:q.end] for q in got.quotes] == ["the bridge would open on Friday"]
     link = text.index("READ MORE")
     assert not [e for e in got.entities if link <= e.start < body]
+
+
+def test_no_entity_across_a_line_break(extractor):
+    # a headline line straight above the body, and a .txt with one paragraph per line
+    for text in ["Storm damage closes pier in Morecambe\nStormwater flooded the promenade on Monday.",
+                 "Council approves budget for Wrexham\nCouncillors voted 30 to 12 on Tuesday night.",
+                 "Talks end without a deal in Geneva\r\nDelegates left on Friday, officials said."]:
+        got = extractor.extract_one(text)
+        crossing = [text[e.start:e.end] for e in got.entities if "\n" in text[e.start:e.end] or "\r" in text[e.start:e.end]]
+        assert not crossing, crossing
+
+
+def test_boilerplate_article_has_nothing_pre_annotated_in_its_furniture(extractor):
+    text = ("Home\nNews\nSport\nPlease wait…\nWe use cookies to improve your site. Accept all | Manage preferences\n"
+            "Bridge reopens after repairs in Selby\nShare via Email\n0:00 / 2:10\nPlay Video\n"
+            "Most Read: 'It was chaos,' says Selby driver Ola Nkem\nBy Petra Lindqvist, Transport Reporter\n"
+            "Published 2 March 2025, 10:15 GMT\nTraffic was light on Saturday morning.\n"
+            "The bridge reopened on Friday, council engineer Ravi Menon said.\n"
+            "Trending: Minister Joan Pell says road tax will rise\nRelated Topics\nBridges\nSelby\n")
+    got = extractor.extract_one(text)
+    body = text.index("Traffic was light")
+    body_end = text.index("\n", text.index("The bridge reopened"))
+    assert [text[q.start:q.end] for q in got.quotes] == ["The bridge reopened on Friday"]
+    title_end = text.index("\n", text.index("Bridge reopens"))
+    title_start = text.index("Bridge reopens")
+    stray = [text[e.start:e.end] for e in got.entities
+             if not (body <= e.start < body_end or title_start <= e.start < title_end)]
+    assert not stray, stray

@@ -245,6 +245,22 @@ def test_worker_failure_reaches_the_gui_thread(qtbot, db_path):
     assert run.wait() == (None, "no annotator named 'zed'")
 
 
+def test_dialogs_offer_every_format(qtbot, db_path):
+    fill(db_path, 1)
+    export_dialog = ExportDialog(None, db_path)
+    import_dialog = ImportDialog(None)
+    qtbot.addWidget(export_dialog)
+    qtbot.addWidget(import_dialog)
+    offered = [export_dialog.format.itemData(i) for i in range(export_dialog.format.count())]
+    assert offered == list(exporter.EXPORT_FORMATS)
+    offered = [import_dialog.format.itemData(i) for i in range(import_dialog.format.count())]
+    assert offered == list(importer.IMPORT_FORMATS)
+    for fmt in exporter.EXPORT_FORMATS:  # the status boxes follow the exporter's own default for each format
+        export_dialog.format.setCurrentIndex(export_dialog.format.findData(fmt))
+        checked = [s for s, box in export_dialog.statuses.items() if box.isChecked()]
+        assert set(checked) == set(exporter.default_statuses(fmt)), fmt
+
+
 def test_export_dialog_spacy_takes_done_sets_and_lists_several_versions(qtbot, monkeypatch, db_path, tmp_path,
                                                                         messages):
     """Training formats: the status boxes switch to "done" only, and a document several people finished is

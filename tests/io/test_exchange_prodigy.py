@@ -114,7 +114,7 @@ def test_review_versions_become_their_sessions_annotators(store, tmp_path):
         ],
     }
     report = import_file(store, write_jsonl(tmp_path / "review.jsonl", [record]))
-    assert report.annotators == {"news-review", "news-alice", "news-bob"}
+    assert report.annotators == {"gold@news-review", "news-alice", "news-bob"}  # the reviewed (gold) version
     (doc_id,) = list(store.iter_document_ids())
     assert [e.label for e in store.annotation_set(doc_id, "news-bob").entities] == ["ORG", "GPE"]
     assert store.status(doc_id, "news-bob") is Status.REJECTED
@@ -153,7 +153,7 @@ def test_answers_map_to_statuses(store, tmp_path, answer, status):
 
 def test_line_separator_characters_are_escaped_in_output(store, tmp_path):
     text = "Line one\u2028still one\x85"
-    import_file(store, write_jsonl(tmp_path / "ls.jsonl", [{"text": text, "meta": {"note": "a\u2029b"}}]))
+    import_file(store, write_jsonl(tmp_path / "ls.jsonl", [{"text": text, "meta": {"note": "a\u2029b"}, "answer": "accept"}]))
     export(store, ExportOptions(format="jsonl", output=tmp_path / "out.jsonl"))
     raw = (tmp_path / "out.jsonl").read_text(encoding="utf-8")
     assert len(raw.splitlines()) == 1 and json.loads(raw)["text"] == text

@@ -148,3 +148,29 @@ def test_cli_lists_duplicates(tmp_path):
                              "-o", str(tmp_path / "d.jsonl")], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "several versions: document 1: versions by alice, bob" in result.stderr
+
+
+@pytest.mark.filterwarnings("ignore:.*W030")
+def test_binary_answer_set_with_a_misaligned_entity_has_no_outside_tokens(store, tmp_path):
+    """Both rules at once (issues 12 and 13): a set made of Prodigy binary answers marks every token outside its
+    accepted entities missing (a rejected suggestion is not "O"), and a misaligned accepted entity is left out with
+    its tokens missing too; a full annotation with the same entities keeps "O" around them."""
+    text = "Officials in the U.S. met John Smith today."
+    rejected = {"text": text, "spans": [{"start": 0, "end": 9, "label": "ORG"}], "answer": "reject"}
+    doc_id, _ = store.add_document(Document(text=text))
+    for annotator, extra in (("binary", {"binary_tasks": [rejected]}), ("full", {})):
+        store.replace_annotation_set(AnnotationSet(doc_id=doc_id, annotator=annotator, status=Status.DONE,
+                                                   entities=[Entity(17, 20, "GPE"), Entity(26, 36, "PERSON")],
+                                                   extra=extra))
+    tags = {}
+    for annotator in ("binary", "full"):
+        report = export(store, ExportOptions(format="spacy", output=tmp_path / annotator, split=1.0,
+                                             annotators=[annotator]))
+        assert report.issues.misaligned and "marked missing" in report.issues.misaligned[0]
+        (doc,) = docbin_docs(tmp_path / annotator / "train.spacy")
+        tags[annotator] = biluo(doc)
+    words = [t.text for t in docbin_docs(tmp_path / "full" / "train.spacy")[0]]
+    assert tags["binary"][words.index("John"):words.index("Smith") + 1] == ["B-PERSON", "L-PERSON"]
+    assert tags["binary"][words.index("U.S.")] == "-" and tags["binary"][words.index("Officials")] == "-"
+    assert "O" not in tags["binary"]
+    assert tags["full"][words.index("U.S.")] == "-" and tags["full"][words.index("Officials")] == "O"

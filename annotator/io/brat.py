@@ -1,0 +1,307 @@
+"""brat standoff in and out: `doc.txt` + `doc.ann` (UTF-8; offsets in characters of the .txt).
+
+`.ann` grammar (brat docs, "Standoff format"): `T1<TAB>LABEL START END[;START END]*<TAB>text`,
+`R1<TAB>TYPE Arg1:T1 Arg2:T2`, `A1<TAB>NAME T1 [VALUE]`, `#1<TAB>AnnotatorNotes T1<TAB>note`, plus `E`, `M`, `N`
+and `*` lines, which annotator keeps as they are (`extra["brat_other"]`) and writes back.
+
+Mapping: a `Quote` span is a quote; its speaker and cue are the spans a relation whose type names a speaker or a
+cue (`HasSpeaker`, `Speaker`, `HasCue`, `Cue`...) joins to it, either a `Speaker` / `Cue` span or an entity
+(a speaker is often a PERSON span). A quote's type is its `QuoteType` attribute (direct when absent) and its
+resolved speaker a note `speaker_name: ...`. Other T spans are entities (notes in `extra["note"]`, attributes in
+`extra["attributes"]`), other relations are kept as Prodigy-style relations between entities. A discontinuous
+span becomes the span that covers it (reported unless only line breaks separate its pieces; the pieces are kept
+and written back). Writing puts one .txt/.ann pair per document in a folder; brat has no annotator, status or
+tags, so an export takes one annotator's sets.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from annotator.core.model import AnnotationSet, Document, Entity, Quote, QuoteType, Status, TextRange
+from annotator.core.errors import InputError
+from annotator.io.records import IMPORT_KEY, ExportIssues, ImportedSet, Where, check_no_overlap, digest
+
+OTHER_KEY = "brat_other"
+NOTE_PREFIX = "speaker_name: "
+TYPE_ATTRIBUTES = {"quotetype", "quote_type", "type"}
+T_LINE = re.compile(r"^(T\S*)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t?(.*)$")
+R_LINE = re.compile(r"^(R\S*)\t(\S+) (\S+):(\S+) (\S+):(\S+)\s*$")
+A_LINE = re.compile(r"^([AM]\S*)\t(\S+) (\S+)(?: (\S+))?\s*$")
+NOTE_LINE = re.compile(r"^(#\S*)\t(\S+) (\S+)\t(.*)$")
+
+
+def pairs_of(path: Path) -> list[tuple[Path, Path]]:
+    """(.txt, .ann) pairs: the pair a file belongs to, or every pair in a folder (sorted by name)."""
+    if path.is_dir():
+        anns = sorted(path.glob("*.ann"))
+        if not anns:
+            raise InputError(path, None, "no brat .ann files in this folder")
+        return [(ann.with_suffix(".txt"), ann) for ann in anns]
+    return [(path.with_suffix(".txt"), path.with_suffix(".ann"))]
+
+
+def read_text(path: Path) -> str:
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:  # newline="": offsets count "\r" too
+            return handle.read().removeprefix("\ufeff")
+    except FileNotFoundError:
+        raise InputError(path, None, "the .txt file of this brat .ann is missing (brat needs both)") from None
+    except UnicodeDecodeError as error:
+        raise InputError(path, None, f"not UTF-8 (byte {error.start}: {error.reason})") from None
+
+
+def parse_pair(txt: Path, ann: Path, notes: list[str]) -> ImportedSet:
+    text = read_text(txt)
+    if not text.strip():
+        raise InputError(txt, None, "empty text")
+    try:
+        lines = ann.read_text(encoding="utf-8").split("\n")
+    except UnicodeDecodeError as error:
+        raise InputError(ann, None, f"not UTF-8 (byte {error.start}: {error.reason})") from None
+    spans: dict[str, dict[str, Any]] = {}
+    relations: list[tuple[int, str, str, str, str, str]] = []
+    attributes: list[tuple[int, str, str, str | None]] = []
+    annotator_notes: list[tuple[int, str, str]] = []
+    other: list[str] = []
+    for number, raw in enumerate(lines, 1):
+        line = raw.rstrip("\r")
+        if not line.strip():
+            continue
+        where = Where(ann, number, notes)
+        if line.startswith("T"):
+            found = T_LINE.match(line)
+            if not found:
+                raise where.fail("a T line must read T<id><TAB>LABEL START END<TAB>text")
+            ident, label, ranges, written = found.groups()
+            pieces = [tuple(int(v) for v in piece.split()) for piece in ranges.split(";")]
+            for start, end in pieces:
+                if not 0 <= start < end <= len(text):
+                    raise where.fail(f"{ident} offsets {start}-{end} are outside the text (length {len(text)}) "
+                                     "or empty")
+            start, end = min(p[0] for p in pieces), max(p[1] for p in pieces)
+            extra: dict[str, Any] = {}
+            if len(pieces) > 1:
+                gaps = [text[a[1]:b[0]] for a, b in zip(pieces, pieces[1:])]
+                if not all(gap.strip() == "" and ("\n" in gap or "\r" in gap) for gap in gaps):
+                    where.warn(f"{ident} is discontinuous ({ranges}); imported as the span {start}-{end} "
+                               "that covers it (its pieces are kept for brat)")
+                    extra["fragments"] = [list(p) for p in pieces]
+            expected = " ".join(text[a:b] for a, b in pieces)
+            if written and written not in (expected, text[start:end]):
+                where.warn(f"{ident} text {written!r} does not match the .txt at {ranges} "
+                           f"({expected!r}); imported by its offsets")
+            spans[ident] = {"start": start, "end": end, "label": label, "extra": extra, "line": number}
+        elif line.startswith("R"):
+            found = R_LINE.match(line)
+            if not found:
+                raise where.fail("an R line must read R<id><TAB>TYPE Arg1:T1 Arg2:T2")
+            ident, kind, _, arg1, _, arg2 = found.groups()
+            relations.append((number, ident, kind, arg1, arg2, line))
+        elif line.startswith(("A", "M")):
+            found = A_LINE.match(line)
+            if not found:
+                raise where.fail("an A line must read A<id><TAB>NAME T1 [VALUE]")
+            if found.group(3) not in spans and not found.group(3).startswith("T"):
+                other.append(line)  # an attribute of an event or relation: kept as it is
+                continue
+            attributes.append((number, found.group(3), found.group(2), found.group(4)))
+        elif line.startswith("#"):
+            found = NOTE_LINE.match(line)
+            if not found:
+                raise where.fail("a note must read #<id><TAB>AnnotatorNotes T1<TAB>note")
+            if not found.group(3).startswith("T"):
+                other.append(line)  # a note on a relation or event: kept as it is
+                continue
+            annotator_notes.append((number, found.group(3), found.group(4)))
+        elif line[0] in "ENR*":
+            other.append(line)
+        else:
+            raise where.fail(f"not a brat standoff line (T, R, E, A, M, N, # or *): {line[:40]!r}")
+    quote_ids = [i for i, s in spans.items() if s["label"].lower() == "quote"]
+    part_only = {i for i, s in spans.items() if s["label"].lower() in ("speaker", "cue")}
+    parts: dict[str, dict[str, str]] = {q: {} for q in quote_ids}
+    generic: list[tuple[int, str, str, str]] = []
+    used_parts: set[str] = set()
+    for number, ident, kind, arg1, arg2, line in relations:
+        where = Where(ann, number, notes)
+        for arg in (arg1, arg2):
+            if arg not in spans:
+                raise where.fail(f"{ident} points at {arg}, which is not a T span of this file")
+        role = "speaker" if "speaker" in kind.lower() else "cue" if "cue" in kind.lower() else None
+        quote, part = (arg1, arg2) if arg1 in parts else (arg2, arg1) if arg2 in parts else (None, None)
+        if role and quote is not None and part not in parts:
+            if role in parts[quote]:
+                raise where.fail(f"quote {quote} has more than one {role} relation")
+            parts[quote][role] = part
+            parts[quote][f"{role}_type"] = kind
+            used_parts.add(part)
+        else:
+            generic.append((number, kind, arg1, arg2))
+    quote_type = {q: QuoteType.DIRECT for q in quote_ids}
+    for number, target, name, value in attributes:
+        where = Where(ann, number, notes)
+        if target not in spans:
+            raise where.fail(f"attribute {name} points at {target}, which is not a T span of this file")
+        if target in quote_type and name.lower() in TYPE_ATTRIBUTES and (value or "").lower() in QuoteType._value2member_map_:
+            quote_type[target] = QuoteType(value.lower())
+        else:
+            spans[target]["extra"].setdefault("attributes", {})[name] = value if value is not None else True
+    speaker_names: dict[str, str] = {}
+    for number, target, note in annotator_notes:
+        if target not in spans:
+            raise Where(ann, number).fail(f"a note points at {target}, which is not a T span of this file")
+        if target in quote_type and note.startswith(NOTE_PREFIX):
+            speaker_names[target] = note[len(NOTE_PREFIX):]
+        else:
+            spans[target]["extra"]["note"] = note
+    entity_ids = [i for i in spans if i not in quote_type and not (i in part_only and i in used_parts)]
+    entities = [Entity(start=spans[i]["start"], end=spans[i]["end"], label=spans[i]["label"], extra=spans[i]["extra"])
+                for i in entity_ids]
+    check_no_overlap(Where(ann, None), entities)
+    quotes = []
+    for q in quote_ids:
+        slot = parts[q]
+        extra = dict(spans[q]["extra"])
+        for role in ("speaker", "cue"):
+            kind = slot.get(f"{role}_type")
+            if kind and kind != ("HasSpeaker" if role == "speaker" else "HasCue"):
+                extra[f"{role}_relation_type"] = kind
+        quotes.append(Quote(
+            start=spans[q]["start"], end=spans[q]["end"], type=quote_type[q],
+            speaker=TextRange(spans[slot["speaker"]]["start"], spans[slot["speaker"]]["end"]) if "speaker" in slot else None,
+            cue=TextRange(spans[slot["cue"]]["start"], spans[slot["cue"]]["end"]) if "cue" in slot else None,
+            speaker_name=speaker_names.get(q), extra=extra,
+        ))
+    extra_set: dict[str, Any] = {}
+    if generic:
+        rels = []
+        for number, kind, arg1, arg2 in generic:
+            head, child = spans[arg1], spans[arg2]
+            if arg1 not in entity_ids or arg2 not in entity_ids:
+                raise Where(ann, number).fail(f"relation {kind} joins a quote part that is no entity; "
+                                              "annotator keeps relations between entities and quote speaker/cue")
+            rels.append({"label": kind,
+                         "head_span": {"start": head["start"], "end": head["end"], "label": head["label"]},
+                         "child_span": {"start": child["start"], "end": child["end"], "label": child["label"]}})
+        extra_set["relations"] = rels
+    if other:
+        extra_set[OTHER_KEY] = other
+    aset = AnnotationSet(doc_id=0, annotator="", status=Status.DONE, entities=entities, quotes=quotes,
+                         extra=extra_set)
+    aset.extra[IMPORT_KEY] = {"had": ["brat"], "digest": digest(aset)}
+    return ImportedSet(text, {"file": txt.name}, None, aset, None)
+
+
+def iter_brat_sets(path: Path, notes: list[str]):
+    done = 0
+    for txt, ann in pairs_of(path):
+        try:
+            done += ann.stat().st_size + (txt.stat().st_size if txt.exists() else 0)
+            yield None, [parse_pair(txt, ann, notes)], done
+        except InputError as error:
+            yield error.line, error, done
+
+
+# -- writing -------------------------------------------------------------------------------------------------
+
+
+def ann_text(doc: Document, aset: AnnotationSet, *, labels: set[str] | None, issues: ExportIssues) -> str:
+    """The .ann of one set (brat's grammar; a span over line breaks is written as pieces, as brat does)."""
+    text = doc.text
+    lines: list[str] = []
+    ids: dict[tuple[int, int, str], str] = {}
+    counters = {"T": 0, "R": 0, "A": 0, "#": 0}
+
+    def next_id(kind: str) -> str:
+        counters[kind] += 1
+        return f"{kind}{counters[kind]}"
+
+    def t_line(start: int, end: int, label: str, fragments: list[list[int]] | None = None) -> str:
+        key = (start, end, label)
+        if key in ids:
+            return ids[key]
+        pieces = fragments or [[m.start() + start, m.end() + start] for m in re.finditer(r"[^\r\n]+", text[start:end])]
+        pieces = [p for p in pieces if p[0] < p[1]] or [[start, end]]
+        ident = next_id("T")
+        covered = " ".join(text[a:b] for a, b in pieces)
+        lines.append(f"{ident}\t{label} {';'.join(f'{a} {b}' for a, b in pieces)}\t{covered}")
+        ids[key] = ident
+        return ident
+
+    entity_ids = {}
+    for entity in aset.entities:
+        if labels is not None and entity.label not in labels:
+            continue
+        label = entity.label.replace(" ", "_")
+        ident = t_line(entity.start, entity.end, label, entity.extra.get("fragments"))
+        entity_ids[(entity.start, entity.end)] = ident
+        for name, value in (entity.extra.get("attributes") or {}).items():
+            lines.append(f"{next_id('A')}\t{name} {ident}" + ("" if value is True else f" {value}"))
+        if isinstance(entity.extra.get("note"), str):
+            lines.append(f"{next_id('#')}\tAnnotatorNotes {ident}\t{entity.extra['note']}")
+    for relation in aset.extra.get("relations", []) or []:
+        head, child = relation.get("head_span") or {}, relation.get("child_span") or {}
+        a = entity_ids.get((head.get("start"), head.get("end")))
+        b = entity_ids.get((child.get("start"), child.get("end")))
+        if a and b:
+            lines.append(f"{next_id('R')}\t{str(relation.get('label') or 'Related').replace(' ', '_')} Arg1:{a} Arg2:{b}")
+        else:
+            issues.dropped_relations.append(f"document {doc.id} ({aset.annotator}): relation {relation.get('label')!r} "
+                                            "left out: one of its entities was changed or deleted")
+    for quote in aset.quotes:
+        ident = t_line(quote.start, quote.end, "Quote", quote.extra.get("fragments"))
+        if QuoteType(quote.type) is not QuoteType.DIRECT:
+            lines.append(f"{next_id('A')}\tQuoteType {ident} {QuoteType(quote.type).value}")
+        for role, rng, label, default in (("speaker", quote.speaker, "Speaker", "HasSpeaker"),
+                                          ("cue", quote.cue, "Cue", "HasCue")):
+            if rng is None:
+                continue
+            part = entity_ids.get((rng.start, rng.end)) or t_line(rng.start, rng.end, label)
+            kind = quote.extra.get(f"{role}_relation_type") or default
+            lines.append(f"{next_id('R')}\t{kind} Arg1:{ident} Arg2:{part}")
+        if quote.speaker_name:
+            lines.append(f"{next_id('#')}\tAnnotatorNotes {ident}\t{NOTE_PREFIX}{quote.speaker_name}")
+        if isinstance(quote.extra.get("note"), str):
+            lines.append(f"{next_id('#')}\tAnnotatorNotes {ident}\t{quote.extra['note']}")
+    lines.extend(aset.extra.get(OTHER_KEY, []) or [])
+    return "".join(line + "\n" for line in lines)
+
+
+class BratWriter:
+    """One .txt/.ann pair per document in the output folder (each file written atomically)."""
+
+    def __init__(self, output: Path, *, labels: set[str] | None, issues: ExportIssues):
+        self.output = Path(output)
+        self.labels = labels
+        self.issues = issues
+        self.files: list[Path] = []
+        self.names: set[str] = set()
+        self.annotators: set[str] = set()
+
+    def add(self, doc: Document, aset: AnnotationSet) -> None:
+        from annotator.core.files import write_text_atomic
+
+        self.annotators.add(aset.annotator)
+        if len(self.annotators) > 1:
+            raise ValueError(f"brat has no annotator field: choose one with --annotator (this export has "
+                             f"{', '.join(sorted(self.annotators))})")
+        stem = Path(str(doc.meta.get("file") or "")).stem
+        if not stem or stem in self.names or not re.fullmatch(r"[\w.-]+", stem):
+            stem = f"doc-{doc.id}"
+        self.names.add(stem)
+        self.output.mkdir(parents=True, exist_ok=True)
+        txt, ann = self.output / f"{stem}.txt", self.output / f"{stem}.ann"
+        write_text_atomic(txt, doc.text)
+        write_text_atomic(ann, ann_text(doc, aset, labels=self.labels, issues=self.issues))
+        self.files += [txt, ann]
+
+    def close(self) -> list[Path]:
+        self.output.mkdir(parents=True, exist_ok=True)
+        return [self.output]
+
+    def discard(self) -> None:
+        for path in self.files:
+            path.unlink(missing_ok=True)

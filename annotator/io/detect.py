@@ -1,0 +1,164 @@
+"""Which exchange format a file is, from its content (not its name), with a clear answer when it is none.
+
+Formats read (FORMATS.md): annotator JSONL, Prodigy JSONL, doccano JSONL, doccano text-classification CSV,
+CoNLL-2003 / two-column IOB (BIO, IOB1, BILUO/BIOES tags), brat standoff (`.txt` + `.ann`, a pair or a folder)
+and Label Studio JSON export (a JSON array of tasks). A file in none of them raises `InputError` naming these
+formats and saying what the file looked like (e.g. "a Label Studio export of image tasks: no text to annotate").
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from annotator.core.strict_json import JSONRejected, loads_strict
+from annotator.core.errors import InputError
+
+FORMAT_NAMES = ("jsonl", "prodigy", "doccano", "doccano-csv", "conll", "iob", "brat", "labelstudio")
+"""`iob` reads as `conll` (one reader for CoNLL-2003 and two-column files)."""
+READABLE = ("annotator JSONL, Prodigy JSONL, doccano JSONL or CSV, CoNLL-2003 / IOB, brat standoff (.txt + .ann) "
+            "and Label Studio JSON")
+SNIFF_BYTES = 1 << 16
+IOB_TAG = re.compile(r"^(O|[BIESLU][-_].+|[BIESLU])$")
+PRODIGY_KEYS = frozenset({"spans", "tokens", "_view_id", "_input_hash", "_task_hash", "answer", "options", "accept",
+                          "cats", "versions", "_annotator_id", "_session_id", "quotes"})
+DOCCANO_KEYS = frozenset({"entities", "label", "labels", "annotations"})
+ANSWER_KEYS = PRODIGY_KEYS | DOCCANO_KEYS | {"tags", "relations", "user"}
+LABEL_STUDIO_MEDIA = ("image", "audio", "video", "url", "html", "pdf", "timeseries", "ocr")
+
+
+def refuse(path: Path, looked_like: str) -> InputError:
+    return InputError(path, None, f"not a format annotator reads ({READABLE}): the file looks like {looked_like}")
+
+
+def detect_format(path: str | os.PathLike) -> str:
+    """One of FORMAT_NAMES for the file or folder at `path`; raises InputError saying what it looked like."""
+    path = Path(path)
+    if path.is_dir():
+        if any(path.glob("*.ann")):
+            return "brat"
+        raise refuse(path, "a folder without brat .ann files")
+    if path.suffix == ".ann" or (path.suffix == ".txt" and path.with_suffix(".ann").is_file()):
+        return "brat"
+    with open(path, "rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    if not head.strip():
+        raise InputError(path, None, "the file is empty: no records")
+    if b"\x00" in head:
+        raise refuse(path, "binary data (a spaCy .spacy DocBin or an archive?)")
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    text = head.decode("utf-8", errors="replace")
+    stripped = text.lstrip()
+    if stripped.startswith("["):
+        return _json_array(path)
+    if stripped.startswith("{"):
+        return _jsonl(path, stripped)
+    return _line_format(path, text)
+
+
+def _json_array(path: Path) -> str:
+    try:
+        value = loads_strict(path.read_bytes().removeprefix(b"\xef\xbb\xbf"))
+    except JSONRejected as error:
+        raise refuse(path, f"a JSON array that does not parse ({error})") from None
+    if not isinstance(value, list) or not value:
+        raise refuse(path, "an empty JSON array" if value == [] else "JSON that is not an array of tasks")
+    first = value[0]
+    if isinstance(first, dict) and isinstance(first.get("data"), dict):
+        data = first["data"]
+        if not any(isinstance(v, str) and k not in LABEL_STUDIO_MEDIA for k, v in data.items()):
+            kinds = sorted(k for k in data if k in LABEL_STUDIO_MEDIA) or sorted(data)
+            raise refuse(path, f"a Label Studio export of {'/'.join(kinds) or 'empty'} tasks: no text to annotate")
+        return "labelstudio"
+    from annotator.io.labelstudio import is_json_min
+
+    if is_json_min(first):
+        return "labelstudio"  # Label Studio's JSON-MIN export
+    if isinstance(first, dict) and "text" in first:
+        raise refuse(path, "a JSON array of text records (write one JSON object a line: JSONL)")
+    raise refuse(path, f"a JSON array of {type(first).__name__ if not isinstance(first, dict) else 'objects with keys ' + ', '.join(list(first)[:6])}")
+
+
+def _jsonl(path: Path, text: str) -> str:
+    lines = [line for line in text.split("\n")[:-1] if line.strip()] or [text]
+    first_line = lines[0]
+    try:
+        record = loads_strict(first_line)
+    except JSONRejected as error:
+        try:  # one JSON object over several lines: Label Studio JSON-MIN of one task, or a pretty-printed record
+            value = loads_strict(path.read_bytes().removeprefix(b"\xef\xbb\xbf"))
+        except (JSONRejected, OSError):
+            raise refuse(path, f"JSON lines, but line 1 does not parse ({error})") from None
+        raise refuse(path, f"one JSON object over several lines (keys: {', '.join(list(value)[:6]) if isinstance(value, dict) else '?'}); "
+                           "annotator reads one JSON object a line (JSONL)")
+    if not isinstance(record, dict):
+        raise refuse(path, "JSON lines that are not objects")
+    for line in lines[1:200]:  # texts without annotations say nothing of the format: the first answer decides
+        if "text" not in record or any(key in record for key in ANSWER_KEYS):
+            break
+        try:
+            later = loads_strict(line)
+        except JSONRejected:
+            break
+        if isinstance(later, dict):
+            record = later
+    return format_of_record(path, record)
+
+
+def format_of_record(path: Path, record: dict[str, Any]) -> str:
+    """Which JSONL flavour a first record is (the rest of the file is read the same way)."""
+    if "data" in record and ("annotations" in record or "predictions" in record or "text" not in record):
+        data = record.get("data")
+        if isinstance(data, dict) and any(isinstance(v, str) for v in data.values()):
+            raise refuse(path, "Label Studio tasks written one a line; export them from Label Studio as JSON "
+                               "(a JSON array)")
+        raise refuse(path, "a Label Studio task without text")
+    if "text" not in record:
+        keys = ", ".join(list(record)[:8]) or "none"
+        return "doccano" if DOCCANO_KEYS & record.keys() else "prodigy" if PRODIGY_KEYS & record.keys() else _no_text(path, keys)
+    if "quotes" in record:
+        return "jsonl"
+    if isinstance(record.get("label"), str) and ("answer" in record or "_view_id" in record):
+        return "prodigy"  # textcat.teach: a string label, not doccano's list
+    if DOCCANO_KEYS & record.keys() and not (PRODIGY_KEYS & record.keys()):
+        return "doccano"
+    return "prodigy"
+
+
+def _no_text(path: Path, keys: str) -> str:
+    raise refuse(path, f'JSON lines without "text" (keys of line 1: {keys})')
+
+
+def _line_format(path: Path, text: str) -> str:
+    lines = [line for line in text.splitlines()[:200] if line.strip()]
+    if lines and lines[0].split()[0] == "-DOCSTART-":
+        return "conll"
+    rows = [line.split() for line in lines if not line.startswith("-DOCSTART-")]
+    rows = [r for r in rows if not (r[0] == "#" and not IOB_TAG.match(r[-1]))]  # comment lines
+    if rows and all(len(r) >= 2 for r in rows) and sum(bool(IOB_TAG.match(r[-1])) for r in rows) >= 0.9 * len(rows):
+        widths = {len(r) for r in rows}
+        if len(widths) == 1:
+            return "conll"
+    try:
+        header = next(csv.reader(io.StringIO(lines[0])))
+    except (csv.Error, StopIteration):
+        header = []
+    names = [h.strip().lower() for h in header]
+    if "text" in names and ("label" in names or "labels" in names) and len(names) >= 2:
+        return "doccano-csv"
+    if len(names) >= 2 and "," in lines[0]:
+        raise refuse(path, f"a CSV without text and label columns (columns: {', '.join(header[:8])})")
+    if rows and all(len(r) >= 2 for r in rows[:50]) and any(IOB_TAG.match(r[-1]) for r in rows):
+        raise refuse(path, "token lines, but not every line ends in an IOB tag (B-X, I-X, O)")
+    if re.match(r"^T\d+\t", text):
+        raise refuse(path, "a brat .ann file: import it as a .txt/.ann pair (the .txt beside it) or its folder")
+    return _plain(path)
+
+
+def _plain(path: Path) -> str:
+    raise refuse(path, "plain text (to bring in articles without annotations, use `annotator ingest`)")

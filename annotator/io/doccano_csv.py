@@ -1,0 +1,63 @@
+"""doccano's text-classification CSV in: a header with `text` and `label` (or `labels`) columns, a row per
+text (doccano's export writes one row per label, so rows repeating a text add labels; a label cell may also hold
+several labels separated by `#`, as doccano's exporter joins them). Each text's labels become document tags of
+one annotator's set (a `user` column names the annotator). Other columns go to the document's meta."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from annotator.core.model import AnnotationSet, Status, Tag, TargetKind
+from annotator.core.errors import InputError
+from annotator.io.records import IMPORT_KEY, ImportedSet, digest
+
+
+def iter_csv_sets(path: Path, notes: list[str]):
+    try:
+        handle = open(path, encoding="utf-8-sig", newline="")
+    except OSError as error:
+        yield None, InputError(path, None, str(error)), 0
+        return
+    with handle:
+        reader = csv.reader(handle)
+        try:
+            header = [h.strip().lower() for h in next(reader)]
+        except (StopIteration, csv.Error, UnicodeDecodeError) as error:
+            yield 1, InputError(path, 1, f"not a doccano CSV ({error or 'empty'})"), 0
+            return
+        if "text" not in header:
+            yield 1, InputError(path, 1, f'a doccano CSV needs a "text" column (columns: {", ".join(header)})'), 0
+            return
+        text_at = header.index("text")
+        label_at = next((header.index(k) for k in ("label", "labels") if k in header), None)
+        user_at = header.index("user") if "user" in header else None
+        done = 0
+        grouped: dict[tuple[str, str | None], list] = {}  # rows repeating a text add labels to it
+        try:
+            for row in reader:
+                number = reader.line_num
+                done += sum(len(cell) + 1 for cell in row)
+                if not any(cell.strip() for cell in row):
+                    continue
+                if len(row) != len(header):
+                    yield number, InputError(path, number, f"{len(row)} cells, but the header has {len(header)}"), done
+                    continue
+                text = row[text_at]
+                if not text.strip():
+                    yield number, InputError(path, number, '"text" is empty'), done
+                    continue
+                labels = [x.strip() for x in (row[label_at] if label_at is not None else "").split("#") if x.strip()]
+                meta = {name: row[i] for i, name in enumerate(header) if i not in (text_at, label_at, user_at)}
+                user = row[user_at].strip() if user_at is not None and row[user_at].strip() else None
+                slot = grouped.setdefault((text, user), [number, meta, []])
+                slot[2].extend(labels)
+        except csv.Error as error:
+            yield reader.line_num, InputError(path, reader.line_num, f"bad CSV: {error}"), done
+        except UnicodeDecodeError as error:
+            yield None, InputError(path, None, f"not UTF-8 (byte {error.start}: {error.reason})"), done
+    for (text, user), (number, meta, labels) in grouped.items():
+        aset = AnnotationSet(doc_id=0, annotator="", status=Status.DONE,
+                             tags=[Tag(tag=label, target_kind=TargetKind.DOCUMENT) for label in dict.fromkeys(labels)])
+        aset.extra[IMPORT_KEY] = {"had": ["csv"], "digest": digest(aset)}
+        yield number, [ImportedSet(text, meta, user, aset if labels else None, number)], done

@@ -1,0 +1,126 @@
+"""Issue 15, "who did what": a teammate's or the model's version drawn over yours (View → Compare with…)."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QInputDialog
+
+from annotator.core.model import AnnotationSet, Entity, Status
+from annotator.core.store import Store
+from annotator.gui.version_overlay import (
+    LABEL_DIFFERS, MINE_ONLY, NO_COMPARISON, THEIRS_ONLY, comparison_choices, overlay_colors,
+)
+
+
+def _bob(db_path, doc_id, entities):
+    with Store(db_path) as store:
+        store.replace_annotation_set(AnnotationSet(doc_id=doc_id, annotator="bob", status=Status.IN_PROGRESS,
+                                                   entities=entities, quotes=[]))
+
+
+def _kinds(window):
+    overlay = window.view.overlay
+    return sorted((d.kind, d.what, d.start, d.end, d.mine, d.theirs)
+                  for d in overlay.differences(window.view.index, 0, window.view.offsets.qt_length))
+
+
+def test_differences_with_a_teammate(window):
+    _bob(window.store.path, window.doc_ids[0],
+         [Entity(0, 5, "ORG"), Entity(40, 50, "PERSON"), Entity(32, 38, "DATE")])
+    window.compare_with("bob")
+    assert _kinds(window) == sorted([
+        (LABEL_DIFFERS, "entity", 0, 5, "PERSON", "ORG"),
+        (THEIRS_ONLY, "entity", 32, 38, None, "DATE"),
+        (MINE_ONLY, "entity", 59, 67, "GPE", None),
+        (MINE_ONLY, "quote", 12, 27, None, None),
+    ])
+    assert "bob: 1 only theirs (dashed), 2 only yours" in window.statusBar().currentMessage()
+
+
+def test_compare_with_the_model_after_an_edit_and_menu(window, qtbot, monkeypatch):
+    window.open_document(window.doc_ids[0])
+    window.view.select_entity(window.view.index.entities.ordered()[0].id)
+    window.apply_label("ORG")  # alice relabels Kerry
+    offered = []
+
+    def pick(parent, title, label, items, current, editable):
+        offered.extend(items)
+        return "model", True
+
+    monkeypatch.setattr(QInputDialog, "getItem", pick)
+    window.actions_by_id["view.compare"].trigger()
+    assert offered[0] == "model" and offered[-1] == NO_COMPARISON and "alice" not in offered
+    assert [(k, s, e, m, t) for k, _, s, e, m, t in _kinds(window)] == [(LABEL_DIFFERS, 0, 5, "ORG", "PERSON")]
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a: (NO_COMPARISON, True))
+    window.actions_by_id["view.compare"].trigger()
+    assert window.view.overlay is None and window.compared_with is None
+
+
+def test_comparison_follows_to_the_next_document(window):
+    window.compare_with("model")
+    window.open_document(window.doc_ids[1])
+    assert window.view.overlay is not None and window.view.overlay.name == "model"
+    assert _kinds(window) == []  # alice has not touched it: her view is the model's
+
+
+def test_paint_asks_for_the_visible_range_only(window, qtbot):
+    long_text = " ".join(f"Word{i} Paris" for i in range(20000))
+    with Store(window.store.path) as store:
+        from tests.gui.conftest import add_article
+        doc_id = add_article(store, long_text, "Long", entities=[Entity(7, 12, "GPE")], quotes=[])
+    window.open_document(doc_id)
+    window.compare_with("model")
+    asked = []
+    real = window.view.overlay.differences
+    window.view.overlay.differences = lambda own, s, e: asked.append((s, e)) or real(own, s, e)
+    window.view.viewport().repaint()
+    assert asked and all(e - s < len(long_text) // 10 for s, e in asked)
+
+
+def _count_near(image, color: QColor) -> int:
+    hits = 0
+    for y in range(0, image.height(), 1):
+        for x in range(0, image.width(), 2):
+            c = image.pixelColor(x, y)
+            if abs(c.red() - color.red()) + abs(c.green() - color.green()) + abs(c.blue() - color.blue()) < 60:
+                hits += 1
+    return hits
+
+
+def test_marks_are_painted_in_light_and_dark(window, qtbot):
+    _bob(window.store.path, window.doc_ids[0], [Entity(0, 5, "ORG"), Entity(32, 38, "DATE")])
+    window.compare_with("bob")
+    for dark in (False, True):
+        palette = QPalette(window.view.palette())
+        base = QColor("#1e1e1e") if dark else QColor("#ffffff")
+        palette.setColor(QPalette.ColorRole.Base, base)
+        palette.setColor(QPalette.ColorRole.Text, QColor("#eeeeee") if dark else QColor("#111111"))
+        window.view.setPalette(palette)
+        QApplication.processEvents()
+        assert window.view.scheme.dark is dark
+        theirs, mine = overlay_colors(dark)
+        image = window.view.viewport().grab().toImage()
+        assert _count_near(image, theirs) > 20, dark
+        assert _count_near(image, mine) > 5, dark
+
+
+def test_choices():
+    assert comparison_choices(["alice", "bob", "model"], "alice") == ["model", "bob", NO_COMPARISON]
+
+
+def test_origin_columns_say_model_or_which_person(window):
+    from PySide6.QtCore import Qt
+
+    from annotator.core.model import Origin
+    from tests.gui.conftest import add_article
+
+    with Store(window.store.path) as store:
+        doc_id = add_article(store, "Paris and Rome.", "Two cities", quotes=[],
+                             entities=[Entity(0, 5, "GPE", origin=Origin.MODEL), Entity(10, 14, "GPE", origin=Origin.MODEL)])
+    window.open_document(doc_id)
+    origins = lambda model: [model.index(r, model.columnCount() - 1).data() for r in range(model.rowCount())]
+    assert window.entity_model.headerData(3, Qt.Orientation.Horizontal) == "Origin"
+    assert origins(window.entity_model) == ["model", "model"]
+    window.view.select_entity(window.view.index.entities.ordered()[0].id)
+    window.apply_label("LOC")
+    assert origins(window.entity_model) == ["person · alice", "model"]
