@@ -13,19 +13,21 @@ import sys
 import click
 
 from annotator.cli.common import pass_context_db
+from annotator.core.errors import InputError, NotFoundError, UserError
 from annotator.core.store import StoreError
 
 COMMAND_MODULES = ["corpus", "gui", "extract", "review", "exchange", "train"]
 
 
 class AnnotatorGroup(click.Group):
-    """The command group; a database problem met mid-command (busy, damaged, too new, disk full, read-only)
-    or a file that cannot be written is a clear one-line error, never a traceback."""
+    """The command group; a database problem met mid-command (busy, damaged, too new, disk full, read-only),
+    a file that cannot be written, a refused name or config value (UserError), a bad input line (InputError)
+    or an unknown annotator or document (NotFoundError) is a clear one-line error, never a traceback."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except StoreError as error:
+        except (StoreError, UserError, InputError, NotFoundError) as error:
             raise click.ClickException(str(error)) from None
         except sqlite3.Error as error:  # a database error no command expected: still one line
             raise click.ClickException(f"{ctx.obj.get('db_path') if ctx.obj else 'database'}: database error "
@@ -56,6 +58,10 @@ class AnnotatorGroup(click.Group):
 @click.pass_context
 def main(ctx: click.Context, db_path: str | None) -> None:
     """Annotate entities and quotes in news text. With no sub-command, opens the window."""
+    if db_path is not None and not db_path.strip():
+        if ctx.get_parameter_source("db_path") is click.core.ParameterSource.COMMANDLINE:
+            raise click.BadParameter("an empty path names no database", param_hint="--db")
+        db_path = None  # ANNOTATOR_DB="" is unset
     pass_context_db(ctx, db_path)
     if ctx.invoked_subcommand is None:
         ctx.invoke(main.commands["gui"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -39,14 +40,35 @@ def open_store(ctx: click.Context, *, readonly: bool = False, must_exist: bool =
         raise click.ClickException(str(error)) from None
 
 
+def require_display() -> None:
+    """Refuse (one line) to open a window where there is no display: on Linux and other X11/Wayland systems
+    Qt would otherwise abort (SIGABRT) with its multi-line platform-plugin message. Checked before any
+    QApplication is made; QT_QPA_PLATFORM (offscreen, vnc…) counts as a display."""
+    if sys.platform in ("win32", "darwin"):
+        return
+    if not any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
+        raise click.ClickException("no display to open the window on (DISPLAY and WAYLAND_DISPLAY are not set); "
+                                   "run it in a desktop session, or use the command-line commands")
+
+
 def progress_bar(total: int | None, description: str, unit: str = "doc"):
     """A progress bar with a rate (docs/s) on stderr when stderr is a terminal; in a log, a pipe or CI nothing
     at all (tqdm's `disable=None`): each command ends with its plain one-line summary instead."""
     from tqdm import tqdm
 
     return tqdm(
-        total=total, desc=description, unit=unit, file=sys.stderr, dynamic_ncols=True, smoothing=0.1, disable=None
+        total=total, desc=description, unit=unit, file=sys.stderr, dynamic_ncols=True, smoothing=0.1,
+        disable=True if _zero_width_terminal() else None,
     )
+
+
+def _zero_width_terminal() -> bool:
+    """A terminal that reports 0 columns (a serial console, some CI pseudo-terminals) has no room for a bar:
+    tqdm would print blank lines instead."""
+    try:
+        return sys.stderr.isatty() and os.get_terminal_size(sys.stderr.fileno()).columns == 0
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 class FreeTextCommand(click.Command):

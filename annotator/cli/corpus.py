@@ -96,7 +96,7 @@ def ingest(ctx, paths, model, no_extract, if_empty, skip_invalid, batch_size, n_
               "model's pre-extraction counts).")
 @click.option("--status", type=click.Choice([s.value for s in Status]), default=None)
 @click.option("--search", "text", default=None, help="Only documents matching this full-text query.")
-@click.option("--limit", type=int, default=None, help="At most this many rows.")
+@click.option("--limit", type=click.IntRange(0), default=None, help="At most this many rows (0: no limit).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object a line.")
 @click.pass_context
 def list_documents(ctx, annotator, status, text, limit, as_json):
@@ -106,6 +106,11 @@ def list_documents(ctx, annotator, status, text, limit, as_json):
             raise click.UsageError("--status needs --annotator")
         if status and annotator == MODEL_ANNOTATOR:
             raise click.UsageError("the model's pre-extraction has no status; --status filters a person's work")
+        if annotator and annotator not in {a.name for a in store.annotators()}:
+            if status:  # a status filter on someone who has never annotated selects nothing meaningful
+                raise click.ClickException(f"no annotator named {annotator!r}")
+            # a newcomer: every document is new for them; said, so a typo is not mistaken for a fresh start
+            click.echo(f"note: no annotator named {annotator!r} yet; every document is new for them", err=True)
         ids = store.list_document_ids(annotator=annotator, status=status, text=text, limit=limit or -1)
         if not as_json:
             click.echo(f"{'id':>6}  {'status':<11} {'ents':>5} {'quotes':>6}  {'annotators':<20} title")
@@ -150,7 +155,7 @@ def stats(ctx, as_json):
 
 @click.command(cls=FreeTextCommand)
 @click.argument("words", nargs=-1, required=True)
-@click.option("--limit", type=int, default=20)
+@click.option("--limit", type=click.IntRange(0), default=20, show_default=True, help="At most this many hits (0: no limit).")
 @click.pass_context
 def search(ctx, words, limit):
     """Full-text search over titles, texts (and so the entities and quotes in them) and quoted speakers'
@@ -158,9 +163,9 @@ def search(ctx, words, limit):
     `-` (`annotator search -trial`), and `--` ends the options. Compared in Unicode NFC."""
     query = " ".join(words)
     with open_store(ctx, readonly=True) as store:
-        hits = store.search(query, limit=limit)
-    for hit in hits:
-        click.echo(f"{hit.doc_id:>6}  {hit.title[:60]}\n        {hit.snippet}")
+        hits = store.search(query, limit=limit or 10**9) if query.strip() else []
+    for hit in hits:  # one line each for title and snippet: a text's line breaks would split a hit
+        click.echo(f"{hit.doc_id:>6}  {' '.join(hit.title[:60].split())}\n        {' '.join(hit.snippet.split())}")
     if not hits:
         click.echo("no match", err=True)
 

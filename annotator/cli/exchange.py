@@ -60,9 +60,19 @@ def export(ctx, fmt, output, annotators, statuses, versions, labels, split, seed
     document (gold where it exists) unless --status / --versions say otherwise. conll, iob, brat: done sets only
     (no status field) and one annotator (name it with --annotator when there are several). Spans that cannot be expressed exactly (not aligned
     with tokens) and relations whose spans were edited away are listed, never dropped silently."""
+    import shutil
+    import sys
+    import tempfile
+
     from annotator.io.exporter import ExportOptions
     from annotator.io.exporter import export as run_export
 
+    to_stdout = output is not None and str(output) == "-"
+    if to_stdout and (fmt == "spacy" or split is not None):
+        raise click.UsageError("-o - (standard output) takes one file: not the spacy format or --split")
+    scratch = tempfile.TemporaryDirectory(prefix="annotator-export-") if to_stdout else None
+    if scratch:  # written whole into a scratch file first, so a failure sends nothing half-done to stdout
+        output = Path(scratch.name) / f"export.{fmt}.jsonl"
     options = ExportOptions(
         format=fmt,
         output=output,
@@ -99,6 +109,12 @@ def export(ctx, fmt, output, annotators, statuses, versions, labels, split, seed
         click.echo(f"whitespace edge: {line}", err=True)
     for line in report.issues.dropped_relations:
         click.echo(f"relation: {line}", err=True)
+    if scratch:
+        with scratch, open(output, "rb") as written:
+            shutil.copyfileobj(written, sys.stdout.buffer)
+        sys.stdout.flush()
+        click.echo(report.summary().replace(str(output), "standard output"), err=True)
+        return
     click.echo(report.summary())
 
 

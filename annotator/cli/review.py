@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from annotator.cli.common import db_path_of, open_store
+from annotator.cli.common import db_path_of, open_store, require_display
 from annotator.core.strict_json import dumps_strict
 
 AGREEMENT_HELP = """Agreement between annotators (default: every human annotator with worked-on sets; --include-model
@@ -81,6 +81,19 @@ def print_report(report, *, top: int) -> None:
     click.echo(_table(rows, ["doc", "title", "disagree", "items", "ent F1", "alpha", "quote F1", "speaker"]))
 
 
+def _check_known(store, names) -> None:
+    """Refuse (one line) an annotator named twice or not in the database: comparing someone with themselves, or
+    with nobody, would print figures about nothing."""
+    known = {a.name for a in store.annotators()}
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise click.ClickException(f"annotator {name!r} is named twice; compare two different annotators")
+        seen.add(name)
+        if name not in known:
+            raise click.ClickException(f"no annotator named {name!r} (known: {', '.join(sorted(known)) or 'none'})")
+
+
 @click.command(help=AGREEMENT_HELP)
 @click.option("--annotators", "-a", multiple=True, help="Compare these annotators (repeat, or give several).")
 @click.option("--labels", "-l", multiple=True, help="Only these entity labels.")
@@ -95,10 +108,7 @@ def agreement(ctx, annotators, labels, include_model, as_json, as_csv, top, more
 
     names = [*annotators, *more] or None
     with open_store(ctx, readonly=True) as store:
-        known = {a.name for a in store.annotators()}
-        for name in names or []:
-            if name not in known:
-                raise click.ClickException(f"no annotator named {name!r} (known: {', '.join(sorted(known))})")
+        _check_known(store, names or [])
         report = compute_agreement(store, annotators=names, labels=list(labels) or None, include_model=include_model)
     if as_json:
         click.echo(dumps_strict(report.as_dict(), indent=2, ensure_ascii=False))
@@ -152,6 +162,7 @@ def queue(ctx, gold, annotators, include_model, as_json):
     from annotator.review.adjudication import review_queue
 
     with open_store(ctx, readonly=True) as store:
+        _check_known(store, annotators)
         entries = review_queue(store, gold=gold, annotators=list(annotators) or None, include_model=include_model)
     if as_json:
         click.echo(dumps_strict([{"doc_id": e.doc_id, "title": e.title, "annotators": e.annotators,
@@ -177,7 +188,13 @@ def accept(ctx, doc_id, source, reviewer, gold, annotators, include_model):
     from annotator.core.store import NotFoundError
     from annotator.review.adjudication import Review
 
+    from annotator.core.names import check_name
+    from annotator.review.versions import check_gold_target
+
+    check_name(reviewer, "reviewer name")
     with open_store(ctx, must_exist=True) as store:
+        check_gold_target(store, gold)
+        _check_known(store, annotators)
         try:
             names = list(annotators) or None
             if names is None and source == "model":
@@ -197,7 +214,13 @@ def accept_identical_command(ctx, reviewer, gold, annotators, include_model):
     """Accept, in bulk, every document whose versions all agree (and whose gold set is not done yet)."""
     from annotator.review.adjudication import accept_identical
 
+    from annotator.core.names import check_name
+    from annotator.review.versions import check_gold_target
+
+    check_name(reviewer, "reviewer name")
     with open_store(ctx, must_exist=True) as store:
+        check_gold_target(store, gold)
+        _check_known(store, annotators)
         done = accept_identical(store, reviewer=reviewer, gold=gold, annotators=list(annotators) or None,
                                 include_model=include_model)
     click.echo(f"{len(done)} document(s) accepted into {gold}" + (f": {', '.join(map(str, done))}" if done else ""))
@@ -209,8 +232,14 @@ def accept_identical_command(ctx, reviewer, gold, annotators, include_model):
 @click.pass_context
 def review_gui(ctx, reviewer, gold):
     """Open review mode: every version side by side, the queue, agreement charts."""
+    from annotator.core.names import check_name
     from annotator.gui.app import run_review
+    from annotator.review.versions import check_gold_target
 
+    check_name(reviewer, "reviewer name")
+    with open_store(ctx, readonly=True) as store:
+        check_gold_target(store, gold)
+    require_display()
     raise SystemExit(run_review(db_path_of(ctx), reviewer, gold=gold))
 
 

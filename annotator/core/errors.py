@@ -36,6 +36,11 @@ class InputError(ValueError):
         super().__init__(f"{where}: {reason}")
 
 
+class UserError(ValueError):
+    """A mistake a user made that is not tied to a line of a file (a refused name, a bad config value): the
+    message is the one line they see (the CLI prints it as "Error: …", the window in a message box)."""
+
+
 class Cancelled(RuntimeError):
     """The user cancelled a long job (import, export) and what it had written was rolled back / removed. The
     window's background runner (gui/background.py) reports it as "cancelled", not as a failure."""

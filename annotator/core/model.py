@@ -49,7 +49,11 @@ class TargetKind(StrEnum):
 
 def content_hash(text: str) -> str:
     """Stable identity of a document's text: the same text ingested twice is one document. Hashes the text's
-    NFC form (issue 17): the same words composed (é) or decomposed (e + U+0301) are one document."""
+    NFC form (issue 17): the same words composed (é) or decomposed (e + U+0301) are one document. A leading byte
+    order mark (U+FEFF) is left out, as ingest strips it from a .txt: a record whose text starts with one is the
+    same document (the importer maps its offsets, `normalise.OffsetMap`)."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     digest = hashlib.sha256()

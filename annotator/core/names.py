@@ -1,8 +1,14 @@
 """Label and tag names: what they may hold, and how a long one is shown (issue 17).
 
-A name is one line of visible text. Control characters (newline, tab, NUL, …), line and paragraph separators
-and lone surrogates are refused wherever a name comes in (import with file:line, the tag-set editor, a typed
-label), because a pill or a list row cannot draw them and a file written with them breaks other tools' readers.
+A name (label, tag, annotator) is one line of visible text. Refused wherever a name comes in (import with
+file:line, the tag-set editor, a typed label, `--annotator`/`--as`/`--gold`):
+- control characters (newline, tab, NUL, ESC…), line and paragraph separators and lone surrogates: a pill or a
+  list row cannot draw them, a terminal obeys them, and a file written with them breaks other tools' readers;
+- format characters (Unicode category Cf: zero-width space, BOM, soft hyphen, bidi controls such as U+202E,
+  which shows "PER\u202eSON" as "PERNOS"), and spaces other than U+0020 (no-break space…): they make two names
+  that look the same, or one that reads backwards;
+- a space or invisible character at either end, and a name with no visible character at all.
+Names are refused, never silently stripped, so what is stored is what the file said.
 Long names are kept whole but shown elided (`elide`), with the full name in the tooltip.
 """
 
@@ -10,30 +16,41 @@ from __future__ import annotations
 
 import unicodedata
 
+from annotator.core.errors import UserError
+from annotator.core.spans import has_visible_character, is_invisible
+
 REFUSED_CATEGORIES = {"Cc": "a control character", "Zl": "a line separator", "Zp": "a paragraph separator",
-                      "Cs": "a lone surrogate"}
+                      "Cs": "a lone surrogate", "Cf": "an invisible format character"}
 SHOWN_CHARACTERS = 32
 """Names longer than this are elided in lists and panels (pills elide by width in pixels)."""
 
 
 def name_problem(name: str) -> str | None:
-    """Why `name` cannot be a label or tag name, or None when it can: empty, or holding a character of
-    REFUSED_CATEGORIES (named with its code point)."""
+    """Why `name` cannot be a label, tag or annotator name, or None when it can: empty or with no visible
+    character, holding a character of REFUSED_CATEGORIES or a space other than U+0020 (named with its code point),
+    or starting or ending with a space or an invisible character."""
     if not name.strip():
         return "is empty"
     for position, char in enumerate(name):
-        kind = REFUSED_CATEGORIES.get(unicodedata.category(char))
+        category = unicodedata.category(char)
+        kind = REFUSED_CATEGORIES.get(category) or ("a special space" if category == "Zs" and char != " " else None)
         if kind:
             return f"contains {kind} (U+{ord(char):04X} at character {position + 1})"
+    if not has_visible_character(name, 0, len(name)):
+        return "has no visible character"
+    for char, edge in ((name[0], "starts"), (name[-1], "ends")):
+        if is_invisible(char):
+            return f"{edge} with a space or an invisible character (U+{ord(char):04X})"
     return None
 
 
 def check_name(name: str, what: str) -> str:
-    """`name` stripped, or ValueError("<what> <name…> contains a control character (U+000A at character 4)")."""
+    """`name` as given, or UserError (a ValueError): '<what> "<name…>" contains a control character (U+000A at
+    character 4)'."""
     problem = name_problem(name)
     if problem:
-        raise ValueError(f'{what} "{shown(name)}" {problem}')
-    return name.strip()
+        raise UserError(f'{what} "{shown(name)}" {problem}')
+    return name
 
 
 def elide(name: str, limit: int = SHOWN_CHARACTERS) -> str:
@@ -44,7 +61,9 @@ def elide(name: str, limit: int = SHOWN_CHARACTERS) -> str:
 def shown(name: str, limit: int = 40) -> str:
     """A name safe to put in a one-line message: elided, control characters written as escapes."""
     text = elide(name, limit)
-    return "".join(c if unicodedata.category(c) not in REFUSED_CATEGORIES else f"\\u{ord(c):04x}" for c in text)
+    return "".join(c if unicodedata.category(c) not in REFUSED_CATEGORIES and (c == " " or not is_invisible(c))
+                   else f"\\u{ord(c):04x}" for c in text)
+
 
 
 RESERVED_ANNOTATORS = ("model", "gold")

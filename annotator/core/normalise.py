@@ -18,6 +18,9 @@ from bisect import bisect_left
 from annotator.core.model import AnnotationSet, TextRange
 
 
+BOM = "\ufeff"
+
+
 def nfc(text: str) -> str:
     """`text` in Unicode Normalization Form C (the same object when it already is: the quick check is cheap)."""
     return text if text.isascii() or unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
@@ -45,7 +48,7 @@ class UnmappableOffset(ValueError):
 
 
 class OffsetMap:
-    """Maps code-point offsets of `source` onto `target`, two texts equal under NFC.
+    """Maps code-point offsets of `source` onto `target`, two texts equal under NFC once a leading BOM is left out.
 
     Both texts are cut into the same clusters (a character with its combining marks); an offset on a cluster
     boundary maps to the same boundary in the other text. Raises ValueError when the texts are not
@@ -55,6 +58,10 @@ class OffsetMap:
         self.identity = source == target
         if self.identity:
             return
+        # a leading BOM that only one text has (ingest strips it; a JSONL record may keep it) is skipped
+        self._source_lead = 1 if source.startswith(BOM) else 0
+        self._target_lead = 1 if target.startswith(BOM) else 0
+        source, target = source[self._source_lead :], target[self._target_lead :]
         source_starts, target_starts = _cluster_starts(source), _cluster_starts(target)
         if len(source_starts) != len(target_starts):
             raise ValueError("the texts differ by more than Unicode normalisation")
@@ -71,10 +78,11 @@ class OffsetMap:
     def map(self, offset: int) -> int:
         if self.identity:
             return offset
-        index = bisect_left(self._source, offset)
-        if index >= len(self._source) or self._source[index] != offset:
+        inner = max(offset - self._source_lead, 0)  # an offset before the skipped BOM is the text's start
+        index = bisect_left(self._source, inner)
+        if index >= len(self._source) or self._source[index] != inner:
             raise UnmappableOffset(f"offset {offset} falls inside a character composed differently in the stored text")
-        return self._target[index]
+        return self._target[index] + (self._target_lead if offset >= self._source_lead else 0)
 
     def range(self, span: TextRange | None) -> TextRange | None:
         return None if span is None else TextRange(self.map(span.start), self.map(span.end))

@@ -79,6 +79,13 @@ def _check_entity_range(store: Store, doc_id: int, start: int, end: int) -> None
         raise EditError(f"an entity needs a visible character: {describe_blank(text, start, end)}")
 
 
+def _check_visible_range(store: Store, doc_id: int, start: int, end: int, what: str) -> None:
+    """A quote, speaker or cue span follows the entity rule: inside the text, at least one visible character."""
+    text = _check_range(store, doc_id, start, end, what)
+    if not has_visible_character(text, start, end):
+        raise EditError(f"a {what} needs a visible character: {describe_blank(text, start, end)}")
+
+
 def _overlapping(store: Store, doc_id: int, annotator_id: int, start: int, end: int, ignore: int | None) -> list[Entity]:
     rows = store.query(
         'SELECT * FROM entities WHERE doc_id = ? AND annotator_id = ? AND start < ? AND "end" > ? AND id IS NOT ?',
@@ -227,11 +234,11 @@ def add_quote(
     speaker_name: str | None = None,
     cue: TextRange | None = None,
 ) -> Quote:
-    _check_range(store, doc_id, start, end, "quote")
+    _check_visible_range(store, doc_id, start, end, "quote")
     if speaker:
-        _check_range(store, doc_id, speaker.start, speaker.end, "speaker")
+        _check_visible_range(store, doc_id, speaker.start, speaker.end, "speaker")
     if cue:
-        _check_range(store, doc_id, cue.start, cue.end, "cue")
+        _check_visible_range(store, doc_id, cue.start, cue.end, "cue")
     annotator_id = store.annotator_id(annotator)
     quote = Quote(start=start, end=end, type=QuoteType(type), speaker=speaker, speaker_name=speaker_name, cue=cue)
     columns = quote_columns(quote)
@@ -275,11 +282,11 @@ def update_quote(
             new.speaker_name = speaker_name
         if cue is not UNSET:
             new.cue = cue
-        _check_range(store, old.doc_id, new.start, new.end, "quote")
+        _check_visible_range(store, old.doc_id, new.start, new.end, "quote")
         if new.speaker:
-            _check_range(store, old.doc_id, new.speaker.start, new.speaker.end, "speaker")
+            _check_visible_range(store, old.doc_id, new.speaker.start, new.speaker.end, "speaker")
         if new.cue:
-            _check_range(store, old.doc_id, new.cue.start, new.cue.end, "cue")
+            _check_visible_range(store, old.doc_id, new.cue.start, new.cue.end, "cue")
         _write_quote(store, new)
         changed = {k: v for k, v in quote_columns(new).items() if quote_columns(old)[k] != v}
         _touch(store, old.doc_id, old.annotator_id, "update_quote",

@@ -14,10 +14,25 @@ import unicodedata
 INVISIBLE_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf"})
 """Unicode general categories with no visible glyph: separators, controls and format characters."""
 
+BLANK_GLYPHS = frozenset({
+    0x034F,  # combining grapheme joiner
+    0x115F, 0x1160, 0x3164, 0xFFA0,  # Hangul fillers (default ignorable, letters by category)
+    0x180B, 0x180C, 0x180D, 0x180E, 0x180F,  # Mongolian variation selectors and vowel separator
+    0x17B4, 0x17B5,  # Khmer inherent vowels (default ignorable)
+    0x2800,  # braille pattern blank: a symbol that draws nothing
+})
+"""Code points that are not whitespace, control or format characters by category but draw nothing: Unicode's
+Default_Ignorable_Code_Point outside Cf (DerivedCoreProperties.txt), plus the blank braille pattern."""
+
 
 def is_invisible(char: str) -> bool:
-    """Whether `char` (one code point) draws nothing: whitespace, a control or a format character."""
-    return char.isspace() or unicodedata.category(char) in INVISIBLE_CATEGORIES
+    """Whether `char` (one code point) draws nothing on its own: whitespace, a control or format character, a
+    default-ignorable code point (variation selectors U+FE00–FE0F and U+E0100–E01EF, Hangul fillers, the
+    combining grapheme joiner) or U+2800 braille blank. Ordinary combining marks (U+0301) are not invisible, but
+    a span of marks alone has nothing to sit on (see `has_visible_character`)."""
+    code = ord(char)
+    return (char.isspace() or unicodedata.category(char) in INVISIBLE_CATEGORIES or code in BLANK_GLYPHS
+            or 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF)
 
 
 def has_visible_character(text: str, start: int, end: int) -> bool:
@@ -25,7 +40,12 @@ def has_visible_character(text: str, start: int, end: int) -> bool:
     piece = text[start:end]
     if piece.strip() == "":
         return False
-    return any(not is_invisible(char) for char in piece)
+    return any(not is_invisible(char) and not unicodedata.category(char).startswith("M") for char in piece)
+
+
+def any_visible(text: str) -> bool:
+    """Whether a whole text holds a visible character; stops at the first one (no copy of a long text)."""
+    return any(not is_invisible(char) and not unicodedata.category(char).startswith("M") for char in text)
 
 
 def has_blank_edge(text: str, start: int, end: int) -> bool:

@@ -413,6 +413,7 @@ class Store(DocumentListing, BulkWrites, ReviewDecisions):
             return row[0][0]
         if not create:
             raise NotFoundError(f"no annotator named {name!r}")
+        check_name(name, "annotator name")  # a new name is one line of visible text (issue 17)
         with self.transaction():
             cursor = self.conn.execute(
                 "INSERT INTO annotators(name, readonly_source, created_at) VALUES (?, ?, ?)",

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from annotator.core.errors import UserError
 from annotator.core.resources import resource_path
 
 ENV_VAR = "ANNOTATOR_CUES"
@@ -86,7 +87,8 @@ def load_cues(
 ) -> CueLexicon:
     """Load the default lexicon, then the extra file(s) given, then those named by ``ANNOTATOR_CUES``.
 
-    A missing extra file raises ``FileNotFoundError`` (a typo in a user's path must not pass silently).
+    A missing, unreadable or non-UTF-8 extra file raises ``CueFileError`` (a UserError and FileNotFoundError)
+    naming it (a typo in a user's path must not pass silently).
     """
     base_path = Path(base) if base is not None else DEFAULT_CUE_FILE
     lexicon = parse_cues(base_path.read_text(encoding="utf-8").splitlines())
@@ -99,8 +101,24 @@ def load_cues(
     if use_env:
         extras.extend(_env_files())
     for path in extras:
-        if not path.is_file():
-            raise FileNotFoundError(f"cue file not found: {path}")
-        parse_cues(path.read_text(encoding="utf-8").splitlines(), lexicon)
+        parse_cues(_read_cue_file(path).splitlines(), lexicon)
     return lexicon
+
+
+class CueFileError(UserError, FileNotFoundError):
+    """A cue file that is missing, a folder, unreadable or not UTF-8: one line naming the file."""
+
+
+def _read_cue_file(path: Path) -> str:
+    where = f"{path} (from ${ENV_VAR})" if str(path) in os.environ.get(ENV_VAR, "") else str(path)
+    if path.is_dir():
+        raise CueFileError(f"{where}: is a folder, not a cue file (one cue a line)")
+    if not path.is_file():
+        raise CueFileError(f"{where}: cue file not found")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise CueFileError(f"{where}: not UTF-8 text (a cue file is UTF-8, one cue a line)") from None
+    except OSError as error:
+        raise CueFileError(f"{where}: cannot be read ({error.strerror or error})") from None
 

@@ -41,7 +41,7 @@ from annotator.core.spans import has_blank_edge
 from annotator.gui.colors import Scheme
 from annotator.gui.offsets import OffsetMap
 from annotator.gui.quote_links import paint_links
-from annotator.gui.plain import plain
+from annotator.gui.plain import name_tooltip
 from annotator.gui.snapping import cuts_a_word, snap_edge
 from annotator.gui.span_index import EntitySpan, QuoteSpan, SpanIndex
 
@@ -322,7 +322,7 @@ class ArticleView(QTextEdit):
         if event.type() == QEvent.Type.ToolTip:
             label = self.label_at_point(event.pos())
             if label is not None:
-                QToolTip.showText(event.globalPos(), plain(label), self.viewport())
+                QToolTip.showText(event.globalPos(), name_tooltip(label), self.viewport())
                 return True
         return super().viewportEvent(event)
 

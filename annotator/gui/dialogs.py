@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.names import SHOWN_CHARACTERS, elide, name_problem, shown
 from annotator.core.store import Store, StoreError
-from annotator.gui.plain import plain, plain_label
+from annotator.gui.plain import name_tooltip, plain, plain_label
 
 
 def login_name() -> str:
@@ -122,7 +122,7 @@ class TagSetDialog(QDialog):
             for tag in self.store.tag_set(scope):  # a long name elided, whole in the tooltip
                 item = QListWidgetItem(elide(tag))
                 item.setData(Qt.ItemDataRole.UserRole, tag)
-                item.setToolTip(tag)
+                item.setToolTip(name_tooltip(tag))
                 listing.addItem(item)
         self.undo_button.setEnabled(bool(self.history))
 
@@ -214,7 +214,7 @@ class TagPickDialog(QDialog):
         for tag in sorted(set(tags) | present):
             item = QListWidgetItem(shown(tag, SHOWN_CHARACTERS))  # long names elided, whole in the tooltip
             item.setData(Qt.ItemDataRole.UserRole, tag)
-            item.setToolTip(tag)
+            item.setToolTip(name_tooltip(tag))
             item.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
             item.setCheckState(Qt.CheckState.Checked if tag in present else Qt.CheckState.Unchecked)
             self.list.addItem(item)

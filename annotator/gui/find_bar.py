@@ -3,6 +3,8 @@ the previous one, both wrapping around the text; Esc closes the bar and gives th
 
 from __future__ import annotations
 
+import unicodedata
+
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QTextEdit, QWidget
@@ -48,12 +50,15 @@ class FindBar(QWidget):
             self.open()
             return False
         flags = QTextDocument.FindFlag.FindBackward if backward else QTextDocument.FindFlag(0)
-        found = self.view.find(needle, flags)
+        # the needle as typed, then its NFC and NFD forms: a word pasted from macOS (decomposed) finds the
+        # composed text and the other way round (issue 17; the document search compares NFC the same way)
+        forms = list(dict.fromkeys([needle, unicodedata.normalize("NFC", needle), unicodedata.normalize("NFD", needle)]))
+        found = any(self.view.find(form, flags) for form in forms)
         if not found:  # wrap around
             cursor = self.view.textCursor()
             cursor.movePosition(cursor.MoveOperation.End if backward else cursor.MoveOperation.Start)
             self.view.setTextCursor(cursor)
-            found = self.view.find(needle, flags)
+            found = any(self.view.find(form, flags) for form in forms)
         if not found:
             self.not_found.emit(needle)
         return found

@@ -32,7 +32,7 @@ from annotator.core.model import Entity, Quote, TargetKind
 from annotator.core.names import SHOWN_CHARACTERS, shown
 from annotator.core.spans import has_blank_edge
 from annotator.gui.colors import readable
-from annotator.gui.plain import escape, plain
+from annotator.gui.plain import escape, name_tooltip, plain
 from annotator.gui.snapping import cuts_a_word
 from annotator.gui.table_model import HeaderedTableModel
 
@@ -137,7 +137,7 @@ class EntityTableModel(SpanTableModel):
             note = f"\n⚠ {note}" if note else ""
             tags = self.tags.get(e.id, [])
             tagged = f"\ntags: {', '.join(tags)}" if tags else ""
-            return plain(f"{e.label} [{e.start}, {e.end}) {e.origin}{note}{tagged}")
+            return name_tooltip(f"{e.label} [{e.start}, {e.end}) {e.origin}{note}{tagged}")
         if role == Qt.ItemDataRole.UserRole:
             return e.id
         return None
@@ -257,7 +257,7 @@ class TagsPanel(QWidget):
         for tag in sorted(set(tags) | checked):
             item = QListWidgetItem(shown(tag, SHOWN_CHARACTERS))  # long names elided, whole in the tooltip
             item.setData(Qt.ItemDataRole.UserRole, tag)
-            item.setToolTip(plain(tag))
+            item.setToolTip(name_tooltip(tag))
             item.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
             item.setCheckState(Qt.CheckState.Checked if tag in checked else Qt.CheckState.Unchecked)
             widget.addItem(item)
@@ -270,7 +270,7 @@ class TagsPanel(QWidget):
         self._target = target
         self.span_title.setText(f"<b>Tags of</b> {escape(shown(target_title, 60))}" if target
                                 else "Select an entity or quote to tag it")
-        self.span_title.setToolTip(plain(target_title) if target else "")
+        self.span_title.setToolTip(name_tooltip(target_title) if target else "")
         self._fill(self.span_list, span_set, set(span_tags), target is not None)
 
     def _changed(self, item: QListWidgetItem, kind, target_id) -> None:

@@ -41,6 +41,33 @@ def plain(text: object) -> str:
     return f"<p style='white-space:pre-wrap'>{escape(text)}</p>"
 
 
+TOOLTIP_WIDTH = 80
+"""Characters a tooltip line holds before it wraps (a tooltip is one unwrapped line otherwise)."""
+TOOLTIP_LIMIT = 1000
+"""Characters of a name a tooltip shows at most; the rest is said as a count."""
+
+
+def name_tooltip(text: object, *, width: int = TOOLTIP_WIDTH, limit: int = TOOLTIP_LIMIT) -> str:
+    """A tooltip for a user string that may be very long (a 10,000-character label): shown literally, cut after
+    `limit` characters with "… (N characters)", and any word longer than `width` broken every `width`
+    characters (Qt wraps a rich-text tooltip at spaces, never inside a word), so it stays readable on screen.
+    Text with no such word and within the limit is returned as `plain(text)`, unchanged."""
+    text = str(text)
+    words = re.split(r"(\s+)", text[:limit])
+    if len(text) <= limit and all(len(word) <= width for word in words):
+        return plain(text)
+    pieces = []
+    for word in words:
+        if word.isspace() or not word:
+            pieces.append(escape(word).replace("\n", "<br>"))
+        else:
+            pieces.append("<br>".join(escape(word[i : i + width]) for i in range(0, len(word), width)))
+    body = "".join(pieces)
+    if len(text) > limit:
+        body += f"<br>… ({len(text):,} characters)"
+    return f"<p style='white-space:pre-wrap'>{body}</p>"
+
+
 def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
     """A QLabel whose text is always plain text (never markup)."""
     label = QLabel(parent)

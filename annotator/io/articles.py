@@ -19,6 +19,7 @@ _TITLE_WINDOW = 20_000
 from annotator.core.errors import InputError  # noqa: F401 - re-exported: readers and callers import it from here
 from annotator.core.model import Document, Extraction, SourceRecord  # noqa: F401 - re-exported
 from annotator.core.ingest import too_long_for_extraction
+from annotator.core.spans import any_visible
 from annotator.core.store import is_database_file
 from annotator.core.strict_json import JSONRejected, loads_strict
 
@@ -95,6 +96,8 @@ def read_text_file(path: Path) -> SourceRecord:
         raise InputError(path, line, f"not UTF-8 (byte {exc.start}: {exc.reason})") from None
     if not text.strip():
         raise InputError(path, None, "empty text")
+    if not any_visible(text):  # zero-width spaces, fillers…: as blank as spaces (issue 17)
+        raise InputError(path, None, "no visible character (only invisible characters such as zero-width spaces)")
     doc = Document(text=text, title=title_of(text), source=path.name, meta={"file": path.name})
     return SourceRecord(doc, str(path), None, doc.meta)
 
@@ -178,6 +181,8 @@ def article_from_record(path: Path, number: int, record: dict[str, Any]) -> Sour
         raise InputError(path, number, f'"text" must be a string, got {type(text).__name__}')
     if not text or text.isspace():  # not text.strip(): that would copy a huge text
         raise InputError(path, number, '"text" is empty')
+    if not any_visible(text):
+        raise InputError(path, number, '"text" has no visible character (only invisible characters)')
     meta = record.get("meta", {})
     if not isinstance(meta, dict):
         raise InputError(path, number, f'"meta" must be an object, got {type(meta).__name__}')

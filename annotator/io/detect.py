@@ -42,6 +42,8 @@ def detect_format(path: str | os.PathLike) -> str:
         if any(path.glob("*.ann")):
             return "brat"
         raise refuse(path, "a folder without brat .ann files")
+    if not path.is_file():  # a device or pipe: reading it could block or never end
+        raise InputError(path, None, "is not a regular file (a device or pipe)" if path.exists() else "no such file")
     if path.suffix == ".ann" or (path.suffix == ".txt" and path.with_suffix(".ann").is_file()):
         return "brat"
     with open(path, "rb") as handle:

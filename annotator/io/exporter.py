@@ -124,7 +124,7 @@ class ExportReport:
 
     def summary(self) -> str:
         parts = [f"{self.records} records of {self.documents} documents ({self.format})"]
-        if len(self.by_split) > 1 or "all" not in self.by_split:
+        if self.by_split and (len(self.by_split) > 1 or "all" not in self.by_split):  # no empty "; " part
             parts.append(", ".join(f"{k} {v}" for k, v in self.by_split.items()))
         if self.issues.misaligned:
             parts.append(f"{len(self.issues.misaligned)} spans not aligned with tokens (listed above)")
@@ -132,7 +132,7 @@ class ExportReport:
             parts.append(f"{len(self.issues.duplicates)} documents had several versions, one kept (listed; review "
                          "them to make a gold set, or export --versions all)")
         if self.issues.blank_edges:
-            parts.append(f"{len(self.issues.blank_edges)} entities start or end in whitespace (listed above)")
+            parts.append(f"{len(self.issues.blank_edges)} spans start or end in whitespace (listed above)")
         if self.issues.dropped_relations:
             parts.append(f"{len(self.issues.dropped_relations)} relations left out (listed above)")
         return "; ".join(parts) + "\n" + "\n".join(self.files)
@@ -458,6 +458,21 @@ def record_builder(fmt: str, options: ExportOptions, issues: ExportIssues) -> Ca
     raise ValueError(f"unknown format {fmt!r}")
 
 
+def check_output(output: Path, fmt: str, *, folder: bool) -> None:
+    """Refuse (ValueError, one line) an output that cannot take this export: a folder where a file is written,
+    a file where a folder is (spacy, --split), or something that is not a regular file (a device such as
+    /dev/full, a pipe): the atomic rename would replace it instead of writing into it."""
+    if folder:
+        if output.exists() and not output.is_dir():
+            raise ValueError(f"{output}: is a file; the {fmt} export{' with a split' if fmt != 'spacy' else ''} "
+                             "writes a folder (train, dev): give a folder name")
+        return
+    if output.is_dir():
+        raise ValueError(f"{output}: is a folder; the {fmt} export writes one file: give a file name")
+    if output.exists() and not output.is_file():
+        raise ValueError(f"{output}: is not a regular file (a device or a pipe); give a file name")
+
+
 def export(
     store: Store,
     options: ExportOptions,
@@ -483,6 +498,7 @@ def export(
         annotator_ids.update({a.id: a.name for a in store.annotators() if a.name == MODEL_ANNOTATOR})
     total = count_sets(store, annotator_ids, statuses)
     output = Path(options.output) if options.output else default_output(fmt, split=split is not None)
+    check_output(output, fmt, folder=fmt == "spacy" or split is not None)
     report = ExportReport(format=fmt)
     issues = report.issues
     writer: Any
@@ -614,10 +630,19 @@ def _list_blank_edges(issues: ExportIssues, doc_id: int, record: dict[str, Any] 
         for span in record.get("spans", ()):
             if has_blank_edge(text, span["start"], span["end"]):
                 issues.blank_edged_entity(doc_id, who, span["start"], span["end"], span.get("label", ""), text)
-    elif doc is not None and aset is not None:
-        for e in aset.entities:
-            if has_blank_edge(doc.text, e.start, e.end):
-                issues.blank_edged_entity(doc_id, aset.annotator, e.start, e.end, e.label, doc.text)
+        for quote in record.get("quotes", ()):
+            for part, span in (("quote", quote), ("speaker", quote.get("speaker")), ("cue", quote.get("cue"))):
+                if isinstance(span, dict) and "start" in span and has_blank_edge(text, span["start"], span["end"]):
+                    issues.blank_edged_entity(doc_id, who, span["start"], span["end"], "", text, part)
+    if doc is not None and aset is not None:
+        if record is None:
+            for e in aset.entities:
+                if has_blank_edge(doc.text, e.start, e.end):
+                    issues.blank_edged_entity(doc_id, aset.annotator, e.start, e.end, e.label, doc.text)
+        for q in aset.quotes:  # quotes, speakers and cues are listed like entities
+            for part, span in (("quote", q), ("speaker", q.speaker), ("cue", q.cue)):
+                if span is not None and has_blank_edge(doc.text, span.start, span.end):
+                    issues.blank_edged_entity(doc_id, aset.annotator, span.start, span.end, "", doc.text, part)
 
 
 _ENCODE = one_shot_encoder(ensure_ascii=False)

@@ -120,7 +120,7 @@ class ImportReport:
         for old, new in sorted(self.renamed.items()):
             extras.append(f"{old!r} is reserved, imported as {new!r}")
         if self.blank_edges:
-            extras.append(f"{len(self.blank_edges)} entities start or end in whitespace (kept as given, listed above)")
+            extras.append(f"{len(self.blank_edges)} spans start or end in whitespace (kept as given, listed above)")
         return line + ("; " + "; ".join(extras) if extras else "")
 
     def details(self) -> list[str]:
@@ -225,10 +225,14 @@ def import_file(
     path = Path(path)
     if not path.exists():
         raise InputError(path, None, "no such file")
+    if not (path.is_file() or path.is_dir()):  # a brat folder is a folder; a device or pipe is neither
+        raise InputError(path, None, "is not a regular file (a device or pipe)")
     if path.is_file() and is_database_file(path, store.path):  # reading it here would drop SQLite's locks on it
         raise InputError(path, None, "is the annotator database itself (or its -wal/-shm), not annotations")
     if fmt not in IMPORT_FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
+    if annotator and (problem := name_problem(annotator)):
+        raise InputError(path, None, f'the annotator name "{shown(annotator)}" {problem}')
     if (annotator or "").strip() in RESERVED_ANNOTATORS:
         raise InputError(path, None, f"the annotator name {annotator.strip()!r} is reserved (model: the "
                          "pre-extraction; gold: review); choose another --annotator")
@@ -306,6 +310,10 @@ class BatchWriter:
                 to_annotate[doc_id] = imported.text
                 continue
             aset = apply_defaults(imported, self.default_annotator)
+            if aset.annotator not in self.checked_names:  # one line of visible text, like labels (issue 17)
+                if problem := name_problem(aset.annotator):
+                    raise InputError(self.path, imported.line, f'annotator name "{shown(aset.annotator)}" {problem}')
+                self.checked_names.add(aset.annotator)
             if aset.annotator in RESERVED_ANNOTATORS:  # never overwrite the pre-extraction or review's gold
                 renamed = f"{aset.annotator}@{self.path.stem}"
                 report.renamed[aset.annotator] = renamed
@@ -415,15 +423,26 @@ class BatchWriter:
                     raise InputError(self.path, imported.line, f'label "{shown(label)}" {problem}')
                 checked.add(label)
             first, last = text[start], text[end - 1]
-            if first.isalnum() and last.isalnum():  # fast path: visible, and no blank edge
+            if first.isascii() and last.isascii() and first.isalnum() and last.isalnum():  # fast path
                 continue
-            if not has_visible_character(text, start, end):
-                raise InputError(self.path, imported.line, f"entity {label}: {describe_blank(text, start, end)}")
-            if has_blank_edge(text, start, end):
-                self.report.blank_edges.append(
-                    f"{self.path}:{imported.line}: entity {start}-{end} {label} {text[start:end]!r} starts or "
-                    "ends in whitespace"
-                )
+            self._check_span(imported, "entity", start, end, label)
+        for quote in aset.quotes:  # quotes, speakers and cues follow the entity rule (issue 17)
+            self._check_span(imported, "quote", quote.start, quote.end)
+            if quote.speaker:
+                self._check_span(imported, "speaker", quote.speaker.start, quote.speaker.end)
+            if quote.cue:
+                self._check_span(imported, "cue", quote.cue.start, quote.cue.end)
+
+    def _check_span(self, imported: ImportedSet, what: str, start: int, end: int, label: str = "") -> None:
+        """Refuse a span with no visible character (file:line); list one that starts or ends in whitespace."""
+        text = imported.text
+        if not has_visible_character(text, start, end):
+            raise InputError(self.path, imported.line, f"{what} {label}".rstrip() + f": {describe_blank(text, start, end)}")
+        if has_blank_edge(text, start, end):
+            named = f"{what} {start}-{end} {label}".rstrip()
+            self.report.blank_edges.append(
+                f"{self.path}:{imported.line}: {named} {text[start:end]!r} starts or ends in whitespace"
+            )
 
     def _onto_stored_text(self, imported: ImportedSet, aset: AnnotationSet) -> None:
         """The record's text equals a stored document's under NFC (same content hash) but may be composed

@@ -35,6 +35,7 @@ from annotator.core.model import (
 )
 from annotator.core.errors import InputError
 from annotator.io.choices import cats_tags, choice_tags, refresh_choice_and_cats
+from annotator.core.normalise import nfc
 
 IMPORT_KEY = "_annotator_import"
 """Reserved key in AnnotationSet.extra: {"had": [record keys present at import], "digest": int}."""
@@ -241,9 +242,12 @@ def check_range(where: Where, text: str, start: Any, end: Any, what: str) -> Tex
 
 def check_span_text(where: Where, text: str, span: dict[str, Any], rng: TextRange, what: str) -> None:
     """A span's `text` field is a copy: when it is stale, the offsets win and a warning names file:line
-    (Prodigy and doccano never read it back either). The span's `text` is rebuilt on export."""
+    (Prodigy and doccano never read it back either). The span's `text` is rebuilt on export. A text equal under
+    Unicode NFC (the span's "Zürich" composed, the record's decomposed) is the same text, with no warning."""
     written = span.get("text")
     if isinstance(written, str) and written != text[rng.start : rng.end]:
+        if nfc(written) == nfc(text[rng.start : rng.end]):
+            return
         if where.notes is None:  # a reader with no warnings channel (ingest of extract output): refuse
             raise where.fail(f"{what} text {written!r} does not match the text at {rng.start}-{rng.end} "
                              f"({text[rng.start:rng.end]!r}); offsets must count Unicode code points")
@@ -259,7 +263,7 @@ def string_list(where: Where, value: Any, what: str) -> list[str]:
     for item in value:
         if not isinstance(item, str) or not item.strip():
             raise where.fail(f"{what} must be an array of non-empty strings, got an item {type_name(item)} {item!r}")
-    return [item.strip() for item in value]
+    return list(value)  # as written: a name with edge spaces is refused by the importer, not changed (issue 17)
 
 
 def record_text(where: Where, record: dict[str, Any]) -> str:
@@ -297,7 +301,8 @@ def annotator_of(where: Where, record: dict[str, Any], keys: tuple[str, ...]) ->
             continue
         if isinstance(value, int) and not isinstance(value, bool):
             return f"user{value}"
-        return need(where, value, str, f'"{key}"').strip() or None
+        name = need(where, value, str, f'"{key}"')
+        return name if name.strip() else None  # kept as written: the importer refuses edge spaces (issue 17)
     return None
 
 
@@ -438,10 +443,12 @@ class ExportIssues:
     blank_edges: list[str] = field(default_factory=list)
     """Entities that start or end in whitespace: exported as stored, listed (issue 17; `core.spans`)."""
 
-    def blank_edged_entity(self, doc_id: int | None, annotator: str, start: int, end: int, label: str, text: str) -> None:
+    def blank_edged_entity(self, doc_id: int | None, annotator: str, start: int, end: int, label: str, text: str,
+                           what: str = "entity") -> None:
+        """List a span (an entity, or with `what` a quote, speaker or cue) that starts or ends in whitespace."""
+        named = f"{what} {start}-{end} {label}".rstrip()
         self.blank_edges.append(
-            f"document {doc_id} ({annotator}): entity {start}-{end} {label} {text[start:end]!r} starts or ends in "
-            "whitespace"
+            f"document {doc_id} ({annotator}): {named} {text[start:end]!r} starts or ends in whitespace"
         )
 
     def misaligned_span(self, doc_id: int | None, annotator: str, start: int, end: int, what: str, fate: str) -> None:

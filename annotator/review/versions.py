@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from annotator.core.errors import UserError
 from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Status
+from annotator.core.names import check_name
 from annotator.core.store import Store
 
 DEFAULT_GOLD = "gold"
@@ -21,6 +23,18 @@ COUNTED_STATUSES = (Status.IN_PROGRESS, Status.DONE, Status.REJECTED)
 
 def gold_annotators(store: Store) -> set[str]:
     return {DEFAULT_GOLD} | store.gold_names_with_decisions()
+
+
+def check_gold_target(store: Store, gold: str) -> None:
+    """Refuse (UserError) a gold target that would overwrite someone's own work: the model's pre-extraction, or
+    an annotator holding sets who is not a gold set (no review decision written into them). A gold target is
+    "gold", an earlier gold set, or a new name; the name itself must be one line of visible text."""
+    check_name(gold, "gold set name")
+    if gold == MODEL_ANNOTATOR:
+        raise UserError(f"--gold {gold!r} is the model's pre-extraction; gold must be a gold set or a new name")
+    if gold not in gold_annotators(store) and gold in store.annotators_with_sets():
+        raise UserError(f"--gold {gold!r} is an annotator's own work and accepting into it would overwrite it; "
+                        "gold must be a gold set (default 'gold') or a new name")
 
 
 def human_annotators(store: Store) -> list[str]:

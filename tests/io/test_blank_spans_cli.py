@@ -61,7 +61,7 @@ def test_invisible_format_characters_alone_are_not_an_entity(db_path, tmp_path):
 def test_blank_edged_entities_are_kept_and_listed_by_import_and_every_export(db_path, tmp_path):
     source = write_records(tmp_path / "in.jsonl", [(0, 5, "PERSON"), (6, 12, "PERSON"), (16, 19, "PERSON")])
     imported = cli(db_path, "import", source)
-    assert "2 entities start or end in whitespace" in imported.stdout
+    assert "2 spans start or end in whitespace" in imported.stdout
     assert imported.stderr.count("whitespace edge: ") == 2 and "in.jsonl:1: entity 0-5 PERSON 'John '" in imported.stderr
     with Store(db_path) as store:
         assert [(e.start, e.end) for e in store.annotation_set(1, "alice").entities] == [(0, 5), (6, 12), (16, 19)]
@@ -69,7 +69,7 @@ def test_blank_edged_entities_are_kept_and_listed_by_import_and_every_export(db_
         out = tmp_path / f"out-{fmt}"
         result = cli(db_path, "export", "--format", fmt, "-o", out)
         assert result.stderr.count("whitespace edge: document 1 (alice): entity") == 2, (fmt, result.stderr)
-        assert "2 entities start or end in whitespace" in result.stdout, fmt
+        assert "2 spans start or end in whitespace" in result.stdout, fmt
     cli(db_path, "import", "--annotator", "bob", tmp_path / "out-jsonl")
     with Store(db_path) as store:  # kept exactly: the round trip keeps the offsets
         assert [(e.start, e.end) for e in store.annotation_set(1, "alice").entities] == [(0, 5), (6, 12), (16, 19)]

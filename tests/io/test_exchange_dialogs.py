@@ -299,7 +299,7 @@ def test_import_and_export_dialogs_list_whitespace_edged_entities(qtbot, monkeyp
     accept_with(monkeypatch, ImportDialog, lambda d: d.path.setText(str(source)))
     assert ImportDialog.run(None, db_path) is not None
     (kind, title, text), = messages
-    assert "1 entities start or end in whitespace" in text and "entity 0-6 PERSON 'Alice '" in text
+    assert "1 spans start or end in whitespace" in text and "entity 0-6 PERSON 'Alice '" in text
     messages.clear()
     out = tmp_path / "out.jsonl"
     accept_with(monkeypatch, ExportDialog, lambda d: d.output.setText(str(out)))

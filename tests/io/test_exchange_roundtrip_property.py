@@ -34,11 +34,13 @@ def records(draw):
         quotes = []
         for _ in range(draw(st.integers(0, 2))):
             (qs, qe), = cuts(draw, len(text), 1)
+            if not text[qs:qe].strip():
+                continue  # a quote, speaker or cue needs a visible character too (issue 17)
             parts = {}
             for part in ("speaker", "cue"):
                 if draw(st.booleans()):
                     (ps, pe), = cuts(draw, len(text), 1)
-                    parts[part] = {"start": ps, "end": pe, "text": text[ps:pe]}
+                    parts[part] = {"start": ps, "end": pe, "text": text[ps:pe]} if text[ps:pe].strip() else None
                 else:
                     parts[part] = None
             quotes.append({"start": qs, "end": qe, "text": text[qs:qe],

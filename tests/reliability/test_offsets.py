@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from annotator.core import ops
 from annotator.core.model import AnnotationSet, Document, Entity, Quote, QuoteType, Status, TextRange
-from annotator.core.spans import has_visible_character
+from annotator.core.spans import any_visible, has_visible_character
 from annotator.core.store import Store
 from annotator.io.articles import read_articles
 
@@ -66,8 +66,8 @@ def test_store_keeps_text_and_spans_exact(case):
 @CHECK
 @given(tricky)
 def test_ingest_keeps_text_byte_exact_no_newline_normalisation(text):
-    if not text.strip() or text.startswith("\ufeff"):
-        return  # blank texts are refused; a leading BOM is stripped on purpose (tested elsewhere)
+    if not text.strip() or text.startswith("\ufeff") or not any_visible(text):
+        return  # blank (or invisible-only) texts are refused; a leading BOM is stripped on purpose (tested elsewhere)
     with tempfile.TemporaryDirectory() as folder:
         jsonl = Path(folder) / "a.jsonl"
         jsonl.write_text(json.dumps({"text": text}, ensure_ascii=False) + "\r\n", encoding="utf-8", newline="")
