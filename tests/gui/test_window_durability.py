@@ -282,7 +282,9 @@ def test_the_cli_refuses_reserved_annotator_names_for_the_window(tmp_path, name)
     make_db(db)
     result = subprocess.run([str(ANNOTATOR_BIN), "--db", str(db), "gui", "--annotator", name], capture_output=True,
                             text=True, timeout=120, env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
-    assert result.returncode == 2 and "reserved" in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert result.returncode in (1, 2) and "Traceback" not in result.stderr, result.stderr
+    # refused as reserved, or (with surrounding whitespace) already by the name check of issue 15
+    assert "reserved" in result.stderr or "annotator name" in result.stderr, result.stderr
 
 
 @pytest.mark.parametrize("typed", ["model", " model ", "gold", "model\u00a0"])
