@@ -32,6 +32,12 @@ class AnnotatorGroup(click.Group):
         except sqlite3.Error as error:  # a database error no command expected: still one line
             raise click.ClickException(f"{ctx.obj.get('db_path') if ctx.obj else 'database'}: database error "
                                        f"({error}); the change in progress was not saved") from None
+        except BrokenPipeError:  # `annotator list | head`: the reader has all it wanted; leave quietly, like cat
+            import os
+
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush does not complain again
+            raise SystemExit(141) from None
         except OSError as error:  # a full disk or a read-only folder met while writing a file
             raise click.ClickException(f"{error.filename or 'a file'}: {error.strerror or error}") from None
 

@@ -99,4 +99,6 @@ def extract_settings() -> ExtractSettings:
     if isinstance(values.get("model"), str) and values["model"].startswith("~"):  # a trained pipeline's folder
         values["model"] = str(Path(values["model"]).expanduser())
     known = {k: values[k] for k in ("model", "batch_size", "n_process") if k in values}
+    if type(known.get("batch_size")) is int and known["batch_size"] < 1:  # as the CLI refuses --batch-size 0
+        raise ValueError(f"{path}: [extract] batch_size must be at least 1 (it is {known['batch_size']})")
     return ExtractSettings(**known)

@@ -63,3 +63,17 @@ def shown(name: str, limit: int = 40) -> str:
     text = elide(name, limit)
     return "".join(c if unicodedata.category(c) not in REFUSED_CATEGORIES and (c == " " or not is_invisible(c))
                    else f"\\u{ord(c):04x}" for c in text)
+
+
+
+RESERVED_ANNOTATORS = ("model", "gold")
+"""Annotator names nobody annotates as: `model` holds the pre-extraction, `gold` review's adjudicated set."""
+
+
+def reserved_annotator_problem(name: str) -> str | None:
+    """Why `name` cannot be the window's annotator (`model`, `gold`, also with surrounding whitespace), or None.
+    The same names import refuses as --annotator (io/importer.py)."""
+    if name.strip() in RESERVED_ANNOTATORS:
+        return (f"the annotator name {name.strip()!r} is reserved (model: the pre-extraction; gold: review's "
+                "adjudicated set, written only in review mode); choose your own name")
+    return None

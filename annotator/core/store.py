@@ -104,9 +104,11 @@ def write_blocker(path: Path) -> str | None:
     mount, or permissions). SQLite needs to write the file and to create `-wal`/`-shm` beside it. Uses access(2),
     which also answers EROFS for root; it never opens the file."""
     if path.exists():
-        if not os.access(path, os.W_OK):
-            return "the file is read-only"
         folder = path.parent if str(path.parent) else Path(".")
+        if not os.access(path, os.W_OK):  # on a read-only mount the folder is too: say which one it is
+            if not os.access(folder, os.W_OK | os.X_OK):
+                return "its folder is read-only (a read-only folder or file system)"
+            return "the file is read-only"
         if not os.access(folder, os.W_OK | os.X_OK):
             wal_files = [Path(f"{path}{suffix}") for suffix in ("-wal", "-shm")]
             if not all(f.exists() and os.access(f, os.W_OK) for f in wal_files):
@@ -306,11 +308,16 @@ class Store(DocumentListing, BulkWrites, ReviewDecisions):
         before = self.file_identity
         after = wal_identity(self._absolute_path)
         if before[1] is None and after[1] is not None:  # the -wal appeared after we opened: adopt it
-            self.file_identity = before = (before[0], after[1], after[2])
+            self.file_identity = before = (before[0], after[1], after[2] if before[2] is None else before[2])
+        if before[2] is None and after[2] is not None:  # likewise the -shm (a read-only open makes none at first)
+            self.file_identity = before = (before[0], before[1], after[2])
         if before[0] is not None and after[0] != before[0]:
             return f"{self.path} was replaced or removed by another program"
         if before[1] is not None and after[1] != before[1]:
             return f"{self.path}-wal was removed or replaced by another program; this window is cut off from it"
+        if before[2] is not None and after[2] != before[2]:  # other processes now use another WAL index
+            return (f"{self.path}-shm was removed or replaced by another program; this window no longer sees "
+                    "the same WAL index as other programs")
         return None
 
     def _begin_immediate(self) -> None:

@@ -578,12 +578,36 @@ class SpeakerResolver:
 
     def _earlier_chain(self, tok: Any) -> list[Any]:
         """The first two- or three-word name ending with tok's word elsewhere in the text (outside quotes)."""
-        for other in self.doc:
-            if other.text == tok.text and other.i != tok.i and self._outside(other.idx):
-                longer = self._propn_chain(other)
-                if len(longer) >= 2:
-                    return longer
+        for other_i, longer in self._chains_ending_with(tok.text):
+            if other_i != tok.i:
+                return longer
         return [tok]
+
+    def _chains_ending_with(self, word: str) -> list[tuple[int, list[Any]]]:
+        """The first two (token index, name of 2-3 words) ending with `word` outside quotes, in text order: all
+        `_earlier_chain` needs (the first one not at the asking token). Built once per word from one index of
+        the doc's tokens by text: walking the whole doc per mention was quadratic (attack on issue 11, item 7:
+        100k characters of one repeated sentence took 155 s)."""
+        cache = self.__dict__.setdefault("_chain_cache", {})
+        found = cache.get(word)
+        if found is None:
+            index = self.__dict__.get("_tokens_by_text")
+            if index is None:
+                index = {}
+                for other in self.doc:
+                    index.setdefault(other.text, []).append(other.i)
+                self._tokens_by_text = index
+            found = []
+            for i in index.get(word, ()):
+                other = self.doc[i]
+                if self._outside(other.idx):
+                    longer = self._propn_chain(other)
+                    if len(longer) >= 2:
+                        found.append((i, longer))
+                        if len(found) == 2:
+                            break
+            cache[word] = found
+        return found
 
     def _propn_chain(self, tok: Any) -> list[Any]:
         """Title-case proper nouns ending at tok on one line, without leading titles: "Carmen Ruiz"."""

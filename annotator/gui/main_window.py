@@ -62,6 +62,7 @@ from annotator.gui.panels import (
     TagsPanel,
 )
 from annotator.gui.plain import escape, plain, strip_mnemonic
+from annotator.core.names import reserved_annotator_problem
 from annotator.gui.settings import app_settings
 from annotator.gui.snapping import snap_to_words
 from annotator.gui.store_guard import edit_refusal, open_window_store, readonly_banner_text, show_banner
@@ -77,6 +78,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = app_settings()
         self.annotator = annotator or self._remembered_annotator()  # Cancelled before anything is opened
+        if problem := reserved_annotator_problem(self.annotator):  # never edit the pre-extraction or gold here
+            raise ValueError(problem)
         self._owns_store = not isinstance(store, Store)
         # a read-only file or folder opens read-only (with a banner); other start-up errors raise StoreError
         self.store, self.readonly_reason = open_window_store(store) if self._owns_store else (store, None)
@@ -114,7 +117,7 @@ class MainWindow(QMainWindow):
 
     def _remembered_annotator(self) -> str:
         name = self.settings.value("annotator", "")
-        if name:
+        if name and not reserved_annotator_problem(str(name)):
             return str(name)
         name = AnnotatorNameDialog.ask(None, "")
         if not name:  # Cancel on first start: open nothing, record nothing (issue 15)
@@ -688,6 +691,10 @@ class MainWindow(QMainWindow):
         name = AnnotatorNameDialog.ask(self, self.annotator)
         if not name or name == self.annotator:
             return
+        if problem := reserved_annotator_problem(name):
+            self.show_problem(problem)
+            QMessageBox.warning(self, "Change annotator", problem)
+            return
         self.annotator = name
         if not self.store.readonly:
             self.store.annotator_id(name)
@@ -830,6 +837,9 @@ class MainWindow(QMainWindow):
         self.import_run = None
         self.import_thread = None
         self.import_worker = None
+        # the import's commits (from its own connection) are this window's: take them in now, so the watcher
+        # does not report them as "changes saved by another window" over the import's summary
+        self.store.changed_elsewhere()
         self.doc_model.reload()
         self.update_progress()
         if error:

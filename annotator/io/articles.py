@@ -42,6 +42,11 @@ def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
             )
         elif path.is_file():
             found.append(path)
+        elif path.is_symlink():
+            raise InputError(path, None, "is a broken symbolic link (the file it points to does not exist)")
+        elif path.exists():
+            raise InputError(path, None, "is not a regular file (a FIFO, device or socket); name a .txt or "
+                                         ".jsonl file or a folder")
         else:
             raise InputError(path, None, "no such file or folder")
     return found

@@ -17,6 +17,7 @@ import random
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+import os
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ from annotator.core.model import (
     TargetKind,
     TextRange,
 )
-from annotator.core.files import atomic_write
+from annotator.core.files import StagedFiles, resolve_write_folder, resolve_write_target
 from annotator.core.spans import has_blank_edge
 from annotator.core.store import Store
 from annotator.io.records import (
@@ -138,13 +139,20 @@ class ExportReport:
 
 
 def default_output(fmt: str, base: Path | None = None, *, split: bool = False) -> Path:
-    """`./exports/annotations-<format>-<timestamp>[.jsonl]` (a folder for spaCy or a split)."""
+    """`./exports/annotations-<format>-<timestamp>[-N][.jsonl]` (a folder for spaCy or a split). A name already
+    taken (an export earlier in the same second) gets the next free `-2`, `-3`, ... so none is overwritten."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     folder = (base or Path.cwd()) / "exports"
-    name = f"annotations-{fmt}-{stamp}"
-    if fmt in SUFFIXES:
-        return folder / f"{name}{SUFFIXES[fmt]}"
-    return folder / name if fmt == "spacy" or split else folder / f"{name}.jsonl"
+    number = 1
+    while True:
+        name = f"annotations-{fmt}-{stamp}" + (f"-{number}" if number > 1 else "")
+        if fmt in SUFFIXES:
+            path = folder / f"{name}{SUFFIXES[fmt]}"
+        else:
+            path = folder / name if fmt == "spacy" or split else folder / f"{name}.jsonl"
+        if not os.path.lexists(path):
+            return path
+        number += 1
 
 
 def split_of(doc_hash: str, split: float | None, seed: int) -> str:
@@ -498,11 +506,16 @@ def export(
         from annotator.io.spacy_docbin import DocBinWriter
 
         shard = options.shard_docs if options.shard_docs is not None else (SHARD_DOCS if total > SHARD_DOCS else None)
-        writer = DocBinWriter(output, lang=options.lang, align=options.align, shard_docs=shard or None)
+        writer = DocBinWriter(output, lang=options.lang, align=options.align, shard_docs=shard or None,
+                              protected=(store.path,))
     elif fmt in WHOLE_FILE_FORMATS:
+        if fmt == "brat":  # a folder of .txt/.ann pairs
+            resolve_write_folder(output, protected=(store.path,))
+        else:
+            resolve_write_target(output, protected=(store.path,))
         writer = whole_file_writer(fmt, output, set(options.labels) if options.labels else None, issues)
     else:
-        writer = JsonlWriter(output, split=split is not None, suffix=".jsonl")
+        writer = JsonlWriter(output, split=split is not None, suffix=".jsonl", protected=(store.path,))
         build = record_builder(fmt, options, issues)
     labels = set(options.labels) if options.labels else None
     last_doc = None
@@ -644,23 +657,25 @@ class JsonlWriter:
 
     CHUNK = 256
 
-    def __init__(self, output: Path, *, split: bool, suffix: str = ".jsonl"):
+    def __init__(self, output: Path, *, split: bool, suffix: str = ".jsonl",
+                 protected: tuple[Path, ...] = ()):
         self.output = Path(output)
         self.split = split
         self.suffix = suffix
         self.handles: dict[str, Any] = {}
-        self.writers: dict[str, Any] = {}
         self.pending: dict[str, list[str]] = {}
         self.paths: list[Path] = []
-        if not split:
+        # every file goes to a temporary first; close() renames them all only once all are written and fsynced
+        self.staged = StagedFiles(protected=protected)
+        if split:
+            resolve_write_folder(self.output, protected=protected)
+        else:
+            resolve_write_target(self.output, protected=protected)
             self._open("all")
 
     def _open(self, side: str):
         path = self.output / f"{side}{self.suffix}" if self.split else self.output
-        path.parent.mkdir(parents=True, exist_ok=True)
-        writer = atomic_write(path, "w", newline="\n")
-        handle = writer.__enter__()
-        self.writers[side] = writer
+        handle = self.staged.stage(path, "w")
         self.handles[side] = handle
         self.pending[side] = []
         self.paths.append(path)
@@ -687,15 +702,9 @@ class JsonlWriter:
         for side, handle in self.handles.items():
             handle.writelines(self.pending[side])
             self.pending[side] = []
-        for side in list(self.writers):  # fsync each temporary file and rename it over its target
-            self.writers.pop(side).__exit__(None, None, None)
+        self.staged.commit()  # all files renamed over their targets, or none
         return self.paths
 
     def discard(self) -> None:
         """Drop the temporary files; the targets keep what they held before the export."""
-        for writer in self.writers.values():
-            try:
-                writer.__exit__(ExportCancelled, ExportCancelled("export discarded"), None)
-            except BaseException:  # noqa: BLE001 - atomic_write re-raises what it was given; the temp is gone
-                pass
-        self.writers.clear()
+        self.staged.discard()

@@ -23,7 +23,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from annotator.core.files import write_bytes_atomic
+from annotator.core.files import StagedFiles, resolve_write_folder
 from annotator.core.model import AnnotationSet, Document, QuoteType, Status
 from annotator.io.records import ExportIssues, tag_lists
 
@@ -39,13 +39,16 @@ class DocBinWriter:
     """Writes Docs to `<folder>/<split>.spacy`, or to shards `<folder>/<split>/NNNN.spacy` (a folder spaCy's
     corpus reader walks) when `shard_docs` is set, so memory stays bounded on large exports."""
 
-    def __init__(self, folder: Path, *, lang: str = "en", align: str = "strict", shard_docs: int | None = None):
+    def __init__(self, folder: Path, *, lang: str = "en", align: str = "strict", shard_docs: int | None = None,
+                 protected: tuple[Path, ...] = ()):
         import spacy
         from spacy.tokens import DocBin
 
         self._DocBin = DocBin
         self.folder = Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
+        resolve_write_folder(self.folder, protected=protected)
+        # every file is staged beside its target; close() renames them all at once, or none on a failure
+        self.staged = StagedFiles(protected=protected)
         self.nlp = spacy.blank(lang)
         self.align = align
         self.shard_docs = shard_docs
@@ -70,11 +73,10 @@ class DocBinWriter:
         if self.shard_docs:
             number = self.shards.get(split, 0)
             path = self.folder / split / f"{number:04d}.spacy"
-            path.parent.mkdir(parents=True, exist_ok=True)
             self.shards[split] = number + 1
         else:
             path = self.folder / f"{split}.spacy"
-        write_bytes_atomic(path, bin_.to_bytes())  # whole or not at all (spaCy's to_disk writes in place)
+        self.staged.stage_bytes(path, bin_.to_bytes())  # renamed at close (spaCy's to_disk writes in place)
         self.files.append(path)
         self.bins[split] = self._DocBin(store_user_data=True)
 
@@ -86,12 +88,12 @@ class DocBinWriter:
         for split, bin_ in self.bins.items():
             if len(bin_) or not self.shard_docs or not self.shards.get(split):
                 self._flush(split)
+        self.staged.commit()
         return self.files
 
 
     def discard(self) -> None:
-        for path in self.files:
-            path.unlink(missing_ok=True)
+        self.staged.discard()  # temporaries only: files already there are unchanged
         self.files.clear()
 
 

@@ -134,6 +134,7 @@ def train_from_config(config: Any, output: Path, *, kind: str, dev_path: Path,
     write_text_atomic(best / TRAINING_INFO, dumps_strict(record, indent=2))
     write_bytes_atomic(best / "training-config.cfg", Path(config_path).read_bytes())  # temp + fsync + rename
     old = output.parent / f".{output.name}.old-{os.getpid()}"
+    check_output(output)  # again: something may have been put there while training ran
     if output.exists():
         output.rename(old)
     best.rename(output)
@@ -143,11 +144,34 @@ def train_from_config(config: Any, output: Path, *, kind: str, dev_path: Path,
     return result
 
 
+PIPELINE_FILES = {"config.cfg", "meta.json", "tokenizer", "vocab", TRAINING_INFO, "training-config.cfg"}
+"""What spaCy's `nlp.to_disk` and annotator write into a pipeline folder, besides one folder per component."""
+
+
+def _foreign_entries(folder: Path) -> list[str]:
+    """Entries of an existing pipeline folder that neither spaCy's `to_disk` nor annotator wrote (a database, notes,
+    anything a person put there): replacing the folder would delete them, so their presence refuses it."""
+    from annotator.core.strict_json import JSONRejected, loads_strict
+
+    try:
+        meta = loads_strict((folder / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, JSONRejected):
+        return ["meta.json (missing or unreadable)"]
+    components = set(meta.get("components") or meta.get("pipeline") or []) if isinstance(meta, dict) else set()
+    return sorted(entry.name for entry in folder.iterdir() if entry.name not in PIPELINE_FILES | components)
+
+
 def check_output(output: Path) -> None:
-    """Raise TrainError unless `output` is free: missing, an empty folder, or a pipeline annotator trained
-    (replaced when the new one is finished)."""
-    if output.exists() and (not output.is_dir() or (any(output.iterdir()) and not (output / TRAINING_INFO).exists())):
+    """Raise TrainError unless `output` is free: missing, an empty folder, or a pipeline annotator trained that
+    holds nothing else (it is replaced when the new one is finished; any other file in it refuses the folder,
+    so a database or notes kept there are never deleted)."""
+    if not output.exists():
+        return
+    if not output.is_dir() or (any(output.iterdir()) and not (output / TRAINING_INFO).exists()):
         raise TrainError(f"{output} exists and is not a pipeline annotator trained; choose another --output")
+    if (output / TRAINING_INFO).exists() and (foreign := _foreign_entries(output)):
+        raise TrainError(f"{output} holds files that are not part of a trained pipeline ({', '.join(foreign[:5])}); "
+                         "replacing it would delete them: choose another --output")
 
 
 def vars_of(scores: LabelScores) -> dict[str, float]:

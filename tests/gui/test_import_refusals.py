@@ -58,3 +58,17 @@ def test_window_import_refuses_the_database_file_itself(qtbot, window, monkeypat
         warned = run_import(qtbot, window, monkeypatch, [path])
         assert len(warned) == 1 and "is the annotator database itself" in warned[0], warned
     assert window.store.cut_off() is None
+
+
+def test_the_windows_own_import_is_not_reported_as_changes_from_another_window(qtbot, window, tmp_path, monkeypatch):
+    """Attack item 11: the import's summary was overwritten within a second by "Updated with changes saved by
+    another window or command." although the commits were the window's own import."""
+    article = tmp_path / "own.txt"
+    article.write_text("Own story\nKerry said so in Paris.", encoding="utf-8")
+    before = fresh(window.store.path).document_count()
+    assert run_import(qtbot, window, monkeypatch, [str(article)]) == []
+    assert fresh(window.store.path).document_count() == before + 1
+    summary = window.statusBar().currentMessage()
+    assert summary.startswith("Import:"), summary
+    window.refresh_if_changed_elsewhere()
+    assert "another window" not in window.statusBar().currentMessage()

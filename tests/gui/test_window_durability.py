@@ -278,3 +278,63 @@ def test_a_read_only_window_refuses_tag_set_edits_and_annotator_changes_write_no
         assert window.annotator == "bob"
         window.close()
         window.store.close()
+
+
+@pytest.mark.parametrize("how", ["removed", "replaced by an export"])
+def test_a_window_whose_shm_was_removed_or_replaced_says_cut_off_and_never_shows_saved(qtbot, db_path, tmp_path, how):
+    """Attack item 2: with its -shm gone, the window and other processes use different WAL indexes, so commits
+    of each are invisible to the other. The window must notice it and refuse edits (never "Saved")."""
+    import os
+
+    doc_id = make_db(db_path)
+    window = open_window(qtbot, db_path)
+    shm = Path(f"{db_path}-shm")
+    assert shm.exists()
+    if how == "removed":
+        os.unlink(shm)
+    else:  # what `export -o a.db-shm` did before exports refused it: a new file renamed over the -shm
+        temp = tmp_path / "new-shm"
+        temp.write_bytes(b"{}\n")
+        os.replace(temp, shm)
+    source = tmp_path / "x.jsonl"
+    source.write_text(json.dumps({"text": "Another story.", "answer": "accept", "_annotator_id": "userk"}) + "\n",
+                      encoding="utf-8")
+    result = subprocess.run([str(ANNOTATOR_BIN), "--db", str(db_path), "import", str(source)], capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert window.store.cut_off() is not None
+    assert not window.push(cmd.AddEntityCommand(window.store, window.notifier, doc_id=doc_id, annotator="alice",
+                                                start=10, end=14, label="PERSON"))
+    assert refused(window)
+    window.refresh_if_changed_elsewhere()
+    banner = window.findChild(QLabel, "storeBanner")
+    assert banner is not None and "Cut off" in banner.text()
+
+
+@pytest.mark.parametrize("name", ["model", " model", "gold", "model\u00a0", "\tgold "])
+def test_the_cli_refuses_reserved_annotator_names_for_the_window(tmp_path, name):
+    """Attack item 4: `gui --annotator model` edited the pre-extraction. Refused before any window opens."""
+    db = tmp_path / "g.db"
+    make_db(db)
+    result = subprocess.run([str(ANNOTATOR_BIN), "--db", str(db), "gui", "--annotator", name], capture_output=True,
+                            text=True, timeout=120, env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode in (1, 2) and "Traceback" not in result.stderr, result.stderr
+    # refused as reserved, or (with surrounding whitespace) already by the name check of issue 15
+    assert "reserved" in result.stderr or "annotator name" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("typed", ["model", " model ", "gold", "model\u00a0"])
+def test_change_annotator_refuses_reserved_names_and_keeps_the_annotator(qtbot, db_path, monkeypatch, typed):
+    from PySide6.QtWidgets import QInputDialog
+
+    make_db(db_path)
+    window = open_window(qtbot, db_path)
+    before = window.annotator
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *args, **kwargs: (typed, True)))
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: warned.append(text))
+    window.change_annotator()
+    assert window.annotator == before
+    assert warned and "reserved" in warned[0]
+    with pytest.raises(ValueError, match="reserved"):
+        MainWindow(db_path, typed)

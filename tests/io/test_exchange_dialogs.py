@@ -306,3 +306,43 @@ def test_import_and_export_dialogs_list_whitespace_edged_entities(qtbot, monkeyp
     assert ExportDialog.run(None, db_path, "erin") is not None
     (kind, title, text), = messages
     assert "Not expressed exactly" in text and "document 1 (erin): entity 0-6 PERSON 'Alice '" in text
+
+
+@pytest.mark.parametrize("target", ["itself", "-wal", "-shm", "symlink"])
+@pytest.mark.parametrize("fmt", ["jsonl", "spacy"])
+def test_the_window_export_refuses_the_database_and_its_wal_and_shm(qtbot, monkeypatch, db_path, tmp_path, messages,
+                                                                     target, fmt):
+    """Attack item 1: File → Export… to the database replaced it with JSONL. Refused before anything is written."""
+    import os
+    import sqlite3
+    from pathlib import Path
+
+    def identities():  # stat only: reading the files here would drop SQLite's locks of this process
+        return {p.name: (p.stat().st_ino, p.stat().st_size, p.stat().st_mtime_ns) for p in Path(db_path).parent.iterdir()
+                if p.is_file()}
+
+    fill(db_path)
+    holder = sqlite3.connect(db_path)  # keeps the -wal and -shm there
+    holder.execute("BEGIN")
+    holder.execute("SELECT count(*) FROM documents").fetchone()
+    try:
+        path = {"itself": str(db_path), "-wal": f"{db_path}-wal", "-shm": f"{db_path}-shm"}.get(target)
+        if target == "symlink":
+            path = str(tmp_path / "link.jsonl")
+            os.symlink(db_path, path)
+        before = identities()
+
+        def fill_in(dialog):
+            qtbot.addWidget(dialog)
+            dialog.format.setCurrentIndex(dialog.format.findData(fmt))
+            dialog.output.setText(path)
+
+        accept_with(monkeypatch, ExportDialog, fill_in)
+        assert ExportDialog.run(None, db_path, "alice") is None
+        assert identities() == before
+    finally:
+        holder.close()
+    assert [m[:2] for m in messages] == [("warning", "Export failed")]
+    assert "database" in messages[0][2] or "is a file" in messages[0][2]  # spacy: main's folder check says it first
+    with Store(db_path, readonly=True) as store:
+        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

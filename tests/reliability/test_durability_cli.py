@@ -167,6 +167,7 @@ def test_a_read_only_folder_reads_and_refuses_writes_in_one_line(tmp_path):
         for args in (["ingest", "--no-extract", tmp_path / "x.jsonl"], ["import", tmp_path / "x.jsonl"]):
             line = one_line_error(cli(db, *args))
             assert "read-only" in line and str(db) in line, line
+            assert "folder is read-only" in line and "file is read-only" not in line, line  # says which
 
 
 def test_a_read_only_file_reads_and_refuses_writes_in_one_line(tmp_path):
@@ -180,6 +181,7 @@ def test_a_read_only_file_reads_and_refuses_writes_in_one_line(tmp_path):
         for args in (["ingest", "--no-extract", articles], ["import", articles]):
             line = one_line_error(cli(db, *args))
             assert "read-only" in line and str(db) in line, line
+            assert "the file is read-only" in line, line
     assert integrity(db) == "ok"
 
 

@@ -1,0 +1,41 @@
+"""`train --output` replaces only a folder that holds a trained pipeline and nothing else (attack on issue 13:
+retraining into a folder that also held the live database deleted it)."""
+import json
+
+import pytest
+
+from annotator.train.run import TRAINING_INFO, TrainError, check_output
+
+
+def make_pipeline_folder(folder):
+    folder.mkdir()
+    (folder / "meta.json").write_text(json.dumps({"components": ["ner", "tok2vec"]}))
+    (folder / "config.cfg").write_text("[nlp]\n")
+    (folder / TRAINING_INFO).write_text("{}")
+    for name in ("ner", "tok2vec", "vocab"):
+        (folder / name).mkdir()
+    (folder / "tokenizer").write_bytes(b"\x00")
+    return folder
+
+
+def test_a_trained_pipeline_alone_may_be_replaced(tmp_path):
+    check_output(make_pipeline_folder(tmp_path / "model"))
+    check_output(tmp_path / "missing")
+
+
+@pytest.mark.parametrize("extra", ["live.db", "NOTES.md", "live.db-wal"])
+def test_a_pipeline_folder_holding_anything_else_is_refused(tmp_path, extra):
+    folder = make_pipeline_folder(tmp_path / "model")
+    (folder / extra).write_text("keep me")
+    with pytest.raises(TrainError, match=extra.replace(".", r"\.")):
+        check_output(folder)
+    assert (folder / extra).read_text() == "keep me"
+
+
+def test_a_marker_without_meta_is_not_a_pipeline(tmp_path):
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / TRAINING_INFO).write_text("{}")
+    (folder / "team.db").write_text("x")
+    with pytest.raises(TrainError, match="meta.json"):
+        check_output(folder)
