@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default=DEFAULT_MODEL)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds; the median ratio and its spread count")
+    parser.add_argument("--rounds", type=int, default=4, help="alternating rounds; the median ratio and its spread count")
     parser.add_argument("--quick", action="store_true", help="60 documents (smoke run)")
     args = parser.parse_args(argv)
     if args.quick:
@@ -119,33 +119,44 @@ def main(argv: list[str] | None = None) -> int:
 
     found = {"quotes": 0}
 
+    # Rates in CPU time of this process (time.process_time), not wall-clock: extraction is nlp.pipe plus the
+    # rules on the same nlp object, so its true ratio is below 1, and on a shared machine wall-clock rounds swing
+    # 0.70-1.85 with other jobs' load (audit 18). Wall-clock is printed alongside.
+    wall = {"bare": [], "extract": []}
+
     def bare_rate() -> float:
-        t0 = time.perf_counter()
+        t0, w0 = time.process_time(), time.perf_counter()
         for _doc in nlp.pipe(texts, batch_size=args.batch_size):
             pass
-        return args.docs / (time.perf_counter() - t0)
+        wall["bare"].append(time.perf_counter() - w0)
+        return args.docs / (time.process_time() - t0)
 
     def extract_rate() -> float:
-        t0 = time.perf_counter()
+        t0, w0 = time.process_time(), time.perf_counter()
         found["quotes"] = sum(len(extraction.quotes) for extraction in extractor.extract(texts))
-        return args.docs / (time.perf_counter() - t0)
+        wall["extract"].append(time.perf_counter() - w0)
+        return args.docs / (time.process_time() - t0)
 
-    # Alternating rounds (the baseline first in odd rounds, extraction first in even ones); the model is warm.
-    bare_rates, extract_rates, ratios = alternate_rounds(bare_rate, extract_rate, rounds=args.rounds, warmup=False)
+    # One untimed warm-up of each, then alternating rounds (baseline first in odd rounds, extraction first in even).
+    bare_rates, extract_rates, ratios = alternate_rounds(bare_rate, extract_rate, rounds=args.rounds, warmup=True)
+    wall_ratios = [b / e for b, e in zip(wall["bare"][1:], wall["extract"][1:])]
     n_quotes = found["quotes"]
     spread = ratio_of(ratios)
     ratio = spread["median"]
     bare, full = args.docs / statistics.median(bare_rates), args.docs / statistics.median(extract_rates)
-    print("ratio per round: " + ", ".join(f"{r:.3f}" for r in ratios))
+    print("CPU-time ratio per round: " + ", ".join(f"{r:.3f}" for r in ratios))
+    print("wall-clock ratio per round (noisy under load): " + ", ".join(f"{r:.3f}" for r in wall_ratios))
     print(f"model {args.model}: {args.docs} docs, {words} words, {n_quotes} quotes found")
-    print(f"bare nlp.pipe : {args.docs / bare:8.1f} docs/s  ({words / bare:,.0f} words/s)")
-    print(f"extract       : {args.docs / full:8.1f} docs/s  ({words / full:,.0f} words/s)")
+    print(f"bare nlp.pipe : {args.docs / bare:8.1f} docs per CPU-s  ({words / bare:,.0f} words per CPU-s)")
+    print(f"extract       : {args.docs / full:8.1f} docs per CPU-s  ({words / full:,.0f} words per CPU-s)")
     print(f"ratio extract / bare = {ratio:.3f}  (target ≥ {TARGET})  -> {'OK' if ratio >= TARGET else 'NOT MET'}")
     print(f"peak RSS {peak_rss_mb():.0f} MB (after model load {rss_after_load:.0f} MB)")
     from _common import report
 
-    report("extraction throughput (entities + quotes)", args.docs / full, "docs/s", f">= {TARGET}x bare",
-           ok=ratio >= TARGET, ratio=spread, baseline_name="bare nlp.pipe, same model")
+    report("extraction throughput (entities + quotes), CPU time", args.docs / full, "docs/CPU-s", f">= {TARGET}x bare",
+           ok=ratio >= TARGET, ratio=spread, baseline_name="bare nlp.pipe, same model, CPU time",
+           note=f"{args.rounds} alternating rounds after a warm-up; wall-clock median "
+                f"{statistics.median(wall_ratios):.2f}x")
     report("extraction peak resident memory", peak_rss_mb(), "MB", None, note=f"model alone {rss_after_load:.0f} MB")
     return 0  # a miss is a figure marked as missed in the summary, not a crashed script
 

@@ -25,7 +25,8 @@ def db_path_of(ctx: click.Context) -> Path:
 def open_store(ctx: click.Context, *, readonly: bool = False, must_exist: bool = False) -> Store:
     """The command's store. `readonly=True` for commands that only read (list, stats, search, export, agreement,
     queue): opened `mode=ro`, so a read never creates, migrates or writes the file (a 0-byte file stays 0 bytes)
-    and works in a read-only folder. A database of an older schema is upgraded first when it is writable.
+    and works in a read-only folder. A database of an older schema is refused with one line saying to run a write
+    command first (a read never upgrades: the file stays byte for byte the same).
     Raises ClickException with one line for any StoreError (missing, not a database, too new, read-only)."""
     path = db_path_of(ctx)
     try:
@@ -33,8 +34,11 @@ def open_store(ctx: click.Context, *, readonly: bool = False, must_exist: bool =
             try:
                 return Store(path, readonly=True)
             except SchemaUpgradeNeeded:
-                Store(path).close()  # migrate once (a write); refused with "read-only" where it cannot be written
-                return Store(path, readonly=True)
+                raise click.ClickException(
+                    f"{path} was made by an older annotator and needs a schema upgrade, which a read command never "
+                    "does; run a write command once (e.g. `annotator ingest`, `annotator import`, or open the "
+                    "window) to upgrade it"
+                ) from None
         return Store(path, readonly=readonly, create=not must_exist)
     except StoreError as error:
         raise click.ClickException(str(error)) from None

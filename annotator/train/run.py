@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.core.files import fsync_directory, write_text_atomic
+from annotator.core.files import fsync_directory, write_bytes_atomic, write_text_atomic
 from annotator.core.strict_json import dumps_strict
 from annotator.train.configs import PROGRESS_LOGGER, QUOTES_SPANS_KEY
 
@@ -132,7 +132,7 @@ def train_from_config(config: Any, output: Path, *, kind: str, dev_path: Path,
               "overall": result.overall and vars_of(result.overall),
               "per_label": {k: vars_of(v) for k, v in result.scores.items()}}
     write_text_atomic(best / TRAINING_INFO, dumps_strict(record, indent=2))
-    shutil.copy2(config_path, best / "training-config.cfg")
+    write_bytes_atomic(best / "training-config.cfg", Path(config_path).read_bytes())  # temp + fsync + rename
     old = output.parent / f".{output.name}.old-{os.getpid()}"
     check_output(output)  # again: something may have been put there while training ran
     if output.exists():

@@ -159,11 +159,12 @@ def old_database(db_path: Path, texts: list[str]) -> None:
 
 def test_the_migration_backfills_search_identity_and_model_status(db_path, tmp_path):
     old_database(db_path, [nfd(CAFE), "Plain ASCII story\n\nNothing special.", nfd("Второй\n\nЁлка и йод.")])
+    # a read command never upgrades (audit 18): the first write does
+    again = cli(db_path, "ingest", "--no-extract", write_articles(tmp_path / "in", one=nfc(CAFE)))
+    assert "0 added, 1 already present" in again.stdout
     found = cli(db_path, "search", "Müller")
     assert "Café owner" in found.stdout
     assert "Второй" in cli(db_path, "search", nfc("ёлка")).stdout
-    again = cli(db_path, "ingest", "--no-extract", write_articles(tmp_path / "in", one=nfc(CAFE)))
-    assert "0 added, 1 already present" in again.stdout
     with Store(db_path) as store:
         assert store.document(1).text == nfd(CAFE)  # the stored text is untouched
         assert store.document(1).hash == content_hash(nfc(CAFE))

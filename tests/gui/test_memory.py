@@ -35,6 +35,28 @@ def test_reopening_documents_keeps_one_text_document(window):
     assert window.view.toPlainText() == window.doc.text
 
 
+def test_a_replaced_text_document_is_really_deleted_not_only_unparented(window):
+    """Counting the view's children misses a document moved elsewhere or kept by Python (audit 18 mutation 23):
+    every replaced document must be gone from C++ (shiboken6.isValid) and have emitted `destroyed`."""
+    import shiboken6
+
+    destroyed: list[int] = []
+    replaced = []
+    for n, doc_id in enumerate(window.doc_ids * 3):
+        shown = window.view.document()
+        shown.destroyed.connect(lambda *_, n=n: destroyed.append(n))
+        window.open_document(doc_id)
+        window.view.viewport().repaint()
+        assert window.view.document() is not shown
+        replaced.append(shown)
+    QApplication.processEvents()
+    gc.collect()
+    ours = replaced[1:]  # the first one was made by QTextEdit itself and is Qt's to delete
+    assert [shiboken6.isValid(doc) for doc in ours] == [False] * len(ours)
+    assert set(range(1, len(replaced))) <= set(destroyed)
+    assert shiboken6.isValid(window.view.document())
+
+
 def settle() -> None:
     """One turn of the real event loop: events, then deferred deletes (processEvents alone never runs those)."""
     QApplication.processEvents()

@@ -140,6 +140,8 @@ def test_review_window_shows_hostile_labels_names_and_title_literally(qtbot, sto
     alice, bob = "<i>al</i>", "bo&b"
     put_version(store, doc_id, alice, entities=[(0, 11, "<b>x</b>")], quotes=[quote(17, 28, speaker=(0, 11), name="<u>Mayor</u>")])
     put_version(store, doc_id, bob, entities=[(0, 11, "R&D <img src=y>")], quotes=[quote(17, 28, speaker=(0, 11), name="B")])
+    carol = "bo<s>z</s>"  # a third annotator: the figures then list F1 per pair of annotators (audit 18 mutation 22)
+    put_version(store, doc_id, carol, entities=[(0, 11, "<b>x</b>")], quotes=[])
     window = ReviewWindow(db_path, "rita [*]", gold="gold")
     qtbot.addWidget(window)
     window.show()
@@ -147,23 +149,26 @@ def test_review_window_shows_hostile_labels_names_and_title_literally(qtbot, sto
 
     assert window.windowHandle().title() == f"Review — {db_path.name} — reviewer rita [*], gold set “gold”"
     assert label_shows(window.doc_title).startswith("<img src=x> <b>title</b>  ·  ")
-    assert label_shows(window.doc_title).endswith(f"versions: {alice}, {bob}")
+    assert label_shows(window.doc_title).endswith(f"versions: {alice}, {bob}, {carol}")
     table = ItemsTable(window)
     rows = {table.item(r, 0).data(Qt.ItemDataRole.UserRole): r for r in range(table.rowCount())}
     row = rows["entity:0:11"]
     columns = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
-    assert columns == ["Item", "Kind", "Gold", alice, bob]
+    assert columns == ["Item", "Kind", "Gold", alice, bob, carol]
     assert table.item(row, 0).text() == "<b>Bold</b>"  # item views paint DisplayRole as plain text
     assert [table.item(row, c).text() for c in (3, 4)] == ["<b>x</b>", "R&D <img src=y>"]
     assert shown(table.item(row, 0).toolTip()) == "entity:0:11\n<b>Bold</b>"
     queue = window.findChild(QTableWidget, "reviewQueue")
-    assert shown(queue.item(0, 1).toolTip()) == f"<img src=x> <b>title</b>\nversions: {alice}, {bob}"
+    assert shown(queue.item(0, 1).toolTip()) == f"<img src=x> <b>title</b>\nversions: {alice}, {bob}, {carol}"
 
     take_bob = window.findChild(QPushButton, f"take_{bob}")
     assert strip_mnemonic(take_bob.text()) == f"Take {bob}"
     assert shown(window.findChild(QPushButton, f"take_{alice}").toolTip()).startswith(f"Put {alice}'s choice")
     assert strip_mnemonic(window.findChild(QPushButton, f"accept_{bob}").text()) == f"Accept {bob}'s version"
-    assert f"{alice}, {bob}" in label_shows(window.corpus_figures)
+    assert f"{alice}, {bob}, {carol}" in label_shows(window.corpus_figures)
+    figures = "\n".join(label_shows(label) for label in window.findChildren(QLabel))  # the document's figures too
+    for a, b in ((alice, bob), (alice, carol), (bob, carol)):
+        assert f"{a} vs {b}: F1" in figures, figures
 
     window.select_item("entity:0:11")
     take_bob.click()

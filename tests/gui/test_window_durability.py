@@ -216,6 +216,42 @@ def test_a_window_cut_off_from_its_wal_says_so_and_never_shows_saved(qtbot, db_p
     assert refused(window)
 
 
+WRITE_AND_HOLD = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("PRAGMA journal_mode = WAL")
+conn.execute("CREATE TABLE scratch_from_elsewhere(x)")
+print("written", flush=True)
+sys.stdin.readline()  # stay connected: its -wal stays on disk
+"""
+
+
+def test_a_window_notices_its_wal_replaced_by_a_new_one(qtbot, db_path, tmp_path):
+    """The WAL is deleted (as above) and then a process still connected makes a NEW one: the file exists again,
+    so only the device+inode comparison of `Store.cut_off` can tell the window is cut off."""
+    make_db(db_path)
+    window = open_window(qtbot, db_path)
+    with open(db_path, "rb") as handle:  # drops this process's POSIX locks
+        handle.read(100)
+    wal = Path(f"{db_path}-wal")
+    assert wal.exists()
+    deleter = subprocess.run([sys.executable, "-c", "import sqlite3, sys\n"
+                              "c = sqlite3.connect(sys.argv[1]); c.execute('PRAGMA journal_mode = WAL');"
+                              "c.execute('SELECT count(*) FROM documents').fetchone(); c.close()", str(db_path)],
+                             capture_output=True, text=True, timeout=60)
+    assert deleter.returncode == 0, deleter.stderr
+    assert not wal.exists()  # checkpointed and removed by a process that thought it was alone
+    (tmp_path / "takes-the-freed-inode").write_bytes(b"x")  # so the new -wal cannot reuse the old inode number
+    holder = subprocess.Popen([sys.executable, "-c", WRITE_AND_HOLD, str(db_path)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "written"
+        assert wal.exists()
+        assert window.store.cut_off() is not None
+    finally:
+        holder.communicate("\n", timeout=60)
+
+
 def test_review_mode_start_up_errors_appear_in_a_message_box(qtbot, tmp_path, monkeypatch):
     from annotator.gui.app import run_review
 

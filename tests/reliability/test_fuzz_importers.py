@@ -50,6 +50,12 @@ values = st.recursive(
 )
 
 
+# labels of every JSON type: a doccano `[start, end, label]` triple or entity may carry null, a number, a list...
+# (audit 18 mutation 20: a label check reduced to `label == ""` crashed on them and the fuzz never tried one)
+labels = st.one_of(strings, st.none(), st.booleans(), ints, st.floats(allow_nan=False), st.lists(strings, max_size=2),
+                   st.dictionaries(st.text(max_size=3), strings, max_size=1))
+
+
 @st.composite
 def spans(draw, text_len):
     start = draw(st.one_of(st.integers(-2, text_len + 2), ints))
@@ -71,10 +77,12 @@ def plausible_records(draw):
         record["spans"] = draw(st.lists(spans(n), max_size=4))
         record["answer"] = draw(st.sampled_from(["accept", "reject", "ignore", "maybe"]))
     elif kind == "doccano-label":
-        record["label"] = draw(st.lists(st.lists(st.one_of(st.integers(-1, n + 1), strings), max_size=4), max_size=3))
+        triple = st.tuples(st.integers(-1, n + 1), st.integers(-1, n + 1), labels).map(list)
+        record["label"] = draw(st.lists(st.one_of(triple, st.lists(st.one_of(st.integers(-1, n + 1), strings),
+                                                                  max_size=4)), max_size=3))
     elif kind == "doccano-entities":
         record["entities"] = [
-            {"id": i, "label": draw(strings), "start_offset": s["start"], "end_offset": s["end"]}
+            {"id": i, "label": draw(labels), "start_offset": s["start"], "end_offset": s["end"]}
             for i, s in enumerate(draw(st.lists(spans(n), max_size=3)))
         ]
     else:
@@ -208,3 +216,26 @@ def test_importer_refuses_a_non_string_answer(tmp_path):
     with Store(tmp_path / "a.db") as store:
         with pytest.raises(InputError, match=rf"^{path}:1: "):
             import_file(store, path, annotator="x")
+
+
+# (an integer is accepted: older doccano exports give label ids, kept as their decimal string)
+NON_STRING_LABELS = [None, 1.5, True, ["PER"], {"name": "PER"}, ""]
+
+
+@pytest.mark.parametrize("fmt", ["doccano", "auto"])
+def test_doccano_non_string_labels_are_refused_in_one_line(tmp_path, fmt):
+    """Every JSON type as a doccano label, in both doccano forms: one `file:line:` error, nothing written."""
+    from annotator.io.importer import import_file
+
+    for n, label in enumerate(NON_STRING_LABELS):
+        for record in ({"text": "Alice went home.", "label": [[0, 5, label]]},
+                       {"text": "Alice went home.", "entities": [
+                           {"id": 1, "label": label, "start_offset": 0, "end_offset": 5}]}):
+            path = tmp_path / f"labels{n}.jsonl"
+            path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+            db = tmp_path / f"l{n}.db"
+            with Store(db) as store:
+                before = dump(db)
+                with pytest.raises(InputError, match=rf"^{path}:1: "):
+                    import_file(store, path, fmt=fmt, annotator="x")
+                assert dump(db) == before, (label, record)

@@ -167,9 +167,11 @@ def test_bom_is_stripped_from_txt_and_jsonl(tmp_path):
     txt = tmp_path / "bom.txt"
     txt.write_bytes(b"\xef\xbb\xbfHeadline\r\nBody.\r\n")
     jsonl = tmp_path / "bom.jsonl"
-    jsonl.write_bytes(b'\xef\xbb\xbf{"text": "First."}\r\n{"text": "Second."}\r\n')
+    jsonl.write_bytes(b'\xef\xbb\xbf{"text": "First."}\r\n{"text": "Second."}\r\n'
+                      b'{"text": "\\ufeffThird, escaped."}\n{"text": "\xef\xbb\xbfFourth, raw."}\n')
     texts = [r.document.text for r in read_articles([txt, jsonl])]
-    assert texts == ["Headline\r\nBody.\r\n", "First.", "Second."]
+    # a BOM at the start of the file AND at the start of a JSONL "text" value (escaped or raw) is stripped
+    assert texts == ["Headline\r\nBody.\r\n", "First.", "Second.", "Third, escaped.", "Fourth, raw."]
 
 
 def test_nul_and_control_characters_are_kept_with_exact_offsets(tmp_path, store):
@@ -372,3 +374,24 @@ def test_import_refuses_bad_annotations_with_path_and_line_and_writes_nothing(tm
         assert str(caught.value).startswith(f"{path}:2: ")
         assert reason in str(caught.value).lower()
         assert (contents(store), store.document_count()) == before
+
+
+def test_an_over_limit_line_is_skipped_in_pieces_of_at_most_the_limit(tmp_path, monkeypatch):
+    """README: an over-limit line is read in pieces of at most 64 MiB, never whole (audit 18 mutation 21).
+    With the limit set to 1 MiB, skipping a 24 MiB line must stay near 1 MiB of Python heap (tracemalloc)."""
+    import tracemalloc
+
+    limit = 1024 * 1024
+    monkeypatch.setattr(articles, "MAX_LINE_BYTES", limit)
+    path = tmp_path / "huge.jsonl"
+    with open(path, "wb") as handle:
+        handle.write(b'{"text": "' + b"x" * (24 * limit) + b'"}\n{"text": "after"}\n')
+    skipped: list[InputError] = []
+    tracemalloc.start()
+    try:
+        kept = [r.document.text for r in read_articles([path], on_error=skipped.append)]
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert kept == ["after"] and [e.line for e in skipped] == [1]
+    assert peak < 4 * limit, f"peak {peak / limit:.1f} MiB to skip a 24 MiB line with a 1 MiB limit"

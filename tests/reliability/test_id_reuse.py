@@ -10,7 +10,7 @@ import sqlite3
 
 
 from annotator.core import migrations, ops
-from annotator.core.model import Document, QuoteType, TargetKind, TextRange
+from annotator.core.model import AnnotationSet, Document, Entity, Origin, QuoteType, TargetKind, TextRange
 from annotator.core.store import Store
 
 TEXT = "Alice and Bob and Carol went home, said Dave."
@@ -55,6 +55,33 @@ def undo_after_another_window_added_rows(db_path):
         assert aset.tags_of(TargetKind.ENTITY, entity.id) == ["check"]
         assert [(q.id, q.speaker_name) for q in aset.quotes] == [(quote.id, "Dave")]
         assert [h.doc_id for h in alice_window.search("Dave")] == [doc_id]
+    finally:
+        alice_window.close()
+        bob_window.close()
+
+
+def test_undo_of_a_delete_works_after_another_window_copied_the_model_set_of_another_document(db_path):
+    """Audit mutation 5: alice deletes the entity with the highest id; bob then opens another document, whose set
+    is copied from the model's with ids assigned by the code (`Store.highest_id` + rank). Those ids must start
+    above every id ever handed out, or alice's undo fails with UNIQUE constraint failed: entities.id."""
+    alice_window, bob_window = Store(db_path), Store(db_path)
+    try:
+        first, _ = alice_window.add_document(Document(text=TEXT))
+        second, _ = alice_window.add_document(Document(text="Erin met Frank and Grace in Oslo."))
+        alice_window.replace_annotation_set(AnnotationSet(doc_id=second, annotator="model", entities=[
+            Entity(0, 4, "PER", Origin.MODEL), Entity(9, 14, "PER", Origin.MODEL), Entity(19, 24, "PER", Origin.MODEL)]))
+        alice_window.ensure_annotation_set(first, "alice")
+        entity, _ = ops.add_entity(alice_window, doc_id=first, annotator="alice", start=0, end=5, label="PER")
+        ops.add_tag(alice_window, doc_id=first, annotator="alice", tag="check", target_kind=TargetKind.ENTITY,
+                    target_id=entity.id)
+        removed = ops.delete_entity(alice_window, entity_id=entity.id)  # the highest id is freed
+        assert bob_window.ensure_annotation_set(second, "bob")  # copies the model's 3 entities
+        copied = [e.id for e in bob_window.annotation_set(second, "bob").entities]
+        assert entity.id not in copied and min(copied) > entity.id
+        ops.restore(alice_window, removed=removed)  # alice's undo
+        aset = bob_window.annotation_set(first, "alice")
+        assert [(e.id, e.start, e.label) for e in aset.entities] == [(entity.id, 0, "PER")]
+        assert aset.tags_of(TargetKind.ENTITY, entity.id) == ["check"]
     finally:
         alice_window.close()
         bob_window.close()
