@@ -38,16 +38,35 @@ class ModelNotFoundError(RuntimeError):
         super().__init__(f"spaCy model {name!r} is not installed. Install it with: {how}")
 
 
+class UnfitPipelineError(ModelNotFoundError):
+    """The name loads, but not as a pipeline pre-extraction can use (not a spaCy pipeline at all, or one without
+    the dependency parser the quote rules read: a `--base blank` NER model, a `train quotes` spancat)."""
+
+    def __init__(self, name: str, reason: str):
+        self.name = name
+        RuntimeError.__init__(self, f"{name}: {reason}")
+
+
 def load_model(name: str = DEFAULT_MODEL) -> Language:
-    """Load a spaCy pipeline by package name or path; raise ModelNotFoundError if it is missing."""
+    """Load a spaCy pipeline by package name or path. Raises ModelNotFoundError if it is missing, and
+    UnfitPipelineError (a ModelNotFoundError, so every caller reports it in one line) when it is not a spaCy
+    pipeline or has no `parser`: the quote rules walk the dependency parse, so without one extraction would
+    crash (E030, no sentence boundaries) or silently find no quotes."""
     import spacy  # imported here: `import annotator.extract` must stay light
 
     try:
-        return spacy.load(name)
+        nlp = spacy.load(name)
     except OSError as exc:  # E050 / E053: no such package or path
         if "E050" in str(exc) or "E053" in str(exc) or "Can't find model" in str(exc):
             raise ModelNotFoundError(name) from exc
         raise
+    except (TypeError, AttributeError, ValueError) as exc:  # an installed package that is not a pipeline
+        raise UnfitPipelineError(name, f"is not a spaCy pipeline ({type(exc).__name__})") from exc
+    if "parser" not in nlp.pipe_names:
+        raise UnfitPipelineError(
+            name, f"has no dependency parser (its pipes: {', '.join(nlp.pipe_names) or 'none'}), which quote "
+            "extraction needs; train NER on a base pipeline that has one (the default base does)")
+    return nlp
 
 
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v\u00a0]*\n")
