@@ -76,7 +76,10 @@ def ner_config(settings: TrainSettings, base: str | None) -> Any:
         config = init_config(lang=settings.lang, pipeline=["ner"], optimize="efficiency", gpu=False)
         config["training"]["score_weights"] = {"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None}
         return _common(config, settings)
-    nlp = spacy.load(base)
+    try:
+        nlp = spacy.load(base)
+    except (TypeError, AttributeError) as error:  # an installed Python package that is not a pipeline (numpy)
+        raise ValueError(f"the base {base!r} is not a spaCy pipeline ({type(error).__name__})") from None
     if "ner" not in nlp.pipe_names:
         raise ValueError(f"the base pipeline {base!r} has no ner component (it has {', '.join(nlp.pipe_names)})")
     config = nlp.config.copy()

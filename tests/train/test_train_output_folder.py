@@ -39,3 +39,12 @@ def test_a_marker_without_meta_is_not_a_pipeline(tmp_path):
     (folder / "team.db").write_text("x")
     with pytest.raises(TrainError, match="meta.json"):
         check_output(folder)
+
+
+def test_a_base_that_is_not_a_pipeline_is_a_value_error(tmp_path):
+    """`train ner --base numpy` gave a TypeError traceback; the CLI reports ValueError in one line."""
+    from annotator.train.configs import TrainSettings, ner_config
+
+    settings = TrainSettings(train_path=tmp_path / "train.spacy", dev_path=tmp_path / "dev.spacy")
+    with pytest.raises(ValueError, match="not a spaCy pipeline"):
+        ner_config(settings, "numpy")
