@@ -291,7 +291,9 @@ def verify_run(db: Path, stdout: str, annotator: str = ANNOTATOR) -> tuple[list[
     edit in flight had committed."""
     run_out = parse_output(stdout)
     problems = database_health(db)
-    facts = {"saved": len(run_out["saved"]), "in_flight_committed": False, "ready": run_out["ready"] is not None}
+    facts = {"saved": len(run_out["saved"]), "in_flight_committed": False, "ready": run_out["ready"] is not None,
+             # edits that changed something (a no-op, e.g. a tag already there, reports log_id None)
+             "saved_logged": sum(1 for _, report in run_out["saved"] if report["log_id"] is not None)}
     with Store(db) as store:
         actual = snapshot(store, annotator)
         if actual["set"]:
