@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import MODEL_ANNOTATOR, Document, QuoteType, Status, Tag, TargetKind
-from annotator.core.edit_history import next_step
+from annotator.core.edit_history import blocker, last_log_id, next_step
 from annotator.core.errors import Cancelled
 from annotator.core.ops import EditError
 from annotator.core.store import NotFoundError, Store, StoreError
@@ -86,9 +86,12 @@ class MainWindow(QMainWindow):
         self.settings.setValue("annotator", self.annotator)
         if not self.store.readonly:
             self.store.annotator_id(self.annotator)
+        self.window_log_start = last_log_id(self.store)  # later lines of other sessions: other windows' edits
         self.doc: Document | None = None
         self.borrowed = False  # the open document shows the model's set: the annotator has none yet
         self.compared_with: str | None = None  # View → Compare with…: whose version is drawn over yours
+        self.problem: str | None = None  # the refusal the status bar shows now (show_problem), if any
+        self.undo_barrier: dict[int, int] = {}  # doc id -> edit-log id at and before which Ctrl+Z stops
         self.tags: list[Tag] = []
         self.undo_stack = QUndoStack(self)
         self.notifier = cmd.EditNotifier(self)
@@ -296,6 +299,8 @@ class MainWindow(QMainWindow):
         except (NotFoundError, StoreError) as error:
             self.show_problem(str(error))
             return
+        if self.doc is None or self.doc.id != doc_id:
+            self.show_saved_state()  # a refusal on the last document says nothing about this one (attack 15 #13)
         self.doc = doc
         self.tags = list(aset.tags) if aset else []
         self.doc_title.setText(doc.title or f"Document {doc.id}")
@@ -398,29 +403,65 @@ class MainWindow(QMainWindow):
             return
         try:
             entry = next_step(self.store, self.doc.id, self.annotator)
+            reason = blocker(self.store, entry, window_start=self.window_log_start) if entry else None
         except (NotFoundError, StoreError, sqlite3.Error) as error:
-            self.show_problem(str(error))
+            self.show_problem(str(error), state="Not undone")
             return
-        if entry is None:
+        if entry is None or entry.id <= self.undo_barrier.get(self.doc.id, 0):
             self.statusBar().showMessage("Nothing earlier to undo on this document.", 6000)
+            return
+        if reason:
+            self._stop_history(entry, reason)
             return
         command = cmd.LoggedEditCommand(self.store, self.notifier, doc_id=self.doc.id, annotator=self.annotator,
                                         entry=entry)
         self.undo_stack.push(command)  # shows "Undo … (earlier session)" for the moment it is there
-        self.undo_stack.undo()  # obsolete once undone: Qt drops it; a refusal comes through on_undo_failed
+        self.undo_stack.undo()  # obsolete once undone or refused: Qt drops it either way
+        if command.failure:
+            self.refresh_from_database()  # show the rows as they are now, then say why (the refresh resets the bar)
+            self._stop_history(entry, command.failure)
+
+    def _stop_history(self, entry, reason: str) -> None:
+        """The earlier edit `entry` cannot be undone: say so once, naming it and why, and drop it and everything
+        before it from this window's Ctrl+Z (the next press says there is nothing earlier), as Anki and INCEpTION
+        drop an undo history that no longer applies — never the same refusal again and again (attack 15 #8)."""
+        self.undo_barrier[entry.doc_id] = entry.id
+        self.show_problem(f"can't undo “{entry.description()}” ({entry.clock()}) or your earlier edits of this "
+                          f"document: {reason}. Ctrl+Z stops here.", state="Not undone")
 
     def _edit_context(self) -> tuple[int, str]:
         return self.doc.id, self.annotator
 
-    def show_problem(self, message: str) -> None:
+    PROBLEM_SHOWN_MS = 15000
+
+    def show_problem(self, message: str, *, state: str = "Not saved") -> None:
+        """Say that an edit (or an undo: `state` "Not undone") was refused: a short red state at the right of the
+        status bar, the whole sentence in its tooltip and, for a while, in the status bar's message area (which
+        has the room: a long sentence in the permanent label ran off the window's edge, attack 15 #8). It lasts
+        until the next edit or the next document (attack 15 #13)."""
         red = readable("#c0392b", self.palette().color(QPalette.ColorRole.Window)).name()  # dark mode too
-        self.save_label.setText(f"<span style='color:{red}'>Not saved: {escape(message)}</span>")
-        self.statusBar().showMessage(message, 6000)
+        self.save_label.setText(f"<span style='color:{red}'>{escape(state)}</span>")
+        self.save_label.setToolTip(f"{state}: {message}")
+        self.problem = message
+        self.statusBar().showMessage(f"{state}: {message}", self.PROBLEM_SHOWN_MS)
+
+    def show_saved_state(self, text: str | None = None) -> None:
+        """The save state for what is shown now: `text` ("Saved 10:22:05"), else "Saved" (or "Read-only"); any
+        earlier refusal is cleared (it was about another edit or another document)."""
+        if self.store.readonly:
+            self.save_label.setText("Read-only")
+            return
+        if cut := self.store.cut_off():  # still true on the next document: edits stay refused
+            self.show_problem(f"{cut} — close and reopen the window")
+            return
+        self.problem = None
+        self.save_label.setToolTip("")
+        self.save_label.setText(text or "Saved")
 
     def on_edited(self, change: cmd.Change) -> None:
         """Re-read what a command touched (it is committed) and repaint just that."""
         self.doc_model.refresh_document(change.doc_id)
-        self.save_label.setText(f"Saved {time.strftime('%H:%M:%S')}")
+        self.show_saved_state(f"Saved {time.strftime('%H:%M:%S')}")
         if self.doc is None or change.doc_id != self.doc.id:
             self.open_document(change.doc_id)  # undo/redo of an edit on another document: show it
             self.update_progress()
