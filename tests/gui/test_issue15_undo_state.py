@@ -1,0 +1,241 @@
+"""Attack 15 #8, #9, #13: undo after another process changed the document, two windows under one name, and a
+refusal that stayed red in the status bar across documents. Real files, real CLI subprocesses, real windows."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from annotator.core import ops
+from annotator.core.integrity import ConflictError, integrity_words
+from annotator.core.model import QuoteType
+from annotator.core.store import Store
+from tests.conftest import REPO
+
+ANNOTATOR_BIN = REPO / ".venv" / "bin" / "annotator"
+
+
+def _open(qtbot, path, name="alice", doc_id=None):
+    from annotator.gui.main_window import MainWindow
+
+    window = MainWindow(path, name)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    if doc_id is not None:
+        window.open_document(doc_id)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.view.setFocus()
+    return window
+
+
+def _close(window):
+    window.close()
+    window.store.close()
+
+
+def _ctrl_z(qtbot, window):
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+
+
+def _cli(db_path, *args):
+    result = subprocess.run([str(ANNOTATOR_BIN), "--db", str(db_path), *args], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def _quote_types(db_path, doc_id):
+    with Store(db_path, readonly=True) as check:
+        return [q.type for q in check.annotation_set(doc_id, "alice").quotes]
+
+
+# -- #8: undo after a CLI import ---------------------------------------------------------------------------------
+
+def _edit_then_reimport(qtbot, window, tmp_path, change):
+    """alice changes the quote type and tags document 1 in the window, restarts, then a CLI import of her own
+    record (edited by `change`) replaces her set: the window reopened after it is returned."""
+    db_path, doc = window.store.path, window.doc_ids[0]
+    window.open_document(doc)
+    window.select_quote(window.view.index.quotes.ordered()[0].id)
+    window.set_quote_type(QuoteType.INDIRECT)
+    window.on_tag_toggled("document", None, "unsure", True)
+    _close(window)
+    exported = tmp_path / "alice.jsonl"
+    _cli(db_path, "export", "--annotator", "alice", "--status", "in_progress", "-o", str(exported))
+    records = [json.loads(line) for line in exported.read_text().splitlines() if line.strip()]
+    for record in records:
+        change(record)
+    edited = tmp_path / "alice-edited.jsonl"
+    edited.write_text("".join(json.dumps(r) + "\n" for r in records))
+    _cli(db_path, "import", "--annotator", "alice", str(edited))
+    return _open(qtbot, db_path, doc_id=doc)
+
+
+def _retype_quote(record):
+    for quote in record.get("quotes", []):
+        quote["type"] = "mixed"
+    record.pop("tags", None)
+
+
+def test_undo_after_a_cli_import_says_once_why_and_then_moves_on(window, qtbot, tmp_path):
+    doc = window.doc_ids[0]
+    again = _edit_then_reimport(qtbot, window, tmp_path, _retype_quote)
+    before = _quote_types(again.store.path, doc)
+    _ctrl_z(qtbot, again)
+    said = again.statusBar().currentMessage()
+    assert "replaced" in said and "import" in said and "Ctrl+Z stops here" in said, said
+    assert "gone" not in said  # the quote is there: it was the set that was replaced
+    assert "Not undone" in again.save_label.text() and "Not saved" not in again.save_label.text()
+    for _ in range(3):  # never the same refusal again and again
+        _ctrl_z(qtbot, again)
+        assert again.statusBar().currentMessage() == "Nothing earlier to undo on this document."
+    assert _quote_types(again.store.path, doc) == before  # nothing written
+    _close(again)
+
+
+def test_undo_after_an_import_still_undoes_the_edits_made_after_it(window, qtbot, tmp_path):
+    doc = window.doc_ids[0]
+    again = _edit_then_reimport(qtbot, window, tmp_path, _retype_quote)
+    again.select_quote(again.view.index.quotes.ordered()[0].id)
+    again.set_quote_type(QuoteType.DIRECT)  # an edit after the import
+    third = _reopen_same(qtbot, again, doc)
+    _ctrl_z(qtbot, third)  # undoes the edit made after the import
+    assert _quote_types(third.store.path, doc) == [QuoteType.MIXED]
+    _ctrl_z(qtbot, third)  # then stops, saying why, once
+    assert "replaced" in third.statusBar().currentMessage()
+    _ctrl_z(qtbot, third)
+    assert third.statusBar().currentMessage() == "Nothing earlier to undo on this document."
+    _close(third)
+
+
+def _reopen_same(qtbot, window, doc):
+    path = window.store.path
+    _close(window)
+    return _open(qtbot, path, doc_id=doc)
+
+
+def test_a_refused_earlier_step_is_said_once_not_repeated(window, qtbot):
+    """Another kind of outside change: a row edited by another process (not a whole-set import)."""
+    doc = window.doc_ids[0]
+    window.open_document(doc)
+    kerry = [s.id for s in window.view.index.entities.ordered() if s.start == 0][0]
+    window.select_entity(kerry)
+    window.apply_label("ORG")
+    window.select_entity(kerry)
+    window.apply_label("NORP")
+    path = window.store.path
+    _close(window)
+    with Store(path) as other:
+        other.conn.execute("UPDATE entities SET label = 'EVENT' WHERE id = ?", (kerry,))
+    again = _open(qtbot, path, doc_id=doc)
+    _ctrl_z(qtbot, again)
+    said = again.statusBar().currentMessage()
+    assert "Relabel as NORP" in said and "changed since" in said and "Ctrl+Z stops here" in said, said
+    _ctrl_z(qtbot, again)
+    assert again.statusBar().currentMessage() == "Nothing earlier to undo on this document."
+    assert again.store.entity(kerry).label == "EVENT"  # the earlier ORG step was not undone past the refusal
+    _close(again)
+
+
+# -- #9: two windows under one name ------------------------------------------------------------------------------
+
+def test_a_window_does_not_undo_another_windows_edit_and_says_so(window, qtbot):
+    doc = window.doc_ids[0]
+    path = window.store.path
+    window.open_document(doc)
+    b = _open(qtbot, path, doc_id=doc)  # window B, same name, opened second
+    kerry = [s.id for s in window.view.index.entities.ordered() if s.start == 0][0]
+    window.select_entity(kerry)
+    window.delete_selected()  # in A
+    b.refresh_if_changed_elsewhere()
+    assert kerry not in b.view.index.entities.by_id
+    b.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is b)
+    b.view.setFocus()
+    _ctrl_z(qtbot, b)  # B has no edits of its own
+    said = b.statusBar().currentMessage()
+    assert "another window" in said and "undo it there" in said, said
+    assert kerry not in b.view.index.entities.by_id
+    with Store(path, readonly=True) as check:
+        assert all(e.id != kerry for e in check.annotation_set(doc, "alice").entities)
+    window.undo_stack.undo()  # A can still undo its own delete
+    assert kerry in window.view.index.entities.by_id
+    _close(b)
+
+
+def test_an_edit_undone_in_the_other_window_is_refused_in_plain_words(window, qtbot):
+    """Both windows hold the same delete on their stacks (B through its log path is refused now, so the
+    second window's undo is made with the core, as an older build of the window would have): A's undo says
+    the entity is back already, never SQLite's 'UNIQUE constraint failed'."""
+    doc = window.doc_ids[0]
+    window.open_document(doc)
+    kerry = [s.id for s in window.view.index.entities.ordered() if s.start == 0][0]
+    window.select_entity(kerry)
+    window.delete_selected()
+    from annotator.core.edit_history import next_step, undo_step
+
+    with Store(window.store.path) as other:  # another window under the same name undoes the same delete
+        undo_step(other, next_step(other, doc, "alice"), "alice")
+    window.undo_stack.undo()
+    qtbot.waitUntil(lambda: window.undo_stack.count() == 0, timeout=2000)
+    said = window.save_label.toolTip()
+    assert "undone already, in another window" in said, said
+    assert "UNIQUE" not in said and "constraint" not in said
+    assert window.store.integrity_check() == "ok"
+
+
+def test_put_back_twice_is_said_in_words_by_the_core(store, seeded):
+    db_path, ids = seeded
+    with Store(db_path) as a, Store(db_path) as b:
+        a.ensure_annotation_set(ids[0], "alice")
+        entity = a.annotation_set(ids[0], "alice").entities[0]
+        removed = ops.delete_entity(a, entity_id=entity.id)
+        ops.restore(b, removed=removed)
+        try:
+            ops.restore(a, removed=removed)
+        except ops.EditError as error:
+            assert "back already" in str(error)
+        else:
+            raise AssertionError("putting an entity back twice must be refused")
+
+
+def test_every_integrity_error_becomes_one_sentence(store, seeded):
+    import sqlite3
+
+    for raw in ["UNIQUE constraint failed: entities.id", "UNIQUE constraint failed: tags.doc_id, tags.annotator_id",
+                "FOREIGN KEY constraint failed", "CHECK constraint failed: start >= 0",
+                "NOT NULL constraint failed: quotes.start", "something new"]:
+        words = integrity_words(sqlite3.IntegrityError(raw))
+        assert "constraint" not in words and "\n" not in words and words, raw
+    db_path, ids = seeded
+    with Store(db_path) as s:
+        s.ensure_annotation_set(ids[0], "alice")
+        try:
+            with s.transaction():
+                s.conn.execute("INSERT INTO annotators(id, name, created_at) SELECT id, name, created_at "
+                               "FROM annotators LIMIT 1")
+        except ConflictError as error:
+            assert "constraint" not in str(error) and "not saved" in str(error)
+        else:
+            raise AssertionError("a failed constraint must raise ConflictError")
+
+
+# -- #13: a refusal does not stay red across documents -----------------------------------------------------------
+
+def test_a_refusal_is_cleared_when_another_document_opens(window, qtbot):
+    window.open_document(window.doc_ids[0])
+    window.show_problem("the quote at [12, 27) was changed since")
+    assert "Not saved" in window.save_label.text()
+    window.open_document(window.doc_ids[1])
+    assert window.save_label.text() == "Saved" and window.save_label.toolTip() == ""
+    window.show_problem("refused")
+    window.open_document(window.doc_ids[1])  # the same document again (a refresh): the refusal stays
+    assert "Not saved" in window.save_label.text()
+    window.view.select_range(0, 6)
+    window.apply_label("ORG")  # the next edit saved: the state says so
+    assert window.save_label.text().startswith("Saved ")
