@@ -148,6 +148,12 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 2)
         layout.addWidget(self.doc_title)
+        self.compare_note = QLabel()  # "Comparing with bob: …" or "bob has no annotations on this document"
+        self.compare_note.setObjectName("comparisonNote")
+        self.compare_note.setTextFormat(Qt.TextFormat.PlainText)  # a teammate's name is data
+        self.compare_note.setWordWrap(True)
+        self.compare_note.hide()
+        layout.addWidget(self.compare_note)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.find_bar)
         self.setCentralWidget(central)
@@ -305,13 +311,13 @@ class MainWindow(QMainWindow):
         self.tags = list(aset.tags) if aset else []
         self.doc_title.setText(doc.title or f"Document {doc.id}")
         self.view.show_annotation_set(doc.text, aset, doc.boilerplate or [])  # boilerplate lines dimmed
-        if self.compared_with:
-            self.compare_with(self.compared_with)  # the comparison follows from document to document
         self.refresh_panels()
         self.doc_list.show_document(doc_id)
         self.doc_model.refresh_document(doc_id)
         self.settings.setValue("last_document", doc_id)
         self.update_status_text()
+        if self.compared_with:
+            self.compare_with(self.compared_with)  # the comparison follows from document to document
 
     def choose_comparison(self) -> None:
         """View → Compare with…: pick the model or a teammate whose version is drawn over yours."""
@@ -326,19 +332,37 @@ class MainWindow(QMainWindow):
     def compare_with(self, name: str | None) -> None:
         """Draw `name`'s version of the open document over yours, differences marked (None: stop)."""
         self.compared_with = name
+        self.view.overlay = None  # never the last document's comparison over this one
+        self.view.viewport().update()
         if self.doc is None or name is None:
-            self.view.overlay = None
-            self.view.viewport().update()
+            self.compare_note.hide()
             return
         try:
             theirs = self.store.annotation_set(self.doc.id, name)
         except (NotFoundError, StoreError) as error:
             self.show_problem(str(error))
             return
+        if theirs is None:
+            # nothing to compare: marking every span of yours "only yours" would say they disagree (attack 15 #4)
+            who = "The model has no pre-extraction" if name == MODEL_ANNOTATOR else f"{name} has no annotations"
+            self._say_comparison(f"{who} on this document: nothing to compare. "
+                                 "(View → Compare with… to compare with someone else.)")
+            return
         self.view.overlay = VersionOverlay(name, theirs, self.view.offsets)
         self.view.viewport().update()
-        summary = self.view.overlay.summary(self.view.index, self.view.offsets.qt_length)
-        self.statusBar().showMessage(summary if theirs else f"{name} has no version of this document.", 10000)
+        self.update_comparison_counts()
+
+    def update_comparison_counts(self) -> None:
+        """Re-count the differences with the compared version (after opening a document, after each edit):
+        the line above the article always holds the counts for what is shown."""
+        if self.view.overlay is not None:
+            self._say_comparison(self.view.overlay.summary(self.view.index, self.view.offsets.qt_length))
+
+    def _say_comparison(self, text: str) -> None:
+        self.compare_note.setText(text)
+        self.compare_note.setToolTip(text)
+        self.compare_note.show()
+        self.statusBar().showMessage(text, 10000)
 
     def open_neighbour(self, direction: int) -> None:
         if self.doc is None:
@@ -483,6 +507,7 @@ class MainWindow(QMainWindow):
             self.update_progress()
         self.refresh_panels()
         self.update_status_text()
+        self.update_comparison_counts()
 
     def reload_tags(self) -> None:
         self.tags = self.store.tags(self.doc.id, self.annotator)
