@@ -304,6 +304,7 @@ class MainWindow(QMainWindow):
                 aset = self.store.annotation_set(doc_id, MODEL_ANNOTATOR)
         except (NotFoundError, StoreError) as error:
             self.show_problem(str(error))
+            self.doc_list.show_document(self.doc.id if self.doc else None)  # the highlight stays on the open one
             return
         if self.doc is None or self.doc.id != doc_id:
             self.show_saved_state()  # a refusal on the last document says nothing about this one (attack 15 #13)
