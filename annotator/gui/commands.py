@@ -304,7 +304,9 @@ class LoggedEditCommand(EditCommand):
         self.setObsolete(True)  # no redo of an earlier session's edit: Qt drops it from the stack
 
 
-def speaker_changes(text: str, start: int, end: int, entities=(), quotes=()) -> dict:
-    """update_quote arguments that make [start, end) the speaker, with the person it names resolved as the
-    pre-extraction does ("Kerry" -> "John Kerry", "he" -> the person before; core/speaker_names.py)."""
-    return {"speaker": TextRange(start, end), "speaker_name": resolve_speaker(text, start, end, entities, quotes)}
+def speaker_changes(text: str, start: int, end: int, entities=(), quotes=(), *, editing: int | None = None) -> dict:
+    """update_quote arguments that make [start, end) the speaker of the quote `editing` (its id), with the person
+    it names resolved as the pre-extraction does ("Kerry" -> "John Kerry", "he" -> the person before;
+    core/speaker_names.py), never from that quote's own old name."""
+    return {"speaker": TextRange(start, end),
+            "speaker_name": resolve_speaker(text, start, end, entities, quotes, editing=editing)}
