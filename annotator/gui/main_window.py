@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import MODEL_ANNOTATOR, Document, QuoteType, Status, Tag, TargetKind
 from annotator.core.edit_history import blocker, last_log_id, next_step
-from annotator.core.errors import Cancelled
+from annotator.core.errors import Cancelled, UserError
 from annotator.core.ops import EditError
 from annotator.core.store import NotFoundError, Store, StoreError
 from annotator.gui import commands as cmd
@@ -62,7 +62,7 @@ from annotator.gui.panels import (
     TagsPanel,
 )
 from annotator.gui.plain import escape, plain, strip_mnemonic
-from annotator.core.names import reserved_annotator_problem
+from annotator.core.names import annotator_name_problem
 from annotator.gui.settings import app_settings
 from annotator.gui.snapping import snap_to_words
 from annotator.gui.store_guard import edit_refusal, open_window_store, readonly_banner_text, show_banner
@@ -78,8 +78,9 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = app_settings()
         self.annotator = annotator or self._remembered_annotator()  # Cancelled before anything is opened
-        if problem := reserved_annotator_problem(self.annotator):  # never edit the pre-extraction or gold here
-            raise ValueError(problem)
+        # never edit the pre-extraction or gold here; never a name with a newline, a zero-width or bidi control
+        if problem := annotator_name_problem(self.annotator):
+            raise UserError(problem)
         self._owns_store = not isinstance(store, Store)
         # a read-only file or folder opens read-only (with a banner); other start-up errors raise StoreError
         self.store, self.readonly_reason = open_window_store(store) if self._owns_store else (store, None)
@@ -120,7 +121,7 @@ class MainWindow(QMainWindow):
 
     def _remembered_annotator(self) -> str:
         name = self.settings.value("annotator", "")
-        if name and not reserved_annotator_problem(str(name)):
+        if name and not annotator_name_problem(str(name)):
             return str(name)
         name = AnnotatorNameDialog.ask(None, "")
         if not name:  # Cancel on first start: open nothing, record nothing (issue 15)
@@ -238,7 +239,8 @@ class MainWindow(QMainWindow):
         self.show_annotator()
 
     def show_annotator(self) -> None:
-        self.annotator_label.setText(f"Annotator: <b>{escape(self.annotator)}</b>")
+        # isolated (U+2068…U+2069): a right-to-left name is shown as typed and does not reorder "Annotator:"
+        self.annotator_label.setText(f"Annotator: <b>\u2068{escape(self.annotator)}\u2069</b>")
 
     def refresh_labels(self) -> None:
         """Label actions (keys 1–9), the legend toolbar and the view's colours, from store.labels()."""
@@ -758,7 +760,7 @@ class MainWindow(QMainWindow):
         name = AnnotatorNameDialog.ask(self, self.annotator)
         if not name or name == self.annotator:
             return
-        if problem := reserved_annotator_problem(name):
+        if problem := annotator_name_problem(name):  # the dialog asks again already; a patched one may not
             self.show_problem(problem)
             QMessageBox.warning(self, "Change annotator", problem)
             return

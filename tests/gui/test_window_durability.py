@@ -330,11 +330,15 @@ def test_change_annotator_refuses_reserved_names_and_keeps_the_annotator(qtbot, 
     make_db(db_path)
     window = open_window(qtbot, db_path)
     before = window.annotator
-    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *args, **kwargs: (typed, True)))
-    warned = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: warned.append(text))
+    answers, prompts = [(typed, True), ("", False)], []  # the name, then Cancel when asked again
+
+    def get_text(_parent, _title, prompt, *_a, **_k):
+        prompts.append(prompt)
+        return answers.pop(0)
+
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(get_text))
     window.change_annotator()
     assert window.annotator == before
-    assert warned and "reserved" in warned[0]
-    with pytest.raises(ValueError, match="reserved"):
+    assert len(prompts) == 2 and ("reserved" in prompts[1] or "space" in prompts[1]), prompts  # asked again, why
+    with pytest.raises(ValueError, match="reserved|space"):
         MainWindow(db_path, typed)
