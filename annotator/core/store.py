@@ -733,7 +733,7 @@ class Store(DocumentListing, BulkWrites, ReviewDecisions):
     # -- statistics ------------------------------------------------------------------------------------------
 
     def stats(self) -> dict[str, Any]:
-        """Corpus figures: documents, annotators with their sets, statuses (none for the model's pre-extraction,
+        """Corpus figures: documents, annotators with their sets (those holding at least one), statuses (none for the model's pre-extraction,
         marked `pre_extraction`), entities per label, quotes per type."""
         per_annotator = []
         for a in self.annotators():
@@ -756,6 +756,10 @@ class Store(DocumentListing, BulkWrites, ReviewDecisions):
                     "SELECT type, count(*) AS n FROM quotes WHERE annotator_id = ? GROUP BY type", (a.id,)
                 )
             }
+            if not statuses:
+                # a name with no set (a window only opened, a gold set whose accepts were undone) has done
+                # nothing to count: listing it as "0 documents" read as a ghost teammate (attack 15 #18)
+                continue
             pre_extraction = a.name == MODEL_ANNOTATOR
             per_annotator.append(
                 {

@@ -447,6 +447,11 @@ class MainWindow(QMainWindow):
         if command.failure:
             self.refresh_from_database()  # show the rows as they are now, then say why (the refresh resets the bar)
             self._stop_history(entry, command.failure)
+            return
+        # Ctrl+Shift+Z has nothing to redo after this (attack 15 #18: it was silent): say so while it matters
+        self.statusBar().showMessage(f"Undid “{entry.description()}” from {entry.clock()} (an earlier session). "
+                                     "That cannot be redone with Ctrl+Shift+Z: if it was a slip, make the edit "
+                                     "again.", 10000)
 
     def _stop_history(self, entry, reason: str) -> None:
         """The earlier edit `entry` cannot be undone: say so once, naming it and why, and drop it and everything

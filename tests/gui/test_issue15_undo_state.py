@@ -239,3 +239,48 @@ def test_a_refusal_is_cleared_when_another_document_opens(window, qtbot):
     window.view.select_range(0, 6)
     window.apply_label("ORG")  # the next edit saved: the state says so
     assert window.save_label.text().startswith("Saved ")
+
+
+# -- #18: small things -------------------------------------------------------------------------------------------
+
+def test_an_earlier_sessions_undo_says_it_cannot_be_redone(window, qtbot):
+    doc = window.doc_ids[0]
+    window.open_document(doc)
+    window.on_tag_toggled("document", None, "unsure", True)
+    again = _reopen_same(qtbot, window, doc)
+    _ctrl_z(qtbot, again)
+    said = again.statusBar().currentMessage()
+    assert "Undid “Tag unsure”" in said and "cannot be redone" in said, said
+    _close(again)
+
+
+def test_stats_lists_no_ghost_annotators(seeded):
+    db_path, ids = seeded
+    with Store(db_path) as store:
+        store.annotator_id("dora")  # a window opened as dora, nothing done
+        store.ensure_annotation_set(ids[0], "alice")
+        names = [a["annotator"] for a in store.stats()["annotators"]]
+    assert "dora" not in names and "alice" in names and "model" in names
+    out = _cli(db_path, "stats").stdout
+    assert "dora" not in out
+
+
+def test_the_title_dialog_shows_a_headline_whole(window, qtbot, monkeypatch):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QInputDialog
+
+    from annotator.gui.dialogs import TitleDialog
+
+    headline = "Kerry arrives in Islamabad for talks on the future of the region as protests continue outside"
+    seen = {}
+
+    def look():
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QInputDialog) and w.isVisible())
+        line = dialog.findChild(__import__("PySide6.QtWidgets", fromlist=["QLineEdit"]).QLineEdit)
+        seen["fits"] = line.fontMetrics().horizontalAdvance(headline) <= line.width()
+        seen["width"] = dialog.width()
+        dialog.reject()
+
+    QTimer.singleShot(200, look)
+    assert TitleDialog.ask(window, headline) is None
+    assert seen["width"] >= 480 and seen["fits"], seen
