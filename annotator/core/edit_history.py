@@ -119,13 +119,12 @@ def blocker(store: Store, entry: LoggedEdit, *, window_start: int) -> str | None
     - the set it edited was since replaced whole (an import, review), so its rows are not the ones logged
       (attack 15 #8)."""
     if not entry.undoable:
-        return "it cannot be undone after a restart (a review decision, or logged before undo history was kept)"
+        return "it has no undo after a restart (a review decision, or logged before undo history was kept)"
     if entry.id > window_start and entry.payload.get("session") != store.session:
-        return "it was made in another window open under the same name since this one opened: undo it there"
+        return "it was made in another window open under your name; undo it there"
     created = set_created_at(store, entry.doc_id, entry.annotator_id)
     if created is not None and created > entry.at:
-        return (f"your set on this document was replaced at {_clock(created)} (an import, or review, wrote it "
-                "whole), so the edits before that are not in it any more")
+        return f"an import or review replaced your set at {_clock(created)}"
     return None
 
 

@@ -310,7 +310,9 @@ class DocumentListView(QWidget):
         self._show_count()
 
     def _current_moved(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if self._showing or not current.isValid() or not self.table.hasFocus():
+        # a move the user made: the list holds the keyboard focus of its window (window().focusWidget(), also
+        # right while the window is being activated, when hasFocus() still says no)
+        if self._showing or not current.isValid() or self.table.window().focusWidget() is not self.table:
             return
         self._activated(current)
 

@@ -153,6 +153,7 @@ class MainWindow(QMainWindow):
         self.compare_note.setObjectName("comparisonNote")
         self.compare_note.setTextFormat(Qt.TextFormat.PlainText)  # a teammate's name is data
         self.compare_note.setWordWrap(True)
+        self.compare_note.setStyleSheet("font-style: italic")  # a note about the view, not part of the article
         self.compare_note.hide()
         layout.addWidget(self.compare_note)
         layout.addWidget(self.view, 1)
@@ -458,8 +459,8 @@ class MainWindow(QMainWindow):
         before it from this window's Ctrl+Z (the next press says there is nothing earlier), as Anki and INCEpTION
         drop an undo history that no longer applies — never the same refusal again and again (attack 15 #8)."""
         self.undo_barrier[entry.doc_id] = entry.id
-        self.show_problem(f"can't undo “{entry.description()}” ({entry.clock()}) or your earlier edits of this "
-                          f"document: {reason}. Ctrl+Z stops here.", state="Not undone")
+        self.show_problem(f"can't undo “{entry.description()}” ({entry.clock()}) or anything before it: {reason}. "
+                          "Ctrl+Z stops here.", state="Not undone")
 
     def _edit_context(self) -> tuple[int, str]:
         return self.doc.id, self.annotator
