@@ -171,7 +171,8 @@ class DocumentListing:
 
     def document_rows(self, doc_ids: list[int], *, annotator: str | None = None) -> list[DocumentRow]:
         """List rows for these ids (in that order). Counts are the annotator's when they have a set on the
-        document, else the model's pre-extraction."""
+        document, else the model's pre-extraction. `annotators` names who worked on it: a set still "new" (never
+        edited, or every edit undone) is nobody's work yet (attack 15 #18), as review counts it."""
         if not doc_ids:
             return []
         me = self._optional_annotator_id(annotator) or -1
@@ -194,7 +195,7 @@ class DocumentListing:
             for r in self.query(
                 f"""SELECT s.doc_id, group_concat(a.name, '\x1f') AS names FROM annotation_sets s
                     JOIN annotators a ON a.id = s.annotator_id
-                    WHERE s.doc_id IN ({marks}) AND a.name != ? GROUP BY s.doc_id""",
+                    WHERE s.doc_id IN ({marks}) AND a.name != ? AND s.status != 'new' GROUP BY s.doc_id""",
                 [*doc_ids, MODEL_ANNOTATOR],
             )
         }

@@ -284,3 +284,18 @@ def test_the_title_dialog_shows_a_headline_whole(window, qtbot, monkeypatch):
     QTimer.singleShot(200, look)
     assert TitleDialog.ask(window, headline) is None
     assert seen["width"] >= 480 and seen["fits"], seen
+
+
+def test_annotated_by_forgets_a_set_whose_only_edit_was_undone(window):
+    _doc1, second, _third = window.doc_ids
+    window.open_document(second)
+    from annotator.core.model import Status
+
+    window.set_status(Status.SKIPPED)  # the first and only edit: alice's own set, then undone (attack: doc 7)
+    assert "alice" in window.store.document_rows([second], annotator="alice")[0].annotators
+    window.undo_stack.undo()
+    row = window.store.document_rows([second], annotator="alice")[0]
+    assert row.status.value == "new" and "alice" not in row.annotators
+    out = _cli(window.store.path, "list").stdout
+    line = next(l for l in out.splitlines() if "Second" in l)
+    assert "alice" not in line
