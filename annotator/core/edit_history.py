@@ -142,6 +142,35 @@ def undone_by_other(store: Store, doc_id: int, annotator_id: int, log_range: tup
     return None
 
 
+def _lines(store: Store, sql: str, params) -> list[LoggedEdit]:
+    return [LoggedEdit(r[0], r[1], r[2], r[3], r[4], json.loads(r[5] or "{}"))
+            for r in store.query("SELECT id, at, doc_id, annotator_id, op, payload FROM edit_log WHERE " + sql, params)]
+
+
+def changed_by_other(store: Store, doc_id: int, annotator_id: int, log_range: tuple[int, int]) -> LoggedEdit | None:
+    """The first edit-log line written since `log_range` (one in-session edit's lines) by another connection (a
+    window open under the same name) that touched one of the entities or quotes that edit touched, or None. Its
+    undo would overwrite that window's change without a word."""
+    mine = _lines(store, "doc_id = ? AND annotator_id = ? AND id BETWEEN ? AND ?", (doc_id, annotator_id, *log_range))
+    if not mine:
+        return None
+    session = mine[0].payload.get("session")
+    entities, quotes = set(), set()
+    for line in mine:
+        e, q = touched_ids(line)
+        entities |= e
+        quotes |= q
+    if not entities and not quotes:
+        return None
+    for line in _lines(store, "doc_id = ? AND annotator_id = ? AND id > ? ORDER BY id", (doc_id, annotator_id, log_range[1])):
+        if line.payload.get("session") == session:
+            continue
+        e, q = touched_ids(line)
+        if e & entities or q & quotes:
+            return line
+    return None
+
+
 def _clock(iso: str) -> str:
     """The local-looking "HH:MM:SS" of an ISO time (the log is UTC; the status bar shows times of day)."""
     from datetime import datetime

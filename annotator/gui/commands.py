@@ -84,6 +84,10 @@ class EditCommand(QUndoCommand):
                     other := edit_history.undone_by_other(self.store, self.doc_id, annotator_id, self.log_range)):
                 # another window open under the same name undid this very edit (attack 15 #9)
                 raise ops.EditError(f"it was undone already, in another window, at {other.clock()}")
+            if self.log_range is not None and (
+                    other := edit_history.changed_by_other(self.store, self.doc_id, annotator_id, self.log_range)):
+                raise ops.EditError(f"another window open under your name changed it since (“{other.description()}”"
+                                    f" at {other.clock()}); undo it there first, or edit it by hand")
             first = edit_history.last_log_id(self.store) + 1
             self._undo()
             if self.log_range is not None:

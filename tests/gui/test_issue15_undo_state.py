@@ -299,3 +299,33 @@ def test_annotated_by_forgets_a_set_whose_only_edit_was_undone(window):
     out = _cli(window.store.path, "list").stdout
     line = next(l for l in out.splitlines() if "Second" in l)
     assert "alice" not in line
+
+
+def test_undo_does_not_overwrite_another_windows_later_change(window, qtbot):
+    doc = window.doc_ids[0]
+    window.open_document(doc)
+    kerry = [s.id for s in window.view.index.entities.ordered() if s.start == 0][0]
+    window.select_entity(kerry)
+    window.apply_label("ORG")  # A: PERSON -> ORG
+    with Store(window.store.path) as other:  # B, same name, relabels the same entity afterwards
+        ops.relabel_entity(other, entity_id=kerry, label="NORP")
+    window.undo_stack.undo()
+    qtbot.waitUntil(lambda: window.undo_stack.count() == 0, timeout=2000)
+    said = window.save_label.toolTip()
+    assert "another window open under your name changed it since" in said and "Relabel as NORP" in said, said
+    with Store(window.store.path, readonly=True) as check:
+        assert check.entity(kerry).label == "NORP"  # B's change kept
+
+
+def test_undo_of_my_own_edit_still_works_after_another_window_edited_elsewhere(window, qtbot):
+    doc = window.doc_ids[0]
+    window.open_document(doc)
+    spans = window.view.index.entities.ordered()
+    kerry, other_span = spans[0].id, spans[-1].id
+    window.select_entity(kerry)
+    window.apply_label("ORG")
+    with Store(window.store.path) as other:
+        ops.relabel_entity(other, entity_id=other_span, label="LOC")  # another entity: no clash
+    window.undo_stack.undo()
+    with Store(window.store.path, readonly=True) as check:
+        assert check.entity(kerry).label == "PERSON" and check.entity(other_span).label == "LOC"
