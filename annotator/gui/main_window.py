@@ -33,6 +33,7 @@ from annotator.core.ops import EditError
 from annotator.core.store import NotFoundError, Store, StoreError
 from annotator.gui import commands as cmd
 from annotator.gui import file_dialogs
+from annotator.gui.gc_pauses import IdlePauseCollector
 from annotator.gui.actions import (
     build_label_actions,
     build_legend,
@@ -102,6 +103,7 @@ class MainWindow(QMainWindow):
         self.edit_actions = EditActions(self, self.edits)
         self.import_run: BackgroundRun | None = None
         self.import_thread = None
+        self.gc_pauses = IdlePauseCollector(self)  # full garbage collections only when idle, never inside an edit
         self.import_worker: ImportWorker | None = None
         self.tag_picker: TagPickDialog | None = None
         self.setWindowTitle("annotator")
@@ -281,6 +283,7 @@ class MainWindow(QMainWindow):
             self.settings.setValue("last_document", self.doc.id)
         self.settings.sync()
         self.watch_timer.stop()
+        self.gc_pauses.release()
         if self.import_run is not None:
             self.import_run.done.disconnect(self._import_run_done)  # nothing to show in a closed window
             self.import_run.cancel_and_wait(5000)
@@ -322,6 +325,7 @@ class MainWindow(QMainWindow):
         self.update_status_text()
         if self.compared_with:
             self.compare_with(self.compared_with)  # the comparison follows from document to document
+        self.gc_pauses.document_shown()
 
     def choose_comparison(self) -> None:
         """View → Compare with…: pick the model or a teammate whose version is drawn over yours."""
@@ -495,6 +499,7 @@ class MainWindow(QMainWindow):
         """Re-read what a command touched (it is committed) and repaint just that."""
         self.doc_model.refresh_document(change.doc_id)
         self.show_saved_state(f"Saved {time.strftime('%H:%M:%S')}")
+        self.gc_pauses.edited()
         if self.doc is None or change.doc_id != self.doc.id:
             self.open_document(change.doc_id)  # undo/redo of an edit on another document: show it
             self.update_progress()
