@@ -80,7 +80,7 @@ def test_main_window_shows_hostile_annotator_title_label_and_messages_literally(
     window.show()
     qtbot.waitExposed(window)
 
-    assert label_shows(window.annotator_label) == f"Annotator: {name}"
+    assert label_shows(window.annotator_label) == f"Annotator: \u2068{name}\u2069"  # isolated: RTL names too
     assert "<b>" in window.annotator_label.text()  # still bold: our markup around the escaped name
     assert label_shows(window.doc_title) == title
 
