@@ -335,7 +335,8 @@ class DocumentListView(QWidget):
             self.model.fetchMore()
 
     def _show_count(self) -> None:
-        self.count_label.setText(f"{self.model.total_text()} documents")
+        one = self.model.total == 1 and not self.model.capped
+        self.count_label.setText(f"{self.model.total_text()} document{'' if one else 's'}")
 
     def apply_filter(self) -> None:
         self._debounce.stop()

@@ -68,3 +68,16 @@ def test_a_click_opens_once(window, qtbot):
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert window.doc.id == second and opened == [second]
     assert QApplication.focusWidget() is table
+
+
+def test_the_search_box_finds_an_emoji_title(window, qtbot):
+    from annotator.core.model import Document
+    from annotator.core.store import Store
+
+    with Store(window.store.path) as store:
+        party, _ = store.add_document(Document(text="Crowds gathered on Sunday.", title="Street party 🎉 in Leeds"))
+    window.doc_model.reload()
+    window.doc_list.search_box.setText("🎉")
+    window.doc_list.apply_filter()
+    assert window.doc_model.rowCount() == 1 and window.doc_model.id_at(0) == party
+    assert window.doc_list.count_label.text() == "1 document"
