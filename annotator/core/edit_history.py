@@ -121,7 +121,7 @@ def blocker(store: Store, entry: LoggedEdit, *, window_start: int) -> str | None
     if not entry.undoable:
         return "it has no undo after a restart (a review decision, or logged before undo history was kept)"
     if entry.id > window_start and entry.payload.get("session") != store.session:
-        return "it was made in another window open under your name; undo it there"
+        return "another window open as you made it; undo it there"
     created = set_created_at(store, entry.doc_id, entry.annotator_id)
     if created is not None and created > entry.at:
         return f"an import or review replaced your set at {_clock(created)}"

@@ -159,7 +159,7 @@ def test_a_window_does_not_undo_another_windows_edit_and_says_so(window, qtbot):
     b.view.setFocus()
     _ctrl_z(qtbot, b)  # B has no edits of its own
     said = b.statusBar().currentMessage()
-    assert "another window open under your name" in said and "undo it there" in said, said
+    assert "another window open as you made it" in said and "undo it there" in said, said
     assert kerry not in b.view.index.entities.by_id
     with Store(path, readonly=True) as check:
         assert all(e.id != kerry for e in check.annotation_set(doc, "alice").entities)
