@@ -34,7 +34,7 @@ def iter_inputs(paths: list[Path]) -> Iterator[tuple[str, dict[str, Any]]]:
 
 
 def refuse_output_among_inputs(paths: list[Path], output: Path) -> None:
-    """UsageError when the output is one of the inputs (the same file by any spelling, a symlink or a hard
+    """ClickException when the output is one of the inputs (the same file by any spelling, a symlink or a hard
     link to it): writing it would replace the articles being read."""
     from annotator.io.articles import expand_paths
 
@@ -46,7 +46,7 @@ def refuse_output_among_inputs(paths: list[Path], output: Path) -> None:
         except OSError:
             continue
         if same:
-            raise click.UsageError(f"the output {output} is the input {path}; write to another file")
+            raise click.ClickException(f"the output {output} is the input {path}; write to another file")
 
 
 def plural(count: int, word: str) -> str:
