@@ -712,6 +712,10 @@ def run(
     identity = model_identity(model)
     if identity["folder"] and Path(model).expanduser().is_dir():
         model = identity["folder"]  # a folder given relative to here is sent to the workers resolved
+    if identity["folder"] is None and not scheduler:  # a local cluster's workers see what this machine has
+        from annotator.extract.pipeline import ModelNotFoundError
+
+        raise DistributedError(str(ModelNotFoundError(model)))
     settings = {"model": identity, "cues": cues_fingerprint(cues), "partitions": partitions}
     plan = make_plan(paths, total, partitions, settings)
     folder = work_folder(output)
@@ -728,8 +732,13 @@ def run(
     if todo:
         job = {"model": model, "cues": cues, "cues_key": settings["cues"], "batch_size": batch_size,
                "plan": plan.identity}
-        _run_tasks(todo, folder, plan, job, scheduler, workers, report, finished, total, on_progress, verbose,
-                   wait_workers)
+        try:
+            _run_tasks(todo, folder, plan, job, scheduler, workers, report, finished, total, on_progress, verbose,
+                       wait_workers)
+        except DistributedError:
+            if folder.is_dir() and not any(folder.glob("part-*.jsonl")):
+                shutil.rmtree(folder, ignore_errors=True)  # nothing worth resuming: leave nothing behind
+            raise
     else:
         write_plan(folder, plan)
     check_inputs_unchanged(plan)
