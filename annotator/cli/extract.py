@@ -105,6 +105,19 @@ def extract_command(inputs: tuple[Path, ...], output: Path, model: str, n_proces
                              verbose, wait_workers)
             return
         _extract_locally(paths, output, model, cue_file, batch_size, n_process, progress)
+        _drop_stale_parts(output)
+
+
+def _drop_stale_parts(output: Path) -> None:
+    """After a local run wrote the whole output, the parts of an earlier, unfinished dask run for the same
+    output are stale: removed (only a folder that is one: it holds the dask engine's plan file)."""
+    import shutil
+
+    from annotator.extract.distributed import PLAN_FILE, work_folder
+
+    folder = work_folder(output)
+    if folder.is_dir() and (folder / PLAN_FILE).is_file():
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _extract_locally(paths: list[Path], output: Path, model: str, cue_file: Path | None, batch_size: int,
@@ -179,7 +192,7 @@ def _extract_on_dask(paths: list[Path], output: Path, model: str, scheduler: str
     except InputError as error:
         raise click.ClickException(str(error)) from None
     except (DistributedError, FileNotFoundError) as error:
-        raise click.ClickException(str(error)) from None
+        raise click.ClickException(" ".join(str(error).split())) from None  # one line, whatever Dask put in it
     except KeyboardInterrupt:  # before or after the cluster ran: what is on disk is kept either way
         raise click.ClickException("interrupted; the partitions written are kept: rerun the same command to resume")
     click.echo(

@@ -111,12 +111,21 @@ def text_and_meta(record: SourceRecord) -> tuple[str, dict[str, Any]]:
     return record.document.text, meta
 
 
+_LINE_BREAKING = {"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
 def record_line(text: str, extraction: Any, meta: dict[str, Any]) -> str:
-    """One output line (with its newline) of `annotator extract`: annotator's JSONL record of the extraction."""
+    """One output line (with its newline) of `annotator extract`: annotator's JSONL record of the extraction.
+    U+0085, U+2028 and U+2029 are written escaped (the same JSON): raw, they are line breaks to readers that
+    split lines the Unicode way (Python's str.splitlines, editors), and one record must stay one line."""
     from annotator.core.strict_json import dumps_strict
     from annotator.io.records import extraction_record
 
-    return dumps_strict(extraction_record(text, extraction, meta)) + "\n"
+    line = dumps_strict(extraction_record(text, extraction, meta))
+    if not line.isascii() and any(char in line for char in _LINE_BREAKING):
+        for char, escaped in _LINE_BREAKING.items():
+            line = line.replace(char, escaped)  # only inside strings: JSON has no other place for them
+    return line + "\n"
 
 
 def _is_blank(raw: bytes, first: bool) -> tuple[bool, bytes]:
@@ -613,8 +622,11 @@ def _quiet_dask(verbose: bool) -> None:
     """Dask's own logging (worker tracebacks, 'Compute Failed', heartbeats) stays off the user's terminal unless
     --verbose: every failure reaches the user as one line of ours."""
     if not verbose:
-        for name in ("distributed", "dask", "tornado", "bokeh"):
-            logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+        quiet = ("distributed", "dask", "tornado", "bokeh")
+        # distributed's config gives some child loggers their own level (distributed.client: warning): set all
+        for name in [*quiet, *logging.root.manager.loggerDict]:
+            if name.split(".")[0] in quiet:
+                logging.getLogger(name).setLevel(logging.CRITICAL + 1)
         import warnings
 
         warnings.filterwarnings("ignore", module="distributed")
@@ -772,16 +784,15 @@ def _run_tasks(todo: list[Partition], folder: Path, plan: Plan, job: dict[str, A
                     finished_now, pending = wait(pending, timeout=2, return_when="FIRST_COMPLETED")
                 except TimeoutError:
                     finished_now = set()
-                if not finished_now:
-                    if scheduler:  # all workers gone from a shared scheduler: say so after a bounded wait
-                        if client.scheduler_info().get("workers"):
-                            no_workers_since = None
-                        elif no_workers_since is None:
-                            no_workers_since = time.monotonic()
-                        elif time.monotonic() - no_workers_since > wait_workers:
-                            raise DistributedError(f"the Dask scheduler at {scheduler} has had no workers for "
-                                                   f"{wait_workers:g} s; the partitions written are kept: rerun "
-                                                   "to resume")
+                if not finished_now:  # all workers gone (killed, or never restarted): say so after a bounded wait
+                    if client.scheduler_info().get("workers"):
+                        no_workers_since = None
+                    elif no_workers_since is None:
+                        no_workers_since = time.monotonic()
+                    elif time.monotonic() - no_workers_since > wait_workers:
+                        where = f"the Dask scheduler at {scheduler}" if scheduler else "the local cluster"
+                        raise DistributedError(f"{where} has had no workers for {wait_workers:g} s; the partitions "
+                                               "written are kept: rerun to resume")
                     continue
                 for future in finished_now:
                     try:

@@ -322,3 +322,51 @@ def test_5_ctrl_c_then_sigkill_then_resume_gives_the_uninterrupted_output(tmp_pa
     assert "Traceback" not in done.stderr and "distributed" not in done.stderr
     assert out.read_bytes() == expected.read_bytes()
     assert not folder.exists() and not lock_path(out).exists()
+
+
+# -- 13/15/16/17: smaller ones ----------------------------------------------------------------------------------
+
+
+def test_17_unicode_line_separators_are_escaped_so_one_record_is_one_line(tmp_path):
+    texts = ["Kerry said\u2028so on Monday.", "Para one.\u2029Para two said Tom.", "Next\u0085line, \\\u2028 ok."]
+    source = records(tmp_path / "in.jsonl", texts)
+    out = tmp_path / "o.jsonl"
+    done = cli("extract", str(source), "-o", str(out), "--no-progress")
+    assert done.returncode == 0, done.stderr
+    written = out.read_text(encoding="utf-8")
+    assert len(written.splitlines()) == 3 and not any(c in written for c in "\u2028\u2029\u0085")
+    assert [json.loads(line)["text"] for line in written.splitlines()] == texts  # the same JSON values
+
+
+def test_16_list_into_a_pipe_that_closes_early_is_quiet(tmp_path):
+    db = tmp_path / "a.db"
+    source = records(tmp_path / "in.jsonl", [f"Story {i} about things, long enough to fill a pipe. " * 3
+                                             for i in range(3000)])
+    assert cli("--db", str(db), "ingest", "--no-extract", str(source)).returncode == 0
+    for command in (["list"], ["list", "--json"], ["search", "Story"]):
+        reader = subprocess.Popen([*CLI, "--db", str(db), *command], stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE)
+        assert reader.stdout.readline()
+        reader.stdout.close()  # like `| head -1`
+        stderr = reader.stderr.read().decode()
+        assert reader.wait(timeout=60) in (0, 141) and stderr == "", stderr
+
+
+def test_15_a_local_run_clears_a_stale_dask_work_folder_and_a_file_in_its_place_is_one_line(tmp_path):
+    source = records(tmp_path / "in.jsonl", ["Kerry said so."])
+    out = tmp_path / "o.jsonl"
+    folder = work_folder(out)
+    folder.mkdir()
+    (folder / "plan.json").write_text("{}", encoding="utf-8")
+    (folder / "part-000000.jsonl").write_text("{}\n", encoding="utf-8")
+    assert cli("extract", str(source), "-o", str(out), "--no-progress").returncode == 0
+    assert out.exists() and not folder.exists()
+    folder.write_text("not a folder", encoding="utf-8")
+    line = one_line_error(cli("extract", str(source), "-o", str(out), "--engine", "dask", "--no-progress"))
+    assert "is a file where the run keeps its parts" in line
+    # a missing output folder reads the same for both engines, and names the folder
+    for engine in ("local", "dask"):
+        line = one_line_error(cli("extract", str(source), "-o", str(tmp_path / "nodir" / "x.jsonl"), "--engine",
+                                  engine))
+        assert "the output's folder" in line and "does not exist" in line
+    assert not (tmp_path / "nodir").exists()
