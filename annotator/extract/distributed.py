@@ -764,7 +764,7 @@ def _run_tasks(todo: list[Partition], folder: Path, plan: Plan, job: dict[str, A
                workers: int | None, report: RunReport, finished: int, total: int,
                on_progress: Callable[[int, int], None] | None, verbose: bool, wait_workers: float) -> None:
     from distributed import wait
-    from distributed.client import FutureCancelledError
+    from distributed.client import FutureCancelledError, FuturesCancelledError
     from distributed.scheduler import KilledWorker
 
     client = cluster = None
@@ -814,11 +814,17 @@ def _run_tasks(todo: list[Partition], folder: Path, plan: Plan, job: dict[str, A
         kept = sum(1 for p in plan.partitions if (folder / part_name(p.index)).is_file())
         raise Interrupted(f"interrupted; {kept} of {len(plan.partitions)} partitions kept: rerun the same command "
                           "to resume") from None
-    except (OSError, TimeoutError) as error:  # the scheduler went away mid-run (a file error is not that)
-        if isinstance(error, OSError) and error.filename is not None:
+    except DistributedError:
+        raise
+    except Exception as error:  # the scheduler went away mid-run (FuturesCancelledError, CommClosedError...)
+        if isinstance(error, OSError) and error.filename is not None:  # a file error is ours to report
             raise
-        raise DistributedError(f"lost the Dask cluster ({str(error).splitlines()[0] if str(error) else type(error).__name__}); "
-                               "the partitions written are kept: rerun to resume") from None
+        if isinstance(error, FuturesCancelledError) and "connection-lost" in str(error):
+            why = "lost the connection to the scheduler"
+        else:
+            why = str(error).splitlines()[0] if str(error).strip() else type(error).__name__
+        raise DistributedError(f"the Dask cluster stopped the run ({why}); the partitions written are kept: "
+                               "rerun to resume") from None
     finally:
         if client is not None:
             _close_quietly(client, cluster)
