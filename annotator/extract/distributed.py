@@ -62,6 +62,9 @@ CONNECT_TIMEOUT = 20.0
 WORKER_WAIT = 60.0
 """Default seconds to wait for a scheduler to have at least one worker (at the start, and whenever all its
 workers are gone mid-run) before giving up with one line; `--wait-workers` changes it."""
+EXTRACTION_MODULES = ("core/boilerplate.py", "core/model.py", "io/articles.py", "io/records.py")
+"""Besides annotator/extract/, the modules an output line depends on (reader, boilerplate marks, record
+builder): their code is part of a plan's identity, with annotator's version."""
 PLAN_FILE = "plan.json"
 PLAN_VERSION = 2
 PART_HEADER_KEY = "annotator_extract_part"
@@ -481,7 +484,8 @@ def model_identity(model: str) -> dict[str, Any]:
     except PackageNotFoundError:
         found["annotator"] = None
     code = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
+    package = Path(__file__).parents[1]
+    for path in [*sorted(package.glob("extract/*.py")), *(package / name for name in EXTRACTION_MODULES)]:
         code.update(path.read_bytes())
     found["extract_code"] = code.hexdigest()[:16]
     return found
@@ -728,7 +732,8 @@ def run(
         from annotator.extract.pipeline import ModelNotFoundError
 
         raise DistributedError(str(ModelNotFoundError(model)))
-    settings = {"model": identity, "cues": cues_fingerprint(cues), "partitions": partitions}
+    settings = {"model": identity, "cues": cues_fingerprint(cues), "partitions": partitions,
+                "batch_size": batch_size}
     plan = make_plan(paths, total, partitions, settings)
     folder = work_folder(output)
     if folder.exists() and not folder.is_dir():

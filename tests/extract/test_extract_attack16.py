@@ -198,6 +198,7 @@ def test_3_a_port_that_never_answers_as_a_scheduler_fails_within_the_timeout(tmp
     assert not work_folder(out).exists() and not out.exists()  # a run that never started leaves no plan
 
 
+@pytest.mark.filterwarnings("ignore::UserWarning")  # the in-test scheduler's HTTP port, not the CLI's
 def test_10_a_scheduler_with_no_workers_is_one_line_after_the_wait(tmp_path):
     from distributed import LocalCluster
 
@@ -370,3 +371,16 @@ def test_15_a_local_run_clears_a_stale_dask_work_folder_and_a_file_in_its_place_
                                   engine))
         assert "the output's folder" in line and "does not exist" in line
     assert not (tmp_path / "nodir").exists()
+
+
+@pytest.mark.parametrize("name,content", [("arr.json", '[{"text": "Kerry said so."}]'),
+                                          ("one.JSON", '{"text": "Kerry said so."}'),
+                                          ("t.csv", "text\nKerry said so.\n"), ("t.tsv", "id\ttext\n1\tKerry\n")])
+def test_13_a_json_or_csv_file_is_not_taken_for_one_plain_text_article(tmp_path, name, content):
+    source = tmp_path / name
+    source.write_text(content, encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    line = one_line_error(cli("extract", str(source), "-o", str(out), "--no-progress", timeout=60))
+    assert f"{source}: is a" in line and "not" in line, line
+    done = cli("--db", str(tmp_path / "a.db"), "ingest", "--no-extract", str(source), timeout=60)
+    assert done.returncode == 1 and f"{source}: is a" in done.stderr, done.stderr
