@@ -170,9 +170,13 @@ class Piece:
 
 @dataclass(frozen=True)
 class Partition:
+    """`count` consecutive input records, in `pieces`. `texts` is a digest of the records' texts as the client
+    read them in its checking pass (`texts_digest`): the merge checks every part line carries its record's text."""
+
     index: int
     count: int
     pieces: tuple[Piece, ...]
+    texts: str = ""
 
 
 @dataclass
@@ -209,14 +213,32 @@ class Plan:
         }
 
 
-def validate_inputs(paths: list[Path], on_record: Callable[[], None] | None = None) -> int:
+TEXT_KEY_BYTES = 8
+"""Bytes of each record's text hash kept by the checking pass (8 bytes a record: 40 MB for five million)."""
+
+
+def text_key(text: str) -> bytes:
+    """A record's short text hash (BLAKE2b, TEXT_KEY_BYTES): what ties an output line to its input record."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=TEXT_KEY_BYTES).digest()
+
+
+def texts_digest(keys: bytes) -> str:
+    """The digest of consecutive records' text keys (a partition's `texts`)."""
+    return _sha(keys)[:32]
+
+
+def validate_inputs(paths: list[Path], on_record: Callable[[], None] | None = None,
+                    text_keys: bytearray | None = None) -> int:
     """Read every input with annotator's reader (as `annotator extract` does before loading the model); returns
     the number of records; the first bad one raises InputError(`path:line: reason`), including an article
-    longer than pre-extraction takes (core/ingest.too_long_for_extraction, the check ingest makes)."""
+    longer than pre-extraction takes (core/ingest.too_long_for_extraction, the check ingest makes). With
+    `text_keys`, each record's `text_key` is appended to it, in input order."""
     count = 0
     for record in read_articles(paths):
         if error := too_long_for_extraction(record, hint=TOO_LONG_HINT):
             raise error
+        if text_keys is not None:
+            text_keys += text_key(record.document.text)
         count += 1
         if on_record:
             on_record()
@@ -244,7 +266,8 @@ class _OpenPiece:
                      self.digest.hexdigest())
 
 
-def make_plan(paths: list[Path], total: int, partitions: int | None, settings: dict[str, Any]) -> Plan:
+def make_plan(paths: list[Path], total: int, partitions: int | None, settings: dict[str, Any],
+              text_keys: bytes | None = None) -> Plan:
     """Cut the (already validated) inputs into `partitions` runs of consecutive records (default: one per
     DOCS_PER_PARTITION records), in input order, each piece with the SHA-256 of its bytes and each input with
     the SHA-256 of the whole file (one read of every input)."""
@@ -253,12 +276,15 @@ def make_plan(paths: list[Path], total: int, partitions: int | None, settings: d
     files = expand_paths(paths)
     plan = Plan(inputs=[], settings=settings)
     pieces: list[Piece] = []
-    in_partition = 0
+    in_partition = planned = 0
 
     def close_partition() -> None:
-        nonlocal pieces, in_partition
+        nonlocal pieces, in_partition, planned
         if in_partition:
-            plan.partitions.append(Partition(len(plan.partitions), in_partition, tuple(pieces)))
+            keys = text_keys[planned * TEXT_KEY_BYTES:(planned + in_partition) * TEXT_KEY_BYTES] if text_keys else None
+            plan.partitions.append(Partition(len(plan.partitions), in_partition, tuple(pieces),
+                                             texts_digest(keys) if keys is not None else ""))
+            planned += in_partition
         pieces, in_partition = [], 0
 
     for path in files:
@@ -495,7 +521,7 @@ def _read_part(part: Path, plan: Plan, partition: Partition, sink: Any | None = 
     """Check one part file against the plan: its header (this plan, this partition, the record count), one JSON
     record with a string "text" per input record, and the body's SHA-256. Raises ValueError(reason). With
     `sink`, the body is written to it as it is read."""
-    digest, lines = hashlib.sha256(), 0
+    digest, lines, keys = hashlib.sha256(), 0, bytearray()
     with open(part, encoding="utf-8", newline="") as handle:
         try:
             header = json.loads(handle.readline())
@@ -512,6 +538,8 @@ def _read_part(part: Path, plan: Plan, partition: Partition, sink: Any | None = 
                 raise ValueError(f"line {lines + 1} is not JSON") from None
             if not line.endswith("\n") or not isinstance(record, dict) or not isinstance(record.get("text"), str):
                 raise ValueError(f"line {lines + 1} is not an extract record")
+            if partition.texts:
+                keys += text_key(record["text"])
             digest.update(line.encode("utf-8"))
             if sink is not None:
                 sink.write(line)
@@ -519,6 +547,8 @@ def _read_part(part: Path, plan: Plan, partition: Partition, sink: Any | None = 
         raise ValueError(f"{lines} lines for {partition.count} input records")
     if digest.hexdigest() != header.get("sha256"):
         raise ValueError("its content is not what the worker wrote (checksum)")
+    if partition.texts and texts_digest(bytes(keys)) != partition.texts:
+        raise ValueError("its records' texts are not those of its input records")
 
 
 def kept_parts(folder: Path, plan: Plan, on_message: Callable[[str], None] | None = None) -> set[int]:
@@ -724,7 +754,8 @@ def run(
     if scheduler:
         check_scheduler_address(scheduler)
     cues = load_cues(cue_file)  # on the client: every worker uses the same cue list, whatever its environment
-    total = validate_inputs(paths)
+    text_keys = bytearray()
+    total = validate_inputs(paths, text_keys=text_keys)
     identity = model_identity(model)
     if identity["folder"] and Path(model).expanduser().is_dir():
         model = identity["folder"]  # a folder given relative to here is sent to the workers resolved
@@ -734,7 +765,8 @@ def run(
         raise DistributedError(str(ModelNotFoundError(model)))
     settings = {"model": identity, "cues": cues_fingerprint(cues), "partitions": partitions,
                 "batch_size": batch_size}
-    plan = make_plan(paths, total, partitions, settings)
+    plan = make_plan(paths, total, partitions, settings, bytes(text_keys))
+    del text_keys
     folder = work_folder(output)
     if folder.exists() and not folder.is_dir():
         raise DistributedError(f"{folder} is a file where the run keeps its parts; move it away or remove it")

@@ -243,3 +243,31 @@ def test_an_unreachable_scheduler_is_one_line(tmp_path, monkeypatch):
     assert result.exit_code == 1, result.output
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.output
     assert "Traceback" not in result.output
+
+
+def test_every_part_line_must_carry_its_input_records_text(tmp_path):
+    """A part rebuilt consistently (header, count, checksum all right) but holding other records' lines is
+    refused: the client keeps a short hash of every input text from its checking pass (attack 16 #14)."""
+    inputs = write_inputs(tmp_path)
+    keys = bytearray()
+    total = validate_inputs(inputs, text_keys=keys)
+    assert len(keys) == total * 8
+    plan = make_plan(inputs, total, 3, {"model": "m"}, bytes(keys))
+    texts = [text_and_meta(r)[0] for r in read_articles(inputs)]
+    out = tmp_path / "o.jsonl"
+    folder = work_folder(out)
+    prepare_work_folder(folder, plan)
+    first = 0
+    for p in plan.partitions:
+        write_part(folder / part_name(p.index), {PART_HEADER_KEY: plan.identity, "index": p.index, "count": p.count},
+                   [{"text": t} for t in texts[first:first + p.count]])
+        first += p.count
+    assert kept_parts(folder, plan) == {0, 1, 2}
+    assert merge_parts(folder, plan, out) == total
+    assert [json.loads(line)["text"] for line in out.read_text(encoding="utf-8").splitlines()] == texts
+    swapped = list(reversed(texts[:plan.partitions[0].count]))  # the right texts, in the wrong order
+    write_part(folder / part_name(0), {PART_HEADER_KEY: plan.identity, "index": 0, "count": len(swapped)},
+               [{"text": t} for t in swapped])
+    notes = []
+    assert kept_parts(folder, plan, notes.append) == {1, 2}
+    assert "texts are not those of its input records" in notes[0]
