@@ -293,10 +293,9 @@ def make_plan(paths: list[Path], total: int, partitions: int | None, settings: d
             whole = hashlib.sha256()
             current: _OpenPiece | None = None
             with open(path, "rb") as handle:
-                offset = number = 0
-                for raw in handle:  # the reader's blank-line rule (io/articles.iter_jsonl_lines), on bytes
+                offset = 0
+                for number, raw in enumerate(handle, start=1):  # the reader's blank-line rule, on bytes
                     whole.update(raw)
-                    number += 1
                     blank, _ = _is_blank(raw, number == 1)
                     if not blank:
                         if current is None:
@@ -465,11 +464,15 @@ def cues_fingerprint(cues: Any) -> str:
 def model_location(model: str) -> Path | None:
     """The folder a model name or path stands for on this machine: an existing folder (resolved), else the
     installed package's folder (found without importing it, or spaCy), else None (not installed here)."""
+    if not model.strip():
+        return None
     folder = Path(model).expanduser()
     if folder.is_dir():
         return folder.resolve()
     import importlib.util
 
+    if not model.replace("_", "a").replace("-", "a").isalnum():  # not a package name (find_spec would import "a" of "a.b")
+        return None
     try:
         spec = importlib.util.find_spec(model)
     except (ImportError, ValueError):
