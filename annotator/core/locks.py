@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from annotator.core.errors import UserError
+from annotator.core.files import open_lock_file
 
 
 def lock_path(output: Path) -> Path:
@@ -29,7 +30,7 @@ def output_lock(output: str | os.PathLike) -> Iterator[Path]:
     folder: the same error writing the output would give)."""
     path = lock_path(Path(output))
     while True:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = open_lock_file(path)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
