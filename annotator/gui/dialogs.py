@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from annotator.core.names import SHOWN_CHARACTERS, elide, name_problem, shown
 from annotator.core.store import Store, StoreError
 from annotator.gui.plain import name_tooltip, plain, plain_label
+from annotator.gui.screen_fit import FitsScreen
 
 
 def login_name() -> str:
@@ -76,7 +77,7 @@ class TitleDialog:
         return title if ok and title else None
 
 
-class TagSetDialog(QDialog):
+class TagSetDialog(FitsScreen, QDialog):
     """Add or remove tags in the tag set (document tags and span tags). Changes are written at once."""
 
     def __init__(self, store: Store, parent: QWidget | None = None):
@@ -192,7 +193,7 @@ def _tag_of(item: QListWidgetItem) -> str:
     return item.data(Qt.ItemDataRole.UserRole)
 
 
-class TagPickDialog(QDialog):
+class TagPickDialog(FitsScreen, QDialog):
     """The T quick-pick: a small popup with the tag set of the selection (span tags for an entity or quote,
     document tags otherwise), its present tags checked. Typing filters; Up/Down move; Enter toggles the
     highlighted tag and closes; clicking a box toggles and stays. It only emits `toggled`: the window turns that
@@ -301,7 +302,7 @@ class TagPickDialog(QDialog):
         self.list.setCurrentRow((later[0] if direction > 0 else later[-1]) if later else current if current in rows else rows[0])
 
 
-class HelpDialog(QDialog):
+class HelpDialog(FitsScreen, QDialog):
     """Every action with its shortcut (built from the window's actions, so it never goes stale)."""
 
     def __init__(self, rows: list[tuple[str, str, str]], parent: QWidget | None = None):

@@ -69,9 +69,10 @@ from annotator.gui.store_guard import edit_refusal, open_window_store, readonly_
 from annotator.gui.type_ahead import guard
 from annotator.gui.version_overlay import NO_COMPARISON, VersionOverlay, comparison_choices
 from annotator.gui.workers import ImportWorker
+from annotator.gui.screen_fit import FitsScreen, fit_to_screen, fit_within_screen
 
 
-class MainWindow(QMainWindow):
+class MainWindow(FitsScreen, QMainWindow):
     """One annotator correcting documents of one database."""
 
     def __init__(self, store: Store | str | Path, annotator: str | None = None):
@@ -242,8 +243,9 @@ class MainWindow(QMainWindow):
         geometry = self.settings.value("geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
+            fit_within_screen(self)  # saved on a larger screen
         else:
-            self.resize(1400, 860)
+            fit_to_screen(self, 1400, 860)
         state = self.settings.value("state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
