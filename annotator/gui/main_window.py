@@ -17,7 +17,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QDockWidget,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QMainWindow,
@@ -54,7 +53,7 @@ from annotator.gui.document_list import DocumentListModel, DocumentListView
 from annotator.gui.editing import EditActions, EditSession
 from annotator.gui.exchange_dialogs import ExportDialog, ImportDialog
 from annotator.gui.find_bar import FindBar
-from annotator.gui.quote_table import QuoteTable
+from annotator.gui.quote_table import QuoteColumns, QuoteTable
 from annotator.gui.own_set import point_command_at_copies, take_own_set
 from annotator.gui.panels import (
     EntityTableModel,
@@ -161,10 +160,7 @@ class MainWindow(FitsScreen, QMainWindow):
         self.quote_table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # text order first
         self.quote_table.setSortingEnabled(True)  # the model sorts itself (quote_table.py): row_of stays right
         self.quote_model.sort_column = None
-        quote_header = self.quote_table.horizontalHeader()
-        quote_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        quote_header.resizeSection(0, 120)
-        quote_header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)  # the content gets the room
+        QuoteColumns(self.quote_table)  # the Content column gets the room (issue 15, attack #14)
         self.quote_table.picked.connect(self.pick_quote)
         self.tags_panel = TagsPanel()
         self.tags_panel.toggled.connect(self.on_tag_toggled)
@@ -249,6 +245,10 @@ class MainWindow(FitsScreen, QMainWindow):
         state = self.settings.value("state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
+        else:  # the article keeps most of the width, also on a small screen (issue 15, attack #3)
+            width = self.width()
+            self.resizeDocks([self.docks["documents"], self.docks["quotes"]],
+                             [min(420, width * 22 // 100), min(520, width * 30 // 100)], Qt.Orientation.Horizontal)
 
     def _open_initial_document(self) -> None:
         last = self.settings.value("last_document")

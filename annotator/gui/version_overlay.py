@@ -56,6 +56,7 @@ class VersionOverlay:
         self.index.reset(list(aset.entities) if aset else [], list(aset.quotes) if aset else [])
         self._entity_at = {(s.start, s.end): s for s in self.index.entities.ordered()}
         self._quote_at = {(s.start, s.end) for s in self.index.quotes.ordered()}
+        self.pills: list[tuple[QRectF, str]] = []
 
     def differences(self, own: SpanIndex, start: int, end: int) -> list[Difference]:
         """The differences touching the Qt range [start, end) (pass the whole text for a count)."""
@@ -90,6 +91,8 @@ class VersionOverlay:
         font = view._label_font
         metrics = QFontMetricsF(font)
         painter.setFont(font)
+        taken = [rect for rect, _label in view.pill_rects]  # the label pills painted just before
+        self.pills: list[tuple[QRectF, str]] = []  # (pill, text) as last painted: tests
         for d in self.differences(view.index, start, end):
             rects = view.range_rects(d.start, d.end)
             if not rects:
@@ -105,18 +108,37 @@ class VersionOverlay:
                 painter.setPen(pen)
                 for r in rects:
                     painter.drawRoundedRect(r.adjusted(-2, -2, 2, 2), 3, 3)
-            text = d.theirs if d.kind == THEIRS_ONLY else f"{d.mine} ≠ {d.theirs}"
+            # their label; for a label that differs, "≠ theirs" next to your own label pill reads "PERSON ≠ ORG"
+            text = d.theirs if d.kind == THEIRS_ONLY else f"≠ {d.theirs}"
             if not text:
                 continue  # a quote: the outline says it
-            first = rects[0]
-            width = metrics.horizontalAdvance(text) + 6
-            pill = QRectF(first.left(), first.top() - metrics.height() - 1, width, metrics.height())
+            pill = overlay_pill_rect(rects[0], metrics.horizontalAdvance(text) + 6, metrics.height(), taken,
+                                     view.viewport().rect())
+            taken.append(pill)
+            self.pills.append((pill, text))
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(theirs_color)
             painter.drawRoundedRect(pill, 3, 3)
             painter.setPen(view.scheme.base)
             painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, text)
             painter.setBrush(Qt.BrushStyle.NoBrush)
+
+
+def overlay_pill_rect(span: QRectF, width: float, height: float, taken: list[QRectF], viewport) -> QRectF:
+    """Where a difference's pill goes: in the span's own pill row (under its first line, where the label pills
+    are), pushed right past the pills already there, and kept inside the viewport. Above the span it sat in the
+    previous line's pill row, and for the first line above the viewport, out of reach (issue 15, attack #5)."""
+    y = span.bottom() + 3
+    x = span.left()
+    moved = True
+    while moved:
+        moved = False
+        for other in taken:
+            if abs(other.top() - y) < height and other.left() - 2 < x + width and x < other.right() + 2:
+                x, moved = other.right() + 3, True
+    x = max(float(viewport.left()), min(x, viewport.right() - width - 2))
+    y = max(float(viewport.top()), min(y, viewport.bottom() - height))
+    return QRectF(x, y, width, height)
 
 
 NO_COMPARISON = "(none: stop comparing)"
