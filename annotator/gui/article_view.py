@@ -42,7 +42,7 @@ from annotator.core.names import shown as shown_name
 from annotator.core.spans import has_blank_edge
 from annotator.gui.colors import Scheme
 from annotator.gui.offsets import OffsetMap
-from annotator.gui.quote_links import paint_links
+from annotator.gui.quote_links import paint_links, paint_role_labels
 from annotator.gui.plain import name_tooltip
 from annotator.gui.snapping import cuts_a_word, snap_edge
 from annotator.gui.span_index import EntitySpan, QuoteSpan, SpanIndex
@@ -123,6 +123,7 @@ class ArticleView(QTextEdit):
         self.selected_entity_id = self.selected_quote_id = self.hovered_quote_id = None
         self.drag = None
         self.link_paths = []  # the arcs of the last paint (quote_links.py)
+        self.link_label_rects = []  # and their role names' boxes
         self._bidi_blocks: dict[int, bool] = {}  # block number -> holds right-to-left text (range_rects)
         doc = QTextDocument(self)
         doc.setUndoRedoEnabled(False)
@@ -401,15 +402,39 @@ class ArticleView(QTextEdit):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         self._paint_quotes(painter, quotes, active)
         self._paint_entities(painter, entities, rects)
+        links = self._paint_link_lines(painter, active)  # under the text (attack 15 #12)
         painter.end()
         super().paintEvent(event)
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         self._paint_roles(painter, quotes, active, start, end)
         self._paint_labels(painter, entities, rects)
+        if links:
+            self.link_label_rects = paint_role_labels(painter, links, self._label_font, self.scheme.base,
+                                                      [rect for rect, _ in self.pill_rects], QRectF(self.viewport().rect()))
         if self.overlay is not None:  # another version's differences, visible range only (version_overlay.py)
             self.overlay.paint(painter, self, start, end)
         painter.end()
+
+    def _paint_link_lines(self, painter: QPainter, active: QuoteSpan | None) -> list:
+        """The active quote's links to its speaker and cue (quote_links.py), drawn before the text; returns
+        (role name, role rectangles, colour) of the links drawn, for their names, painted after the text."""
+        self.link_paths, self.link_label_rects = [], []
+        if active is None:
+            return []
+        s = self.scheme
+        roles = [("speaker", self.range_rects(*active.speaker) if active.speaker else [], s.speaker, Qt.PenStyle.SolidLine),
+                 ("cue", self.range_rects(*active.cue) if active.cue else [], s.cue, Qt.PenStyle.DashLine)]
+        roles = [r for r in roles if r[1]]
+        quote_rects = self.range_rects(active.start, active.end)
+        drawn = []
+        for role in roles:
+            paths = paint_links(painter, quote_rects, [role], margin_x=MARGIN - 7)
+            if paths:
+                self.link_paths.extend(paths)
+                drawn.append(role[:3])
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        return drawn
 
     def _unlaid_block(self, start: int, end: int) -> bool:
         """Whether a block in the Qt range [start, end) has no laid-out lines yet."""
@@ -463,15 +488,6 @@ class ArticleView(QTextEdit):
                     painter.drawRoundedRect(r.adjusted(-2, -1, 2, 1), 3, 3)
                     if strong:
                         painter.fillRect(r.adjusted(-2, -1, 2, 1), _alpha(color, 40))
-        if active is not None:  # quote -> speaker / cue arcs, the active quote only (quote_links.py)
-            self.link_paths = paint_links(painter, self.range_rects(active.start, active.end), [
-                ("speaker", self.range_rects(*active.speaker) if active.speaker else [], s.speaker,
-                 Qt.PenStyle.SolidLine),
-                ("cue", self.range_rects(*active.cue) if active.cue else [], s.cue, Qt.PenStyle.DashLine),
-            ], self._label_font, s.base)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-        else:
-            self.link_paths = []
         if self.selected_entity_id in self.index.entities.by_id:
             e = self.index.entities.by_id[self.selected_entity_id]
             painter.setPen(QPen(s.selection_outline, 2))
