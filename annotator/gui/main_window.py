@@ -658,6 +658,39 @@ class MainWindow(FitsScreen, QMainWindow):
             return viewport.mapToGlobal(rects[0].bottomLeft().toPoint() + QPoint(0, 16))
         return viewport.mapToGlobal(QPoint(24, 8))
 
+    def pick_label(self) -> None:
+        """L: the type-ahead label picker (label_picker.py) for the text selection or the selected entity; Enter
+        applies the label as its number key would (labels past the ninth have none)."""
+        if self.doc is None:
+            return
+        if self.selection() is None and self.view.selected_entity_id is None:
+            self.edit_actions.hint("Select some text (or an entity) first, then press L and type a label.")
+            return
+        from annotator.gui.label_picker import LabelPickDialog
+
+        title = "Label the selection" if self.selection() is not None else "Relabel the entity"
+        picker = LabelPickDialog(self.store.labels(), title, self)
+        picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        picker.picked.connect(self.apply_label)
+        picker.finished.connect(lambda _result: self._label_picker_closed(picker))
+        self.label_picker = picker
+        cursor = self.view.textCursor()
+        if cursor.hasSelection():  # under the selected text when it is on screen
+            rects = self.view.range_rects(cursor.selectionStart(), cursor.selectionEnd())
+            viewport = self.view.viewport()
+            on_screen = rects and viewport.rect().contains(rects[0].bottomLeft().toPoint())
+            picker.move(viewport.mapToGlobal(rects[0].bottomLeft().toPoint() + QPoint(0, 16)) if on_screen
+                        else viewport.mapToGlobal(QPoint(24, 8)))
+        else:
+            picker.move(self._tag_anchor(TargetKind.ENTITY, self.view.selected_entity_id))
+        picker.show()
+        picker.filter.setFocus()
+
+    def _label_picker_closed(self, picker) -> None:
+        if getattr(self, "label_picker", None) is picker:
+            self.label_picker = None
+        self.view.setFocus()
+
     def quick_tag_document(self) -> None:
         self.quick_tag(document=True)
 
