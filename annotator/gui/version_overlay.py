@@ -126,19 +126,23 @@ class VersionOverlay:
 
 def overlay_pill_rect(span: QRectF, width: float, height: float, taken: list[QRectF], viewport) -> QRectF:
     """Where a difference's pill goes: in the span's own pill row (under its first line, where the label pills
-    are), pushed right past the pills already there, and kept inside the viewport. Above the span it sat in the
-    previous line's pill row, and for the first line above the viewport, out of reach (issue 15, attack #5)."""
-    y = span.bottom() + 3
+    are), pushed right past the pills already there — or, with no room left before the right edge, pushed left
+    of them — and kept inside the viewport. Above the span it sat in the previous line's pill row, and for the
+    first line above the viewport, out of reach (issue 15, attack #5)."""
+    y = max(float(viewport.top()), min(span.bottom() + 3, viewport.bottom() - height))
+    row = [o for o in taken if abs(o.top() - y) < height]
+
+    def hits(x: float) -> QRectF | None:
+        return next((o for o in row if o.left() - 2 < x + width and x < o.right() + 2), None)
+
     x = span.left()
-    moved = True
-    while moved:
-        moved = False
-        for other in taken:
-            if abs(other.top() - y) < height and other.left() - 2 < x + width and x < other.right() + 2:
-                x, moved = other.right() + 3, True
-    x = max(float(viewport.left()), min(x, viewport.right() - width - 2))
-    y = max(float(viewport.top()), min(y, viewport.bottom() - height))
-    return QRectF(x, y, width, height)
+    while (other := hits(x)) is not None:
+        x = other.right() + 3
+    if x + width > viewport.right() - 2:  # no room on the right: leftwards from the span instead
+        x = min(span.left(), viewport.right() - width - 2)
+        while (other := hits(x)) is not None and x > viewport.left():
+            x = other.left() - width - 3
+    return QRectF(max(float(viewport.left()), x), y, width, height)
 
 
 NO_COMPARISON = "(none: stop comparing)"

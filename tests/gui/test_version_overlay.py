@@ -148,3 +148,20 @@ def test_a_difference_on_the_first_line_is_labelled_inside_the_viewport_in_its_o
         assert not any(pill.intersects(o) for o in own), (text, pill, [(o.left(), o.top(), o.width()) for o in own])
     label_pill = next(rect for rect, label in view.pill_rects if label == "PERSON" and rect.top() < 30)
     assert pills["≠ ORG"].left() >= label_pill.right()  # reads "PERSON ≠ ORG"
+
+
+def test_a_difference_pill_at_the_right_edge_goes_left_of_the_label_pill_not_over_it():
+    """Seen in the dark compare screenshot: pushed past your label pill, then pulled back inside the viewport,
+    "NORP" covered "PERSON"."""
+    from PySide6.QtCore import QRect, QRectF
+
+    from annotator.gui.version_overlay import overlay_pill_rect
+
+    viewport = QRect(0, 0, 400, 300)
+    span = QRectF(360, 20, 30, 14)
+    label_pill = QRectF(360, 37, 36, 10)
+    pill = overlay_pill_rect(span, 34, 10, [label_pill], viewport)
+    assert not pill.intersects(label_pill) and pill.right() <= 400 and pill.left() >= 0
+    assert abs(pill.top() - label_pill.top()) < 1  # still in the span's pill row
+    first_line = overlay_pill_rect(QRectF(5, 0, 30, 14), 34, 10, [], viewport)
+    assert first_line.top() >= 0 and first_line.left() == 5
