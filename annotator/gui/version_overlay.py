@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 
 from annotator.core.model import AnnotationSet
@@ -57,6 +57,7 @@ class VersionOverlay:
         self._entity_at = {(s.start, s.end): s for s in self.index.entities.ordered()}
         self._quote_at = {(s.start, s.end) for s in self.index.quotes.ordered()}
         self.pills: list[tuple[QRectF, str]] = []
+        self.ties: list[tuple] = []
 
     def differences(self, own: SpanIndex, start: int, end: int) -> list[Difference]:
         """The differences touching the Qt range [start, end) (pass the whole text for a count)."""
@@ -93,6 +94,7 @@ class VersionOverlay:
         painter.setFont(font)
         taken = [rect for rect, _label in view.pill_rects]  # the label pills painted just before
         self.pills: list[tuple[QRectF, str]] = []  # (pill, text) as last painted: tests
+        self.ties: list[tuple] = []  # dotted lines from a displaced pill to its span
         for d in self.differences(view.index, start, end):
             rects = view.range_rects(d.start, d.end)
             if not rects:
@@ -116,6 +118,14 @@ class VersionOverlay:
                                      view.viewport().rect())
             taken.append(pill)
             self.pills.append((pill, text))
+            first = rects[0]
+            if pill.left() > first.right() - 2 or pill.right() < first.left() + 2:
+                # pushed away from its span by other pills: a thin line under the text ties it to its span
+                y = first.bottom() + 1.5
+                tie = (QPointF(first.center().x(), y), QPointF(pill.center().x(), y), QPointF(pill.center().x(), pill.top()))
+                painter.setPen(QPen(theirs_color, 1.0, Qt.PenStyle.DotLine))
+                painter.drawPolyline(list(tie))
+                self.ties.append(tie)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(theirs_color)
             painter.drawRoundedRect(pill, 3, 3)

@@ -148,6 +148,10 @@ def test_a_difference_on_the_first_line_is_labelled_inside_the_viewport_in_its_o
         assert not any(pill.intersects(o) for o in own), (text, pill, [(o.left(), o.top(), o.width()) for o in own])
     label_pill = next(rect for rect, label in view.pill_rects if label == "PERSON" and rect.top() < 30)
     assert pills["≠ ORG"].left() >= label_pill.right()  # reads "PERSON ≠ ORG"
+    # a pill pushed off its span is tied to it by a dotted line; one under its span is not
+    ties = view.overlay.ties
+    assert any(abs(tie[-1].x() - pills["≠ ORG"].center().x()) < 1 for tie in ties)
+    assert not any(abs(tie[-1].x() - pills["DATE"].center().x()) < 1 for tie in ties)
 
 
 def test_a_difference_pill_at_the_right_edge_goes_left_of_the_label_pill_not_over_it():
