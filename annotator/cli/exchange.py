@@ -53,8 +53,12 @@ def label_list(values: tuple[str, ...]) -> list[str] | None:
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the train/dev split.")
 @click.option("--align", type=click.Choice(["strict", "expand"]), default="strict", show_default=True,
               help="spacy: a span off token boundaries is reported and left out (strict) or widened (expand).")
+@click.option("--include-model", is_flag=True,
+              help="Training formats (spacy, doccano, conll, iob, brat): also the model's sets (the pre-extraction "
+              "and model@<version> sets such as Label Studio predictions), ranked after every person's and never "
+              "for a document a person skipped or rejected. Default: people's sets only.")
 @click.pass_context
-def export(ctx, fmt, output, annotators, statuses, versions, labels, split, seed, align):
+def export(ctx, fmt, output, annotators, statuses, versions, labels, split, seed, align, include_model):
     """Export annotation sets. Exchange formats (jsonl, prodigy, labelstudio): one record per document and
     annotator, every finished status. Training formats (spacy, doccano): done sets only and one version per
     document (gold where it exists) unless --status / --versions say otherwise. conll, iob, brat: done sets only
@@ -83,6 +87,7 @@ def export(ctx, fmt, output, annotators, statuses, versions, labels, split, seed
         split=split,
         seed=seed,
         align=align,
+        include_model=include_model,
     )
     with open_store(ctx, readonly=True, must_exist=True) as store, progress_bar(None, "exporting", unit="rec") as bar:
         state = {"done": 0}
@@ -109,6 +114,10 @@ def export(ctx, fmt, output, annotators, statuses, versions, labels, split, seed
         click.echo(f"whitespace edge: {line}", err=True)
     for line in report.issues.dropped_relations:
         click.echo(f"relation: {line}", err=True)
+    for line in report.issues.left_out:
+        click.echo(f"left out: {line}", err=True)
+    for line in report.issues.renamed:
+        click.echo(f"renamed: {line}", err=True)
     if scratch:
         with scratch, open(output, "rb") as written:
             shutil.copyfileobj(written, sys.stdout.buffer)
