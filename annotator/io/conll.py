@@ -7,7 +7,8 @@ file without `-DOCSTART-` is one document a sentence (as `spacy convert -n 1`). 
 the text is rebuilt from the tokens (joined by a space, sentences by a newline), so offsets are exact in it.
 Middle columns (CoNLL-2003's POS and chunk tags) are kept in the set's `extra["conll"]` and written back.
 Write: `conll` is CoNLL-2003 (`word POS chunk TAG`, documents opened by spaCy's delimiter `-DOCSTART- -X- O O`);
-`iob` is two tab-separated columns. Tags are BIO. A text that came from CoNLL keeps its tokens; any other text is
+`iob` is two tab-separated columns (documents of several lines opened by the same spaCy delimiter, which
+`spacy convert` splits on and other CoNLL readers skip). Tags are BIO. A text that came from CoNLL keeps its tokens; any other text is
 tokenized by spaCy's tokenizer (the one the spaCy DocBin export uses), a line a sentence. CoNLL has no
 annotator, status, quotes, tags or "missing" tokens: an export takes one annotator's sets, and a span that does not
 fall on token boundaries is listed in the export's summary and written as O. A label holding whitespace is
@@ -326,7 +327,8 @@ class ConllWriter:
         from annotator.core.files import atomic_write
 
         self.output.parent.mkdir(parents=True, exist_ok=True)
-        docstart = SPACY_DOCSTART if not self.two_columns else f"{DOCSTART}\tO"
+        docstart = SPACY_DOCSTART  # also in two columns: the delimiter `spacy convert` splits on (a
+        # "-DOCSTART-\tO" line would become a one-token document of junk O tags); other readers skip any -DOCSTART-
         with_docstart = not self.two_columns or any(len(block) > 1 for block in self.blocks)
         with atomic_write(self.output, "w", newline="\n") as handle:
             for block in self.blocks:

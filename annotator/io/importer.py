@@ -440,9 +440,8 @@ class BatchWriter:
             raise InputError(self.path, imported.line, f"{what} {label}".rstrip() + f": {describe_blank(text, start, end)}")
         if has_blank_edge(text, start, end):
             named = f"{what} {start}-{end} {label}".rstrip()
-            self.report.blank_edges.append(
-                f"{self.path}:{imported.line}: {named} {text[start:end]!r} starts or ends in whitespace"
-            )
+            where = f"{self.path}:{imported.line}" if imported.line is not None else str(self.path)  # brat: no line
+            self.report.blank_edges.append(f"{where}: {named} {text[start:end]!r} starts or ends in whitespace")
 
     def _onto_stored_text(self, imported: ImportedSet, aset: AnnotationSet) -> None:
         """The record's text equals a stored document's under NFC (same content hash) but may be composed

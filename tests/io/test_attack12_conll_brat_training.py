@@ -499,3 +499,18 @@ def test_nested_brat_spans_import_and_train_as_a_span_group(tmp_path):
     (doc,) = docbin(tmp_path / "sp")
     assert [e.text for e in doc.ents] == ["Oslo University Hospital"]
     assert len(doc.spans["sc"]) == 3
+
+
+def test_iob_export_separates_documents_the_way_spacy_convert_reads_them(tmp_path):
+    db = tmp_path / "a.db"
+    cli(db, "import", jsonl(tmp_path / "d.jsonl", [
+        record("Ada Lovelace wrote.\nBabbage built it in London.", [("Ada Lovelace", "PER"), ("London", "LOC")]),
+        record("Paris, again.", [("Paris", "LOC")])]), "--no-extract")
+    out = tmp_path / "d.iob"
+    cli(db, "export", "--format", "iob", "-o", out)
+    text = out.read_text(encoding="utf-8")
+    assert "-DOCSTART-\tO" not in text and text.count("-DOCSTART- -X- O O\n") == 2
+    assert spacy_convert(tmp_path, out) == [[("Ada Lovelace", "PER"), ("London", "LOC")], [("Paris", "LOC")]]
+    again = tmp_path / "again.db"
+    cli(again, "import", out, "--no-extract")
+    assert len(sets(again)) == 2  # two documents, as exported
