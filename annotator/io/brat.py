@@ -260,8 +260,13 @@ class _Ids:
     def __init__(self, extra: dict[str, Any], kept: list[str]):
         ids = extra.get(IDS_KEY) if isinstance(extra.get(IDS_KEY), dict) else {}
         self.wanted: dict[tuple, str] = {}
+        ranges: dict[tuple, list[str]] = {}
         for start, end, label, ident in ids.get("T", []) or []:
             self.wanted.setdefault(("T", start, end, label), ident)
+            ranges.setdefault(("T", start, end), []).append(ident)
+        for key, found in ranges.items():  # a relabelled span keeps its id (its range names it alone)
+            if len(found) == 1:
+                self.wanted.setdefault(key, found[0])
         for kind, head, child, ident in ids.get("R", []) or []:
             self.wanted.setdefault(("R", kind, tuple(head), tuple(child)), ident)
         self.reserved = set(self.wanted.values()) | {line.split("\t", 1)[0] for line in kept}
@@ -270,6 +275,8 @@ class _Ids:
 
     def take(self, kind: str, key: tuple | None = None) -> str:
         ident = self.wanted.get((kind, *key)) if key is not None else None
+        if (ident is None or ident in self.used) and kind == "T" and key is not None:
+            ident = self.wanted.get((kind, *key[:2]))
         if ident is not None and ident not in self.used:
             self.used.add(ident)
             return ident

@@ -514,3 +514,44 @@ def test_iob_export_separates_documents_the_way_spacy_convert_reads_them(tmp_pat
     again = tmp_path / "again.db"
     cli(again, "import", out, "--no-extract")
     assert len(sets(again)) == 2  # two documents, as exported
+
+
+def test_a_kept_brat_line_whose_target_was_deleted_or_relabelled_is_left_out_and_listed(tmp_path):
+    from annotator.core import ops
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text(BRAT_TEXT, encoding="utf-8")
+    (folder / "a.ann").write_text(BRAT_ANN, encoding="utf-8")
+    db = tmp_path / "a.db"
+    cli(db, "import", folder, "--no-extract")
+    with Store(db) as store:  # in the window: "failed" deleted, "John Smith" relabelled
+        aset = store.annotation_set(1, "corpus")
+        by_text = {BRAT_TEXT[e.start:e.end]: e for e in aset.entities}
+        ops.delete_entity(store, entity_id=by_text["failed"].id)
+        ops.relabel_entity(store, entity_id=by_text["John Smith"].id, label="PER")
+    done = cli(db, "export", "--format", "brat", "-o", tmp_path / "out")
+    written = (tmp_path / "out" / "a.ann").read_text(encoding="utf-8")
+    ids, refs = brat_refs(written)
+    assert all(ref in ids for _, ref in refs), written
+    assert "E1\t" not in written and "A2\tSpeculation" not in written
+    assert "T1\tPER 0 10\tJohn Smith\n" in written and "*\tEquiv T1 T5\n" in written  # relabelled: same id
+    assert "brat line 'E1\\tFailure:T7 Theme:T2' left out: it points at T7" in done.stderr
+    assert "brat line 'A2\\tSpeculation E1' left out: it points at E1" in done.stderr
+    assert "#2\tAnnotatorNotes R1\tsure" in written  # the speaker relation is still there under its id
+    assert "PER 0 10\tJohn Smith" in written
+
+
+def test_a_relation_type_with_whitespace_is_refused_for_brat(tmp_path):
+    text = "Ada works for Acme."
+    answer = {"text": text, "answer": "accept", "_annotator_id": "r", "spans": [
+        {"start": 0, "end": 3, "label": "PER", "token_start": 0, "token_end": 0},
+        {"start": 14, "end": 18, "label": "ORG", "token_start": 3, "token_end": 3}],
+        "relations": [{"head": 0, "child": 3, "label": "WORKS FOR",
+                       "head_span": {"start": 0, "end": 3, "label": "PER", "token_start": 0, "token_end": 0},
+                       "child_span": {"start": 14, "end": 18, "label": "ORG", "token_start": 3, "token_end": 3}}]}
+    db = tmp_path / "a.db"
+    cli(db, "import", jsonl(tmp_path / "rel.jsonl", [answer]), "--no-extract")
+    refused = cli(db, "export", "--format", "brat", "-o", tmp_path / "out", ok=False)
+    assert "relation type 'WORKS FOR'" in refused.stderr
+    assert not (tmp_path / "out").exists()
