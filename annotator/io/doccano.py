@@ -44,12 +44,13 @@ annotated or not, so without it an empty annotation list is an example nobody an
 
 
 def is_unannotated(record: dict[str, Any], found: list, categories: list) -> bool:
-    """The one rule for doccano's empty records (attack 12 #10): no span, no category and no relation, and no
-    `"done": true`, is a document to annotate (status new, like a text-only record), never a done set that would
+    """The one rule for doccano's empty records (attack 12 #10): no span, no category, no relation and no tag,
+    and no `"done": true`, is a document to annotate (status new, like a text-only record), never a done set that would
     train as "no entities here". doccano writes `"label": []` for every example nobody labelled, and has no
     flag saying that an example was looked at; a user whose empty examples really are negatives (doccano's
     "Export only approved documents") marks them done in annotator after import."""
-    return not found and not categories and not record.get("relations") and record.get(DONE_KEY) is not True
+    return (not found and not categories and not record.get("relations") and not record.get("tags")
+            and record.get(DONE_KEY) is not True)
 ENTITY_KEYS = {"start_offset", "end_offset", "label", "user", "tags"}
 
 
