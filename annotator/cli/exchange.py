@@ -132,7 +132,7 @@ def export(ctx, fmt, output, annotators, statuses, versions, labels, split, seed
 @click.option("--format", "fmt", type=click.Choice(list(IMPORT_CHOICES)), default="auto", show_default=True,
               help="auto: from the content. A brat import takes a .ann/.txt pair (either file) or a folder of them.")
 @click.option("--annotator", default=None,
-              help="Annotator for records that do not name one (_annotator_id/_session_id/user). Default: file stem.")
+              help="Annotator for records that do not name one (_annotator_id/_session_id/user). Default: file stem (for a brat pair, its folder: the collection).")
 @click.option("--skip-invalid", is_flag=True,
               help="Import the valid records and list every skipped one (file:line: reason). Default: all or nothing.")
 @click.option("--no-extract", is_flag=True, help="Texts without annotations are not pre-annotated by the model.")

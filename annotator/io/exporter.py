@@ -560,7 +560,10 @@ def export(
     else:
         pairs = iter_sets(store, annotator_ids, statuses, batch=options.batch, models_any_status=models_any_status)
         if versions == "one":
-            pairs = one_version_per_document(pairs, gold_names(store), issues, store if training else None)
+            from annotator.io.training_version import declined_guard
+
+            guard = declined_guard(store, annotator_ids) if training else None
+            pairs = one_version_per_document(pairs, gold_names(store), issues, guard)
         items = ((doc.id, doc.hash, None, doc, aset) for doc, aset in pairs)
     try:
         for doc_id, doc_hash, record, doc, aset in items:

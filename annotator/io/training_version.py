@@ -74,6 +74,13 @@ def training_annotator_ids(store: Store, names: list[str] | None, *, include_mod
     return chosen
 
 
+def declined_guard(store: Store, annotator_ids: dict[int, str]) -> Store | None:
+    """The store to pass to `one_version_per_document` so a model set never stands in for a person who skipped
+    or rejected: whenever a person is among the selected annotators (naming only model sets, with --annotator,
+    exports them as they are)."""
+    return store if any(not is_model_set(name) for name in annotator_ids.values()) else None
+
+
 def one_version_per_document(
     pairs: Iterable[tuple[Document, AnnotationSet]], gold: set[str], issues: ExportIssues,
     store: Store | None = None,

@@ -555,3 +555,25 @@ def test_a_relation_type_with_whitespace_is_refused_for_brat(tmp_path):
     refused = cli(db, "export", "--format", "brat", "-o", tmp_path / "out", ok=False)
     assert "relation type 'WORKS FOR'" in refused.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_brat_pair_by_file_or_by_folder_is_the_same_annotator_and_set(tmp_path):
+    folder = tmp_path / "collection"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Ada met Bob.\n", encoding="utf-8")
+    (folder / "a.ann").write_text("T1\tPER 0 3\tAda\n", encoding="utf-8")
+    db = tmp_path / "a.db"
+    cli(db, "import", folder / "a.ann", "--no-extract")
+    again = cli(db, "import", folder, "--no-extract")
+    assert "0 annotation sets written, 1 unchanged" in again.stdout
+    assert list(sets(db)) == [("Ada met Bob.\n", "collection")]
+
+
+def test_naming_only_the_model_set_exports_it_as_it_is(tmp_path):
+    db = tmp_path / "a.db"
+    path = tmp_path / "ls.json"
+    path.write_text(json.dumps(LS_TASKS), encoding="utf-8")
+    cli(db, "import", path, "--no-extract")
+    done = cli(db, "export", "--format", "doccano", "-o", "-", "--annotator", "model@labelstudio")
+    (line,) = [json.loads(x) for x in done.stdout.splitlines() if x.startswith("{")]
+    assert line["user"] == "model@labelstudio" and line["text"] == "Nobody looked at Paris."
