@@ -47,7 +47,8 @@ def label_list(values: tuple[str, ...]) -> list[str] | None:
               "for the others.")
 @click.option("--labels", "labels", multiple=True,
               help="Only entities with this label (repeat the option for several; a label may hold a comma). "
-              "One value with commas and no such label is read as a comma-separated list.")
+              "One value with commas and no such label is read as a comma-separated list. Names that are no known label "
+              "are refused (a typo would export no entities).")
 @click.option("--split", type=click.FloatRange(0, 1), default=None,
               help="Share of documents for train (rest to dev). Default for spacy: 0.8.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the train/dev split.")

@@ -517,6 +517,9 @@ def export(
     versions = options.versions or default_versions(fmt)
     if versions not in VERSIONS:
         raise ValueError(f"unknown --versions {versions!r} (choose from {', '.join(VERSIONS)})")
+    if options.labels and not any(label in store.labels() for label in options.labels):  # a typo exports nothing
+        known = ", ".join(list(store.labels())[:20])
+        raise ValueError(f"no entity label named {', '.join(map(repr, options.labels))} (known: {known})")
     report = ExportReport(format=fmt)
     issues = report.issues
     training = fmt in TRAINING_FORMATS or fmt in STATUSLESS_FORMATS

@@ -577,3 +577,16 @@ def test_naming_only_the_model_set_exports_it_as_it_is(tmp_path):
     done = cli(db, "export", "--format", "doccano", "-o", "-", "--annotator", "model@labelstudio")
     (line,) = [json.loads(x) for x in done.stdout.splitlines() if x.startswith("{")]
     assert line["user"] == "model@labelstudio" and line["text"] == "Nobody looked at Paris."
+
+
+@pytest.mark.parametrize("labels", [["NOPE"], ["PRESON", "ORGG"], ["PER,X"]])
+def test_export_labels_that_name_no_known_label_are_refused(tmp_path, labels):
+    db = tmp_path / "a.db"
+    cli(db, "import", jsonl(tmp_path / "l.jsonl", [record("Ada met Bob.", [("Ada", "PER")])]), "--no-extract")
+    args = [a for label in labels for a in ("--labels", label)]
+    if labels == ["PER,X"]:  # one comma-separated value: PER is known, so it exports
+        out = cli(db, "export", "--format", "prodigy", "-o", "-", *args).stdout
+        assert '"label": "PER"' in out
+        return
+    refused = cli(db, "export", "--format", "prodigy", "-o", "-", *args, ok=False)
+    assert "no entity label named" in refused.stderr and "PER" in refused.stderr
