@@ -28,6 +28,7 @@ from annotator.io.records import (
     check_span_text,
     import_marker,
     need,
+    overlapping_spans,
     record_meta,
     record_text,
     tag_lists,
@@ -293,6 +294,11 @@ def doccano_record(
                 entities.append(parts[key])
             relations.append({**quote.extra.get(f"{kind}_relation", {}), "from_id": head["id"],
                               "to_id": parts[key]["id"], "type": label})
+    if issues is not None:  # kept as the record's `overlapping_spans` field (written back), not as entities
+        for span in overlapping_spans(aset):
+            issues.left_out.append(
+                f"document {doc.id} ({aset.annotator}): {span.get('label')} span {span.get('start')}-{span.get('end')} "
+                "overlaps an entity: kept in the record's overlapping_spans field, not in its entities")
     nothing = not entities and not relations and not doc_tags
     label_key = next((k for k in ("label", "labels") if k in had), None)
     if label_key and "entities" not in had and not relations and not aset.quotes and "relations" not in had:

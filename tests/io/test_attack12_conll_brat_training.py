@@ -484,6 +484,8 @@ def test_overlapping_spans_reach_the_span_group_brat_and_label_studio_and_are_li
     assert regions == [(4, 19, "ORG"), (12, 19, "GPE")]
     conll = cli(db, "export", "--format", "conll", "-o", "-")
     assert "GPE span 12-19 overlaps an entity: left out" in conll.stderr
+    doccano = cli(db, "export", "--format", "doccano", "-o", "-")
+    assert "GPE span 12-19 overlaps an entity: kept in the record's overlapping_spans field" in doccano.stderr
 
 
 def test_nested_brat_spans_import_and_train_as_a_span_group(tmp_path):
