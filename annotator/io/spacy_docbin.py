@@ -150,6 +150,12 @@ def doc_from_set(nlp, document: Document, aset: AnnotationSet, *, align: str = "
         if not (isinstance(start, int) and isinstance(end, int) and isinstance(label, str)) or (
                 labels is not None and label not in labels):
             continue
+        if isinstance(extra_span.get("brat"), dict) and extra_span["brat"].get("fragments"):
+            issues.left_out.append(
+                f"document {document.id} ({aset.annotator}): discontinuous {label} span {start}-{end} overlaps an "
+                "entity: left out (spaCy spans are continuous), its tokens missing for NER")
+            unsure.add_span(start, end)
+            continue
         found = span(start, end, label, f"{label} span (overlapping)")
         if found is not None:
             group.append(found)

@@ -592,3 +592,19 @@ def test_export_labels_that_name_no_known_label_are_refused(tmp_path, labels):
         return
     refused = cli(db, "export", "--format", "prodigy", "-o", "-", *args, ok=False)
     assert "no entity label named" in refused.stderr and "PER" in refused.stderr
+
+
+def test_a_discontinuous_brat_span_that_overlaps_an_entity_stays_out_of_every_spacy_span(tmp_path):
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / "x.txt").write_text("The bank in New York failed.\n", encoding="utf-8")
+    (folder / "x.ann").write_text("T1\tGPE 12 20\tNew York\nT2\tORG 4 8;12 20\tbank New York\n", encoding="utf-8")
+    db = tmp_path / "a.db"
+    cli(db, "import", folder, "--no-extract")
+    done = cli(db, "export", "--format", "spacy", "--split", "1", "-o", tmp_path / "sp")
+    assert "discontinuous ORG span 4-20 overlaps an entity: left out" in done.stderr
+    (doc,) = docbin(tmp_path / "sp")
+    assert [(e.text, e.label_) for e in doc.ents] == [("New York", "GPE")]
+    assert "sc" not in doc.spans or all(s.label_ != "ORG" for s in doc.spans["sc"])
+    cli(db, "export", "--format", "brat", "-o", tmp_path / "out")
+    assert "T2\tORG 4 8;12 20\tbank New York\n" in (tmp_path / "out" / "x.ann").read_text(encoding="utf-8")
