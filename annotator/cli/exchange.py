@@ -117,8 +117,6 @@ def export(ctx, fmt, output, annotators, statuses, versions, labels, split, seed
         click.echo(f"relation: {line}", err=True)
     for line in report.issues.left_out:
         click.echo(f"left out: {line}", err=True)
-    for line in report.issues.renamed:
-        click.echo(f"renamed: {line}", err=True)
     if scratch:
         with scratch, open(output, "rb") as written:
             shutil.copyfileobj(written, sys.stdout.buffer)

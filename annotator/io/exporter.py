@@ -140,8 +140,6 @@ class ExportReport:
             parts.append(f"{len(self.issues.dropped_relations)} relations left out (listed above)")
         if self.issues.left_out:
             parts.append(f"{len(self.issues.left_out)} spans this format cannot hold as they are (listed above)")
-        if self.issues.renamed:
-            parts.append(f"{len(self.issues.renamed)} labels renamed for this format (listed above)")
         if self.issues.model_sets_left_out:
             parts.append(f"model sets left out: {', '.join(self.issues.model_sets_left_out)} (training uses people's "
                          "sets; --include-model or --annotator to add them)")

@@ -447,8 +447,6 @@ class ExportIssues:
     left_out: list[str] = field(default_factory=list)
     """Annotations a format cannot hold as what they are, with where they went instead (e.g. overlapping spans
     kept in a spaCy span group but not in `doc.ents`, a discontinuous brat entity kept out of NER)."""
-    renamed: list[str] = field(default_factory=list)
-    """Labels a format cannot hold as they are, and what they were written as."""
 
     def blank_edged_entity(self, doc_id: int | None, annotator: str, start: int, end: int, label: str, text: str,
                            what: str = "entity") -> None:
