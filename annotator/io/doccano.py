@@ -28,6 +28,7 @@ from annotator.io.records import (
     check_span_text,
     import_marker,
     need,
+    overlapping_spans,
     record_meta,
     record_text,
     tag_lists,
@@ -36,7 +37,21 @@ from annotator.io.records import (
 )
 
 LAYOUT_KEYS = ("entities", "label", "labels", "annotations")
-DOCCANO_KEYS = (*LAYOUT_KEYS, "relations", "meta", "tags", "text")
+DOCCANO_KEYS = (*LAYOUT_KEYS, "relations", "meta", "tags", "text", "done")
+DONE_KEY = "done"
+"""`"done": true` on a record with no annotations: a person finished it and found nothing (written by annotator's
+doccano export for an empty done set). doccano itself has no per-record done flag and exports every example,
+annotated or not, so without it an empty annotation list is an example nobody annotated (see `is_unannotated`)."""
+
+
+def is_unannotated(record: dict[str, Any], found: list, categories: list) -> bool:
+    """The one rule for doccano's empty records (attack 12 #10): no span, no category, no relation and no tag,
+    and no `"done": true`, is a document to annotate (status new, like a text-only record), never a done set that would
+    train as "no entities here". doccano writes `"label": []` for every example nobody labelled, and has no
+    flag saying that an example was looked at; a user whose empty examples really are negatives (doccano's
+    "Export only approved documents") marks them done in annotator after import."""
+    return (not found and not categories and not record.get("relations") and not record.get("tags")
+            and record.get(DONE_KEY) is not True)
 ENTITY_KEYS = {"start_offset", "end_offset", "label", "user", "tags"}
 
 
@@ -105,6 +120,8 @@ def parse_doccano_record(where: Where, record: dict[str, Any]) -> list[ImportedS
     meta = record_meta(where, record)
     record_user = annotator_of(where, record, ("_annotator_id", "user", "username"))
     found, categories = _annotations(where, text, record)
+    if is_unannotated(record, found, categories):
+        return [ImportedSet(text, meta, record_user, None, where.line)]
     relations = need(where, record.get("relations", []) or [], list, '"relations"')
     by_id = {}
     for item in found:
@@ -277,6 +294,12 @@ def doccano_record(
                 entities.append(parts[key])
             relations.append({**quote.extra.get(f"{kind}_relation", {}), "from_id": head["id"],
                               "to_id": parts[key]["id"], "type": label})
+    if issues is not None:  # kept as the record's `overlapping_spans` field (written back), not as entities
+        for span in overlapping_spans(aset):
+            issues.left_out.append(
+                f"document {doc.id} ({aset.annotator}): {span.get('label')} span {span.get('start')}-{span.get('end')} "
+                "overlaps an entity: kept in the record's overlapping_spans field, not in its entities")
+    nothing = not entities and not relations and not doc_tags
     label_key = next((k for k in ("label", "labels") if k in had), None)
     if label_key and "entities" not in had and not relations and not aset.quotes and "relations" not in had:
         record[label_key] = [[e["start_offset"], e["end_offset"], e["label"]] for e in entities]
@@ -288,6 +311,8 @@ def doccano_record(
         record["relations"] = relations
     if doc_tags or "tags" in had:
         record["tags"] = doc_tags
+    if nothing and Status(aset.status) is Status.DONE:
+        record[DONE_KEY] = True  # a person's "nothing here", which an empty doccano record does not say
     return record
 
 
