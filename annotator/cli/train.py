@@ -84,6 +84,9 @@ def train_ner(ctx, output, annotators, statuses, max_steps, eval_split, eval_fre
     P/R/F on the held-out documents and writes a pipeline to --output."""
     from annotator.core.config import extract_settings
 
+    if base is not None and not base.strip():
+        raise click.UsageError("an empty --base names no pipeline (leave it out for the configured one, or "
+                               "`--base blank`)")
     base_name = None if base == "blank" else (base or extract_settings().model)
     _run(ctx, "ner", output, annotators, statuses, max_steps, eval_split, eval_frequency, seed, learn_rate,
          json_progress, base=base_name)

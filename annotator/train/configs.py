@@ -81,7 +81,8 @@ def ner_config(settings: TrainSettings, base: str | None) -> Any:
     except (TypeError, AttributeError) as error:  # an installed Python package that is not a pipeline (numpy)
         raise ValueError(f"the base {base!r} is not a spaCy pipeline ({type(error).__name__})") from None
     if "ner" not in nlp.pipe_names:
-        raise ValueError(f"the base pipeline {base!r} has no ner component (it has {', '.join(nlp.pipe_names)})")
+        raise ValueError(f"the base pipeline {base!r} has no ner component "
+                         f"({'it has ' + ', '.join(nlp.pipe_names) if nlp.pipe_names else 'it has no components'})")
     config = nlp.config.copy()
     # component_names: the disabled ones too (en_core_web_sm's senter), which the config's pipeline lists
     config["components"] = {name: {"source": str(base)} for name in nlp.component_names}

@@ -379,3 +379,8 @@ def test_a_small_set_says_the_held_out_documents_picked_the_checkpoint(tmp_path)
     assert "held-out scores (1 documents, also used to pick the checkpoint: optimistic)" in result.stdout
     info = json.loads((tmp_path / "m" / "annotator_training.json").read_text())
     assert info["dev_is_test"] is True and info["test_docs"] == 1
+
+
+def test_an_empty_base_is_refused_in_one_line(tmp_path):
+    result = cli(tmp_path / "a.db", "train", "ner", "--output", tmp_path / "m", "--base", "", ok=False)
+    one_line_error(result, "empty --base", code=2)
