@@ -103,7 +103,7 @@ def test_suggestions_do_not_replace_an_existing_pre_annotation(tmp_path):
     assert [e[:3] for e in sets_of(db)[(TEXT, MODEL_ANNOTATOR)][1]] == [(21, 26, "GPE")]  # kept as it was
 
 
-@pytest.mark.parametrize("fmt", ["jsonl", "prodigy"])
+@pytest.mark.parametrize("fmt", ["jsonl", "prodigy", "doccano"])
 @pytest.mark.parametrize("status", ["in_progress", "new"])
 def test_an_exported_unfinished_set_comes_back_unfinished(tmp_path, fmt, status):
     db = tmp_path / "a.db"
@@ -115,17 +115,20 @@ def test_an_exported_unfinished_set_comes_back_unfinished(tmp_path, fmt, status)
         store.replace_annotation_set(AnnotationSet(doc_id=other, annotator="alice", status=Status.DONE,
                                                    entities=[Entity(0, 13, "PERSON")]))
     out = tmp_path / f"out.{fmt}.jsonl"
-    cli(db, "export", "--format", fmt, "--status", status, "--status", "done", "-o", out)
+    versions = ["--versions", "all"] if fmt == "doccano" else []
+    cli(db, "export", "--format", fmt, "--status", status, "--status", "done", *versions, "-o", out)
     records = [json.loads(line) for line in out.read_text().splitlines()]
     unfinished = next(r for r in records if r["text"] == TEXT)
     assert "answer" not in unfinished and unfinished["status"] == status  # the marker, no answer
-    assert next(r for r in records if r["text"] != TEXT)["answer"] == "accept"
+    finished = next(r for r in records if r["text"] != TEXT)
+    assert finished.get("answer", "accept") == "accept" and "status" not in finished
     db2 = tmp_path / "b.db"
-    cli(db2, "import", out)
+    cli(db2, "import", out, *(["--format", "doccano"] if fmt == "doccano" else []))
     stored = sets_of(db2)
     assert stored[(TEXT, "alice")] == (status, [(0, 12, "PERSON", "human")])  # unfinished, never done
     assert stored[("Angela Merkel met Joe Biden.", "alice")][0] == "done"
-    cli(db2, "export", "--format", fmt, "--status", status, "--status", "done", "-o", tmp_path / "again.jsonl")
+    cli(db2, "export", "--format", fmt, "--status", status, "--status", "done", *versions, "-o",
+        tmp_path / "again.jsonl")
     assert (tmp_path / "again.jsonl").read_text() == out.read_text()  # the round trip is exact
 
 
