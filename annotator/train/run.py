@@ -94,8 +94,6 @@ def train_from_config(config: Any, output: Path, *, kind: str, dev_path: Path,
                       on_progress: ProgressFn | None = None, info: dict[str, Any] | None = None) -> TrainResult:
     """Train with `config` (a filled spaCy Config whose logger is PROGRESS_LOGGER), evaluate the best checkpoint
     on `dev_path` and put it at `output`. `kind` is "ner" or "quotes". Raises TrainError."""
-    import spacy.cli.train
-
     output = Path(output).absolute()
     check_output(output)
     work = output.parent / f".{output.name}.training-{os.getpid()}"
