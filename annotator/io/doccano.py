@@ -12,13 +12,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from annotator.core.model import AnnotationSet, Document, Entity, Quote, QuoteType, Status, Tag, TargetKind, TextRange
+from annotator.core.model import (
+    MODEL_ANNOTATOR,
+    AnnotationSet,
+    Document,
+    Entity,
+    Quote,
+    QuoteType,
+    Status,
+    Tag,
+    TargetKind,
+    TextRange,
+)
 from annotator.io.records import (
     CUE_LABEL,
     IMPORT_KEY,
     QUOTE_LABEL,
     SPEAKER_LABEL,
+    STATUS_KEY,
     TOKEN_KEYS,
+    UNFINISHED_OF_STATUS,
     ExportIssues,
     ImportedSet,
     Where,
@@ -200,8 +213,13 @@ def parse_doccano_record(where: Where, record: dict[str, Any]) -> list[ImportedS
         extra = dict(extra_base)
         if "relations" in record:
             extra["relations"] = generic
-        aset = AnnotationSet(doc_id=0, annotator="", status=Status.DONE, entities=entities, quotes=quotes, tags=tags,
-                             extra=extra)
+        # doccano has no status: a record is done, unless it is annotator's export of a person's unfinished set
+        # (records.STATUS_KEY, the same marker as in annotator JSONL)
+        status = UNFINISHED_OF_STATUS.get(extra.get(STATUS_KEY)) if isinstance(extra.get(STATUS_KEY), str) else None
+        if status is not None:
+            extra.pop(STATUS_KEY)
+        aset = AnnotationSet(doc_id=0, annotator="", status=status or Status.DONE, entities=entities, quotes=quotes,
+                             tags=tags, extra=extra)
         aset.extra[IMPORT_KEY] = import_marker(record, aset, DOCCANO_KEYS)
         annotator = annotator_of(where, {"user": user}, ("user",)) if user is not None else record_user
         if annotator is None:  # written back without a user, so the re-export is the same file
@@ -238,6 +256,8 @@ def doccano_record(
         k: v for k, v in aset.extra.items() if k not in (IMPORT_KEY, "relations", "tokens") and not k.startswith("_")
     }
     record["text"] = doc.text
+    if Status(aset.status) in (Status.NEW, Status.IN_PROGRESS) and aset.annotator != MODEL_ANNOTATOR:
+        record[STATUS_KEY] = Status(aset.status).value  # comes back unfinished, never done
     if not marker.get("no_user"):  # doccano's per-user field: a re-import gives each annotator back
         record["user"] = aset.annotator
     if doc.meta or "meta" in had:

@@ -40,6 +40,7 @@ from annotator.core.spans import has_blank_edge
 from annotator.core.store import Store
 from annotator.io.records import (
     ANSWER_OF_STATUS,
+    STATUS_KEY,
     ExportIssues,
     input_hash_of_digest,
     one_shot_encoder,
@@ -429,6 +430,8 @@ def _plain_record(text, text_hash, meta, annotator, status, entity_rows, quote_r
     answer = _ANSWERS.get(status)
     if answer:
         record["answer"] = answer
+    elif annotator != MODEL_ANNOTATOR:  # a person's unfinished set: records.base_record's marker, the same rule
+        record[STATUS_KEY] = status
     spans = []
     for e in entity_rows:
         if labels is not None and e[5] not in labels:

@@ -184,10 +184,10 @@ def test_conll_labels_with_punctuation_and_letters_read_back_identically_by_spac
     text = "Dr. Müller of Zürich-Kloten met Ada."
     db = tmp_path / "a.db"
     cli(db, "import", jsonl(tmp_path / "l.jsonl", [record(text, [("Müller", "PER/Arzt"), ("Zürich-Kloten", "Ört"),
-                                                                 ("Ada", "B-I-O")])]), "--no-extract")
+                                                                 ("Ada", "X-I-O")])]), "--no-extract")
     out = tmp_path / "l.conll"
     cli(db, "export", "--format", "conll", "-o", out)
-    assert spacy_convert(tmp_path, out) == [[("Müller", "PER/Arzt"), ("Zürich - Kloten", "Ört"), ("Ada", "B-I-O")]]
+    assert spacy_convert(tmp_path, out) == [[("Müller", "PER/Arzt"), ("Zürich - Kloten", "Ört"), ("Ada", "X-I-O")]]
 
 
 # -- #27 a token line with the wrong number of columns ------------------------------------------------------

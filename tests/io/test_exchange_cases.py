@@ -178,9 +178,10 @@ def test_choice_variation_integer_option_ids_several_accepted(tmp_path):
 def test_cats_scores_of_one_are_tags(tmp_path):
     db = tmp_path / "a.db"
     cli(db, "import", CASES / "spacy_cats.jsonl")
-    found = by_annotator(state(db), "spacy_cats")
+    # spaCy's output, no answer: the pre-annotation (the model's set), not anyone's annotation (issue 13, s3)
+    found = by_annotator(state(db), "model")
     assert found[HARBOUR][3] == ["TRANSPORT"] and found[PELL][3] == ["POLITICS"]
-    variation = [{"cats": {"A": 1, "B": 0, "C": 0.7}, "text": HARBOUR}]
+    variation = [{"cats": {"A": 1, "B": 0, "C": 0.7}, "text": HARBOUR, "answer": "accept"}]
     cli(db, "import", write(tmp_path / "ints.jsonl", variation))
     assert by_annotator(state(db), "ints")[HARBOUR][3] == ["A"]
 

@@ -136,7 +136,8 @@ def test_edit_refreshes_task_hash_and_reports_a_relation_it_breaks(store, tmp_pa
 
 def test_misaligned_span_is_reported_not_dropped(store, tmp_path):
     text = "Mr. Smithson went home"
-    write_jsonl(tmp_path / "x.jsonl", [{"text": text, "spans": [{"start": 4, "end": 9, "label": "PERSON"}]}])
+    write_jsonl(tmp_path / "x.jsonl", [{"text": text, "spans": [{"start": 4, "end": 9, "label": "PERSON"}],
+                                        "answer": "accept"}])
     import_file(store, tmp_path / "x.jsonl")
     out = export(store, ExportOptions(format="prodigy", output=tmp_path / "out.jsonl"))
     (after,) = read_jsonl(tmp_path / "out.jsonl")
