@@ -161,9 +161,15 @@ def split_of(doc_hash: str, split: float | None, seed: int) -> str:
     return "train" if random.Random(f"{seed}:{doc_hash}").random() < split else "dev"
 
 
+def is_model_name(name: str) -> bool:
+    """The model's pre-extraction (`model`) or a model's predictions imported as `model@<version>`: sets with
+    no workflow status, never someone's answer."""
+    return name == MODEL_ANNOTATOR or name.startswith(f"{MODEL_ANNOTATOR}@")
+
+
 def selected_annotator_ids(store: Store, names: list[str] | None) -> dict[int, str]:
     if names is None:
-        return {a.id: a.name for a in store.annotators() if a.name != MODEL_ANNOTATOR}
+        return {a.id: a.name for a in store.annotators() if not is_model_name(a.name)}
     known = {a.name: a.id for a in store.annotators()}
     missing = [n for n in names if n not in known]
     if missing:
@@ -171,7 +177,8 @@ def selected_annotator_ids(store: Store, names: list[str] | None) -> dict[int, s
     return {known[n]: n for n in names}
 
 
-_STATUS_FILTER = "(status IN ({marks}) OR annotator_id = (SELECT id FROM annotators WHERE name = ?))"
+_STATUS_FILTER = ("(status IN ({marks}) OR annotator_id IN (SELECT id FROM annotators WHERE name = ? "
+                  "OR name GLOB 'model@*'))")
 """The status filter of an export. The model's pre-extraction has no workflow status (stored as `new`): when
 the model is asked for by name, all its sets are exported whatever statuses are selected."""
 
@@ -495,7 +502,7 @@ def export(
         raise ValueError(f"unknown --versions {versions!r} (choose from {', '.join(VERSIONS)})")
     annotator_ids = selected_annotator_ids(store, options.annotators)
     if fmt == "labelstudio" and options.annotators is None:  # the model's set goes along as the prediction
-        annotator_ids.update({a.id: a.name for a in store.annotators() if a.name == MODEL_ANNOTATOR})
+        annotator_ids.update({a.id: a.name for a in store.annotators() if is_model_name(a.name)})
     total = count_sets(store, annotator_ids, statuses)
     output = Path(options.output) if options.output else default_output(fmt, split=split is not None)
     check_output(output, fmt, folder=fmt == "spacy" or split is not None)

@@ -49,6 +49,7 @@ from annotator.io.records import (
     record_from_set,
     record_meta,
     record_text,
+    where_text,
 )
 
 IMPORT_FORMATS = ("auto", *FORMAT_NAMES)
@@ -97,6 +98,10 @@ class ImportReport:
     """Reserved annotator names met in the file -> the name they were imported under."""
     blank_edges: list[str] = field(default_factory=list)
     """"path:line: entity start-end LABEL …" for entities that start or end in whitespace (kept, flagged)."""
+    predictions: int = 0
+    """A model's predictions (Label Studio) imported as pre-annotations: status new, never a person's set."""
+    notes: list[str] = field(default_factory=list)
+    """How the file was read where it could be read two ways (e.g. UTF-16 offsets converted): one line each."""
 
     def summary(self) -> str:
         who = ", ".join(sorted(self.annotators)) or "-"
@@ -105,6 +110,10 @@ class ImportReport:
             f"{self.sets_unchanged} unchanged, {self.documents_created} documents created; annotators: {who}"
         )
         extras = []
+        if self.predictions:
+            extras.append(f"{self.predictions} model predictions imported as pre-annotations (status new, "
+                          "never training data)")
+        extras.extend(self.notes)
         if self.documents_to_annotate:
             extras.append(f"{self.documents_to_annotate} texts without annotations (status new"
                           + (f", {self.pre_annotated} pre-annotated)" if self.pre_annotated else ")"))
@@ -141,6 +150,13 @@ def is_text_only(record: dict[str, Any]) -> bool:
     return not (ANNOTATION_KEYS & record.keys())
 
 
+def is_textcat_question(record: dict[str, Any]) -> bool:
+    """A Prodigy textcat input task (`{"text", "label": "POSITIVE"}`, what `textcat.teach` or `mark` shows):
+    a string label and nothing that answers it (no `answer`, spans, choices, cats, tags or quotes)."""
+    return isinstance(record.get("label"), str) and not (
+        {"answer", "spans", "accept", "cats", "tags", "quotes", "versions"} & record.keys())
+
+
 def parse_record(fmt: str, where: Where, record: dict[str, Any]) -> list[ImportedSet]:
     """One JSONL record (annotator, Prodigy or doccano) -> its sets; a text-only record -> a document to
     annotate (an ImportedSet without a set)."""
@@ -149,6 +165,10 @@ def parse_record(fmt: str, where: Where, record: dict[str, Any]) -> list[Importe
         return [ImportedSet(text, record_meta(where, record), None, None, where.line)]
     if fmt == "doccano":
         return parse_doccano_record(where, record)
+    if is_textcat_question(record):  # a suggested label nobody answered yet: a document to annotate
+        where.warn('a Prodigy textcat task without "answer": its "label" is a suggestion, not an annotation; '
+                   "imported as a document to annotate (to read it as a doccano category: --format doccano)")
+        return [ImportedSet(record_text(where, record), record_meta(where, record), None, None, where.line)]
     if is_binary_task(record):
         return [parse_binary_task(where, record, ("_annotator_id", "_session_id"))]
     return parse_prodigy_record(where, record)
@@ -158,8 +178,9 @@ Item = tuple[int | None, "list[ImportedSet] | InputError", int]
 """(line or None, the sets read or the error that record raised, characters read so far)."""
 
 
-def iter_items(path: Path, fmt: str, notes: list[str]) -> Iterator[Item]:
-    """What each record of the file holds, in file order, for any format."""
+def iter_items(path: Path, fmt: str, notes: list[str], summary: list[str] | None = None) -> Iterator[Item]:
+    """What each record of the file holds, in file order, for any format. `notes` gets warnings
+    (`path:line: reason`), `summary` lines for the import's summary (how the file was read)."""
     if fmt in ("jsonl", "prodigy", "doccano"):
         done = 0
         for number, line in iter_jsonl_lines(path):
@@ -188,7 +209,7 @@ def iter_items(path: Path, fmt: str, notes: list[str]) -> Iterator[Item]:
     elif fmt == "labelstudio":
         from annotator.io.labelstudio import iter_labelstudio_sets
 
-        yield from iter_labelstudio_sets(path, notes)
+        yield from iter_labelstudio_sets(path, notes, summary)
     else:
         raise ValueError(f"unknown format {fmt!r}")
 
@@ -243,7 +264,7 @@ def import_file(
     with store.transaction(), store.import_scratch():
         done = 0
         batch: list[ImportedSet] = []
-        for _line, found, done in iter_items(path, fmt, report.warnings):
+        for _line, found, done in iter_items(path, fmt, report.warnings, report.notes):
             if isinstance(found, InputError):
                 if not skip_invalid:
                     raise found
@@ -295,7 +316,7 @@ class BatchWriter:
             meta = imported.meta
             docs.append(Document(
                 text=imported.text,
-                title=str(meta.get("title") or "") or title_of(imported.text),
+                title=str(meta.get("title") or meta.get("headline") or "") or title_of(imported.text),
                 source=str(meta.get("source") or self.path.name),
                 meta=meta,
                 hash=content_hash(imported.text),
@@ -304,21 +325,28 @@ class BatchWriter:
         report.documents_created += sum(created for _, created in added)
         sets: list[tuple[ImportedSet, AnnotationSet]] = []
         to_annotate: dict[int, str] = {}
+        predicted = [doc_id for imported, (doc_id, _) in zip(batch, added) if imported.prediction is not None]
+        model_now: dict[int, AnnotationSet | None] = {
+            doc_id: store.annotation_set(doc_id, MODEL_ANNOTATOR)
+            for doc_id, _ in store.existing_sets(sorted(set(predicted)), [MODEL_ANNOTATOR])} if predicted else {}
         for imported, (doc_id, created) in zip(batch, added):
             if imported.aset is None:
                 report.documents_to_annotate += 1
                 to_annotate[doc_id] = imported.text
                 continue
             aset = apply_defaults(imported, self.default_annotator)
+            aset.doc_id = doc_id
+            if imported.prediction is not None:  # the model's suggestions: the pre-annotation, never a person's
+                aset.annotator = self._prediction_name(imported, aset, model_now)
             if aset.annotator not in self.checked_names:  # one line of visible text, like labels (issue 17)
                 if problem := name_problem(aset.annotator):
                     raise InputError(self.path, imported.line, f'annotator name "{shown(aset.annotator)}" {problem}')
                 self.checked_names.add(aset.annotator)
-            if aset.annotator in RESERVED_ANNOTATORS:  # never overwrite the pre-extraction or review's gold
+            if aset.annotator in RESERVED_ANNOTATORS and imported.prediction is None:  # never overwrite the
+                # pre-extraction or review's gold
                 renamed = f"{aset.annotator}@{self.path.stem}"
                 report.renamed[aset.annotator] = renamed
                 aset.annotator = renamed
-            aset.doc_id = doc_id
             self._check_entities(imported, aset)
             if not created and not imported.text.isascii():
                 self._onto_stored_text(imported, aset)
@@ -331,15 +359,17 @@ class BatchWriter:
             key = (aset.doc_id, aset.annotator)
             earlier = pending.get(key)
             earlier_line = first_line.get(key)
+            before = False  # the earlier answer is one stored before this import (another file, the window)
             if earlier is None and key in stored:
                 line = store.first_import_line(*key)
-                if line is not None:
+                if store.seen_in_import(*key):  # this import's earlier batch
                     remembered.add(key)
-                if line is not None or is_binary_set(aset):  # this import's earlier batch, or binary tasks to add
-                    earlier = store.annotation_set(*key)
-                    earlier_line = line
+                else:
+                    before = True
+                earlier = store.annotation_set(*key)
+                earlier_line = line
             if earlier is not None:
-                aset = self._merge(imported, earlier, earlier_line, aset)
+                aset = self._merge(imported, earlier, earlier_line, aset, before=before)
             first_line.setdefault(key, imported.line)
             pending[key] = aset
             report.annotators.add(aset.annotator)
@@ -357,10 +387,26 @@ class BatchWriter:
         if to_annotate:
             self._pre_annotate(to_annotate)
 
+    def _prediction_name(self, imported: ImportedSet, aset: AnnotationSet,
+                         model_now: dict[int, AnnotationSet | None]) -> str:
+        """Where a model's prediction goes: the document's `model` set (the pre-annotation the window starts
+        from) when it has none or holds the same suggestions; else its own `model@<version>` set, so the
+        pre-extraction is never overwritten. Status stays new: predictions are never anyone's finished work."""
+        aset.status = Status.NEW
+        self.report.predictions += 1
+        current = model_now.get(aset.doc_id)
+        if aset.doc_id not in model_now or (current is not None and same_answer(current, aset)):
+            model_now.setdefault(aset.doc_id, aset)
+            return MODEL_ANNOTATOR
+        return imported.prediction
+
     def _merge(self, imported: ImportedSet, earlier: AnnotationSet, earlier_line: int | None,
-               later: AnnotationSet) -> AnnotationSet:
+               later: AnnotationSet, *, before: bool = False) -> AnnotationSet:
         """Two answers by one annotator on one text: binary tasks merge, an exact repeat counts once, else the
-        later answer is current and the earlier is kept in its `earlier_answers` (and reported)."""
+        later answer is current and the earlier is kept in its `earlier_answers` (and reported).
+        `before`: the earlier is the set stored before this import (another file, an earlier run, the window):
+        the same answer again changes nothing, an answer already kept among its earlier answers changes
+        nothing (it is listed), another answer becomes current with the stored one kept and listed."""
         where = Where(self.path, imported.line, self.report.warnings)
         if is_binary_set(earlier) and is_binary_set(later):
             merged, repeats = merge_binary(where, imported.text, earlier, later)
@@ -368,7 +414,13 @@ class BatchWriter:
             merged.doc_id, merged.annotator = later.doc_id, later.annotator
             return merged
         if same_answer(earlier, later):
-            self.report.repeats += 1
+            if not before:
+                self.report.repeats += 1
+            return earlier
+        if before and any(same_answer(kept, later) for kept in self._kept_answers(imported.text, earlier)):
+            self.report.warnings.append(
+                f"{where_text(self.path, imported.line)}: {later.annotator!r}'s answer on this text is already kept "
+                f"in {EARLIER_KEY} of the stored set; the current answer stays")
             return earlier
         current, replaced = later, earlier
         times = earlier.extra.get("_timestamp"), later.extra.get("_timestamp")
@@ -379,8 +431,9 @@ class BatchWriter:
         for key in ("text", "meta", "_input_hash", "_task_hash", EARLIER_KEY):
             kept.pop(key, None)
         current.extra[EARLIER_KEY] = [*earlier.extra.get(EARLIER_KEY, []), *later.extra.get(EARLIER_KEY, []), kept]
-        since = f" (first at line {earlier_line})" if earlier_line is not None else ""
-        line = f"{self.path}:{imported.line}" if imported.line is not None else str(self.path)
+        since = (" (stored before this import)" if before else
+                 f" (first at line {earlier_line})" if earlier_line is not None else "")
+        line = where_text(self.path, imported.line)
         which = "the one with the later _timestamp" if by_time else "the later answer"
         self.report.earlier_kept.append(
             f"{line}: {later.annotator!r} answered this text again{since}: {which} is current, "
@@ -388,6 +441,18 @@ class BatchWriter:
         )
         current.doc_id, current.annotator = later.doc_id, later.annotator
         return current
+
+    def _kept_answers(self, text: str, aset: AnnotationSet) -> list[AnnotationSet]:
+        """The set's `earlier_answers`, read back as sets (ones that no longer parse are left out)."""
+        found = []
+        for kept in aset.extra.get(EARLIER_KEY, []) or []:
+            if not isinstance(kept, dict):
+                continue
+            try:
+                found.append(parse_prodigy_record(Where(self.path, None), {**kept, "text": text})[0].aset)
+            except InputError:
+                continue
+        return found
 
     def _pre_annotate(self, texts: dict[int, str]) -> None:
         """The model's set on documents to annotate that have none yet (what `ingest` does)."""
@@ -441,7 +506,7 @@ class BatchWriter:
         if has_blank_edge(text, start, end):
             named = f"{what} {start}-{end} {label}".rstrip()
             self.report.blank_edges.append(
-                f"{self.path}:{imported.line}: {named} {text[start:end]!r} starts or ends in whitespace"
+                f"{where_text(self.path, imported.line)}: {named} {text[start:end]!r} starts or ends in whitespace"
             )
 
     def _onto_stored_text(self, imported: ImportedSet, aset: AnnotationSet) -> None:
