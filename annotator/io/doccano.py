@@ -46,6 +46,17 @@ intent-detection-and-slot-filling layout (entities + `"cats": ["label", ...]`)."
 ENTITY_KEYS = {"start_offset", "end_offset", "label", "user", "tags"}
 
 
+NOT_DOCCANO = frozenset({
+    IMPORT_KEY, "relations", "tokens", OVERLAP_KEY,
+    # kept for other formats' exports (Prodigy answers, Label Studio, brat, CoNLL): not doccano fields, and a
+    # doccano export carrying them would read back as another format
+    "answer", "spans", "options", "accept", "cats", "versions", "binary_tasks", "earlier_answers", "label",
+    "labelstudio", "brat_other", "conll", "sessions", "session_id",
+})
+"""Keys of AnnotationSet.extra the doccano export does not write (what it writes is doccano's own fields and
+what came in a doccano record)."""
+
+
 def looks_like_doccano(record: dict[str, Any]) -> bool:
     return any(key in record for key in LAYOUT_KEYS) and "spans" not in record and "tokens" not in record
 
@@ -246,7 +257,7 @@ def doccano_record(
     marker = aset.extra.get(IMPORT_KEY) or {}
     had = marker.get("had", [])
     record: dict[str, Any] = {
-        k: v for k, v in aset.extra.items() if k not in (IMPORT_KEY, "relations", "tokens") and not k.startswith("_")
+        k: v for k, v in aset.extra.items() if k not in NOT_DOCCANO and not k.startswith("_")
     }
     record["text"] = doc.text
     record["user"] = aset.annotator  # doccano's per-user field: a re-import gives each annotator back

@@ -132,13 +132,19 @@ def merge_binary(where: Where, text: str, earlier: AnnotationSet, later: Annotat
     """The earlier set's tasks followed by the later's new ones (an exact repeat counts once), replayed.
     Returns (merged set, number of repeated tasks)."""
     tasks = list(earlier.extra.get(BINARY_KEY, []))
+    known = [_without_annotator(task) for task in tasks]
     repeats = 0
     for task in later.extra.get(BINARY_KEY, []):
-        if task in tasks:
+        if _without_annotator(task) in known:  # (an export names the annotator in each task)
             repeats += 1
             continue
         tasks.append(task)
+        known.append(_without_annotator(task))
     return build_binary_set(where, text, tasks), repeats
+
+
+def _without_annotator(task: Any) -> Any:
+    return {k: v for k, v in task.items() if k != "_annotator_id"} if isinstance(task, dict) else task
 
 
 def same_answer(a: AnnotationSet, b: AnnotationSet) -> bool:
@@ -177,7 +183,8 @@ def binary_export_tasks(text: str, aset: AnnotationSet) -> list[dict[str, Any]] 
         return None
     if not same_answer(replayed, aset):
         return None
-    return [{"text": text, **task} for task in tasks]
+    # each task names its annotator (kept where it was, else last), so a re-import gives them back
+    return [{"text": text, **task, "_annotator_id": aset.annotator} for task in tasks]
 
 
 def rejected_labels(aset: AnnotationSet) -> list[str]:
