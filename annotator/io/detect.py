@@ -202,6 +202,11 @@ def _line_format(path: Path, text: str) -> str:
         raise refuse(path, "token lines, but not every line ends in an IOB tag (B-X, I-X, O)")
     if re.match(r"^T\d+\t", text):
         raise refuse(path, "a brat .ann file: import it as a .txt/.ann pair (the .txt beside it) or its folder")
+    for separator, name in ((";", "semicolons"), ("\t", "tabs")):
+        columns = [c.strip().strip('"').lower() for c in lines[0].split(separator)] if lines else []
+        if len(columns) >= 2 and "text" in columns:
+            raise refuse(path, f"a table separated by {name} (columns: {', '.join(columns[:8])}); doccano's "
+                               "text-classification CSV is comma-separated with text and label columns")
     return _plain(path)
 
 

@@ -164,7 +164,15 @@ def parse_record(fmt: str, where: Where, record: dict[str, Any]) -> list[Importe
         text = record_text(where, record)
         return [ImportedSet(text, record_meta(where, record), None, None, where.line)]
     if fmt == "doccano":
+        if isinstance(record.get("spans"), list) and not any(k in record for k in ("label", "labels", "entities")):
+            raise where.fail('a Prodigy record ("spans") in a file read as doccano (its first record decided); '
+                             "import the two kinds from separate files")
         return parse_doccano_record(where, record)
+    if "spans" not in record and (isinstance(record.get("entities"), list) or isinstance(record.get("labels"), list)
+                                  or isinstance(record.get("label"), list)):
+        raise where.fail(f'a doccano record ("{next(k for k in ("entities", "labels", "label") if k in record)}") in '
+                         f"a file read as {fmt} (its first record decided); import the two kinds from separate files "
+                         "or give --format doccano")
     if is_textcat_question(record):  # a suggested label nobody answered yet: a document to annotate
         where.warn('a Prodigy textcat task without "answer": its "label" is a suggestion, not an annotation; '
                    "imported as a document to annotate (to read it as a doccano category: --format doccano)")

@@ -164,6 +164,8 @@ def record_of(where: Where, text: str, block: dict[str, Any], *, model: bool,
             kept = {k: v for k, v in result.items() if k not in ("type", "value")}
             if len(labels) > 1:
                 kept["more_labels"] = labels[1:]
+                where.warn(f"result {number} has several labels ({', '.join(labels)}): {labels[0]} is the entity; "
+                           "the others are kept (written back to Label Studio) but no NER export can hold them")
             meta = kept.get("meta")
             if isinstance(meta, dict) and (labels[0] == QUOTE_LABEL or "tags" in meta):  # from annotator's export
                 meta = dict(meta)

@@ -484,3 +484,28 @@ def test_single_label_studio_task_object_is_read(tmp_path):
     db = tmp_path / "s.db"
     cli(db, "import", write_json(tmp_path / "one_task.json", task), "--no-extract")
     assert state(db)[(text, "user1")][1] == [(0, 11, "PER")]
+
+
+def test_mixed_shapes_semicolon_csv_and_several_labels_on_a_region_are_said(tmp_path):
+    mixed = write(tmp_path / "mix.jsonl", [{"text": "A b.", "spans": [], "answer": "accept"},
+                                          {"text": "Ann", "label": [[0, 3, "PER"]]}])
+    done = cli(tmp_path / "m.db", "import", mixed, "--no-extract", ok=False)
+    assert "mix.jsonl:2:" in done.stderr and "doccano record" in done.stderr
+    other = write(tmp_path / "mix2.jsonl", [{"text": "Ann", "label": [[0, 3, "PER"]]},
+                                           {"text": "Bo", "spans": [{"start": 0, "end": 2, "label": "PER"}]}])
+    assert "mix2.jsonl:2:" in cli(tmp_path / "m2.db", "import", other, ok=False).stderr
+    for separator in (";", "\t"):
+        table = tmp_path / "t.csv"
+        table.write_text(f"text{separator}label\nBad service.{separator}negative\n", encoding="utf-8")
+        refused = cli(tmp_path / "t.db", "import", table, ok=False)
+        assert "separated by" in refused.stderr and "plain text" not in refused.stderr
+    text = "Ola Brenner spoke."
+    region = ls_span(text, "Ola Brenner", "PER", "a")
+    region["value"]["labels"] = ["PER", "VIP"]
+    db = tmp_path / "v.db"
+    done = cli(db, "import", write_json(tmp_path / "vip.json", [{"data": {"text": text}, "annotations": [
+        {"completed_by": 1, "result": [region]}]}]), "--no-extract")
+    assert "vip.json:1:" in done.stderr and "PER, VIP" in done.stderr
+    out = tmp_path / "o.json"
+    cli(db, "export", "--format", "labelstudio", "-o", out)
+    assert json.loads(out.read_text(encoding="utf-8"))[0]["annotations"][0]["result"][0]["value"]["labels"] == ["PER", "VIP"]
