@@ -505,7 +505,7 @@ def test_mixed_shapes_semicolon_csv_and_several_labels_on_a_region_are_said(tmp_
     db = tmp_path / "v.db"
     done = cli(db, "import", write_json(tmp_path / "vip.json", [{"data": {"text": text}, "annotations": [
         {"completed_by": 1, "result": [region]}]}]), "--no-extract")
-    assert "vip.json:1:" in done.stderr and "PER, VIP" in done.stderr
+    assert "vip.json:2: task 1" in done.stderr and "PER, VIP" in done.stderr
     out = tmp_path / "o.json"
     cli(db, "export", "--format", "labelstudio", "-o", out)
     assert json.loads(out.read_text(encoding="utf-8"))[0]["annotations"][0]["result"][0]["value"]["labels"] == ["PER", "VIP"]
