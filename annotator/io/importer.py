@@ -363,6 +363,7 @@ class BatchWriter:
         first_line: dict[tuple[int, str], int | None] = {}
         pending: dict[tuple[int, str], AnnotationSet] = {}
         remembered: set[tuple[int, str]] = set()  # pairs an earlier batch of this import wrote
+        stored_now: dict[tuple[int, str], str] = {}  # comparable() of stored sets loaded above
         for imported, aset in sets:
             key = (aset.doc_id, aset.annotator)
             earlier = pending.get(key)
@@ -376,6 +377,8 @@ class BatchWriter:
                     before = True
                 earlier = store.annotation_set(*key)
                 earlier_line = line
+                if earlier is not None:  # (before _merge, which may add to it) to tell "unchanged" below
+                    stored_now[key] = comparable(earlier)
             if earlier is not None:
                 aset = self._merge(imported, earlier, earlier_line, aset, before=before)
             first_line.setdefault(key, imported.line)
@@ -385,8 +388,12 @@ class BatchWriter:
         for key, aset in pending.items():
             self._add_tags(aset)
             if key in stored:
-                existing = store.annotation_set(*key)
-                if existing is not None and comparable(existing) == comparable(aset):
+                if key in stored_now:
+                    was = stored_now[key]
+                else:
+                    existing = store.annotation_set(*key)
+                    was = comparable(existing) if existing is not None else None
+                if was is not None and was == comparable(aset):
                     report.sets_unchanged += 1
                     continue
             to_write.append(aset)

@@ -184,7 +184,8 @@ def binary_export_tasks(text: str, aset: AnnotationSet) -> list[dict[str, Any]] 
     if not same_answer(replayed, aset):
         return None
     # each task names its annotator (kept where it was, else last), so a re-import gives them back
-    return [{"text": text, **task, "_annotator_id": aset.annotator} for task in tasks]
+    # (keys in the stored order, which is sorted, with the annotator's place among them)
+    return [{"text": text, **dict(sorted({**task, "_annotator_id": aset.annotator}.items()))} for task in tasks]
 
 
 def rejected_labels(aset: AnnotationSet) -> list[str]:

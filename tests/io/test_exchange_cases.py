@@ -141,7 +141,8 @@ def test_textcat_teach_is_not_doccano(tmp_path):
         tasks = store.annotation_set(doc_id, "prodigy_textcat_teach").extra["binary_tasks"]
     assert [(t["label"], t["answer"]) for t in tasks] == [("TRANSPORT", "reject")]  # recorded as rejected
     _out, again = round_trip(tmp_path, db, "prodigy", ".jsonl")
-    assert by_annotator(state(again), "out") == found  # the tasks named no annotator: the file's name again
+    # the tasks named no annotator; the export names the one they were imported under (attack 12 #20/#25)
+    assert by_annotator(state(again), "prodigy_textcat_teach") == found
 
 
 def test_textcat_variation_without_view_several_labels_a_text(tmp_path):
