@@ -449,13 +449,18 @@ def record_builder(fmt: str, options: ExportOptions, issues: ExportIssues) -> Ca
         return lambda doc, aset: record_from_set(doc, aset, labels=labels, issues=issues)
     if fmt == "prodigy":
         from annotator.io.prodigy import prodigy_record
-        from annotator.io.prodigy_answers import binary_export_tasks
+        from annotator.io.prodigy_answers import EARLIER_KEY, binary_export_tasks
 
         def build(doc: Document, aset: AnnotationSet) -> dict[str, Any] | list[dict[str, Any]]:
             tasks = binary_export_tasks(doc.text, aset)  # binary answers go back as the tasks they came as
             if tasks is not None and labels is None:
                 return tasks
-            return prodigy_record(doc, aset, labels=labels, issues=issues, lang=options.lang)
+            record = prodigy_record(doc, aset, labels=labels, issues=issues, lang=options.lang)
+            earlier = record.pop(EARLIER_KEY, None)  # earlier answers are records of their own, as in Prodigy's
+            if not isinstance(earlier, list) or not earlier:  # dataset (db-in sees them; a re-import keeps them)
+                return record
+            return [*({"text": doc.text, **{k: v for k, v in kept.items() if v != [] or k not in ("quotes", "tags")},
+                       "_annotator_id": aset.annotator} for kept in earlier if isinstance(kept, dict)), record]
 
         return build
     if fmt == "doccano":

@@ -364,11 +364,13 @@ class BatchWriter:
         pending: dict[tuple[int, str], AnnotationSet] = {}
         remembered: set[tuple[int, str]] = set()  # pairs an earlier batch of this import wrote
         stored_now: dict[tuple[int, str], str] = {}  # comparable() of stored sets loaded above
+        untouched: set[tuple[int, str]] = set()  # pairs whose current answer is still the one stored before
         for imported, aset in sets:
             key = (aset.doc_id, aset.annotator)
             earlier = pending.get(key)
             earlier_line = first_line.get(key)
-            before = False  # the earlier answer is one stored before this import (another file, the window)
+            # the earlier answer is one stored before this import (another file, the window), not yet replaced
+            before = key in untouched
             if earlier is None and key in stored:
                 line = store.first_import_line(*key)
                 if store.seen_in_import(*key):  # this import's earlier batch
@@ -380,7 +382,12 @@ class BatchWriter:
                 if earlier is not None:  # (before _merge, which may add to it) to tell "unchanged" below
                     stored_now[key] = comparable(earlier)
             if earlier is not None:
-                aset = self._merge(imported, earlier, earlier_line, aset, before=before)
+                merged = self._merge(imported, earlier, earlier_line, aset, before=before)
+                if before and merged is earlier:
+                    untouched.add(key)  # the stored answer stays current: later records of the file meet it as such
+                else:
+                    untouched.discard(key)
+                aset = merged
             first_line.setdefault(key, imported.line)
             pending[key] = aset
             report.annotators.add(aset.annotator)

@@ -509,3 +509,24 @@ def test_mixed_shapes_semicolon_csv_and_several_labels_on_a_region_are_said(tmp_
     out = tmp_path / "o.json"
     cli(db, "export", "--format", "labelstudio", "-o", out)
     assert json.loads(out.read_text(encoding="utf-8"))[0]["annotations"][0]["result"][0]["value"]["labels"] == ["PER", "VIP"]
+
+
+def test_prodigy_export_writes_earlier_answers_as_records_of_their_own(tmp_path):
+    base = {"text": "The Pell Harbour council met.", "_annotator_id": "a"}
+    records = [{**base, "spans": [{"start": 4, "end": 8, "label": "ORG"}], "answer": "accept"},
+               {**base, "spans": [], "answer": "reject"},
+               {**base, "spans": [{"start": 4, "end": 16, "label": "ORG"}], "answer": "accept"}]
+    db = tmp_path / "a.db"
+    cli(db, "import", write(tmp_path / "three.jsonl", records), "--no-extract")
+    out = tmp_path / "p.jsonl"
+    cli(db, "export", "--format", "prodigy", "-o", out)
+    lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [(r["answer"], [s["end"] for s in r["spans"]]) for r in lines] == [
+        ("accept", [8]), ("reject", []), ("accept", [16])]
+    assert all(r["_annotator_id"] == "a" and "earlier_answers" not in r for r in lines)
+    assert "0 annotation sets written" in cli(db, "import", out, "--no-extract").stdout
+    fresh = tmp_path / "f.db"
+    cli(fresh, "import", out, "--no-extract")
+    out2 = tmp_path / "p2.jsonl"
+    cli(fresh, "export", "--format", "prodigy", "-o", out2)
+    assert out2.read_bytes() == out.read_bytes()
