@@ -36,6 +36,41 @@ def fsync_directory(folder: str | os.PathLike) -> None:
         os.close(fd)
 
 
+def _mode_for_new_file(target: Path) -> int:
+    """The permission bits a file written at ``target`` should get: those of the file it replaces, or 0o666
+    minus the umask, as ``open()`` would give a new file."""
+    try:
+        return os.stat(target).st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _open_temp_beside(target: Path, mode: str, *, shown_path: str | os.PathLike, encoding: str | None = "utf-8",
+                      newline: str | None = None) -> tuple[str, IO]:
+    """Create ``.<name>.*.tmp`` in ``target``'s folder with ``target``'s future permissions and open it.
+
+    Returns (temporary file name, open handle): ``"wb"`` bytes or ``"w"`` text in ``encoding``/``newline``.
+    Raises ``OSError`` with ``filename`` = ``shown_path`` when the folder refuses a new file; on any other failure
+    the temporary file is removed before the error propagates."""
+    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        error.filename = os.fspath(shown_path)
+        raise
+    try:
+        os.chmod(temp_name, _mode_for_new_file(target))
+        if mode == "wb":
+            return temp_name, os.fdopen(fd, "wb")
+        return temp_name, os.fdopen(fd, "w", encoding=encoding, newline=newline)
+    except BaseException:
+        os.close(fd)
+        os.unlink(temp_name)
+        raise
+
+
 @contextmanager
 def atomic_write(path: str | os.PathLike, mode: str = "w", *, encoding: str | None = "utf-8",
                  newline: str | None = None) -> Iterator[IO]:
@@ -50,23 +85,8 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", *, encoding: str | No
         raise ValueError(f"atomic_write mode must be 'w' or 'wb', not {mode!r}")
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
+    temp_name, handle = _open_temp_beside(target, mode, shown_path=target, encoding=encoding, newline=newline)
     try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    except OSError as error:
-        error.filename = str(target)
-        raise
-    try:
-        try:
-            file_mode = os.stat(target).st_mode & 0o7777
-        except OSError:
-            umask = os.umask(0)
-            os.umask(umask)
-            file_mode = 0o666 & ~umask
-        os.chmod(temp_name, file_mode)
-        if mode == "wb":
-            handle = os.fdopen(fd, "wb")
-        else:
-            handle = os.fdopen(fd, "w", encoding=encoding, newline=newline)
         with handle:
             yield handle
             handle.flush()
@@ -207,24 +227,7 @@ class StagedFiles:
         real = resolve_write_target(path, protected=self.protected)
         real.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_temps(real)
-        try:
-            fd, temp_name = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
-        except OSError as error:
-            error.filename = os.fspath(path)
-            raise
-        try:
-            try:
-                file_mode = os.stat(real).st_mode & 0o7777
-            except OSError:
-                umask = os.umask(0)
-                os.umask(umask)
-                file_mode = 0o666 & ~umask
-            os.chmod(temp_name, file_mode)
-            handle = os.fdopen(fd, "wb") if mode == "wb" else os.fdopen(fd, "w", encoding="utf-8", newline="\n")
-        except BaseException:
-            os.close(fd)
-            os.unlink(temp_name)
-            raise
+        temp_name, handle = _open_temp_beside(real, mode, shown_path=path, encoding="utf-8", newline="\n")
         self._staged.append((temp_name, real, handle))
         self.targets.append(Path(path))
         return handle

@@ -33,6 +33,7 @@ from annotator.core.ops import EditError
 from annotator.core.store import NotFoundError, Store, StoreError
 from annotator.gui import commands as cmd
 from annotator.gui import file_dialogs
+from annotator.gui.gc_pauses import IdlePauseCollector
 from annotator.gui.actions import (
     build_label_actions,
     build_legend,
@@ -98,6 +99,7 @@ class MainWindow(QMainWindow):
         self.edit_actions = EditActions(self, self.edits)
         self.import_run: BackgroundRun | None = None
         self.import_thread = None
+        self.gc_pauses = IdlePauseCollector(self)  # full garbage collections only when idle, never inside an edit
         self.import_worker: ImportWorker | None = None
         self.tag_picker: TagPickDialog | None = None
         self.setWindowTitle("annotator")
@@ -269,6 +271,7 @@ class MainWindow(QMainWindow):
             self.settings.setValue("last_document", self.doc.id)
         self.settings.sync()
         self.watch_timer.stop()
+        self.gc_pauses.release()
         if self.import_run is not None:
             self.import_run.done.disconnect(self._import_run_done)  # nothing to show in a closed window
             self.import_run.cancel_and_wait(5000)
@@ -307,6 +310,7 @@ class MainWindow(QMainWindow):
         self.doc_model.refresh_document(doc_id)
         self.settings.setValue("last_document", doc_id)
         self.update_status_text()
+        self.gc_pauses.document_shown()
 
     def choose_comparison(self) -> None:
         """View → Compare with…: pick the model or a teammate whose version is drawn over yours."""
@@ -421,6 +425,7 @@ class MainWindow(QMainWindow):
         """Re-read what a command touched (it is committed) and repaint just that."""
         self.doc_model.refresh_document(change.doc_id)
         self.save_label.setText(f"Saved {time.strftime('%H:%M:%S')}")
+        self.gc_pauses.edited()
         if self.doc is None or change.doc_id != self.doc.id:
             self.open_document(change.doc_id)  # undo/redo of an edit on another document: show it
             self.update_progress()
