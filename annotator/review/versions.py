@@ -40,7 +40,8 @@ def check_gold_target(store: Store, gold: str) -> None:
 def human_annotators(store: Store) -> list[str]:
     """Annotators with at least one set, other than the model and gold sets, by name."""
     gold = gold_annotators(store)
-    return [name for name in store.annotators_with_sets() if name != MODEL_ANNOTATOR and name not in gold]
+    return [name for name in store.annotators_with_sets()  # (model@<version>: imported predictions, no person)
+            if name != MODEL_ANNOTATOR and not name.startswith(f"{MODEL_ANNOTATOR}@") and name not in gold]
 
 
 def default_annotators(store: Store, *, include_model: bool = False) -> list[str]:

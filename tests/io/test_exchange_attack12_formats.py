@@ -98,6 +98,8 @@ def test_prediction_variation_over_an_existing_pre_extraction_gets_its_own_set(t
     assert found[(text, "model")][1] == [(0, 9, "PERSON")]  # the pre-extraction is not overwritten
     assert found[(text, "model@ls-ner-2")][:2] == ("new", [(27, 32, "GPE")])
     assert "0 annotation sets written" in cli(db, "import", path, "--no-extract").stdout
+    done = cli(db, "agreement")
+    assert "model@" not in done.stdout + done.stderr  # predictions are nobody's version in review either
 
 
 # -- #3: the older `completions` shape ------------------------------------------------------------------------
