@@ -18,15 +18,39 @@ from annotator.core.files import atomic_write
 
 def iter_inputs(paths: list[Path]) -> Iterator[tuple[str, dict[str, Any]]]:
     """(text, meta) for every document of the inputs, in order, lazily; bad input raises ClickException
-    with `path:line: reason` (the same reader as `annotator ingest`)."""
-    from annotator.extract.distributed import text_and_meta
+    with `path:line: reason` (the same reader as `annotator ingest`), and so does an article longer than
+    pre-extraction takes (the check ingest makes, core/ingest.too_long_for_extraction)."""
+    from annotator.core.ingest import too_long_for_extraction
+    from annotator.extract.distributed import TOO_LONG_HINT, text_and_meta
     from annotator.io.articles import InputError, read_articles
 
     try:
         for record in read_articles(paths):
+            if error := too_long_for_extraction(record, hint=TOO_LONG_HINT):
+                raise error
             yield text_and_meta(record)
     except InputError as error:
         raise click.ClickException(str(error)) from None
+
+
+def refuse_output_among_inputs(paths: list[Path], output: Path) -> None:
+    """ClickException when the output is one of the inputs (the same file by any spelling, a symlink or a hard
+    link to it): writing it would replace the articles being read."""
+    from annotator.io.articles import expand_paths
+
+    if not output.exists():
+        return
+    for path in expand_paths(paths):
+        try:
+            same = path.samefile(output)
+        except OSError:
+            continue
+        if same:
+            raise click.ClickException(f"the output {output} is the input {path}; write to another file")
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
 
 
 @click.command("extract")
@@ -46,26 +70,64 @@ def iter_inputs(paths: list[Path]) -> Iterator[tuple[str, dict[str, Any]]]:
 @click.option("--partitions", default=None, type=click.IntRange(min=1),
               help="dask: tasks to cut the input into (default: one per 250 documents).")
 @click.option("--workers", default=None, type=click.IntRange(min=1),
-              help="dask, local cluster: worker processes (default: one per CPU).")
+              help="dask, local cluster only: worker processes (default: one per CPU).")
+@click.option("--wait-workers", default=None, type=click.FloatRange(min=1), metavar="SECONDS",
+              help="dask --scheduler: how long to wait for the scheduler to have a worker, at the start and "
+                   "when all are gone mid-run, before stopping (default: 60).")
+@click.option("--verbose", is_flag=True, help="dask: show Dask's own logs (off by default).")
 def extract_command(inputs: tuple[Path, ...], output: Path, model: str, n_process: int, batch_size: int,
                     cue_file: Path | None, progress: bool, engine: str, scheduler: str | None,
-                    partitions: int | None, workers: int | None) -> None:
+                    partitions: int | None, workers: int | None, wait_workers: float | None,
+                    verbose: bool) -> None:
     """Pre-extract named entities and quotes from INPUT (.jsonl of {"id"?, "text", "meta"?} or .txt
     files / folders) into annotator's JSONL, one line per input record, in input order. With --engine dask the
     work is spread over a Dask cluster and resumable: a rerun skips the partitions already written."""
-    from tqdm import tqdm
-
     from annotator.core.config import extract_settings
-    from annotator.extract import Extractor, ModelNotFoundError
-    from annotator.extract.distributed import record_line
+    from annotator.core.locks import output_lock
 
     model = model or extract_settings().model
     paths = list(inputs)
-    if engine == "dask":
-        _extract_on_dask(paths, output, model, scheduler, partitions, workers, cue_file, batch_size, progress)
-        return
-    if scheduler or partitions or workers:
-        raise click.UsageError("--scheduler, --partitions and --workers go with --engine dask")
+    if not str(output).strip() or not output.name:
+        raise click.BadParameter("an empty path names no output file", param_hint="-o")
+    if engine != "dask" and (scheduler or partitions or workers or wait_workers):
+        raise click.UsageError("--scheduler, --partitions, --workers and --wait-workers go with --engine dask")
+    if scheduler and workers:
+        raise click.UsageError("--workers sizes a local cluster; with --scheduler the cluster's own workers "
+                               "are used (start more `dask worker` processes to add some)")
+    if wait_workers and not scheduler:
+        raise click.UsageError("--wait-workers goes with --scheduler")
+    refuse_output_among_inputs(paths, output)
+    if not output.parent.is_dir():
+        raise click.ClickException(f"{output}: the output's folder {output.parent} does not exist")
+    with output_lock(output):
+        if engine == "dask":
+            _extract_on_dask(paths, output, model, scheduler, partitions, workers, cue_file, batch_size, progress,
+                             verbose, wait_workers)
+            return
+        _extract_locally(paths, output, model, cue_file, batch_size, n_process, progress)
+        _drop_stale_parts(output)
+
+
+def _drop_stale_parts(output: Path) -> None:
+    """After a local run wrote the whole output, the parts of an earlier, unfinished dask run for the same
+    output are stale: removed (only a folder that is one: it holds the dask engine's plan file)."""
+    import shutil
+
+    from annotator.extract.distributed import PLAN_FILE, work_folder
+
+    folder = work_folder(output)
+    if folder.is_dir() and (folder / PLAN_FILE).is_file():
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _extract_locally(paths: list[Path], output: Path, model: str, cue_file: Path | None, batch_size: int,
+                     n_process: int, progress: bool) -> None:
+    """The one-process engine: nlp.pipe in this process, streamed into the output (atomically)."""
+    from tqdm import tqdm
+
+    from annotator.extract import Extractor, ModelNotFoundError
+    from annotator.extract.distributed import record_line
+
     # validate every input before loading the model (fail fast, and never leave a half-written file)
     count = sum(1 for _ in iter_inputs(paths))
     try:
@@ -102,15 +164,16 @@ def extract_command(inputs: tuple[Path, ...], output: Path, model: str, n_proces
             out.write(record_line(text, extraction, meta))
             written += 1
             bar.update(1)
-    click.echo(f"{written} documents -> {output}", err=True)
+    click.echo(f"{plural(written, 'document')} -> {output}", err=True)
 
 
 def _extract_on_dask(paths: list[Path], output: Path, model: str, scheduler: str | None, partitions: int | None,
-                     workers: int | None, cue_file: Path | None, batch_size: int, progress: bool) -> None:
+                     workers: int | None, cue_file: Path | None, batch_size: int, progress: bool, verbose: bool,
+                     wait_workers: float | None) -> None:
     """The Dask engine (annotator/extract/distributed.py), its errors as one line each."""
     from tqdm import tqdm
 
-    from annotator.extract.distributed import DistributedError, run
+    from annotator.extract.distributed import WORKER_WAIT, DistributedError, run
     from annotator.io.articles import InputError
 
     bar = tqdm(total=None, unit="doc", desc="extract (dask)", file=sys.stderr, disable=None if progress else True)
@@ -124,16 +187,17 @@ def _extract_on_dask(paths: list[Path], output: Path, model: str, scheduler: str
         with bar:
             report = run(paths, output, model=model, scheduler=scheduler, partitions=partitions, workers=workers,
                          cue_file=cue_file, batch_size=batch_size, on_progress=on_progress,
-                         on_message=lambda text: click.echo(text, err=True))
+                         on_message=lambda text: click.echo(text, err=True), verbose=verbose,
+                         wait_workers=wait_workers or WORKER_WAIT)
     except InputError as error:
         raise click.ClickException(str(error)) from None
     except (DistributedError, FileNotFoundError) as error:
-        raise click.ClickException(str(error)) from None
-    except KeyboardInterrupt:
+        raise click.ClickException(" ".join(str(error).split())) from None  # one line, whatever Dask put in it
+    except KeyboardInterrupt:  # before or after the cluster ran: what is on disk is kept either way
         raise click.ClickException("interrupted; the partitions written are kept: rerun the same command to resume")
     click.echo(
-        f"{report.documents} documents -> {output} ({report.partitions} partitions, {report.resumed} resumed, "
-        f"{len(report.worker_pids)} worker processes)",
+        f"{plural(report.documents, 'document')} -> {output} ({plural(report.partitions, 'partition')}, "
+        f"{report.resumed} resumed, {plural(len(report.worker_pids), 'worker process')})".replace("processs", "processes"),
         err=True,
     )
 

@@ -277,3 +277,9 @@ class StagedFiles:
             except OSError:
                 pass
         self._staged.clear()
+
+
+def open_lock_file(path: str | os.PathLike) -> int:
+    """A file descriptor (read/write, created if missing) for an OS lock file (core/locks.output_lock). The one
+    file annotator writes in place rather than atomically: a lock lives on an open file, it is never data."""
+    return os.open(path, os.O_RDWR | os.O_CREAT, 0o644)

@@ -23,15 +23,18 @@ need about 1 GB per 100,000 characters, spaCy's error E088). A longer article wi
 in the checking pass, naming the file, before anything is written; `--no-extract` stores it as text."""
 
 
-def too_long_for_extraction(record: SourceRecord) -> InputError | None:
-    """An InputError naming the record's file (and line) when its text is over MAX_EXTRACT_CHARS, else None."""
+def too_long_for_extraction(
+    record: SourceRecord, hint: str = "split it, or ingest it with --no-extract (text only)"
+) -> InputError | None:
+    """An InputError naming the record's file (and line) when its text is over MAX_EXTRACT_CHARS, else None.
+    `hint` ends the message: what the caller's user can do (ingest and extract offer different ways out)."""
     length = len(record.document.text)
     if length <= MAX_EXTRACT_CHARS:
         return None
     return InputError(
         record.path, record.line,
         f"article of {length:,} characters is longer than pre-extraction takes ({MAX_EXTRACT_CHARS:,}, spaCy's "
-        "max_length); split it, or ingest it with --no-extract (text only)",
+        f"max_length); {hint}",
     )
 
 

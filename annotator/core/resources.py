@@ -33,6 +33,40 @@ def default_labels() -> dict[str, str]:
     return dict(_load_json("labels.json"))
 
 
+FORMER_DEFAULT_COLOURS: dict[str, tuple[str, ...]] = {  # displaCy's (first versions) and issue 15's first set
+    "PERSON": ("#aa9cfc",),
+    "ORG": ("#7aecec",),
+    "GPE": ("#feca74",),
+    "NORP": ("#c887fb",),
+    "LOC": ("#ff9561",),
+    "DATE": ("#74c7f0", "#bfe1d9"),
+    "EVENT": ("#ffeb80", "#fff06a"),
+    "FAC": ("#9cc9cc", "#b0b0b0"),
+    "MONEY": ("#5fd87a", "#e4e7d2"),
+    "CARDINAL": ("#e0d890", "#e4e7d2"),
+    "ORDINAL": ("#c8b090", "#e4e7d2"),
+    "PERCENT": ("#e4e7d2", "#f090c8"),
+    "QUANTITY": ("#7fb0ff", "#e4e7d2"),
+    "TIME": ("#40c090", "#bfe1d9"),
+    "PRODUCT": ("#b6f07a", "#bfeeb7"),
+    "WORK_OF_ART": ("#f0d0ff", "#f8d8ff"),
+    "LAW": ("#ff8197",),
+    "LANGUAGE": ("#a08060", "#ff8197"),
+}
+"""Colours earlier versions gave the default labels. A label still holding one shows this version's default
+(`shown_colour`): the colour was never chosen by the team, so it follows the default palette; a team's own
+colour is kept."""
+
+
+def shown_colour(label: str, stored: str) -> str:
+    """The colour to show for `label` stored with colour `stored` (#rrggbb): this version's default when `stored`
+    is a former default of that label (attack 15 #15: PERSON/NORP, DATE/QUANTITY, MONEY/TIME looked alike),
+    else `stored` unchanged."""
+    if stored.lower() in FORMER_DEFAULT_COLOURS.get(label, ()):
+        return default_labels().get(label, stored)
+    return stored
+
+
 def default_tag_set() -> dict[str, list[str]]:
     """Scope ('document' or 'span') -> tags."""
     return {scope: list(tags) for scope, tags in _load_json("tags.json").items()}

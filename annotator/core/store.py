@@ -367,7 +367,8 @@ class Store(DocumentListing, BulkWrites, ReviewDecisions):
 
     def labels(self) -> dict[str, str]:
         """Entity labels in display order (the first nine get keys 1–9), with their colours."""
-        return {r["name"]: r["color"] for r in self.query("SELECT name, color FROM labels ORDER BY position, name")}
+        return {r["name"]: resources.shown_colour(r["name"], r["color"])  # an old default follows the palette
+                for r in self.query("SELECT name, color FROM labels ORDER BY position, name")}
 
     def ensure_label(self, name: str, color: str | None = None) -> None:
         """Add a label (imported data or a user's new label) with a generated colour if none is given.

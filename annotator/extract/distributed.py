@@ -2,32 +2,39 @@
 
 How a run goes (the client is the machine where the command runs):
 
-1. Plan (client). Every input is read once with the same reader as `annotator extract` (a bad line stops here
-   with `file:line: reason`, before any cluster starts), then cut into partitions of consecutive records:
-   a partition is a list of pieces, each a byte offset + line number + record count in one .jsonl file, or
-   one .txt file. The plan and a fingerprint of the inputs (size, mtime) and settings go to `plan.json` in a
-   work folder beside the output (`OUT.parts/`).
+1. Check and plan (client). Every input is read once with the same reader as `annotator extract` (a bad line,
+   or an article longer than pre-extraction takes, stops here with `file:line: reason`, before any cluster
+   starts), then cut into partitions of consecutive records: a partition is a list of pieces, each a byte range
+   + first line number + record count of one .jsonl file, or one .txt file, with a SHA-256 of the piece's
+   bytes. The plan's identity covers the inputs' content (a hash of every file), the model's identity (name,
+   resolved folder, version, a fingerprint of its files and of meta.json/config.cfg), annotator's version and
+   extraction code, the cue list and the partitioning; paths are resolved, so how they are spelled does not
+   matter. It goes to `plan.json` in a work folder beside the output (`OUT.parts/`) once a cluster is reached.
 2. Map (workers). One task per partition: the worker reads its pieces itself (inputs and the work folder must
-   be on storage every worker sees), runs the pipeline it loaded once for its process (`_extractor`, a cached
-   loader), and writes `part-NNNNNN.jsonl` atomically (core/files.atomic_write). A rerun with the same plan
-   skips partitions whose part file exists, so a crash or a killed cluster costs only the partitions that
-   were running.
-3. Merge (client). Part files are concatenated in partition order into OUT, atomically, checking that each
-   holds exactly one line per input record; then the work folder is removed.
+   be on storage every worker sees), checks each piece's hash (an input edited since the plan is reported as
+   changed, never blamed on a line), runs the pipeline it loaded once for its process (`_extractor`), and
+   writes `part-NNNNNN.jsonl` atomically: a header line (plan identity, partition, record count, SHA-256 of
+   the body) then one output line per input record. A rerun with the same plan keeps the parts that check out.
+3. Merge (client). The inputs are hashed again (an input edited during the run stops the merge: never an output
+   mixing two versions), every part is checked (header, body hash, one JSON record with a text per input
+   record), and the bodies are concatenated in partition order into OUT, atomically; the work folder is removed.
 
-The output is byte-identical to `annotator extract` run in one process on the same input (same reader, same
-record builder, `record_line`). Dask is imported only when this engine runs.
+A lock file beside the output (`OUT.lock`, an OS lock) keeps two runs from writing the same output. The output
+is byte-identical to `annotator extract` run in one process on the same input (same reader, same record builder,
+`record_line`). Dask is imported only when this engine runs.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import math
 import os
 import shutil
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -35,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.files import atomic_write
+from annotator.core.ingest import too_long_for_extraction
 from annotator.io.articles import (
     JSONL_SUFFIXES,
     InputError,
@@ -49,10 +57,18 @@ from annotator.io.articles import (
 DOCS_PER_PARTITION = 250
 """Default partition size: a task of a few tens of seconds on one core, small enough to balance and to lose
 little on a crash; the default never depends on the cluster's size, so a rerun on another cluster resumes."""
-CONNECT_TIMEOUT = "20s"
-"""How long to keep trying to reach a --scheduler before giving up with one line."""
+CONNECT_TIMEOUT = 20.0
+"""Seconds to reach a --scheduler (and hear it answer as a Dask scheduler) before giving up with one line."""
+WORKER_WAIT = 60.0
+"""Default seconds to wait for a scheduler to have at least one worker (at the start, and whenever all its
+workers are gone mid-run) before giving up with one line; `--wait-workers` changes it."""
+EXTRACTION_MODULES = ("core/boilerplate.py", "core/model.py", "io/articles.py", "io/records.py")
+"""Besides annotator/extract/, the modules an output line depends on (reader, boilerplate marks, record
+builder): their code is part of a plan's identity, with annotator's version."""
 PLAN_FILE = "plan.json"
-PLAN_VERSION = 1
+PLAN_VERSION = 2
+PART_HEADER_KEY = "annotator_extract_part"
+TOO_LONG_HINT = "split it into several records"
 
 
 class DistributedError(RuntimeError):
@@ -62,6 +78,27 @@ class DistributedError(RuntimeError):
 
 class PartitionFailed(RuntimeError):
     """Raised in a worker with a one-line message; picklable (one string argument) so it reaches the client."""
+
+
+class InputChanged(DistributedError):
+    """An input's bytes are not those the run was planned on (edited, replaced or truncated meanwhile)."""
+
+    def __init__(self, path: str):
+        super().__init__(f"{path} changed since the run was planned; nothing mixed was written: rerun the same "
+                         "command (the plan starts over for a changed input)")
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_digest(location: str | os.PathLike) -> str:
+    """SHA-256 (hex) of a file's bytes, read in blocks."""
+    digest = hashlib.sha256()
+    with open(location, "rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 # -- reading records (shared with the one-process engine) -------------------------------------------------------
@@ -77,12 +114,21 @@ def text_and_meta(record: SourceRecord) -> tuple[str, dict[str, Any]]:
     return record.document.text, meta
 
 
+_LINE_BREAKING = {"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
 def record_line(text: str, extraction: Any, meta: dict[str, Any]) -> str:
-    """One output line (with its newline) of `annotator extract`: annotator's JSONL record of the extraction."""
+    """One output line (with its newline) of `annotator extract`: annotator's JSONL record of the extraction.
+    U+0085, U+2028 and U+2029 are written escaped (the same JSON): raw, they are line breaks to readers that
+    split lines the Unicode way (Python's str.splitlines, editors), and one record must stay one line."""
     from annotator.core.strict_json import dumps_strict
     from annotator.io.records import extraction_record
 
-    return dumps_strict(extraction_record(text, extraction, meta)) + "\n"
+    line = dumps_strict(extraction_record(text, extraction, meta))
+    if not line.isascii() and any(char in line for char in _LINE_BREAKING):
+        for char, escaped in _LINE_BREAKING.items():
+            line = line.replace(char, escaped)  # only inside strings: JSON has no other place for them
+    return line + "\n"
 
 
 def _is_blank(raw: bytes, first: bool) -> tuple[bool, bytes]:
@@ -99,9 +145,10 @@ def _is_blank(raw: bytes, first: bool) -> tuple[bool, bytes]:
 
 @dataclass(frozen=True)
 class Piece:
-    """Consecutive records of one input: `count` records of a .jsonl file from byte `offset` (line
-    `first_line`), or one .txt file (offset 0, first_line 0, count 1). `path` is as the user named it (for
-    messages and a .txt file's meta), `location` absolute (what a worker opens)."""
+    """Consecutive records of one input: `count` records of a .jsonl file in the `length` bytes from byte
+    `offset` (line `first_line`), or one .txt file (offset 0, first_line 0, count 1, its whole size). `digest`
+    is the SHA-256 of those bytes when planned. `path` is as the user named it (for messages and a .txt file's
+    meta), `location` absolute (what a worker opens)."""
 
     path: str
     location: str
@@ -109,13 +156,27 @@ class Piece:
     offset: int
     first_line: int
     count: int
+    length: int = 0
+    digest: str = ""
+
+    def identity(self) -> dict[str, Any]:
+        """What the piece's output depends on: not how the path was spelled, except for a .txt file, whose path
+        goes into its record's meta (`source`)."""
+        found = asdict(self)
+        if self.kind != "txt":
+            found.pop("path")
+        return found
 
 
 @dataclass(frozen=True)
 class Partition:
+    """`count` consecutive input records, in `pieces`. `texts` is a digest of the records' texts as the client
+    read them in its checking pass (`texts_digest`): the merge checks every part line carries its record's text."""
+
     index: int
     count: int
     pieces: tuple[Piece, ...]
+    texts: str = ""
 
 
 @dataclass
@@ -130,78 +191,135 @@ class Plan:
     def total(self) -> int:
         return sum(p.count for p in self.partitions)
 
+    @property
+    def identity(self) -> str:
+        """SHA-256 (hex, 32 digits) of everything a part's bytes depend on (inputs' content, model, settings,
+        partitioning), not of how the paths were spelled."""
+        body = {
+            "version": PLAN_VERSION,
+            "inputs": [{k: v for k, v in item.items() if k != "path"} for item in self.inputs],
+            "settings": self.settings,
+            "partitions": [[p.index, p.count, [piece.identity() for piece in p.pieces]] for p in self.partitions],
+        }
+        return _sha(json.dumps(body, sort_keys=True).encode())[:32]
+
     def to_json(self) -> dict[str, Any]:
         return {
             "version": PLAN_VERSION,
+            "identity": self.identity,
             "inputs": self.inputs,
             "settings": self.settings,
             "partitions": [asdict(p) for p in self.partitions],
         }
 
 
-def validate_inputs(paths: list[Path], on_record: Callable[[], None] | None = None) -> int:
+TEXT_KEY_BYTES = 8
+"""Bytes of each record's text hash kept by the checking pass (8 bytes a record: 40 MB for five million)."""
+
+
+def text_key(text: str) -> bytes:
+    """A record's short text hash (BLAKE2b, TEXT_KEY_BYTES): what ties an output line to its input record."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=TEXT_KEY_BYTES).digest()
+
+
+def texts_digest(keys: bytes) -> str:
+    """The digest of consecutive records' text keys (a partition's `texts`)."""
+    return _sha(keys)[:32]
+
+
+def validate_inputs(paths: list[Path], on_record: Callable[[], None] | None = None,
+                    text_keys: bytearray | None = None) -> int:
     """Read every input with annotator's reader (as `annotator extract` does before loading the model); returns
-    the number of records; the first bad one raises InputError(`path:line: reason`)."""
+    the number of records; the first bad one raises InputError(`path:line: reason`), including an article
+    longer than pre-extraction takes (core/ingest.too_long_for_extraction, the check ingest makes). With
+    `text_keys`, each record's `text_key` is appended to it, in input order."""
     count = 0
-    for _record in read_articles(paths):
+    for record in read_articles(paths):
+        if error := too_long_for_extraction(record, hint=TOO_LONG_HINT):
+            raise error
+        if text_keys is not None:
+            text_keys += text_key(record.document.text)
         count += 1
         if on_record:
             on_record()
     return count
 
 
-def _jsonl_records(location: Path) -> Iterator[tuple[int, int]]:
-    """(byte offset, line number) of each record line of a .jsonl file, by the reader's blank-line rule."""
-    with open(location, "rb") as handle:
-        offset, number = 0, 0
-        for raw in handle:
-            number += 1
-            blank, _ = _is_blank(raw, number == 1)
-            if not blank:
-                yield offset, number
-            offset += len(raw)
+class _OpenPiece:
+    """A .jsonl piece being planned: its first record's place, and a running hash and length of its bytes
+    (blank lines between its records included: a worker reads the piece as one byte range)."""
+
+    def __init__(self, offset: int, first_line: int):
+        self.offset, self.first_line, self.count, self.length = offset, first_line, 0, 0
+        self.digest = hashlib.sha256()
+        self.blank: list[bytes] = []  # blank lines after the last record: the piece's only if a record follows
+
+    def add(self, raw: bytes) -> None:
+        for line in (*self.blank, raw):
+            self.digest.update(line)
+            self.length += len(line)
+        self.blank = []
+        self.count += 1
+
+    def piece(self, path: Path, location: str) -> Piece:
+        return Piece(str(path), location, "jsonl", self.offset, self.first_line, self.count, self.length,
+                     self.digest.hexdigest())
 
 
-def make_plan(paths: list[Path], total: int, partitions: int | None, settings: dict[str, Any]) -> Plan:
+def make_plan(paths: list[Path], total: int, partitions: int | None, settings: dict[str, Any],
+              text_keys: bytes | None = None) -> Plan:
     """Cut the (already validated) inputs into `partitions` runs of consecutive records (default: one per
-    DOCS_PER_PARTITION records), in input order."""
+    DOCS_PER_PARTITION records), in input order, each piece with the SHA-256 of its bytes and each input with
+    the SHA-256 of the whole file (one read of every input)."""
     wanted = partitions or max(1, math.ceil(total / DOCS_PER_PARTITION))
     size = max(1, math.ceil(total / max(1, wanted)))
     files = expand_paths(paths)
-    inputs = []
-    for path in files:
-        stat = path.stat()
-        inputs.append({"path": str(path), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns})
-    plan = Plan(inputs=inputs, settings=settings)
+    plan = Plan(inputs=[], settings=settings)
     pieces: list[Piece] = []
-    in_partition = 0
+    in_partition = planned = 0
 
     def close_partition() -> None:
-        nonlocal pieces, in_partition
+        nonlocal pieces, in_partition, planned
         if in_partition:
-            plan.partitions.append(Partition(len(plan.partitions), in_partition, tuple(pieces)))
+            keys = text_keys[planned * TEXT_KEY_BYTES:(planned + in_partition) * TEXT_KEY_BYTES] if text_keys else None
+            plan.partitions.append(Partition(len(plan.partitions), in_partition, tuple(pieces),
+                                             texts_digest(keys) if keys is not None else ""))
+            planned += in_partition
         pieces, in_partition = [], 0
 
     for path in files:
         location = str(path.resolve())
         if path.suffix.lower() in JSONL_SUFFIXES:
-            current: list[int] | None = None  # [offset, first_line, count] of the open piece
-            for offset, number in _jsonl_records(path):
-                if current is None:
-                    current = [offset, number, 0]
-                current[2] += 1
-                in_partition += 1
-                if in_partition == size:
-                    pieces.append(Piece(str(path), location, "jsonl", *current))
-                    current = None
-                    close_partition()
+            whole = hashlib.sha256()
+            current: _OpenPiece | None = None
+            with open(path, "rb") as handle:
+                offset = 0
+                for number, raw in enumerate(handle, start=1):  # the reader's blank-line rule, on bytes
+                    whole.update(raw)
+                    blank, _ = _is_blank(raw, number == 1)
+                    if not blank:
+                        if current is None:
+                            current = _OpenPiece(offset, number)
+                        current.add(raw)
+                        in_partition += 1
+                        if in_partition == size:
+                            pieces.append(current.piece(path, location))
+                            current = None
+                            close_partition()
+                    elif current is not None:
+                        current.blank.append(raw)
+                    offset += len(raw)
             if current is not None:
-                pieces.append(Piece(str(path), location, "jsonl", *current))
+                pieces.append(current.piece(path, location))
+            digest, length = whole.hexdigest(), offset
         else:
-            pieces.append(Piece(str(path), location, "txt", 0, 0, 1))
+            data = path.read_bytes()
+            digest, length = _sha(data), len(data)
+            pieces.append(Piece(str(path), location, "txt", 0, 0, 1, length, digest))
             in_partition += 1
             if in_partition == size:
                 close_partition()
+        plan.inputs.append({"path": str(path), "location": location, "size": length, "sha256": digest})
     close_partition()
     if plan.total != total:  # an input changed between validating and planning
         raise DistributedError(f"the inputs changed while the run was being planned ({total} then {plan.total} records)")
@@ -209,31 +327,37 @@ def make_plan(paths: list[Path], total: int, partitions: int | None, settings: d
 
 
 def read_piece(piece: Piece) -> Iterator[SourceRecord]:
-    """The records of one piece, read as `annotator extract` reads them (the worker side of the plan)."""
+    """The records of one piece, read as `annotator extract` reads them (the worker side of the plan). Raises
+    InputChanged when the bytes are not those planned (never a misplaced `file:line` for an edited file)."""
     if piece.kind == "txt":
-        record = read_text_file(Path(piece.location))
+        location = Path(piece.location)
+        if piece.digest and file_digest(location) != piece.digest:
+            raise InputChanged(piece.path)
+        record = read_text_file(location)
         record.path = piece.path
         yield record
         return
     path = Path(piece.path)
-    left = piece.count
     with open(piece.location, "rb") as handle:
         handle.seek(piece.offset)
-        number = piece.first_line - 1
-        while left:
-            raw = handle.readline()
-            if not raw:
-                raise InputError(path, number, "the file ended early: it changed after the run was planned")
-            number += 1
-            blank, raw = _is_blank(raw, number == 1)
-            if blank:
-                continue
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise InputError(path, number, f"not UTF-8 (byte {exc.start} of the line: {exc.reason})") from None
-            yield article_from_record(path, number, parse_json_object(path, number, line))
-            left -= 1
+        data = handle.read(piece.length)
+    if len(data) != piece.length or (piece.digest and _sha(data) != piece.digest):
+        raise InputChanged(piece.path)
+    left = piece.count
+    number = piece.first_line - 1
+    for raw in io.BytesIO(data):
+        number += 1
+        blank, raw = _is_blank(raw, number == 1)
+        if blank:
+            continue
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(path, number, f"not UTF-8 (byte {exc.start} of the line: {exc.reason})") from None
+        yield article_from_record(path, number, parse_json_object(path, number, line))
+        left -= 1
+    if left:
+        raise InputChanged(piece.path)
 
 
 # -- the worker side --------------------------------------------------------------------------------------------
@@ -264,9 +388,10 @@ def _extractor(model: str, cues: Any, cues_key: str, batch_size: int) -> Any:
 
 
 def extract_partition(partition: Partition, work_dir: str, job: dict[str, Any]) -> dict[str, Any]:
-    """Task body: extract one partition into `work_dir/part-NNNNNN.jsonl` (atomically). Returns
-    {"index", "count", "pid", "loads"}. Any failure is a PartitionFailed with one line naming file:line or the
-    worker."""
+    """Task body: extract one partition into `work_dir/part-NNNNNN.jsonl` (atomically): a header line
+    {PART_HEADER_KEY: plan identity, "index", "count", "sha256" of the body} then one output line per record.
+    Returns {"index", "count", "pid", "loads"}. Any failure is a PartitionFailed with one line naming file:line,
+    the changed input or the worker."""
     import socket
 
     from annotator.extract.pipeline import ModelNotFoundError
@@ -278,20 +403,23 @@ def extract_partition(partition: Partition, work_dir: str, job: dict[str, Any]) 
     records = [text_and_meta(r) for piece in partition.pieces for r in _checked(piece)]
     if len(records) != partition.count:
         raise PartitionFailed(f"partition {partition.index}: read {len(records)} records, the plan says "
-                              f"{partition.count}; the inputs changed after the run was planned")
-    target = Path(work_dir) / part_name(partition.index)
+                              f"{partition.count}; the inputs changed after the run was planned: rerun")
     with extractor.lock:
         extractions = list(extractor.extract([text for text, _meta in records]))
-    with atomic_write(target, "w") as out:
-        for (text, meta), extraction in zip(records, extractions, strict=True):
-            out.write(record_line(text, extraction, meta))
+    body = "".join(record_line(text, extraction, meta)
+                   for (text, meta), extraction in zip(records, extractions, strict=True))
+    header = {PART_HEADER_KEY: job["plan"], "index": partition.index, "count": len(records),
+              "sha256": _sha(body.encode("utf-8"))}
+    with atomic_write(Path(work_dir) / part_name(partition.index), "w") as out:
+        out.write(json.dumps(header) + "\n")
+        out.write(body)
     return {"index": partition.index, "count": len(records), "pid": os.getpid(), "loads": _LOADS}
 
 
 def _checked(piece: Piece) -> Iterator[SourceRecord]:
     try:
         yield from read_piece(piece)
-    except InputError as error:
+    except (InputError, DistributedError) as error:
         raise PartitionFailed(str(error)) from None
     except OSError as error:
         raise PartitionFailed(
@@ -318,6 +446,10 @@ class RunReport:
     """Worker pid -> pipelines that process had loaded by its last task (1 each: one model load per worker)."""
 
 
+class Interrupted(DistributedError):
+    """Ctrl+C (SIGINT) during a run: the parts written are kept; `str()` says how many."""
+
+
 def work_folder(output: Path) -> Path:
     """Where part files and the plan live: beside the output (same file system, so shared if it is)."""
     return output.with_name(output.name + ".parts")
@@ -329,65 +461,273 @@ def cues_fingerprint(cues: Any) -> str:
     return hashlib.sha256(json.dumps([words, multi]).encode()).hexdigest()[:16]
 
 
-def prepare_work_folder(folder: Path, plan: Plan) -> set[int]:
-    """Make the work folder hold `plan`; returns the partitions already written for it. Parts of a different
-    plan (other inputs, options or model) are removed first."""
-    folder.mkdir(parents=True, exist_ok=True)
+def model_location(model: str) -> Path | None:
+    """The folder a model name or path stands for on this machine: an existing folder (resolved), else the
+    installed package's folder (found without importing it, or spaCy), else None (not installed here)."""
+    if not model.strip():
+        return None
+    folder = Path(model).expanduser()
+    if folder.is_dir():
+        return folder.resolve()
+    import importlib.util
+
+    if not model.replace("_", "a").replace("-", "a").isalnum():  # not a package name (find_spec would import "a" of "a.b")
+        return None
+    try:
+        spec = importlib.util.find_spec(model)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations))).resolve()
+
+
+def model_identity(model: str) -> dict[str, Any]:
+    """What the extraction's output depends on besides the inputs: the model (name; resolved folder; version
+    from its meta.json; a SHA-256 of its meta.json and config.cfg files and of every file's name, size and
+    mtime, so a model changed in place, e.g. `pip install -U`, is another model), annotator's version and a
+    hash of its extraction code (quote rules change between releases)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    folder = model_location(model)
+    found: dict[str, Any] = {"model": model, "folder": str(folder) if folder else None}
+    if folder is not None:
+        digest, listing, meta_version = hashlib.sha256(), [], None
+        for path in sorted(folder.rglob("*")):
+            if not path.is_file() or "__pycache__" in path.parts:
+                continue
+            stat = path.stat()
+            listing.append([str(path.relative_to(folder)), stat.st_size, stat.st_mtime_ns])
+            if path.name in ("meta.json", "config.cfg"):
+                data = path.read_bytes()
+                digest.update(data)
+                if path.name == "meta.json" and meta_version is None:
+                    try:
+                        meta_version = json.loads(data).get("version")
+                    except (ValueError, AttributeError):
+                        pass
+        digest.update(json.dumps(listing).encode())
+        found.update(version=meta_version, fingerprint=digest.hexdigest()[:32])
+    try:
+        found["annotator"] = version("annotator")
+    except PackageNotFoundError:
+        found["annotator"] = None
+    code = hashlib.sha256()
+    package = Path(__file__).parents[1]
+    for path in [*sorted(package.glob("extract/*.py")), *(package / name for name in EXTRACTION_MODULES)]:
+        code.update(path.read_bytes())
+    found["extract_code"] = code.hexdigest()[:16]
+    return found
+
+
+def _read_part(part: Path, plan: Plan, partition: Partition, sink: Any | None = None) -> None:
+    """Check one part file against the plan: its header (this plan, this partition, the record count), one JSON
+    record with a string "text" per input record, and the body's SHA-256. Raises ValueError(reason). With
+    `sink`, the body is written to it as it is read."""
+    digest, lines, keys = hashlib.sha256(), 0, bytearray()
+    with open(part, encoding="utf-8", newline="") as handle:
+        try:
+            header = json.loads(handle.readline())
+        except ValueError:
+            raise ValueError("its header is not JSON") from None
+        expected = {PART_HEADER_KEY: plan.identity, "index": partition.index, "count": partition.count}
+        if not isinstance(header, dict) or any(header.get(k) != v for k, v in expected.items()):
+            raise ValueError("its header is not this run's plan or partition")
+        for line in handle:
+            lines += 1
+            try:
+                record = json.loads(line)
+            except ValueError:
+                raise ValueError(f"line {lines + 1} is not JSON") from None
+            if not line.endswith("\n") or not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                raise ValueError(f"line {lines + 1} is not an extract record")
+            if partition.texts:
+                keys += text_key(record["text"])
+            digest.update(line.encode("utf-8"))
+            if sink is not None:
+                sink.write(line)
+    if lines != partition.count:
+        raise ValueError(f"{lines} lines for {partition.count} input records")
+    if digest.hexdigest() != header.get("sha256"):
+        raise ValueError("its content is not what the worker wrote (checksum)")
+    if partition.texts and texts_digest(bytes(keys)) != partition.texts:
+        raise ValueError("its records' texts are not those of its input records")
+
+
+def kept_parts(folder: Path, plan: Plan, on_message: Callable[[str], None] | None = None) -> set[int]:
+    """Partitions already written for `plan` in the work folder (read only): none when the folder holds
+    another plan (other inputs' content, options, model or annotator version); a part that does not check out
+    (see `_read_part`) is not counted and is removed."""
+    try:
+        old = json.loads((folder / PLAN_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    if not isinstance(old, dict) or old.get("identity") != plan.identity:
+        return set()
+    done = set()
+    for partition in plan.partitions:
+        part = folder / part_name(partition.index)
+        if not part.is_file():
+            continue
+        try:
+            _read_part(part, plan, partition)
+        except (ValueError, OSError) as error:
+            part.unlink(missing_ok=True)
+            if on_message:
+                on_message(f"{part}: {error}; it was removed and will be redone")
+            continue
+        done.add(partition.index)
+    return done
+
+
+def write_plan(folder: Path, plan: Plan) -> None:
+    """Make the work folder hold `plan`: parts of another plan are removed first."""
+    if folder.exists() and not folder.is_dir():
+        raise DistributedError(f"{folder} is a file where the run keeps its parts; move it away or remove it")
+    folder.mkdir(exist_ok=True)
     plan_path = folder / PLAN_FILE
-    wanted = json.loads(json.dumps(plan.to_json()))  # as read back (tuples become lists)
     try:
         old = json.loads(plan_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         old = None
-    if old != wanted:
+    if not isinstance(old, dict) or old.get("identity") != plan.identity:
         for stale in folder.glob("part-*.jsonl"):
             stale.unlink()
         with atomic_write(plan_path, "w") as handle:
-            json.dump(wanted, handle)
-        return set()
-    return {p.index for p in plan.partitions if (folder / part_name(p.index)).is_file()}
+            json.dump(plan.to_json(), handle)
+
+
+def prepare_work_folder(folder: Path, plan: Plan) -> set[int]:
+    """`kept_parts` then `write_plan`: the partitions already written for `plan`, the folder made to hold it."""
+    done = kept_parts(folder, plan)
+    write_plan(folder, plan)
+    return done
+
+
+def check_inputs_unchanged(plan: Plan) -> None:
+    """Hash every input again: InputChanged when one is not what the run was planned on (edited during the
+    run), so parts from two versions of an input are never merged."""
+    for item in plan.inputs:
+        try:
+            same = file_digest(item["location"]) == item["sha256"]
+        except OSError:
+            same = False
+        if not same:
+            raise InputChanged(item["path"])
 
 
 def merge_parts(folder: Path, plan: Plan, output: Path) -> int:
-    """Concatenate the part files in partition order into `output` (atomically), checking that each holds
-    exactly one line per input record. A part that does not is removed (a rerun redoes it)."""
+    """Concatenate the part files' bodies in partition order into `output` (atomically), each checked first
+    (`_read_part`). A part that does not check out is removed (a rerun redoes it) and nothing is written."""
     written = 0
     with atomic_write(output, "w") as out:
         for partition in plan.partitions:
             part = folder / part_name(partition.index)
-            lines = 0
-            with open(part, encoding="utf-8") as handle:
-                for line in handle:
-                    out.write(line)
-                    lines += 1
-            if lines != partition.count:
-                part.unlink()
-                raise DistributedError(
-                    f"{part}: {lines} lines for {partition.count} input records; it was removed, rerun to redo it"
-                )
-            written += lines
+            try:
+                _read_part(part, plan, partition, out)
+            except (ValueError, FileNotFoundError) as error:
+                part.unlink(missing_ok=True)
+                raise DistributedError(f"{part}: {error}; it was removed, rerun to redo it") from None
+            written += partition.count
     return written
 
 
-def start_client(scheduler: str | None, workers: int | None) -> tuple[Any, Any]:
-    """(client, local cluster or None): a client of the scheduler at `scheduler`, else of a local cluster of
-    `workers` single-threaded worker processes (default: one per CPU)."""
+def check_scheduler_address(address: str) -> str:
+    """`address` if it is a Dask scheduler address (tcp://HOST:PORT, tls://…, or HOST:PORT), else
+    DistributedError in one line, before anything is written."""
+    from distributed.comm import parse_address
+    from distributed.comm.registry import backends
+
+    problem = None
+    try:
+        scheme, location = parse_address(address)
+        if scheme not in backends:
+            problem = f"unknown scheme {scheme!r}"
+        elif scheme in ("tcp", "tls", "ws", "wss"):
+            host, _, port = location.rpartition(":")
+            if not host or not port.isdigit() or not 0 < int(port) < 65536:
+                problem = "no HOST:PORT"
+    except (ValueError, TypeError) as error:
+        problem = str(error)
+    if problem:
+        raise DistributedError(f"--scheduler: {address!r} is not a Dask scheduler address (tcp://HOST:PORT, "
+                               f"port 8786 by default): {problem}")
+    return address
+
+
+def _quiet_dask(verbose: bool) -> None:
+    """Dask's own logging (worker tracebacks, 'Compute Failed', heartbeats) stays off the user's terminal unless
+    --verbose: every failure reaches the user as one line of ours."""
+    if not verbose:
+        quiet = ("distributed", "dask", "tornado", "bokeh")
+        # distributed's config gives some child loggers their own level (distributed.client: warning): set all
+        for name in [*quiet, *logging.root.manager.loggerDict]:
+            if name.split(".")[0] in quiet:
+                logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+        import warnings
+
+        warnings.filterwarnings("ignore", module="distributed")
+
+
+def start_client(scheduler: str | None, workers: int | None, *, verbose: bool = False,
+                 wait_workers: float = WORKER_WAIT) -> tuple[Any, Any]:
+    """(client, local cluster or None): a client of the scheduler at `scheduler` that has at least one worker
+    (waited for up to `wait_workers` seconds), else of a local cluster of `workers` single-threaded worker
+    processes (default: one per CPU) on 127.0.0.1 with no dashboard. Worker processes ignore SIGINT (Ctrl+C
+    stops the client, which stops them). One-line DistributedError when the scheduler cannot be reached, does
+    not answer as a Dask scheduler within CONNECT_TIMEOUT, or has no worker."""
+    import signal
+
+    import dask
     from distributed import Client, LocalCluster
 
+    _quiet_dask(verbose)
     if scheduler:
+        client = _connect(scheduler, Client)
         try:
-            return Client(scheduler, timeout=CONNECT_TIMEOUT), None
-        except (OSError, TimeoutError) as error:
-            raise DistributedError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from None
-    cluster = LocalCluster(
-        n_workers=workers or os.cpu_count() or 1,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=None,
-        silence_logs=logging.ERROR,
-    )
+            client.wait_for_workers(1, timeout=wait_workers)
+        except (TimeoutError, OSError):
+            client.close()
+            raise DistributedError(f"the Dask scheduler at {scheduler} has no workers (waited {wait_workers:g} s; "
+                                   "start `dask worker` processes, or give more time with --wait-workers)") from None
+        return client, None
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited by the worker processes (spawned)
+    try:
+        with dask.config.set({"distributed.worker.daemon": True, "logging.distributed": "critical"} if not verbose
+                             else {}):
+            cluster = LocalCluster(
+                n_workers=workers or os.cpu_count() or 1,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+                silence_logs=logging.CRITICAL + 1 if not verbose else logging.WARNING,
+            )
+    finally:
+        signal.signal(signal.SIGINT, previous)
     return Client(cluster), cluster
+
+
+def _connect(scheduler: str, client_class: Any) -> Any:
+    """A client of `scheduler`, in a thread bounded by CONNECT_TIMEOUT: a port that accepts but never answers
+    as a Dask scheduler (a dashboard's HTTP port, another service) otherwise waits forever."""
+    result: dict[str, Any] = {}
+
+    def connect() -> None:
+        try:
+            result["client"] = client_class(scheduler, timeout=f"{CONNECT_TIMEOUT}s")
+        except BaseException as error:  # noqa: BLE001 - handed to the caller's thread
+            result["error"] = error
+
+    thread = threading.Thread(target=connect, daemon=True, name="annotator-dask-connect")
+    thread.start()
+    thread.join(CONNECT_TIMEOUT + 5)
+    if "client" in result:
+        return result["client"]
+    error = result.get("error")
+    why = f"{error}".splitlines()[0] if error else f"no answer as a Dask scheduler within {CONNECT_TIMEOUT:g} s"
+    raise DistributedError(f"cannot reach the Dask scheduler at {scheduler}: {why} (is it the scheduler's port, "
+                           "8786 by default, not its dashboard's?)")
 
 
 def run(
@@ -403,20 +743,37 @@ def run(
     on_progress: Callable[[int, int], None] | None = None,
     on_message: Callable[[str], None] | None = None,
     keep_parts: bool = False,
+    verbose: bool = False,
+    wait_workers: float = WORKER_WAIT,
 ) -> RunReport:
     """Extract `paths` into `output` on a Dask cluster (see the module's docstring). `on_progress(done, total)`
     in documents; `on_message(text)` for one-line notes (resumed partitions). Raises InputError for bad input
-    (before any cluster starts), DistributedError for the rest, each with a one-line message."""
+    (before any cluster starts), DistributedError for the rest (Interrupted for Ctrl+C), each with a one-line
+    message. The caller holds the output's lock (core/locks.output_lock)."""
     from annotator.extract.cues import load_cues
 
     paths = [Path(p) for p in paths]
     output = Path(output)
+    if scheduler:
+        check_scheduler_address(scheduler)
     cues = load_cues(cue_file)  # on the client: every worker uses the same cue list, whatever its environment
-    total = validate_inputs(paths)
-    settings = {"model": model, "cues": cues_fingerprint(cues), "partitions": partitions}
-    plan = make_plan(paths, total, partitions, settings)
+    text_keys = bytearray()
+    total = validate_inputs(paths, text_keys=text_keys)
+    identity = model_identity(model)
+    if identity["folder"] and Path(model).expanduser().is_dir():
+        model = identity["folder"]  # a folder given relative to here is sent to the workers resolved
+    if identity["folder"] is None and not scheduler:  # a local cluster's workers see what this machine has
+        from annotator.extract.pipeline import ModelNotFoundError
+
+        raise DistributedError(str(ModelNotFoundError(model)))
+    settings = {"model": identity, "cues": cues_fingerprint(cues), "partitions": partitions,
+                "batch_size": batch_size}
+    plan = make_plan(paths, total, partitions, settings, bytes(text_keys))
+    del text_keys
     folder = work_folder(output)
-    done = prepare_work_folder(folder, plan)
+    if folder.exists() and not folder.is_dir():
+        raise DistributedError(f"{folder} is a file where the run keeps its parts; move it away or remove it")
+    done = kept_parts(folder, plan, on_message)
     report = RunReport(documents=total, partitions=len(plan.partitions), resumed=len(done))
     if done and on_message:
         on_message(f"resuming: {len(done)} of {len(plan.partitions)} partitions already written in {folder}")
@@ -425,47 +782,100 @@ def run(
     if on_progress:
         on_progress(finished, total)
     if todo:
-        job = {"model": model, "cues": cues, "cues_key": settings["cues"], "batch_size": batch_size}
-        _run_tasks(todo, folder, job, scheduler, workers, report, finished, total, on_progress)
+        job = {"model": model, "cues": cues, "cues_key": settings["cues"], "batch_size": batch_size,
+               "plan": plan.identity}
+        try:
+            _run_tasks(todo, folder, plan, job, scheduler, workers, report, finished, total, on_progress, verbose,
+                       wait_workers)
+        except DistributedError:
+            if folder.is_dir() and not any(folder.glob("part-*.jsonl")):
+                shutil.rmtree(folder, ignore_errors=True)  # nothing worth resuming: leave nothing behind
+            raise
+    else:
+        write_plan(folder, plan)
+    check_inputs_unchanged(plan)
     merge_parts(folder, plan, output)
     if not keep_parts:
         shutil.rmtree(folder, ignore_errors=True)
     return report
 
 
-def _run_tasks(todo: list[Partition], folder: Path, job: dict[str, Any], scheduler: str | None,
+def _run_tasks(todo: list[Partition], folder: Path, plan: Plan, job: dict[str, Any], scheduler: str | None,
                workers: int | None, report: RunReport, finished: int, total: int,
-               on_progress: Callable[[int, int], None] | None) -> None:
-    from distributed import as_completed
-    from distributed.client import FutureCancelledError
+               on_progress: Callable[[int, int], None] | None, verbose: bool, wait_workers: float) -> None:
+    from distributed import wait
+    from distributed.client import FutureCancelledError, FuturesCancelledError
     from distributed.scheduler import KilledWorker
 
-    client, cluster = start_client(scheduler, workers)
+    client = cluster = None
     try:
+        client, cluster = start_client(scheduler, workers, verbose=verbose, wait_workers=wait_workers)
+        write_plan(folder, plan)  # only once a cluster is there: a run that never started leaves nothing
         work_dir = str(folder.resolve())
         run_id = uuid.uuid4().hex[:12]  # task keys unique to this run on a shared scheduler
         futures = [
             client.submit(extract_partition, p, work_dir, job, key=f"annotator-extract-{run_id}-{p.index}", pure=False)
             for p in todo
         ]
+        pending, no_workers_since = set(futures), None
         try:
-            for future in as_completed(futures):
+            while pending:
                 try:
-                    result = future.result()
-                except PartitionFailed as error:
-                    raise DistributedError(str(error)) from None
-                except KilledWorker as error:
-                    raise DistributedError(f"workers kept dying on a partition ({error}); rerun to resume") from None
-                except FutureCancelledError as error:
-                    raise DistributedError(f"the cluster cancelled a partition ({error}); rerun to resume") from None
-                finished += result["count"]
-                report.worker_pids.add(result["pid"])
-                report.model_loads[result["pid"]] = result["loads"]
-                if on_progress:
-                    on_progress(finished, total)
+                    finished_now, pending = wait(pending, timeout=2, return_when="FIRST_COMPLETED")
+                except TimeoutError:
+                    finished_now = set()
+                if not finished_now:  # all workers gone (killed, or never restarted): say so after a bounded wait
+                    if client.scheduler_info().get("workers"):
+                        no_workers_since = None
+                    elif no_workers_since is None:
+                        no_workers_since = time.monotonic()
+                    elif time.monotonic() - no_workers_since > wait_workers:
+                        where = f"the Dask scheduler at {scheduler}" if scheduler else "the local cluster"
+                        raise DistributedError(f"{where} has had no workers for {wait_workers:g} s; the partitions "
+                                               "written are kept: rerun to resume")
+                    continue
+                for future in finished_now:
+                    try:
+                        result = future.result()
+                    except PartitionFailed as error:
+                        raise DistributedError(str(error)) from None
+                    except KilledWorker as error:
+                        raise DistributedError(f"workers kept dying on a partition ({error}); rerun to resume") from None
+                    except FutureCancelledError as error:
+                        raise DistributedError(f"the cluster cancelled a partition ({error}); rerun to resume") from None
+                    finished += result["count"]
+                    report.worker_pids.add(result["pid"])
+                    report.model_loads[result["pid"]] = result["loads"]
+                    if on_progress:
+                        on_progress(finished, total)
         finally:
             client.cancel(futures)
+    except KeyboardInterrupt:
+        kept = sum(1 for p in plan.partitions if (folder / part_name(p.index)).is_file())
+        raise Interrupted(f"interrupted; {kept} of {len(plan.partitions)} partitions kept: rerun the same command "
+                          "to resume") from None
+    except DistributedError:
+        raise
+    except Exception as error:  # the scheduler went away mid-run (FuturesCancelledError, CommClosedError...)
+        if isinstance(error, OSError) and error.filename is not None:  # a file error is ours to report
+            raise
+        if isinstance(error, FuturesCancelledError) and "connection-lost" in str(error):
+            why = "lost the connection to the scheduler"
+        else:
+            why = str(error).splitlines()[0] if str(error).strip() else type(error).__name__
+        raise DistributedError(f"the Dask cluster stopped the run ({why}); the partitions written are kept: "
+                               "rerun to resume") from None
     finally:
+        if client is not None:
+            _close_quietly(client, cluster)
+
+
+def _close_quietly(client: Any, cluster: Any) -> None:
+    """Close the client and local cluster; a second Ctrl+C or a cluster already gone is not the user's error."""
+    import contextlib
+
+    with contextlib.suppress(BaseException):
         client.close()
-        if cluster is not None:
+    if cluster is not None:
+        with contextlib.suppress(BaseException):
             cluster.close()

@@ -57,6 +57,7 @@ MENUS: list[tuple[str, list[Entry]]] = [
         ("entity.next", "Ne&xt entity", "]", "select_neighbour_entity", (+1,)),
         ("entity.previous", "Pre&vious entity", "[", "select_neighbour_entity", (-1,)),
         ("entity.tag", "&Tag selected…", "T", "quick_tag", ()),
+        ("entity.pick_label", "&Pick a label by name…", "L", "pick_label", ()),
     ]),
     ("&Quote", [
         ("quote.new", "&New quote from selection", "Q", "add_quote", ()),
@@ -204,7 +205,8 @@ def build_label_actions(window, labels: dict[str, str]) -> None:
         key = str(position + 1) if position < 9 else None
         short = shown(name, SHOWN_CHARACTERS)  # a long name elided, whole in the tooltip (issue 17)
         action = QAction(swatch(color), mnemonic(f"{key} {short}" if key else short), window)
-        action.setToolTip(plain(f"Label the selection (or the selected entity) {name}" + (f" — key {key}" if key else "")))
+        action.setToolTip(plain(f"Label the selection (or the selected entity) {name}"
+                                + (f" — key {key}" if key else " — press L and type its name")))
         if key:
             action.setShortcut(QKeySequence(key))
         action.triggered.connect(lambda _=False, label=name: window.apply_label(label))
@@ -216,7 +218,9 @@ def build_label_actions(window, labels: dict[str, str]) -> None:
     more = window.label_actions[9:]
     if more:
         button = QToolButton()
-        button.setText("More labels")
+        button.setText("More labels (L)")
+        button.setObjectName("moreLabels")
+        button.setToolTip("Labels without a number key: press L and type a label's name (any label), Enter applies")
         menu = QMenu(button)
         menu.addActions(more)
         button.setMenu(menu)

@@ -14,7 +14,9 @@ turns that into ONE undoable command and the stored result comes back through th
 
 from __future__ import annotations
 
+import re
 import time
+import unicodedata
 from dataclasses import dataclass
 
 import shiboken6
@@ -40,7 +42,7 @@ from annotator.core.names import shown as shown_name
 from annotator.core.spans import has_blank_edge
 from annotator.gui.colors import Scheme
 from annotator.gui.offsets import OffsetMap
-from annotator.gui.quote_links import paint_links
+from annotator.gui.quote_links import paint_links, paint_role_labels
 from annotator.gui.plain import name_tooltip
 from annotator.gui.snapping import cuts_a_word, snap_edge
 from annotator.gui.span_index import EntitySpan, QuoteSpan, SpanIndex
@@ -101,6 +103,7 @@ class ArticleView(QTextEdit):
         self.drag: EdgeDrag | None = None
         self._cursor_before_edge: Qt.CursorShape | None = None
         self.selectionChanged.connect(self.selection_changed_range)
+        self._bidi_blocks: dict[int, bool] = {}
 
     # -- content ---------------------------------------------------------------------------------------------
 
@@ -120,6 +123,8 @@ class ArticleView(QTextEdit):
         self.selected_entity_id = self.selected_quote_id = self.hovered_quote_id = None
         self.drag = None
         self.link_paths = []  # the arcs of the last paint (quote_links.py)
+        self.link_label_rects = []  # and their role names' boxes
+        self._bidi_blocks: dict[int, bool] = {}  # block number -> holds right-to-left text (range_rects)
         doc = QTextDocument(self)
         doc.setUndoRedoEnabled(False)
         doc.setDefaultFont(self.font())
@@ -306,7 +311,9 @@ class ArticleView(QTextEdit):
         return doc.findBlockByNumber(lo)
 
     def range_rects(self, start: int, end: int) -> list[QRectF]:
-        """Viewport rectangles (one per line) covering the Qt range [start, end): the text height only."""
+        """Viewport rectangles covering the Qt range [start, end): the text height only, one per line — or, on a
+        line with right-to-left text (Arabic, Hebrew, …), one per visual run, since a logical range there can be
+        drawn in several pieces and its start may lie to the right of its end (issue 15, attack #2)."""
         doc = self.document()
         offset = self._offset()
         rects: list[QRectF] = []
@@ -316,18 +323,33 @@ class ArticleView(QTextEdit):
             origin = layout.position() + offset
             base = block.position()
             a, b = max(start, base) - base, min(end, base + block.length() - 1) - base
+            bidi = self._is_bidi(block)
             for i in range(layout.lineCount()):
                 line = layout.lineAt(i)
                 ls, le = line.textStart(), line.textStart() + line.textLength()
                 if le <= a or ls >= b:
                     continue
+                top, height = origin.y() + line.y(), line.ascent() + line.descent()
+                if bidi:
+                    for x1, x2 in visual_runs(line, max(a, ls), min(b, le)):
+                        rects.append(QRectF(origin.x() + x1, top, x2 - x1, height))
+                    continue
                 x1 = _x(line.cursorToX(max(a, ls)))
                 x2 = _x(line.cursorToX(min(b, le)))
                 if x2 <= x1:
                     continue
-                rects.append(QRectF(origin.x() + x1, origin.y() + line.y(), x2 - x1, line.ascent() + line.descent()))
+                rects.append(QRectF(origin.x() + x1, top, x2 - x1, height))
             block = block.next()
         return rects
+
+    def _is_bidi(self, block) -> bool:
+        """Whether a block holds right-to-left characters (then `range_rects` asks Qt for the visual runs; a
+        left-to-right block keeps the cheaper cursorToX). Remembered per block: the text never changes."""
+        number = block.blockNumber()
+        known = self._bidi_blocks.get(number)
+        if known is None:
+            known = self._bidi_blocks[number] = bool(_RTL.search(block.text()))
+        return known
 
     def viewportEvent(self, event) -> bool:
         """A label pill's tooltip is the label's full name (pills show long names elided; issue 17)."""
@@ -392,15 +414,39 @@ class ArticleView(QTextEdit):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         self._paint_quotes(painter, quotes, active)
         self._paint_entities(painter, entities, rects)
+        links = self._paint_link_lines(painter, active)  # under the text (attack 15 #12)
         painter.end()
         super().paintEvent(event)
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         self._paint_roles(painter, quotes, active, start, end)
         self._paint_labels(painter, entities, rects)
+        if links:
+            self.link_label_rects = paint_role_labels(painter, links, self._label_font, self.scheme.base,
+                                                      [rect for rect, _ in self.pill_rects], QRectF(self.viewport().rect()))
         if self.overlay is not None:  # another version's differences, visible range only (version_overlay.py)
             self.overlay.paint(painter, self, start, end)
         painter.end()
+
+    def _paint_link_lines(self, painter: QPainter, active: QuoteSpan | None) -> list:
+        """The active quote's links to its speaker and cue (quote_links.py), drawn before the text; returns
+        (role name, role rectangles, colour) of the links drawn, for their names, painted after the text."""
+        self.link_paths, self.link_label_rects = [], []
+        if active is None:
+            return []
+        s = self.scheme
+        roles = [("speaker", self.range_rects(*active.speaker) if active.speaker else [], s.speaker, Qt.PenStyle.SolidLine),
+                 ("cue", self.range_rects(*active.cue) if active.cue else [], s.cue, Qt.PenStyle.DashLine)]
+        roles = [r for r in roles if r[1]]
+        quote_rects = self.range_rects(active.start, active.end)
+        drawn = []
+        for role in roles:
+            paths = paint_links(painter, quote_rects, [role], margin_x=MARGIN - 7)
+            if paths:
+                self.link_paths.extend(paths)
+                drawn.append(role[:3])
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        return drawn
 
     def _unlaid_block(self, start: int, end: int) -> bool:
         """Whether a block in the Qt range [start, end) has no laid-out lines yet."""
@@ -454,15 +500,6 @@ class ArticleView(QTextEdit):
                     painter.drawRoundedRect(r.adjusted(-2, -1, 2, 1), 3, 3)
                     if strong:
                         painter.fillRect(r.adjusted(-2, -1, 2, 1), _alpha(color, 40))
-        if active is not None:  # quote -> speaker / cue arcs, the active quote only (quote_links.py)
-            self.link_paths = paint_links(painter, self.range_rects(active.start, active.end), [
-                ("speaker", self.range_rects(*active.speaker) if active.speaker else [], s.speaker,
-                 Qt.PenStyle.SolidLine),
-                ("cue", self.range_rects(*active.cue) if active.cue else [], s.cue, Qt.PenStyle.DashLine),
-            ], self._label_font, s.base)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-        else:
-            self.link_paths = []
         if self.selected_entity_id in self.index.entities.by_id:
             e = self.index.entities.by_id[self.selected_entity_id]
             painter.setPen(QPen(s.selection_outline, 2))
@@ -475,7 +512,7 @@ class ArticleView(QTextEdit):
         painter.setFont(self._label_font)
         metrics = QFontMetricsF(self._label_font)
         self.pill_rects = []
-        last_right: dict[int, float] = {}
+        wanted = []  # (y, x, entity, shown name, width): placed per line from left to right below
         for e in entities:
             rects = rects_of[e.id]
             if not rects:
@@ -485,11 +522,15 @@ class ArticleView(QTextEdit):
             shown = metrics.elidedText(
                 shown_name(e.label), Qt.TextElideMode.ElideRight, metrics.averageCharWidth() * PILL_CHARACTERS
             )
-            width = metrics.horizontalAdvance(shown) + 6
-            y = r.bottom() + 3
-            x = place_pill(r.left(), last_right.get(round(y), -1e9), width, self.viewport().width())
+            wanted.append((round(r.bottom() + 3), r.left(), e, shown, metrics.horizontalAdvance(shown) + 6))
+        # Sorted by line, then by x: in right-to-left text the logical order runs right to left, and pushing
+        # each pill right of the logically previous one piled them all at the right edge (issue 15, attack #2).
+        wanted.sort(key=lambda w: (w[0], w[1]))
+        last_right: dict[int, float] = {}
+        for y, left, e, shown, width in wanted:
+            x = place_pill(left, last_right.get(y, -1e9), width, self.viewport().width())
             pill = QRectF(x, y, width, metrics.height())
-            last_right[round(y)] = pill.right()
+            last_right[y] = pill.right()
             self.pill_rects.append((pill, e.label))
             off_words = cuts_a_word(self.offsets.text, e.entity.start, e.entity.end) or has_blank_edge(
                 self.offsets.text, e.entity.start, e.entity.end)
@@ -562,7 +603,27 @@ class ArticleView(QTextEdit):
             return None
         first, last = rects[0], rects[-1]
         grab = lambda x, r: QRectF(x - EDGE_GRAB, r.top() - 1, 2 * EDGE_GRAB, r.height() + 2)  # noqa: E731
+        if self._is_bidi(self.document().findBlock(span.start)) or self._is_bidi(self.document().findBlock(span.end)):
+            return self._bidi_edge(span.start, "start") or grab(first.left(), first), \
+                self._bidi_edge(span.end, "end") or grab(last.right(), last)
         return grab(first.left(), first), grab(last.right(), last)
+
+    def _bidi_edge(self, qt_position: int, edge: str) -> QRectF | None:
+        """The grab area of a span's start (or end) edge where text may run right to left: the side of the
+        first (last) character's glyphs that the reading direction starts (ends) at — the right side of a
+        Hebrew or Arabic character's box for a start."""
+        text = self.offsets.text
+        position = self.offsets.from_qt(qt_position)
+        at = position if edge == "start" else position - 1
+        if not 0 <= at < len(text):
+            return None
+        rects = self.range_rects(*self.offsets.range_to_qt(at, at + 1))
+        if not rects:
+            return None
+        r = rects[0]
+        rtl = unicodedata.bidirectional(text[at]) in ("R", "AL")
+        x = (r.right() if rtl else r.left()) if edge == "start" else (r.left() if rtl else r.right())
+        return QRectF(x - EDGE_GRAB, r.top() - 1, 2 * EDGE_GRAB, r.height() + 2)
 
     def edge_at(self, point: QPoint) -> tuple[str, int, str] | None:
         """(kind, id, "start" | "end") of the selected entity's edge under `point`, else the selected quote's."""
@@ -650,6 +711,28 @@ class ArticleView(QTextEdit):
             else:
                 menu.addAction(action)
         menu.exec(event.globalPos())
+
+
+_RTL = re.compile("[\u0590-\u08ff\u200f\u202b\u202e\u2067\ufb1d-\ufdff\ufe70-\ufefc"
+                  "\U00010800-\U00010fff\U0001e800-\U0001efff]")
+"""Right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko, … and their presentation forms) and the
+right-to-left marks/embeddings/isolates: a block holding one is laid out with bidi runs."""
+
+
+def visual_runs(line, start: int, end: int) -> list[tuple[float, float]]:
+    """The x extents (layout coordinates, left < right, sorted) of the glyphs of the block positions
+    [start, end) on `line` (a QTextLine), as Qt's bidi algorithm places them: QTextLine.glyphRuns for a range
+    gives one run per visual run and font, with the selection-width box of that range. Touching pieces are
+    merged, so a word in one direction is one rectangle even where a fallback font (emoji) splits it."""
+    pieces = sorted((r.boundingRect().left(), r.boundingRect().right())
+                    for r in line.glyphRuns(start, end - start) if r.boundingRect().width() > 0)
+    merged: list[tuple[float, float]] = []
+    for x1, x2 in pieces:
+        if merged and x1 <= merged[-1][1] + 0.5:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], x2))
+        else:
+            merged.append((x1, x2))
+    return merged
 
 
 def _x(result) -> float:

@@ -33,6 +33,7 @@ from annotator.core.model import MODEL_ANNOTATOR, Status
 from annotator.gui.background import BackgroundRun, BackgroundWorker, Task, run_task
 from annotator.gui import file_dialogs
 from annotator.gui.plain import plain
+from annotator.gui.screen_fit import FitsScreen
 
 def ExchangeRun(parent: QWidget | None, db_path: str | Path, task: Task, *, title: str, readonly: bool) -> BackgroundRun:
     """One export/import run in the background behind a progress dialog (see gui/background.py)."""
@@ -54,7 +55,7 @@ IMPORT_FORMAT_NAMES = (
 """Every format annotator writes / reads (io.exporter.EXPORT_FORMATS, io.importer.IMPORT_FORMATS)."""
 
 
-class ExportDialog(QDialog):
+class ExportDialog(FitsScreen, QDialog):
     """Export options: format, file, annotators, statuses, labels, train/dev split."""
 
     def __init__(self, parent: QWidget | None, db_path: str | Path, annotator: str | None = None):
@@ -183,7 +184,7 @@ class ExportDialog(QDialog):
         return report
 
 
-class ImportDialog(QDialog):
+class ImportDialog(FitsScreen, QDialog):
     """Import options: file, format, annotator for records that do not name one."""
 
     def __init__(self, parent: QWidget | None, path: str | Path | None = None):

@@ -17,7 +17,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QDockWidget,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QMainWindow,
@@ -55,7 +54,8 @@ from annotator.gui.document_list import DocumentListModel, DocumentListView
 from annotator.gui.editing import EditActions, EditSession
 from annotator.gui.exchange_dialogs import ExportDialog, ImportDialog
 from annotator.gui.find_bar import FindBar
-from annotator.gui.quote_table import QuoteTable
+from annotator.gui.quote_table import QuoteColumns, QuoteTable
+from annotator.gui.warm_up import warm_up
 from annotator.gui.own_set import point_command_at_copies, take_own_set
 from annotator.gui.panels import (
     EntityTableModel,
@@ -70,9 +70,10 @@ from annotator.gui.store_guard import edit_refusal, open_window_store, readonly_
 from annotator.gui.type_ahead import guard
 from annotator.gui.version_overlay import NO_COMPARISON, VersionOverlay, comparison_choices
 from annotator.gui.workers import ImportWorker
+from annotator.gui.screen_fit import FitsScreen, fit_to_screen, fit_within_screen
 
 
-class MainWindow(QMainWindow):
+class MainWindow(FitsScreen, QMainWindow):
     """One annotator correcting documents of one database."""
 
     def __init__(self, store: Store | str | Path, annotator: str | None = None):
@@ -111,6 +112,8 @@ class MainWindow(QMainWindow):
         self.update_progress()
         self._open_initial_document()
         self.watch_database()
+        # once idle after start-up: what the first edit would pay for first (warm_up.py; issue 15: < 16 ms)
+        QTimer.singleShot(0, lambda: warm_up(self.view.font()))
         if self.store.readonly:
             show_banner(self, readonly_banner_text(self.readonly_reason or f"{self.store.path} is open read-only"))
             self.save_label.setText("Read-only")
@@ -162,10 +165,7 @@ class MainWindow(QMainWindow):
         self.quote_table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # text order first
         self.quote_table.setSortingEnabled(True)  # the model sorts itself (quote_table.py): row_of stays right
         self.quote_model.sort_column = None
-        quote_header = self.quote_table.horizontalHeader()
-        quote_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        quote_header.resizeSection(0, 120)
-        quote_header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)  # the content gets the room
+        QuoteColumns(self.quote_table)  # the Content column gets the room (issue 15, attack #14)
         self.quote_table.picked.connect(self.pick_quote)
         self.tags_panel = TagsPanel()
         self.tags_panel.toggled.connect(self.on_tag_toggled)
@@ -244,11 +244,16 @@ class MainWindow(QMainWindow):
         geometry = self.settings.value("geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
+            fit_within_screen(self)  # saved on a larger screen
         else:
-            self.resize(1400, 860)
+            fit_to_screen(self, 1400, 860)
         state = self.settings.value("state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
+        else:  # the article keeps most of the width, also on a small screen (issue 15, attack #3)
+            width = self.width()
+            self.resizeDocks([self.docks["documents"], self.docks["quotes"]],
+                             [min(420, width * 22 // 100), min(520, width * 30 // 100)], Qt.Orientation.Horizontal)
 
     def _open_initial_document(self) -> None:
         last = self.settings.value("last_document")
@@ -366,17 +371,35 @@ class MainWindow(QMainWindow):
         if refusal:
             self.show_problem(refusal)
             return False
+        took = self.borrowed
         try:
-            if self.borrowed:
-                self._take_own_set(command)
-            command.apply()
+            if took:
+                self._first_edit(command)
+            else:
+                command.apply()
         except (EditError, NotFoundError, StoreError, ValueError, sqlite3.Error) as error:  # any database error
+            if took and not self.borrowed and self.store.annotation_set(self.doc.id, self.annotator) is None:
+                self.open_document(self.doc.id)  # the copy was rolled back with the edit: show the model's again
             self.show_problem(str(error))
             return False
         if command.isObsolete():
             return True
         self.undo_stack.push(command)
         return True
+
+    def _first_edit(self, command: cmd.EditCommand) -> None:
+        """The first edit on a borrowed set: the person's copy and the edit in ONE transaction (one commit, one
+        fsync: the first edit after start-up stays under 16 ms, issue 15). An edit the ops refuse (EditError …)
+        is rolled back alone, to its savepoint; the copy is kept, as a separate commit kept it before."""
+        refused: Exception | None = None
+        with self.store.transaction():
+            self._take_own_set(command)
+            try:
+                command.apply()
+            except (EditError, NotFoundError, ValueError) as error:
+                refused = error
+        if refused is not None:
+            raise refused
 
     def _take_own_set(self, command: cmd.EditCommand) -> None:
         """The first edit on a borrowed (model) set: make the annotator's own copy, show it, aim the edit at it."""
@@ -660,6 +683,39 @@ class MainWindow(QMainWindow):
         if rects and viewport.rect().contains(rects[0].bottomLeft().toPoint()):
             return viewport.mapToGlobal(rects[0].bottomLeft().toPoint() + QPoint(0, 16))
         return viewport.mapToGlobal(QPoint(24, 8))
+
+    def pick_label(self) -> None:
+        """L: the type-ahead label picker (label_picker.py) for the text selection or the selected entity; Enter
+        applies the label as its number key would (labels past the ninth have none)."""
+        if self.doc is None:
+            return
+        if self.selection() is None and self.view.selected_entity_id is None:
+            self.edit_actions.hint("Select some text (or an entity) first, then press L and type a label.")
+            return
+        from annotator.gui.label_picker import LabelPickDialog
+
+        title = "Label the selection" if self.selection() is not None else "Relabel the entity"
+        picker = LabelPickDialog(self.store.labels(), title, self)
+        picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        picker.picked.connect(self.apply_label)
+        picker.finished.connect(lambda _result: self._label_picker_closed(picker))
+        self.label_picker = picker
+        cursor = self.view.textCursor()
+        if cursor.hasSelection():  # under the selected text when it is on screen
+            rects = self.view.range_rects(cursor.selectionStart(), cursor.selectionEnd())
+            viewport = self.view.viewport()
+            on_screen = rects and viewport.rect().contains(rects[0].bottomLeft().toPoint())
+            picker.move(viewport.mapToGlobal(rects[0].bottomLeft().toPoint() + QPoint(0, 16)) if on_screen
+                        else viewport.mapToGlobal(QPoint(24, 8)))
+        else:
+            picker.move(self._tag_anchor(TargetKind.ENTITY, self.view.selected_entity_id))
+        picker.show()
+        picker.filter.setFocus()
+
+    def _label_picker_closed(self, picker) -> None:
+        if getattr(self, "label_picker", None) is picker:
+            self.label_picker = None
+        self.view.setFocus()
 
     def quick_tag_document(self) -> None:
         self.quick_tag(document=True)

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.gui.plain import plain
+from annotator.gui.screen_fit import FitsScreen
 
 CLI = [sys.executable, "-c", "from annotator.cli import main; main()"]
 """The annotator command line in a fresh interpreter (the same one the window runs in)."""
@@ -110,7 +111,7 @@ def remove_work_folders(output: Path, pid: int) -> None:
     shutil.rmtree(output.parent / f".{output.name}.training-{pid}", ignore_errors=True)
 
 
-class TrainDialog(QDialog):
+class TrainDialog(FitsScreen, QDialog):
     """Options of Model → Train…: what to train, where, from which base, on whose sets, how long."""
 
     def __init__(self, parent: QWidget | None, annotators: list[str], default_model: str):

@@ -8,8 +8,9 @@ selected quote's row current. Offsets are code points.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush
+from PySide6.QtWidgets import QHeaderView, QTableView
 
 from annotator.core.model import Quote
 from annotator.core.names import SHOWN_CHARACTERS, shown
@@ -94,3 +95,45 @@ class QuoteTable(SpanTableModel):
         if role == Qt.ItemDataRole.UserRole:
             return q.id
         return None
+
+
+class QuoteColumns(QObject):
+    """Keeps the quote table's Content column the widest: whenever the table is resized (dock widened, window
+    fitted to a screen), Content gets CONTENT_SHARE of the width and the short columns split the rest, each at
+    least SHORT_MIN px (issue 15, attack #14: Content stayed ~55 px while the empty Tags column took the room).
+    The columns stay Interactive, so a person can still drag one wider; the next resize of the table spreads
+    them again."""
+
+    CONTENT_SHARE = 0.45
+    SHORT_MIN = 48
+    CONTENT_MIN = 160
+
+    def __init__(self, table: QTableView):
+        super().__init__(table)
+        self.table = table
+        header = table.horizontalHeader()
+        header.setStretchLastSection(False)
+        for column in range(len(QuoteTable.HEADERS)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        table.viewport().installEventFilter(self)
+        self.spread()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.Resize:
+            self.spread()
+        return False
+
+    def widths(self, available: int) -> list[int]:
+        """Column widths (px) for a viewport `available` px wide: Content gets its share first, the short columns
+        split the rest by weight (each at least SHORT_MIN), and Content takes whatever they leave."""
+        weights = {SPEAKER: 1.3, PERSON: 1.3, CUE: 0.8, TYPE: 0.8, TAGS: 0.8, ORIGIN: 1.0}
+        rest = available - max(self.CONTENT_MIN, int(available * self.CONTENT_SHARE))
+        total = sum(weights.values())
+        shorts = {c: max(self.SHORT_MIN, int(rest * w / total)) for c, w in weights.items()}
+        content = max(self.CONTENT_MIN, available - sum(shorts.values()) - 1)
+        return [content if c == CONTENT else shorts[c] for c in range(len(QuoteTable.HEADERS))]
+
+    def spread(self) -> None:
+        header = self.table.horizontalHeader()
+        for column, width in enumerate(self.widths(self.table.viewport().width())):
+            header.resizeSection(column, width)

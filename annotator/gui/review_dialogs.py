@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import QuoteType, TextRange
 from annotator.gui.plain import plain_label
+from annotator.gui.screen_fit import FitsScreen
 
 
 def _spin(value: int, maximum: int) -> QSpinBox:
@@ -28,7 +29,7 @@ def _spin(value: int, maximum: int) -> QSpinBox:
     return box
 
 
-class EntityEditDialog(QDialog):
+class EntityEditDialog(FitsScreen, QDialog):
     def __init__(self, text: str, start: int, end: int, label: str, labels: list[str], parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Edit entity for gold")
@@ -65,7 +66,7 @@ class EntityEditDialog(QDialog):
         return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
-class QuoteEditDialog(QDialog):
+class QuoteEditDialog(FitsScreen, QDialog):
     def __init__(self, text: str, quote, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Edit quote for gold")

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableWidget,
     QTableView,
@@ -54,7 +55,7 @@ from annotator.gui.review_commands import ReviewDecisionCommand
 from annotator.gui.review_dialogs import EntityEditDialog, QuoteEditDialog
 from annotator.gui.review_figures import AgreementPanel
 from annotator.gui.review_items import Cell, ReviewItemsModel
-from annotator.gui.screen_fit import fit_to_screen
+from annotator.gui.screen_fit import FitsScreen, fit_to_screen
 from annotator.gui.workers import review_figures_task
 from annotator.review.adjudication import (
     ENTITY,
@@ -94,7 +95,7 @@ def kind_name(item: Item) -> str:
 
 
 
-class ReviewWindow(QMainWindow):
+class ReviewWindow(FitsScreen, QMainWindow):
     """Review mode over one database, deciding as `reviewer` into the gold annotator `gold`."""
 
     def __init__(
@@ -262,6 +263,7 @@ class ReviewWindow(QMainWindow):
         self.show_agreed.toggled.connect(lambda _on: self.refresh_items())
         self.items_summary = QLabel()
         self.items_summary.setObjectName("itemsSummary")
+        self.items_summary.setWordWrap(True)  # a long summary wraps instead of widening the window
 
         self.take_box = QWidget()
         self.take_layout = QHBoxLayout(self.take_box)
@@ -320,7 +322,15 @@ class ReviewWindow(QMainWindow):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(middle)
-        splitter.addWidget(right)
+        # The per-label chart grows with the labels (one group each): scrolled, it no longer makes the window
+        # taller than the screen (issue 15, attack #3: 1500 × 1350 asked for on a 1000-px screen).
+        right_scroll = QScrollArea()
+        right_scroll.setObjectName("agreementScroll")
+        right_scroll.setWidgetResizable(True)
+        right_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        right_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        right_scroll.setWidget(right)
+        splitter.addWidget(right_scroll)
         splitter.setSizes([280, 850, 370])
         splitter.setStretchFactor(1, 1)
         self.setCentralWidget(splitter)

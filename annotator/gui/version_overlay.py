@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 
 from annotator.core.model import AnnotationSet
@@ -56,6 +56,8 @@ class VersionOverlay:
         self.index.reset(list(aset.entities) if aset else [], list(aset.quotes) if aset else [])
         self._entity_at = {(s.start, s.end): s for s in self.index.entities.ordered()}
         self._quote_at = {(s.start, s.end) for s in self.index.quotes.ordered()}
+        self.pills: list[tuple[QRectF, str]] = []
+        self.ties: list[tuple] = []
 
     def differences(self, own: SpanIndex, start: int, end: int) -> list[Difference]:
         """The differences touching the Qt range [start, end) (pass the whole text for a count)."""
@@ -90,6 +92,9 @@ class VersionOverlay:
         font = view._label_font
         metrics = QFontMetricsF(font)
         painter.setFont(font)
+        taken = [rect for rect, _label in view.pill_rects]  # the label pills painted just before
+        self.pills: list[tuple[QRectF, str]] = []  # (pill, text) as last painted: tests
+        self.ties: list[tuple] = []  # dotted lines from a displaced pill to its span
         for d in self.differences(view.index, start, end):
             rects = view.range_rects(d.start, d.end)
             if not rects:
@@ -105,18 +110,49 @@ class VersionOverlay:
                 painter.setPen(pen)
                 for r in rects:
                     painter.drawRoundedRect(r.adjusted(-2, -2, 2, 2), 3, 3)
-            text = d.theirs if d.kind == THEIRS_ONLY else f"{d.mine} ≠ {d.theirs}"
+            # their label; for a label that differs, "≠ theirs" next to your own label pill reads "PERSON ≠ ORG"
+            text = d.theirs if d.kind == THEIRS_ONLY else f"≠ {d.theirs}"
             if not text:
                 continue  # a quote: the outline says it
+            pill = overlay_pill_rect(rects[0], metrics.horizontalAdvance(text) + 6, metrics.height(), taken,
+                                     view.viewport().rect())
+            taken.append(pill)
+            self.pills.append((pill, text))
             first = rects[0]
-            width = metrics.horizontalAdvance(text) + 6
-            pill = QRectF(first.left(), first.top() - metrics.height() - 1, width, metrics.height())
+            if pill.left() > first.right() - 2 or pill.right() < first.left() + 2:
+                # pushed away from its span by other pills: a thin line under the text ties it to its span
+                y = first.bottom() + 1.5
+                tie = (QPointF(first.center().x(), y), QPointF(pill.center().x(), y), QPointF(pill.center().x(), pill.top()))
+                painter.setPen(QPen(theirs_color, 1.0, Qt.PenStyle.DotLine))
+                painter.drawPolyline(list(tie))
+                self.ties.append(tie)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(theirs_color)
             painter.drawRoundedRect(pill, 3, 3)
             painter.setPen(view.scheme.base)
             painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, text)
             painter.setBrush(Qt.BrushStyle.NoBrush)
+
+
+def overlay_pill_rect(span: QRectF, width: float, height: float, taken: list[QRectF], viewport) -> QRectF:
+    """Where a difference's pill goes: in the span's own pill row (under its first line, where the label pills
+    are), pushed right past the pills already there — or, with no room left before the right edge, pushed left
+    of them — and kept inside the viewport. Above the span it sat in the previous line's pill row, and for the
+    first line above the viewport, out of reach (issue 15, attack #5)."""
+    y = max(float(viewport.top()), min(span.bottom() + 3, viewport.bottom() - height))
+    row = [o for o in taken if abs(o.top() - y) < height]
+
+    def hits(x: float) -> QRectF | None:
+        return next((o for o in row if o.left() - 2 < x + width and x < o.right() + 2), None)
+
+    x = span.left()
+    while (other := hits(x)) is not None:
+        x = other.right() + 3
+    if x + width > viewport.right() - 2:  # no room on the right: leftwards from the span instead
+        x = min(span.left(), viewport.right() - width - 2)
+        while (other := hits(x)) is not None and x > viewport.left():
+            x = other.left() - width - 3
+    return QRectF(max(float(viewport.left()), x), y, width, height)
 
 
 NO_COMPARISON = "(none: stop comparing)"

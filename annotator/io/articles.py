@@ -28,6 +28,13 @@ MAX_LINE_BYTES = 64 * 1024 * 1024
 
 TEXT_SUFFIXES = {".txt"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+DATA_SUFFIXES = {
+    ".json": "a JSON document, not JSON Lines: put one record a line in a .jsonl file (from an array: "
+             "jq -c '.[]' FILE > FILE.jsonl)",
+    ".csv": "a CSV table, not an article: give .jsonl records ({\"text\": ...}) or .txt files",
+    ".tsv": "a TSV table, not an article: give .jsonl records ({\"text\": ...}) or .txt files",
+}
+"""Files named explicitly that would otherwise be read as one plain-text article: refused with what to give."""
 
 
 def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
@@ -234,6 +241,8 @@ def read_articles(paths: Iterable[str | os.PathLike], *, on_error=None) -> Itera
             yield from read_jsonl(path, on_error=on_error)
             continue
         try:
+            if path.suffix.lower() in DATA_SUFFIXES:
+                raise InputError(path, None, f"is {DATA_SUFFIXES[path.suffix.lower()]}")
             yield read_text_file(path)
         except InputError as error:
             if on_error is None:

@@ -27,11 +27,11 @@ from annotator.core.errors import Cancelled
 from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Document, Extraction, Status, TargetKind, content_hash
 from annotator.core.names import name_problem, shown
 from annotator.core.normalise import OffsetMap
-from annotator.core.spans import describe_blank, has_blank_edge, has_visible_character
 from annotator.core.store import Store, is_database_file
 from annotator.io.articles import InputError, iter_jsonl_lines, parse_json_object, title_of
 from annotator.io.detect import FORMAT_NAMES, detect_format
 from annotator.io.doccano import parse_doccano_record
+from annotator.io.set_checks import check_set_content
 from annotator.io.prodigy_answers import (
     EARLIER_KEY,
     is_binary_set,
@@ -494,42 +494,10 @@ class BatchWriter:
 
     def _check_entities(self, imported: ImportedSet, aset: AnnotationSet) -> None:
         """Refuse an entity with no visible character, or a label or tag name holding a control character;
-        list an entity that starts or ends in whitespace (issue 17).
+        list an entity that starts or ends in whitespace (issue 17; io/set_checks, shared with ingest).
         Offsets are the record's own (`imported.text`), checked before any mapping onto a stored text."""
-        text = imported.text
-        checked = self.checked_names  # labels and tags repeat: each name is checked once an import
-        for tag in aset.tags:
-            if tag.tag not in checked:
-                if problem := name_problem(tag.tag):
-                    raise InputError(self.path, imported.line, f'tag "{shown(tag.tag)}" {problem}')
-                checked.add(tag.tag)
-        for entity in aset.entities:
-            label, start, end = entity.label, entity.start, entity.end
-            if label not in checked:
-                if problem := name_problem(label):
-                    raise InputError(self.path, imported.line, f'label "{shown(label)}" {problem}')
-                checked.add(label)
-            first, last = text[start], text[end - 1]
-            if first.isascii() and last.isascii() and first.isalnum() and last.isalnum():  # fast path
-                continue
-            self._check_span(imported, "entity", start, end, label)
-        for quote in aset.quotes:  # quotes, speakers and cues follow the entity rule (issue 17)
-            self._check_span(imported, "quote", quote.start, quote.end)
-            if quote.speaker:
-                self._check_span(imported, "speaker", quote.speaker.start, quote.speaker.end)
-            if quote.cue:
-                self._check_span(imported, "cue", quote.cue.start, quote.cue.end)
-
-    def _check_span(self, imported: ImportedSet, what: str, start: int, end: int, label: str = "") -> None:
-        """Refuse a span with no visible character (file:line); list one that starts or ends in whitespace."""
-        text = imported.text
-        if not has_visible_character(text, start, end):
-            raise InputError(self.path, imported.line, f"{what} {label}".rstrip() + f": {describe_blank(text, start, end)}")
-        if has_blank_edge(text, start, end):
-            named = f"{what} {start}-{end} {label}".rstrip()
-            self.report.blank_edges.append(
-                f"{where_text(self.path, imported.line)}: {named} {text[start:end]!r} starts or ends in whitespace"
-            )
+        check_set_content(str(self.path), imported.line, imported.text, aset.entities, aset.quotes, aset.tags,
+                          checked=self.checked_names, blank_edges=self.report.blank_edges)
 
     def _onto_stored_text(self, imported: ImportedSet, aset: AnnotationSet) -> None:
         """The record's text equals a stored document's under NFC (same content hash) but may be composed

@@ -36,6 +36,7 @@ from annotator.core.model import (
 from annotator.core.errors import InputError
 from annotator.io.choices import cats_tags, choice_tags, refresh_choice_and_cats
 from annotator.core.normalise import nfc
+from annotator.io.set_checks import check_set_content
 
 IMPORT_KEY = "_annotator_import"
 """Reserved key in AnnotationSet.extra: {"had": [record keys present at import], "digest": int}."""
@@ -672,7 +673,7 @@ def pre_extraction(where: Where, text: str, record: dict[str, Any]) -> Extractio
     Records exactly as `annotator extract` writes them take a fast path (a million records are read twice by
     ingest: once to check, once to write); anything else goes through the import's parsers, which give the
     error messages."""
-    spans, quotes = record.get("spans", []) or [], record.get("quotes", []) or []
+    spans, quotes = optional_list(where, record, "spans"), optional_list(where, record, "quotes")
     entities = _fast_entities(text, spans)
     if entities is None:
         entities = []
@@ -682,17 +683,38 @@ def pre_extraction(where: Where, text: str, record: dict[str, Any]) -> Extractio
                     f'span {span.index} has label {span.label!r}: quotes go in "quotes" in annotator JSONL '
                     "(use `annotator import` for Prodigy files with QUOTE/SPEAKER/CUE spans and relations)"
                 )
-            extra = {k: v for k, v in span.extra.items() if k not in ("text", *TOKEN_KEYS)}
+            if span.source.get("tags") not in (None, []):
+                raise where.fail(f"span {span.index} has tags: a pre-extraction carries none (tags are someone's "
+                                 "annotations: use `annotator import`)")
+            extra = {k: v for k, v in span.extra.items() if k not in ("text", "tags", *TOKEN_KEYS)}
             entities.append(Entity(start=span.start, end=span.end, label=span.label, origin=Origin.MODEL, extra=extra))
-    check_no_overlap(where, entities)
     found = _fast_quotes(text, quotes)
     if found is None:
         found = []
-        for number, item in enumerate(need(where, quotes, list, '"quotes"')):
-            quote, _tags = parse_quote(where, text, item, number)
+        for number, item in enumerate(quotes):
+            quote, tags = parse_quote(where, text, item, number)
+            if tags is not None and string_list(where, tags, f"quote {number} tags"):
+                raise where.fail(f"quote {number} has tags: a pre-extraction carries none (tags are someone's "
+                                 "annotations: use `annotator import`)")
             quote.origin = Origin.MODEL
             found.append(quote)
+    seen: dict[tuple, int] = {}
+    for number, quote in enumerate(found):
+        key = (quote.start, quote.end, quote.type, quote.speaker, quote.cue, quote.speaker_name)
+        if key in seen:
+            raise where.fail(f"quote {number} repeats quote {seen[key]} ({quote.start}-{quote.end})")
+        seen[key] = number
+    # the rules every stored set follows, shared with `annotator import` (issue 17)
+    check_set_content(str(where.path), where.line, text, entities, found)
+    check_no_overlap(where, entities)
     return Extraction(entities=entities, quotes=found)
+
+
+def optional_list(where: Where, record: dict[str, Any], key: str) -> list[Any]:
+    """`record[key]` when it is an array, [] when absent or null; anything else (`"quotes": {}`, a string) is
+    refused: an empty object is not an empty list."""
+    value = record.get(key)
+    return [] if value is None else need(where, value, list, f'"{key}"')
 
 
 _EXTRACTED_SPAN_KEYS = frozenset({"start", "end", "label", "text", *TOKEN_KEYS})
@@ -741,6 +763,8 @@ def _fast_quotes(text: str, quotes: Any) -> list[Quote] | None:
             return None
         start, end, written = item.get("start"), item.get("end"), item.get("text")
         kind, name = _QUOTE_TYPES.get(item.get("type", "direct")), item.get("speaker_name")
+        if item.get("tags") not in (None, []):
+            return None
         if not (type(start) is int and type(end) is int and 0 <= start < end <= size and kind is not None
                 and (name is None or type(name) is str)
                 and (written is None or (type(written) is str and written == text[start:end]))):
@@ -938,7 +962,7 @@ def parse_prodigy_record(
         if span.source.get("tags") is not None:
             tags_from(where, tags, span.source["tags"], TargetKind.QUOTE, len(quotes) - 1, f"span {span.index} tags")
     seen_quotes: dict[str, int] = {}
-    for number, item in enumerate(need(where, record.get("quotes", []) or [], list, '"quotes"')):
+    for number, item in enumerate(optional_list(where, record, "quotes")):
         quote, quote_tag_value = parse_quote(where, text, item, number)
         key = _canon(item)
         if key in seen_quotes:  # the same quote twice (a file written twice over): one quote, as for spans

@@ -152,3 +152,61 @@ def test_bulk_documents_are_searchable_and_the_index_trigger_survives_a_rollback
     hits = store.query("SELECT rowid FROM documents_fts WHERE documents_fts MATCH 'zebra3' ORDER BY rowid")
     want = [i + 1 for i in range(60) if i % 7 == 3] + [61] + [i + 2 for i in range(60, 100) if i % 7 == 3]
     assert [h[0] for h in hits] == want
+
+
+SHARED_TEXT = "Maria Lopez spoke in Lima today.   Then \u200b she left, \"Fine,\" she said."
+_WS = SHARED_TEXT.index("   ")
+_ZW = SHARED_TEXT.index("\u200b")
+_Q = SHARED_TEXT.index('"Fine,"')
+_LIMA = SHARED_TEXT.index("Lima")
+
+
+def _quote(start, end, **parts):
+    return {"start": start, "end": end, "text": SHARED_TEXT[start:end], "type": "direct", "speaker": None,
+            "cue": None, "speaker_name": None, "tags": [], **parts}
+
+
+# (change to an extract record, reason, whether `annotator import` refuses the same record too)
+SHARED_CASES = [
+    (lambda r: r["spans"].append({"start": _LIMA, "end": _LIMA + 4, "label": "GPE\nX"}), "contains a control character", True),
+    (lambda r: r["spans"].append({"start": _LIMA, "end": _LIMA + 4, "label": "PER\tSON"}), "contains a control character", True),
+    (lambda r: r["spans"].append({"start": _LIMA, "end": _LIMA + 4, "label": "PER\u2028SON"}), "line separator", True),
+    (lambda r: r["spans"].append({"start": _WS, "end": _WS + 2, "label": "X"}), "no visible character", True),
+    (lambda r: r["spans"].append({"start": _ZW, "end": _ZW + 1, "label": "X"}), "no visible character", True),
+    (lambda r: r["quotes"].append(_quote(_WS, _WS + 3)), "no visible character", True),
+    (lambda r: r["quotes"].append(_quote(_Q, _Q + 7, speaker={"start": _WS, "end": _WS + 1})),
+     "no visible character", True),
+    (lambda r: r["quotes"].append(_quote(_Q, _Q + 7, cue={"start": _ZW, "end": _ZW + 1})), "no visible character",
+     True),
+    (lambda r: r.update(quotes={}), '"quotes" must be an array', True),
+    (lambda r: r.update(spans={}), '"spans" must be an array', True),
+    (lambda r: r["quotes"].append(_quote(_Q, _Q + 7, tags="x")), "tags must be an array", True),
+    (lambda r: r["quotes"].append(_quote(_Q, _Q + 7, tags=[""])), "tags must be an array", True),
+    (lambda r: r["quotes"].append(_quote(_Q, _Q + 7, tags=["ok"])), "has tags: a pre-extraction carries none", False),
+    (lambda r: r["quotes"].extend([_quote(_Q, _Q + 7), _quote(_Q, _Q + 7)]), "quote 1 repeats quote 0", False),
+    (lambda r: r["quotes"].append({**_quote(_Q, _Q + 7), "end": 10_000}), "outside the text", True),
+    (lambda r: r["quotes"].append({**_quote(_Q, _Q + 7), "start": -1}), "outside the text", True),
+    (lambda r: r["spans"].append({"start": 5, "end": 2, "label": "X"}), "reversed", True),
+]
+
+
+@pytest.mark.parametrize("change,message,import_refuses", SHARED_CASES)
+def test_ingest_refuses_what_import_refuses_with_the_same_checks(tmp_path, change, message, import_refuses):
+    """Attack 16 #7: hand-edited extract records (3 good, then the edited one) that `import` refuses were
+    stored by `ingest`. Both now run the same record checks (io/set_checks, io/records)."""
+    source = tmp_path / "edited.jsonl"
+    good = {"text": SHARED_TEXT, "meta": {}, "spans": [{"start": 0, "end": 11, "label": "PERSON",
+                                                        "text": "Maria Lopez"}], "quotes": []}
+    lines = [json.dumps({**good, "text": f"{SHARED_TEXT} ({i})"}) for i in range(3)]
+    bad = json.loads(json.dumps(good))
+    change(bad)
+    lines.append(json.dumps(bad))
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ingested = run("--db", tmp_path / "ingest.db", "ingest", "--no-extract", source, ok=False)
+    assert ingested.exit_code == 1, ingested.output
+    assert f"{source}:4:" in ingested.output and message in ingested.output, ingested.output
+    assert "Nothing was ingested" in ingested.output and "Traceback" not in ingested.output
+    imported = run("--db", tmp_path / "import.db", "import", source, ok=False)
+    if import_refuses:
+        assert imported.exit_code == 1 and f"{source}:4:" in imported.output, imported.output
+        assert message in imported.output, imported.output

@@ -4,6 +4,7 @@ The plan/read/merge steps are also checked without a cluster, on inputs of other
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -14,7 +15,9 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.extract.distributed import (
+    PART_HEADER_KEY,
     DistributedError,
+    kept_parts,
     make_plan,
     merge_parts,
     part_name,
@@ -87,10 +90,11 @@ def test_two_worker_cluster_matches_one_process_then_resumes(tmp_path):
     (folder / part_name(2)).unlink()
     (folder / f".{part_name(2)}.abc123.tmp").write_text('{"half": ', encoding="utf-8")
     part1 = folder / part_name(1)
-    kept = [json.loads(line) for line in part1.read_text(encoding="utf-8").splitlines()]
+    header, *lines = part1.read_text(encoding="utf-8").splitlines()
+    kept = [json.loads(line) for line in lines]
     for record in kept:
         record["meta"]["kept"] = True
-    part1.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in kept), encoding="utf-8")
+    write_part(part1, json.loads(header), kept)
 
     command = [sys.executable, "-c", "from annotator.cli import main; main()", "extract", *map(str, inputs), "-o", str(out), "--engine",
                "dask", "--workers", "2", "--partitions", "4", "--no-progress"]
@@ -127,6 +131,19 @@ def test_default_partitions_do_not_depend_on_the_cluster(tmp_path):
     assert [p.count for p in plan.partitions] == [201, 201, 201, 201, 197]  # ceil(1001 / 250) = 5 partitions
 
 
+def write_part(part: Path, header: dict, records: list[dict]) -> None:
+    """A part file as a worker writes it: header (with the body's checksum) then one record a line."""
+    body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    header = {**header, "sha256": hashlib.sha256(body.encode("utf-8")).hexdigest()}
+    part.write_text(json.dumps(header) + "\n" + body, encoding="utf-8")
+
+
+def fake_parts(folder: Path, plan) -> None:
+    for p in plan.partitions:
+        write_part(folder / part_name(p.index), {PART_HEADER_KEY: plan.identity, "index": p.index, "count": p.count},
+                   [{"text": f"t{i}"} for i in range(p.count)])
+
+
 def test_a_changed_plan_discards_old_parts_and_a_short_part_is_refused(tmp_path):
     inputs = write_inputs(tmp_path)
     total = validate_inputs(inputs)
@@ -134,18 +151,64 @@ def test_a_changed_plan_discards_old_parts_and_a_short_part_is_refused(tmp_path)
     folder = work_folder(out)
     plan = make_plan(inputs, total, 2, {"model": "m"})
     assert prepare_work_folder(folder, plan) == set()
-    for p in plan.partitions:
-        (folder / part_name(p.index)).write_text("{}\n" * p.count, encoding="utf-8")
+    fake_parts(folder, plan)
     assert prepare_work_folder(folder, plan) == {0, 1}
     assert prepare_work_folder(folder, make_plan(inputs, total, 2, {"model": "other"})) == set()
     assert not list(folder.glob("part-*"))
     plan = make_plan(inputs, total, 2, {"model": "m"})
     prepare_work_folder(folder, plan)
-    (folder / part_name(0)).write_text("{}\n" * plan.partitions[0].count, encoding="utf-8")
-    (folder / part_name(1)).write_text("{}\n", encoding="utf-8")
+    fake_parts(folder, plan)
+    header = {PART_HEADER_KEY: plan.identity, "index": 1, "count": plan.partitions[1].count}
+    write_part(folder / part_name(1), header, [{"text": "only one"}])
     with pytest.raises(DistributedError, match="1 lines for .* input records; it was removed"):
         merge_parts(folder, plan, out)
     assert not out.exists() and not (folder / part_name(1)).exists()
+
+
+def _corrupt_garbage(part: Path, count: int) -> None:  # the right number of lines, none of them JSON (attack #14)
+    header = part.read_text(encoding="utf-8").splitlines()[0]
+    part.write_text(header + "\n" + "garbage not json\n" * count, encoding="utf-8")
+
+
+def _corrupt_edited(part: Path, count: int) -> None:  # valid JSON, right count, edited after the worker wrote it
+    part.write_text(part.read_text(encoding="utf-8").replace('"t0"', '"tX"'), encoding="utf-8")
+
+
+def _corrupt_other_partition(part: Path, count: int) -> None:  # a part renamed from another partition
+    header, *lines = part.read_text(encoding="utf-8").splitlines()
+    fields = json.loads(header)
+    part.write_text(json.dumps({**fields, "index": fields["index"] + 1}) + "\n" + "".join(x + "\n" for x in lines),
+                    encoding="utf-8")
+
+
+def _corrupt_no_header(part: Path, count: int) -> None:  # an old-style part: records only
+    part.write_text('{"text": "a"}\n' * count, encoding="utf-8")
+
+
+def _corrupt_not_records(part: Path, count: int) -> None:  # JSON lines that are not records, checksum recomputed
+    header = json.loads(part.read_text(encoding="utf-8").splitlines()[0])
+    write_part(part, header, [[1, 2]] * count)
+
+
+@pytest.mark.parametrize("corrupt", [_corrupt_garbage, _corrupt_edited, _corrupt_other_partition,
+                                     _corrupt_no_header, _corrupt_not_records])
+def test_a_part_is_checked_beyond_its_line_count(tmp_path, corrupt):
+    inputs = write_inputs(tmp_path)
+    total = validate_inputs(inputs)
+    out = tmp_path / "o.jsonl"
+    folder = work_folder(out)
+    plan = make_plan(inputs, total, 3, {"model": "m"})
+    prepare_work_folder(folder, plan)
+    fake_parts(folder, plan)
+    corrupt(folder / part_name(0), plan.partitions[0].count)
+    notes = []
+    assert kept_parts(folder, plan, notes.append) == {1, 2}  # a rerun redoes it...
+    assert len(notes) == 1 and part_name(0) in notes[0] and "\n" not in notes[0]
+    fake_parts(folder, plan)
+    corrupt(folder / part_name(0), plan.partitions[0].count)
+    with pytest.raises(DistributedError, match="it was removed, rerun to redo it"):  # ...and the merge refuses it
+        merge_parts(folder, plan, out)
+    assert not out.exists()
 
 
 def test_bad_input_is_reported_with_file_and_line_before_any_cluster(tmp_path):
@@ -171,7 +234,7 @@ def test_an_unreachable_scheduler_is_one_line(tmp_path, monkeypatch):
     from annotator.cli import main
     from annotator.extract import distributed
 
-    monkeypatch.setattr(distributed, "CONNECT_TIMEOUT", "1s")
+    monkeypatch.setattr(distributed, "CONNECT_TIMEOUT", 1.0)
 
     path = tmp_path / "in.jsonl"
     path.write_text('{"text": "Kerry said so."}\n', encoding="utf-8")
@@ -180,3 +243,31 @@ def test_an_unreachable_scheduler_is_one_line(tmp_path, monkeypatch):
     assert result.exit_code == 1, result.output
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.output
     assert "Traceback" not in result.output
+
+
+def test_every_part_line_must_carry_its_input_records_text(tmp_path):
+    """A part rebuilt consistently (header, count, checksum all right) but holding other records' lines is
+    refused: the client keeps a short hash of every input text from its checking pass (attack 16 #14)."""
+    inputs = write_inputs(tmp_path)
+    keys = bytearray()
+    total = validate_inputs(inputs, text_keys=keys)
+    assert len(keys) == total * 8
+    plan = make_plan(inputs, total, 3, {"model": "m"}, bytes(keys))
+    texts = [text_and_meta(r)[0] for r in read_articles(inputs)]
+    out = tmp_path / "o.jsonl"
+    folder = work_folder(out)
+    prepare_work_folder(folder, plan)
+    first = 0
+    for p in plan.partitions:
+        write_part(folder / part_name(p.index), {PART_HEADER_KEY: plan.identity, "index": p.index, "count": p.count},
+                   [{"text": t} for t in texts[first:first + p.count]])
+        first += p.count
+    assert kept_parts(folder, plan) == {0, 1, 2}
+    assert merge_parts(folder, plan, out) == total
+    assert [json.loads(line)["text"] for line in out.read_text(encoding="utf-8").splitlines()] == texts
+    swapped = list(reversed(texts[:plan.partitions[0].count]))  # the right texts, in the wrong order
+    write_part(folder / part_name(0), {PART_HEADER_KEY: plan.identity, "index": 0, "count": len(swapped)},
+               [{"text": t} for t in swapped])
+    notes = []
+    assert kept_parts(folder, plan, notes.append) == {1, 2}
+    assert "texts are not those of its input records" in notes[0]

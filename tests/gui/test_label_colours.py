@@ -76,3 +76,86 @@ def test_a_pill_at_the_right_edge_moves_left_inside_the_article():
     assert place_pill(100, -1e9, 60, 600) == 100
     assert place_pill(100, 150, 60, 600) == 152  # right of the previous pill on its line
     assert place_pill(0, -1e9, 900, 600) == 0  # wider than the article: from the left edge
+
+
+# -- attack 15 #15: near-identical colours (PERSON/NORP, DATE/QUANTITY, MONEY/TIME) --------------------------
+
+OKABE_ITO = {"#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7", "#999999"}
+TABLEAU_20 = {"#4e79a7", "#a0cbe8", "#f28e2b", "#ffbe7d", "#59a14f", "#8cd17d", "#b6992d", "#f1ce63", "#499894",
+              "#86bcb6", "#e15759", "#ff9d9a", "#79706e", "#bab0ac", "#d37295", "#fabfd2", "#b07aa1", "#d4a6c8",
+              "#9d7660", "#d7b5a6"}
+KELLY = {"#ffb300", "#803e75", "#ff6800", "#a6bdd7", "#c10020", "#cea262", "#817066", "#007d34", "#f6768e",
+         "#00538a", "#ff7a5c", "#53377a", "#ff8e00", "#b32851", "#f4c800", "#7f180d", "#93aa00", "#593315",
+         "#f13a13", "#232c16"}
+
+
+def delta_e_2000(c1: QColor, c2: QColor) -> float:
+    """CIEDE2000 (Sharma, Wu & Dalal 2005): the colour difference the eye sees, hue weighted in."""
+    import math
+
+    (l1, a1, b1), (l2, a2, b2) = _lab(c1), _lab(c2)
+    c_bar = (math.hypot(a1, b1) + math.hypot(a2, b2)) / 2
+    g = 0.5 * (1 - math.sqrt(c_bar ** 7 / (c_bar ** 7 + 25 ** 7)))
+    a1p, a2p = (1 + g) * a1, (1 + g) * a2
+    c1p, c2p = math.hypot(a1p, b1), math.hypot(a2p, b2)
+    h1p, h2p = math.degrees(math.atan2(b1, a1p)) % 360, math.degrees(math.atan2(b2, a2p)) % 360
+    dh = 0.0 if c1p * c2p == 0 else (h2p - h1p + 180) % 360 - 180
+    d_l, d_c = l2 - l1, c2p - c1p
+    d_h = 2 * math.sqrt(c1p * c2p) * math.sin(math.radians(dh / 2))
+    l_bar, c_bar_p = (l1 + l2) / 2, (c1p + c2p) / 2
+    if c1p * c2p == 0:
+        h_bar = h1p + h2p
+    elif abs(h1p - h2p) <= 180:
+        h_bar = (h1p + h2p) / 2
+    else:
+        h_bar = (h1p + h2p + 360) / 2 if h1p + h2p < 360 else (h1p + h2p - 360) / 2
+    t = (1 - 0.17 * math.cos(math.radians(h_bar - 30)) + 0.24 * math.cos(math.radians(2 * h_bar))
+         + 0.32 * math.cos(math.radians(3 * h_bar + 6)) - 0.20 * math.cos(math.radians(4 * h_bar - 63)))
+    rc = 2 * math.sqrt(c_bar_p ** 7 / (c_bar_p ** 7 + 25 ** 7))
+    rt = -math.sin(math.radians(60 * math.exp(-(((h_bar - 275) / 25) ** 2)))) * rc
+    sl = 1 + 0.015 * (l_bar - 50) ** 2 / math.sqrt(20 + (l_bar - 50) ** 2)
+    sc, sh = 1 + 0.045 * c_bar_p, 1 + 0.015 * c_bar_p * t
+    return math.sqrt((d_l / sl) ** 2 + (d_c / sc) ** 2 + (d_h / sh) ** 2 + rt * (d_c / sc) * (d_h / sh))
+
+
+def test_delta_e_2000_on_known_pairs():
+    assert delta_e_2000(QColor("#ffffff"), QColor("#ffffff")) == 0
+    assert abs(delta_e_2000(QColor("#ff0000"), QColor("#0000ff")) - 52.88) < 0.5  # sRGB red vs blue, published
+
+
+def test_default_colours_come_from_known_palettes_and_read_with_black_text():
+    from annotator.gui.colors import contrast
+
+    for name, colour in resources.default_labels().items():
+        assert colour.lower() in OKABE_ITO | TABLEAU_20 | KELLY, name
+        assert contrast(QColor(colour), QColor("#000000")) >= 4.5, name
+
+
+def test_default_colours_are_far_apart_and_most_for_the_keyed_labels():
+    labels = resources.default_labels()
+    for a, b in itertools.combinations(labels, 2):
+        assert delta_e_2000(QColor(labels[a]), QColor(labels[b])) >= 12, (a, b)
+    keyed = list(labels)[:9] + ["CARDINAL"]  # keys 1-9 and the most frequent unkeyed one in news
+    for a, b in itertools.combinations(keyed, 2):
+        assert delta_e_2000(QColor(labels[a]), QColor(labels[b])) >= 18, (a, b)
+    for a, b in (("PERSON", "NORP"), ("DATE", "QUANTITY"), ("MONEY", "TIME"), ("DATE", "TIME"), ("GPE", "CARDINAL"),
+                 ("ORDINAL", "LANGUAGE"), ("FAC", "ORDINAL"), ("PERSON", "QUANTITY")):  # the attack's pairs
+        assert delta_e(QColor(labels[a]), QColor(labels[b])) > 22, (a, b)
+
+
+def test_a_database_with_earlier_default_colours_shows_the_new_ones_and_keeps_team_colours(db_path):
+    import sqlite3
+
+    with Store(db_path) as store:
+        store.labels()
+    conn = sqlite3.connect(db_path)
+    with conn:  # an older database: displaCy's PERSON, issue 15's first DATE, a team's own ORG
+        conn.execute("UPDATE labels SET color = '#aa9cfc' WHERE name = 'PERSON'")
+        conn.execute("UPDATE labels SET color = '#74C7F0' WHERE name = 'DATE'")
+        conn.execute("UPDATE labels SET color = '#123456' WHERE name = 'ORG'")
+    conn.close()
+    with Store(db_path) as store:
+        shown = store.labels()
+    defaults = resources.default_labels()
+    assert shown["PERSON"] == defaults["PERSON"] and shown["DATE"] == defaults["DATE"]
+    assert shown["ORG"] == "#123456"

@@ -44,3 +44,22 @@ def test_columns_sorting_and_full_text(qtbot, db_path, monkeypatch):
     assert window.quote_table.currentIndex().row() == model.row_of(kerry) == 1
     window.refresh_panels()  # a refresh keeps the chosen order
     assert [model.index(r, 1).data() for r in range(2)] == ["Tariq Aziz", "John Kerry"]
+
+
+def test_the_content_column_gets_the_room(qtbot, window):
+    """Attack 15 #14: widened to ~600 px, Content stayed ~55 px while the empty Tags column took the space."""
+    from annotator.gui.quote_table import CONTENT, TAGS
+
+    header = window.quote_table.horizontalHeader()
+    window.docks["quotes"].show()
+    for dock_width in (420, 600, 900):
+        window.resizeDocks([window.docks["quotes"]], [dock_width], Qt.Orientation.Horizontal)
+        qtbot.wait(10)
+        available = window.quote_table.viewport().width()
+        widths = [header.sectionSize(c) for c in range(header.count())]
+        assert widths[CONTENT] == max(widths), (dock_width, widths)
+        assert widths[CONTENT] >= min(160, available), widths
+        assert widths[CONTENT] >= 0.4 * available or available < 500, (available, widths)
+        assert widths[TAGS] < widths[CONTENT] / 2
+        if available >= 500:  # every column in view: nothing pushed off to the right
+            assert sum(widths) <= available + 1, (available, widths)

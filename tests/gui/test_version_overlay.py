@@ -124,3 +124,48 @@ def test_origin_columns_say_model_or_which_person(window):
     window.view.select_entity(window.view.index.entities.ordered()[0].id)
     window.apply_label("LOC")
     assert origins(window.entity_model) == ["person · alice", "model"]
+
+
+def test_a_difference_on_the_first_line_is_labelled_inside_the_viewport_in_its_own_row(window):
+    """Attack 15 #5: the "PERSON ≠ ORG" pill of the headline was drawn above the article's top edge, and the
+    overlay's pills sat in the previous line's pill row."""
+    _bob(window.store.path, window.doc_ids[0],
+         [Entity(0, 5, "ORG"), Entity(40, 50, "PERSON"), Entity(32, 38, "DATE"), Entity(59, 67, "GPE"),
+          Entity(68, 71, "ORG")])
+    window.compare_with("bob")
+    view = window.view
+    view.verticalScrollBar().setValue(0)
+    view.viewport().grab()  # one paint: own pills, then the overlay's
+    pills = dict((text, rect) for rect, text in view.overlay.pills)
+    assert set(pills) == {"≠ ORG", "DATE", "ORG"}
+    viewport = view.viewport().rect()
+    own = [rect for rect, _ in view.pill_rects]
+    for text, span in (("≠ ORG", (0, 5)), ("DATE", (32, 38)), ("ORG", (68, 71))):
+        pill = pills[text]
+        first = view.range_rects(*view.offsets.range_to_qt(*span))[0]
+        assert viewport.top() <= pill.top() and pill.bottom() <= viewport.bottom(), text
+        assert first.bottom() <= pill.top() <= first.bottom() + 6, text  # the span's own pill row, not above it
+        assert not any(pill.intersects(o) for o in own), (text, pill, [(o.left(), o.top(), o.width()) for o in own])
+    label_pill = next(rect for rect, label in view.pill_rects if label == "PERSON" and rect.top() < 30)
+    assert pills["≠ ORG"].left() >= label_pill.right()  # reads "PERSON ≠ ORG"
+    # a pill pushed off its span is tied to it by a dotted line; one under its span is not
+    ties = view.overlay.ties
+    assert any(abs(tie[-1].x() - pills["≠ ORG"].center().x()) < 1 for tie in ties)
+    assert not any(abs(tie[-1].x() - pills["DATE"].center().x()) < 1 for tie in ties)
+
+
+def test_a_difference_pill_at_the_right_edge_goes_left_of_the_label_pill_not_over_it():
+    """Seen in the dark compare screenshot: pushed past your label pill, then pulled back inside the viewport,
+    "NORP" covered "PERSON"."""
+    from PySide6.QtCore import QRect, QRectF
+
+    from annotator.gui.version_overlay import overlay_pill_rect
+
+    viewport = QRect(0, 0, 400, 300)
+    span = QRectF(360, 20, 30, 14)
+    label_pill = QRectF(360, 37, 36, 10)
+    pill = overlay_pill_rect(span, 34, 10, [label_pill], viewport)
+    assert not pill.intersects(label_pill) and pill.right() <= 400 and pill.left() >= 0
+    assert abs(pill.top() - label_pill.top()) < 1  # still in the span's pill row
+    first_line = overlay_pill_rect(QRectF(5, 0, 30, 14), 34, 10, [], viewport)
+    assert first_line.top() >= 0 and first_line.left() == 5
