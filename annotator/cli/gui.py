@@ -12,13 +12,11 @@ from annotator.cli.common import db_path_of, require_display
 @click.pass_context
 def gui(ctx, annotator):
     """Open the annotation window (the default when no sub-command is given)."""
-    from annotator.core.names import check_name, reserved_annotator_problem
+    from annotator.core.names import annotator_name_problem
     from annotator.gui.app import run_app
 
-    if annotator is not None:
-        check_name(annotator, "annotator name")
-        if problem := reserved_annotator_problem(annotator):
-            raise click.BadParameter(problem, param_hint="--annotator")
+    if annotator is not None and (problem := annotator_name_problem(annotator)):
+        raise click.BadParameter(problem, param_hint="--annotator")  # the same rule as the name dialog
     require_display()
     raise SystemExit(run_app(db_path_of(ctx), annotator=annotator))
 

@@ -58,6 +58,10 @@ class LoggedEdit:
                  "delete_quote": "removed", "restore": "rows"}
         return self.op in INVERTIBLE and (self.op not in needs or needs[self.op] in p)
 
+    def clock(self) -> str:
+        """When it was made, "HH:MM:SS" local time."""
+        return _clock(self.at)
+
     def description(self) -> str:
         """A short text for the Undo menu: "Add PERSON", "Tag unsure", "Mark done"."""
         try:
@@ -96,6 +100,85 @@ def next_step(store: Store, doc_id: int, annotator: str) -> LoggedEdit | None:
             continue
         return entry
     return None
+
+
+def set_created_at(store: Store, doc_id: int, annotator_id: int) -> str | None:
+    """When the annotator's set on the document was (last) created, ISO time; None if there is none. An import,
+    an adjudication or `attach` writes a set whole (Store.replace_annotation_set), so this moves then."""
+    rows = store.query("SELECT created_at FROM annotation_sets WHERE doc_id = ? AND annotator_id = ?",
+                       (doc_id, annotator_id))
+    return rows[0][0] if rows else None
+
+
+def blocker(store: Store, entry: LoggedEdit, *, window_start: int) -> str | None:
+    """Why the logged edit must not be undone from this connection, in one clause, or None when it may be tried:
+    - it has no inverse (a review decision, a line written before undo-after-restart existed);
+    - it was written, after this window opened (`window_start`: the highest log id then), by another connection
+      (`payload["session"]` is not `store.session`): another window open under the same name, whose edit is
+      that window's to undo (attack 15 #9);
+    - the set it edited was since replaced whole (an import, review), so its rows are not the ones logged
+      (attack 15 #8)."""
+    if not entry.undoable:
+        return "it has no undo after a restart (a review decision, or logged before undo history was kept)"
+    if entry.id > window_start and entry.payload.get("session") != store.session:
+        return "another window open as you made it; undo it there"
+    created = set_created_at(store, entry.doc_id, entry.annotator_id)
+    if created is not None and created > entry.at:
+        return f"an import or review replaced your set at {_clock(created)}"
+    return None
+
+
+def undone_by_other(store: Store, doc_id: int, annotator_id: int, log_range: tuple[int, int]) -> LoggedEdit | None:
+    """The `undo` line written since `log_range` (the edit-log lines of one in-session edit) that undid it
+    already — by another window open under the same name — or None."""
+    for row in store.query(
+        "SELECT id, at, doc_id, annotator_id, op, payload FROM edit_log WHERE doc_id = ? AND annotator_id = ? "
+        "AND op = 'undo' AND id > ? ORDER BY id", (doc_id, annotator_id, log_range[1]),
+    ):
+        entry = LoggedEdit(row[0], row[1], row[2], row[3], row[4], json.loads(row[5] or "{}"))
+        first, last = entry.payload.get("undid", (0, -1))
+        if first <= log_range[1] and last >= log_range[0]:
+            return entry
+    return None
+
+
+def _lines(store: Store, sql: str, params) -> list[LoggedEdit]:
+    return [LoggedEdit(r[0], r[1], r[2], r[3], r[4], json.loads(r[5] or "{}"))
+            for r in store.query("SELECT id, at, doc_id, annotator_id, op, payload FROM edit_log WHERE " + sql, params)]
+
+
+def changed_by_other(store: Store, doc_id: int, annotator_id: int, log_range: tuple[int, int]) -> LoggedEdit | None:
+    """The first edit-log line written since `log_range` (one in-session edit's lines) by another connection (a
+    window open under the same name) that touched one of the entities or quotes that edit touched, or None. Its
+    undo would overwrite that window's change without a word."""
+    mine = _lines(store, "doc_id = ? AND annotator_id = ? AND id BETWEEN ? AND ?", (doc_id, annotator_id, *log_range))
+    if not mine:
+        return None
+    session = mine[0].payload.get("session")
+    entities, quotes = set(), set()
+    for line in mine:
+        e, q = touched_ids(line)
+        entities |= e
+        quotes |= q
+    if not entities and not quotes:
+        return None
+    for line in _lines(store, "doc_id = ? AND annotator_id = ? AND id > ? ORDER BY id", (doc_id, annotator_id, log_range[1])):
+        if line.payload.get("session") == session:
+            continue
+        e, q = touched_ids(line)
+        if e & entities or q & quotes:
+            return line
+    return None
+
+
+def _clock(iso: str) -> str:
+    """The local-looking "HH:MM:SS" of an ISO time (the log is UTC; the status bar shows times of day)."""
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%H:%M:%S")
+    except ValueError:
+        return iso[11:19]
 
 
 def undo_step(store: Store, entry: LoggedEdit, annotator: str) -> None:

@@ -60,11 +60,16 @@ class DocumentListing:
                 )
                 params.extend([annotator_id, Status(status).value])
         if text:
-            clauses.append(
-                "d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?"
-                " UNION SELECT doc_id FROM quote_speakers_fts WHERE quote_speakers_fts MATCH ?)"
-            )
-            params.extend([fts_query(text), fts_query(text)])
+            terms = symbol_terms(text)
+            if has_words(text) or not terms:
+                clauses.append(
+                    "d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?"
+                    " UNION SELECT doc_id FROM quote_speakers_fts WHERE quote_speakers_fts MATCH ?)"
+                )
+                params.extend([fts_query(text), fts_query(text)])
+            for term in terms:  # what the FTS tokenizer drops (emoji, symbols): a scan, see symbol_terms
+                clauses.append("(instr(d.title, ?) > 0 OR instr(d.text, ?) > 0)")
+                params.extend([term, term])
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     def _text_match_ids(
@@ -73,6 +78,11 @@ class DocumentListing:
         """Ids (ascending, > `after`, at most `limit`; -1: all) of documents whose title or text matches `text`,
         or one of whose quotes has a matching speaker name, that also pass the status filter. Driven by the FTS
         indexes in id order, so a page of a word found in most documents costs no more than one of a rare word."""
+        if symbol_terms(text):  # emoji or symbols typed: not in the FTS index, found by scanning (symbol_terms)
+            where, params = self._list_filter(annotator_id, status, text)
+            rows = self.query(f"SELECT d.id FROM documents d{where} AND d.id > ? ORDER BY d.id LIMIT ?",
+                              [*params, after, limit])
+            return [r[0] for r in rows]
         where, params = self._list_filter(annotator_id, status, None)
         also = where.replace(" WHERE ", " AND ", 1)
         query = fts_query(text)
@@ -161,7 +171,8 @@ class DocumentListing:
 
     def document_rows(self, doc_ids: list[int], *, annotator: str | None = None) -> list[DocumentRow]:
         """List rows for these ids (in that order). Counts are the annotator's when they have a set on the
-        document, else the model's pre-extraction."""
+        document, else the model's pre-extraction. `annotators` names who worked on it: a set still "new" (never
+        edited, or every edit undone) is nobody's work yet (attack 15 #18), as review counts it."""
         if not doc_ids:
             return []
         me = self._optional_annotator_id(annotator) or -1
@@ -184,7 +195,7 @@ class DocumentListing:
             for r in self.query(
                 f"""SELECT s.doc_id, group_concat(a.name, '\x1f') AS names FROM annotation_sets s
                     JOIN annotators a ON a.id = s.annotator_id
-                    WHERE s.doc_id IN ({marks}) AND a.name != ? GROUP BY s.doc_id""",
+                    WHERE s.doc_id IN ({marks}) AND a.name != ? AND s.status != 'new' GROUP BY s.doc_id""",
                 [*doc_ids, MODEL_ANNOTATOR],
             )
         }
@@ -222,6 +233,8 @@ class DocumentListing:
 
         Order: documents matching both first, then text matches (best bm25 rank first) and speaker matches (newest
         first) alternately. Only the SEARCH_RANK_WINDOW most recent text matches are ranked."""
+        if symbol_terms(text):
+            return self._scan_search(text, limit)
         query = fts_query(text)
         rows = self.query(
             """SELECT rowid, title, snippet(documents_fts, 1, '[', ']', '…', 12) AS snippet
@@ -257,6 +270,22 @@ class DocumentListing:
         shorter = min(len(text_only), len(speaker_only))
         mixed += text_only[shorter:] + speaker_only[shorter:]
         return mixed[:limit]
+
+    def _scan_search(self, text: str, limit: int) -> list[SearchHit]:
+        """`search` for text holding emoji or symbols (symbol_terms): documents holding every symbol term (and
+        every word, through the FTS index), newest first, with a snippet around the first term."""
+        where, params = self._list_filter(None, None, text)
+        rows = self.query(f"SELECT d.id, d.title, d.text FROM documents d{where} ORDER BY d.id DESC LIMIT ?",
+                          [*params, limit])
+        term = symbol_terms(text)[0]
+        hits = []
+        for r in rows:
+            body = r["text"] or ""
+            at = body.find(term)
+            snippet = (f"…{body[max(0, at - 40):at]}[{term}]{body[at + len(term):at + len(term) + 40]}…" if at >= 0
+                       else f"title: {r['title']}")
+            hits.append(SearchHit(r["id"], r["title"], " ".join(snippet.split())))
+        return hits
 
     # -- who has worked on what (review/versions.py and review/attach.py decide what to do with it) --------------
 
@@ -313,3 +342,33 @@ def fts_query(text: str) -> str:
     quoted = [f'"{w}"' for w in words]
     quoted[-1] += "*"
     return " ".join(quoted)
+
+
+JOINERS = {"\u200d", "\ufe0f", "\ufe0e", "\u20e3"}
+"""Characters that hold an emoji sequence together (zero-width joiner, variation selectors, keycap)."""
+
+
+def symbol_terms(text: str) -> list[str]:
+    """The runs of symbols in what a person typed — emoji (🎉, a ZWJ family, a flag), signs such as € or ©,
+    maths — which FTS5's unicode61 tokenizer drops as separators, so the index cannot find them (attack 15 #18:
+    searching 🎉 found nothing). Each run must appear as typed (NFC) in the title or the text; the list and
+    `search` find those by a scan of the documents (instr), slower than the index but only when a symbol is
+    typed. Punctuation (. , - ' ") is not a symbol here: it separates words as before."""
+    import unicodedata
+
+    terms, run = [], ""
+    for char in nfc(text):
+        if unicodedata.category(char).startswith("S") or (run and char in JOINERS):
+            run += char
+        else:
+            if run:
+                terms.append(run)
+            run = ""
+    if run:
+        terms.append(run)
+    return list(dict.fromkeys(terms))
+
+
+def has_words(text: str) -> bool:
+    """Whether `text` holds a word the FTS index can find (a letter or a digit)."""
+    return any(c.isalnum() for c in text)

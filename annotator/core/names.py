@@ -77,3 +77,22 @@ def reserved_annotator_problem(name: str) -> str | None:
         return (f"the annotator name {name.strip()!r} is reserved (model: the pre-extraction; gold: review's "
                 "adjudicated set, written only in review mode); choose your own name")
     return None
+
+
+ANNOTATOR_NAME_LIMIT = 64
+"""The longest annotator name a person may type (in characters): a name is shown in the status bar, in lists and in
+"Annotated by"; a pasted paragraph is a mistake, not a name."""
+
+
+def annotator_name_problem(name: str) -> str | None:
+    """Why a typed annotator name cannot be used, as one sentence, or None: the visible-name rule of
+    `name_problem` (no newline, tab, zero-width or bidi control, no space at either end, something visible), at most
+    ANNOTATOR_NAME_LIMIT characters, and not a reserved name (`model`, `gold`). Used wherever a person types their
+    name: the first-start and Change-annotator dialogs, `annotator gui --annotator`, a remembered name."""
+    problem = name_problem(name)
+    if problem:
+        return f'the annotator name "{shown(name)}" {problem}'
+    if len(name) > ANNOTATOR_NAME_LIMIT:
+        return (f'the annotator name "{shown(name)}" is {len(name)} characters long; '
+                f"use at most {ANNOTATOR_NAME_LIMIT}")
+    return reserved_annotator_problem(name)

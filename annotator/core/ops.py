@@ -328,6 +328,10 @@ def restore(store: Store, *, removed: Removed) -> None:
     with store.transaction():
         for e in removed.entities:
             # the same invariant as add_entity: another window may have added an entity on this span meanwhile
+            if store.conn.execute("SELECT 1 FROM entities WHERE id = ?", (e.id,)).fetchone():
+                # put back already: another window open under the same name undid the same delete (attack 15 #9)
+                raise EditError(f"the {e.label} entity at [{e.start}, {e.end}) is back already (another window "
+                                "undid this edit)")
             clashes = _overlapping(store, e.doc_id, e.annotator_id, e.start, e.end, e.id)
             if clashes:
                 other = clashes[0]
@@ -338,6 +342,8 @@ def restore(store: Store, *, removed: Removed) -> None:
                 (e.id, e.doc_id, e.annotator_id, e.start, e.end, e.label, Origin(e.origin).value, json.dumps(e.extra)),
             )
         for q in removed.quotes:
+            if store.conn.execute("SELECT 1 FROM quotes WHERE id = ?", (q.id,)).fetchone():
+                raise EditError(f"the quote at [{q.start}, {q.end}) is back already (another window undid this edit)")
             columns = quote_columns(q)
             store.conn.execute(
                 f"INSERT INTO quotes(id, doc_id, annotator_id, {', '.join(quoted_column(c) for c in columns)}) "

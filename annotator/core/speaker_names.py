@@ -24,6 +24,8 @@ TITLES = {
     "sergeant", "officer", "chief", "commissioner", "professor", "doctor", "captain", "director", "chairman",
     "chairwoman", "spokesman", "spokeswoman", "spokesperson", "king", "queen", "prince", "princess", "pope",
     "coach", "leader", "premier", "deputy", "state", "foreign", "us", "u.s.",
+    "organiser", "organizer", "founder", "activist", "campaigner", "author", "analyst", "economist", "lawyer",
+    "councillor", "councilor", "manager", "ceo", "executive", "chair", "head", "resident", "witness",
 }
 PERSON_LABELS = {"PERSON", "PER"}
 _WORD = re.compile(r"[\w.'’-]+")
@@ -51,13 +53,20 @@ def _clean(text: str) -> str:
 
 
 def resolve_speaker(text: str, start: int, end: int, entities: Iterable[Entity] = (),
-                    quotes: Iterable[Quote] = ()) -> str:
+                    quotes: Iterable[Quote] = (), *, editing: int | None = None) -> str:
     """The person a speaker span [start, end) names (see the module docstring). `entities`: the set's entities
-    (PERSON ones are used); `quotes`: the set's quotes, whose resolved speaker names count as known people too."""
+    (PERSON ones are used); `quotes`: the set's quotes, whose resolved speaker names count as known people too —
+    except the quote being edited (`editing`, its id: its old name is what is being replaced) and a quote whose
+    speaker span holds a PERSON entity (the entity, as the annotator corrected it, is the name; the stored name
+    may be the model's stale one, "Organiser João Pereira" after the entity was cut to "João Pereira", attack 15
+    #6)."""
     marked = text[start:end]
     words = _name_words(marked)
-    people = [(e.start, text[e.start:e.end]) for e in entities if e.label.upper() in PERSON_LABELS]
-    people += [(q.speaker.start if q.speaker else q.start, q.speaker_name) for q in quotes if q.speaker_name]
+    persons = [e for e in entities if e.label.upper() in PERSON_LABELS]
+    people = [(e.start, text[e.start:e.end]) for e in persons]
+    people += [(q.speaker.start if q.speaker else q.start, q.speaker_name) for q in quotes
+               if q.speaker_name and (editing is None or q.id != editing)
+               and not (q.speaker and any(e.start < q.speaker.end and q.speaker.start < e.end for e in persons))]
     if not words:
         return _clean(marked)
     if len(words) == 1 and words[0] in PRONOUNS:

@@ -16,6 +16,7 @@ import contextlib
 import json
 import os
 import random
+import secrets
 import sqlite3
 import threading
 import time
@@ -28,6 +29,7 @@ from annotator.core.boilerplate import boilerplate_json
 from annotator.core.bulk import BulkWrites
 from annotator.core.decisions import ReviewDecisions
 from annotator.core.errors import NotFoundError, ReadOnlyError, StoreError, StoreWriteError
+from annotator.core.integrity import conflict
 from annotator.core.listing import DocumentListing, DocumentRow, SearchHit, fts_query  # noqa: F401 - re-exported
 from annotator.core.migrations import SchemaTooNewError, migrate
 from annotator.core.names import check_name
@@ -177,6 +179,9 @@ class Store(DocumentListing, BulkWrites, ReviewDecisions):
                 raise ReadOnlyError(f"{self.path} is read-only ({blocker}): it can be read, not written")
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
+        self.session = secrets.token_hex(6)
+        """This connection's id, written into every edit-log line it writes ("session"), so that undo can tell
+        this window's edits from those of another window open under the same annotator name (issue 15)."""
         try:
             if readonly:
                 conn = _connect_readonly(self.path)
@@ -281,6 +286,10 @@ class Store(DocumentListing, BulkWrites, ReviewDecisions):
                 # disk full, read-only, I/O error: the whole transaction is rolled back, and said in one line
                 self._rollback_quietly()
                 raise StoreWriteError(self.write_failure(error)) from error
+            except sqlite3.IntegrityError as error:
+                # a constraint failed: something changed behind this write (core/integrity.py says what, in words)
+                self._rollback_quietly()
+                raise conflict(error) from error
             except BaseException:
                 self._rollback_quietly()
                 raise
@@ -548,10 +557,11 @@ class Store(DocumentListing, BulkWrites, ReviewDecisions):
 
     def log_edit(self, doc_id: int, annotator_id: int, op: str, payload: dict[str, Any], *, at: str | None = None) -> None:
         """One line of the edit log (who changed which set, how; `payload` as JSON). Call it inside the
-        transaction of the edit it records, so the two commit or roll back together."""
+        transaction of the edit it records, so the two commit or roll back together. The payload gets this
+        connection's `session` id."""
         self.conn.execute(
             "INSERT INTO edit_log(at, doc_id, annotator_id, op, payload) VALUES (?, ?, ?, ?, ?)",
-            (at or now(), doc_id, annotator_id, op, json.dumps(payload, ensure_ascii=False)),
+            (at or now(), doc_id, annotator_id, op, json.dumps({**payload, "session": self.session}, ensure_ascii=False)),
         )
 
     def tags(self, doc_id: int, annotator: str) -> list[Tag]:
@@ -724,7 +734,7 @@ class Store(DocumentListing, BulkWrites, ReviewDecisions):
     # -- statistics ------------------------------------------------------------------------------------------
 
     def stats(self) -> dict[str, Any]:
-        """Corpus figures: documents, annotators with their sets, statuses (none for the model's pre-extraction,
+        """Corpus figures: documents, annotators with their sets (those holding at least one), statuses (none for the model's pre-extraction,
         marked `pre_extraction`), entities per label, quotes per type."""
         per_annotator = []
         for a in self.annotators():
@@ -747,6 +757,10 @@ class Store(DocumentListing, BulkWrites, ReviewDecisions):
                     "SELECT type, count(*) AS n FROM quotes WHERE annotator_id = ? GROUP BY type", (a.id,)
                 )
             }
+            if not statuses:
+                # a name with no set (a window only opened, a gold set whose accepts were undone) has done
+                # nothing to count: listing it as "0 documents" read as a ghost teammate (attack 15 #18)
+                continue
             pre_extraction = a.name == MODEL_ANNOTATOR
             per_annotator.append(
                 {

@@ -53,7 +53,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 def run_app(db_path: str | Path, annotator: str | None = None) -> int:
     """Open the window on the database and run until it closes. Returns the exit code."""
-    from annotator.core.errors import Cancelled
+    from annotator.core.errors import Cancelled, UserError
     from annotator.gui.main_window import MainWindow
     from annotator.gui.platform_check import check
 
@@ -65,6 +65,14 @@ def run_app(db_path: str | Path, annotator: str | None = None) -> int:
         window = MainWindow(Path(db_path), annotator)
     except Cancelled as cancelled:  # Cancel in the first-start name dialog: nothing opened, nothing to report
         print(f"annotator: {cancelled}", file=sys.stderr)
+        return 1
+    except UserError as error:  # a name that cannot be used: about the name, not "cannot open the database"
+        from PySide6.QtWidgets import QMessageBox
+
+        from annotator.gui.plain import plain
+
+        print(f"annotator: {error}", file=sys.stderr)
+        QMessageBox.warning(None, "annotator: choose another name", plain(f"{str(error)[0].upper()}{str(error)[1:]}."))
         return 1
     except Exception as error:  # noqa: BLE001 - not a database, newer schema, damaged...: said in a message box
         from annotator.gui.store_guard import start_up_failed

@@ -52,6 +52,7 @@ class EditCommand(QUndoCommand):
         self.annotator = annotator
         self._applied = False
         self.log_range: tuple[int, int] | None = None  # the edit-log lines the last do/redo wrote
+        self.failure: str | None = None  # why the last undo/redo was refused (one line), None if it ran
 
     def _logged(self, action) -> None:
         """Run a do/redo and remember which edit-log lines it wrote (an undo marks them undone, so that the
@@ -78,6 +79,15 @@ class EditCommand(QUndoCommand):
     def _undo_and_mark(self) -> None:
         """The undo and its `undo` line in the edit log, in one transaction."""
         with self.store.transaction():
+            annotator_id = self.store.annotator_id(self.annotator)
+            if self.log_range is not None and (
+                    other := edit_history.undone_by_other(self.store, self.doc_id, annotator_id, self.log_range)):
+                # another window open under the same name undid this very edit (attack 15 #9)
+                raise ops.EditError(f"it was undone already, in another window, at {other.clock()}")
+            if self.log_range is not None and (
+                    other := edit_history.changed_by_other(self.store, self.doc_id, annotator_id, self.log_range)):
+                raise ops.EditError(f"another window open under your name changed it since (“{other.description()}”"
+                                    f" at {other.clock()}); undo it there first, or edit it by hand")
             first = edit_history.last_log_id(self.store) + 1
             self._undo()
             if self.log_range is not None:
@@ -87,9 +97,11 @@ class EditCommand(QUndoCommand):
     def _guarded(self, verb: str, action) -> None:
         """Run an undo or redo; if the database no longer allows it (another window changed those rows), say so
         instead of raising out of Qt's undo stack. Each op is one transaction, so a refused one wrote nothing."""
+        self.failure = None
         try:
             action()
         except (ops.EditError, NotFoundError, StoreError, sqlite3.Error) as error:  # any database error too
+            self.failure = str(error)
             self.notifier.failed.emit(f"Could not {verb} “{self.text()}”: {error}")
 
     def _emit(self, **kw) -> None:
@@ -280,7 +292,14 @@ class LoggedEditCommand(EditCommand):
         self._applied = True  # done in an earlier session: pushing it does nothing
 
     def undo(self) -> None:
-        self._guarded("undo", self._undo)
+        """Undo the logged edit; a refusal is kept in `failure` for the window to say (with what it means for
+        the edits before it), not signalled. Obsolete either way: Qt drops it from the stack."""
+        self.failure = None
+        self.setObsolete(True)
+        try:
+            self._undo()
+        except (ops.EditError, NotFoundError, StoreError, sqlite3.Error) as error:
+            self.failure = str(error)
 
     def _undo(self) -> None:
         edit_history.undo_step(self.store, self.entry, self.annotator)
@@ -289,7 +308,9 @@ class LoggedEditCommand(EditCommand):
         self.setObsolete(True)  # no redo of an earlier session's edit: Qt drops it from the stack
 
 
-def speaker_changes(text: str, start: int, end: int, entities=(), quotes=()) -> dict:
-    """update_quote arguments that make [start, end) the speaker, with the person it names resolved as the
-    pre-extraction does ("Kerry" -> "John Kerry", "he" -> the person before; core/speaker_names.py)."""
-    return {"speaker": TextRange(start, end), "speaker_name": resolve_speaker(text, start, end, entities, quotes)}
+def speaker_changes(text: str, start: int, end: int, entities=(), quotes=(), *, editing: int | None = None) -> dict:
+    """update_quote arguments that make [start, end) the speaker of the quote `editing` (its id), with the person
+    it names resolved as the pre-extraction does ("Kerry" -> "John Kerry", "he" -> the person before;
+    core/speaker_names.py), never from that quote's own old name."""
+    return {"speaker": TextRange(start, end),
+            "speaker_name": resolve_speaker(text, start, end, entities, quotes, editing=editing)}

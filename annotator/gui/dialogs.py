@@ -43,18 +43,27 @@ def login_name() -> str:
 class AnnotatorNameDialog:
     """Who is annotating: asked on first start and from the menu."""
 
+    PROMPT = "Your name (every edit is recorded under it):"
+
     @classmethod
     def ask(cls, parent: QWidget | None, current: str = "") -> str | None:
-        """The name typed (or None on cancel); offered pre-filled with the login name on first start."""
-        name, ok = QInputDialog.getText(
-            parent,
-            "Who is annotating?",
-            "Your name (every edit is recorded under it):",
-            QLineEdit.EchoMode.Normal,
-            current or login_name(),
-        )
-        name = name.strip()
-        return name if ok and name else None
+        """The name typed (or None on cancel); offered pre-filled with the login name on first start. Spaces at
+        either end are dropped; a name that breaks the visible-name rule (core/names.py: a newline, a zero-width
+        or bidi control, nothing visible, too long, `model`/`gold`) is asked again with the reason in one line
+        above the box, never accepted and never a silent exit (attack 15 #16)."""
+        from annotator.core.names import annotator_name_problem
+
+        text, problem = current or login_name(), None
+        while True:
+            prompt = f"{problem[0].upper()}{problem[1:]}.\n\n{cls.PROMPT}" if problem else cls.PROMPT
+            name, ok = QInputDialog.getText(parent, "Who is annotating?", prompt, QLineEdit.EchoMode.Normal, text)
+            if not ok:
+                return None
+            name = name.strip(" ")
+            problem = annotator_name_problem(name)
+            if problem is None:
+                return name
+            text = name
 
 
 class SpeakerNameDialog:
@@ -71,10 +80,17 @@ class TitleDialog:
 
     @classmethod
     def ask(cls, parent: QWidget | None, current: str = "") -> str | None:
-        title, ok = QInputDialog.getText(parent, "Document title", "Title (the headline):", QLineEdit.EchoMode.Normal,
-                                         current)
-        title = " ".join(title.split())
-        return title if ok and title else None
+        dialog = QInputDialog(parent)
+        dialog.setWindowTitle("Document title")
+        dialog.setLabelText("Title (the headline):")
+        dialog.setTextValue(current)
+        # a headline is a sentence: the box shows it whole (Qt's default is ~200 px, a fragment; attack 15 #18)
+        width = dialog.fontMetrics().horizontalAdvance(current or "x" * 60) + 80
+        dialog.resize(max(480, min(width, 900)), dialog.sizeHint().height())
+        if not dialog.exec():
+            return None
+        title = " ".join(dialog.textValue().split())
+        return title or None
 
 
 class TagSetDialog(FitsScreen, QDialog):

@@ -298,9 +298,35 @@ class DocumentListView(QWidget):
         self.status_box.currentIndexChanged.connect(self.apply_filter)
         self.table.activated.connect(self._activated)
         self.table.clicked.connect(self._activated)
+        # The highlighted row is the open document, always (attack 15 #10): moving the current row with the
+        # keys opens it at once, as Anki's browser shows the card under the cursor; the window's actions then
+        # act on what is highlighted. Moves made by the program (show_document, a reset) open nothing.
+        self.open_id: int | None = None
+        self._showing = False
+        self.table.selectionModel().currentRowChanged.connect(self._current_moved)
         model.count_changed.connect(self._show_count)
         model.modelReset.connect(self._fetch_first_page)
+        model.modelReset.connect(self._show_open_document)
         self._show_count()
+
+    def _current_moved(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        # a move the user made: the list holds the keyboard focus of its window (window().focusWidget(), also
+        # right while the window is being activated, when hasFocus() still says no)
+        if self._showing or not current.isValid() or self.table.window().focusWidget() is not self.table:
+            return
+        self._activated(current)
+
+    def _show_open_document(self) -> None:
+        """After a filter or a reload, highlight the open document again if it is among the fetched rows (never
+        another one: the list's highlight and the open document must not part)."""
+        row = self.model.row_of(self.open_id, fetch=False) if self.open_id is not None else None
+        self._showing = True
+        try:
+            self.table.setCurrentIndex(QModelIndex())
+            if row is not None:
+                self.table.selectRow(row)
+        finally:
+            self._showing = False
 
     def _fetch_first_page(self) -> None:
         """Qt's view asks for rows only when its geometry changes: after a filter with no hits a reset to rows
@@ -309,7 +335,8 @@ class DocumentListView(QWidget):
             self.model.fetchMore()
 
     def _show_count(self) -> None:
-        self.count_label.setText(f"{self.model.total_text()} documents")
+        one = self.model.total == 1 and not self.model.capped
+        self.count_label.setText(f"{self.model.total_text()} document{'' if one else 's'}")
 
     def apply_filter(self) -> None:
         self._debounce.stop()
@@ -318,14 +345,21 @@ class DocumentListView(QWidget):
 
     def _activated(self, index: QModelIndex) -> None:
         doc_id = index.siblingAtColumn(0).data(Qt.ItemDataRole.UserRole)
-        if doc_id is not None:
+        if doc_id is not None and doc_id != self.open_id:
             self.document_activated.emit(doc_id)
 
     def show_document(self, doc_id: int | None) -> None:
-        """Select the document's row (fetching ids until it is found), without emitting."""
+        """Select the document's row (fetching ids until it is found), without emitting: `doc_id` is the open
+        document from now on."""
+        self.open_id = doc_id
         row = self.model.row_of(doc_id) if doc_id is not None else None
-        if row is None:
-            self.table.clearSelection()
-            return
-        self.table.selectRow(row)
-        self.table.scrollTo(self.model.index(row, 0))
+        self._showing = True
+        try:
+            if row is None:
+                self.table.setCurrentIndex(QModelIndex())
+                self.table.clearSelection()
+                return
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+        finally:
+            self._showing = False

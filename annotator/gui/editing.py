@@ -177,7 +177,8 @@ class EditActions:
             return
         if role == "speaker":
             changes = cmd.speaker_changes(window.doc.text, *picked, [s.entity for s in self.view.index.entities.ordered()],
-                                          [s.quote for s in self.view.index.quotes.ordered()])
+                                          [s.quote for s in self.view.index.quotes.ordered()],
+                                          editing=self.view.selected_quote_id)
         else:
             changes = {"cue": TextRange(*picked)}
         if window.push(self.session.update_quote(f"Set {role}", self.view.selected_quote_id, **changes)):

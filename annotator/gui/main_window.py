@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import MODEL_ANNOTATOR, Document, QuoteType, Status, Tag, TargetKind
-from annotator.core.edit_history import next_step
-from annotator.core.errors import Cancelled
+from annotator.core.edit_history import blocker, last_log_id, next_step
+from annotator.core.errors import Cancelled, UserError
 from annotator.core.ops import EditError
 from annotator.core.store import NotFoundError, Store, StoreError
 from annotator.gui import commands as cmd
@@ -63,7 +63,7 @@ from annotator.gui.panels import (
     TagsPanel,
 )
 from annotator.gui.plain import escape, plain, strip_mnemonic
-from annotator.core.names import reserved_annotator_problem
+from annotator.core.names import annotator_name_problem
 from annotator.gui.settings import app_settings
 from annotator.gui.snapping import snap_to_words
 from annotator.gui.store_guard import edit_refusal, open_window_store, readonly_banner_text, show_banner
@@ -80,17 +80,21 @@ class MainWindow(FitsScreen, QMainWindow):
         super().__init__()
         self.settings = app_settings()
         self.annotator = annotator or self._remembered_annotator()  # Cancelled before anything is opened
-        if problem := reserved_annotator_problem(self.annotator):  # never edit the pre-extraction or gold here
-            raise ValueError(problem)
+        # never edit the pre-extraction or gold here; never a name with a newline, a zero-width or bidi control
+        if problem := annotator_name_problem(self.annotator):
+            raise UserError(problem)
         self._owns_store = not isinstance(store, Store)
         # a read-only file or folder opens read-only (with a banner); other start-up errors raise StoreError
         self.store, self.readonly_reason = open_window_store(store) if self._owns_store else (store, None)
         self.settings.setValue("annotator", self.annotator)
         if not self.store.readonly:
             self.store.annotator_id(self.annotator)
+        self.window_log_start = last_log_id(self.store)  # later lines of other sessions: other windows' edits
         self.doc: Document | None = None
         self.borrowed = False  # the open document shows the model's set: the annotator has none yet
         self.compared_with: str | None = None  # View → Compare with…: whose version is drawn over yours
+        self.problem: str | None = None  # the refusal the status bar shows now (show_problem), if any
+        self.undo_barrier: dict[int, int] = {}  # doc id -> edit-log id at and before which Ctrl+Z stops
         self.tags: list[Tag] = []
         self.undo_stack = QUndoStack(self)
         self.notifier = cmd.EditNotifier(self)
@@ -122,7 +126,7 @@ class MainWindow(FitsScreen, QMainWindow):
 
     def _remembered_annotator(self) -> str:
         name = self.settings.value("annotator", "")
-        if name and not reserved_annotator_problem(str(name)):
+        if name and not annotator_name_problem(str(name)):
             return str(name)
         name = AnnotatorNameDialog.ask(None, "")
         if not name:  # Cancel on first start: open nothing, record nothing (issue 15)
@@ -150,6 +154,13 @@ class MainWindow(FitsScreen, QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 2)
         layout.addWidget(self.doc_title)
+        self.compare_note = QLabel()  # "Comparing with bob: …" or "bob has no annotations on this document"
+        self.compare_note.setObjectName("comparisonNote")
+        self.compare_note.setTextFormat(Qt.TextFormat.PlainText)  # a teammate's name is data
+        self.compare_note.setWordWrap(True)
+        self.compare_note.setStyleSheet("font-style: italic")  # a note about the view, not part of the article
+        self.compare_note.hide()
+        layout.addWidget(self.compare_note)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.find_bar)
         self.setCentralWidget(central)
@@ -231,7 +242,8 @@ class MainWindow(FitsScreen, QMainWindow):
         self.show_annotator()
 
     def show_annotator(self) -> None:
-        self.annotator_label.setText(f"Annotator: <b>{escape(self.annotator)}</b>")
+        # isolated (U+2068…U+2069): a right-to-left name is shown as typed and does not reorder "Annotator:"
+        self.annotator_label.setText(f"Annotator: <b>\u2068{escape(self.annotator)}\u2069</b>")
 
     def refresh_labels(self) -> None:
         """Label actions (keys 1–9), the legend toolbar and the view's colours, from store.labels()."""
@@ -303,18 +315,21 @@ class MainWindow(FitsScreen, QMainWindow):
                 aset = self.store.annotation_set(doc_id, MODEL_ANNOTATOR)
         except (NotFoundError, StoreError) as error:
             self.show_problem(str(error))
+            self.doc_list.show_document(self.doc.id if self.doc else None)  # the highlight stays on the open one
             return
+        if self.doc is None or self.doc.id != doc_id:
+            self.show_saved_state()  # a refusal on the last document says nothing about this one (attack 15 #13)
         self.doc = doc
         self.tags = list(aset.tags) if aset else []
         self.doc_title.setText(doc.title or f"Document {doc.id}")
         self.view.show_annotation_set(doc.text, aset, doc.boilerplate or [])  # boilerplate lines dimmed
-        if self.compared_with:
-            self.compare_with(self.compared_with)  # the comparison follows from document to document
         self.refresh_panels()
         self.doc_list.show_document(doc_id)
         self.doc_model.refresh_document(doc_id)
         self.settings.setValue("last_document", doc_id)
         self.update_status_text()
+        if self.compared_with:
+            self.compare_with(self.compared_with)  # the comparison follows from document to document
         self.gc_pauses.document_shown()
 
     def choose_comparison(self) -> None:
@@ -330,19 +345,37 @@ class MainWindow(FitsScreen, QMainWindow):
     def compare_with(self, name: str | None) -> None:
         """Draw `name`'s version of the open document over yours, differences marked (None: stop)."""
         self.compared_with = name
+        self.view.overlay = None  # never the last document's comparison over this one
+        self.view.viewport().update()
         if self.doc is None or name is None:
-            self.view.overlay = None
-            self.view.viewport().update()
+            self.compare_note.hide()
             return
         try:
             theirs = self.store.annotation_set(self.doc.id, name)
         except (NotFoundError, StoreError) as error:
             self.show_problem(str(error))
             return
+        if theirs is None:
+            # nothing to compare: marking every span of yours "only yours" would say they disagree (attack 15 #4)
+            who = "The model has no pre-extraction" if name == MODEL_ANNOTATOR else f"{name} has no annotations"
+            self._say_comparison(f"{who} on this document: nothing to compare. "
+                                 "(View → Compare with… to compare with someone else.)")
+            return
         self.view.overlay = VersionOverlay(name, theirs, self.view.offsets)
         self.view.viewport().update()
-        summary = self.view.overlay.summary(self.view.index, self.view.offsets.qt_length)
-        self.statusBar().showMessage(summary if theirs else f"{name} has no version of this document.", 10000)
+        self.update_comparison_counts()
+
+    def update_comparison_counts(self) -> None:
+        """Re-count the differences with the compared version (after opening a document, after each edit):
+        the line above the article always holds the counts for what is shown."""
+        if self.view.overlay is not None:
+            self._say_comparison(self.view.overlay.summary(self.view.index, self.view.offsets.qt_length))
+
+    def _say_comparison(self, text: str) -> None:
+        self.compare_note.setText(text)
+        self.compare_note.setToolTip(text)
+        self.compare_note.show()
+        self.statusBar().showMessage(text, 10000)
 
     def open_neighbour(self, direction: int) -> None:
         if self.doc is None:
@@ -425,29 +458,70 @@ class MainWindow(FitsScreen, QMainWindow):
             return
         try:
             entry = next_step(self.store, self.doc.id, self.annotator)
+            reason = blocker(self.store, entry, window_start=self.window_log_start) if entry else None
         except (NotFoundError, StoreError, sqlite3.Error) as error:
-            self.show_problem(str(error))
+            self.show_problem(str(error), state="Not undone")
             return
-        if entry is None:
+        if entry is None or entry.id <= self.undo_barrier.get(self.doc.id, 0):
             self.statusBar().showMessage("Nothing earlier to undo on this document.", 6000)
+            return
+        if reason:
+            self._stop_history(entry, reason)
             return
         command = cmd.LoggedEditCommand(self.store, self.notifier, doc_id=self.doc.id, annotator=self.annotator,
                                         entry=entry)
         self.undo_stack.push(command)  # shows "Undo … (earlier session)" for the moment it is there
-        self.undo_stack.undo()  # obsolete once undone: Qt drops it; a refusal comes through on_undo_failed
+        self.undo_stack.undo()  # obsolete once undone or refused: Qt drops it either way
+        if command.failure:
+            self.refresh_from_database()  # show the rows as they are now, then say why (the refresh resets the bar)
+            self._stop_history(entry, command.failure)
+            return
+        # Ctrl+Shift+Z has nothing to redo after this (attack 15 #18: it was silent): say so while it matters
+        self.statusBar().showMessage(f"Undid “{entry.description()}” from {entry.clock()} (an earlier session). "
+                                     "That cannot be redone with Ctrl+Shift+Z: if it was a slip, make the edit "
+                                     "again.", 10000)
+
+    def _stop_history(self, entry, reason: str) -> None:
+        """The earlier edit `entry` cannot be undone: say so once, naming it and why, and drop it and everything
+        before it from this window's Ctrl+Z (the next press says there is nothing earlier), as Anki and INCEpTION
+        drop an undo history that no longer applies — never the same refusal again and again (attack 15 #8)."""
+        self.undo_barrier[entry.doc_id] = entry.id
+        self.show_problem(f"can't undo “{entry.description()}” ({entry.clock()}) or anything before it: {reason}. "
+                          "Ctrl+Z stops here.", state="Not undone")
 
     def _edit_context(self) -> tuple[int, str]:
         return self.doc.id, self.annotator
 
-    def show_problem(self, message: str) -> None:
+    PROBLEM_SHOWN_MS = 15000
+
+    def show_problem(self, message: str, *, state: str = "Not saved") -> None:
+        """Say that an edit (or an undo: `state` "Not undone") was refused: a short red state at the right of the
+        status bar, the whole sentence in its tooltip and, for a while, in the status bar's message area (which
+        has the room: a long sentence in the permanent label ran off the window's edge, attack 15 #8). It lasts
+        until the next edit or the next document (attack 15 #13)."""
         red = readable("#c0392b", self.palette().color(QPalette.ColorRole.Window)).name()  # dark mode too
-        self.save_label.setText(f"<span style='color:{red}'>Not saved: {escape(message)}</span>")
-        self.statusBar().showMessage(message, 6000)
+        self.save_label.setText(f"<span style='color:{red}'>{escape(state)}</span>")
+        self.save_label.setToolTip(f"{state}: {message}")
+        self.problem = message
+        self.statusBar().showMessage(f"{state}: {message}", self.PROBLEM_SHOWN_MS)
+
+    def show_saved_state(self, text: str | None = None) -> None:
+        """The save state for what is shown now: `text` ("Saved 10:22:05"), else "Saved" (or "Read-only"); any
+        earlier refusal is cleared (it was about another edit or another document)."""
+        if self.store.readonly:
+            self.save_label.setText("Read-only")
+            return
+        if cut := self.store.cut_off():  # still true on the next document: edits stay refused
+            self.show_problem(f"{cut} — close and reopen the window")
+            return
+        self.problem = None
+        self.save_label.setToolTip("")
+        self.save_label.setText(text or "Saved")
 
     def on_edited(self, change: cmd.Change) -> None:
         """Re-read what a command touched (it is committed) and repaint just that."""
         self.doc_model.refresh_document(change.doc_id)
-        self.save_label.setText(f"Saved {time.strftime('%H:%M:%S')}")
+        self.show_saved_state(f"Saved {time.strftime('%H:%M:%S')}")
         self.gc_pauses.edited()
         if self.doc is None or change.doc_id != self.doc.id:
             self.open_document(change.doc_id)  # undo/redo of an edit on another document: show it
@@ -470,6 +544,7 @@ class MainWindow(FitsScreen, QMainWindow):
             self.update_progress()
         self.refresh_panels()
         self.update_status_text()
+        self.update_comparison_counts()
 
     def reload_tags(self) -> None:
         self.tags = self.store.tags(self.doc.id, self.annotator)
@@ -752,7 +827,7 @@ class MainWindow(FitsScreen, QMainWindow):
         name = AnnotatorNameDialog.ask(self, self.annotator)
         if not name or name == self.annotator:
             return
-        if problem := reserved_annotator_problem(name):
+        if problem := annotator_name_problem(name):  # the dialog asks again already; a patched one may not
             self.show_problem(problem)
             QMessageBox.warning(self, "Change annotator", problem)
             return

@@ -159,8 +159,11 @@ NO_COMPARISON = "(none: stop comparing)"
 
 
 def comparison_choices(annotators_of_document: list[str], me: str) -> list[str]:
-    """What "Compare with…" offers: the model first, then the teammates with a set on the document, then "none"."""
+    """What "Compare with…" offers: only versions that exist on the document — the model first (if it
+    pre-annotated it), then the teammates with a set on it — then "none" (attack 15 #4: offering someone with
+    nothing here would mark every span of yours as a difference)."""
     from annotator.core.model import MODEL_ANNOTATOR
 
     others = [a for a in annotators_of_document if a not in (me, MODEL_ANNOTATOR)]
-    return [MODEL_ANNOTATOR, *others, NO_COMPARISON]
+    model = [MODEL_ANNOTATOR] if MODEL_ANNOTATOR in annotators_of_document else []
+    return [*model, *others, NO_COMPARISON]

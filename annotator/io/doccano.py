@@ -40,9 +40,23 @@ from annotator.io.records import (
 )
 
 LAYOUT_KEYS = ("entities", "label", "labels", "annotations")
-DOCCANO_KEYS = (*LAYOUT_KEYS, "relations", "meta", "tags", "text", "cats")
+DOCCANO_KEYS = (*LAYOUT_KEYS, "relations", "meta", "tags", "text", "done", "cats")
 """Record keys annotator reads (the rest is kept and written back). `cats`: the categories of doccano's
 intent-detection-and-slot-filling layout (entities + `"cats": ["label", ...]`)."""
+DONE_KEY = "done"
+"""`"done": true` on a record with no annotations: a person finished it and found nothing (written by annotator's
+doccano export for an empty done set). doccano itself has no per-record done flag and exports every example,
+annotated or not, so without it an empty annotation list is an example nobody annotated (see `is_unannotated`)."""
+
+
+def is_unannotated(record: dict[str, Any], found: list, categories: list) -> bool:
+    """The one rule for doccano's empty records (attack 12 #10): no span, no category, no relation and no tag,
+    and no `"done": true`, is a document to annotate (status new, like a text-only record), never a done set that would
+    train as "no entities here". doccano writes `"label": []` for every example nobody labelled, and has no
+    flag saying that an example was looked at; a user whose empty examples really are negatives (doccano's
+    "Export only approved documents") marks them done in annotator after import."""
+    return (not found and not categories and not record.get("relations") and not record.get("tags")
+            and record.get(DONE_KEY) is not True)
 ENTITY_KEYS = {"start_offset", "end_offset", "label", "user", "tags"}
 
 
@@ -138,6 +152,8 @@ def parse_doccano_record(where: Where, record: dict[str, Any]) -> list[ImportedS
     meta = record_meta(where, record)
     record_user = annotator_of(where, record, ("_annotator_id", "user", "username"))
     found, categories = _annotations(where, text, record)
+    if is_unannotated(record, found, categories):
+        return [ImportedSet(text, meta, record_user, None, where.line)]
     relations = need(where, record.get("relations", []) or [], list, '"relations"')
     by_id = {}
     for item in found:
@@ -321,6 +337,7 @@ def doccano_record(
                 entities.append(parts[key])
             relations.append({**quote.extra.get(f"{kind}_relation", {}), "from_id": head["id"],
                               "to_id": parts[key]["id"], "type": label})
+    nothing = not entities and not relations and not doc_tags
     label_key = next((k for k in ("label", "labels") if k in had), None)
     spans_only = not relations and not aset.quotes and "relations" not in had and "entities" not in had
     if doc_tags and not entities and spans_only:
@@ -332,6 +349,8 @@ def doccano_record(
         record["relations"] = relations
         if doc_tags or "cats" in had:  # categories beside spans: doccano's intent-and-slot layout
             record["cats"] = doc_tags
+    if nothing and Status(aset.status) is Status.DONE:
+        record[DONE_KEY] = True  # a person's "nothing here", which an empty doccano record does not say
     return record
 
 

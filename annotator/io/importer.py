@@ -268,7 +268,9 @@ def import_file(
     fmt = detect_format(path) if fmt == "auto" else fmt
     total = file_size(path)
     report = ImportReport(path=str(path), format=fmt)
-    writer = BatchWriter(store, path, (annotator or "").strip() or path.stem, report, extract)
+    # a brat pair belongs to its collection (the folder): by file or by folder, the same annotator (attack 12 #37)
+    default = path.resolve().parent.name if fmt == "brat" and path.is_file() else path.stem
+    writer = BatchWriter(store, path, (annotator or "").strip() or default or path.stem, report, extract)
     with store.transaction(), store.import_scratch():
         done = 0
         batch: list[ImportedSet] = []

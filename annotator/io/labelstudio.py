@@ -32,6 +32,7 @@ from annotator.io.records import (
     overlapping_spans,
     parse_prodigy_record,
     tag_lists,
+    overlapping_spans,
     type_name,
 )
 
@@ -430,8 +431,9 @@ def results_of(doc: Document, aset: AnnotationSet, *, labels: set[str] | None,
     for i, entity in enumerate(aset.entities):
         if labels is None or entity.label in labels:
             label_result(entity.start, entity.end, entity.label, entity.extra, entity_tags.get(i))
-    for span in overlapping_spans(aset):  # nested / crossing spans kept beside the entities: Label Studio has them
-        if labels is None or span.get("label") in labels:
+    for span in overlapping_spans(aset):  # Label Studio holds overlapping regions (attack 12 #8, #14)
+        if isinstance(span.get("start"), int) and isinstance(span.get("end"), int) and isinstance(
+                span.get("label"), str) and (labels is None or span["label"] in labels):
             label_result(span["start"], span["end"], span["label"],
                          {k: v for k, v in span.items() if k not in ("start", "end", "label")})
     for relation in aset.extra.get("relations", []) or []:

@@ -465,6 +465,11 @@ class ExportIssues:
     """Documents with more than one selected version, of which a training export kept one (which, and why)."""
     blank_edges: list[str] = field(default_factory=list)
     """Entities that start or end in whitespace: exported as stored, listed (issue 17; `core.spans`)."""
+    model_sets_left_out: list[str] = field(default_factory=list)
+    """Model sets (`model@...`) a training export left out (`io/training_version.py`; --include-model)."""
+    left_out: list[str] = field(default_factory=list)
+    """Annotations a format cannot hold as what they are, with where they went instead (e.g. overlapping spans
+    kept in a spaCy span group but not in `doc.ents`, a discontinuous brat entity kept out of NER)."""
 
     def blank_edged_entity(self, doc_id: int | None, annotator: str, start: int, end: int, label: str, text: str,
                            what: str = "entity") -> None:

@@ -5,6 +5,10 @@ Layout of each Doc (all of it survives DocBin):
   `spacy.training.offsets_to_biluo_tags` gives "-"), so training neither learns them as entities nor as "O";
   in a set made from Prodigy binary answers (`extra["binary_tasks"]`) every token outside an accepted entity is
   missing, so a rejected suggestion is never taught as "O";
+- `doc.spans["sc"]` (only for a set with overlapping spans, e.g. Prodigy `spans_manual`): every span, the
+  entities and the overlapping ones (which are not in `doc.ents`, and are listed; their tokens missing for NER);
+- an entity made of discontinuous pieces (brat `T1 ORG 0 5;12 16`) is left out of `doc.ents`, its tokens
+  missing, and listed;
 - `doc.spans["quotes"]`: quote contents, label = quote type (direct / indirect / mixed), span id `q<i>`;
 - `doc.spans["speakers"]`, `doc.spans["cues"]`: one span per quote that has one, label SPEAKER / CUE, with the
   SAME span id `q<i>` as its quote (`span.id_`), so a quote's speaker is the speaker span with its id;
@@ -25,9 +29,12 @@ from typing import Any
 
 from annotator.core.files import StagedFiles, resolve_write_folder
 from annotator.core.model import AnnotationSet, Document, QuoteType, Status
-from annotator.io.records import ExportIssues, tag_lists
+from annotator.io.records import ExportIssues, overlapping_spans, tag_lists
 
 QUOTES_KEY, SPEAKERS_KEY, CUES_KEY = "quotes", "speakers", "cues"
+SPANCAT_KEY = "sc"
+"""spaCy's spancat default `spans_key`: a set with overlapping spans (Prodigy `spans_manual`, nested brat spans)
+puts every span here, the entities and the overlapping ones, as Prodigy's `data-to-spacy` does for spans."""
 USER_DATA_KEY = "annotator"
 
 
@@ -126,9 +133,36 @@ def doc_from_set(nlp, document: Document, aset: AnnotationSet, *, align: str = "
     for entity in aset.entities:
         if labels is not None and entity.label not in labels:
             continue
+        fragments = entity.extra.get("fragments")
+        if fragments:  # a discontinuous span (brat): its covering span holds words that are not the entity
+            issues.left_out.append(
+                f"document {document.id} ({aset.annotator}): discontinuous {entity.label} entity "
+                f"{'; '.join(f'{a}-{b}' for a, b in fragments)}: left out of doc.ents, its tokens missing "
+                "(NER holds continuous spans only)")
+            unsure.add_span(entity.start, entity.end)
+            continue
         found = span(entity.start, entity.end, entity.label, f"{entity.label} entity")
         if found is not None:
             ents.append(found)
+    group = []  # spancat's span group: every span, overlapping ones too (Prodigy's spans_manual)
+    for extra_span in overlapping_spans(aset):
+        start, end, label = extra_span.get("start"), extra_span.get("end"), extra_span.get("label")
+        if not (isinstance(start, int) and isinstance(end, int) and isinstance(label, str)) or (
+                labels is not None and label not in labels):
+            continue
+        if isinstance(extra_span.get("brat"), dict) and extra_span["brat"].get("fragments"):
+            issues.left_out.append(
+                f"document {document.id} ({aset.annotator}): discontinuous {label} span {start}-{end} overlaps an "
+                "entity: left out (spaCy spans are continuous), its tokens missing for NER")
+            unsure.add_span(start, end)
+            continue
+        found = span(start, end, label, f"{label} span (overlapping)")
+        if found is not None:
+            group.append(found)
+            issues.left_out.append(
+                f"document {document.id} ({aset.annotator}): {label} span {start}-{end} overlaps an entity: in "
+                f"doc.spans[{SPANCAT_KEY!r}], not doc.ents (NER holds no overlaps); its tokens missing for NER")
+            unsure.add_span(start, end)
     kept = filter_spans(ents)
     for lost in set(ents) - set(kept):
         issues.misaligned_span(document.id, aset.annotator, lost.start_char, lost.end_char, f"{lost.label_} entity",
@@ -153,6 +187,8 @@ def doc_from_set(nlp, document: Document, aset: AnnotationSet, *, align: str = "
                 part = span(rng.start, rng.end, label, label.lower(), sid)
                 if part is not None:
                     group.append(part)
+    if group:
+        doc.spans[SPANCAT_KEY] = sorted([*kept, *group], key=lambda sp: (sp.start, sp.end, sp.label_))
     doc.spans[QUOTES_KEY] = quotes
     doc.spans[SPEAKERS_KEY] = speakers
     doc.spans[CUES_KEY] = cues

@@ -12,7 +12,8 @@ from pathlib import Path
 from annotator.core.files import write_bytes_atomic
 from annotator.core.model import Status
 from annotator.core.store import Store
-from annotator.io.exporter import gold_names, iter_sets, one_version_per_document, selected_annotator_ids
+from annotator.io.exporter import gold_names, iter_sets, one_version_per_document
+from annotator.io.training_version import declined_guard, training_annotator_ids
 from annotator.io.records import ExportIssues
 
 
@@ -68,8 +69,9 @@ def build_training_data(
     folder.mkdir(parents=True, exist_ok=True)
     nlp = spacy.blank(lang)
     data = TrainingData(folder / "train.spacy", folder / "dev.spacy")
-    ids = selected_annotator_ids(store, annotators)
-    pairs = one_version_per_document(iter_sets(store, ids, statuses), gold_names(store), data.issues)
+    ids = training_annotator_ids(store, annotators, include_model=False, issues=data.issues)
+    pairs = one_version_per_document(iter_sets(store, ids, statuses), gold_names(store), data.issues,
+                                     declined_guard(store, ids))
     sides: dict[str, list] = {"train": [], "dev": []}
     for document, aset in pairs:
         doc = doc_from_set(nlp, document, aset, issues=data.issues)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 
 import pytest
+
+from annotator.core.integrity import ConflictError
 
 from annotator.core.model import (
     MODEL_ANNOTATOR,
@@ -116,7 +117,7 @@ def test_a_failure_mid_write_leaves_nothing(store: Store):
     store.replace_annotation_set(model_set(doc_id))
     broken = model_set(doc_id)
     broken.entities.append(Entity(30, 20, "ORG"))  # reversed: the CHECK constraint fails after rows were written
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(ConflictError, match="out of the allowed range"):  # in words, not SQLite's (issue 15)
         store.replace_annotation_set(broken)
     kept = store.annotation_set(doc_id, MODEL_ANNOTATOR)
     assert len(kept.entities) == 2 and len(kept.quotes) == 1  # the old set, untouched

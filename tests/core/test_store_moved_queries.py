@@ -30,9 +30,11 @@ def test_log_edit_writes_one_line_in_the_callers_transaction(db_path):
         alice = store.annotator_id("alice")
         with store.transaction():
             store.log_edit(d, alice, "note", {"name": "Zoë"})
+        session = store.session  # each line names the connection that wrote it (undo: this window's edits only)
     with Store(db_path, readonly=True) as fresh:
         rows = fresh.query("SELECT doc_id, annotator_id, op, payload FROM edit_log WHERE op = 'note'")
-        assert [(r[0], r[1], r[2], json.loads(r[3])) for r in rows] == [(d, alice, "note", {"name": "Zoë"})]
+        assert [(r[0], r[1], r[2], json.loads(r[3])) for r in rows] == [
+            (d, alice, "note", {"name": "Zoë", "session": session})]
 
 
 def test_review_decisions_are_recorded_read_in_order_and_forgotten(db_path):

@@ -62,7 +62,7 @@ def test_q_on_spaces_alone_saves_no_quote(qtbot, db_path, blank):
     with Store(db_path, readonly=True) as store:
         aset = store.annotation_set(1, "alice")
         assert aset is None or aset.quotes == []
-    assert "visible character" in window.save_label.text()
+    assert "visible character" in window.save_label.toolTip()
 
 
 LONG = "VERY_LONG_LABEL_" * 625  # 10,000 characters

@@ -49,7 +49,7 @@ def test_a_label_key_on_whitespace_alone_is_refused(qtbot, db_path, blank):
     window.view.select_range(*blank)
     qtbot.keyClick(window.view, "1")
     assert entities(window) == set()
-    assert "Not saved" in window.save_label.text() and "visible character" in window.save_label.text()
+    assert "Not saved" in window.save_label.text() and "visible character" in window.save_label.toolTip()
 
 
 def test_alt_left_cannot_shrink_an_entity_to_a_space(qtbot, db_path):
@@ -58,7 +58,7 @@ def test_alt_left_cannot_shrink_an_entity_to_a_space(qtbot, db_path):
     window.select_entity(entity_id)
     qtbot.keyClick(window.view, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     assert entities(window) == {(4, 7, "PERSON")}
-    assert "visible character" in window.save_label.text()
+    assert "visible character" in window.save_label.toolTip()
     with Store(db_path, readonly=True) as store:
         assert (store.entity(entity_id).start, store.entity(entity_id).end) == (4, 7)
 

@@ -80,7 +80,7 @@ def test_main_window_shows_hostile_annotator_title_label_and_messages_literally(
     window.show()
     qtbot.waitExposed(window)
 
-    assert label_shows(window.annotator_label) == f"Annotator: {name}"
+    assert label_shows(window.annotator_label) == f"Annotator: \u2068{name}\u2069"  # isolated: RTL names too
     assert "<b>" in window.annotator_label.text()  # still bold: our markup around the escaped name
     assert label_shows(window.doc_title) == title
 
@@ -97,7 +97,9 @@ def test_main_window_shows_hostile_annotator_title_label_and_messages_literally(
     assert ("Entity › Label selection as", f"{strip_mnemonic(action.text())}") in rows
 
     window.show_problem("label <b>x</b> is not allowed")
-    assert label_shows(window.save_label) == "Not saved: label <b>x</b> is not allowed"
+    assert label_shows(window.save_label) == "Not saved"
+    assert window.save_label.toolTip() == "Not saved: label <b>x</b> is not allowed"
+    assert window.statusBar().currentMessage() == "Not saved: label <b>x</b> is not allowed"
 
     warned = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: warned.append(text))

@@ -126,6 +126,60 @@ def test_origin_columns_say_model_or_which_person(window):
     assert origins(window.entity_model) == ["person · alice", "model"]
 
 
+# -- attack 15 #4: a document the teammate never annotated, counts that follow the document ----------------------
+
+def test_a_document_they_never_annotated_says_so_and_marks_nothing(window, qtbot):
+    first, second = window.doc_ids[0], window.doc_ids[1]
+    _bob(window.store.path, first, [Entity(0, 5, "ORG")])
+    window.open_document(first)
+    window.compare_with("bob")
+    assert window.view.overlay is not None and window.compare_note.isVisible()
+    assert "Comparing with bob" in window.compare_note.text()
+    window.open_document(second)  # bob has no set here
+    assert window.view.overlay is None  # no all-"only yours" marks
+    assert window.compare_note.isVisible()
+    assert window.compare_note.text().startswith("bob has no annotations on this document")
+    assert "bob has no annotations" in window.statusBar().currentMessage()
+    window.open_document(first)  # back: the counts are there again, and stay on screen
+    assert window.view.overlay is not None
+    assert "1 label differs" in window.compare_note.text()
+    window.compare_with(None)
+    assert not window.compare_note.isVisible() and window.view.overlay is None
+
+
+def test_the_counts_follow_each_edit(window):
+    first = window.doc_ids[0]
+    _bob(window.store.path, first, [Entity(0, 5, "PERSON"), Entity(40, 50, "PERSON"), Entity(59, 67, "GPE")])
+    window.open_document(first)
+    window.compare_with("bob")
+    assert "0 only theirs (dashed), 1 only yours (solid), 0 label differs" in window.compare_note.text()
+    window.select_entity([s.id for s in window.view.index.entities.ordered() if s.start == 0][0])
+    window.apply_label("ORG")
+    assert "1 label differs" in window.compare_note.text()
+    window.undo_stack.undo()
+    assert "0 label differs" in window.compare_note.text()
+
+
+def test_the_choices_are_only_who_annotated_this_document(window, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    first, third = window.doc_ids[0], window.doc_ids[2]
+    _bob(window.store.path, first, [Entity(0, 5, "ORG")])
+    offered = []
+    monkeypatch.setattr(QInputDialog, "getItem",
+                        staticmethod(lambda _p, _t, _l, items, *_a: (offered.append(list(items)), ("", False))[1]))
+    window.open_document(first)
+    window.choose_comparison()
+    window.open_document(third)
+    window.choose_comparison()
+    assert offered[0] == ["model", "bob", NO_COMPARISON]
+    assert "bob" not in offered[1]
+
+
+def test_choices_without_a_pre_extraction():
+    assert comparison_choices(["alice", "bob"], "alice") == ["bob", NO_COMPARISON]
+
+
 def test_a_difference_on_the_first_line_is_labelled_inside_the_viewport_in_its_own_row(window):
     """Attack 15 #5: the "PERSON ≠ ORG" pill of the headline was drawn above the article's top edge, and the
     overlay's pills sat in the previous line's pill row."""

@@ -72,7 +72,7 @@ def test_undo_of_a_delete_refuses_to_overlap_an_entity_the_other_window_added(qt
                                            start=other_span[0], end=other_span[1], label="ORG"))
     window.undo_stack.undo()
     qtbot.waitUntil(lambda: window.undo_stack.count() == 0, timeout=2000)
-    assert "Could not undo" in window.save_label.text() and "overlap" in window.save_label.text()
+    assert "Could not undo" in window.save_label.toolTip() and "overlap" in window.save_label.toolTip()
     spans = alice_entities(db_path, doc_id)
     assert no_overlap(spans) and (*other_span, "ORG") in spans
 
@@ -87,7 +87,7 @@ def test_undo_of_a_resize_refuses_to_overlap(qtbot, db_path):
         ops.add_entity(other, doc_id=doc_id, annotator="alice", start=23, end=27, label="LOC")
     window.undo_stack.undo()
     qtbot.waitUntil(lambda: window.undo_stack.count() == 0, timeout=2000)
-    assert "overlap" in window.save_label.text()
+    assert "overlap" in window.save_label.toolTip()
     assert no_overlap(alice_entities(db_path, doc_id))
 
 
@@ -101,7 +101,7 @@ def test_redo_of_an_add_refuses_to_overlap(qtbot, db_path):
         ops.add_entity(other, doc_id=doc_id, annotator="alice", start=6, end=12, label="ORG")
     window.undo_stack.redo()
     qtbot.waitUntil(lambda: window.undo_stack.count() == 0, timeout=2000)
-    assert "Could not redo" in window.save_label.text()
+    assert "Could not redo" in window.save_label.toolTip()
     assert no_overlap(alice_entities(db_path, doc_id))
 
 
@@ -124,7 +124,7 @@ def test_an_edit_on_a_full_disk_shows_not_saved(qtbot, tmp_path):
             if not ok:
                 break
         assert not ok
-        assert refused(window) and "disk is full" in window.save_label.text()
+        assert refused(window) and "disk is full" in window.save_label.toolTip()
         window.close()
         window.store.close()
         (disk / "filler.bin").unlink()
@@ -166,7 +166,7 @@ def test_a_read_only_database_opens_read_only_with_a_banner(qtbot, tmp_path):
         assert window.doc is not None and window.entity_model.rowCount() == 2  # reads work (the model's set)
         assert not window.push(cmd.AddEntityCommand(window.store, window.notifier, doc_id=doc_id, annotator="alice",
                                                     start=10, end=14, label="PERSON"))
-        assert refused(window) and "read-only" in window.save_label.text()
+        assert refused(window) and "read-only" in window.save_label.toolTip()
         window.close()
         window.store.close()
 
@@ -272,7 +272,7 @@ def test_a_read_only_window_refuses_tag_set_edits_and_annotator_changes_write_no
         remount_readonly(disk)
         window = open_window(qtbot, db)
         window.edit_tag_set()  # refused before the dialog opens
-        assert refused(window) and "read-only" in window.save_label.text()
+        assert refused(window) and "read-only" in window.save_label.toolTip()
         monkeypatch.setattr(AnnotatorNameDialog, "ask", classmethod(lambda cls, parent, current="": "bob"))
         window.change_annotator()  # reading as someone else is fine; nothing is written
         assert window.annotator == "bob"
@@ -330,11 +330,15 @@ def test_change_annotator_refuses_reserved_names_and_keeps_the_annotator(qtbot, 
     make_db(db_path)
     window = open_window(qtbot, db_path)
     before = window.annotator
-    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *args, **kwargs: (typed, True)))
-    warned = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: warned.append(text))
+    answers, prompts = [(typed, True), ("", False)], []  # the name, then Cancel when asked again
+
+    def get_text(_parent, _title, prompt, *_a, **_k):
+        prompts.append(prompt)
+        return answers.pop(0)
+
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(get_text))
     window.change_annotator()
     assert window.annotator == before
-    assert warned and "reserved" in warned[0]
-    with pytest.raises(ValueError, match="reserved"):
+    assert len(prompts) == 2 and ("reserved" in prompts[1] or "space" in prompts[1]), prompts  # asked again, why
+    with pytest.raises(ValueError, match="reserved|space"):
         MainWindow(db_path, typed)
