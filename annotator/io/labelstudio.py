@@ -32,7 +32,6 @@ from annotator.io.records import (
     overlapping_spans,
     parse_prodigy_record,
     tag_lists,
-    overlapping_spans,
     type_name,
 )
 
