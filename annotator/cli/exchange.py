@@ -3,6 +3,7 @@ Label Studio)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -156,6 +157,9 @@ def import_(ctx, file, fmt, annotator, skip_invalid, no_extract, model):
         from annotator.cli.corpus import make_extract_fn
 
         extract = make_extract_fn(model, None, None)
+    db_path = Path(db_path_of(ctx))
+    new_database = not os.path.lexists(db_path)
+    failure = None
     with open_store(ctx) as store, progress_bar(file_size(file), "importing", unit="B") as bar:
         bar.unit_scale = True
         state = {"done": 0}
@@ -168,14 +172,30 @@ def import_(ctx, file, fmt, annotator, skip_invalid, no_extract, model):
             report = import_file(store, file, fmt=detected, annotator=annotator, on_progress=progress,
                                  skip_invalid=skip_invalid, extract=extract)
         except InputError as error:
-            raise click.ClickException(f"{error}\nNothing was imported.") from None
+            failure = f"{error}\nNothing was imported."
         except StoreError as error:  # disk full, read-only: the one transaction rolled back
-            raise click.ClickException(f"{error}; nothing was imported (one transaction)") from None
+            failure = f"{error}; nothing was imported (one transaction)"
+    if failure is not None:
+        if new_database:  # this command made the file: a failed import leaves no empty database behind
+            remove_new_database(db_path)
+        raise click.ClickException(failure)
     for line in report.blank_edges:
         click.echo(f"whitespace edge: {line}", err=True)
     for line in report.details():
         click.echo(line, err=True)
     click.echo(f"{db_path_of(ctx)}: {report.summary()}")
+
+
+def remove_new_database(path: Path) -> None:
+    """Delete a database file (and its -wal/-shm/-journal) that this command created, after its connection is
+    closed; a file that cannot be removed is left (the message already says nothing was imported)."""
+    for candidate in (path, *(path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal"))):
+        try:
+            candidate.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return
 
 
 def _has_text_only(file: Path, fmt: str) -> bool:

@@ -238,6 +238,13 @@ class BulkWrites:
         ).fetchone()
         return row[0] if row else None
 
+    def seen_in_import(self, doc_id: int, annotator: str) -> bool:
+        """Whether this import (an earlier batch) already gave this (document, annotator) pair, with or without
+        a line (a Label Studio task has none)."""
+        return self.conn.execute(
+            "SELECT 1 FROM temp.import_seen WHERE doc_id = ? AND annotator = ?", (doc_id, annotator)
+        ).fetchone() is not None
+
     def remember_import_lines(self, first_lines: dict[tuple[int, str], int]) -> None:
         """Note the first line of each (document id, annotator name) pair a batch of the import wrote."""
         self.conn.executemany(

@@ -59,8 +59,40 @@ def detect_format(path: str | os.PathLike) -> str:
     if stripped.startswith("["):
         return _json_array(path)
     if stripped.startswith("{"):
-        return _jsonl(path, stripped)
+        return _jsonl(path)
     return _line_format(path, text)
+
+
+LOOK_AHEAD_LINES = 200
+"""Detection reads up to this many lines (each whole, up to the line limit) to find the first answer."""
+LOOK_AHEAD_BYTES = 16 << 20
+"""...and stops looking further once this much is read after the first line (texts without answers)."""
+
+
+def _first_lines(path: Path) -> tuple[list[str], bool]:
+    """(non-blank lines from the start of the file, each read whole up to the JSONL line limit; whether line 1
+    was over that limit). A first record longer than any fixed prefix (a long article) is still read whole."""
+    from annotator.io.articles import MAX_LINE_BYTES
+
+    lines: list[str] = []
+    read = 0
+    with open(path, "rb") as handle:
+        while len(lines) < LOOK_AHEAD_LINES:
+            raw = handle.readline(MAX_LINE_BYTES + 1)
+            if not raw:
+                break
+            if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+                return lines, not lines
+            if not lines:
+                raw = raw.removeprefix(b"\xef\xbb\xbf")
+            elif read > LOOK_AHEAD_BYTES:
+                break
+            else:
+                read += len(raw)
+            line = raw.decode("utf-8", errors="replace")
+            if line.strip():
+                lines.append(line)
+    return lines, False
 
 
 def _json_array(path: Path) -> str:
@@ -86,8 +118,10 @@ def _json_array(path: Path) -> str:
     raise refuse(path, f"a JSON array of {type(first).__name__ if not isinstance(first, dict) else 'objects with keys ' + ', '.join(list(first)[:6])}")
 
 
-def _jsonl(path: Path, text: str) -> str:
-    lines = [line for line in text.split("\n")[:-1] if line.strip()] or [text]
+def _jsonl(path: Path) -> str:
+    lines, too_long = _first_lines(path)
+    if too_long:
+        raise refuse(path, "JSON lines whose first line is longer than the line limit")
     first_line = lines[0]
     try:
         record = loads_strict(first_line)
@@ -96,6 +130,8 @@ def _jsonl(path: Path, text: str) -> str:
             value = loads_strict(path.read_bytes().removeprefix(b"\xef\xbb\xbf"))
         except (JSONRejected, OSError):
             raise refuse(path, f"JSON lines, but line 1 does not parse ({error})") from None
+        if isinstance(value, dict) and isinstance(value.get("data"), dict):
+            return "labelstudio"  # one Label Studio task (Label Studio imports a single task object too)
         raise refuse(path, f"one JSON object over several lines (keys: {', '.join(list(value)[:6]) if isinstance(value, dict) else '?'}); "
                            "annotator reads one JSON object a line (JSONL)")
     if not isinstance(record, dict):
@@ -114,6 +150,8 @@ def _jsonl(path: Path, text: str) -> str:
 
 def format_of_record(path: Path, record: dict[str, Any]) -> str:
     """Which JSONL flavour a first record is (the rest of the file is read the same way)."""
+    if "text" not in record and isinstance(record.get("data"), str):
+        return "doccano"  # doccano 1.5 wrote the text under "data" (doccano issue #1522)
     if "data" in record and ("annotations" in record or "predictions" in record or "text" not in record):
         data = record.get("data")
         if isinstance(data, dict) and any(isinstance(v, str) for v in data.values()):
@@ -125,8 +163,13 @@ def format_of_record(path: Path, record: dict[str, Any]) -> str:
         return "doccano" if DOCCANO_KEYS & record.keys() else "prodigy" if PRODIGY_KEYS & record.keys() else _no_text(path, keys)
     if "quotes" in record:
         return "jsonl"
-    if isinstance(record.get("label"), str) and ("answer" in record or "_view_id" in record):
-        return "prodigy"  # textcat.teach: a string label, not doccano's list
+    if isinstance(record.get("label"), str):
+        # A string label is a Prodigy textcat task (textcat.teach / mark; Prodigy docs, "Annotation task
+        # formats"); doccano writes its categories as a list (`"label": ["negative"]`, doccano docs, "Dataset").
+        # doccano's own import would take a string as one category: `--format doccano` reads it that way.
+        return "prodigy"
+    if isinstance(record.get("cats"), list) and not isinstance(record.get("label"), str):
+        return "doccano"  # doccano's intent-and-slot layout: categories as a list (spaCy's cats are an object)
     if DOCCANO_KEYS & record.keys() and not (PRODIGY_KEYS & record.keys()):
         return "doccano"
     return "prodigy"
@@ -157,6 +200,11 @@ def _line_format(path: Path, text: str) -> str:
         raise refuse(path, "token lines, but not every line ends in an IOB tag (B-X, I-X, O)")
     if re.match(r"^T\d+\t", text):
         raise refuse(path, "a brat .ann file: import it as a .txt/.ann pair (the .txt beside it) or its folder")
+    for separator, name in ((";", "semicolons"), ("\t", "tabs")):
+        columns = [c.strip().strip('"').lower() for c in lines[0].split(separator)] if lines else []
+        if len(columns) >= 2 and "text" in columns:
+            raise refuse(path, f"a table separated by {name} (columns: {', '.join(columns[:8])}); doccano's "
+                               "text-classification CSV is comma-separated with text and label columns")
     return _plain(path)
 
 

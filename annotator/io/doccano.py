@@ -32,25 +32,30 @@ from annotator.io.records import (
     STATUS_KEY,
     TOKEN_KEYS,
     UNFINISHED_OF_STATUS,
+    OVERLAP_KEY,
     ExportIssues,
     ImportedSet,
     Where,
     annotator_of,
-    check_no_overlap,
     check_range,
     check_span_text,
     import_marker,
     need,
+    overlap_warning,
     overlapping_spans,
     record_meta,
     record_text,
     tag_lists,
     tags_from,
+    shown_value,
+    string_list,
     type_name,
 )
 
 LAYOUT_KEYS = ("entities", "label", "labels", "annotations")
-DOCCANO_KEYS = (*LAYOUT_KEYS, "relations", "meta", "tags", "text", "done")
+DOCCANO_KEYS = (*LAYOUT_KEYS, "relations", "meta", "tags", "text", "done", "cats")
+"""Record keys annotator reads (the rest is kept and written back). `cats`: the categories of doccano's
+intent-detection-and-slot-filling layout (entities + `"cats": ["label", ...]`)."""
 DONE_KEY = "done"
 """`"done": true` on a record with no annotations: a person finished it and found nothing (written by annotator's
 doccano export for an empty done set). doccano itself has no per-record done flag and exports every example,
@@ -68,6 +73,17 @@ def is_unannotated(record: dict[str, Any], found: list, categories: list) -> boo
 ENTITY_KEYS = {"start_offset", "end_offset", "label", "user", "tags"}
 
 
+NOT_DOCCANO = frozenset({
+    IMPORT_KEY, "relations", "tokens", OVERLAP_KEY,
+    # kept for other formats' exports (Prodigy answers, Label Studio, brat, CoNLL): not doccano fields, and a
+    # doccano export carrying them would read back as another format
+    "answer", "spans", "options", "accept", "cats", "versions", "binary_tasks", "earlier_answers", "label",
+    "labelstudio", "brat_other", "conll", "sessions", "session_id",
+})
+"""Keys of AnnotationSet.extra the doccano export does not write (what it writes is doccano's own fields and
+what came in a doccano record)."""
+
+
 def looks_like_doccano(record: dict[str, Any]) -> bool:
     return any(key in record for key in LAYOUT_KEYS) and "spans" not in record and "tokens" not in record
 
@@ -79,7 +95,10 @@ def _annotations(where: Where, text: str, record: dict[str, Any]) -> tuple[list[
     for key in LAYOUT_KEYS:
         if key not in record or record[key] is None:
             continue
-        items = need(where, record[key], list, f'"{key}"')
+        items = record[key]
+        if isinstance(items, str) and key in ("label", "labels"):  # one category as a string: doccano's import
+            items = [items]  # takes it as such (a Prodigy textcat task is told apart by detection)
+        items = need(where, items, list, f'"{key}"')
         for number, item in enumerate(items):
             what = f"{key} {number}"
             if isinstance(item, str) and key in ("label", "labels"):
@@ -103,12 +122,15 @@ def _annotations(where: Where, text: str, record: dict[str, Any]) -> tuple[list[
             if isinstance(label, int) and not isinstance(label, bool):
                 label = str(label)  # old exports name labels by their id
             if not isinstance(label, str) or not label.strip():
-                raise where.fail(f"{what} needs a non-empty label, got {type_name(label)} {label!r}")
+                raise where.fail(f"{what} needs a non-empty label, got {shown_value(label)}")
             check_span_text(where, text, source, rng, what)
             if user is not None and not isinstance(user, (str, int)):
                 raise where.fail(f'{what} "user" must be a string or an integer, got {type_name(user)}')
             found.append({"range": rng, "label": label, "user": user, "extra": extra, "tags": source.get("tags"),
                           "what": what})
+    cats = record.get("cats")
+    if cats is not None:
+        categories.extend(string_list(where, cats, '"cats"'))
     return drop_repeats(where, found), categories
 
 
@@ -128,8 +150,18 @@ def drop_repeats(where: Where, found: list[dict[str, Any]]) -> list[dict[str, An
     return kept
 
 
+def doccano_text(where: Where, record: dict[str, Any]) -> str:
+    """The record's text: `text`, or `data` as doccano 1.5 wrote it (doccano issue #1522)."""
+    if "text" not in record and isinstance(record.get("data"), str):
+        return record_text(where, {"text": record["data"]})
+    return record_text(where, record)
+
+
 def parse_doccano_record(where: Where, record: dict[str, Any]) -> list[ImportedSet]:
-    text = record_text(where, record)
+    """A doccano record -> one set per user (the record's `user`, or each span's own `user` in old exports).
+    Overlapping (nested) spans: the first is an entity, the others are kept in `OVERLAP_KEY` (written back),
+    with a warning."""
+    text = doccano_text(where, record)
     meta = record_meta(where, record)
     record_user = annotator_of(where, record, ("_annotator_id", "user", "username"))
     found, categories = _annotations(where, text, record)
@@ -146,7 +178,8 @@ def parse_doccano_record(where: Where, record: dict[str, Any]) -> list[ImportedS
     if not groups:
         groups[None] = []
     result = []
-    extra_base = {k: v for k, v in record.items() if k not in DOCCANO_KEYS and k not in ("user", "username")}
+    extra_base = {k: v for k, v in record.items() if k not in DOCCANO_KEYS and k not in ("user", "username")
+                  and not (k == "data" and "text" not in record)}
     for user, items in groups.items():
         in_group = {id(item) for item in items}
         parts: dict[int, dict[str, Any]] = {}  # id(quote item) -> {"speaker": item, "cue": item, ...relations}
@@ -178,13 +211,18 @@ def parse_doccano_record(where: Where, record: dict[str, Any]) -> list[ImportedS
                 generic.append(relation)
         tags: list[Tag] = []
         entities = []
+        overlapping = []
         for item in items:
             if item["label"] == QUOTE_LABEL or id(item) in consumed:
                 continue
-            entities.append(Entity(start=item["range"].start, end=item["range"].end, label=item["label"],
-                                   extra=item["extra"]))
+            start, end = item["range"].start, item["range"].end
+            if any(e.start < end and start < e.end for e in entities):  # nested or crossing: kept aside
+                where.warn(overlap_warning(item["what"], item["label"], start, end))
+                overlapping.append({"start": start, "end": end, "label": item["label"], **item["extra"],
+                                    **({"tags": item["tags"]} if item["tags"] else {})})
+                continue
+            entities.append(Entity(start=start, end=end, label=item["label"], extra=item["extra"]))
             tags_from(where, tags, item["tags"], TargetKind.ENTITY, len(entities) - 1, f"{item['what']} tags")
-        check_no_overlap(where, entities)
         quotes = []
         for item in items:
             if item["label"] != QUOTE_LABEL:
@@ -213,6 +251,8 @@ def parse_doccano_record(where: Where, record: dict[str, Any]) -> list[ImportedS
         extra = dict(extra_base)
         if "relations" in record:
             extra["relations"] = generic
+        if overlapping:
+            extra[OVERLAP_KEY] = overlapping
         # doccano has no status: a record is done, unless it is annotator's export of a person's unfinished set
         # (records.STATUS_KEY, the same marker as in annotator JSONL)
         status = UNFINISHED_OF_STATUS.get(extra.get(STATUS_KEY)) if isinstance(extra.get(STATUS_KEY), str) else None
@@ -222,8 +262,6 @@ def parse_doccano_record(where: Where, record: dict[str, Any]) -> list[ImportedS
                              tags=tags, extra=extra)
         aset.extra[IMPORT_KEY] = import_marker(record, aset, DOCCANO_KEYS)
         annotator = annotator_of(where, {"user": user}, ("user",)) if user is not None else record_user
-        if annotator is None:  # written back without a user, so the re-export is the same file
-            aset.extra[IMPORT_KEY]["no_user"] = True
         result.append(ImportedSet(text, meta, annotator, aset, where.line))
     return result
 
@@ -253,13 +291,12 @@ def doccano_record(
     marker = aset.extra.get(IMPORT_KEY) or {}
     had = marker.get("had", [])
     record: dict[str, Any] = {
-        k: v for k, v in aset.extra.items() if k not in (IMPORT_KEY, "relations", "tokens") and not k.startswith("_")
+        k: v for k, v in aset.extra.items() if k not in NOT_DOCCANO and not k.startswith("_")
     }
     record["text"] = doc.text
     if Status(aset.status) in (Status.NEW, Status.IN_PROGRESS) and aset.annotator != MODEL_ANNOTATOR:
         record[STATUS_KEY] = Status(aset.status).value  # comes back unfinished, never done
-    if not marker.get("no_user"):  # doccano's per-user field: a re-import gives each annotator back
-        record["user"] = aset.annotator
+    record["user"] = aset.annotator  # doccano's per-user field: a re-import gives each annotator back
     if doc.meta or "meta" in had:
         record["meta"] = dict(doc.meta)
     doc_tags, entity_tags, quote_tags = tag_lists(aset)
@@ -282,6 +319,12 @@ def doccano_record(
         if entity_tags.get(i):
             item["tags"] = entity_tags[i]
         entities.append(item)
+    for span in overlapping_spans(aset):  # nested / crossing spans kept beside the entities: doccano has them
+        if labels is not None and span["label"] not in labels:
+            continue
+        kept = {k: v for k, v in span.items() if k not in ("start", "end", "label", "text", *TOKEN_KEYS)}
+        entities.append({**fresh(kept), "label": span["label"], "start_offset": span["start"],
+                         "end_offset": span["end"]})
     exported_ids = {e["id"] for e in entities}
     by_offsets = {(e["start_offset"], e["end_offset"], e["label"]): e["id"] for e in entities}
     relations = []
@@ -314,23 +357,18 @@ def doccano_record(
                 entities.append(parts[key])
             relations.append({**quote.extra.get(f"{kind}_relation", {}), "from_id": head["id"],
                               "to_id": parts[key]["id"], "type": label})
-    if issues is not None:  # kept as the record's `overlapping_spans` field (written back), not as entities
-        for span in overlapping_spans(aset):
-            issues.left_out.append(
-                f"document {doc.id} ({aset.annotator}): {span.get('label')} span {span.get('start')}-{span.get('end')} "
-                "overlaps an entity: kept in the record's overlapping_spans field, not in its entities")
     nothing = not entities and not relations and not doc_tags
     label_key = next((k for k in ("label", "labels") if k in had), None)
-    if label_key and "entities" not in had and not relations and not aset.quotes and "relations" not in had:
+    spans_only = not relations and not aset.quotes and "relations" not in had and "entities" not in had
+    if doc_tags and not entities and spans_only:
+        record[label_key or "label"] = doc_tags  # text classification: doccano's `label`, a list of categories
+    elif label_key and spans_only and not doc_tags:
         record[label_key] = [[e["start_offset"], e["end_offset"], e["label"]] for e in entities]
-        if doc_tags and not entities and "tags" not in had:  # text classification: labels are the tags
-            record[label_key] = doc_tags
-            doc_tags = []
     else:
         record["entities"] = entities
         record["relations"] = relations
-    if doc_tags or "tags" in had:
-        record["tags"] = doc_tags
+        if doc_tags or "cats" in had:  # categories beside spans: doccano's intent-and-slot layout
+            record["cats"] = doc_tags
     if nothing and Status(aset.status) is Status.DONE:
         record[DONE_KEY] = True  # a person's "nothing here", which an empty doccano record does not say
     return record

@@ -170,9 +170,15 @@ def split_of(doc_hash: str, split: float | None, seed: int) -> str:
     return "train" if random.Random(f"{seed}:{doc_hash}").random() < split else "dev"
 
 
+def is_model_name(name: str) -> bool:
+    """The model's pre-extraction (`model`) or a model's predictions imported as `model@<version>`: sets with
+    no workflow status, never someone's answer."""
+    return name == MODEL_ANNOTATOR or name.startswith(f"{MODEL_ANNOTATOR}@")
+
+
 def selected_annotator_ids(store: Store, names: list[str] | None) -> dict[int, str]:
     if names is None:
-        return {a.id: a.name for a in store.annotators() if a.name != MODEL_ANNOTATOR}
+        return {a.id: a.name for a in store.annotators() if not is_model_name(a.name)}
     known = {a.name: a.id for a in store.annotators()}
     missing = [n for n in names if n not in known]
     if missing:
@@ -180,7 +186,8 @@ def selected_annotator_ids(store: Store, names: list[str] | None) -> dict[int, s
     return {known[n]: n for n in names}
 
 
-_STATUS_FILTER = "(status IN ({marks}) OR annotator_id = (SELECT id FROM annotators WHERE name = ?))"
+_STATUS_FILTER = ("(status IN ({marks}) OR annotator_id IN (SELECT id FROM annotators WHERE name = ? "
+                  "OR name GLOB 'model@*'))")
 """The status filter of an export. The model's pre-extraction has no workflow status (stored as `new`): when
 the model is asked for by name, all its sets are exported whatever statuses are selected."""
 _MODELS_FILTER = ("(status IN ({marks}) OR annotator_id IN (SELECT id FROM annotators WHERE name = ? "
@@ -466,13 +473,18 @@ def record_builder(fmt: str, options: ExportOptions, issues: ExportIssues) -> Ca
         return lambda doc, aset: record_from_set(doc, aset, labels=labels, issues=issues)
     if fmt == "prodigy":
         from annotator.io.prodigy import prodigy_record
-        from annotator.io.prodigy_answers import binary_export_tasks
+        from annotator.io.prodigy_answers import EARLIER_KEY, binary_export_tasks
 
         def build(doc: Document, aset: AnnotationSet) -> dict[str, Any] | list[dict[str, Any]]:
             tasks = binary_export_tasks(doc.text, aset)  # binary answers go back as the tasks they came as
             if tasks is not None and labels is None:
                 return tasks
-            return prodigy_record(doc, aset, labels=labels, issues=issues, lang=options.lang)
+            record = prodigy_record(doc, aset, labels=labels, issues=issues, lang=options.lang)
+            earlier = record.pop(EARLIER_KEY, None)  # earlier answers are records of their own, as in Prodigy's
+            if not isinstance(earlier, list) or not earlier:  # dataset (db-in sees them; a re-import keeps them)
+                return record
+            return [*({"text": doc.text, **{k: v for k, v in kept.items() if v != [] or k not in ("quotes", "tags")},
+                       "_annotator_id": aset.annotator} for kept in earlier if isinstance(kept, dict)), record]
 
         return build
     if fmt == "doccano":
@@ -532,7 +544,7 @@ def export(
     else:
         annotator_ids = selected_annotator_ids(store, options.annotators)
     if fmt == "labelstudio" and options.annotators is None:  # the model's set goes along as the prediction
-        annotator_ids.update({a.id: a.name for a in store.annotators() if a.name == MODEL_ANNOTATOR})
+        annotator_ids.update({a.id: a.name for a in store.annotators() if is_model_name(a.name)})
     models_any_status = training and options.include_model
     total = count_sets(store, annotator_ids, statuses, models_any_status=models_any_status)
     output = Path(options.output) if options.output else default_output(fmt, split=split is not None)

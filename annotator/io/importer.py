@@ -61,6 +61,7 @@ from annotator.io.records import (
     record_from_set,
     record_meta,
     record_text,
+    where_text,
 )
 
 IMPORT_FORMATS = ("auto", *FORMAT_NAMES)
@@ -113,6 +114,10 @@ class ImportReport:
     """Reserved annotator names met in the file -> the name they were imported under."""
     blank_edges: list[str] = field(default_factory=list)
     """"path:line: entity start-end LABEL …" for entities that start or end in whitespace (kept, flagged)."""
+    predictions: int = 0
+    """A model's predictions (Label Studio) imported as pre-annotations: status new, never a person's set."""
+    notes: list[str] = field(default_factory=list)
+    """How the file was read where it could be read two ways (e.g. UTF-16 offsets converted): one line each."""
 
     def summary(self) -> str:
         who = ", ".join(sorted(self.annotators)) or "-"
@@ -121,6 +126,10 @@ class ImportReport:
             f"{self.sets_unchanged} unchanged, {self.documents_created} documents created; annotators: {who}"
         )
         extras = []
+        if self.predictions:
+            extras.append(f"{self.predictions} model predictions imported as pre-annotations (status new, "
+                          "never training data)")
+        extras.extend(self.notes)
         if self.documents_to_annotate:
             extras.append(f"{self.documents_to_annotate} texts without annotations (status new"
                           + (f", {self.pre_annotated} pre-annotated)" if self.pre_annotated else ")"))
@@ -163,6 +172,13 @@ def is_text_only(record: dict[str, Any]) -> bool:
     return not (ANNOTATION_KEYS & record.keys())
 
 
+def is_textcat_question(record: dict[str, Any]) -> bool:
+    """A Prodigy textcat input task (`{"text", "label": "POSITIVE"}`, what `textcat.teach` or `mark` shows):
+    a string label and nothing that answers it (no `answer`, spans, choices, cats, tags or quotes)."""
+    return isinstance(record.get("label"), str) and not (
+        {"answer", "spans", "accept", "cats", "tags", "quotes", "versions"} & record.keys())
+
+
 def parse_record(fmt: str, where: Where, record: dict[str, Any]) -> list[ImportedSet]:
     """One JSONL record (annotator, Prodigy or doccano) -> its sets; a text-only record -> a document to
     annotate (an ImportedSet without a set)."""
@@ -170,7 +186,19 @@ def parse_record(fmt: str, where: Where, record: dict[str, Any]) -> list[Importe
         text = record_text(where, record)
         return [ImportedSet(text, record_meta(where, record), None, None, where.line)]
     if fmt == "doccano":
+        if isinstance(record.get("spans"), list) and not any(k in record for k in ("label", "labels", "entities")):
+            raise where.fail('a Prodigy record ("spans") in a file read as doccano (its first record decided); '
+                             "import the two kinds from separate files")
         return parse_doccano_record(where, record)
+    if "spans" not in record and (isinstance(record.get("entities"), list) or isinstance(record.get("labels"), list)
+                                  or isinstance(record.get("label"), list)):
+        raise where.fail(f'a doccano record ("{next(k for k in ("entities", "labels", "label") if k in record)}") in '
+                         f"a file read as {fmt} (its first record decided); import the two kinds from separate files "
+                         "or give --format doccano")
+    if is_textcat_question(record):  # a suggested label nobody answered yet: a document to annotate
+        where.warn('a Prodigy textcat task without "answer": its "label" is a suggestion, not an annotation; '
+                   "imported as a document to annotate (to read it as a doccano category: --format doccano)")
+        return [ImportedSet(record_text(where, record), record_meta(where, record), None, None, where.line)]
     if is_suggestion_record(where, record):  # no answer: not an annotation (records.record_status)
         found = parse_prodigy_record(where, record)[:1]
         found[0].suggested = True
@@ -184,8 +212,9 @@ Item = tuple[int | None, "list[ImportedSet] | InputError", int]
 """(line or None, the sets read or the error that record raised, characters read so far)."""
 
 
-def iter_items(path: Path, fmt: str, notes: list[str]) -> Iterator[Item]:
-    """What each record of the file holds, in file order, for any format."""
+def iter_items(path: Path, fmt: str, notes: list[str], summary: list[str] | None = None) -> Iterator[Item]:
+    """What each record of the file holds, in file order, for any format. `notes` gets warnings
+    (`path:line: reason`), `summary` lines for the import's summary (how the file was read)."""
     if fmt in ("jsonl", "prodigy", "doccano"):
         done = 0
         for number, line in iter_jsonl_lines(path):
@@ -214,7 +243,7 @@ def iter_items(path: Path, fmt: str, notes: list[str]) -> Iterator[Item]:
     elif fmt == "labelstudio":
         from annotator.io.labelstudio import iter_labelstudio_sets
 
-        yield from iter_labelstudio_sets(path, notes)
+        yield from iter_labelstudio_sets(path, notes, summary)
     else:
         raise ValueError(f"unknown format {fmt!r}")
 
@@ -271,7 +300,7 @@ def import_file(
     with store.transaction(), store.import_scratch():
         done = 0
         batch: list[ImportedSet] = []
-        for _line, found, done in iter_items(path, fmt, report.warnings):
+        for _line, found, done in iter_items(path, fmt, report.warnings, report.notes):
             if isinstance(found, InputError):
                 if not skip_invalid:
                     raise found
@@ -323,7 +352,7 @@ class BatchWriter:
             meta = imported.meta
             docs.append(Document(
                 text=imported.text,
-                title=str(meta.get("title") or "") or title_of(imported.text),
+                title=str(meta.get("title") or meta.get("headline") or "") or title_of(imported.text),
                 source=str(meta.get("source") or self.path.name),
                 meta=meta,
                 hash=content_hash(imported.text),
@@ -333,6 +362,10 @@ class BatchWriter:
         sets: list[tuple[ImportedSet, AnnotationSet]] = []
         to_annotate: dict[int, str] = {}
         suggested: dict[int, tuple[ImportedSet, AnnotationSet]] = {}
+        predicted = [doc_id for imported, (doc_id, _) in zip(batch, added) if imported.prediction is not None]
+        model_now: dict[int, AnnotationSet | None] = {
+            doc_id: store.annotation_set(doc_id, MODEL_ANNOTATOR)
+            for doc_id, _ in store.existing_sets(sorted(set(predicted)), [MODEL_ANNOTATOR])} if predicted else {}
         for imported, (doc_id, created) in zip(batch, added):
             if imported.suggested:
                 report.suggested += 1
@@ -348,15 +381,18 @@ class BatchWriter:
                 to_annotate[doc_id] = imported.text
                 continue
             aset = apply_defaults(imported, self.default_annotator)
+            aset.doc_id = doc_id
+            if imported.prediction is not None:  # the model's suggestions: the pre-annotation, never a person's
+                aset.annotator = self._prediction_name(imported, aset, model_now)
             if aset.annotator not in self.checked_names:  # one line of visible text, like labels (issue 17)
                 if problem := name_problem(aset.annotator):
                     raise InputError(self.path, imported.line, f'annotator name "{shown(aset.annotator)}" {problem}')
                 self.checked_names.add(aset.annotator)
-            if aset.annotator in RESERVED_ANNOTATORS:  # never overwrite the pre-extraction or review's gold
+            if aset.annotator in RESERVED_ANNOTATORS and imported.prediction is None:  # never overwrite the
+                # pre-extraction or review's gold
                 renamed = f"{aset.annotator}@{self.path.stem}"
                 report.renamed[aset.annotator] = renamed
                 aset.annotator = renamed
-            aset.doc_id = doc_id
             self._check_entities(imported, aset)
             if not created and not imported.text.isascii():
                 self._onto_stored_text(imported, aset)
@@ -365,19 +401,31 @@ class BatchWriter:
         first_line: dict[tuple[int, str], int | None] = {}
         pending: dict[tuple[int, str], AnnotationSet] = {}
         remembered: set[tuple[int, str]] = set()  # pairs an earlier batch of this import wrote
+        stored_now: dict[tuple[int, str], str] = {}  # comparable() of stored sets loaded above
+        untouched: set[tuple[int, str]] = set()  # pairs whose current answer is still the one stored before
         for imported, aset in sets:
             key = (aset.doc_id, aset.annotator)
             earlier = pending.get(key)
             earlier_line = first_line.get(key)
+            # the earlier answer is one stored before this import (another file, the window), not yet replaced
+            before = key in untouched
             if earlier is None and key in stored:
                 line = store.first_import_line(*key)
-                if line is not None:
+                if store.seen_in_import(*key):  # this import's earlier batch
                     remembered.add(key)
-                if line is not None or is_binary_set(aset):  # this import's earlier batch, or binary tasks to add
-                    earlier = store.annotation_set(*key)
-                    earlier_line = line
+                else:
+                    before = True
+                earlier = store.annotation_set(*key)
+                earlier_line = line
+                if earlier is not None:  # (before _merge, which may add to it) to tell "unchanged" below
+                    stored_now[key] = comparable(earlier)
             if earlier is not None:
-                aset = self._merge(imported, earlier, earlier_line, aset)
+                merged = self._merge(imported, earlier, earlier_line, aset, before=before)
+                if before and merged is earlier:
+                    untouched.add(key)  # the stored answer stays current: later records of the file meet it as such
+                else:
+                    untouched.discard(key)
+                aset = merged
             first_line.setdefault(key, imported.line)
             pending[key] = aset
             report.annotators.add(aset.annotator)
@@ -385,8 +433,12 @@ class BatchWriter:
         for key, aset in pending.items():
             self._add_tags(aset)
             if key in stored:
-                existing = store.annotation_set(*key)
-                if existing is not None and comparable(existing) == comparable(aset):
+                if key in stored_now:
+                    was = stored_now[key]
+                else:
+                    existing = store.annotation_set(*key)
+                    was = comparable(existing) if existing is not None else None
+                if was is not None and was == comparable(aset):
                     report.sets_unchanged += 1
                     continue
             to_write.append(aset)
@@ -420,10 +472,26 @@ class BatchWriter:
             to_write.append(aset)
         self.report.sets_written += self.store.write_annotation_sets(to_write)
 
+    def _prediction_name(self, imported: ImportedSet, aset: AnnotationSet,
+                         model_now: dict[int, AnnotationSet | None]) -> str:
+        """Where a model's prediction goes: the document's `model` set (the pre-annotation the window starts
+        from) when it has none or holds the same suggestions; else its own `model@<version>` set, so the
+        pre-extraction is never overwritten. Status stays new: predictions are never anyone's finished work."""
+        aset.status = Status.NEW
+        self.report.predictions += 1
+        current = model_now.get(aset.doc_id)
+        if aset.doc_id not in model_now or (current is not None and same_answer(current, aset)):
+            model_now.setdefault(aset.doc_id, aset)
+            return MODEL_ANNOTATOR
+        return imported.prediction
+
     def _merge(self, imported: ImportedSet, earlier: AnnotationSet, earlier_line: int | None,
-               later: AnnotationSet) -> AnnotationSet:
+               later: AnnotationSet, *, before: bool = False) -> AnnotationSet:
         """Two answers by one annotator on one text: binary tasks merge, an exact repeat counts once, else the
-        later answer is current and the earlier is kept in its `earlier_answers` (and reported)."""
+        later answer is current and the earlier is kept in its `earlier_answers` (and reported).
+        `before`: the earlier is the set stored before this import (another file, an earlier run, the window):
+        the same answer again changes nothing, an answer already kept among its earlier answers changes
+        nothing (it is listed), another answer becomes current with the stored one kept and listed."""
         where = Where(self.path, imported.line, self.report.warnings)
         if is_binary_set(earlier) and is_binary_set(later):
             merged, repeats = merge_binary(where, imported.text, earlier, later)
@@ -431,7 +499,13 @@ class BatchWriter:
             merged.doc_id, merged.annotator = later.doc_id, later.annotator
             return merged
         if same_answer(earlier, later):
-            self.report.repeats += 1
+            if not before:
+                self.report.repeats += 1
+            return earlier
+        if before and any(same_answer(kept, later) for kept in self._kept_answers(imported.text, earlier)):
+            self.report.warnings.append(
+                f"{where_text(self.path, imported.line)}: {later.annotator!r}'s answer on this text is already kept "
+                f"in {EARLIER_KEY} of the stored set; the current answer stays")
             return earlier
         current, replaced = later, earlier
         times = earlier.extra.get("_timestamp"), later.extra.get("_timestamp")
@@ -442,8 +516,9 @@ class BatchWriter:
         for key in ("text", "meta", "_input_hash", "_task_hash", EARLIER_KEY):
             kept.pop(key, None)
         current.extra[EARLIER_KEY] = [*earlier.extra.get(EARLIER_KEY, []), *later.extra.get(EARLIER_KEY, []), kept]
-        since = f" (first at line {earlier_line})" if earlier_line is not None else ""
-        line = f"{self.path}:{imported.line}" if imported.line is not None else str(self.path)
+        since = (" (stored before this import)" if before else
+                 f" (first at line {earlier_line})" if earlier_line is not None else "")
+        line = where_text(self.path, imported.line)
         which = "the one with the later _timestamp" if by_time else "the later answer"
         self.report.earlier_kept.append(
             f"{line}: {later.annotator!r} answered this text again{since}: {which} is current, "
@@ -451,6 +526,18 @@ class BatchWriter:
         )
         current.doc_id, current.annotator = later.doc_id, later.annotator
         return current
+
+    def _kept_answers(self, text: str, aset: AnnotationSet) -> list[AnnotationSet]:
+        """The set's `earlier_answers`, read back as sets (ones that no longer parse are left out)."""
+        found = []
+        for kept in aset.extra.get(EARLIER_KEY, []) or []:
+            if not isinstance(kept, dict):
+                continue
+            try:
+                found.append(parse_prodigy_record(Where(self.path, None), {**kept, "text": text})[0].aset)
+            except InputError:
+                continue
+        return found
 
     def _pre_annotate(self, texts: dict[int, str]) -> None:
         """The model's set on documents to annotate that have none yet (what `ingest` does)."""

@@ -13,6 +13,7 @@ model's set as a prediction.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from typing import Any
 from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Document, QuoteType, Status
 from annotator.core.strict_json import JSONRejected, dumps_strict, loads_strict
 from annotator.core.errors import InputError
+from annotator.core.normalise import nfc
 from annotator.io.records import (
     CUE_LABEL,
     QUOTE_LABEL,
@@ -27,16 +29,24 @@ from annotator.io.records import (
     ExportIssues,
     ImportedSet,
     Where,
+    overlapping_spans,
     parse_prodigy_record,
     tag_lists,
-    overlapping_spans,
     type_name,
 )
 
 LS_KEY = "labelstudio"
 """AnnotationSet.extra key: the annotation's (or prediction's) own fields and results annotator does not use."""
+ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+"""Characters outside the Basic Multilingual Plane: one code point, two UTF-16 units."""
 MEDIA_KEYS = ("image", "audio", "video", "url", "html", "pdf", "timeseries", "ocr")
-ANNOTATION_OWN = ("result", "completed_by", "was_cancelled", "created_username")
+ANNOTATION_OWN = ("result", "was_cancelled")
+"""Annotation fields rebuilt on export (`completed_by` / `created_username` are kept, and written back while
+they still name the set's annotator)."""
+TASK_BLOCKS = ("annotations", "completions", "predictions")
+"""Task fields holding annotations: `completions` is the name Label Studio before 1.0 used for `annotations`."""
+TITLE_KEYS = ("title", "headline")
+"""Data fields that hold a document's title, not the text to annotate."""
 
 
 def annotator_name(annotation: dict[str, Any]) -> str | None:
@@ -51,24 +61,85 @@ def annotator_name(annotation: dict[str, Any]) -> str | None:
     return name.strip() if isinstance(name, str) and name.strip() else None
 
 
+def named_fields(task: dict[str, Any]) -> list[str]:
+    """The `to_name`s of the task's span results (the object tag annotated; in Label Studio's configs it is
+    named like the data field it shows, `<Text name="body" value="$body"/>`), most used first."""
+    counts: dict[str, int] = {}
+    for key in TASK_BLOCKS:
+        blocks = task.get(key)
+        for block in blocks if isinstance(blocks, list) else []:
+            results = block.get("result") if isinstance(block, dict) else None
+            for result in results if isinstance(results, list) else []:
+                if isinstance(result, dict) and isinstance(result.get("to_name"), str) and \
+                        isinstance(result.get("value"), dict) and "start" in result["value"]:
+                    counts[result["to_name"]] = counts.get(result["to_name"], 0) + 1
+    return sorted(counts, key=lambda name: -counts[name])
+
+
 def text_of(where: Where, task: dict[str, Any]) -> tuple[str, str]:
-    """(data key, text) of a task."""
+    """(data key, text) of a task: the field the span results annotate (their `to_name`), else `text`, else
+    the one text field that is not a title (`title`, `headline`: the document's title)."""
     data = task.get("data")
     if not isinstance(data, dict):
         raise where.fail('a Label Studio task needs a "data" object')
+    for name in named_fields(task):
+        if isinstance(data.get(name), str) and name not in MEDIA_KEYS:
+            return name, data[name]
     if isinstance(data.get("text"), str):
         return "text", data["text"]
     strings = [k for k, v in data.items() if isinstance(v, str) and k not in MEDIA_KEYS]
-    if len(strings) == 1:
-        return strings[0], data[strings[0]]
+    bodies = [k for k in strings if k.lower() not in TITLE_KEYS]
+    if len(strings) == 1 or len(bodies) == 1:
+        key = strings[0] if len(strings) == 1 else bodies[0]
+        return key, data[key]
     kinds = [k for k in data if k in MEDIA_KEYS]
-    if kinds:
+    if kinds and not strings:
         raise where.fail(f"a Label Studio task of {'/'.join(kinds)}: no text to annotate")
+    if len(bodies) > 1:
+        raise where.fail(f"several text fields in the task's data ({', '.join(bodies)}) and no span result "
+                         "names one (to_name): annotate one in Label Studio, or keep the text under \"text\"")
     raise where.fail(f'no "text" in the task\'s data (keys: {", ".join(data) or "none"})')
 
 
-def record_of(where: Where, text: str, block: dict[str, Any], *, model: bool) -> dict[str, Any]:
-    """One annotation or prediction as a Prodigy-style record (parsed by `parse_prodigy_record`)."""
+def utf16_to_code_points(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Code-point offsets of the UTF-16 code-unit range start-end of `text` (Label Studio before its emoji fix
+    counted JavaScript string positions), or None when the range is outside the text or splits a character."""
+    units = text.encode("utf-16-le", "surrogatepass")
+    if not 0 <= start < end <= len(units) // 2:
+        return None
+    try:
+        before = units[: 2 * start].decode("utf-16-le")
+        inside = units[2 * start : 2 * end].decode("utf-16-le")
+    except UnicodeDecodeError:
+        return None
+    return len(before), len(before) + len(inside)
+
+
+def code_point_offsets(where: Where, text: str, value: dict[str, Any], number: int) -> tuple[Any, Any, bool]:
+    """(start, end, converted) of a span value. Offsets are code points; when the value's own `text` is not
+    the code-point slice but is the UTF-16 one, the offsets were written by a Label Studio that counted UTF-16
+    code units: they are converted (converted=True). When it is neither and the text has characters outside
+    the Basic Multilingual Plane (where the two counts differ), the span is refused: which characters it meant
+    cannot be told."""
+    start, end, written = value.get("start"), value.get("end"), value.get("text")
+    if not (isinstance(written, str) and type(start) is int and type(end) is int) or text.isascii():
+        return start, end, False
+    if 0 <= start < end <= len(text) and nfc(text[start:end]) == nfc(written):
+        return start, end, False
+    if not ASTRAL.search(text):
+        return start, end, False  # the counts agree: a stale value.text is the usual warning
+    converted = utf16_to_code_points(text, start, end)
+    if converted is not None and nfc(text[converted[0]:converted[1]]) == nfc(written):
+        return converted[0], converted[1], True
+    raise where.fail(f"result {number}: value.text {written!r} is neither the text at {start}-{end} counted in "
+                     "code points nor counted in UTF-16 units; the span cannot be placed")
+
+
+def record_of(where: Where, text: str, block: dict[str, Any], *, model: bool,
+              converted: list[int] | None = None, text_key: str = "text") -> dict[str, Any]:
+    """One annotation or prediction as a Prodigy-style record (parsed by `parse_prodigy_record`). Span
+    results on another data field than `text_key` are kept as other results. `converted` counts spans whose
+    UTF-16 offsets were converted to code points."""
     results = block.get("result", [])
     if not isinstance(results, list):
         raise where.fail(f'"result" must be an array, got {type_name(results)}')
@@ -79,20 +150,26 @@ def record_of(where: Where, text: str, block: dict[str, Any], *, model: bool) ->
             raise where.fail(f"result {number} must be an object")
         kind = result.get("type")
         value = result.get("value") if isinstance(result.get("value"), dict) else {}
-        if kind == "labels" or (kind is None and "labels" in value and "start" in value):
+        on_text = result.get("to_name") in (None, text_key) or not isinstance(result.get("to_name"), str)
+        if on_text and (kind == "labels" or (kind is None and "labels" in value and "start" in value)):
             labels = value.get("labels")
             if not isinstance(labels, list) or not labels or not all(isinstance(x, str) for x in labels):
                 raise where.fail(f"result {number} needs value.labels, a list of label names")
-            span = {"start": value.get("start"), "end": value.get("end"), "label": labels[0]}
+            start, end, was_utf16 = code_point_offsets(where, text, value, number)
+            if was_utf16 and converted is not None:
+                converted.append(number)
+            span = {"start": start, "end": end, "label": labels[0]}
             if isinstance(value.get("text"), str):
                 span["text"] = value["text"]
             kept = {k: v for k, v in result.items() if k not in ("type", "value")}
             if len(labels) > 1:
                 kept["more_labels"] = labels[1:]
+                where.warn(f"result {number} has several labels ({', '.join(labels)}): {labels[0]} is the entity; "
+                           "the others are kept (written back to Label Studio) but no NER export can hold them")
             meta = kept.get("meta")
-            if labels[0] == QUOTE_LABEL and isinstance(meta, dict):  # written by annotator's export
+            if isinstance(meta, dict) and (labels[0] == QUOTE_LABEL or "tags" in meta):  # from annotator's export
                 meta = dict(meta)
-                for key in ("quote_type", "speaker_name"):
+                for key in ("quote_type", "speaker_name", "tags"):
                     if key in meta:
                         kept[key] = meta.pop(key)
                 if meta:
@@ -188,59 +265,126 @@ def task_of_json_min(item: dict[str, Any]) -> dict[str, Any]:
     return task
 
 
-def parse_task(path: Path, number: int, task: Any, notes: list[str]) -> list[ImportedSet]:
+def parse_task(path: Path, number: int, task: Any, notes: list[str], line: int | None = None,
+               converted: list[int] | None = None) -> list[ImportedSet]:
+    """A task -> one set per annotation (`annotations`, or `completions` of Label Studio before 1.0) and the
+    (first) prediction as the model's pre-annotation (status new; the importer names it `model`, or
+    `model@<model_version>` when the document's model set holds something else). `line`: where the task
+    starts in the file. `converted` gets one item per span whose UTF-16 offsets were converted."""
     if is_json_min(task):
         task = task_of_json_min(task)
     ident = task.get("id") if isinstance(task, dict) else None
-    where = Where(path, None, notes, place=f"task {number}" + (f" (id {ident})" if ident is not None else "") + ": ")
+    where = Where(path, line, notes, place=f"task {number}" + (f" (id {ident})" if ident is not None else "") + ": ")
     if not isinstance(task, dict):
         raise where.fail(f"a task must be an object, got {type_name(task)}")
     key, text = text_of(where, task)
     if not text.strip():
         raise where.fail("the task's text is empty")
     meta = {k: v for k, v in task["data"].items() if k != key}
+    own_task = {k: v for k, v in task.items() if k not in ("data", *TASK_BLOCKS)}
     result = []
-    annotations = task.get("annotations") or []
-    predictions = task.get("predictions") or []
-    for what, blocks in (("annotations", annotations), ("predictions", predictions)):
+    blocks_of = {}
+    for what in TASK_BLOCKS:
+        blocks = task.get(what) or []
         if not isinstance(blocks, list):
             raise where.fail(f'"{what}" must be an array')
-    for block in annotations:
+        blocks_of[what] = blocks
+    found: list[int] = []
+
+    def parsed(block: dict[str, Any], *, model: bool):
+        record = record_of(where, text, block, model=model, converted=found, text_key=key)
+        kept = {**record.get(LS_KEY, {}), **({"task": own_task} if own_task else {}),
+                **({"data_key": key} if key != "text" else {})}
+        if kept:  # the task's own fields (its id...) and the data field of the text, for the export
+            record[LS_KEY] = kept
+        return record
+
+    for block in [*blocks_of["annotations"], *blocks_of["completions"]]:
         if not isinstance(block, dict):
             raise where.fail("an annotation must be an object")
-        sets = parse_prodigy_record(where, record_of(where, text, block, model=False))
-        result.append(ImportedSet(text, meta, sets[0].annotator, sets[0].aset, None))
+        sets = parse_prodigy_record(where, parsed(block, model=False), keep_overlaps=True)
+        result.append(ImportedSet(text, meta, sets[0].annotator, sets[0].aset, line))
+    predictions = blocks_of["predictions"]
     if predictions:
         block = predictions[0]
         if not isinstance(block, dict):
             raise where.fail("a prediction must be an object")
-        record = record_of(where, text, block, model=True)
+        record = parsed(block, model=True)
         if predictions[1:]:
             record.setdefault(LS_KEY, {})["more_predictions"] = predictions[1:]
-        sets = parse_prodigy_record(where, record)
+        sets = parse_prodigy_record(where, record, keep_overlaps=True)
+        sets[0].aset.status = Status.NEW  # a model's suggestions: a pre-annotation, never anyone's finished work
         version = block.get("model_version")
         name = f"{MODEL_ANNOTATOR}@{version if isinstance(version, (str, int)) and str(version).strip() else 'labelstudio'}"
-        result.append(ImportedSet(text, meta, name, sets[0].aset, None))
+        result.append(ImportedSet(text, meta, MODEL_ANNOTATOR, sets[0].aset, line, prediction=name))
+    if found:
+        where.warn(f"{len(found)} span offsets counted UTF-16 units (a Label Studio before its emoji fix), "
+                   "converted to code points (value.text matches)")
+        if converted is not None:
+            converted.extend(found)
     if not result:
-        result.append(ImportedSet(text, meta, None, None, None))
+        result.append(ImportedSet(text, meta, None, None, line))
     return result
 
 
-def iter_labelstudio_sets(path: Path, notes: list[str]):
+def task_lines(raw: bytes) -> list[int] | None:
+    """The line (1-based) where each task of a JSON array starts, for `file:line` in messages; None when the
+    file is not plain UTF-8 JSON (the caller still has the parsed tasks)."""
     try:
-        tasks = loads_strict(path.read_bytes().removeprefix(b"\xef\xbb\xbf"))
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    decoder = json.JSONDecoder()
+    space = re.compile(r"[ \t\n\r]*")
+    position = space.match(text, 0).end()
+    if text[position : position + 1] != "[":
+        return None
+    position, line, counted, lines = position + 1, 1, 0, []
+    try:
+        while True:
+            position = space.match(text, position).end()
+            if text[position : position + 1] in ("]", ""):
+                return lines
+            line += text.count("\n", counted, position)
+            counted = position
+            lines.append(line)
+            _, position = decoder.raw_decode(text, position)
+            position = space.match(text, position).end()
+            if text[position : position + 1] == ",":
+                position += 1
+    except ValueError:
+        return None
+
+
+def iter_labelstudio_sets(path: Path, notes: list[str], summary: list[str] | None = None):
+    """(line, sets or InputError, bytes read) a task. `summary` gets one line when spans' UTF-16 offsets
+    were converted."""
+    raw = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
+    try:
+        tasks = loads_strict(raw)
     except JSONRejected as error:
         yield None, InputError(path, None, f"not a Label Studio JSON export: {error}"), 0
         return
+    single = isinstance(tasks, dict) and isinstance(tasks.get("data"), dict)
+    if single:  # one task object (Label Studio imports that too)
+        tasks = [tasks]
     if not isinstance(tasks, list):
         yield None, InputError(path, None, "a Label Studio JSON export is an array of tasks"), 0
         return
+    lines = [1] if single else task_lines(raw)
+    if lines is not None and len(lines) != len(tasks):
+        lines = None
     size = path.stat().st_size
+    converted: list[int] = []
     for number, task in enumerate(tasks, 1):
+        line = lines[number - 1] if lines else None
         try:
-            yield None, parse_task(path, number, task, notes), size * number // len(tasks)
+            yield line, parse_task(path, number, task, notes, line, converted), size * number // len(tasks)
         except InputError as error:
-            yield None, error, size * number // len(tasks)
+            yield line, error, size * number // len(tasks)
+    if converted and summary is not None:
+        summary.append(f"{len(converted)} spans had UTF-16 offsets (Label Studio before its emoji fix): converted "
+                       "to code points")
 
 
 # -- writing -------------------------------------------------------------------------------------------------
@@ -251,7 +395,8 @@ def results_of(doc: Document, aset: AnnotationSet, *, labels: set[str] | None,
     """The set's Label Studio results: labels, relations (quotes' speaker and cue too) and choices."""
     text = doc.text
     kept = aset.extra.get(LS_KEY) if isinstance(aset.extra.get(LS_KEY), dict) else {}
-    doc_tags, _, _ = tag_lists(aset)
+    doc_tags, entity_tags, quote_tags = tag_lists(aset)
+    to_name = kept.get("data_key") if isinstance(kept.get("data_key"), str) else "text"
     results: list[dict[str, Any]] = []
     ids: dict[tuple[int, int, str], str] = {}
     taken = {e.extra.get("id") for e in aset.entities}
@@ -266,7 +411,7 @@ def results_of(doc: Document, aset: AnnotationSet, *, labels: set[str] | None,
                 taken.add(candidate)
                 return candidate
 
-    def label_result(start: int, end: int, label: str, extra: dict[str, Any]) -> str:
+    def label_result(start: int, end: int, label: str, extra: dict[str, Any], tags: list[str] | None = None) -> str:
         key = (start, end, label)
         if key in ids:
             return ids[key]
@@ -274,19 +419,22 @@ def results_of(doc: Document, aset: AnnotationSet, *, labels: set[str] | None,
         more = extra.get("more_labels") or []
         base = {k: v for k, v in extra.items() if k not in ("id", "text", "more_labels", "token_start", "token_end",
                                                             "tags")}
-        results.append({"id": rid, "from_name": base.pop("from_name", "label"), "to_name": base.pop("to_name", "text"),
+        if tags:  # span tags ride in the region's meta (Label Studio keeps it; annotator reads them back)
+            base["meta"] = {**(base.get("meta") or {}), "tags": tags}
+        results.append({"id": rid, "from_name": base.pop("from_name", "label"), "to_name": base.pop("to_name", to_name),
                         "type": "labels", **base,
                         "value": {"start": start, "end": end, "text": text[start:end], "labels": [label, *more]}})
         ids[key] = rid
         return rid
 
-    for entity in aset.entities:
+    for i, entity in enumerate(aset.entities):
         if labels is None or entity.label in labels:
-            label_result(entity.start, entity.end, entity.label, entity.extra)
-    for span in overlapping_spans(aset):  # Label Studio holds overlapping regions (attack 12 #8)
+            label_result(entity.start, entity.end, entity.label, entity.extra, entity_tags.get(i))
+    for span in overlapping_spans(aset):  # Label Studio holds overlapping regions (attack 12 #8, #14)
         if isinstance(span.get("start"), int) and isinstance(span.get("end"), int) and isinstance(
                 span.get("label"), str) and (labels is None or span["label"] in labels):
-            label_result(span["start"], span["end"], span["label"], {})
+            label_result(span["start"], span["end"], span["label"],
+                         {k: v for k, v in span.items() if k not in ("start", "end", "label")})
     for relation in aset.extra.get("relations", []) or []:
         head, child = relation.get("head_span") or {}, relation.get("child_span") or {}
         a = ids.get((head.get("start"), head.get("end"), head.get("label")))
@@ -299,14 +447,14 @@ def results_of(doc: Document, aset: AnnotationSet, *, labels: set[str] | None,
                                                                 "labels")}
         results.append({"from_id": a, "to_id": b, "type": "relation", "direction": rest.pop("direction", "right"),
                         **rest, "labels": relation.get("labels") or [relation.get("label")]})
-    for quote in aset.quotes:
+    for i, quote in enumerate(aset.quotes):
         extra = {k: v for k, v in quote.extra.items() if k not in ("speaker_span", "cue_span", "speaker_relation",
                                                                    "cue_relation")}
         if QuoteType(quote.type) is not QuoteType.DIRECT:
             extra["meta"] = {**(extra.get("meta") or {}), "quote_type": QuoteType(quote.type).value}
         if quote.speaker_name:
             extra["meta"] = {**(extra.get("meta") or {}), "speaker_name": quote.speaker_name}
-        head = label_result(quote.start, quote.end, QUOTE_LABEL, extra)
+        head = label_result(quote.start, quote.end, QUOTE_LABEL, extra, quote_tags.get(i))
         for role, rng, label in (("speaker", quote.speaker, SPEAKER_LABEL), ("cue", quote.cue, CUE_LABEL)):
             if rng is not None:
                 part = label_result(rng.start, rng.end, label, quote.extra.get(f"{role}_span") or {})
@@ -328,12 +476,18 @@ def results_of(doc: Document, aset: AnnotationSet, *, labels: set[str] | None,
 def block_of(doc: Document, aset: AnnotationSet, *, labels: set[str] | None, issues: ExportIssues,
              model: bool) -> dict[str, Any]:
     kept = dict(aset.extra.get(LS_KEY) or {}) if isinstance(aset.extra.get(LS_KEY), dict) else {}
-    kept.pop("other_results", None)
+    for key in ("other_results", "task", "data_key"):
+        kept.pop(key, None)
     more = kept.pop("more_predictions", None)
+    if not model and annotator_name(kept) != aset.annotator:  # renamed since: say who from the name
+        kept.pop("completed_by", None)
+        kept.pop("created_username", None)
     block: dict[str, Any] = {**kept, "result": results_of(doc, aset, labels=labels, issues=issues)}
     if not model:
         found = re.fullmatch(r"user(\d+)", aset.annotator)
-        if found:
+        if "completed_by" in block or "created_username" in block:
+            pass  # as it came (an id, or an object with the email)
+        elif found:
             block["completed_by"] = int(found.group(1))
         else:
             block["created_username"] = aset.annotator
@@ -362,7 +516,10 @@ class LabelStudioWriter:
 
     def add(self, doc: Document, aset: AnnotationSet) -> None:
         if doc.id != self.last_doc or not self.tasks:
-            self.tasks.append({"data": {"text": doc.text, **{k: v for k, v in doc.meta.items() if k != "text"}},
+            kept = aset.extra.get(LS_KEY) if isinstance(aset.extra.get(LS_KEY), dict) else {}
+            task = dict(kept.get("task") or {}) if isinstance(kept.get("task"), dict) else {}  # its id...
+            key = kept.get("data_key") if isinstance(kept.get("data_key"), str) else "text"
+            self.tasks.append({**task, "data": {key: doc.text, **{k: v for k, v in doc.meta.items() if k != key}},
                                "annotations": [], "predictions": []})
             self.last_doc = doc.id
         task = self.tasks[-1]
@@ -370,7 +527,7 @@ class LabelStudioWriter:
         block = block_of(doc, aset, labels=self.labels, issues=self.issues, model=model)
         more = block.pop("_more", None)
         if model:
-            task["predictions"] = [block, *(more or [])]
+            task["predictions"] += [block, *(more or [])]
         else:
             task["annotations"].append(block)
 

@@ -34,6 +34,7 @@ from annotator.io.records import (
     need,
     record_meta,
     record_text,
+    shown_value,
     type_name,
 )
 
@@ -88,7 +89,7 @@ def build_binary_set(where: Where, text: str, tasks: list[dict[str, Any]]) -> An
             rng = check_range(where, text, span.get("start"), span.get("end"), what)
             span_label = span.get("label", label if isinstance(label, str) else None)
             if not isinstance(span_label, str) or not span_label.strip():
-                raise where.fail(f'{what} needs a non-empty string "label", got {type_name(span_label)} {span_label!r}')
+                raise where.fail(f'{what} needs a non-empty string "label", got {shown_value(span_label)}')
             check_span_text(where, text, span, rng, what)
             key = (rng.start, rng.end, span_label)
             spans.pop(key, None)  # a later answer replaces an earlier one (and moves to the end)
@@ -131,24 +132,43 @@ def merge_binary(where: Where, text: str, earlier: AnnotationSet, later: Annotat
     """The earlier set's tasks followed by the later's new ones (an exact repeat counts once), replayed.
     Returns (merged set, number of repeated tasks)."""
     tasks = list(earlier.extra.get(BINARY_KEY, []))
+    known = [_without_annotator(task) for task in tasks]
     repeats = 0
     for task in later.extra.get(BINARY_KEY, []):
-        if task in tasks:
+        if _without_annotator(task) in known:  # (an export names the annotator in each task)
             repeats += 1
             continue
         tasks.append(task)
+        known.append(_without_annotator(task))
     return build_binary_set(where, text, tasks), repeats
 
 
+def _without_annotator(task: Any) -> Any:
+    return {k: v for k, v in task.items() if k != "_annotator_id"} if isinstance(task, dict) else task
+
+
 def same_answer(a: AnnotationSet, b: AnnotationSet) -> bool:
-    """Two sets say the same thing: the same entities, quotes, document tags and status (ids and kept fields
-    aside)."""
+    """Two sets say the same thing: the same entities, quotes, tags (on the document and on which span) and
+    status; ids and kept fields (hashes, tokens, timestamps...) aside. Works for stored sets (tags point at
+    ids) and parsed ones (tags point at list positions)."""
     return (
         content_key(a) == content_key(b)
         and Status(a.status) is Status(b.status)
-        and sorted(t.tag for t in a.tags if TargetKind(t.target_kind) is TargetKind.DOCUMENT)
-        == sorted(t.tag for t in b.tags if TargetKind(t.target_kind) is TargetKind.DOCUMENT)
+        and _tag_key(a) == _tag_key(b)
     )
+
+
+def _tag_key(aset: AnnotationSet) -> list[tuple[str, Any, str]]:
+    by_id = all(e.id is not None for e in aset.entities) and all(q.id is not None for q in aset.quotes)
+    entity_at = {(e.id if by_id else i): (e.start, e.end, e.label) for i, e in enumerate(aset.entities)}
+    quote_at = {(q.id if by_id else i): (q.start, q.end) for i, q in enumerate(aset.quotes)}
+    key = []
+    for tag in aset.tags:
+        kind = TargetKind(tag.target_kind)
+        where = None if kind is TargetKind.DOCUMENT else (
+            entity_at if kind is TargetKind.ENTITY else quote_at).get(tag.target_id)
+        key.append((kind.value, repr(where), tag.tag))
+    return sorted(key)
 
 
 def binary_export_tasks(text: str, aset: AnnotationSet) -> list[dict[str, Any]] | None:
@@ -163,4 +183,23 @@ def binary_export_tasks(text: str, aset: AnnotationSet) -> list[dict[str, Any]] 
         return None
     if not same_answer(replayed, aset):
         return None
-    return [{"text": text, **task} for task in tasks]
+    # each task names its annotator (kept where it was, else last), so a re-import gives them back
+    # (keys in the stored order, which is sorted, with the annotator's place among them)
+    return [{"text": text, **dict(sorted({**task, "_annotator_id": aset.annotator}.items()))} for task in tasks]
+
+
+def rejected_labels(aset: AnnotationSet) -> list[str]:
+    """Document labels the annotator explicitly said no to: a textcat label whose last binary answer is
+    `reject`, or a `cats` score of 0. (Not the same as a label never asked about, which stays unknown.)"""
+    answers: dict[str, bool] = {}
+    for task in aset.extra.get(BINARY_KEY, []) or []:
+        label = task.get("label") if isinstance(task, dict) else None
+        about_text = task.get("_view_id") not in ("ner", "spans") or not task.get("spans")  # as build_binary_set
+        if isinstance(label, str) and label.strip() and about_text and task.get("answer") in ("accept", "reject"):
+            answers.pop(label, None)
+            answers[label] = task["answer"] == "accept"
+    cats = aset.extra.get("cats")
+    for label, score in (cats.items() if isinstance(cats, dict) else ()):
+        if not isinstance(score, bool) and isinstance(score, (int, float)) and score == 0:
+            answers.setdefault(label, False)
+    return [label for label, accepted in answers.items() if not accepted]

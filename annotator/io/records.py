@@ -194,6 +194,14 @@ class ImportedSet:
     suggested: bool = False
     """The record had no answer (`record_status` is None): `aset` holds suggestions, stored as the model's
     pre-annotation (status new) of a document to annotate, never as anyone's annotations."""
+    prediction: str | None = None
+    """For a model's prediction (Label Studio `predictions`): the name to use when the document's `model` set
+    (the pre-annotation) already holds something else, e.g. `model@<model_version>`. None for people's sets."""
+
+
+def where_text(path: Path, line: int | None) -> str:
+    """`path:line`, or just `path` for a record without a line."""
+    return f"{path}:{line}" if line is not None else str(path)
 
 
 @dataclass(slots=True)
@@ -239,15 +247,29 @@ def need(where: Where, value: Any, kind: type | tuple[type, ...], what: str) -> 
 def check_range(where: Where, text: str, start: Any, end: Any, what: str) -> TextRange:
     if type(start) is int and type(end) is int and 0 <= start < end <= len(text):  # fast path: a valid range
         return TextRange(start, end)
+    start, end = whole_number(start), whole_number(end)  # 6.0 from pandas / JavaScript writers is 6
     need(where, start, int, f"{what} start")
     need(where, end, int, f"{what} end")
-    if start < 0 or end > len(text):
+    if start < 0 or end > len(text) or start > len(text):
         raise where.fail(f"{what} offsets {start}-{end} are outside the text (length {len(text)})")
     if end < start:
         raise where.fail(f"{what} offsets {start}-{end} are reversed")
     if end == start:
         raise where.fail(f"{what} at {start}-{end} is empty")
     return TextRange(start, end)
+
+
+def whole_number(value: Any) -> Any:
+    """A float with no fraction (6.0, as pandas and JavaScript exporters write offsets) as its int; anything
+    else as it came (the caller's type check names it)."""
+    if type(value) is float and value.is_integer():
+        return int(value)
+    return value
+
+
+def shown_value(value: Any) -> str:
+    """"null" for None, else the type and the value (for "got ..." in messages)."""
+    return "null" if value is None else f"{type_name(value)} {value!r}"
 
 
 def check_span_text(where: Where, text: str, span: dict[str, Any], rng: TextRange, what: str) -> None:
@@ -301,16 +323,30 @@ def record_status(where: Where, record: dict[str, Any]) -> Status | None:
     - `answer` "accept" / "reject" / "ignore" -> done / rejected / skipped (someone's finished set);
     - no `answer` (absent or null) and `"status": "in_progress"` or `"new"` (annotator's export of a person's
       unfinished set) -> that status, never done;
+    - no `answer`, no spans or quotes, and `cats` whose every score is exactly 0 or 1 -> done: spaCy's training
+      format for text classification (`{"text": ..., "cats": {"SPORTS": 1.0, "POLITICS": 0.0}}`, spaCy's textcat
+      docs and examples) is decided labels; a model's `doc.cats` output has fractional scores and stays a suggestion;
     - no `answer` and no such marker -> None: NOT an annotation. The record is a document to annotate and its
       spans / quotes are suggestions (what `annotator extract` writes, a Prodigy input task, a model's output):
       the importer stores them as the pre-annotation (the model's set, status new), never as a person's set.
     Raises InputError for an `answer` that is not one of the three."""
     answer = record.get("answer")
     if answer is None:
-        return UNFINISHED_OF_STATUS.get(record.get(STATUS_KEY)) if isinstance(record.get(STATUS_KEY), str) else None
+        if isinstance(record.get(STATUS_KEY), str):
+            return UNFINISHED_OF_STATUS.get(record.get(STATUS_KEY))
+        return Status.DONE if is_spacy_training_cats(record) else None
     if not isinstance(answer, str) or answer not in STATUS_OF_ANSWER:
         raise where.fail(f'"answer" must be "accept", "reject" or "ignore", got {answer!r}')
     return STATUS_OF_ANSWER[answer]
+
+
+def is_spacy_training_cats(record: dict[str, Any]) -> bool:
+    """A text-classification training example in spaCy's shape: `cats` with scores of exactly 0 or 1 only (no
+    fractional model scores), and no spans or quotes that would make it a span task."""
+    cats = record.get("cats")
+    if not isinstance(cats, dict) or not cats or record.get("spans") or record.get("quotes"):
+        return False
+    return all(type(score) in (int, float) and score in (0, 1) for score in cats.values())
 
 
 def is_suggestion_record(where: Where, record: dict[str, Any]) -> bool:
@@ -495,6 +531,12 @@ class ExportIssues:
         self.misaligned.append(f"document {doc_id} ({annotator}): {what} {start}-{end} {why}")
 
 
+def overlap_warning(what: str, label: str, start: int, end: int) -> str:
+    """The warning for a span kept aside because it overlaps an earlier one (nested or crossing entities)."""
+    return (f"{what} ({label} {start}-{end}) overlaps an earlier span; kept in {OVERLAP_KEY} (written back on "
+            "export), not as an entity: spaCy's doc.ents cannot hold overlapping entities")
+
+
 OVERLAP_KEY = "overlapping_spans"
 """AnnotationSet.extra key: spans of a `spans_manual` task that overlap an entity (spancat allows it, NER does
 not); written back into `spans` on export."""
@@ -590,7 +632,9 @@ def refresh_relations(
         found = []
         for end_key, span_key in (("head", "head_span"), ("child", "child_span")):
             old = relation.get(span_key)
-            if isinstance(old, dict):
+            if isinstance(old, dict) and old.get("label") is None:  # an unlabelled span (rel.manual): no entity
+                found.append(old)  # kept as it came
+            elif isinstance(old, dict):
                 found.append(by_offsets.get((old.get("start"), old.get("end"), old.get("label"))))
             else:
                 found.append(by_token_end.get(relation.get(end_key)))
@@ -823,7 +867,7 @@ def parse_spans(where: Where, text: str, value: Any) -> list[RawSpan]:
         rng = check_range(where, text, item.get("start"), item.get("end"), what)
         label = item.get("label")
         if not isinstance(label, str) or not label.strip():
-            raise where.fail(f"{what} needs a non-empty string \"label\", got {type_name(label)} {label!r}")
+            raise where.fail(f"{what} needs a non-empty string \"label\", got {shown_value(label)}")
         check_span_text(where, text, item, rng, what)
         spans.append(RawSpan(number, rng.start, rng.end, label, item))
     return drop_repeated_spans(where, spans)
@@ -871,11 +915,30 @@ def relation_ends(where: Where, relation: dict[str, Any], spans: list[RawSpan], 
     return found
 
 
+def unlabelled_ends(where: Where, text: str, relation: dict[str, Any], head: RawSpan | None,
+                    child: RawSpan | None, number: int) -> bool:
+    """Whether the ends of a relation that match no span are unlabelled spans of their own: Prodigy
+    `rel.manual` (coreference, dependencies, `--wrap`) joins tokens or spans with no label, given only in the
+    relation's `head_span` / `child_span` (`"label": null`). Their offsets are checked; the relation is kept as
+    it came (and written back), the spans are no entities."""
+    for found, key in ((head, "head_span"), (child, "child_span")):
+        if found is not None:
+            continue
+        ref = relation.get(key)
+        if not isinstance(ref, dict) or ref.get("label") is not None:
+            return False
+        check_range(where, text, ref.get("start"), ref.get("end"), f"relation {number} {key}")
+    return True
+
+
 def parse_prodigy_record(
-    where: Where, record: dict[str, Any], *, annotator_keys: tuple[str, ...] = ("_annotator_id", "_session_id")
+    where: Where, record: dict[str, Any], *, annotator_keys: tuple[str, ...] = ("_annotator_id", "_session_id"),
+    keep_overlaps: bool = False,
 ) -> list[ImportedSet]:
     """A Prodigy task or annotator JSONL record -> its annotation set(s). QUOTE/SPEAKER/CUE spans joined by
-    relations become quotes; a review record's `versions` become one set per session."""
+    relations become quotes; a review record's `versions` become one set per session. Spans that overlap an
+    earlier one (a `spans_manual` task, or `keep_overlaps` for readers of tools that allow nested entities) are
+    kept in `OVERLAP_KEY` with a warning; otherwise overlapping entities are refused."""
     text = record_text(where, record)
     meta = record_meta(where, record)
     status = status_of(where, record)
@@ -904,7 +967,7 @@ def parse_prodigy_record(
                 part_relations.setdefault(quote.index, {})[f"{kind}_relation"] = rel_extra
             consumed.add(part.index)
         else:
-            if head is None or child is None:
+            if (head is None or child is None) and not unlabelled_ends(where, text, relation, head, child, number):
                 raise where.fail(
                     f"relation {number} does not point at spans of this record (head {relation.get('head')!r}, "
                     f"child {relation.get('child')!r})"
@@ -912,13 +975,12 @@ def parse_prodigy_record(
             generic_relations.append(relation)
     entities = []
     overlapping: list[dict[str, Any]] = []
-    spancat = record.get("_view_id") == "spans_manual"  # spans_manual allows overlapping spans; NER does not
+    spancat = keep_overlaps or record.get("_view_id") == "spans_manual"  # spans allow overlaps; NER does not
     for span in raw:
         if span.label == QUOTE_LABEL or span.index in consumed:
             continue
         if spancat and any(e.start < span.end and span.start < e.end for e in entities):
-            where.warn(f"span {span.index} ({span.label} {span.start}-{span.end}) overlaps an earlier span; kept "
-                       f"in {OVERLAP_KEY} (written back on export), not as an entity")
+            where.warn(overlap_warning(f"span {span.index}", span.label, span.start, span.end))
             overlapping.append(dict(span.source))
             continue
         entities.append(Entity(start=span.start, end=span.end, label=span.label, extra=span.extra))
@@ -955,8 +1017,14 @@ def parse_prodigy_record(
         )
         if span.source.get("tags") is not None:
             tags_from(where, tags, span.source["tags"], TargetKind.QUOTE, len(quotes) - 1, f"span {span.index} tags")
+    seen_quotes: dict[str, int] = {}
     for number, item in enumerate(optional_list(where, record, "quotes")):
         quote, quote_tag_value = parse_quote(where, text, item, number)
+        key = _canon(item)
+        if key in seen_quotes:  # the same quote twice (a file written twice over): one quote, as for spans
+            where.warn(f"quote {number} repeats quote {seen_quotes[key]} ({quote.start}-{quote.end}); kept once")
+            continue
+        seen_quotes[key] = number
         quotes.append(quote)
         if quote_tag_value is not None:
             tags_from(where, tags, quote_tag_value, TargetKind.QUOTE, len(quotes) - 1, f"quote {number} tags")

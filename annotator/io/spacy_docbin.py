@@ -216,8 +216,12 @@ def doc_from_set(nlp, document: Document, aset: AnnotationSet, *, align: str = "
     doc.spans[QUOTES_KEY] = quotes
     doc.spans[SPEAKERS_KEY] = speakers
     doc.spans[CUES_KEY] = cues
-    # Only decided tags: an absent tag is unknown (missing for textcat), not 0.0.
-    doc.cats = {name: 1.0 for name in doc_tags}
+    # Only decided tags: an absent tag is unknown (missing for textcat), not 0.0; an explicit "no" (a rejected
+    # textcat.teach label, a cats score of 0) is 0.0, as Prodigy's data-to-spacy writes it.
+    from annotator.io.prodigy_answers import rejected_labels
+
+    doc.cats = {**{name: 0.0 for name in rejected_labels(aset) if name not in doc_tags},
+                **{name: 1.0 for name in doc_tags}}
     doc.user_data[USER_DATA_KEY] = {
         "annotator": aset.annotator,
         "status": Status(aset.status).value,

@@ -141,7 +141,8 @@ def test_textcat_teach_is_not_doccano(tmp_path):
         tasks = store.annotation_set(doc_id, "prodigy_textcat_teach").extra["binary_tasks"]
     assert [(t["label"], t["answer"]) for t in tasks] == [("TRANSPORT", "reject")]  # recorded as rejected
     _out, again = round_trip(tmp_path, db, "prodigy", ".jsonl")
-    assert by_annotator(state(again), "out") == found  # the tasks named no annotator: the file's name again
+    # the tasks named no annotator; the export names the one they were imported under (attack 12 #20/#25)
+    assert by_annotator(state(again), "prodigy_textcat_teach") == found
 
 
 def test_textcat_variation_without_view_several_labels_a_text(tmp_path):
@@ -178,9 +179,13 @@ def test_choice_variation_integer_option_ids_several_accepted(tmp_path):
 def test_cats_scores_of_one_are_tags(tmp_path):
     db = tmp_path / "a.db"
     cli(db, "import", CASES / "spacy_cats.jsonl")
-    # spaCy's output, no answer: the pre-annotation (the model's set), not anyone's annotation (issue 13, s3)
-    found = by_annotator(state(db), "model")
+    # spaCy's textcat training shape (scores exactly 0/1, no answer): decided labels, the file's annotator's
+    found = by_annotator(state(db), "spacy_cats")
     assert found[HARBOUR][3] == ["TRANSPORT"] and found[PELL][3] == ["POLITICS"]
+    # a model's doc.cats output (fractional scores, no answer) is a suggestion: the model's set, never training data
+    scores = [{"text": "A third text about the harbour and the council.", "cats": {"TRANSPORT": 0.91, "POLITICS": 0.2}}]
+    cli(db, "import", write(tmp_path / "scores.jsonl", scores))
+    assert "scores" not in {who for _, who in state(db)}
     variation = [{"cats": {"A": 1, "B": 0, "C": 0.7}, "text": HARBOUR, "answer": "accept"}]
     cli(db, "import", write(tmp_path / "ints.jsonl", variation))
     assert by_annotator(state(db), "ints")[HARBOUR][3] == ["A"]
@@ -443,7 +448,8 @@ def test_label_studio_annotators_prediction_relations(tmp_path):
     text = next(iter(found))[0]
     assert found[(text, "user1")][1] == [(0, 7, "ORG"), (14, 25, "PER"), (70, 75, "LOC")]
     assert found[(text, "user2")][1] == [(14, 25, "PER"), (70, 75, "GPE")]
-    assert found[(text, "model@v1")][1] == [(14, 25, "PER")]  # the model's set, not over the pre-extraction
+    # the prediction is the model's pre-annotation (status new), never a finished set
+    assert found[(text, "model")][:2] == ("new", [(14, 25, "PER")])
     out, again = round_trip(tmp_path, db, "labelstudio", ".json")
     assert state(again) == found
     (task,) = json.loads(out.read_text(encoding="utf-8"))

@@ -17,8 +17,11 @@ def test_real_relations_file_round_trips_exactly(store, tmp_path):
     import_file(store, DOCCANO_FILE)
     out = export(store, ExportOptions(format="doccano", output=tmp_path / "out.jsonl"))
     assert not out.issues.dropped_relations
-    assert read_jsonl(tmp_path / "out.jsonl") == read_jsonl(DOCCANO_FILE)
+    # the same records, each now carrying its annotator in doccano's `user` (attack 12 #20)
+    user = DOCCANO_FILE.stem
+    assert read_jsonl(tmp_path / "out.jsonl") == [{**r, "user": user} for r in read_jsonl(DOCCANO_FILE)]
     assert import_file(store, DOCCANO_FILE).sets_written == 0
+    assert import_file(store, tmp_path / "out.jsonl").sets_written == 0
 
 
 def test_label_layout_round_trips(store, tmp_path):
@@ -30,7 +33,7 @@ def test_label_layout_round_trips(store, tmp_path):
     ]
     import_file(store, write_jsonl(tmp_path / "seq.jsonl", records))
     export(store, ExportOptions(format="doccano", output=tmp_path / "out.jsonl"))
-    assert read_jsonl(tmp_path / "out.jsonl") == records
+    assert read_jsonl(tmp_path / "out.jsonl") == [{**r, "user": "seq"} for r in records]
 
 
 def test_old_annotations_with_users_become_annotators(store, tmp_path):

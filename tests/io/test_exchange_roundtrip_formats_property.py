@@ -88,12 +88,19 @@ def content(path: Path) -> dict[str, bytes] | bytes:
     return {p.name: p.read_bytes() for p in path.iterdir()} if path.is_dir() else path.read_bytes()
 
 
+SAME_DATABASE_FIXED_POINT = {"prodigy", "doccano", "labelstudio", "jsonl"}
+"""Formats whose first re-import into the source database is checked to change nothing (attack 12 #25)."""
+
+
 def check_round_trip(tmp: Path, fmt: str, records: list[dict]) -> None:
     with Store(tmp / "seed.db") as seed:
         import_file(seed, write_jsonl(tmp / "seed.jsonl", records))
         (tmp / "e1").mkdir()
         export(seed, ExportOptions(format=fmt, output=tmp / "e1" / f"data{SUFFIX[fmt]}", statuses=list(Status),
                                    versions="all"))  # every annotator (doccano's default is one version)
+        if fmt in SAME_DATABASE_FIXED_POINT:  # the export back into the database it came from: nothing changes
+            again = import_file(seed, tmp / "e1" / f"data{SUFFIX[fmt]}")
+            assert (again.sets_written, again.documents_created, again.earlier_kept) == (0, 0, []), again.summary()
     states, files = [], []
     for step in (1, 2):
         source = tmp / f"e{step}" / f"data{SUFFIX[fmt]}"
@@ -162,4 +169,6 @@ def test_binary_tasks_import_export_import_changes_nothing(tmp_path_factory, tas
             export(store, ExportOptions(format="prodigy", output=tmp / f"e{step + 1}" / "data.jsonl",
                                         statuses=list(Status)))
             files.append(content(tmp / f"e{step + 1}" / "data.jsonl"))
+            if step == 1:  # the export back into the same database changes nothing (attack 12 #25)
+                assert import_file(store, tmp / "e2" / "data.jsonl").sets_written == 0
     assert states[0] == states[1] and files[0] == files[1]

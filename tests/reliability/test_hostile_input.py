@@ -353,7 +353,8 @@ BAD_IMPORTS = [
     ({"text": "Ann met Bob.", "spans": [{"start": 5, "end": 2, "label": "PER"}]}, ""),
     ({"text": "Ann met Bob.", "spans": [{"start": 0, "end": 5, "label": "PER"}, {"start": 4, "end": 7, "label": "X"}]},
      "overlap"),
-    ({"text": "Ann met Bob.", "label": [[0, 3, "PER"], [2, 6, "ORG"]]}, "overlap"),
+    # (overlapping doccano spans import since attack 12 #14: nested entities are kept beside the entities)
+    ({"text": "Ann met Bob.", "label": [[0, 3, "PER"], [2, 60, "ORG"]]}, "outside"),
     ({"text": "Ann met Bob.", "spans": [{"start": "0", "end": 3, "label": "PER"}]}, ""),
     ({"text": "Ann met Bob.", "spans": "not a list"}, ""),
 ]
