@@ -235,7 +235,12 @@ class ReviewWindow(FitsScreen, QMainWindow):
         # left: queue
         self.queue_table = QTableWidget(0, 4)
         self.queue_table.setObjectName("reviewQueue")
-        self.queue_table.setHorizontalHeaderLabels(["Doc", "Title", "Disagree", "Open"])
+        # Short headers (explained in their tooltips): "Disagree" and "Doc" sized to their header text left the
+        # Title column 25 px wide in a narrow queue ("K…", attack 15b #1 at 1024 × 768).
+        self.queue_table.setHorizontalHeaderLabels(["#", "Title", "Diff.", "Open"])
+        for col, tip in enumerate(("Document number", "Title (full title in the tooltip)",
+                                   "Items the versions disagree on", "Disagreements not settled yet")):
+            self.queue_table.horizontalHeaderItem(col).setToolTip(tip)
         self.queue_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.queue_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.queue_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -459,8 +464,13 @@ class ReviewWindow(FitsScreen, QMainWindow):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
         self.items_table.setColumnWidth(2, 150)
-        for col in range(3, self.items_model.columnCount()):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+        # One column per version, each wide enough for its name; with many versions the table scrolls sideways
+        # rather than squeezing six columns to "…" (attack 15b #1).
+        metrics = self.items_table.fontMetrics()
+        for col, name in enumerate(self.review.annotators, start=3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            self.items_table.setColumnWidth(col, max(72, min(metrics.horizontalAdvance(name) + 36, 170)))
+        header.setStretchLastSection(True)
         self.refresh_article()
         self.refresh_items()
         self.refresh_document_agreement()
