@@ -265,7 +265,7 @@ class MainWindow(FitsScreen, QMainWindow):
         else:  # the article keeps most of the width, also on a small screen (issue 15, attack #3)
             width = self.width()
             self.resizeDocks([self.docks["documents"], self.docks["quotes"]],
-                             [min(420, width * 22 // 100), min(520, width * 30 // 100)], Qt.Orientation.Horizontal)
+                             [min(440, width * 26 // 100), min(520, width * 28 // 100)], Qt.Orientation.Horizontal)
 
     def _open_initial_document(self) -> None:
         last = self.settings.value("last_document")

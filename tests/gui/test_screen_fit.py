@@ -47,6 +47,15 @@ def report(name, w):
 AnnotatorNameDialog.ask = classmethod(lambda cls, parent, current="": "alice")
 main = MainWindow(db, "alice")
 report("main", main)
+table = main.doc_list.table
+out["main parts"] = {  # a first start: no saved layout (attack 15b #6)
+    "title width": table.columnWidth(0), "table width": table.viewport().width(),
+    "shown columns": [c for c in range(table.model().columnCount()) if not table.isColumnHidden(c)],
+    "columns fit": sum(table.columnWidth(c) for c in range(table.model().columnCount())
+                       if not table.isColumnHidden(c)) <= table.viewport().width(),
+    "search width": main.doc_list.search_box.width(),
+    "article width": main.view.width(),
+}
 main.resize(3000, 2000)  # as if saved on a large monitor
 main.close()
 main2 = MainWindow(db, "alice")
@@ -115,6 +124,7 @@ def test_every_window_and_dialog_fits_the_screen(many_labels_db, tmp_path, size)
     out = run_child(many_labels_db, tmp_path, *size)
     sx, sy, sw, sh = out.pop("screen")
     out.pop("review parts")
+    out.pop("main parts")
     assert (sw, sh) == size  # the child really had the small screen
     assert set(out) >= {"main", "review", "help", "tag set", "tag picker", "export", "import", "train", "entity edit"}
     for name, seen in out.items():
@@ -134,3 +144,21 @@ def test_review_with_six_versions_shows_every_part(many_labels_db, tmp_path, siz
     assert parts["buttons inside"] and parts["buttons unclipped"], parts
     assert parts["panel inside"] and parts["panel wide enough"], parts
     assert parts["article width"] >= 300, parts
+
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1024, 768), (800, 600)])
+def test_first_start_document_titles_and_search_box_are_readable(many_labels_db, tmp_path, size):
+    """A first start (no saved layout): the Title column keeps at least 100 px and the largest share of the list,
+    every shown column fits without scrolling sideways, the search box is not squeezed to "S…", and the article
+    keeps the most room (attack 15b #6: a 25-px Title column at 1280 × 800, "S…" at 1024 × 768)."""
+    parts = run_child(many_labels_db, tmp_path, *size)["main parts"]
+    others = [c for c in parts["shown columns"] if c != 0]
+    assert parts["title width"] >= 100 and parts["title width"] >= 0.4 * parts["table width"], parts
+    assert parts["columns fit"], parts
+    assert parts["search width"] >= 150, parts
+    assert parts["article width"] >= 300, parts
+    if size[0] >= 1024:
+        assert others[:2] == [1, 2], parts  # status and entity count beside the title
+    if size[0] >= 1280:
+        assert others[:3] == [1, 2, 3], parts  # and the quote count on a common laptop screen
