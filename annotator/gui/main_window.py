@@ -73,6 +73,14 @@ from annotator.gui.workers import ImportWorker
 from annotator.gui.screen_fit import FitsScreen, fit_to_screen, fit_within_screen
 
 
+def gone_meanwhile(message: str) -> str:
+    """The sentence for an edit whose entity or quote another window or program deleted after it was shown
+    (the store says "no entity with id N")."""
+    what = "entity" if "entity" in message else "quote" if "quote" in message else "annotation"
+    return (f"that {what} was deleted meanwhile in another window or program; the document is shown as it is "
+            "now")
+
+
 class MainWindow(FitsScreen, QMainWindow):
     """One annotator correcting documents of one database."""
 
@@ -413,6 +421,12 @@ class MainWindow(FitsScreen, QMainWindow):
         except (EditError, NotFoundError, StoreError, ValueError, sqlite3.Error) as error:  # any database error
             if took and not self.borrowed and self.store.annotation_set(self.doc.id, self.annotator) is None:
                 self.open_document(self.doc.id)  # the copy was rolled back with the edit: show the model's again
+            if isinstance(error, NotFoundError) and not took:
+                # a row id means nothing to a person (attack 15b #5b: "no entity with id 2051"): say what happened
+                # and show the document as it is now
+                self.refresh_from_database()
+                self.show_problem(gone_meanwhile(str(error)))
+                return False
             self.show_problem(str(error))
             return False
         if command.isObsolete():
