@@ -55,12 +55,18 @@ def test_the_dialog_asks_again_with_the_reason(qtbot, monkeypatch, kind):
     assert len(prompts) == 2
     first_line = prompts[1][0].split("\n")[0]
     assert first_line.startswith("The annotator name"), prompts
-    assert prompts[1][1] == BAD[kind].strip(" ")  # what was typed stays in the box, to be corrected
+    assert prompts[1][1] == BAD[kind]  # what was typed stays in the box, to be corrected
 
 
-def test_the_dialog_drops_spaces_at_the_ends_and_keeps_rtl(qtbot, monkeypatch):
-    _answers(monkeypatch, [("  דנה כהן  ", True)])
-    assert AnnotatorNameDialog.ask(None, "") == "דנה כהן"
+@pytest.mark.parametrize("typed, reason", [("dave ", "ends with a space"), (" dave", "starts with a space"),
+                                           ("  דנה כהן  ", "starts with a space"), ("dave\u00a0", "special space")])
+def test_the_dialog_refuses_spaces_at_the_ends_never_trims(qtbot, monkeypatch, typed, reason):
+    """Attack 15b #3: "dave " was stored as "dave", though the README says such names are refused, never
+    silently trimmed (as --annotator and import refuse them)."""
+    prompts = _answers(monkeypatch, [(typed, True), (typed.strip(" \u00a0"), True)])
+    assert AnnotatorNameDialog.ask(None, "") == typed.strip(" \u00a0")
+    assert len(prompts) == 2 and reason in prompts[1][0].split("\n")[0], prompts
+    assert prompts[1][1] == typed  # kept as typed, to be corrected
 
 
 def test_a_bad_name_given_to_the_window_is_about_the_name(qtbot, seeded, monkeypatch, capsys):
