@@ -383,13 +383,14 @@ class Store(DocumentListing, BulkWrites, ReviewDecisions):
         """Add a label (imported data or a user's new label) with a generated colour if none is given.
         ValueError when the name is empty or holds a control character."""
         check_name(name, "label")
-        if name in self.labels():
+        labels = self.labels()
+        if name in labels:
             return
         with self.transaction():
             position = self.query("SELECT coalesce(max(position), -1) + 1 FROM labels")[0][0]
-            self.conn.execute(
+            self.conn.execute(  # a generated colour is the one farthest from those in use (attack 15b #10)
                 "INSERT OR IGNORE INTO labels(name, color, position) VALUES (?, ?, ?)",
-                (name, color or resources.color_for(name), position),
+                (name, color or resources.color_for(name, list(labels.values())), position),
             )
 
     def tag_set(self, scope: str) -> list[str]:
