@@ -80,6 +80,8 @@ class TitleDialog:
 
     @classmethod
     def ask(cls, parent: QWidget | None, current: str = "") -> str | None:
+        """The title typed, with runs of spaces made one ("" when nothing visible was typed), or None on
+        cancel."""
         dialog = QInputDialog(parent)
         dialog.setWindowTitle("Document title")
         dialog.setLabelText("Title (the headline):")
@@ -89,8 +91,7 @@ class TitleDialog:
         dialog.resize(max(480, min(width, 900)), dialog.sizeHint().height())
         if not dialog.exec():
             return None
-        title = " ".join(dialog.textValue().split())
-        return title or None
+        return " ".join(dialog.textValue().split())  # "" for a title of only spaces: the caller says why not
 
 
 class TagSetDialog(FitsScreen, QDialog):

@@ -816,6 +816,9 @@ class MainWindow(FitsScreen, QMainWindow):
         title = TitleDialog.ask(self, self.doc.title)
         if title is None or title == self.doc.title:
             return
+        if not title:  # only spaces: refused in words, as `annotator title` does (attack 15b #13: silently kept)
+            self.show_problem("a title cannot be empty; the title is unchanged")
+            return
         try:
             self.store.set_title(self.doc.id, title)
             self.doc = self.store.document(self.doc.id)
