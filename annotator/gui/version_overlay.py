@@ -19,6 +19,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 
 from annotator.core.model import AnnotationSet
+from annotator.core.names import shown as shown_name
+from annotator.gui.article_view import PILL_CHARACTERS
 from annotator.gui.offsets import OffsetMap
 from annotator.gui.span_index import SpanIndex
 
@@ -116,6 +118,9 @@ class VersionOverlay:
             text = d.theirs if d.kind == THEIRS_ONLY else f"≠ {d.theirs}"
             if not text:
                 continue  # a quote: the outline says it
+            # a long name elided as your own pills are (attack 15b #9: theirs was drawn at full width)
+            text = metrics.elidedText(shown_name(text), Qt.TextElideMode.ElideRight,
+                                      metrics.averageCharWidth() * PILL_CHARACTERS)
             pill = overlay_pill_rect(rects[0], metrics.horizontalAdvance(text) + 6, metrics.height(), taken,
                                      view.viewport().rect())
             # No wider than the room before the next span on the line: elided, it stays under its own span
@@ -126,7 +131,7 @@ class VersionOverlay:
                 if row is not None else None
             shortest = metrics.horizontalAdvance("XX…") + 6
             if limit is not None and pill.right() > limit - 2 and limit - 2 - pill.left() >= shortest:
-                full = d.theirs if d.kind == THEIRS_ONLY else f"≠ {d.theirs}"
+                full = shown_name(d.theirs if d.kind == THEIRS_ONLY else f"≠ {d.theirs}")
                 text = metrics.elidedText(full, Qt.TextElideMode.ElideRight, limit - 2 - pill.left() - 6)
                 pill.setWidth(metrics.horizontalAdvance(text) + 6)
             taken.append(pill)

@@ -295,3 +295,16 @@ def test_their_longer_span_over_yours_is_outlined_in_full(window):
     xs = range(int(angela.left()) + 4, int(angela.right()) - 4)
     assert near(theirs_color, xs, above) > 5  # his dashes along the top of "Angela"
     assert near(mine_color, xs, above) > 5  # and my solid outline, inside his
+
+
+def test_their_long_label_is_elided_like_yours(window):
+    """Attack 15b #9: bob's 49-character label was drawn at full width in his pill, much wider than the span,
+    while your own pill of the same label is elided."""
+    from PySide6.QtGui import QFontMetricsF
+
+    from annotator.gui.article_view import PILL_CHARACTERS
+
+    view = _crowded_comparison(window, mine=[], theirs=[Entity(57, 63, LONG_LABEL)])  # "Merkel", alone
+    (pill, text), = view.overlay.pills
+    metrics = QFontMetricsF(view._label_font)
+    assert text.endswith("…") and pill.width() <= metrics.averageCharWidth() * PILL_CHARACTERS + 7, (text, pill)
