@@ -955,7 +955,7 @@ class MainWindow(FitsScreen, QMainWindow):
     def on_undo_failed(self, message: str) -> None:
         """An undo/redo met rows another window changed: say so, show the database as it is, and drop the undo
         history (its later steps may depend on the one that failed)."""
-        self.show_problem(message)
+        self.show_problem(message, state="Not redone" if message.startswith("can't redo") else "Not undone")
         QTimer.singleShot(0, self.undo_stack.clear)
         QTimer.singleShot(0, self.refresh_from_database)
 
