@@ -181,6 +181,17 @@ class DocumentListModel(HeaderedTableModel):
             self.fetchMore()
         return self._ids[row] if 0 <= row < len(self._ids) else None
 
+    def nearest(self, doc_id: int, direction: int) -> int | None:
+        """For a document not in the list: the listed document after it (`direction` +1) or before it (-1) in
+        the list's order (ascending ids), or None. Fetches pages only up to the first id past `doc_id`."""
+        import bisect
+
+        while self.canFetchMore() and (not self._ids or self._ids[-1] <= doc_id):
+            self.fetchMore()
+        at = bisect.bisect_right(self._ids, doc_id)
+        row = at if direction > 0 else at - 1
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
     def row_of(self, doc_id: int, *, fetch: bool = True) -> int | None:
         """The row of a document, fetching pages until it is found — or passed: ids come in ascending order, so a
         document that is not in the list costs the pages up to its id, not the whole (maybe capped) list."""

@@ -389,7 +389,10 @@ class MainWindow(FitsScreen, QMainWindow):
         if self.doc is None:
             return
         row = self.doc_model.row_of(self.doc.id)
-        target = self.doc_model.id_at(0 if row is None else row + direction)
+        if row is None:  # the open document left the list (a filter, F5): its neighbour by position, not the top
+            target = self.doc_model.nearest(self.doc.id, direction)  # (attack 15b #11: Ctrl+PgDn opened the first)
+        else:
+            target = self.doc_model.id_at(row + direction)
         if target is None:
             self.statusBar().showMessage("No more documents in this list.", 4000)
             return

@@ -299,3 +299,18 @@ def test_quote_hover_and_selection_highlight_speaker(qtbot, window):
     qtbot.mouseMove(view.viewport(), pos=point + QPoint(1, 0))
     assert view.hovered_quote_id is not None
     assert view._active_quote().speaker == (0, 5)
+
+
+@pytest.mark.parametrize(("key", "expected"), [(Qt.Key.Key_PageDown, 2), (Qt.Key.Key_PageUp, 0)])
+def test_next_document_from_one_that_left_the_filtered_list(qtbot, window, key, expected):
+    """Attack 15b #11: status filter "new", open document 2, Ctrl+D, F5 (document 2 leaves the list), Ctrl+PgDn
+    opened document 1 (the top), not document 3. The neighbours are by position, as if it were still there."""
+    first, second, third = window.doc_ids
+    box = window.doc_list.status_box
+    box.setCurrentIndex(box.findData(Status.NEW.value))
+    window.open_document(second)
+    qtbot.keyClick(window.view, Qt.Key.Key_D, CTRL)
+    qtbot.keyClick(window.view, Qt.Key.Key_F5)
+    assert window.doc_model.row_of(second) is None and window.doc.id == second  # left the list, still open
+    qtbot.keyClick(window.view, key, CTRL)
+    assert window.doc.id == window.doc_ids[expected]
