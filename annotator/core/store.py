@@ -163,6 +163,11 @@ def wal_identity(path: Path) -> tuple[tuple[int, int] | None, ...]:
     return tuple(found)
 
 
+BUSY = "is busy: another annotator is writing to it; nothing was written, try again in a moment"
+"""After the database path when a write waited too long for another connection's lock (SQLite's own "database is
+locked" is not added: attack 15b #12 found it appended to the sentence)."""
+
+
 class Store(DocumentListing, BulkWrites, ReviewDecisions):
     """Documents, annotators and their annotation sets in one SQLite file."""
 
@@ -200,7 +205,7 @@ class Store(DocumentListing, BulkWrites, ReviewDecisions):
             raise StoreError(str(error)) from None
         except sqlite3.OperationalError as error:
             if _is_locked(error):
-                raise StoreError(f"{self.path} is busy: another annotator is writing to it ({error})") from None
+                raise StoreError(f"{self.path} {BUSY}") from None
             if _is_full(error):
                 raise StoreWriteError(f"{self.path}: the disk is full ({error}); nothing was changed") from None
             raise StoreError(f"{self.path}: cannot open as an annotator database ({error})") from None
@@ -342,7 +347,7 @@ class Store(DocumentListing, BulkWrites, ReviewDecisions):
                     return
                 except sqlite3.OperationalError as error:
                     if not _is_locked(error) or time.monotonic() >= deadline:
-                        raise StoreError(f"{self.path} is busy: another annotator is writing to it ({error})") from None
+                        raise StoreError(f"{self.path} {BUSY}") from None
                     time.sleep(random.uniform(0.0005, 0.003))
         finally:
             self.conn.execute(f"PRAGMA busy_timeout = {self._busy_timeout_ms}")
