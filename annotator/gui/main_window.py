@@ -851,10 +851,8 @@ class MainWindow(FitsScreen, QMainWindow):
             self.show_problem(problem)
             QMessageBox.warning(self, "Change annotator", problem)
             return
-        self.annotator = name
-        if not self.store.readonly:
-            self.store.annotator_id(name)
-        self.settings.setValue("annotator", name)
+        self.annotator = name  # no annotator row yet: written with the first edit (attack 15b #16: switching to
+        self.settings.setValue("annotator", name)  # a name made it a choice in Export with no work done)
         self.show_annotator()
         self.undo_stack.clear()
         self.doc_model.set_annotator(name)

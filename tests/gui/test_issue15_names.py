@@ -97,3 +97,22 @@ def test_the_cli_refuses_a_too_long_name_in_one_line(tmp_path):
                             env={"PATH": "/usr/bin:/bin", "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path)})
     assert result.returncode != 0
     assert "200 characters" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_change_annotator_writes_nothing_until_the_first_edit(qtbot, window, monkeypatch):
+    """Attack 15b #16: switching to "dave" wrote an annotators row before any edit, so dave was offered in Export
+    and elsewhere with no work done. The row comes with his first edit."""
+    from annotator.core.store import Store
+
+    monkeypatch.setattr(AnnotatorNameDialog, "ask", classmethod(lambda cls, parent, current="": "dave"))
+    window.change_annotator()
+    assert window.annotator == "dave"
+    with Store(window.store.path, readonly=True) as check:
+        assert "dave" not in {a.name for a in check.annotators()}
+    window.open_document(window.doc_ids[1])
+    window.update_progress()
+    window.view.select_range(0, 6)
+    window.apply_label("ORG")
+    with Store(window.store.path, readonly=True) as check:
+        assert "dave" in {a.name for a in check.annotators()}
+        assert any(e.label == "ORG" for e in check.annotation_set(window.doc_ids[1], "dave").entities)
