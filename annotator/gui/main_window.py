@@ -73,6 +73,11 @@ from annotator.gui.workers import ImportWorker
 from annotator.gui.screen_fit import FitsScreen, fit_to_screen, fit_within_screen
 
 
+IDLE_SAVE_STATE = "All saved"
+"""The save state while no edit of this session is shown: nothing is pending ("Saved hh:mm:ss" comes only from a
+committed edit: attack 15b #17 found a bare "Saved" at start-up, before any edit)."""
+
+
 def gone_meanwhile(message: str) -> str:
     """The sentence for an edit whose entity or quote another window or program deleted after it was shown
     (the store says "no entity with id N")."""
@@ -239,7 +244,7 @@ class MainWindow(FitsScreen, QMainWindow):
     def _build_status_bar(self) -> None:
         self.annotator_label = QLabel()
         self.progress_label = QLabel()
-        self.save_label = QLabel("Saved")
+        self.save_label = QLabel(IDLE_SAVE_STATE)
         self.save_label.setObjectName("saveState")
         self.annotator_label.setTextFormat(Qt.TextFormat.RichText)  # markup of ours; user text in it is escaped
         self.save_label.setTextFormat(Qt.TextFormat.RichText)
@@ -523,7 +528,7 @@ class MainWindow(FitsScreen, QMainWindow):
         self.statusBar().showMessage(f"{state}: {message}", self.PROBLEM_SHOWN_MS)
 
     def show_saved_state(self, text: str | None = None) -> None:
-        """The save state for what is shown now: `text` ("Saved 10:22:05"), else "Saved" (or "Read-only"); any
+        """The save state for what is shown now: `text` ("Saved 10:22:05"), else IDLE_SAVE_STATE (or "Read-only"); any
         earlier refusal is cleared (it was about another edit or another document)."""
         if self.store.readonly:
             self.save_label.setText("Read-only")
@@ -533,7 +538,7 @@ class MainWindow(FitsScreen, QMainWindow):
             return
         self.problem = None
         self.save_label.setToolTip("")
-        self.save_label.setText(text or "Saved")
+        self.save_label.setText(text or IDLE_SAVE_STATE)
 
     def on_edited(self, change: cmd.Change) -> None:
         """Re-read what a command touched (it is committed) and repaint just that."""

@@ -50,7 +50,7 @@ def test_opening_shows_the_model_pre_extraction(window):
     assert window.doc.id == window.doc_ids[0]
     assert entities(window) == {(0, 5, "PERSON"), (40, 50, "PERSON"), (59, 67, "GPE")}
     assert window.view.highlight_ranges() == [(0, 5, "PERSON"), (40, 50, "PERSON"), (59, 67, "GPE")]
-    assert window.save_label.text().startswith("Saved")
+    assert window.save_label.text() == "All saved"  # nothing pending, no edit yet (attack 15b #17)
     assert window.entity_model.rowCount() == 3 and window.quote_model.rowCount() == 1
 
 
@@ -314,3 +314,16 @@ def test_next_document_from_one_that_left_the_filtered_list(qtbot, window, key, 
     assert window.doc_model.row_of(second) is None and window.doc.id == second  # left the list, still open
     qtbot.keyClick(window.view, key, CTRL)
     assert window.doc.id == window.doc_ids[expected]
+
+
+def test_before_any_edit_the_save_state_is_not_a_bare_saved(qtbot, window):
+    """Attack 15b #17: the status bar said "Saved" at start-up, before any edit; "Saved hh:mm:ss" comes only
+    from a committed edit."""
+    import re
+
+    assert window.save_label.text() == "All saved"
+    window.view.select_range(32, 38)
+    window.apply_label("DATE")
+    assert re.fullmatch(r"Saved \d\d:\d\d:\d\d", window.save_label.text()), window.save_label.text()
+    window.open_document(window.doc_ids[1])
+    assert window.save_label.text() == "All saved"
