@@ -269,6 +269,7 @@ class DocumentColumns(QObject):
     "…" (attack 15b #6: a 25-px Title column on a first start at 1280 × 800); widened, they come back. The
     columns stay Interactive (a person can drag one), and are never measured over all rows."""
 
+    TITLE = 0  # the column that identifies a row
     TITLE_SHARE = 0.45
     TITLE_MIN = 110
     SHORT = {1: (1.6, 52), 2: (0.8, 34), 3: (0.9, 40), 4: (1.8, 48)}  # column: (weight, minimum px)
@@ -304,7 +305,7 @@ class DocumentColumns(QObject):
         rest = available - title
         total = sum(w for w, _m in shown.values())
         widths = {c: max(m, int(rest * w / total)) for c, (w, m) in shown.items()}
-        widths[0] = max(self.TITLE_MIN, available - sum(widths.values()) - 1)
+        widths[self.TITLE] = max(self.TITLE_MIN, available - sum(widths.values()) - 1)
         return widths
 
     def spread(self) -> None:

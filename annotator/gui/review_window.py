@@ -51,6 +51,7 @@ from annotator.core.store import Store
 from annotator.gui.article_view import ArticleView
 from annotator.gui.background import BackgroundRun, BackgroundWorker
 from annotator.gui.db_watcher import DatabaseWatcher
+from annotator.gui.document_list import DocumentColumns
 from annotator.gui.flow_layout import FlowBox, WrappedColumn
 from annotator.gui.plain import escape, mnemonic, plain, window_title
 from annotator.gui.review_commands import ReviewDecisionCommand
@@ -87,6 +88,17 @@ BACKGROUND_ABOVE = 300
 """With more documents to review than this, the queue and corpus figures are computed in a worker thread."""
 KIND_NAMES = {"entity": "entity", "quote": "quote", "speaker": "speaker", "cue": "cue", "type": "quote type",
               "tag": "doc tag", "spantag": "span tag"}
+
+
+class QueueColumns(DocumentColumns):
+    """The review queue's columns: Title (1) keeps the largest share; "Diff.", then "#", are hidden in a queue
+    too narrow for them (at 800 × 600 the three count columns left the title "…")."""
+
+    TITLE = 1
+    TITLE_SHARE = 0.45
+    TITLE_MIN = 70
+    SHORT = {0: (0.8, 28), 2: (1.0, 34), 3: (1.0, 34)}
+    HIDE_ORDER = (2, 0)
 
 
 def kind_name(item: Item) -> str:
@@ -245,10 +257,7 @@ class ReviewWindow(FitsScreen, QMainWindow):
         self.queue_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.queue_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.queue_table.verticalHeader().hide()
-        header = self.queue_table.horizontalHeader()
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for col in (0, 2, 3):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.queue_columns = QueueColumns(self.queue_table)  # the title keeps its share (attack 15b #1, #6)
         self.queue_table.itemSelectionChanged.connect(self._queue_selected)
         left = QGroupBox("Queue")  # a longer title made the group box, hence the column, 230 px at least
         left.setToolTip("Documents to review, most disagreement first")

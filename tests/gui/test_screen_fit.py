@@ -75,6 +75,7 @@ out["review parts"] = {
     "panel inside": inside(review.right_scroll),
     "panel wide enough": review.right_scroll.viewport().width() >= review.figures.minimumSizeHint().width(),
     "article width": review.article.width(),
+    "queue title share": review.queue_table.columnWidth(1) / max(1, review.queue_table.viewport().width()),
 }
 rows = [("Menu", f"Action {i} with a long description of what it does", "Ctrl+Shift+F" + str(i)) for i in range(80)]
 report("help", HelpDialog(rows, main2))
@@ -144,6 +145,7 @@ def test_review_with_six_versions_shows_every_part(many_labels_db, tmp_path, siz
     assert parts["buttons inside"] and parts["buttons unclipped"], parts
     assert parts["panel inside"] and parts["panel wide enough"], parts
     assert parts["article width"] >= 300, parts
+    assert parts["queue title share"] >= 0.4, parts  # the queue's titles were "…" at 800 × 600
 
 
 
