@@ -19,14 +19,43 @@ from annotator.core.store import StoreError
 COMMAND_MODULES = ["corpus", "gui", "extract", "review", "exchange", "train"]
 
 
+class OneLineUsageError(click.ClickException):
+    """A usage error (bad option value, missing argument, unknown command) as ONE line, exit code 2 as click's:
+    `Error: Invalid value for '--max-steps': 0 is not in the range x>=1. (see `annotator train ner --help`)`.
+    Click's own form is four lines (Usage / Try / blank / Error); `--help` and a bare group's help are unchanged."""
+
+    exit_code = 2
+
+    @classmethod
+    def of(cls, error: click.UsageError) -> "OneLineUsageError":
+        where = error.ctx.command_path if error.ctx is not None else "annotator"
+        message = " ".join(error.format_message().split())
+        return cls(f"{message} (see `{where} --help`)")
+
+
+def _one_line(error: click.UsageError) -> click.ClickException:
+    if isinstance(error, click.exceptions.NoArgsIsHelpError):
+        return error  # `annotator train` alone prints the group's help, as click does
+    return OneLineUsageError.of(error)
+
+
 class AnnotatorGroup(click.Group):
     """The command group; a database problem met mid-command (busy, damaged, too new, disk full, read-only),
     a file that cannot be written, a refused name or config value (UserError), a bad input line (InputError)
-    or an unknown annotator or document (NotFoundError) is a clear one-line error, never a traceback."""
+    or an unknown annotator or document (NotFoundError) is a clear one-line error, never a traceback; so is a
+    usage error of any command (OneLineUsageError)."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as error:
+            raise _one_line(error) from None
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except click.UsageError as error:  # a sub-command's options or arguments, or a value refused in it
+            raise _one_line(error) from None
         except (StoreError, UserError, InputError, NotFoundError) as error:
             raise click.ClickException(str(error)) from None
         except sqlite3.Error as error:  # a database error no command expected: still one line

@@ -47,14 +47,19 @@ def label_list(values: tuple[str, ...]) -> list[str] | None:
               "for the others.")
 @click.option("--labels", "labels", multiple=True,
               help="Only entities with this label (repeat the option for several; a label may hold a comma). "
-              "One value with commas and no such label is read as a comma-separated list.")
+              "One value with commas and no such label is read as a comma-separated list. Names that are no known label "
+              "are refused (a typo would export no entities).")
 @click.option("--split", type=click.FloatRange(0, 1), default=None,
               help="Share of documents for train (rest to dev). Default for spacy: 0.8.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the train/dev split.")
 @click.option("--align", type=click.Choice(["strict", "expand"]), default="strict", show_default=True,
               help="spacy: a span off token boundaries is reported and left out (strict) or widened (expand).")
+@click.option("--include-model", is_flag=True,
+              help="Training formats (spacy, doccano, conll, iob, brat): also the model's sets (the pre-extraction "
+              "and model@<version> sets such as Label Studio predictions), ranked after every person's and never "
+              "for a document a person skipped or rejected. Default: people's sets only.")
 @click.pass_context
-def export(ctx, fmt, output, annotators, statuses, versions, labels, split, seed, align):
+def export(ctx, fmt, output, annotators, statuses, versions, labels, split, seed, align, include_model):
     """Export annotation sets. Exchange formats (jsonl, prodigy, labelstudio): one record per document and
     annotator, every finished status. Training formats (spacy, doccano): done sets only and one version per
     document (gold where it exists) unless --status / --versions say otherwise. conll, iob, brat: done sets only
@@ -83,6 +88,7 @@ def export(ctx, fmt, output, annotators, statuses, versions, labels, split, seed
         split=split,
         seed=seed,
         align=align,
+        include_model=include_model,
     )
     with open_store(ctx, readonly=True, must_exist=True) as store, progress_bar(None, "exporting", unit="rec") as bar:
         state = {"done": 0}
@@ -109,6 +115,8 @@ def export(ctx, fmt, output, annotators, statuses, versions, labels, split, seed
         click.echo(f"whitespace edge: {line}", err=True)
     for line in report.issues.dropped_relations:
         click.echo(f"relation: {line}", err=True)
+    for line in report.issues.left_out:
+        click.echo(f"left out: {line}", err=True)
     if scratch:
         with scratch, open(output, "rb") as written:
             shutil.copyfileobj(written, sys.stdout.buffer)
@@ -123,7 +131,7 @@ def export(ctx, fmt, output, annotators, statuses, versions, labels, split, seed
 @click.option("--format", "fmt", type=click.Choice(list(IMPORT_CHOICES)), default="auto", show_default=True,
               help="auto: from the content. A brat import takes a .ann/.txt pair (either file) or a folder of them.")
 @click.option("--annotator", default=None,
-              help="Annotator for records that do not name one (_annotator_id/_session_id/user). Default: file stem.")
+              help="Annotator for records that do not name one (_annotator_id/_session_id/user). Default: file stem (for a brat pair, its folder: the collection).")
 @click.option("--skip-invalid", is_flag=True,
               help="Import the valid records and list every skipped one (file:line: reason). Default: all or nothing.")
 @click.option("--no-extract", is_flag=True, help="Texts without annotations are not pre-annotated by the model.")

@@ -6,6 +6,7 @@ Module-level imports stay light (no spaCy): the training code is imported when a
 from __future__ import annotations
 
 import json
+import math
 import sys
 import tempfile
 from pathlib import Path
@@ -14,6 +15,24 @@ import click
 
 from annotator.cli.common import open_store
 from annotator.core.model import Status
+from annotator.train.configs import MAX_QUOTE_TOKENS, MAX_QUOTE_TOKENS_LIMIT
+
+
+class FiniteFloatRange(click.FloatRange):
+    """click's FloatRange that also refuses NaN and infinities (NaN passes every range comparison)."""
+
+    def convert(self, value, param, ctx):
+        number = value if isinstance(value, float) else click.FLOAT.convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return super().convert(number, param, ctx)
+
+
+SEED_MAX = 2**32 - 1
+"""numpy's seeds (spaCy's `fix_random_seed`) are 32-bit unsigned."""
+STEPS_MAX = 1_000_000
+LEARN_RATE_MAX = 1.0
+"""Adam's rate above 1 only diverges (1e308 overflowed to NaN inside thinc)."""
 
 
 def _common_options(function):
@@ -26,15 +45,18 @@ def _common_options(function):
                      "version per document, gold where it exists, else the latest corrected."),
         click.option("--status", "statuses", multiple=True, type=click.Choice([s.value for s in Status]),
                      help="Train on sets with these statuses (repeat). Default: done."),
-        click.option("--max-steps", type=click.IntRange(1), default=None,
+        click.option("--max-steps", type=click.IntRange(1, STEPS_MAX), default=None,
                      help="Training steps (batches). Default: 100 for ner (fine-tuning on a few dozen documents: "
                      "more steps forget more of what the base knew, see README), 300 for quotes."),
-        click.option("--eval-split", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.2,
-                     show_default=True, help="Share of documents held out for the per-label scores."),
-        click.option("--eval-frequency", type=click.IntRange(1), default=None,
+        click.option("--eval-split", type=FiniteFloatRange(0, 1, min_open=True, max_open=True), default=0.2,
+                     show_default=True, help="Share of documents held out for the per-label scores (exactly "
+                     "round(share x documents), at least 1); from 6 documents on the same share again is a dev "
+                     "set that picks the best checkpoint, so the held-out scores are not optimistic."),
+        click.option("--eval-frequency", type=click.IntRange(1, STEPS_MAX), default=None,
                      help="Evaluate every N steps (default: max-steps / 5, at most 200)."),
-        click.option("--seed", type=int, default=0, show_default=True, help="Seed of the split and of training."),
-        click.option("--learn-rate", type=click.FloatRange(0, min_open=True), default=None,
+        click.option("--seed", type=click.IntRange(0, SEED_MAX), default=0, show_default=True,
+                     help="Seed of the split and of training."),
+        click.option("--learn-rate", type=FiniteFloatRange(0, LEARN_RATE_MAX, min_open=True), default=None,
                      help="Adam's learning rate (default: 1e-4 when fine-tuning, 0.001 from scratch)."),
         click.option("--json-progress", is_flag=True,
                      help="Progress as one JSON object a line on stdout (for the window), result last."),
@@ -62,6 +84,9 @@ def train_ner(ctx, output, annotators, statuses, max_steps, eval_split, eval_fre
     P/R/F on the held-out documents and writes a pipeline to --output."""
     from annotator.core.config import extract_settings
 
+    if base is not None and not base.strip():
+        raise click.UsageError("an empty --base names no pipeline (leave it out for the configured one, or "
+                               "`--base blank`)")
     base_name = None if base == "blank" else (base or extract_settings().model)
     _run(ctx, "ner", output, annotators, statuses, max_steps, eval_split, eval_frequency, seed, learn_rate,
          json_progress, base=base_name)
@@ -69,13 +94,21 @@ def train_ner(ctx, output, annotators, statuses, max_steps, eval_split, eval_fre
 
 @train.command("quotes")
 @_common_options
+@click.option("--max-quote-tokens", type=click.IntRange(1, MAX_QUOTE_TOKENS_LIMIT), default=MAX_QUOTE_TOKENS,
+              show_default=True, help="Longest span (tokens) the suggester proposes: the 95th percentile of the "
+              "training quotes, at most this. Longer quotes are not learned (counted in the summary); every extra "
+              "token costs memory for every token of every article.")
 @click.pass_context
 def train_quotes(ctx, output, annotators, statuses, max_steps, eval_split, eval_frequency, seed, learn_rate,
-                 json_progress):
+                 json_progress, max_quote_tokens):
     """Train a span categorizer (spancat, span key "quotes", labels = quote types) on the corrected quotes, with
     an n-gram suggester sized to the training quotes; prints per-type P/R/F and writes a pipeline to --output."""
     _run(ctx, "quotes", output, annotators, statuses, max_steps, eval_split, eval_frequency, seed, learn_rate,
-         json_progress)
+         json_progress, max_quote_tokens=max_quote_tokens)
+
+
+def _terminate_as_interrupt(signum, frame):
+    raise KeyboardInterrupt  # click prints "Aborted!" and exits 1; the finally/except blocks clean up first
 
 
 DEFAULT_STEPS = {"ner": 100, "quotes": 300}
@@ -95,11 +128,26 @@ def _emit(json_progress: bool, event: dict) -> None:
 
 
 def _run(ctx, kind, output, annotators, statuses, max_steps, eval_split, eval_frequency, seed, learn_rate,
-         json_progress, base=None):
-    from annotator.train.configs import TrainSettings, ner_config, quote_suggester_sizes, quotes_config
+         json_progress, base=None, max_quote_tokens=None):
+    from annotator.train.configs import (
+        TrainSettings,
+        ner_config,
+        quote_suggester_sizes,
+        quotes_config,
+        too_long_quotes,
+    )
     from annotator.train.data import TrainingDataError, build_training_data
     from annotator.train.run import TrainError, check_output, train_from_config
 
+    import os
+    import signal
+
+    from annotator.train.run import remove_stale_staging
+
+    if output.is_symlink():  # the pipeline goes where the link points; the link itself stays a link
+        target = output.resolve()
+        click.echo(f"--output {output} is a symbolic link: the pipeline is written at its target {target}", err=True)
+        output = target
     output = output.absolute()
     max_steps = max_steps or DEFAULT_STEPS[kind]
     _STDOUT["stream"] = sys.stdout
@@ -107,7 +155,13 @@ def _run(ctx, kind, output, annotators, statuses, max_steps, eval_split, eval_fr
         check_output(output)  # before any work
     except TrainError as error:
         raise click.ClickException(str(error)) from None
-    with tempfile.TemporaryDirectory(prefix=".annotator-train-", dir=output.parent if output.parent.exists() else None) as tmp:
+    if output.parent.exists() and (stale := remove_stale_staging(output.parent)):
+        click.echo(f"removed {len(stale)} staging folder(s) of earlier trainings that did not finish "
+                   f"({', '.join(stale[:3])}{', ...' if len(stale) > 3 else ''})", err=True)
+    # SIGTERM (the window's cancel, `kill`) unwinds like Ctrl+C, so the staging folders are removed
+    signal.signal(signal.SIGTERM, _terminate_as_interrupt)
+    parent = output.parent if output.parent.exists() else None
+    with tempfile.TemporaryDirectory(prefix=f".annotator-train-{os.getpid()}-", dir=parent) as tmp:
         _emit(json_progress, {"phase": "data"})
         try:
             with open_store(ctx, readonly=True, must_exist=True) as store:
@@ -132,10 +186,14 @@ def _run(ctx, kind, output, annotators, statuses, max_steps, eval_split, eval_fr
             if kind == "ner":
                 config = ner_config(settings, base)
             else:
-                config = quotes_config(settings, data.quote_lengths)
-                low, high = quote_suggester_sizes(data.quote_lengths)
+                config = quotes_config(settings, data.quote_lengths, max_quote_tokens)
+                low, high = quote_suggester_sizes(data.quote_lengths, max_quote_tokens)
                 click.echo(f"suggester: n-grams of {low} to {high} tokens (5th-95th percentile of "
-                           f"{len(data.quote_lengths)} training quotes)", err=True)
+                           f"{len(data.quote_lengths)} training quotes, at most --max-quote-tokens "
+                           f"{max_quote_tokens})", err=True)
+                if skipped := too_long_quotes(data.quote_lengths, max_quote_tokens):
+                    click.echo(f"{skipped} training quote(s) longer than {high} tokens are not learned (the "
+                               "suggester never proposes them); raise --max-quote-tokens to include them", err=True)
         except OSError as error:
             raise click.ClickException(f"cannot load base pipeline {base!r}: {str(error).splitlines()[0]}") from None
         except ValueError as error:
@@ -156,10 +214,11 @@ def _run(ctx, kind, output, annotators, statuses, max_steps, eval_split, eval_fr
                 bar.refresh()
 
         info = {"base": base, "annotators": list(annotators) or "all people", "train_docs": data.train_docs,
-                "dev_docs": data.dev_docs, "max_steps": max_steps, "seed": seed,
+                "dev_docs": data.dev_docs, "test_docs": data.test_docs, "dev_is_test": data.dev_is_test,
+                "max_steps": max_steps, "seed": seed,
                 "learn_rate": config["training"]["optimizer"]["learn_rate"]}
         try:
-            result = train_from_config(config, output, kind=kind, dev_path=data.dev_path, on_progress=progress,
+            result = train_from_config(config, output, kind=kind, dev_path=data.test_path, on_progress=progress,
                                        info=info)
         except TrainError as error:
             raise click.ClickException(str(error)) from None
@@ -171,7 +230,9 @@ def _run(ctx, kind, output, annotators, statuses, max_steps, eval_split, eval_fr
                      "overall": result.overall and {"p": result.overall.p, "r": result.overall.r, "f": result.overall.f},
                      "per_label": {k: {"p": v.p, "r": v.r, "f": v.f} for k, v in result.scores.items()}})
         return
-    click.echo(f"held-out scores ({data.dev_docs} documents):\n{result.table()}")
+    how = ("also used to pick the checkpoint: optimistic" if data.dev_is_test
+           else "not trained on, not used to pick the checkpoint")
+    click.echo(f"held-out scores ({data.test_docs} documents, {how}):\n{result.table()}")
     click.echo(f"pipeline -> {result.output}  ({result.seconds:.0f} s; use it with --model {result.output})")
 
 

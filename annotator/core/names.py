@@ -44,6 +44,28 @@ def name_problem(name: str) -> str | None:
     return None
 
 
+TAG_SCHEME_LABELS = frozenset({"O", "-"})
+TAG_SCHEME_PREFIXES = ("B-", "I-", "L-", "U-", "E-", "S-", "O-")
+"""Entity labels that collide with the token tag schemes NER training and CoNLL/IOB files use (spaCy's BILUO,
+IOB, BIOES): "O" is "outside", "-" is spaCy's "missing", and a "B-X" label turns into "B-B-X" in a tag
+column, which readers split at the first dash. spaCy trained such labels wrongly ("-" is never learned)."""
+
+
+def scheme_problem(label: str) -> str | None:
+    """Why an ENTITY label collides with BILUO / IOB tags ("O", "-", a "B-"/"I-"/"L-"/"U-"/"E-"/"S-"/"O-"
+    prefix), or None. Tags (document and span tags) are not NER labels and may be anything name_problem allows."""
+    if label in TAG_SCHEME_LABELS:
+        return f"is a token tag of NER training ({label!r} means {'outside' if label == 'O' else 'missing'})"
+    if label.startswith(TAG_SCHEME_PREFIXES):
+        return f"starts with {label[:2]!r}, a BILUO/IOB tag prefix (it would read as {label[2:] or '?'!r})"
+    return None
+
+
+def label_problem(label: str) -> str | None:
+    """Why `label` cannot be an entity label: name_problem, then scheme_problem; None when it can."""
+    return name_problem(label) or scheme_problem(label)
+
+
 def check_name(name: str, what: str) -> str:
     """`name` as given, or UserError (a ValueError): '<what> "<name…>" contains a control character (U+000A at
     character 4)'."""

@@ -11,7 +11,7 @@ from typing import Any
 
 from annotator.core.log_rows import entity_row, quote_row, rows_of
 from annotator.core.model import AnnotationSet, Entity, Origin, Quote, QuoteType, Status, Tag, TargetKind, TextRange
-from annotator.core.names import name_problem, shown
+from annotator.core.names import label_problem, name_problem, shown
 from annotator.core.spans import describe_blank, has_visible_character
 from annotator.core.store import (
     NotFoundError,
@@ -131,7 +131,7 @@ def add_entity(
     label = label.strip()
     if not label:
         raise EditError("an entity needs a label")
-    if problem := name_problem(label):
+    if problem := label_problem(label):
         raise EditError(f'label "{shown(label)}" {problem}')
     _check_entity_range(store, doc_id, start, end)
     annotator_id = store.annotator_id(annotator)
@@ -161,7 +161,7 @@ def relabel_entity(store: Store, *, entity_id: int, label: str) -> Entity:
     label = label.strip()
     if not label:
         raise EditError("an entity needs a label")
-    if problem := name_problem(label):
+    if problem := label_problem(label):
         raise EditError(f'label "{shown(label)}" {problem}')
     with store.transaction():
         old = store.entity(entity_id)

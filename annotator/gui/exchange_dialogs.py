@@ -172,7 +172,8 @@ class ExportDialog(FitsScreen, QDialog):
         if error:
             QMessageBox.warning(parent, "Export failed", plain(error))
             return None
-        issues = report.issues.misaligned + report.issues.blank_edges + report.issues.dropped_relations
+        issues = (report.issues.misaligned + report.issues.blank_edges + report.issues.dropped_relations
+                  + report.issues.left_out)
         text = report.summary()
         if issues:
             text += "\n\nNot expressed exactly:\n" + "\n".join(issues[:20]) + ("\n…" if len(issues) > 20 else "")

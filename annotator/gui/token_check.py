@@ -5,6 +5,8 @@ boundaries come back, `snapping.cuts_a_word` also flags spans off those tokens (
 
 The window never imports spaCy: the subprocess does, started only when the first document has been open for
 `DELAY_MS`. Off with `ANNOTATOR_TOKEN_CHECK=0` (the test suite sets it; tests of this module turn it on).
+Texts over `MAX_CHARS` are not checked (the edit path of a very long article pays nothing); every other text is
+tokenized once, off the GUI thread, and its boundaries kept by content (`snapping`, the 4 latest texts).
 
 Hook (main window): `install_token_check(window)`; it reads `window.doc`, repaints `window.view` and calls
 `window.refresh_panels()`.
@@ -22,6 +24,15 @@ from annotator.gui import snapping
 
 DELAY_MS = 2000
 """How long a document is open before its tokens are asked for (and the first poll starts the subprocess)."""
+MAX_CHARS = 100_000
+"""Texts longer than this (about 16,000 words; news articles are a few thousand characters) are not checked, so
+the helper never starts for them. Profiled (benchmarks/profile_token_check.py, the 100,000-word article of
+bench_long_article): the check costs the GUI thread nothing measurable per edit (12.09 ms CPU median without the
+tokens, 12.14 ms with them, 90 edits each); the tokens' arrival costs 18 ms once; the helper process costs
+about 1 s CPU once a session (starting Python and importing spaCy; tokenizing 578 kB is 82 ms). That one
+second, competing with the window on two loaded cores while a long article is edited, is what made edit
+medians look 10-40 % slower; a very long article now never starts it, and the spaCy export lists the spans it
+leaves out anyway."""
 SERVICE = [sys.executable, "-c", "from annotator.io.token_service import serve; serve(niceness=15)"]
 
 
@@ -39,7 +50,10 @@ class TokenCheck(QObject):
         self._buffer = b""
 
     def request(self, text: str) -> None:
-        if snapping.has_token_boundaries(text) or text in self.pending.values():
+        """Ask for `text`'s token boundaries once (a text already known or pending is not sent again; a text
+        longer than MAX_CHARS is never sent: no helper CPU while a long article is edited)."""
+        if len(text) > MAX_CHARS or snapping.has_token_boundaries(text) or any(
+                len(p) == len(text) and p == text for p in self.pending.values()):
             return
         if self.process is None or self.process.state() == QProcess.ProcessState.NotRunning:
             self.process = QProcess(self)

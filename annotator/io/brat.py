@@ -22,15 +22,26 @@ from typing import Any
 
 from annotator.core.model import AnnotationSet, Document, Entity, Quote, QuoteType, Status, TextRange
 from annotator.core.errors import InputError
-from annotator.io.records import IMPORT_KEY, ExportIssues, ImportedSet, Where, check_no_overlap, digest
+from annotator.io.records import (IMPORT_KEY, ExportIssues, ImportedSet, Where, check_no_overlap, digest,
+                                  OVERLAP_KEY, overlapping_spans)
 
 OTHER_KEY = "brat_other"
+IDS_KEY = "brat_ids"
+"""AnnotationSet.extra key, kept with `brat_other`: the file's own T and R ids, {"T": [[start, end, label, id]],
+"R": [[type, [start, end, label], [start, end, label], id]]}; an export writes the same span or relation under
+the same id, so the kept lines' references stay true (a reference to what is gone drops that line, listed)."""
+ID_REF = re.compile(r"^(?:[^:\s]*:)?([TREAMN#]\d+)$")
+"""A reference to an annotation in a kept line's second field: `T3`, `Theme:T3` (events), `R1` (notes)."""
 NOTE_PREFIX = "speaker_name: "
 TYPE_ATTRIBUTES = {"quotetype", "quote_type", "type"}
 T_LINE = re.compile(r"^(T\S*)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t?(.*)$")
 R_LINE = re.compile(r"^(R\S*)\t(\S+) (\S+):(\S+) (\S+):(\S+)\s*$")
 A_LINE = re.compile(r"^([AM]\S*)\t(\S+) (\S+)(?: (\S+))?\s*$")
 NOTE_LINE = re.compile(r"^(#\S*)\t(\S+) (\S+)\t(.*)$")
+
+
+def _key(span: dict[str, Any]) -> list:
+    return [span["start"], span["end"], span["label"]]
 
 
 def pairs_of(path: Path) -> list[tuple[Path, Path]]:
@@ -66,11 +77,18 @@ def parse_pair(txt: Path, ann: Path, notes: list[str]) -> ImportedSet:
     attributes: list[tuple[int, str, str, str | None]] = []
     annotator_notes: list[tuple[int, str, str]] = []
     other: list[str] = []
+    seen_ids: dict[str, int] = {}
     for number, raw in enumerate(lines, 1):
         line = raw.rstrip("\r")
         if not line.strip():
             continue
         where = Where(ann, number, notes)
+        ident = line.split("\t", 1)[0]
+        if ident != "*":  # `*` (Equiv) lines have no id
+            if ident in seen_ids:
+                raise where.fail(f"duplicate id {ident} (first on line {seen_ids[ident]}); brat ids are unique in "
+                                 "a file")
+            seen_ids[ident] = number
         if line.startswith("T"):
             found = T_LINE.match(line)
             if not found:
@@ -86,8 +104,9 @@ def parse_pair(txt: Path, ann: Path, notes: list[str]) -> ImportedSet:
             if len(pieces) > 1:
                 gaps = [text[a[1]:b[0]] for a, b in zip(pieces, pieces[1:])]
                 if not all(gap.strip() == "" and ("\n" in gap or "\r" in gap) for gap in gaps):
-                    where.warn(f"{ident} is discontinuous ({ranges}); imported as the span {start}-{end} "
-                               "that covers it (its pieces are kept for brat)")
+                    where.warn(f"{ident} is discontinuous ({ranges}); stored as the span {start}-{end} that "
+                               "covers it with its pieces (written back to brat), and left out of NER training "
+                               "(the spacy and conll exports list it)")
                     extra["fragments"] = [list(p) for p in pieces]
             expected = " ".join(text[a:b] for a, b in pieces)
             if written and written not in (expected, text[start:end]):
@@ -120,6 +139,11 @@ def parse_pair(txt: Path, ann: Path, notes: list[str]) -> ImportedSet:
             other.append(line)
         else:
             raise where.fail(f"not a brat standoff line (T, R, E, A, M, N, # or *): {line[:40]!r}")
+    original_ids = {  # written back under the same ids, so kept E / N / * / # lines still point right
+        "T": [[s["start"], s["end"], s["label"], i] for i, s in spans.items()],
+        "R": [[kind, _key(spans[a1]), _key(spans[a2]), i] for _, i, kind, a1, a2, _ in relations
+              if a1 in spans and a2 in spans],
+    }
     quote_ids = [i for i, s in spans.items() if s["label"].lower() == "quote"]
     part_only = {i for i, s in spans.items() if s["label"].lower() in ("speaker", "cue")}
     parts: dict[str, dict[str, str]] = {q: {} for q in quote_ids}
@@ -158,8 +182,18 @@ def parse_pair(txt: Path, ann: Path, notes: list[str]) -> ImportedSet:
         else:
             spans[target]["extra"]["note"] = note
     entity_ids = [i for i in spans if i not in quote_type and not (i in part_only and i in used_parts)]
-    entities = [Entity(start=spans[i]["start"], end=spans[i]["end"], label=spans[i]["label"], extra=spans[i]["extra"])
-                for i in entity_ids]
+    entities = []
+    overlapping: list[dict[str, Any]] = []
+    for i in entity_ids:  # brat allows overlapping (nested) spans, NER does not: later ones are kept apart
+        span = spans[i]
+        if any(e.start < span["end"] and span["start"] < e.end for e in entities):
+            Where(ann, span["line"], notes).warn(
+                f"{i} ({span['label']} {span['start']}-{span['end']}) overlaps an earlier entity; kept in "
+                f"{OVERLAP_KEY} (written back on export; a span group in spaCy files), not as an entity")
+            overlapping.append({"start": span["start"], "end": span["end"], "label": span["label"],
+                                **({"brat": span["extra"]} if span["extra"] else {})})
+            continue
+        entities.append(Entity(start=span["start"], end=span["end"], label=span["label"], extra=span["extra"]))
     check_no_overlap(Where(ann, None), entities)
     quotes = []
     for q in quote_ids:
@@ -187,8 +221,11 @@ def parse_pair(txt: Path, ann: Path, notes: list[str]) -> ImportedSet:
                          "head_span": {"start": head["start"], "end": head["end"], "label": head["label"]},
                          "child_span": {"start": child["start"], "end": child["end"], "label": child["label"]}})
         extra_set["relations"] = rels
+    if overlapping:
+        extra_set[OVERLAP_KEY] = overlapping
     if other:
         extra_set[OTHER_KEY] = other
+        extra_set[IDS_KEY] = original_ids
     aset = AnnotationSet(doc_id=0, annotator="", status=Status.DONE, entities=entities, quotes=quotes,
                          extra=extra_set)
     aset.extra[IMPORT_KEY] = {"had": ["brat"], "digest": digest(aset)}
@@ -208,76 +245,163 @@ def iter_brat_sets(path: Path, notes: list[str]):
 # -- writing -------------------------------------------------------------------------------------------------
 
 
+def check_brat_label(label: str, doc_id: int | None, what: str = "label") -> None:
+    """Refuse (ValueError, one line) a label brat's `.ann` grammar cannot hold as it is: whitespace separates
+    its fields, so `NEW LABEL` would be read back as another label (renaming it would change the data)."""
+    if not label or re.search(r"\s", label):
+        raise ValueError(f"{what} {label!r} (document {doc_id}) holds whitespace, which brat's .ann fields cannot "
+                         "carry: relabel those entities (in the window), or leave the label out with --labels")
+
+
+class _Ids:
+    """brat ids for one .ann: a span or relation the imported file had gets its own id back; any other gets the
+    lowest free number of its kind, never one the file used (a kept line may point at it)."""
+
+    def __init__(self, extra: dict[str, Any], kept: list[str]):
+        ids = extra.get(IDS_KEY) if isinstance(extra.get(IDS_KEY), dict) else {}
+        self.wanted: dict[tuple, str] = {}
+        ranges: dict[tuple, list[str]] = {}
+        for start, end, label, ident in ids.get("T", []) or []:
+            self.wanted.setdefault(("T", start, end, label), ident)
+            ranges.setdefault(("T", start, end), []).append(ident)
+        for key, found in ranges.items():  # a relabelled span keeps its id (its range names it alone)
+            if len(found) == 1:
+                self.wanted.setdefault(key, found[0])
+        for kind, head, child, ident in ids.get("R", []) or []:
+            self.wanted.setdefault(("R", kind, tuple(head), tuple(child)), ident)
+        self.reserved = set(self.wanted.values()) | {line.split("\t", 1)[0] for line in kept}
+        self.used: set[str] = set()
+        self.counters: dict[str, int] = {}
+
+    def take(self, kind: str, key: tuple | None = None) -> str:
+        ident = self.wanted.get((kind, *key)) if key is not None else None
+        if (ident is None or ident in self.used) and kind == "T" and key is not None:
+            ident = self.wanted.get((kind, *key[:2]))
+        if ident is not None and ident not in self.used:
+            self.used.add(ident)
+            return ident
+        number = self.counters.get(kind, 0)
+        while True:
+            number += 1
+            ident = f"{kind}{number}"
+            if ident not in self.reserved and ident not in self.used:
+                break
+        self.counters[kind] = number
+        self.used.add(ident)
+        return ident
+
+
 def ann_text(doc: Document, aset: AnnotationSet, *, labels: set[str] | None, issues: ExportIssues) -> str:
-    """The .ann of one set (brat's grammar; a span over line breaks is written as pieces, as brat does)."""
+    """The .ann of one set (brat's grammar; a span over line breaks is written as pieces, as brat does). Spans
+    and relations keep the ids the imported file gave them; kept `E`/`N`/`*`/`#`/`A` lines are written only if
+    every annotation they point at is written (else left out and listed)."""
     text = doc.text
     lines: list[str] = []
-    ids: dict[tuple[int, int, str], str] = {}
-    counters = {"T": 0, "R": 0, "A": 0, "#": 0}
-
-    def next_id(kind: str) -> str:
-        counters[kind] += 1
-        return f"{kind}{counters[kind]}"
+    kept = [line for line in aset.extra.get(OTHER_KEY, []) or [] if isinstance(line, str)]
+    ids = _Ids(aset.extra, kept)
+    by_key: dict[tuple[int, int, str], str] = {}
 
     def t_line(start: int, end: int, label: str, fragments: list[list[int]] | None = None) -> str:
         key = (start, end, label)
-        if key in ids:
-            return ids[key]
+        if key in by_key:
+            return by_key[key]
         pieces = fragments or [[m.start() + start, m.end() + start] for m in re.finditer(r"[^\r\n]+", text[start:end])]
         pieces = [p for p in pieces if p[0] < p[1]] or [[start, end]]
-        ident = next_id("T")
+        ident = ids.take("T", key)
         covered = " ".join(text[a:b] for a, b in pieces)
         lines.append(f"{ident}\t{label} {';'.join(f'{a} {b}' for a, b in pieces)}\t{covered}")
-        ids[key] = ident
+        by_key[key] = ident
         return ident
+
+    def r_line(kind: str, head: tuple, child: tuple, arg1: str, arg2: str) -> None:
+        lines.append(f"{ids.take('R', (kind, head, child))}\t{kind} Arg1:{arg1} Arg2:{arg2}")
 
     entity_ids = {}
     for entity in aset.entities:
         if labels is not None and entity.label not in labels:
             continue
-        label = entity.label.replace(" ", "_")
-        ident = t_line(entity.start, entity.end, label, entity.extra.get("fragments"))
-        entity_ids[(entity.start, entity.end)] = ident
+        check_brat_label(entity.label, doc.id)
+        ident = t_line(entity.start, entity.end, entity.label, entity.extra.get("fragments"))
+        entity_ids[(entity.start, entity.end)] = (ident, entity.label)
         for name, value in (entity.extra.get("attributes") or {}).items():
-            lines.append(f"{next_id('A')}\t{name} {ident}" + ("" if value is True else f" {value}"))
+            lines.append(f"{ids.take('A')}\t{name} {ident}" + ("" if value is True else f" {value}"))
         if isinstance(entity.extra.get("note"), str):
-            lines.append(f"{next_id('#')}\tAnnotatorNotes {ident}\t{entity.extra['note']}")
+            lines.append(f"{ids.take('#')}\tAnnotatorNotes {ident}\t{entity.extra['note']}")
+    for span in overlapping_spans(aset):  # brat holds overlapping spans (a spans_manual task's)
+        start, end, label = span.get("start"), span.get("end"), span.get("label")
+        if isinstance(start, int) and isinstance(end, int) and isinstance(label, str) and (
+                labels is None or label in labels):
+            check_brat_label(label, doc.id)
+            kept_extra = span.get("brat") if isinstance(span.get("brat"), dict) else {}
+            ident = t_line(start, end, label, kept_extra.get("fragments"))
+            entity_ids.setdefault((start, end), (ident, label))
+            for name, value in (kept_extra.get("attributes") or {}).items():
+                lines.append(f"{ids.take('A')}\t{name} {ident}" + ("" if value is True else f" {value}"))
+            if isinstance(kept_extra.get("note"), str):
+                lines.append(f"{ids.take('#')}\tAnnotatorNotes {ident}\t{kept_extra['note']}")
     for relation in aset.extra.get("relations", []) or []:
         head, child = relation.get("head_span") or {}, relation.get("child_span") or {}
         a = entity_ids.get((head.get("start"), head.get("end")))
         b = entity_ids.get((child.get("start"), child.get("end")))
         if a and b:
-            lines.append(f"{next_id('R')}\t{str(relation.get('label') or 'Related').replace(' ', '_')} Arg1:{a} Arg2:{b}")
+            kind = str(relation.get("label") or "Related")
+            check_brat_label(kind, doc.id, "relation type")
+            r_line(kind, (head.get("start"), head.get("end"), a[1]), (child.get("start"), child.get("end"), b[1]),
+                   a[0], b[0])
         else:
             issues.dropped_relations.append(f"document {doc.id} ({aset.annotator}): relation {relation.get('label')!r} "
                                             "left out: one of its entities was changed or deleted")
     for quote in aset.quotes:
         ident = t_line(quote.start, quote.end, "Quote", quote.extra.get("fragments"))
         if QuoteType(quote.type) is not QuoteType.DIRECT:
-            lines.append(f"{next_id('A')}\tQuoteType {ident} {QuoteType(quote.type).value}")
+            lines.append(f"{ids.take('A')}\tQuoteType {ident} {QuoteType(quote.type).value}")
         for role, rng, label, default in (("speaker", quote.speaker, "Speaker", "HasSpeaker"),
                                           ("cue", quote.cue, "Cue", "HasCue")):
             if rng is None:
                 continue
-            part = entity_ids.get((rng.start, rng.end)) or t_line(rng.start, rng.end, label)
+            found = entity_ids.get((rng.start, rng.end))
+            part_label = found[1] if found else label
+            part = found[0] if found else t_line(rng.start, rng.end, label)
             kind = quote.extra.get(f"{role}_relation_type") or default
-            lines.append(f"{next_id('R')}\t{kind} Arg1:{ident} Arg2:{part}")
+            r_line(kind, (quote.start, quote.end, "Quote"), (rng.start, rng.end, part_label), ident, part)
         if quote.speaker_name:
-            lines.append(f"{next_id('#')}\tAnnotatorNotes {ident}\t{NOTE_PREFIX}{quote.speaker_name}")
+            lines.append(f"{ids.take('#')}\tAnnotatorNotes {ident}\t{NOTE_PREFIX}{quote.speaker_name}")
         if isinstance(quote.extra.get("note"), str):
-            lines.append(f"{next_id('#')}\tAnnotatorNotes {ident}\t{quote.extra['note']}")
-    lines.extend(aset.extra.get(OTHER_KEY, []) or [])
+            lines.append(f"{ids.take('#')}\tAnnotatorNotes {ident}\t{quote.extra['note']}")
+    written = {line.split("\t", 1)[0] for line in lines} | {line.split("\t", 1)[0] for line in kept}
+    remaining = list(kept)
+    changed = True
+    while changed:  # a line pointing at a dropped line (an attribute of a left-out event) goes too
+        changed = False
+        for line in list(remaining):
+            fields = line.split("\t")
+            refs = [m.group(1) for token in (fields[1].split() if len(fields) > 1 else [])
+                    if (m := ID_REF.match(token))]
+            gone = [ref for ref in refs if ref not in written]
+            if gone:
+                issues.dropped_relations.append(
+                    f"document {doc.id} ({aset.annotator}): brat line {line[:60]!r} left out: it points at "
+                    f"{', '.join(gone)}, which was changed or deleted")
+                remaining.remove(line)
+                written.discard(fields[0])
+                changed = True
+    lines.extend(remaining)
     return "".join(line + "\n" for line in lines)
 
 
 class BratWriter:
-    """One .txt/.ann pair per document in the output folder (each file written atomically)."""
+    """One .txt/.ann pair per document in the output folder, as brat keeps a collection: a new folder, or an
+    existing one (a brat collection with its `annotation.conf`, an earlier export) written into. Each file is
+    written atomically; files of the folder that are not this export's pairs are left alone. A failed export
+    removes the pairs it created and leaves the files it would have replaced whole (each is either the old or
+    the new file)."""
 
     def __init__(self, output: Path, *, labels: set[str] | None, issues: ExportIssues):
         self.output = Path(output)
         self.labels = labels
         self.issues = issues
         self.files: list[Path] = []
+        self.created: list[Path] = []
         self.names: set[str] = set()
         self.annotators: set[str] = set()
 
@@ -288,14 +412,17 @@ class BratWriter:
         if len(self.annotators) > 1:
             raise ValueError(f"brat has no annotator field: choose one with --annotator (this export has "
                              f"{', '.join(sorted(self.annotators))})")
+        ann_content = ann_text(doc, aset, labels=self.labels, issues=self.issues)  # refuses before writing
         stem = Path(str(doc.meta.get("file") or "")).stem
         if not stem or stem in self.names or not re.fullmatch(r"[\w.-]+", stem):
             stem = f"doc-{doc.id}"
         self.names.add(stem)
         self.output.mkdir(parents=True, exist_ok=True)
         txt, ann = self.output / f"{stem}.txt", self.output / f"{stem}.ann"
-        write_text_atomic(txt, doc.text)
-        write_text_atomic(ann, ann_text(doc, aset, labels=self.labels, issues=self.issues))
+        for path, content in ((txt, doc.text), (ann, ann_content)):
+            if not path.exists():
+                self.created.append(path)
+            write_text_atomic(path, content)
         self.files += [txt, ann]
 
     def close(self) -> list[Path]:
@@ -303,5 +430,5 @@ class BratWriter:
         return [self.output]
 
     def discard(self) -> None:
-        for path in self.files:
+        for path in self.created:
             path.unlink(missing_ok=True)

@@ -7,10 +7,12 @@ file without `-DOCSTART-` is one document a sentence (as `spacy convert -n 1`). 
 the text is rebuilt from the tokens (joined by a space, sentences by a newline), so offsets are exact in it.
 Middle columns (CoNLL-2003's POS and chunk tags) are kept in the set's `extra["conll"]` and written back.
 Write: `conll` is CoNLL-2003 (`word POS chunk TAG`, documents opened by spaCy's delimiter `-DOCSTART- -X- O O`);
-`iob` is two tab-separated columns. Tags are BIO. A text that came from CoNLL keeps its tokens; any other text is
-tokenized by spaCy's blank tokenizer, a line a sentence. CoNLL has no annotator, status, quotes, tags or
-"missing" tokens: an export takes one annotator's sets, and a span that does not fall on token boundaries is
-reported and written as O.
+`iob` is two tab-separated columns (documents of several lines opened by the same spaCy delimiter, which
+`spacy convert` splits on and other CoNLL readers skip). Tags are BIO. A text that came from CoNLL keeps its tokens; any other text is
+tokenized by spaCy's tokenizer (the one the spaCy DocBin export uses), a line a sentence. CoNLL has no
+annotator, status, quotes, tags or "missing" tokens: an export takes one annotator's sets, and a span that does not
+fall on token boundaries is listed in the export's summary and written as O. A label holding whitespace is
+refused (the columns are space-separated).
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from typing import Any
 
 from annotator.core.model import AnnotationSet, Document, Entity, Status
 from annotator.core.errors import InputError
-from annotator.io.records import IMPORT_KEY, ExportIssues, ImportedSet, Where, check_no_overlap, digest
+from annotator.io.records import (IMPORT_KEY, ExportIssues, ImportedSet, Where, check_no_overlap, digest,
+                                  overlapping_spans)
 
 CONLL_KEY = "conll"
 """AnnotationSet.extra key: {"columns": [[[middle columns] per token] per sentence]} when the file had any."""
@@ -94,8 +97,21 @@ def _biluo(where_of, tags: list[tuple[int, str]]) -> list[str]:
     return iob_to_biluo(normal)
 
 
+def token_width(lines: list[str]) -> tuple[int, int] | None:
+    """(columns, line number) of the file's first token line (not blank, -DOCSTART- or a comment), or None."""
+    for number, line in enumerate(lines, 1):
+        columns = line.split()
+        if not columns or columns[0] == DOCSTART or (columns[0] == "#" and not TAG.match(columns[-1])):
+            continue
+        return len(columns), number
+    return None
+
+
 def parse_document(path: Path, first_line: int, sentences: list[list[tuple[int, list[str]]]],
-                   notes: list[str]) -> ImportedSet:
+                   notes: list[str], width: tuple[int, int] | None = None) -> ImportedSet:
+    """One document's set. `width` (columns, line) of the file's first token line: every token line must have
+    as many columns, else the line is refused (a token holding a space, `New York B-LOC`, would otherwise lose
+    a word without a trace)."""
     from spacy.tokens import Doc
     from spacy.training import biluo_tags_to_spans
 
@@ -107,6 +123,12 @@ def parse_document(path: Path, first_line: int, sentences: list[list[tuple[int, 
         if min(widths) < 2:
             number = next(n for n, cols in sentence if len(cols) < 2)
             raise InputError(path, number, "a token line needs the token and its tag (at least two columns)")
+        if width is not None:
+            for number, cols in sentence:
+                if len(cols) != width[0]:
+                    raise InputError(path, number, f"{len(cols)} columns where this file's token lines have "
+                                     f"{width[0]} (line {width[1]}); a CoNLL token cannot hold a space or tab "
+                                     f"({' '.join(cols)[:60]!r})")
         words = [cols[0] for _, cols in sentence]
         try:
             biluo = _biluo(lambda n: Where(path, n), [(n, cols[-1]) for n, cols in sentence])
@@ -140,12 +162,13 @@ def iter_conll_sets(path: Path, notes: list[str]):
         yield error.line, error, 0
         return
     done = counted = 0
+    width = token_width(lines)
     for first_line, sentences in _documents(path, lines):
         last = sentences[-1][-1][0]
         done += sum(len(line) + 1 for line in lines[counted:last])
         counted = last
         try:
-            yield first_line, [parse_document(path, first_line, sentences, notes)], done
+            yield first_line, [parse_document(path, first_line, sentences, notes, width)], done
         except InputError as error:
             yield first_line, error, done
 
@@ -153,75 +176,124 @@ def iter_conll_sets(path: Path, notes: list[str]):
 # -- writing -------------------------------------------------------------------------------------------------
 
 
-def _sentences(doc: Document, aset: AnnotationSet) -> list[tuple[int, list[tuple[str, int, int]], list[list[str]] | None]]:
-    """(line start offset, [(word, start, end)], kept middle columns or None) for each non-blank line."""
-    from annotator.io.prodigy import blank_nlp
+_NLP: dict[str, Any] = {}
 
-    kept = (aset.extra.get(CONLL_KEY) or {}).get("columns") if isinstance(aset.extra.get(CONLL_KEY), dict) else None
-    from_conll = CONLL_KEY in aset.extra or (aset.extra.get(IMPORT_KEY) or {}).get("had") == ["conll"]
-    result = []
-    offset = 0
-    index = 0
-    for line in doc.text.split("\n"):
-        if line.strip():
-            if from_conll:
-                words = [(m.group(), offset + m.start(), offset + m.end()) for m in re.finditer(r"\S+", line)]
-            else:
-                made = blank_nlp("en").make_doc(line)
-                words = [(t.text, offset + t.idx, offset + t.idx + len(t.text)) for t in made if not t.is_space]
-            columns = kept[index] if kept and index < len(kept) and len(kept[index]) == len(words) else None
-            result.append((offset, words, columns))
-            index += 1
-        offset += len(line) + 1
-    return result
+
+def _blank(lang: str = "en"):
+    """spaCy's blank pipeline (its tokenizer only), made once: the tokenizer the spaCy DocBin export uses."""
+    if lang not in _NLP:
+        import spacy
+
+        _NLP[lang] = spacy.blank(lang)
+    return _NLP[lang]
+
+
+def _from_conll(aset: AnnotationSet) -> bool:
+    return CONLL_KEY in aset.extra or (aset.extra.get(IMPORT_KEY) or {}).get("had") == ["conll"]
+
+
+def _token_doc(doc: Document, aset: AnnotationSet):
+    """A spaCy Doc over exactly `doc.text` (offsets are the text's own): a text that came from CoNLL keeps its
+    tokens (it is already tokenized, one token between spaces); any other text is tokenized by spaCy's tokenizer,
+    as the spaCy DocBin export does (so "Paris." is "Paris" + ".", "Obama's" is "Obama" + "'s")."""
+    from spacy.tokens import Doc
+
+    nlp = _blank()
+    if not _from_conll(aset):
+        return nlp.make_doc(doc.text)
+    words, spaces = [], []
+    for found in re.finditer(r"\S+|\s+", doc.text):
+        piece = found.group()
+        if not piece.isspace():
+            words.append(piece)
+            spaces.append(False)
+        elif piece == " " and words and not spaces[-1]:
+            spaces[-1] = True
+        else:  # other whitespace (a line break, several spaces) is a whitespace token, as spaCy makes them
+            if words and not spaces[-1] and piece.startswith(" "):
+                spaces[-1], piece = True, piece[1:]
+            words.append(piece)
+            spaces.append(False)
+    return Doc(nlp.vocab, words=words, spaces=spaces)
+
+
+def _is_break(token) -> bool:
+    return token.is_space and ("\n" in token.text or "\r" in token.text or "\u2028" in token.text
+                               or "\u2029" in token.text or "\x85" in token.text)
 
 
 def conll_lines(doc: Document, aset: AnnotationSet, *, two_columns: bool, labels: set[str] | None,
                 issues: ExportIssues) -> list[list[str]]:
-    """The document's sentences as token lines (without line ends); BIO tags from spaCy's helpers."""
-    from spacy.tokens import Doc
+    """The document's sentences (a line of text each) as token lines (without line ends). Tokens from spaCy's
+    tokenizer (`_token_doc`), tags from spaCy's `offsets_to_biluo_tags` + `biluo_to_iob` on the whole text. An
+    entity that does not fall on token boundaries, or crosses a line, cannot be written: it is listed in
+    `issues` (the export's summary) and its tokens are written O (CoNLL has no "missing" tag)."""
+    import warnings
+
     from spacy.training import biluo_to_iob, offsets_to_biluo_tags
 
-    vocab = _vocab()
-    entities = [e for e in aset.entities if labels is None or e.label in labels]
-    sentences = []
-    for start, words, columns in _sentences(doc, aset):
-        if not words:
+    sdoc = _token_doc(doc, aset)
+    line_of = []  # the sentence (line of text) of each token
+    line = 0
+    for token in sdoc:
+        line_of.append(line)
+        if _is_break(token):
+            line += 1
+    offsets = []
+    for extra_span in overlapping_spans(aset):
+        if labels is None or extra_span.get("label") in labels:
+            issues.left_out.append(
+                f"document {doc.id} ({aset.annotator}): {extra_span.get('label')} span {extra_span.get('start')}-"
+                f"{extra_span.get('end')} overlaps an entity: left out (CoNLL holds one tag a token)")
+    for entity in aset.entities:
+        if labels is not None and entity.label not in labels:
             continue
-        end = words[-1][2]
-        # the sentence as a reader rebuilds it: its tokens joined by single spaces
-        sdoc = Doc(vocab, words=[w for w, _, _ in words], spaces=[True] * (len(words) - 1) + [False])
-        inside = []
-        for entity in entities:
-            if entity.start >= start and entity.end <= end:
-                inside.append(entity)
-            elif entity.start < end and entity.end > start:
-                issues.misaligned_span(doc.id, aset.annotator, entity.start, entity.end, f"{entity.label} entity",
-                                       "crosses a line (a CoNLL sentence); written as O")
-        # offsets inside the rebuilt sentence: its words are the text's own characters with single spaces between
-        shift = {}
-        position = 0
-        for word, w_start, w_end in words:
-            shift[w_start] = position
-            shift[w_end] = position + len(word)
-            position += len(word) + 1
-        offsets = []
-        for entity in inside:
-            if entity.start in shift and entity.end in shift:
-                offsets.append((shift[entity.start], shift[entity.end], entity.label))
-            else:
-                issues.misaligned_span(doc.id, aset.annotator, entity.start, entity.end, f"{entity.label} entity",
-                                       "written as O")
+        fragments = entity.extra.get("fragments")
+        if fragments:
+            issues.left_out.append(
+                f"document {doc.id} ({aset.annotator}): discontinuous {entity.label} entity "
+                f"{'; '.join(f'{a}-{b}' for a, b in fragments)}: written as O (CoNLL holds continuous spans only)")
+            continue
+        span = sdoc.char_span(entity.start, entity.end)
+        if span is None or not len(span):
+            issues.misaligned_span(doc.id, aset.annotator, entity.start, entity.end, f"{entity.label} entity",
+                                   "written as O (CoNLL has no missing tag)")
+        elif line_of[span.start] != line_of[span.end - 1] or any(_is_break(t) for t in span):
+            issues.misaligned_span(doc.id, aset.annotator, entity.start, entity.end, f"{entity.label} entity",
+                                   "crosses a line (a CoNLL sentence); written as O")
+        else:
+            offsets.append((entity.start, entity.end, entity.label))
+    with warnings.catch_warnings():  # every left-out entity is listed above, in one line each
+        warnings.simplefilter("ignore")
         tags = biluo_to_iob(offsets_to_biluo_tags(sdoc, offsets, missing="O"))
+    kept = (aset.extra.get(CONLL_KEY) or {}).get("columns") if isinstance(aset.extra.get(CONLL_KEY), dict) else None
+    sentences: list[list[str]] = []
+    words: list[tuple[str, str]] = []
+    index = 0
+
+    def flush() -> None:
+        nonlocal index
+        if not words:
+            return
+        columns = kept[index] if kept and index < len(kept) and len(kept[index]) == len(words) else None
         rows = []
-        for i, (word, _, _) in enumerate(words):
-            tag = tags[i] if tags[i] != "-" else "O"
+        for i, (word, tag) in enumerate(words):
             if two_columns:
                 rows.append(f"{word}\t{tag}")
             else:
                 middle = columns[i] if columns else ["-X-", "-X-"]
                 rows.append(" ".join([word, *middle, tag]))
         sentences.append(rows)
+        words.clear()
+        index += 1
+
+    for token, tag in zip(sdoc, tags):
+        if token.is_space or not token.text.strip():
+            if _is_break(token):
+                flush()
+            continue
+        words.append((token.text, tag if tag != "-" else "O"))
+    flush()
     return sentences
 
 
@@ -242,6 +314,12 @@ class ConllWriter:
             raise ValueError(
                 f"CoNLL has no annotator column: choose one with --annotator (this export has "
                 f"{', '.join(sorted(self.annotators))})")
+        for entity in aset.entities:
+            if (self.labels is None or entity.label in self.labels) and re.search(r"\s", entity.label):
+                raise ValueError(
+                    f"label {entity.label!r} (document {doc.id}) holds whitespace, which CoNLL's space-separated "
+                    "columns cannot carry (spaCy would read another label): relabel those entities (in the window), or "
+                    "leave the label out with --labels")
         self.blocks.append(conll_lines(doc, aset, two_columns=self.two_columns, labels=self.labels,
                                        issues=self.issues))
 
@@ -249,7 +327,8 @@ class ConllWriter:
         from annotator.core.files import atomic_write
 
         self.output.parent.mkdir(parents=True, exist_ok=True)
-        docstart = SPACY_DOCSTART if not self.two_columns else f"{DOCSTART}\tO"
+        docstart = SPACY_DOCSTART  # also in two columns: the delimiter `spacy convert` splits on (a
+        # "-DOCSTART-\tO" line would become a one-token document of junk O tags); other readers skip any -DOCSTART-
         with_docstart = not self.two_columns or any(len(block) > 1 for block in self.blocks)
         with atomic_write(self.output, "w", newline="\n") as handle:
             for block in self.blocks:

@@ -12,13 +12,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from annotator.core.model import AnnotationSet, Document, Entity, Quote, QuoteType, Status, Tag, TargetKind, TextRange
+from annotator.core.model import (
+    MODEL_ANNOTATOR,
+    AnnotationSet,
+    Document,
+    Entity,
+    Quote,
+    QuoteType,
+    Status,
+    Tag,
+    TargetKind,
+    TextRange,
+)
 from annotator.io.records import (
     CUE_LABEL,
     IMPORT_KEY,
     QUOTE_LABEL,
     SPEAKER_LABEL,
+    STATUS_KEY,
     TOKEN_KEYS,
+    UNFINISHED_OF_STATUS,
     ExportIssues,
     ImportedSet,
     Where,
@@ -28,6 +41,7 @@ from annotator.io.records import (
     check_span_text,
     import_marker,
     need,
+    overlapping_spans,
     record_meta,
     record_text,
     tag_lists,
@@ -36,7 +50,21 @@ from annotator.io.records import (
 )
 
 LAYOUT_KEYS = ("entities", "label", "labels", "annotations")
-DOCCANO_KEYS = (*LAYOUT_KEYS, "relations", "meta", "tags", "text")
+DOCCANO_KEYS = (*LAYOUT_KEYS, "relations", "meta", "tags", "text", "done")
+DONE_KEY = "done"
+"""`"done": true` on a record with no annotations: a person finished it and found nothing (written by annotator's
+doccano export for an empty done set). doccano itself has no per-record done flag and exports every example,
+annotated or not, so without it an empty annotation list is an example nobody annotated (see `is_unannotated`)."""
+
+
+def is_unannotated(record: dict[str, Any], found: list, categories: list) -> bool:
+    """The one rule for doccano's empty records (attack 12 #10): no span, no category, no relation and no tag,
+    and no `"done": true`, is a document to annotate (status new, like a text-only record), never a done set that would
+    train as "no entities here". doccano writes `"label": []` for every example nobody labelled, and has no
+    flag saying that an example was looked at; a user whose empty examples really are negatives (doccano's
+    "Export only approved documents") marks them done in annotator after import."""
+    return (not found and not categories and not record.get("relations") and not record.get("tags")
+            and record.get(DONE_KEY) is not True)
 ENTITY_KEYS = {"start_offset", "end_offset", "label", "user", "tags"}
 
 
@@ -105,6 +133,8 @@ def parse_doccano_record(where: Where, record: dict[str, Any]) -> list[ImportedS
     meta = record_meta(where, record)
     record_user = annotator_of(where, record, ("_annotator_id", "user", "username"))
     found, categories = _annotations(where, text, record)
+    if is_unannotated(record, found, categories):
+        return [ImportedSet(text, meta, record_user, None, where.line)]
     relations = need(where, record.get("relations", []) or [], list, '"relations"')
     by_id = {}
     for item in found:
@@ -183,8 +213,13 @@ def parse_doccano_record(where: Where, record: dict[str, Any]) -> list[ImportedS
         extra = dict(extra_base)
         if "relations" in record:
             extra["relations"] = generic
-        aset = AnnotationSet(doc_id=0, annotator="", status=Status.DONE, entities=entities, quotes=quotes, tags=tags,
-                             extra=extra)
+        # doccano has no status: a record is done, unless it is annotator's export of a person's unfinished set
+        # (records.STATUS_KEY, the same marker as in annotator JSONL)
+        status = UNFINISHED_OF_STATUS.get(extra.get(STATUS_KEY)) if isinstance(extra.get(STATUS_KEY), str) else None
+        if status is not None:
+            extra.pop(STATUS_KEY)
+        aset = AnnotationSet(doc_id=0, annotator="", status=status or Status.DONE, entities=entities, quotes=quotes,
+                             tags=tags, extra=extra)
         aset.extra[IMPORT_KEY] = import_marker(record, aset, DOCCANO_KEYS)
         annotator = annotator_of(where, {"user": user}, ("user",)) if user is not None else record_user
         if annotator is None:  # written back without a user, so the re-export is the same file
@@ -221,6 +256,8 @@ def doccano_record(
         k: v for k, v in aset.extra.items() if k not in (IMPORT_KEY, "relations", "tokens") and not k.startswith("_")
     }
     record["text"] = doc.text
+    if Status(aset.status) in (Status.NEW, Status.IN_PROGRESS) and aset.annotator != MODEL_ANNOTATOR:
+        record[STATUS_KEY] = Status(aset.status).value  # comes back unfinished, never done
     if not marker.get("no_user"):  # doccano's per-user field: a re-import gives each annotator back
         record["user"] = aset.annotator
     if doc.meta or "meta" in had:
@@ -277,6 +314,12 @@ def doccano_record(
                 entities.append(parts[key])
             relations.append({**quote.extra.get(f"{kind}_relation", {}), "from_id": head["id"],
                               "to_id": parts[key]["id"], "type": label})
+    if issues is not None:  # kept as the record's `overlapping_spans` field (written back), not as entities
+        for span in overlapping_spans(aset):
+            issues.left_out.append(
+                f"document {doc.id} ({aset.annotator}): {span.get('label')} span {span.get('start')}-{span.get('end')} "
+                "overlaps an entity: kept in the record's overlapping_spans field, not in its entities")
+    nothing = not entities and not relations and not doc_tags
     label_key = next((k for k in ("label", "labels") if k in had), None)
     if label_key and "entities" not in had and not relations and not aset.quotes and "relations" not in had:
         record[label_key] = [[e["start_offset"], e["end_offset"], e["label"]] for e in entities]
@@ -288,6 +331,8 @@ def doccano_record(
         record["relations"] = relations
     if doc_tags or "tags" in had:
         record["tags"] = doc_tags
+    if nothing and Status(aset.status) is Status.DONE:
+        record[DONE_KEY] = True  # a person's "nothing here", which an empty doccano record does not say
     return record
 
 

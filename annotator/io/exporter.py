@@ -40,6 +40,7 @@ from annotator.core.spans import has_blank_edge
 from annotator.core.store import Store
 from annotator.io.records import (
     ANSWER_OF_STATUS,
+    STATUS_KEY,
     ExportIssues,
     input_hash_of_digest,
     one_shot_encoder,
@@ -111,6 +112,9 @@ class ExportOptions:
     batch: int = 500
     shard_docs: int | None = None
     """spaCy only: DocBin shard size; None decides from the number of records (SHARD_DOCS)."""
+    include_model: bool = False
+    """Training formats (spacy, doccano, conll, iob, brat): also model sets (`model`, `model@...`), ranked after
+    people's (`io/training_version.py`)."""
 
 
 @dataclass(slots=True)
@@ -135,6 +139,11 @@ class ExportReport:
             parts.append(f"{len(self.issues.blank_edges)} spans start or end in whitespace (listed above)")
         if self.issues.dropped_relations:
             parts.append(f"{len(self.issues.dropped_relations)} relations left out (listed above)")
+        if self.issues.left_out:
+            parts.append(f"{len(self.issues.left_out)} spans this format cannot hold as they are (listed above)")
+        if self.issues.model_sets_left_out:
+            parts.append(f"model sets left out: {', '.join(self.issues.model_sets_left_out)} (training uses people's "
+                         "sets; --include-model or --annotator to add them)")
         return "; ".join(parts) + "\n" + "\n".join(self.files)
 
 
@@ -174,15 +183,23 @@ def selected_annotator_ids(store: Store, names: list[str] | None) -> dict[int, s
 _STATUS_FILTER = "(status IN ({marks}) OR annotator_id = (SELECT id FROM annotators WHERE name = ?))"
 """The status filter of an export. The model's pre-extraction has no workflow status (stored as `new`): when
 the model is asked for by name, all its sets are exported whatever statuses are selected."""
+_MODELS_FILTER = ("(status IN ({marks}) OR annotator_id IN (SELECT id FROM annotators WHERE name = ? "
+                  "OR name LIKE 'model@%'))")
+"""The status filter of a training export with --include-model: no model set has a workflow status."""
 
 
-def count_sets(store: Store, annotator_ids: dict[int, str], statuses: Iterable[Status]) -> int:
+def _status_filter(models: bool) -> str:
+    return _MODELS_FILTER if models else _STATUS_FILTER
+
+
+def count_sets(store: Store, annotator_ids: dict[int, str], statuses: Iterable[Status], *,
+               models_any_status: bool = False) -> int:
     if not annotator_ids:
         return 0
     statuses = [Status(s).value for s in statuses]
     rows = store.query(
         f"SELECT count(*) FROM annotation_sets WHERE annotator_id IN ({','.join('?' * len(annotator_ids))}) "
-        f"AND {_STATUS_FILTER.format(marks=','.join('?' * len(statuses)))}",
+        f"AND {_status_filter(models_any_status).format(marks=','.join('?' * len(statuses)))}",
         [*annotator_ids, *statuses, MODEL_ANNOTATOR],
     )
     return rows[0][0]
@@ -196,18 +213,22 @@ def document_id_batches(store: Store, batch: int) -> Iterator[list[int]]:
 
 
 def iter_sets(
-    store: Store, annotator_ids: dict[int, str], statuses: Iterable[Status], *, batch: int = 500
+    store: Store, annotator_ids: dict[int, str], statuses: Iterable[Status], *, batch: int = 500,
+    models_any_status: bool = False,
 ) -> Iterator[tuple[Document, AnnotationSet]]:
-    """(document, annotation set) in document id order, then annotator name; a batch of documents at a time."""
+    """(document, annotation set) in document id order, then annotator name; a batch of documents at a time.
+    `models_any_status`: model sets (`model@...`) whatever their status (they have no workflow)."""
     statuses = [Status(s).value for s in statuses]
     if not annotator_ids or not statuses:
         return
     for doc_ids in document_id_batches(store, batch):
-        yield from _load_batch(store, doc_ids, annotator_ids, statuses)
+        yield from _load_batch(store, doc_ids, annotator_ids, statuses, models_any_status)
 
 
-def _load_batch(store: Store, doc_ids: list[int], annotator_ids: dict[int, str], statuses: list[str]):
-    for set_row, doc_row, meta, entity_rows, quote_rows, tag_rows in _read_batch(store, doc_ids, annotator_ids, statuses):
+def _load_batch(store: Store, doc_ids: list[int], annotator_ids: dict[int, str], statuses: list[str],
+                models_any_status: bool = False):
+    for set_row, doc_row, meta, entity_rows, quote_rows, tag_rows in _read_batch(store, doc_ids, annotator_ids,
+                                                                                 statuses, models_any_status):
         yield _document(doc_row, meta), _annotation_set(set_row, annotator_ids, entity_rows, quote_rows, tag_rows)
 
 
@@ -230,7 +251,8 @@ def _document(doc_row: tuple, meta: dict[str, Any]) -> Document:
     return Document(text=text, title=title, source=source, meta=meta, id=doc_id, hash=text_hash)
 
 
-def _read_batch(store: Store, doc_ids: list[int], annotator_ids: dict[int, str], statuses: list[str]):
+def _read_batch(store: Store, doc_ids: list[int], annotator_ids: dict[int, str], statuses: list[str],
+                models_any_status: bool = False):
     """The rows of every wanted set of these documents, in export order (document id, then annotator name):
     (set row, document row, parsed meta, entity rows, quote rows, tag rows) as plain tuples, entities and
     quotes in text order (start, end, id), tags by kind, target and name. One query a table for the batch."""
@@ -240,7 +262,7 @@ def _read_batch(store: Store, doc_ids: list[int], annotator_ids: dict[int, str],
         store,
         f"SELECT doc_id, annotator_id, status, extra, updated_at FROM annotation_sets "
         f"WHERE doc_id IN ({docs_in}) AND annotator_id IN ({who_in}) "
-        f"AND {_STATUS_FILTER.format(marks=','.join('?' * len(statuses)))}",
+        f"AND {_status_filter(models_any_status).format(marks=','.join('?' * len(statuses)))}",
         [*doc_ids, *annotator_ids, *statuses, MODEL_ANNOTATOR],
     )
     if not sets:
@@ -408,6 +430,8 @@ def _plain_record(text, text_hash, meta, annotator, status, entity_rows, quote_r
     answer = _ANSWERS.get(status)
     if answer:
         record["answer"] = answer
+    elif annotator != MODEL_ANNOTATOR:  # a person's unfinished set: records.base_record's marker, the same rule
+        record[STATUS_KEY] = status
     spans = []
     for e in entity_rows:
         if labels is not None and e[5] not in labels:
@@ -464,8 +488,9 @@ def check_output(output: Path, fmt: str, *, folder: bool) -> None:
     /dev/full, a pipe): the atomic rename would replace it instead of writing into it."""
     if folder:
         if output.exists() and not output.is_dir():
-            raise ValueError(f"{output}: is a file; the {fmt} export{' with a split' if fmt != 'spacy' else ''} "
-                             "writes a folder (train, dev): give a folder name")
+            what = {"spacy": "a folder (train, dev)", "brat": "a folder of .txt/.ann pairs"}.get(fmt)
+            raise ValueError(f"{output}: is a file; the {fmt} export{' with a split' if what is None else ''} "
+                             f"writes {what or 'a folder (train, dev)'}: give a folder name")
         return
     if output.is_dir():
         raise ValueError(f"{output}: is a folder; the {fmt} export writes one file: give a file name")
@@ -493,14 +518,25 @@ def export(
     versions = options.versions or default_versions(fmt)
     if versions not in VERSIONS:
         raise ValueError(f"unknown --versions {versions!r} (choose from {', '.join(VERSIONS)})")
-    annotator_ids = selected_annotator_ids(store, options.annotators)
-    if fmt == "labelstudio" and options.annotators is None:  # the model's set goes along as the prediction
-        annotator_ids.update({a.id: a.name for a in store.annotators() if a.name == MODEL_ANNOTATOR})
-    total = count_sets(store, annotator_ids, statuses)
-    output = Path(options.output) if options.output else default_output(fmt, split=split is not None)
-    check_output(output, fmt, folder=fmt == "spacy" or split is not None)
+    if options.labels and not any(label in store.labels() for label in options.labels):  # a typo exports nothing
+        known = ", ".join(list(store.labels())[:20])
+        raise ValueError(f"no entity label named {', '.join(map(repr, options.labels))} (known: {known})")
     report = ExportReport(format=fmt)
     issues = report.issues
+    training = fmt in TRAINING_FORMATS or fmt in STATUSLESS_FORMATS
+    if training:  # the one rule of what trains (io/training_version.py)
+        from annotator.io.training_version import training_annotator_ids
+
+        annotator_ids = training_annotator_ids(store, options.annotators, include_model=options.include_model,
+                                               issues=issues)
+    else:
+        annotator_ids = selected_annotator_ids(store, options.annotators)
+    if fmt == "labelstudio" and options.annotators is None:  # the model's set goes along as the prediction
+        annotator_ids.update({a.id: a.name for a in store.annotators() if a.name == MODEL_ANNOTATOR})
+    models_any_status = training and options.include_model
+    total = count_sets(store, annotator_ids, statuses, models_any_status=models_any_status)
+    output = Path(options.output) if options.output else default_output(fmt, split=split is not None)
+    check_output(output, fmt, folder=fmt in ("spacy", "brat") or split is not None)
     writer: Any
     if fmt == "spacy":
         from annotator.io.spacy_docbin import DocBinWriter
@@ -526,9 +562,12 @@ def export(
                  iter_jsonl_records(store, annotator_ids, statuses, batch=options.batch, labels=labels,
                                     issues=issues))
     else:
-        pairs = iter_sets(store, annotator_ids, statuses, batch=options.batch)
+        pairs = iter_sets(store, annotator_ids, statuses, batch=options.batch, models_any_status=models_any_status)
         if versions == "one":
-            pairs = one_version_per_document(pairs, gold_names(store), issues)
+            from annotator.io.training_version import declined_guard
+
+            guard = declined_guard(store, annotator_ids) if training else None
+            pairs = one_version_per_document(pairs, gold_names(store), issues, guard)
         items = ((doc.id, doc.hash, None, doc, aset) for doc, aset in pairs)
     try:
         for doc_id, doc_hash, record, doc, aset in items:
@@ -585,41 +624,20 @@ def whole_file_writer(fmt: str, output: Path, labels: set[str] | None, issues: E
 
 
 def gold_names(store: Store) -> set[str]:
-    """Annotators whose sets are adjudicated gold ("gold", and any that review decisions were written into)."""
-    from annotator.review.versions import gold_annotators
+    """Annotators whose sets are adjudicated gold (see `io/training_version.py`)."""
+    from annotator.io.training_version import gold_names as names
 
-    return gold_annotators(store)
+    return names(store)
 
 
 def one_version_per_document(
-    pairs: Iterable[tuple[Document, AnnotationSet]], gold: set[str], issues: ExportIssues
+    pairs: Iterable[tuple[Document, AnnotationSet]], gold: set[str], issues: ExportIssues, store: Store | None = None
 ) -> Iterator[tuple[Document, AnnotationSet]]:
-    """Keep one set per document from `pairs` (grouped by document, as `iter_sets` yields them): a gold set if
-    one is selected, else the most recently updated set (the latest correction), ties broken by annotator name.
-    Every document that had more than one is listed in `issues.duplicates` with who was kept and why."""
-    group: list[tuple[Document, AnnotationSet]] = []
-    for pair in pairs:
-        if group and pair[0].id != group[0][0].id:
-            yield _pick_version(group, gold, issues)
-            group = []
-        group.append(pair)
-    if group:
-        yield _pick_version(group, gold, issues)
+    """One set per document by the training rule of `io/training_version.py` (gold, then a person's latest
+    set, then a model set only when asked); every choice among several listed in `issues.duplicates`."""
+    from annotator.io.training_version import one_version_per_document as pick
 
-
-def _pick_version(group, gold: set[str], issues: ExportIssues) -> tuple[Document, AnnotationSet]:
-    if len(group) == 1:
-        return group[0]
-    golden = [pair for pair in group if pair[1].annotator in gold]
-    if golden:
-        kept, why = golden[0], "gold"
-    else:
-        # max() keeps the first of equals, and the group is in annotator-name order
-        kept = max(group, key=lambda pair: pair[1].updated_at or "")
-        why = "latest update; no gold set"
-    names = ", ".join(pair[1].annotator for pair in group)
-    issues.duplicates.append(f"document {kept[0].id}: versions by {names}; kept {kept[1].annotator} ({why})")
-    return kept
+    return pick(pairs, gold, issues, store)
 
 
 def _list_blank_edges(issues: ExportIssues, doc_id: int, record: dict[str, Any] | None, doc, aset) -> None:

@@ -11,7 +11,9 @@ the stored one is not rewritten, so importing the same file twice changes nothin
 Several records for one (text, annotator) are not an error (FORMATS.md): Prodigy binary tasks are merged into
 one set (`prodigy_answers`), an exact repeat counts once, and a different later answer is current with the
 earlier kept in its `earlier_answers` (reported). A record with text only is a document to annotate (status
-new), pre-annotated by `extract` when given, as `ingest` does. Warnings (stale span text, repeated spans) are
+new), pre-annotated by `extract` when given, as `ingest` does. A record with spans but no `answer` is not an
+annotation either (`records.record_status`, Prodigy's convention): a document to annotate whose spans become the
+model's pre-annotation (status new), never a person's done set. Warnings (stale span text, repeated spans) are
 listed with file:line in the report. Progress counts characters read against the file's size.
 """
 
@@ -24,7 +26,16 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import Cancelled
-from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Document, Extraction, Status, TargetKind, content_hash
+from annotator.core.model import (
+    MODEL_ANNOTATOR,
+    AnnotationSet,
+    Document,
+    Extraction,
+    Origin,
+    Status,
+    TargetKind,
+    content_hash,
+)
 from annotator.core.names import name_problem, shown
 from annotator.core.normalise import OffsetMap
 from annotator.core.store import Store, is_database_file
@@ -45,6 +56,7 @@ from annotator.io.records import (
     Where,
     apply_defaults,
     comparable,
+    is_suggestion_record,
     parse_prodigy_record,
     record_from_set,
     record_meta,
@@ -84,6 +96,10 @@ class ImportReport:
     documents_to_annotate: int = 0
     """Records with text only: documents with status new (no annotation set)."""
     pre_annotated: int = 0
+    suggested: int = 0
+    """Records without an answer: documents to annotate whose spans became the model's set (status new)."""
+    suggestions_unused: list[str] = field(default_factory=list)
+    """`path:line: ...` of suggestion records on a document whose pre-annotation differs (kept, not replaced)."""
     repeats: int = 0
     """Records (or binary tasks) that repeat an earlier one exactly: counted once."""
     annotators: set[str] = field(default_factory=set)
@@ -108,6 +124,11 @@ class ImportReport:
         if self.documents_to_annotate:
             extras.append(f"{self.documents_to_annotate} texts without annotations (status new"
                           + (f", {self.pre_annotated} pre-annotated)" if self.pre_annotated else ")"))
+        if self.suggested:
+            extras.append(f"{self.suggested} records without an answer: documents to annotate, their spans "
+                          "imported as the pre-annotation (the model's set, status new), not as anyone's annotations"
+                          + (f" ({len(self.suggestions_unused)} not used: the document already has another "
+                             "pre-annotation)" if self.suggestions_unused else ""))
         if self.repeats:
             extras.append(f"{self.repeats} exact repeats counted once")
         if self.earlier_kept:
@@ -126,6 +147,7 @@ class ImportReport:
     def details(self) -> list[str]:
         """Every warning, replaced answer and skipped record, one line each (file:line first)."""
         return ([f"warning: {w}" for w in self.warnings] + [f"earlier answer kept: {e}" for e in self.earlier_kept]
+                + [f"suggestions not used: {u}" for u in self.suggestions_unused]
                 + [f"skipped: {s}" for s in self.skipped])
 
 
@@ -149,6 +171,10 @@ def parse_record(fmt: str, where: Where, record: dict[str, Any]) -> list[Importe
         return [ImportedSet(text, record_meta(where, record), None, None, where.line)]
     if fmt == "doccano":
         return parse_doccano_record(where, record)
+    if is_suggestion_record(where, record):  # no answer: not an annotation (records.record_status)
+        found = parse_prodigy_record(where, record)[:1]
+        found[0].suggested = True
+        return found
     if is_binary_task(record):
         return [parse_binary_task(where, record, ("_annotator_id", "_session_id"))]
     return parse_prodigy_record(where, record)
@@ -239,7 +265,9 @@ def import_file(
     fmt = detect_format(path) if fmt == "auto" else fmt
     total = file_size(path)
     report = ImportReport(path=str(path), format=fmt)
-    writer = BatchWriter(store, path, (annotator or "").strip() or path.stem, report, extract)
+    # a brat pair belongs to its collection (the folder): by file or by folder, the same annotator (attack 12 #37)
+    default = path.resolve().parent.name if fmt == "brat" and path.is_file() else path.stem
+    writer = BatchWriter(store, path, (annotator or "").strip() or default or path.stem, report, extract)
     with store.transaction(), store.import_scratch():
         done = 0
         batch: list[ImportedSet] = []
@@ -304,7 +332,17 @@ class BatchWriter:
         report.documents_created += sum(created for _, created in added)
         sets: list[tuple[ImportedSet, AnnotationSet]] = []
         to_annotate: dict[int, str] = {}
+        suggested: dict[int, tuple[ImportedSet, AnnotationSet]] = {}
         for imported, (doc_id, created) in zip(batch, added):
+            if imported.suggested:
+                report.suggested += 1
+                aset = imported.aset
+                aset.doc_id, aset.annotator, aset.status = doc_id, MODEL_ANNOTATOR, Status.NEW
+                self._check_entities(imported, aset)
+                if not created and not imported.text.isascii():
+                    self._onto_stored_text(imported, aset)
+                suggested.setdefault(doc_id, (imported, aset))  # the first suggestions of a text count
+                continue
             if imported.aset is None:
                 report.documents_to_annotate += 1
                 to_annotate[doc_id] = imported.text
@@ -354,8 +392,33 @@ class BatchWriter:
             to_write.append(aset)
         report.sets_written += store.write_annotation_sets(to_write)
         store.remember_import_lines({key: line for key, line in first_line.items() if key not in remembered})
+        if suggested:
+            self._write_suggestions(suggested)
+        to_annotate = {doc_id: text for doc_id, text in to_annotate.items() if doc_id not in suggested}
         if to_annotate:
             self._pre_annotate(to_annotate)
+
+    def _write_suggestions(self, suggested: dict[int, tuple[ImportedSet, AnnotationSet]]) -> None:
+        """Suggestion records (no answer) become the model's set of their document, status new, origin model, when
+        it has none yet; an equal one is unchanged; a different one is kept (the pre-annotation is not replaced by
+        an import) and the record is listed."""
+        have = {doc_id for doc_id, _ in self.store.existing_sets(sorted(suggested), [MODEL_ANNOTATOR])}
+        to_write = []
+        for doc_id, (imported, aset) in suggested.items():
+            for item in [*aset.entities, *aset.quotes]:
+                item.origin = Origin.MODEL
+            self._add_tags(aset)
+            if doc_id in have:
+                existing = self.store.annotation_set(doc_id, MODEL_ANNOTATOR)
+                if existing is not None and comparable(existing) == comparable(aset):
+                    self.report.sets_unchanged += 1
+                else:
+                    self.report.suggestions_unused.append(
+                        f"{self.path}:{imported.line}: document {doc_id} already has a pre-annotation (the model's "
+                        "set); it is kept, this record's suggestions are not used")
+                continue
+            to_write.append(aset)
+        self.report.sets_written += self.store.write_annotation_sets(to_write)
 
     def _merge(self, imported: ImportedSet, earlier: AnnotationSet, earlier_line: int | None,
                later: AnnotationSet) -> AnnotationSet:

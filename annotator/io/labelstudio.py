@@ -29,6 +29,7 @@ from annotator.io.records import (
     Where,
     parse_prodigy_record,
     tag_lists,
+    overlapping_spans,
     type_name,
 )
 
@@ -282,6 +283,10 @@ def results_of(doc: Document, aset: AnnotationSet, *, labels: set[str] | None,
     for entity in aset.entities:
         if labels is None or entity.label in labels:
             label_result(entity.start, entity.end, entity.label, entity.extra)
+    for span in overlapping_spans(aset):  # Label Studio holds overlapping regions (attack 12 #8)
+        if isinstance(span.get("start"), int) and isinstance(span.get("end"), int) and isinstance(
+                span.get("label"), str) and (labels is None or span["label"] in labels):
+            label_result(span["start"], span["end"], span["label"], {})
     for relation in aset.extra.get("relations", []) or []:
         head, child = relation.get("head_span") or {}, relation.get("child_span") or {}
         a = ids.get((head.get("start"), head.get("end"), head.get("label")))

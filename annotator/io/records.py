@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.model import (
+    MODEL_ANNOTATOR,
     AnnotationSet,
     Document,
     Entity,
@@ -43,6 +44,11 @@ IMPORT_KEY = "_annotator_import"
 
 ANSWER_OF_STATUS = {Status.DONE: "accept", Status.REJECTED: "reject", Status.SKIPPED: "ignore"}
 STATUS_OF_ANSWER = {"accept": Status.DONE, "reject": Status.REJECTED, "ignore": Status.SKIPPED}
+STATUS_KEY = "status"
+"""Record field that marks a person's UNFINISHED set in annotator's own exports (`"status": "in_progress"` or
+`"new"`, written with no `answer`). Prodigy has no such state (a task in its database is always answered), so
+the field is annotator's; any other value of a `status` field is a kept unknown field."""
+UNFINISHED_OF_STATUS = {Status.NEW.value: Status.NEW, Status.IN_PROGRESS.value: Status.IN_PROGRESS}
 
 GOLD_ANNOTATOR = "gold"
 """A Prodigy `review` record's reviewed answer goes to `gold@<reviewer>`: the reviewed version, named apart from
@@ -185,6 +191,9 @@ class ImportedSet:
     aset: AnnotationSet | None
     """None for a record with text only: a document to annotate (status new), not an empty answer."""
     line: int | None
+    suggested: bool = False
+    """The record had no answer (`record_status` is None): `aset` holds suggestions, stored as the model's
+    pre-annotation (status new) of a document to annotate, never as anyone's annotations."""
 
 
 @dataclass(slots=True)
@@ -286,13 +295,32 @@ def record_meta(where: Where, record: dict[str, Any]) -> dict[str, Any]:
     return dict(need(where, meta, dict, '"meta"'))
 
 
-def status_of(where: Where, record: dict[str, Any]) -> Status:
+def record_status(where: Where, record: dict[str, Any]) -> Status | None:
+    """THE rule deciding what an imported Prodigy / annotator JSONL record is (one place: exchange import and its
+    tests rely on it). Prodigy's convention: a task is an annotation only once it has an `answer`.
+    - `answer` "accept" / "reject" / "ignore" -> done / rejected / skipped (someone's finished set);
+    - no `answer` (absent or null) and `"status": "in_progress"` or `"new"` (annotator's export of a person's
+      unfinished set) -> that status, never done;
+    - no `answer` and no such marker -> None: NOT an annotation. The record is a document to annotate and its
+      spans / quotes are suggestions (what `annotator extract` writes, a Prodigy input task, a model's output):
+      the importer stores them as the pre-annotation (the model's set, status new), never as a person's set.
+    Raises InputError for an `answer` that is not one of the three."""
     answer = record.get("answer")
     if answer is None:
-        return Status.DONE
+        return UNFINISHED_OF_STATUS.get(record.get(STATUS_KEY)) if isinstance(record.get(STATUS_KEY), str) else None
     if not isinstance(answer, str) or answer not in STATUS_OF_ANSWER:
         raise where.fail(f'"answer" must be "accept", "reject" or "ignore", got {answer!r}')
     return STATUS_OF_ANSWER[answer]
+
+
+def is_suggestion_record(where: Where, record: dict[str, Any]) -> bool:
+    """A record with annotations but no answer and no unfinished-status marker: suggestions (see record_status)."""
+    return record_status(where, record) is None
+
+
+def status_of(where: Where, record: dict[str, Any]) -> Status:
+    """The status of a parsed set: `record_status`, and NEW for a suggestion record (the model's set)."""
+    return record_status(where, record) or Status.NEW
 
 
 def annotator_of(where: Where, record: dict[str, Any], keys: tuple[str, ...]) -> str | None:
@@ -443,6 +471,11 @@ class ExportIssues:
     """Documents with more than one selected version, of which a training export kept one (which, and why)."""
     blank_edges: list[str] = field(default_factory=list)
     """Entities that start or end in whitespace: exported as stored, listed (issue 17; `core.spans`)."""
+    model_sets_left_out: list[str] = field(default_factory=list)
+    """Model sets (`model@...`) a training export left out (`io/training_version.py`; --include-model)."""
+    left_out: list[str] = field(default_factory=list)
+    """Annotations a format cannot hold as what they are, with where they went instead (e.g. overlapping spans
+    kept in a spaCy span group but not in `doc.ents`, a discontinuous brat entity kept out of NER)."""
 
     def blank_edged_entity(self, doc_id: int | None, annotator: str, start: int, end: int, label: str, text: str,
                            what: str = "entity") -> None:
@@ -456,6 +489,10 @@ class ExportIssues:
         self.misaligned.append(
             f"document {doc_id} ({annotator}): {what} {start}-{end} does not align with tokens; {fate}"
         )
+
+    def left_out_span(self, doc_id: int | None, annotator: str, start: int, end: int, what: str, why: str) -> None:
+        """A span left out for another reason than its alignment (`why` says the reason and its fate)."""
+        self.misaligned.append(f"document {doc_id} ({annotator}): {what} {start}-{end} {why}")
 
 
 OVERLAP_KEY = "overlapping_spans"
@@ -495,8 +532,13 @@ def base_record(doc: Document, aset: AnnotationSet, *, answer_always: bool) -> d
     if "accept" in record or "cats" in record:
         refresh_choice_and_cats(record, tag_lists(aset)[0])
     answer = ANSWER_OF_STATUS.get(Status(aset.status))
-    if answer and (answer_always or "answer" in marker.get("had", ["answer"]) or aset.status is not Status.DONE):
+    if answer:  # always: a finished set without an answer would come back as suggestions (record_status)
         record["answer"] = answer
+    elif answer is None and aset.annotator != MODEL_ANNOTATOR:
+        # a person's unfinished set: no answer (not an annotation yet) and the marker that brings it back as
+        # unfinished, never done (record_status); the model's set has neither and comes back as suggestions
+        record.pop("answer", None)
+        record[STATUS_KEY] = Status(aset.status).value
     if isinstance(aset.extra.get("tokens"), list):
         record["tokens"] = canonical_tokens(aset.extra["tokens"])
     return record
@@ -926,6 +968,8 @@ def parse_prodigy_record(
                 known.add(tag)
                 tags.append(Tag(tag=tag, target_kind=TargetKind.DOCUMENT))
     extra = {k: v for k, v in record.items() if k not in RECORD_KEYS}
+    if record.get("answer") is None and record.get(STATUS_KEY) in UNFINISHED_OF_STATUS:
+        extra.pop(STATUS_KEY, None)  # the unfinished marker is the set's status, rebuilt on export
     if "relations" in record:
         extra["relations"] = generic_relations
     if overlapping:

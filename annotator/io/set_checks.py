@@ -13,12 +13,12 @@ from collections.abc import Iterable
 
 from annotator.core.errors import InputError
 from annotator.core.model import Entity, Quote, Tag
-from annotator.core.names import name_problem, shown
+from annotator.core.names import label_problem, name_problem, shown
 from annotator.core.spans import describe_blank, has_blank_edge, has_visible_character
 
 
 def check_set_content(path: str, line: int | None, text: str, entities: Iterable[Entity], quotes: Iterable[Quote],
-                      tags: Iterable[Tag] = (), *, checked: set[str] | None = None,
+                      tags: Iterable[Tag] = (), *, checked: set | None = None,
                       blank_edges: list[str] | None = None) -> None:
     """Refuse (InputError `path:line: reason`) an entity, quote, speaker or cue with no visible character, or a
     label or tag name with a control character (or otherwise not one line of visible text). Offsets are code
@@ -32,10 +32,10 @@ def check_set_content(path: str, line: int | None, text: str, entities: Iterable
             checked.add(tag.tag)
     for entity in entities:
         label, start, end = entity.label, entity.start, entity.end
-        if label not in checked:
-            if problem := name_problem(label):
+        if ("label", label) not in checked:  # apart from tags: "O" is a fine tag, not an entity label
+            if problem := label_problem(label):
                 raise InputError(path, line, f'label "{shown(label)}" {problem}')
-            checked.add(label)
+            checked.add(("label", label))
         first, last = text[start], text[end - 1]
         if first.isascii() and last.isascii() and first.isalnum() and last.isalnum():  # fast path
             continue

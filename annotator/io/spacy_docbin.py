@@ -5,9 +5,16 @@ Layout of each Doc (all of it survives DocBin):
   `spacy.training.offsets_to_biluo_tags` gives "-"), so training neither learns them as entities nor as "O";
   in a set made from Prodigy binary answers (`extra["binary_tasks"]`) every token outside an accepted entity is
   missing, so a rejected suggestion is never taught as "O";
+- `doc.spans["sc"]` (only for a set with overlapping spans, e.g. Prodigy `spans_manual`): every span, the
+  entities and the overlapping ones (which are not in `doc.ents`, and are listed; their tokens missing for NER);
+- an entity made of discontinuous pieces (brat `T1 ORG 0 5;12 16`) is left out of `doc.ents`, its tokens
+  missing, and listed;
 - `doc.spans["quotes"]`: quote contents, label = quote type (direct / indirect / mixed), span id `q<i>`;
 - `doc.spans["speakers"]`, `doc.spans["cues"]`: one span per quote that has one, label SPEAKER / CUE, with the
   SAME span id `q<i>` as its quote (`span.id_`), so a quote's speaker is the speaker span with its id;
+- tokens of web boilerplate lines (`core.boilerplate`: navigation, share, "READ MORE:" and caption lines, which
+  are dimmed, never pre-annotated and not asked of anyone) are *missing*, not O, except inside a kept entity;
+  their ranges are in `doc.user_data["annotator"]["boilerplate"]`;
 - `doc.cats`: only what the annotator decided: each document tag they gave, at 1.0. A tag they did not give is
   left out of `doc.cats` (not 0.0): annotator has no "no" for a tag, and spaCy's textcat treats a label absent
   from `doc.cats` as missing (no loss), where 0.0 would teach "not this tag";
@@ -23,11 +30,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from annotator.core.boilerplate import boilerplate_ranges
 from annotator.core.files import StagedFiles, resolve_write_folder
+from annotator.core.names import scheme_problem
 from annotator.core.model import AnnotationSet, Document, QuoteType, Status
-from annotator.io.records import ExportIssues, tag_lists
+from annotator.io.records import ExportIssues, overlapping_spans, tag_lists
 
 QUOTES_KEY, SPEAKERS_KEY, CUES_KEY = "quotes", "speakers", "cues"
+SPANCAT_KEY = "sc"
+"""spaCy's spancat default `spans_key`: a set with overlapping spans (Prodigy `spans_manual`, nested brat spans)
+puts every span here, the entities and the overlapping ones, as Prodigy's `data-to-spacy` does for spans."""
 USER_DATA_KEY = "annotator"
 
 
@@ -100,8 +112,6 @@ class DocBinWriter:
 def doc_from_set(nlp, document: Document, aset: AnnotationSet, *, align: str = "strict",
                  labels: set[str] | None = None, issues: ExportIssues | None = None):
     """A spaCy Doc holding one annotator's entities, quotes (with speakers and cues) and tags."""
-    from spacy.util import filter_spans
-
     doc = nlp.make_doc(document.text)
     mode = "expand" if align == "expand" else "strict"
     issues = issues if issues is not None else ExportIssues()
@@ -117,7 +127,7 @@ def doc_from_set(nlp, document: Document, aset: AnnotationSet, *, align: str = "
                 unsure.add_span(start, end)
             issues.misaligned_span(document.id, aset.annotator, start, end, what, fate)
             return None
-        if (found.start_char, found.end_char) != (start, end):
+        if (found.start_char, found.end_char) != (start, end) and not what.endswith(" entity"):
             issues.misaligned_span(document.id, aset.annotator, start, end, what,
                                    f"expanded to {found.start_char}-{found.end_char}")
         return found
@@ -126,14 +136,62 @@ def doc_from_set(nlp, document: Document, aset: AnnotationSet, *, align: str = "
     for entity in aset.entities:
         if labels is not None and entity.label not in labels:
             continue
+        fragments = entity.extra.get("fragments")
+        if fragments:  # a discontinuous span (brat): its covering span holds words that are not the entity
+            issues.left_out.append(
+                f"document {document.id} ({aset.annotator}): discontinuous {entity.label} entity "
+                f"{'; '.join(f'{a}-{b}' for a, b in fragments)}: left out of doc.ents, its tokens missing "
+                "(NER holds continuous spans only)")
+            unsure.add_span(entity.start, entity.end)
+            continue
+        if problem := scheme_problem(entity.label):  # stored before import refused such labels
+            issues.left_out_span(document.id, aset.annotator, entity.start, entity.end, f"{entity.label} entity",
+                                 f"left out, its tokens marked missing: the label {problem}")
+            unsure.add_span(entity.start, entity.end)
+            continue
         found = span(entity.start, entity.end, entity.label, f"{entity.label} entity")
         if found is not None:
-            ents.append(found)
-    kept = filter_spans(ents)
-    for lost in set(ents) - set(kept):
-        issues.misaligned_span(document.id, aset.annotator, lost.start_char, lost.end_char, f"{lost.label_} entity",
-                               "left out (its tokens marked missing): it overlaps another entity once expanded to tokens")
-        unsure.add_span(lost.start_char, lost.end_char)
+            ents.append((entity, found))
+    overlap_group = []  # spancat's span group: every span, overlapping ones too (Prodigy's spans_manual)
+    for extra_span in overlapping_spans(aset):
+        start, end, label = extra_span.get("start"), extra_span.get("end"), extra_span.get("label")
+        if not (isinstance(start, int) and isinstance(end, int) and isinstance(label, str)) or (
+                labels is not None and label not in labels):
+            continue
+        if isinstance(extra_span.get("brat"), dict) and extra_span["brat"].get("fragments"):
+            issues.left_out.append(
+                f"document {document.id} ({aset.annotator}): discontinuous {label} span {start}-{end} overlaps an "
+                "entity: left out (spaCy spans are continuous), its tokens missing for NER")
+            unsure.add_span(start, end)
+            continue
+        found = span(start, end, label, f"{label} span (overlapping)")
+        if found is not None:
+            overlap_group.append(found)
+            issues.left_out.append(
+                f"document {document.id} ({aset.annotator}): {label} span {start}-{end} overlaps an entity: in "
+                f"doc.spans[{SPANCAT_KEY!r}], not doc.ents (NER holds no overlaps); its tokens missing for NER")
+            unsure.add_span(start, end)
+    kept = []
+    for entity, found in ents:
+        clashes = [other for other, wide in ents if other is not entity and wide.start < found.end
+                   and found.start < wide.end]
+        what = f"{entity.label} entity"
+        if clashes:  # widened onto the same tokens as another entity: no label is picked, the tokens are missing
+            others = ", ".join(f"{o.label} {o.start}-{o.end}" for o in clashes)
+            issues.misaligned_span(document.id, aset.annotator, entity.start, entity.end, what,
+                                   f"expanded to {found.start_char}-{found.end_char}, it shares tokens with {others}: "
+                                   "left out, its tokens marked missing (no label is picked)")
+            unsure.add_span(found.start_char, found.end_char)
+            continue
+        if (found.start_char, found.end_char) != (entity.start, entity.end):
+            issues.misaligned_span(document.id, aset.annotator, entity.start, entity.end, what,
+                                   f"expanded to {found.start_char}-{found.end_char}")
+        kept.append(found)
+    # Boilerplate lines (navigation, share, "READ MORE:", captions) are dimmed, never pre-annotated, and nobody is
+    # asked to annotate them: their tokens are missing (unknown), not O, unless inside an entity someone kept.
+    skipped_lines = document.boilerplate if document.boilerplate is not None else boilerplate_ranges(document.text)
+    for start, end in skipped_lines:
+        unsure.add_span(start, end)
     # issue 12: binary answers (accept/reject per suggestion) say nothing of the other tokens: missing, not O
     default = "missing" if "binary_tasks" in aset.extra else "outside"
     set_entities(doc, kept, unsure.token_indices(doc), default=default)
@@ -153,6 +211,8 @@ def doc_from_set(nlp, document: Document, aset: AnnotationSet, *, align: str = "
                 part = span(rng.start, rng.end, label, label.lower(), sid)
                 if part is not None:
                     group.append(part)
+    if overlap_group:
+        doc.spans[SPANCAT_KEY] = sorted([*kept, *overlap_group], key=lambda sp: (sp.start, sp.end, sp.label_))
     doc.spans[QUOTES_KEY] = quotes
     doc.spans[SPEAKERS_KEY] = speakers
     doc.spans[CUES_KEY] = cues
@@ -165,6 +225,7 @@ def doc_from_set(nlp, document: Document, aset: AnnotationSet, *, align: str = "
         "meta": document.meta,
         "quotes": quote_info,
         "entity_tags": [[e.start, e.end, entity_tags[i]] for i, e in enumerate(aset.entities) if i in entity_tags],
+        "boilerplate": [[int(a), int(b)] for a, b in skipped_lines],
     }
     return doc
 

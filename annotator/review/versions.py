@@ -38,9 +38,12 @@ def check_gold_target(store: Store, gold: str) -> None:
 
 
 def human_annotators(store: Store) -> list[str]:
-    """Annotators with at least one set, other than the model and gold sets, by name."""
+    """Annotators with at least one set, other than model sets (`model`, `model@<version>` from an import) and gold
+    sets (review's, and `gold@<reviewer>`, a Prodigy review's answer), by name."""
+    from annotator.io.training_version import is_gold_set, is_model_set  # one rule for what is a person's set
+
     gold = gold_annotators(store)
-    return [name for name in store.annotators_with_sets() if name != MODEL_ANNOTATOR and name not in gold]
+    return [name for name in store.annotators_with_sets() if not is_model_set(name) and not is_gold_set(name, gold)]
 
 
 def default_annotators(store: Store, *, include_model: bool = False) -> list[str]:

@@ -81,10 +81,16 @@ def ner_config(settings: TrainSettings, base: str | None) -> Any:
     except (TypeError, AttributeError) as error:  # an installed Python package that is not a pipeline (numpy)
         raise ValueError(f"the base {base!r} is not a spaCy pipeline ({type(error).__name__})") from None
     if "ner" not in nlp.pipe_names:
-        raise ValueError(f"the base pipeline {base!r} has no ner component (it has {', '.join(nlp.pipe_names)})")
+        raise ValueError(f"the base pipeline {base!r} has no ner component "
+                         f"({'it has ' + ', '.join(nlp.pipe_names) if nlp.pipe_names else 'it has no components'})")
     config = nlp.config.copy()
     # component_names: the disabled ones too (en_core_web_sm's senter), which the config's pipeline lists
     config["components"] = {name: {"source": str(base)} for name in nlp.component_names}
+    if any("ner" in getattr(nlp.get_pipe(name), "listening_components", ()) for name in nlp.component_names):
+        # the base's ner listens to a shared tok2vec (a `--base blank` pipeline annotator trained): that tok2vec
+        # stays frozen, so the ner gets its own copy of it (spaCy's `replace_listeners`), else spaCy stops with
+        # E203; the tok2vec and whatever else listens to it stay exactly as they were
+        config["components"]["ner"]["replace_listeners"] = ["model.tok2vec"]
     training = config["training"]
     training["frozen_components"] = [name for name in nlp.component_names if name != "ner"]
     training["annotating_components"] = []
@@ -104,9 +110,19 @@ def ner_config(settings: TrainSettings, base: str | None) -> Any:
     return config
 
 
-def quote_suggester_sizes(lengths: list[int]) -> tuple[int, int]:
+MAX_QUOTE_TOKENS = 60
+"""Default ceiling of the suggester's longest n-gram (tokens). The n-gram suggester proposes every span of
+min..max tokens at every token, and spancat scores each one: memory grows with the article's tokens times the
+range (quotes of 600 tokens made spaCy ask for 26 GB). News quotes are 2-57 tokens (median 13, issue 13), so 60
+covers them; `train quotes --max-quote-tokens` moves it (up to MAX_QUOTE_TOKENS_LIMIT)."""
+MAX_QUOTE_TOKENS_LIMIT = 200
+
+
+def quote_suggester_sizes(lengths: list[int], ceiling: int = MAX_QUOTE_TOKENS) -> tuple[int, int]:
     """(min_size, max_size) in tokens for the n-gram suggester: the 5th and 95th percentiles of the training
-    quotes' lengths (nearest rank), so the suggester proposes spans as long as quotes are; (1, 3) with none."""
+    quotes' lengths (nearest rank), so the suggester proposes spans as long as quotes are, the longest capped at
+    `ceiling`; (1, 3) with none. Quotes longer than max_size are never proposed, so never learned (see
+    `too_long_quotes`)."""
     if not lengths:
         return 1, 3
     ordered = sorted(lengths)
@@ -114,18 +130,24 @@ def quote_suggester_sizes(lengths: list[int]) -> tuple[int, int]:
     def rank(share: float) -> int:
         return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
-    low, high = max(1, rank(0.05)), max(1, rank(0.95))
-    return low, max(low, high)
+    high = min(ceiling, max(1, rank(0.95)))
+    low = min(high, max(1, rank(0.05)))
+    return low, high
 
 
-def quotes_config(settings: TrainSettings, quote_lengths: list[int]) -> Any:
+def too_long_quotes(lengths: list[int], ceiling: int = MAX_QUOTE_TOKENS) -> int:
+    """How many training quotes are longer than the capped suggester's max_size (not proposed, not learned)."""
+    return sum(1 for n in lengths if n > quote_suggester_sizes(lengths, ceiling)[1])
+
+
+def quotes_config(settings: TrainSettings, quote_lengths: list[int], ceiling: int = MAX_QUOTE_TOKENS) -> Any:
     """Config for a `tok2vec` + `spancat` pipeline on `doc.spans["quotes"]` (labels = quote types)."""
     from spacy.cli.init_config import init_config
 
     config = init_config(lang=settings.lang, pipeline=["spancat"], optimize="efficiency", gpu=False)
     spancat = config["components"]["spancat"]
     spancat["spans_key"] = QUOTES_SPANS_KEY
-    low, high = quote_suggester_sizes(quote_lengths)
+    low, high = quote_suggester_sizes(quote_lengths, ceiling)
     spancat["suggester"] = {"@misc": "spacy.ngram_range_suggester.v1", "min_size": low, "max_size": high}
     # the spancat factory's defaults name the key "sc": zeroed, else spaCy normalises the quotes' F down to half
     config["training"]["score_weights"] = {

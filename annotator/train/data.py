@@ -12,7 +12,8 @@ from pathlib import Path
 from annotator.core.files import write_bytes_atomic
 from annotator.core.model import Status
 from annotator.core.store import Store
-from annotator.io.exporter import gold_names, iter_sets, one_version_per_document, selected_annotator_ids
+from annotator.io.exporter import gold_names, iter_sets, one_version_per_document
+from annotator.io.training_version import declined_guard, training_annotator_ids
 from annotator.io.records import ExportIssues
 
 
@@ -22,26 +23,60 @@ class TrainingDataError(ValueError):
 
 @dataclass(slots=True)
 class TrainingData:
-    """Where the DocBins are and what is in them. Quote lengths are in spaCy tokens."""
+    """Where the DocBins are and what is in them. Quote lengths are in spaCy tokens.
+
+    Three sides: `train` (learned from), `dev` (spaCy evaluates it to pick the best checkpoint) and `test`
+    (held out: the printed per-label scores, never seen by training nor by the checkpoint choice). A set too
+    small for three sides (fewer than MIN_DOCS_FOR_DEV documents) has no separate dev: the held-out documents
+    also pick the checkpoint, and `summary()` says so (`dev_is_test`)."""
 
     train_path: Path
     dev_path: Path
+    test_path: Path
     train_docs: int = 0
     dev_docs: int = 0
+    test_docs: int = 0
+    dev_is_test: bool = False
     entity_labels: dict[str, int] = field(default_factory=dict)
+    """Entities per label in the TRAINING documents (what is learned from)."""
     quote_lengths: list[int] = field(default_factory=list)
+    """Token lengths of the TRAINING documents' quotes."""
     issues: ExportIssues = field(default_factory=ExportIssues)
 
     def summary(self) -> str:
         labels = ", ".join(f"{k} {v}" for k, v in sorted(self.entity_labels.items())) or "none"
-        return (f"{self.train_docs} documents to train on, {self.dev_docs} held out; entities: {labels}; "
-                f"quotes: {len(self.quote_lengths)}")
+        if self.dev_is_test:
+            sides = (f"{self.train_docs} documents to train on, {self.test_docs} held out (too few documents for a "
+                     "separate dev set: the held-out documents also pick the best checkpoint, so their scores are "
+                     "optimistic)")
+        else:
+            sides = (f"{self.train_docs} documents to train on, {self.dev_docs} to pick the best checkpoint, "
+                     f"{self.test_docs} held out for the scores")
+        return f"{sides}; in training: entities: {labels}; quotes: {len(self.quote_lengths)}"
 
 
-def split_of(doc_hash: str, eval_split: float, seed: int) -> str:
-    """"dev" for about `eval_split` of the documents, by a hash of the text and the seed (stable as documents
-    are added); "train" for the rest."""
-    return "dev" if random.Random(f"{seed}:{doc_hash}").random() < eval_split else "train"
+MIN_DOCS_FOR_DEV = 6
+"""From this many documents on, the checkpoint is picked on a dev side of its own (train / dev / held out)."""
+
+
+def split_key(doc_hash: str, seed: int) -> float:
+    """A document's place in the split order: a hash of its text and the seed (stable as documents are added)."""
+    return random.Random(f"{seed}:{doc_hash}").random()
+
+
+def side_sizes(total: int, eval_split: float) -> tuple[int, int, int]:
+    """(train, dev, test) document counts for `total` documents: test = round(eval_split * total), dev the
+    same share again (from MIN_DOCS_FOR_DEV documents on, else 0: the test side picks the checkpoint), each at
+    least 1, train the rest and at least 1. Exact, not a coin flip per document: 20 % of 13 is 3, not 1 to 6."""
+    if total < 2:
+        raise ValueError("at least 2 documents")
+    test = min(total - 1, max(1, round(eval_split * total)))
+    dev = 0
+    if total >= MIN_DOCS_FOR_DEV:
+        dev = max(1, round(eval_split * total))
+        if total - test - dev < 1:
+            dev = 0
+    return total - test - dev, dev, test
 
 
 def build_training_data(
@@ -54,9 +89,10 @@ def build_training_data(
     seed: int = 0,
     lang: str = "en",
 ) -> TrainingData:
-    """Write `folder/train.spacy` and `folder/dev.spacy` from the selected sets (default: every person's done
-    sets, gold where it exists). With at least 2 documents both sides get one or more. Raises
-    TrainingDataError when fewer than 2 documents are selected."""
+    """Write `folder/train.spacy`, `folder/dev.spacy` and `folder/test.spacy` from the selected sets (default:
+    every person's done sets, gold where it exists), sized by `side_sizes` in an order fixed by `split_key`
+    (when there is no separate dev side, dev.spacy is the test documents). Raises TrainingDataError when fewer
+    than 2 documents are selected."""
     import spacy
     from spacy.tokens import DocBin
 
@@ -67,28 +103,32 @@ def build_training_data(
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     nlp = spacy.blank(lang)
-    data = TrainingData(folder / "train.spacy", folder / "dev.spacy")
-    ids = selected_annotator_ids(store, annotators)
-    pairs = one_version_per_document(iter_sets(store, ids, statuses), gold_names(store), data.issues)
-    sides: dict[str, list] = {"train": [], "dev": []}
+    data = TrainingData(folder / "train.spacy", folder / "dev.spacy", folder / "test.spacy")
+    ids = training_annotator_ids(store, annotators, include_model=False, issues=data.issues)
+    pairs = one_version_per_document(iter_sets(store, ids, statuses), gold_names(store), data.issues,
+                                     declined_guard(store, ids))
+    keyed = []
     for document, aset in pairs:
-        doc = doc_from_set(nlp, document, aset, issues=data.issues)
-        sides[split_of(document.hash, eval_split, seed)].append(doc)
-    total = len(sides["train"]) + len(sides["dev"])
+        keyed.append((split_key(document.hash, seed), document.hash, doc_from_set(nlp, document, aset,
+                                                                                 issues=data.issues)))
+    total = len(keyed)
     if total < 2:
         who = ", ".join(annotators) if annotators else "any person"
         raise TrainingDataError(
             f"{total} document(s) with a {'/'.join(Status(s).value for s in statuses)} set by {who}: "
             "training needs at least 2 (one to hold out)")
-    for side, other in (("dev", "train"), ("train", "dev")):  # never an empty side
-        if not sides[side]:
-            sides[side].append(sides[other].pop())
-    for side, docs in sides.items():
-        write_bytes_atomic(folder / f"{side}.spacy", DocBin(docs=docs, store_user_data=True).to_bytes())
-        for doc in docs:
-            for ent in doc.ents:
-                data.entity_labels[ent.label_] = data.entity_labels.get(ent.label_, 0) + 1
-            if side == "train":
-                data.quote_lengths.extend(len(span) for span in doc.spans.get(QUOTES_KEY, []))
-    data.train_docs, data.dev_docs = len(sides["train"]), len(sides["dev"])
+    keyed.sort(key=lambda item: (item[0], item[1]))
+    n_train, n_dev, n_test = side_sizes(total, eval_split)
+    docs = [doc for _key, _hash, doc in keyed]
+    sides = {"test": docs[:n_test], "dev": docs[n_test:n_test + n_dev], "train": docs[n_test + n_dev:]}
+    data.dev_is_test = n_dev == 0
+    if data.dev_is_test:
+        sides["dev"] = sides["test"]
+    for side, side_docs in sides.items():
+        write_bytes_atomic(folder / f"{side}.spacy", DocBin(docs=side_docs, store_user_data=True).to_bytes())
+    for doc in sides["train"]:
+        for ent in doc.ents:
+            data.entity_labels[ent.label_] = data.entity_labels.get(ent.label_, 0) + 1
+        data.quote_lengths.extend(len(span) for span in doc.spans.get(QUOTES_KEY, []))
+    data.train_docs, data.dev_docs, data.test_docs = n_train, n_dev, n_test
     return data

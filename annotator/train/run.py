@@ -94,13 +94,24 @@ def train_from_config(config: Any, output: Path, *, kind: str, dev_path: Path,
                       on_progress: ProgressFn | None = None, info: dict[str, Any] | None = None) -> TrainResult:
     """Train with `config` (a filled spaCy Config whose logger is PROGRESS_LOGGER), evaluate the best checkpoint
     on `dev_path` and put it at `output`. `kind` is "ner" or "quotes". Raises TrainError."""
-    import spacy.cli.train
-
     output = Path(output).absolute()
     check_output(output)
     work = output.parent / f".{output.name}.training-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
+    try:
+        return _train_in(work, config, output, kind=kind, dev_path=dev_path, on_progress=on_progress, info=info)
+    except TrainError:
+        raise  # its work folder holds spacy.log, named in the message (removed by the next run: stale_staging)
+    except BaseException:  # Ctrl+C, SIGTERM (see `terminate_as_interrupt`), a disk full while staging: no 30 MB left
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+
+
+def _train_in(work: Path, config: Any, output: Path, *, kind: str, dev_path: Path,
+              on_progress: ProgressFn | None, info: dict[str, Any] | None) -> TrainResult:
+    import spacy.cli.train
+
     config_path = work / "config.cfg"
     write_text_atomic(config_path, config.to_str())
     _register_logger()
@@ -108,16 +119,24 @@ def train_from_config(config: Any, output: Path, *, kind: str, dev_path: Path,
     started = time.perf_counter()
     log_path = work / "spacy.log"
     log = io.StringIO()  # spaCy's own console output, kept in the work folder (written whole at the end)
+    failure = None
     try:
         with contextlib.redirect_stdout(log):
             spacy.cli.train.train(config_path, work / "out")
     except SystemExit as exit_:  # spaCy's msg.fail(exits=1) on a config or data problem
-        raise TrainError(f"spaCy stopped training ({exit_.code}); see {log_path}") from None
+        failure = f"spaCy stopped training ({exit_.code})"
     except Exception as error:
-        raise TrainError(f"training failed: {type(error).__name__}: {error}; see {log_path}") from None
+        failure = f"training failed: {type(error).__name__}: {one_line(str(error))}"
     finally:
         _sink.update(progress=None)
+    try:
         write_text_atomic(log_path, log.getvalue())
+    except OSError as error:  # a full disk: nothing to point at, so nothing is kept
+        shutil.rmtree(work, ignore_errors=True)
+        raise TrainError(f"{failure or 'training finished'} but its log could not be written "
+                         f"({error.strerror or error}); the work folder was removed") from None
+    if failure:
+        raise TrainError(f"{failure}; see {log_path}")
     seconds = time.perf_counter() - started
     best = work / "out" / "model-best"
     if not best.is_dir():
@@ -142,6 +161,55 @@ def train_from_config(config: Any, output: Path, *, kind: str, dev_path: Path,
     shutil.rmtree(old, ignore_errors=True)
     shutil.rmtree(work, ignore_errors=True)
     return result
+
+
+def one_line(message: str, limit: int = 300) -> str:
+    """A spaCy error as one line of at most `limit` characters (E961 puts the whole config in its message)."""
+    flat = " ".join(message.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+STAGING_PATTERNS = (r"\.(?P<name>.+)\.training-(?P<pid>\d+)", r"\.(?P<name>.+)\.old-(?P<pid>\d+)",
+                    r"\.annotator-train-(?P<pid>\d+)-[^/]*")
+"""The folders a training stages in beside its --output (named with the training's process id): the work folder,
+the previous pipeline while it is replaced, the DocBins (cli.train)."""
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id exists (signal 0; a process of another user counts as alive)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_staging(parent: Path) -> list[str]:
+    """Remove staging folders in `parent` left by a training that was killed or failed: only real folders (not
+    symbolic links) whose name is one of STAGING_PATTERNS and whose process is gone (a live process, this one
+    included, keeps its own). Returns the names removed."""
+    import re
+
+    removed = []
+    try:
+        entries = list(Path(parent).iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        for pattern in STAGING_PATTERNS:
+            match = re.fullmatch(pattern, entry.name)
+            if match is None:
+                continue
+            pid = int(match["pid"])
+            if pid != os.getpid() and not pid_alive(pid) and entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+                removed.append(entry.name)
+            break
+    return removed
 
 
 PIPELINE_FILES = {"config.cfg", "meta.json", "tokenizer", "vocab", TRAINING_INFO, "training-config.cfg"}

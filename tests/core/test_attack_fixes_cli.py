@@ -82,8 +82,8 @@ BAD_NAMES = ["al\nice", "al\x00ice", "al\x1b[2Jice", " alice", "alice ", "ali\u2
 
 @pytest.mark.parametrize("name", BAD_NAMES)
 def test_an_imported_annotator_name_that_is_not_visible_text_is_refused_with_its_line(db_path, tmp_path, name):
-    source = records(tmp_path / "who.jsonl", {"text": "ab cd", "_annotator_id": "bob", "spans": []},
-                     {"text": "ef gh", "_annotator_id": name, "spans": []})
+    source = records(tmp_path / "who.jsonl", {"text": "ab cd", "_annotator_id": "bob", "spans": [], "answer": "accept"},
+                     {"text": "ef gh", "_annotator_id": name, "spans": [], "answer": "accept"})
     result = cli(db_path, "import", source, ok=False)
     one_line_error(result, "who.jsonl:2:", "annotator")
     with Store(db_path) as store:

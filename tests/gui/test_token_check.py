@@ -77,3 +77,26 @@ def test_window_flags_a_span_the_export_would_drop(qtbot, db_path, monkeypatch):
     process = window.token_check.process
     window.close()
     assert process is None or window.token_check.process is None
+
+
+def test_a_very_long_text_is_never_sent_to_the_helper(qtbot):
+    """A text over MAX_CHARS costs the edit path nothing: no helper process is started, nothing is pending
+    (profiled in benchmarks/profile_token_check.py); a shorter one is sent once, however often it is asked."""
+    from annotator.gui.token_check import MAX_CHARS, TokenCheck
+
+    check = TokenCheck()
+    try:
+        long_text = "Ann Lee said so. " * (MAX_CHARS // 17 + 1)
+        assert len(long_text) > MAX_CHARS
+        check.request(long_text)
+        assert check.process is None and not check.pending
+        short = "Officials in the U.S. said so at " + "x" * 50
+        with qtbot.waitSignal(check.ready, timeout=60000):
+            check.request(short)
+            check.request(short)  # asked again while pending: not sent twice
+            assert len(check.pending) == 1
+        assert snapping.has_token_boundaries(short)
+        check.request(short)  # known: not sent again
+        assert not check.pending
+    finally:
+        check.stop()

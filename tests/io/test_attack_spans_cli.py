@@ -29,6 +29,8 @@ def cli(db_path, *args, ok=True):
 
 
 def records(path: Path, *recs: dict) -> Path:
+    """Answered records (a person's done sets; without an answer a record is a pre-annotation, issue 13)."""
+    recs = [{**r, "answer": r.get("answer", "accept")} for r in recs]
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in recs), encoding="utf-8")
     return path
 

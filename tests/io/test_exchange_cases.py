@@ -178,9 +178,10 @@ def test_choice_variation_integer_option_ids_several_accepted(tmp_path):
 def test_cats_scores_of_one_are_tags(tmp_path):
     db = tmp_path / "a.db"
     cli(db, "import", CASES / "spacy_cats.jsonl")
-    found = by_annotator(state(db), "spacy_cats")
+    # spaCy's output, no answer: the pre-annotation (the model's set), not anyone's annotation (issue 13, s3)
+    found = by_annotator(state(db), "model")
     assert found[HARBOUR][3] == ["TRANSPORT"] and found[PELL][3] == ["POLITICS"]
-    variation = [{"cats": {"A": 1, "B": 0, "C": 0.7}, "text": HARBOUR}]
+    variation = [{"cats": {"A": 1, "B": 0, "C": 0.7}, "text": HARBOUR, "answer": "accept"}]
     cli(db, "import", write(tmp_path / "ints.jsonl", variation))
     assert by_annotator(state(db), "ints")[HARBOUR][3] == ["A"]
 
@@ -328,10 +329,10 @@ def test_doccano_default_export_keeps_one_version_and_names_the_choice(tmp_path)
 def test_doccano_users_variation_entities_layout_and_integer_users(tmp_path):
     records = [{"text": PELL, "entities": [{"id": 1, "label": "ORG", "start_offset": 4, "end_offset": 16}],
                 "relations": [], "user": 3},
-               {"text": PELL, "entities": [], "relations": [], "user": 4}]
+               {"text": PELL, "entities": [], "relations": [], "user": 4, "done": True}]
     db = tmp_path / "a.db"
     cli(db, "import", write(tmp_path / "users.jsonl", records))
-    assert {who for _, who in state(db)} == {"user3", "user4"}
+    assert {who for _, who in state(db)} == {"user3", "user4"}  # user 4 finished it and found nothing
     _out, again = round_trip(tmp_path, db, "doccano", ".jsonl", "--versions", "all")
     assert state(again) == state(db)
 
@@ -426,11 +427,13 @@ def test_brat_variation_folder_crlf_attribute_and_discontinuous(tmp_path):
     assert value[2] == [(24, 40, "indirect", (6, 11), None)]
 
 
-def test_brat_overlap_variation_is_one_clear_line(tmp_path):
+def test_brat_overlap_variation_keeps_the_later_span_apart_with_a_warning(tmp_path):
+    # brat allows overlapping spans (attack 12 #8/#14): the later is kept in overlapping_spans, written back
     (tmp_path / "o.txt").write_text("Mayor Kline said.", encoding="utf-8")
     (tmp_path / "o.ann").write_text("T1\tSpeaker 6 11\tKline\nT2\tORG 0 11\tMayor Kline\n", encoding="utf-8")
-    done = cli(tmp_path / "a.db", "import", tmp_path / "o.ann", ok=False)
-    assert "overlapping entities" in done.stderr
+    done = cli(tmp_path / "a.db", "import", tmp_path / "o.ann")
+    assert "o.ann:2: T2 (ORG 0-11) overlaps an earlier entity" in done.stderr
+    assert list(state(tmp_path / "a.db").values())[0][1] == [(6, 11, "Speaker")]
 
 
 def test_label_studio_annotators_prediction_relations(tmp_path):

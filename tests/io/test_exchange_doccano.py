@@ -49,7 +49,8 @@ def test_quotes_survive_doccano_both_ways(store, tmp_path):
     text = 'Kerry said "we will win" today.'
     source = [{"text": text, "spans": [{"start": 0, "end": 5, "label": "PERSON"}],
                "quotes": [{"start": 12, "end": 23, "type": "direct", "speaker": {"start": 0, "end": 5},
-                           "cue": {"start": 6, "end": 10}, "speaker_name": "John Kerry", "tags": ["important"]}]}]
+                           "cue": {"start": 6, "end": 10}, "speaker_name": "John Kerry", "tags": ["important"]}],
+               "answer": "accept"}]
     import_file(store, write_jsonl(tmp_path / "q.jsonl", source), annotator="ann")
     export(store, ExportOptions(format="doccano", output=tmp_path / "d.jsonl"))
     (doc,) = read_jsonl(tmp_path / "d.jsonl")

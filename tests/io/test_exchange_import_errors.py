@@ -11,7 +11,7 @@ from annotator.io.articles import InputError
 from annotator.io.importer import import_file
 from annotator.core.model import content_hash
 
-GOOD = {"text": "Alice met Bob in Paris.", "spans": [{"start": 0, "end": 5, "label": "PERSON"}]}
+GOOD = {"text": "Alice met Bob in Paris.", "spans": [{"start": 0, "end": 5, "label": "PERSON"}], "answer": "accept"}
 
 
 def assert_nothing_written(store):

@@ -136,7 +136,8 @@ def test_edit_refreshes_task_hash_and_reports_a_relation_it_breaks(store, tmp_pa
 
 def test_misaligned_span_is_reported_not_dropped(store, tmp_path):
     text = "Mr. Smithson went home"
-    write_jsonl(tmp_path / "x.jsonl", [{"text": text, "spans": [{"start": 4, "end": 9, "label": "PERSON"}]}])
+    write_jsonl(tmp_path / "x.jsonl", [{"text": text, "spans": [{"start": 4, "end": 9, "label": "PERSON"}],
+                                        "answer": "accept"}])
     import_file(store, tmp_path / "x.jsonl")
     out = export(store, ExportOptions(format="prodigy", output=tmp_path / "out.jsonl"))
     (after,) = read_jsonl(tmp_path / "out.jsonl")
@@ -157,3 +158,27 @@ def test_line_separator_characters_are_escaped_in_output(store, tmp_path):
     export(store, ExportOptions(format="jsonl", output=tmp_path / "out.jsonl"))
     raw = (tmp_path / "out.jsonl").read_text(encoding="utf-8")
     assert len(raw.splitlines()) == 1 and json.loads(raw)["text"] == text
+
+
+def test_a_reviewed_answer_and_an_imported_model_set_are_not_annotators_in_agreement(store, tmp_path):
+    """`gold@<reviewer>` (a Prodigy review's answer) is gold and `model@<version>` a model's set: agreement and
+    review's default annotators are the people only (the training exports rank them the same way)."""
+    from annotator.review.versions import default_annotators, human_annotators
+
+    text = "Apple hires Tim in Paris"
+    tokens = regex_tokens(text)
+    alice = [span(text, tokens, "Apple", "ORG"), span(text, tokens, "Tim", "PERSON")]
+    bob = [span(text, tokens, "Apple", "ORG"), span(text, tokens, "Paris", "GPE")]
+    record = {
+        "text": text, "tokens": tokens, "spans": alice, "answer": "accept", "_view_id": "review",
+        "view_id": "ner_manual", "_session_id": "news-review", "sessions": ["news-alice", "news-bob"],
+        "versions": [
+            {"text": text, "tokens": tokens, "spans": alice, "answer": "accept", "_task_hash": 1,
+             "sessions": ["news-alice"], "default": True},
+            {"text": text, "tokens": tokens, "spans": bob, "answer": "accept", "_task_hash": 2,
+             "sessions": ["news-bob"], "default": False},
+        ],
+    }
+    import_file(store, write_jsonl(tmp_path / "review.jsonl", [record]))
+    assert human_annotators(store) == ["news-alice", "news-bob"]
+    assert "gold@news-review" not in default_annotators(store, include_model=True)

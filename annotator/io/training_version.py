@@ -1,0 +1,130 @@
+"""Which annotation sets a training export uses, and which version of a document it keeps: the one place for the
+rule (spaCy DocBin, doccano, CoNLL/IOB and brat exports, and `annotator train`).
+
+1. **Model sets train only when asked.** The pre-extraction (`model`) and a model's set brought in by an import
+   (`model@<version>`, e.g. Label Studio `predictions`) are left out of training exports unless named with
+   `--annotator` or asked for with `--include-model`; the summary counts what was left out. Even then a model set
+   never stands in for a person who skipped or rejected the document (Label Studio's `was_cancelled`, Prodigy's
+   `ignore` / `reject`): that document is left out, and listed.
+2. **One version a document, in this order:** a gold set (review's `gold`, any set review decisions were written
+   into, and `gold@<reviewer>`, the reviewed answer of a Prodigy `review` record), then a person's set, then (only
+   when asked) a model set; within a rank the most recently updated set (the latest correction), ties by
+   annotator name. Every document that had more than one version is listed with who was kept and why.
+3. **Status:** the training formats take done sets by default (`exporter.default_statuses`): a set a person
+   skipped or rejected is not an example of anything.
+
+Names follow the import rules (`io/records.py`, `io/labelstudio.py`): an import never writes `model` or `gold`;
+its model sets are `model@...` and its reviewed answers `gold@...`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Document, Status
+from annotator.core.store import Store
+from annotator.io.records import ExportIssues
+
+GOLD_PREFIX = "gold@"
+MODEL_PREFIX = f"{MODEL_ANNOTATOR}@"
+GOLD, PERSON, MODEL = 0, 1, 2
+"""Ranks of a version: lower is preferred."""
+
+
+def is_model_set(name: str) -> bool:
+    """The pre-extraction (`model`) or a model's set from an import (`model@<version>`)."""
+    return name == MODEL_ANNOTATOR or name.startswith(MODEL_PREFIX)
+
+
+def is_gold_set(name: str, gold: set[str]) -> bool:
+    """Review's gold sets (`gold` names from `review.versions.gold_annotators`) or an imported reviewed answer."""
+    return name in gold or name.startswith(GOLD_PREFIX)
+
+
+def rank_of(name: str, gold: set[str]) -> int:
+    return GOLD if is_gold_set(name, gold) else MODEL if is_model_set(name) else PERSON
+
+
+def gold_names(store: Store) -> set[str]:
+    """Annotators whose sets are adjudicated gold ("gold", and any that review decisions were written into)."""
+    from annotator.review.versions import gold_annotators
+
+    return gold_annotators(store)
+
+
+def training_annotator_ids(store: Store, names: list[str] | None, *, include_model: bool,
+                           issues: ExportIssues | None = None) -> dict[int, str]:
+    """{annotator id: name} a training export reads: the named annotators (raises ValueError for an unknown
+    name), else every annotator but the model sets, plus those with `include_model`. Model sets left out are
+    counted in `issues.model_sets_left_out` (names)."""
+    known = {a.name: a.id for a in store.annotators()}
+    if names is not None:
+        missing = [n for n in names if n not in known]
+        if missing:
+            raise ValueError(f"no annotator named {', '.join(map(repr, missing))} (known: {', '.join(sorted(known))})")
+        return {known[n]: n for n in names}
+    chosen = {}
+    with_sets = set(store.annotators_with_sets())
+    for name, ident in known.items():
+        if is_model_set(name) and not include_model:
+            if issues is not None and name != MODEL_ANNOTATOR and name in with_sets:
+                issues.model_sets_left_out.append(name)
+            continue
+        chosen[ident] = name
+    return chosen
+
+
+def declined_guard(store: Store, annotator_ids: dict[int, str]) -> Store | None:
+    """The store to pass to `one_version_per_document` so a model set never stands in for a person who skipped
+    or rejected: whenever a person is among the selected annotators (naming only model sets, with --annotator,
+    exports them as they are)."""
+    return store if any(not is_model_set(name) for name in annotator_ids.values()) else None
+
+
+def one_version_per_document(
+    pairs: Iterable[tuple[Document, AnnotationSet]], gold: set[str], issues: ExportIssues,
+    store: Store | None = None,
+) -> Iterator[tuple[Document, AnnotationSet]]:
+    """Keep one set per document from `pairs` (grouped by document, as `exporter.iter_sets` yields them) by the
+    rule above. With `store`, a model set is kept only if no person skipped or rejected the document."""
+    group: list[tuple[Document, AnnotationSet]] = []
+    for pair in pairs:
+        if group and pair[0].id != group[0][0].id:
+            yield from _pick(group, gold, issues, store)
+            group = []
+        group.append(pair)
+    if group:
+        yield from _pick(group, gold, issues, store)
+
+
+def _pick(group, gold: set[str], issues: ExportIssues, store: Store | None):
+    best = min(rank_of(pair[1].annotator, gold) for pair in group)
+    if best == MODEL and store is not None:
+        declined = _people_who_declined(store, group[0][0].id)
+        if declined:
+            issues.duplicates.append(
+                f"document {group[0][0].id}: {', '.join(declined)}; the model set "
+                f"{', '.join(p[1].annotator for p in group)} left out (a model set never stands in for a person)")
+            return
+    candidates = [pair for pair in group if rank_of(pair[1].annotator, gold) == best]
+    # max() keeps the first of equals, and the group is in annotator-name order
+    kept = max(candidates, key=lambda pair: pair[1].updated_at or "")
+    if len(group) > 1:
+        why = {GOLD: "gold", PERSON: "latest update; no gold set",
+               MODEL: "a model set, asked for; no person's set"}[best]
+        if best == GOLD and len(candidates) > 1:
+            why = "the latest updated gold set"
+        names = ", ".join(pair[1].annotator for pair in group)
+        issues.duplicates.append(f"document {kept[0].id}: versions by {names}; kept {kept[1].annotator} ({why})")
+    yield kept
+
+
+def _people_who_declined(store: Store, doc_id: int) -> list[str]:
+    declined = []
+    for name in store.annotators_of(doc_id):
+        if is_model_set(name):
+            continue
+        aset = store.annotation_set(doc_id, name)
+        if aset is not None and Status(aset.status) in (Status.SKIPPED, Status.REJECTED):
+            declined.append(f"{name} ({Status(aset.status).value})")
+    return declined
