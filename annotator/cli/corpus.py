@@ -124,11 +124,29 @@ def list_documents(ctx, annotator, status, text, limit, as_json):
                         "quotes": row.quote_count, "annotators": row.annotators,
                     }, ensure_ascii=False))
                 else:
-                    people = ",".join(row.annotators) or "-"
                     click.echo(
                         f"{row.id:>6}  {shown_status or '-':<11} {row.entity_count:>5} {row.quote_count:>6}  "
-                        f"{people[:20]:<20} {row.title[:70]}"
+                        f"{people_cell(row.annotators):<20} {row.title[:70]}"
                     )
+
+
+def people_cell(names: list[str], width: int = 20) -> str:
+    """The "annotators" cell of `list`: whole names, comma-separated, as many as fit in `width` characters, then
+    "+N" for the rest (attack 15b #16: the column was cut mid-name, "alice,alice@other,bo"); "-" for none. A
+    single name longer than the column is elided with "…"."""
+    if not names:
+        return "-"
+    shown: list[str] = []
+    for index, name in enumerate(names):
+        rest = len(names) - index - 1
+        if len(",".join([*shown, name]) + (f" +{rest}" if rest else "")) > width:
+            break
+        shown.append(name)
+    rest = len(names) - len(shown)
+    if not shown:
+        first = names[0] if len(names[0]) <= width - 4 else names[0][: width - 5] + "…"
+        return first + (f" +{rest - 1}" if rest > 1 else "")
+    return ",".join(shown) + (f" +{rest}" if rest else "")
 
 
 @click.command()

@@ -192,13 +192,16 @@ class BulkWrites:
                 "INSERT OR IGNORE INTO tags(doc_id, annotator_id, target_kind, target_id, tag) VALUES (?, ?, ?, ?, ?)",
                 tag_rows,
             )
-            known = {r[0] for r in conn.execute("SELECT name FROM labels")}
+            known = {r[0]: resources.shown_colour(r[0], r[1]) for r in conn.execute("SELECT name, color FROM labels")}
             position = conn.execute("SELECT coalesce(max(position), -1) + 1 FROM labels").fetchone()[0]
-            for label in sorted(labels - known):
+            in_use = list(known.values())
+            for label in sorted(labels - set(known)):
+                colour = resources.color_for(label, in_use)  # far from every colour in use (attack 15b #10)
                 conn.execute(
                     "INSERT OR IGNORE INTO labels(name, color, position) VALUES (?, ?, ?)",
-                    (label, resources.color_for(label), position),
+                    (label, colour, position),
                 )
+                in_use.append(colour)
                 position += 1
             return len(sets)
 

@@ -44,16 +44,16 @@ FORMER_DEFAULT_COLOURS: dict[str, tuple[str, ...]] = {  # displaCy's (first vers
     "FAC": ("#9cc9cc", "#b0b0b0"),
     "MONEY": ("#5fd87a", "#e4e7d2"),
     "CARDINAL": ("#e0d890", "#e4e7d2"),
-    "ORDINAL": ("#c8b090", "#e4e7d2"),
+    "ORDINAL": ("#c8b090", "#e4e7d2", "#fabfd2"),
     "PERCENT": ("#e4e7d2", "#f090c8"),
-    "QUANTITY": ("#7fb0ff", "#e4e7d2"),
-    "TIME": ("#40c090", "#bfe1d9"),
-    "PRODUCT": ("#b6f07a", "#bfeeb7"),
-    "WORK_OF_ART": ("#f0d0ff", "#f8d8ff"),
-    "LAW": ("#ff8197",),
-    "LANGUAGE": ("#a08060", "#ff8197"),
+    "QUANTITY": ("#7fb0ff", "#e4e7d2", "#a6bdd7"),
+    "TIME": ("#40c090", "#bfe1d9", "#d7b5a6"),
+    "PRODUCT": ("#b6f07a", "#bfeeb7", "#ff9d9a"),
+    "WORK_OF_ART": ("#f0d0ff", "#f8d8ff", "#ffbe7d"),
+    "LAW": ("#ff8197", "#93aa00"),
+    "LANGUAGE": ("#a08060", "#ff8197", "#499894"),
 }
-"""Colours earlier versions gave the default labels. A label still holding one shows this version's default
+"""Colours earlier versions gave the default labels (the last of each: issue 15's second set, before attack 15b). A label still holding one shows this version's default
 (`shown_colour`): the colour was never chosen by the team, so it follows the default palette; a team's own
 colour is kept."""
 
@@ -72,8 +72,15 @@ def default_tag_set() -> dict[str, list[str]]:
     return {scope: list(tags) for scope, tags in _load_json("tags.json").items()}
 
 
-def color_for(label: str) -> str:
-    """A stable, light colour for a label that has none configured (dark text stays readable on it)."""
+def color_for(label: str, in_use: list[str] | None = None) -> str:
+    """A light colour (black text reads on it) for a new label with none configured. Given the colours `in_use`
+    (#rrggbb), the one farthest from all of them by CIEDE2000 (core/colour_distance.py: labels added one after
+    another got #c49cf0 and #bc9cf0 from a hash of their names, attack 15b #10); without, a stable colour from
+    a hash of the name (a label shown before it is stored)."""
+    if in_use is not None:
+        from annotator.core.colour_distance import farthest_colour
+
+        return farthest_colour(in_use)
     hue = int(hashlib.md5(label.encode("utf-8")).hexdigest()[:4], 16) / 0xFFFF
     r, g, b = colorsys.hls_to_rgb(hue, 0.78, 0.75)
     return f"#{int(r * 255):02x}{int(g * 255):02x}{int(b * 255):02x}"

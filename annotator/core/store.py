@@ -163,6 +163,11 @@ def wal_identity(path: Path) -> tuple[tuple[int, int] | None, ...]:
     return tuple(found)
 
 
+BUSY = "is busy: another annotator is writing to it; nothing was written, try again in a moment"
+"""After the database path when a write waited too long for another connection's lock (SQLite's own "database is
+locked" is not added: attack 15b #12 found it appended to the sentence)."""
+
+
 class Store(DocumentListing, BulkWrites, ReviewDecisions):
     """Documents, annotators and their annotation sets in one SQLite file."""
 
@@ -200,7 +205,7 @@ class Store(DocumentListing, BulkWrites, ReviewDecisions):
             raise StoreError(str(error)) from None
         except sqlite3.OperationalError as error:
             if _is_locked(error):
-                raise StoreError(f"{self.path} is busy: another annotator is writing to it ({error})") from None
+                raise StoreError(f"{self.path} {BUSY}") from None
             if _is_full(error):
                 raise StoreWriteError(f"{self.path}: the disk is full ({error}); nothing was changed") from None
             raise StoreError(f"{self.path}: cannot open as an annotator database ({error})") from None
@@ -342,7 +347,7 @@ class Store(DocumentListing, BulkWrites, ReviewDecisions):
                     return
                 except sqlite3.OperationalError as error:
                     if not _is_locked(error) or time.monotonic() >= deadline:
-                        raise StoreError(f"{self.path} is busy: another annotator is writing to it ({error})") from None
+                        raise StoreError(f"{self.path} {BUSY}") from None
                     time.sleep(random.uniform(0.0005, 0.003))
         finally:
             self.conn.execute(f"PRAGMA busy_timeout = {self._busy_timeout_ms}")
@@ -383,13 +388,14 @@ class Store(DocumentListing, BulkWrites, ReviewDecisions):
         """Add a label (imported data or a user's new label) with a generated colour if none is given.
         ValueError when the name is empty or holds a control character."""
         check_name(name, "label")
-        if name in self.labels():
+        labels = self.labels()
+        if name in labels:
             return
         with self.transaction():
             position = self.query("SELECT coalesce(max(position), -1) + 1 FROM labels")[0][0]
-            self.conn.execute(
+            self.conn.execute(  # a generated colour is the one farthest from those in use (attack 15b #10)
                 "INSERT OR IGNORE INTO labels(name, color, position) VALUES (?, ?, ?)",
-                (name, color or resources.color_for(name), position),
+                (name, color or resources.color_for(name, list(labels.values())), position),
             )
 
     def tag_set(self, scope: str) -> list[str]:

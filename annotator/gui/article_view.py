@@ -84,6 +84,7 @@ class ArticleView(QTextEdit):
         self.viewport().setMouseTracking(True)
         self.setObjectName("articleView")
         self.pill_rects: list[tuple[QRectF, str]] = []  # (pill, full label) as last painted: tooltips, tests
+        self.pill_slots: dict[int, list[float]] = {}  # pill row y -> x where spans start (as last painted)
         self.offsets = OffsetMap("")
         self.index = SpanIndex(self.offsets)
         self.overlay = None  # a VersionOverlay (View → Compare with…), drawn over the shown set
@@ -420,7 +421,7 @@ class ArticleView(QTextEdit):
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         self._paint_roles(painter, quotes, active, start, end)
-        self._paint_labels(painter, entities, rects)
+        self._paint_labels(painter, entities, rects, start, end)
         if links:
             self.link_label_rects = paint_role_labels(painter, links, self._label_font, self.scheme.base,
                                                       [rect for rect, _ in self.pill_rects], QRectF(self.viewport().rect()))
@@ -506,12 +507,20 @@ class ArticleView(QTextEdit):
             for r in self.range_rects(e.start, e.end):
                 painter.drawRoundedRect(r.adjusted(-2, -1, 2, 1), 3, 3)
 
-    def _paint_labels(self, painter: QPainter, entities: list[EntitySpan], rects_of: dict) -> None:
-        """Each entity's label in a small pill under its first line, pushed right if it would cover another."""
+    def _paint_labels(self, painter: QPainter, entities: list[EntitySpan], rects_of: dict, start: int = 0,
+                      end: int = 0) -> None:
+        """Each entity's label in a small pill under its first line, pushed right if it would cover another.
+        A pill is no wider than the room before the next span starting on its line (its own span's "slot"; a
+        compared version's spans count too), its name elided to fit: a long pill pushed the following pills
+        under the wrong words (attack 15b #7). With a compared version whose label differs, half the slot is
+        left for the "≠ theirs" pill."""
         s = self.scheme
         painter.setFont(self._label_font)
         metrics = QFontMetricsF(self._label_font)
         self.pill_rects = []
+        slots, differing = self._pill_slots(entities, rects_of, start, end)
+        self.pill_slots = slots  # the overlay fits its pills to the same slots
+        shortest = metrics.horizontalAdvance("XX…") + 6
         wanted = []  # (y, x, entity, shown name, width): placed per line from left to right below
         for e in entities:
             rects = rects_of[e.id]
@@ -522,7 +531,16 @@ class ArticleView(QTextEdit):
             shown = metrics.elidedText(
                 shown_name(e.label), Qt.TextElideMode.ElideRight, metrics.averageCharWidth() * PILL_CHARACTERS
             )
-            wanted.append((round(r.bottom() + 3), r.left(), e, shown, metrics.horizontalAdvance(shown) + 6))
+            y = round(r.bottom() + 3)
+            room = min((x for x in slots.get(y, ()) if x > r.left() + 1), default=None)
+            if room is not None:
+                room = room - r.left() - 3
+                if (e.start, e.end) in differing:
+                    room = room / 2
+                room = max(room, shortest)
+                if metrics.horizontalAdvance(shown) + 6 > room:
+                    shown = metrics.elidedText(shown_name(e.label), Qt.TextElideMode.ElideRight, room - 6)
+            wanted.append((y, r.left(), e, shown, metrics.horizontalAdvance(shown) + 6))
         # Sorted by line, then by x: in right-to-left text the logical order runs right to left, and pushing
         # each pill right of the logically previous one piled them all at the right edge (issue 15, attack #2).
         wanted.sort(key=lambda w: (w[0], w[1]))
@@ -539,6 +557,23 @@ class ArticleView(QTextEdit):
             painter.drawRoundedRect(pill, 3, 3)
             painter.setPen(s.tag_text.get(e.label, QColor("#000")))
             painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, shown)
+
+    def _pill_slots(self, entities: list[EntitySpan], rects_of: dict, start: int, end: int):
+        """({pill row y: [x where a span starts on that line]}, {(start, end) of own spans whose label differs in
+        the compared version}) for the visible range."""
+        slots: dict[int, list[float]] = {}
+        for e in entities:
+            if rects_of.get(e.id):
+                r = rects_of[e.id][0]
+                slots.setdefault(round(r.bottom() + 3), []).append(r.left())
+        differing = set()
+        if self.overlay is not None and end > start:
+            for d in self.overlay.differences(self.index, start, end):
+                if d.kind == "label differs":
+                    differing.add((d.start, d.end))
+                elif d.theirs is not None and (rects := self.range_rects(d.start, d.end)):
+                    slots.setdefault(round(rects[0].bottom() + 3), []).append(rects[0].left())
+        return slots, differing
 
     # -- mouse -----------------------------------------------------------------------------------------------
 

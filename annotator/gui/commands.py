@@ -102,7 +102,11 @@ class EditCommand(QUndoCommand):
             action()
         except (ops.EditError, NotFoundError, StoreError, sqlite3.Error) as error:  # any database error too
             self.failure = str(error)
-            self.notifier.failed.emit(f"Could not {verb} “{self.text()}”: {error}")
+            if isinstance(error, NotFoundError):  # "no entity with id 2051" means nothing to a person
+                what = "entity" if "entity" in str(error) else "quote" if "quote" in str(error) else "annotation"
+                error = f"that {what} was deleted meanwhile in another window or program"
+            # lower case after the "Not undone:" / "Not redone:" state it follows (attack 15b #15)
+            self.notifier.failed.emit(f"can't {verb} “{self.text()}”: {error}")
 
     def _emit(self, **kw) -> None:
         self.notifier.edited.emit(Change(self.doc_id, **kw))

@@ -47,10 +47,11 @@ class AnnotatorNameDialog:
 
     @classmethod
     def ask(cls, parent: QWidget | None, current: str = "") -> str | None:
-        """The name typed (or None on cancel); offered pre-filled with the login name on first start. Spaces at
-        either end are dropped; a name that breaks the visible-name rule (core/names.py: a newline, a zero-width
-        or bidi control, nothing visible, too long, `model`/`gold`) is asked again with the reason in one line
-        above the box, never accepted and never a silent exit (attack 15 #16)."""
+        """The name typed (or None on cancel); offered pre-filled with the login name on first start. A name that
+        breaks the visible-name rule (core/names.py: a space at either end, a newline, a zero-width or bidi
+        control, nothing visible, too long, `model`/`gold`) is asked again with the reason in one line above the
+        box, never accepted, never silently trimmed (README; attack 15b #3: "dave " became "dave") and never a
+        silent exit (attack 15 #16)."""
         from annotator.core.names import annotator_name_problem
 
         text, problem = current or login_name(), None
@@ -59,7 +60,6 @@ class AnnotatorNameDialog:
             name, ok = QInputDialog.getText(parent, "Who is annotating?", prompt, QLineEdit.EchoMode.Normal, text)
             if not ok:
                 return None
-            name = name.strip(" ")
             problem = annotator_name_problem(name)
             if problem is None:
                 return name
@@ -80,6 +80,8 @@ class TitleDialog:
 
     @classmethod
     def ask(cls, parent: QWidget | None, current: str = "") -> str | None:
+        """The title typed, with runs of spaces made one ("" when nothing visible was typed), or None on
+        cancel."""
         dialog = QInputDialog(parent)
         dialog.setWindowTitle("Document title")
         dialog.setLabelText("Title (the headline):")
@@ -89,8 +91,7 @@ class TitleDialog:
         dialog.resize(max(480, min(width, 900)), dialog.sizeHint().height())
         if not dialog.exec():
             return None
-        title = " ".join(dialog.textValue().split())
-        return title or None
+        return " ".join(dialog.textValue().split())  # "" for a title of only spaces: the caller says why not
 
 
 class TagSetDialog(FitsScreen, QDialog):
@@ -146,10 +147,10 @@ class TagSetDialog(FitsScreen, QDialog):
     def add_tag(self, scope: str, tag: str | None = None) -> bool:
         """Add the typed tag; a name with a control character is refused in a message box (issue 17).
         True when added."""
-        tag = (tag if tag is not None else self.inputs[scope].text()).strip()
+        tag = tag if tag is not None else self.inputs[scope].text()
         if not tag:
             return False
-        problem = name_problem(tag)
+        problem = name_problem(tag)  # a space at either end is refused, never trimmed (README; attack 15b #3)
         if problem:
             QMessageBox.warning(self, "Tag set", f'The tag "{shown(tag)}" {problem}; a tag name is one line of '
                                 "visible text.")

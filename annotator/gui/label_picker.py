@@ -11,6 +11,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from annotator.core.names import SHOWN_CHARACTERS, shown
+from annotator.gui.elided_list import elide_rows
 from annotator.gui.plain import name_tooltip, plain_label
 from annotator.gui.screen_fit import FitsScreen
 
@@ -41,6 +42,7 @@ class LabelPickDialog(FitsScreen, QDialog):
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Type a label · Enter applies · Esc closes")
         self.list = QListWidget()
+        elide_rows(self.list)  # a long name elided at the edge, not behind a scroll bar (attack 15b #14)
         self.list.setUniformItemSizes(True)
         self.colours = dict(labels)
         self.hint = plain_label()

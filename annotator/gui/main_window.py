@@ -73,6 +73,19 @@ from annotator.gui.workers import ImportWorker
 from annotator.gui.screen_fit import FitsScreen, fit_to_screen, fit_within_screen
 
 
+IDLE_SAVE_STATE = "All saved"
+"""The save state while no edit of this session is shown: nothing is pending ("Saved hh:mm:ss" comes only from a
+committed edit: attack 15b #17 found a bare "Saved" at start-up, before any edit)."""
+
+
+def gone_meanwhile(message: str) -> str:
+    """The sentence for an edit whose entity or quote another window or program deleted after it was shown
+    (the store says "no entity with id N")."""
+    what = "entity" if "entity" in message else "quote" if "quote" in message else "annotation"
+    return (f"that {what} was deleted meanwhile in another window or program; the document is shown as it is "
+            "now")
+
+
 class MainWindow(FitsScreen, QMainWindow):
     """One annotator correcting documents of one database."""
 
@@ -231,7 +244,7 @@ class MainWindow(FitsScreen, QMainWindow):
     def _build_status_bar(self) -> None:
         self.annotator_label = QLabel()
         self.progress_label = QLabel()
-        self.save_label = QLabel("Saved")
+        self.save_label = QLabel(IDLE_SAVE_STATE)
         self.save_label.setObjectName("saveState")
         self.annotator_label.setTextFormat(Qt.TextFormat.RichText)  # markup of ours; user text in it is escaped
         self.save_label.setTextFormat(Qt.TextFormat.RichText)
@@ -265,7 +278,7 @@ class MainWindow(FitsScreen, QMainWindow):
         else:  # the article keeps most of the width, also on a small screen (issue 15, attack #3)
             width = self.width()
             self.resizeDocks([self.docks["documents"], self.docks["quotes"]],
-                             [min(420, width * 22 // 100), min(520, width * 30 // 100)], Qt.Orientation.Horizontal)
+                             [min(440, width * 26 // 100), min(520, width * 28 // 100)], Qt.Orientation.Horizontal)
 
     def _open_initial_document(self) -> None:
         last = self.settings.value("last_document")
@@ -381,7 +394,10 @@ class MainWindow(FitsScreen, QMainWindow):
         if self.doc is None:
             return
         row = self.doc_model.row_of(self.doc.id)
-        target = self.doc_model.id_at(0 if row is None else row + direction)
+        if row is None:  # the open document left the list (a filter, F5): its neighbour by position, not the top
+            target = self.doc_model.nearest(self.doc.id, direction)  # (attack 15b #11: Ctrl+PgDn opened the first)
+        else:
+            target = self.doc_model.id_at(row + direction)
         if target is None:
             self.statusBar().showMessage("No more documents in this list.", 4000)
             return
@@ -413,6 +429,12 @@ class MainWindow(FitsScreen, QMainWindow):
         except (EditError, NotFoundError, StoreError, ValueError, sqlite3.Error) as error:  # any database error
             if took and not self.borrowed and self.store.annotation_set(self.doc.id, self.annotator) is None:
                 self.open_document(self.doc.id)  # the copy was rolled back with the edit: show the model's again
+            if isinstance(error, NotFoundError) and not took:
+                # a row id means nothing to a person (attack 15b #5b: "no entity with id 2051"): say what happened
+                # and show the document as it is now
+                self.refresh_from_database()
+                self.show_problem(gone_meanwhile(str(error)))
+                return False
             self.show_problem(str(error))
             return False
         if command.isObsolete():
@@ -506,7 +528,7 @@ class MainWindow(FitsScreen, QMainWindow):
         self.statusBar().showMessage(f"{state}: {message}", self.PROBLEM_SHOWN_MS)
 
     def show_saved_state(self, text: str | None = None) -> None:
-        """The save state for what is shown now: `text` ("Saved 10:22:05"), else "Saved" (or "Read-only"); any
+        """The save state for what is shown now: `text` ("Saved 10:22:05"), else IDLE_SAVE_STATE (or "Read-only"); any
         earlier refusal is cleared (it was about another edit or another document)."""
         if self.store.readonly:
             self.save_label.setText("Read-only")
@@ -516,7 +538,7 @@ class MainWindow(FitsScreen, QMainWindow):
             return
         self.problem = None
         self.save_label.setToolTip("")
-        self.save_label.setText(text or "Saved")
+        self.save_label.setText(text or IDLE_SAVE_STATE)
 
     def on_edited(self, change: cmd.Change) -> None:
         """Re-read what a command touched (it is committed) and repaint just that."""
@@ -802,6 +824,9 @@ class MainWindow(FitsScreen, QMainWindow):
         title = TitleDialog.ask(self, self.doc.title)
         if title is None or title == self.doc.title:
             return
+        if not title:  # only spaces: refused in words, as `annotator title` does (attack 15b #13: silently kept)
+            self.show_problem("a title cannot be empty; the title is unchanged")
+            return
         try:
             self.store.set_title(self.doc.id, title)
             self.doc = self.store.document(self.doc.id)
@@ -831,10 +856,8 @@ class MainWindow(FitsScreen, QMainWindow):
             self.show_problem(problem)
             QMessageBox.warning(self, "Change annotator", problem)
             return
-        self.annotator = name
-        if not self.store.readonly:
-            self.store.annotator_id(name)
-        self.settings.setValue("annotator", name)
+        self.annotator = name  # no annotator row yet: written with the first edit (attack 15b #16: switching to
+        self.settings.setValue("annotator", name)  # a name made it a choice in Export with no work done)
         self.show_annotator()
         self.undo_stack.clear()
         self.doc_model.set_annotator(name)
@@ -938,7 +961,7 @@ class MainWindow(FitsScreen, QMainWindow):
     def on_undo_failed(self, message: str) -> None:
         """An undo/redo met rows another window changed: say so, show the database as it is, and drop the undo
         history (its later steps may depend on the one that failed)."""
-        self.show_problem(message)
+        self.show_problem(message, state="Not redone" if message.startswith("can't redo") else "Not undone")
         QTimer.singleShot(0, self.undo_stack.clear)
         QTimer.singleShot(0, self.refresh_from_database)
 

@@ -29,11 +29,19 @@ class IdMap:
         return self.quotes.get(span_id, span_id) if span_id is not None else None
 
 
+OWN_SET_APPEARED = ("your own version of this document was started meanwhile in another window or program open "
+                    "as you; it is shown now: make the edit again if it is still needed")
+
+
 def take_own_set(store: Store, doc_id: int, annotator: str, shown_entities: list[int],
                  shown_quotes: list[int]) -> tuple[AnnotationSet, IdMap]:
     """Create `annotator`'s set on the document as a copy of the model's (one transaction) and pair the ids the
     window shows (`shown_*`, the model's) with their copies. Raises EditError when the model's set changed since
-    it was shown (the pairing would be wrong: the caller re-opens the document instead)."""
+    it was shown (the pairing would be wrong: the caller re-opens the document instead), or when the person's own
+    set appeared since (another window open under the same name, or an import, made the first edit first: attack
+    15b #5, where the message wrongly blamed the model's version)."""
+    if store.has_annotation_set(doc_id, annotator):
+        raise EditError(OWN_SET_APPEARED)
     store.ensure_annotation_set(doc_id, annotator)
     own = store.annotation_set(doc_id, annotator)
     assert own is not None

@@ -32,6 +32,7 @@ from annotator.core.model import Entity, Quote, TargetKind
 from annotator.core.names import SHOWN_CHARACTERS, shown
 from annotator.core.spans import has_blank_edge
 from annotator.gui.colors import readable
+from annotator.gui.elided_list import elide_rows
 from annotator.gui.plain import escape, name_tooltip, plain
 from annotator.gui.snapping import cuts_a_word
 from annotator.gui.table_model import HeaderedTableModel
@@ -231,6 +232,8 @@ class TagsPanel(QWidget):
         super().__init__(parent)
         self.document_list = QListWidget()
         self.span_list = QListWidget()
+        for listing in (self.document_list, self.span_list):  # elided at the dock's edge (attack 15b #14)
+            elide_rows(listing)
         self.span_title = QLabel("Select an entity or quote to tag it")
         self.span_title.setTextFormat(Qt.TextFormat.RichText)  # bold heading; the target is escaped
         self.span_title.setWordWrap(True)

@@ -45,11 +45,14 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import Status
+from annotator.core.names import elide
 from annotator.core.ops import EditError
 from annotator.core.store import Store
 from annotator.gui.article_view import ArticleView
 from annotator.gui.background import BackgroundRun, BackgroundWorker
 from annotator.gui.db_watcher import DatabaseWatcher
+from annotator.gui.document_list import DocumentColumns
+from annotator.gui.flow_layout import FlowBox, WrappedColumn
 from annotator.gui.plain import escape, mnemonic, plain, window_title
 from annotator.gui.review_commands import ReviewDecisionCommand
 from annotator.gui.review_dialogs import EntityEditDialog, QuoteEditDialog
@@ -85,6 +88,17 @@ BACKGROUND_ABOVE = 300
 """With more documents to review than this, the queue and corpus figures are computed in a worker thread."""
 KIND_NAMES = {"entity": "entity", "quote": "quote", "speaker": "speaker", "cue": "cue", "type": "quote type",
               "tag": "doc tag", "spantag": "span tag"}
+
+
+class QueueColumns(DocumentColumns):
+    """The review queue's columns: Title (1) keeps the largest share; "Diff.", then "#", are hidden in a queue
+    too narrow for them (at 800 × 600 the three count columns left the title "…")."""
+
+    TITLE = 1
+    TITLE_SHARE = 0.45
+    TITLE_MIN = 70
+    SHORT = {0: (0.8, 28), 2: (1.0, 34), 3: (1.0, 34)}
+    HIDE_ORDER = (2, 0)
 
 
 def kind_name(item: Item) -> str:
@@ -125,6 +139,7 @@ class ReviewWindow(FitsScreen, QMainWindow):
         self._figures_run: BackgroundRun | None = None
         self._build()
         fit_to_screen(self, 1500, 900)
+        self._share_columns()
         self.watcher = DatabaseWatcher(self.store, 2000, self)  # an import made while open shows (issue 15)
         self.watcher.changed.connect(self.refresh_from_database)
         self.watcher.start()
@@ -139,6 +154,21 @@ class ReviewWindow(FitsScreen, QMainWindow):
             self.refresh_corpus_agreement()
             if self.queue_entries:
                 self.open_document(self.queue_entries[0].doc_id)
+
+    def _share_columns(self) -> None:
+        """Split the window's width between queue, article and agreement panel in proportion (19 / 56 / 25 %,
+        the old 280 / 850 / 370 at 1500 px), the panel no narrower than its minimum: on a small screen the
+        article is not squeezed to nothing by fixed side columns."""
+        width = max(self.width(), 400)
+        right = max(int(width * 0.25), self.right_scroll.minimumWidth())
+        left = int(width * 0.19)
+        self.columns.setSizes([left, max(width - left - right, 200), right])
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        before = self.size()
+        super().showEvent(event)  # FitsScreen: may shrink the window to the screen
+        if self.size() != before:
+            self._share_columns()
 
     def _names(self) -> list[str]:
         names = self.annotator_filter or default_annotators(self.store, include_model=self.include_model)
@@ -217,17 +247,21 @@ class ReviewWindow(FitsScreen, QMainWindow):
         # left: queue
         self.queue_table = QTableWidget(0, 4)
         self.queue_table.setObjectName("reviewQueue")
-        self.queue_table.setHorizontalHeaderLabels(["Doc", "Title", "Disagree", "Open"])
+        # Short headers (explained in their tooltips): "Disagree" and "Doc" sized to their header text left the
+        # Title column 25 px wide in a narrow queue ("K…", attack 15b #1 at 1024 × 768).
+        self.queue_table.setHorizontalHeaderLabels(["#", "Title", "Diff.", "Open"])
+        for col, tip in enumerate(("Document number", "Title (full title in the tooltip)",
+                                   "Items the versions disagree on", "Disagreements not settled yet")):
+            self.queue_table.horizontalHeaderItem(col).setToolTip(tip)
         self.queue_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.queue_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.queue_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.queue_table.verticalHeader().hide()
-        header = self.queue_table.horizontalHeader()
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for col in (0, 2, 3):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.queue_columns = QueueColumns(self.queue_table)  # the title keeps its share (attack 15b #1, #6)
         self.queue_table.itemSelectionChanged.connect(self._queue_selected)
-        left = QGroupBox("Queue — most disagreement first")
+        left = QGroupBox("Queue")  # a longer title made the group box, hence the column, 230 px at least
+        left.setToolTip("Documents to review, most disagreement first")
+        self.queue_table.setMinimumWidth(120)
         left_layout = QVBoxLayout(left)
         left_layout.addWidget(self.queue_table)
 
@@ -265,12 +299,12 @@ class ReviewWindow(FitsScreen, QMainWindow):
         self.items_summary.setObjectName("itemsSummary")
         self.items_summary.setWordWrap(True)  # a long summary wraps instead of widening the window
 
-        self.take_box = QWidget()
-        self.take_layout = QHBoxLayout(self.take_box)
-        self.take_layout.setContentsMargins(0, 0, 0, 0)
-        self.accept_box = QWidget()
-        self.accept_layout = QHBoxLayout(self.accept_box)
-        self.accept_layout.setContentsMargins(0, 0, 0, 0)
+        # One button per version: the rows wrap, so six versions do not widen the window past the screen
+        # (attack 15b #1: 1391 px on an 800-px screen).
+        self.take_box = FlowBox()
+        self.take_layout = self.take_box.flow
+        self.accept_box = FlowBox()
+        self.accept_layout = self.accept_box.flow
         self.reject_button = QPushButton("Reject")
         self.reject_button.setObjectName("rejectButton")
         self.reject_button.setShortcut(QKeySequence.StandardKey.Delete)
@@ -283,7 +317,7 @@ class ReviewWindow(FitsScreen, QMainWindow):
         self.take_buttons: dict[str, QPushButton] = {}
         self.accept_buttons: dict[str, QPushButton] = {}
 
-        items_box = QWidget()
+        items_box = WrappedColumn()
         items_layout = QVBoxLayout(items_box)
         items_layout.setContentsMargins(0, 0, 0, 0)
         top_row = QHBoxLayout()
@@ -292,12 +326,14 @@ class ReviewWindow(FitsScreen, QMainWindow):
         items_layout.addLayout(top_row)
         items_layout.addWidget(self.items_table, 1)
         actions = QGridLayout()
-        actions.addWidget(QLabel("Selected item:"), 0, 0)
+        take_label = QLabel("Take:")
+        take_label.setToolTip("For the selected item: put this version's choice into the gold set")
+        accept_label = QLabel("Accept version:")
+        accept_label.setToolTip("For the whole document: this version becomes the gold set")
+        actions.addWidget(take_label, 0, 0, Qt.AlignmentFlag.AlignTop)
         actions.addWidget(self.take_box, 0, 1)
-        actions.addWidget(self.reject_button, 0, 2)
-        actions.addWidget(self.edit_button, 0, 3)
-        actions.addWidget(QLabel("Whole document:"), 1, 0)
-        actions.addWidget(self.accept_box, 1, 1, 1, 3)
+        actions.addWidget(accept_label, 1, 0, Qt.AlignmentFlag.AlignTop)
+        actions.addWidget(self.accept_box, 1, 1)
         actions.setColumnStretch(1, 1)
         items_layout.addLayout(actions)
 
@@ -330,9 +366,14 @@ class ReviewWindow(FitsScreen, QMainWindow):
         right_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         right_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         right_scroll.setWidget(right)
+        # Never narrower than its figures and chart need: squeezed, the values were cut ("0.0", "15 of / ite",
+        # attack 15b #1); the middle column gives way instead.
+        right_scroll.setMinimumWidth(right.minimumSizeHint().width() + right_scroll.verticalScrollBar().sizeHint().width())
+        self.right_scroll = right_scroll
         splitter.addWidget(right_scroll)
-        splitter.setSizes([280, 850, 370])
         splitter.setStretchFactor(1, 1)
+        splitter.setCollapsible(1, False)
+        self.columns = splitter
         self.setCentralWidget(splitter)
         self.statusBar().showMessage("Ready")
 
@@ -420,7 +461,11 @@ class ReviewWindow(FitsScreen, QMainWindow):
             self.show_combo.addItem(name, name)
         self.show_combo.blockSignals(False)
         doc = self.review.document
-        self.doc_title.setText(f"{doc.title or 'Document'}  ·  #{doc_id}  ·  versions: {', '.join(self.review.annotators)}")
+        # A very long headline is cut (whole in the tooltip): wrapped over many lines it took the article's
+        # height on a small screen.
+        self.doc_title.setText(f"{elide(doc.title or 'Document', 100)}  ·  #{doc_id}  ·  "
+                               f"versions: {', '.join(self.review.annotators)}")
+        self.doc_title.setToolTip(plain(doc.title or ""))
         self.items_model.set_columns(self.review.annotators)
         header = self.items_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
@@ -428,8 +473,13 @@ class ReviewWindow(FitsScreen, QMainWindow):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
         self.items_table.setColumnWidth(2, 150)
-        for col in range(3, self.items_model.columnCount()):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+        # One column per version, each wide enough for its name; with many versions the table scrolls sideways
+        # rather than squeezing six columns to "…" (attack 15b #1).
+        metrics = self.items_table.fontMetrics()
+        for col, name in enumerate(self.review.annotators, start=3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            self.items_table.setColumnWidth(col, max(72, min(metrics.horizontalAdvance(name) + 36, 170)))
+        header.setStretchLastSection(True)
         self.refresh_article()
         self.refresh_items()
         self.refresh_document_agreement()
@@ -445,27 +495,34 @@ class ReviewWindow(FitsScreen, QMainWindow):
         for layout, buttons in ((self.take_layout, self.take_buttons), (self.accept_layout, self.accept_buttons)):
             while layout.count():
                 widget = layout.takeAt(0).widget()
+                if widget in (self.reject_button, self.edit_button):
+                    continue  # kept: added back after the new Take buttons
                 if widget is not None:
                     widget.hide()
                     widget.setParent(None)
                     widget.deleteLater()
             buttons.clear()
         for index, name in enumerate(self.review.annotators):
-            take = QPushButton(mnemonic(f"Take {name}"))
+            # Buttons carry the name only, after "Take:" / "Accept version:" (full text in the tooltip): with
+            # six versions two short rows instead of five wrapped ones (attack 15b #1, 800 × 600).
+            take = QPushButton(mnemonic(name))
             take.setObjectName(f"take_{name}")
+            take.setAccessibleName(plain(f"Take {name}"))
             take.setToolTip(plain(f"Put {name}'s choice for the selected item into the gold set (Ctrl+{index + 1})"))
             if index < 9:
                 take.setShortcut(f"Ctrl+{index + 1}")
             take.clicked.connect(lambda _c=False, n=name: self.take_selected(n))
             self.take_layout.addWidget(take)
             self.take_buttons[name] = take
-            accept = QPushButton(mnemonic(f"Accept {name}'s version"))
+            accept = QPushButton(mnemonic(name))
             accept.setObjectName(f"accept_{name}")
+            accept.setAccessibleName(plain(f"Accept {name}'s version"))
+            accept.setToolTip(plain(f"Accept {name}'s whole version of this document as the gold set"))
             accept.clicked.connect(lambda _c=False, n=name: self.accept_version(n))
             self.accept_layout.addWidget(accept)
             self.accept_buttons[name] = accept
-        self.take_layout.addStretch(1)
-        self.accept_layout.addStretch(1)
+        self.take_layout.addWidget(self.reject_button)  # same wrapping row as the Take buttons
+        self.take_layout.addWidget(self.edit_button)
         self.items_table.setToolTip(plain("Keys:\n" + self.key_help_text()))
 
     def _stack_changed(self, doc_id: int) -> None:

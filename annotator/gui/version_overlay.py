@@ -19,6 +19,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 
 from annotator.core.model import AnnotationSet
+from annotator.core.names import shown as shown_name
+from annotator.gui.article_view import PILL_CHARACTERS
 from annotator.gui.offsets import OffsetMap
 from annotator.gui.span_index import SpanIndex
 
@@ -107,15 +109,31 @@ class VersionOverlay:
                 continue
             pen = QPen(theirs_color, 1.6, Qt.PenStyle.DashLine)
             if d.kind == THEIRS_ONLY:
+                # outside the solid "yours" outline (drawn 2 px out): where their span overlaps one of yours
+                # ("Angela Merkel" over your "Angela"), both outlines show in full (attack 15b #7)
                 painter.setPen(pen)
                 for r in rects:
-                    painter.drawRoundedRect(r.adjusted(-2, -2, 2, 2), 3, 3)
+                    painter.drawRoundedRect(r.adjusted(-4, -4, 4, 3), 4, 4)
             # their label; for a label that differs, "≠ theirs" next to your own label pill reads "PERSON ≠ ORG"
             text = d.theirs if d.kind == THEIRS_ONLY else f"≠ {d.theirs}"
             if not text:
                 continue  # a quote: the outline says it
+            # a long name elided as your own pills are (attack 15b #9: theirs was drawn at full width)
+            text = metrics.elidedText(shown_name(text), Qt.TextElideMode.ElideRight,
+                                      metrics.averageCharWidth() * PILL_CHARACTERS)
             pill = overlay_pill_rect(rects[0], metrics.horizontalAdvance(text) + 6, metrics.height(), taken,
                                      view.viewport().rect())
+            # No wider than the room before the next span on the line: elided, it stays under its own span
+            # instead of pushing the next pill under the wrong word (attack 15b #7).
+            row = min((y for y in getattr(view, "pill_slots", {}) if abs(y - pill.top()) < 2), default=None,
+                      key=lambda y: abs(y - pill.top()))
+            limit = min((x for x in view.pill_slots.get(row, ()) if x > rects[0].left() + 1), default=None) \
+                if row is not None else None
+            shortest = metrics.horizontalAdvance("XX…") + 6
+            if limit is not None and pill.right() > limit - 2 and limit - 2 - pill.left() >= shortest:
+                full = shown_name(d.theirs if d.kind == THEIRS_ONLY else f"≠ {d.theirs}")
+                text = metrics.elidedText(full, Qt.TextElideMode.ElideRight, limit - 2 - pill.left() - 6)
+                pill.setWidth(metrics.horizontalAdvance(text) + 6)
             taken.append(pill)
             self.pills.append((pill, text))
             first = rects[0]

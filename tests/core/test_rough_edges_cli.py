@@ -338,3 +338,24 @@ def test_attaching_a_teammate_database_maps_offsets_onto_the_stored_form(db_path
         assert store.document_count() == 1
         (entity,) = store.annotation_set(1, "bea").entities
         assert store.document(1).text[entity.start:entity.end] == "Köln"
+
+
+def test_list_shows_whole_annotator_names_then_how_many_more(db_path):
+    """Attack 15b #16: `list` cut the annotators column mid-name ("alice,alice@other,bo"). Whole names as fit,
+    then "+N"; `--json` keeps every name."""
+    from annotator.cli.corpus import people_cell
+    from annotator.core import ops
+    from annotator.core.model import Document
+    from annotator.core.store import Store
+
+    names = ["alice", "alice@other", "bob", "bob@other", "carol", "erin"]
+    with Store(db_path) as store:
+        doc_id, _ = store.add_document(Document(text="Kerry met Lavrov in Geneva.", title="Kerry meets Lavrov"))
+        for name in names:
+            ops.add_entity(store, doc_id=doc_id, annotator=name, start=0, end=5, label="PERSON")
+    line = next(l for l in cli(db_path, "list").stdout.splitlines() if "Kerry meets" in l)
+    assert "alice,alice@other +4" in line and "bo " not in line, line
+    record = json.loads(cli(db_path, "list", "--json").stdout.splitlines()[0])
+    assert sorted(record["annotators"]) == sorted(names)
+    assert people_cell([]) == "-" and people_cell(["x" * 30]) == "x" * 15 + "…"
+    assert people_cell(["alice", "bob", "carol"]) == "alice,bob,carol"

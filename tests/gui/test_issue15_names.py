@@ -55,12 +55,18 @@ def test_the_dialog_asks_again_with_the_reason(qtbot, monkeypatch, kind):
     assert len(prompts) == 2
     first_line = prompts[1][0].split("\n")[0]
     assert first_line.startswith("The annotator name"), prompts
-    assert prompts[1][1] == BAD[kind].strip(" ")  # what was typed stays in the box, to be corrected
+    assert prompts[1][1] == BAD[kind]  # what was typed stays in the box, to be corrected
 
 
-def test_the_dialog_drops_spaces_at_the_ends_and_keeps_rtl(qtbot, monkeypatch):
-    _answers(monkeypatch, [("  דנה כהן  ", True)])
-    assert AnnotatorNameDialog.ask(None, "") == "דנה כהן"
+@pytest.mark.parametrize("typed, reason", [("dave ", "ends with a space"), (" dave", "starts with a space"),
+                                           ("  דנה כהן  ", "starts with a space"), ("dave\u00a0", "special space")])
+def test_the_dialog_refuses_spaces_at_the_ends_never_trims(qtbot, monkeypatch, typed, reason):
+    """Attack 15b #3: "dave " was stored as "dave", though the README says such names are refused, never
+    silently trimmed (as --annotator and import refuse them)."""
+    prompts = _answers(monkeypatch, [(typed, True), (typed.strip(" \u00a0"), True)])
+    assert AnnotatorNameDialog.ask(None, "") == typed.strip(" \u00a0")
+    assert len(prompts) == 2 and reason in prompts[1][0].split("\n")[0], prompts
+    assert prompts[1][1] == typed  # kept as typed, to be corrected
 
 
 def test_a_bad_name_given_to_the_window_is_about_the_name(qtbot, seeded, monkeypatch, capsys):
@@ -91,3 +97,22 @@ def test_the_cli_refuses_a_too_long_name_in_one_line(tmp_path):
                             env={"PATH": "/usr/bin:/bin", "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path)})
     assert result.returncode != 0
     assert "200 characters" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_change_annotator_writes_nothing_until_the_first_edit(qtbot, window, monkeypatch):
+    """Attack 15b #16: switching to "dave" wrote an annotators row before any edit, so dave was offered in Export
+    and elsewhere with no work done. The row comes with his first edit."""
+    from annotator.core.store import Store
+
+    monkeypatch.setattr(AnnotatorNameDialog, "ask", classmethod(lambda cls, parent, current="": "dave"))
+    window.change_annotator()
+    assert window.annotator == "dave"
+    with Store(window.store.path, readonly=True) as check:
+        assert "dave" not in {a.name for a in check.annotators()}
+    window.open_document(window.doc_ids[1])
+    window.update_progress()
+    window.view.select_range(0, 6)
+    window.apply_label("ORG")
+    with Store(window.store.path, readonly=True) as check:
+        assert "dave" in {a.name for a in check.annotators()}
+        assert any(e.label == "ORG" for e in check.annotation_set(window.doc_ids[1], "dave").entities)

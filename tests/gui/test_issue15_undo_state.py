@@ -232,7 +232,7 @@ def test_a_refusal_is_cleared_when_another_document_opens(window, qtbot):
     window.show_problem("the quote at [12, 27) was changed since")
     assert "Not saved" in window.save_label.text()
     window.open_document(window.doc_ids[1])
-    assert window.save_label.text() == "Saved" and window.save_label.toolTip() == ""
+    assert window.save_label.text() == "All saved" and window.save_label.toolTip() == ""
     window.show_problem("refused")
     window.open_document(window.doc_ids[1])  # the same document again (a refresh): the refusal stays
     assert "Not saved" in window.save_label.text()

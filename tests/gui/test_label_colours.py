@@ -126,15 +126,21 @@ def test_delta_e_2000_on_known_pairs():
 def test_default_colours_come_from_known_palettes_and_read_with_black_text():
     from annotator.gui.colors import contrast
 
+    from annotator.core.colour_distance import candidate_colours
+
     for name, colour in resources.default_labels().items():
-        assert colour.lower() in OKABE_ITO | TABLEAU_20 | KELLY, name
+        assert colour.lower() in OKABE_ITO | TABLEAU_20 | KELLY | set(candidate_colours()), name
         assert contrast(QColor(colour), QColor("#000000")) >= 4.5, name
 
 
 def test_default_colours_are_far_apart_and_most_for_the_keyed_labels():
     labels = resources.default_labels()
-    for a, b in itertools.combinations(labels, 2):
-        assert delta_e_2000(QColor(labels[a]), QColor(labels[b])) >= 12, (a, b)
+    for a, b in itertools.combinations(labels, 2):  # attack 15b #10: five pairs were 12.4-13.5
+        assert delta_e_2000(QColor(labels[a]), QColor(labels[b])) >= 16, (a, b)
+    marks = {"quote": "#2e9e5b", "speaker": "#1f6fd1", "cue": "#c2410c", "theirs": "#7b1fa2", "yours": "#00796b"}
+    for name in list(labels)[10:]:  # the re-picked ones stay clear of the article's other marks
+        for mark, colour in marks.items():
+            assert delta_e_2000(QColor(labels[name]), QColor(colour)) >= 14, (name, mark)
     keyed = list(labels)[:9] + ["CARDINAL"]  # keys 1-9 and the most frequent unkeyed one in news
     for a, b in itertools.combinations(keyed, 2):
         assert delta_e_2000(QColor(labels[a]), QColor(labels[b])) >= 18, (a, b)
@@ -159,3 +165,49 @@ def test_a_database_with_earlier_default_colours_shows_the_new_ones_and_keeps_te
     defaults = resources.default_labels()
     assert shown["PERSON"] == defaults["PERSON"] and shown["DATE"] == defaults["DATE"]
     assert shown["ORG"] == "#123456"
+
+
+
+def test_the_core_ciede2000_matches_the_reference_one():
+    from annotator.core.colour_distance import ciede2000
+
+    assert abs(ciede2000("#ff0000", "#0000ff") - 52.88) < 0.5
+    for a, b in itertools.combinations(["#c49cf0", "#bc9cf0", "#56b4e9", "#009e73", "#000000", "#ffffff", "#808080"], 2):
+        assert abs(ciede2000(a, b) - delta_e_2000(QColor(a), QColor(b))) < 1e-3, (a, b)
+
+
+def test_labels_added_past_the_defaults_get_colours_far_from_every_colour_in_use(db_path):
+    """Attack 15b #10: the 19th and 20th labels got #c49cf0 and #bc9cf0 (ΔE00 ≈ 2), from a hash of their names.
+    Each new label now gets the candidate colour farthest from all colours in use: typed (ensure_label) and
+    imported in bulk alike."""
+    from annotator.core.colour_distance import contrast_with_black
+
+    new = ["VERY_LONG_LABEL_NAME_FOR_TESTING_ELISION_IN_PILLS", "🔥 HOT LABEL", "ＷＩＤＥ", "SPORT", "TEAM", "CLUB"]
+    with Store(db_path) as store:
+        store.labels()
+        for name in new:
+            store.ensure_label(name)
+        shown = store.labels()
+    for name in new:
+        nearest = min(delta_e_2000(QColor(shown[name]), QColor(c)) for other, c in shown.items() if other != name)
+        assert nearest >= 13, (name, shown[name], nearest)
+        assert contrast_with_black(shown[name]) >= 4.5
+    assert len({shown[n] for n in new}) == len(new)
+
+
+def test_labels_first_seen_in_an_import_get_distinct_colours_too(db_path):
+    from annotator.core.model import AnnotationSet, Document, Entity, Status
+
+    new = ["ALPHA", "BETA", "GAMMA", "DELTA"]
+    with Store(db_path) as store:
+        store.labels()
+        doc_id, _ = store.add_document(Document(text="alpha beta gamma delta", title="t"))
+        spans = [(0, 5), (6, 10), (11, 16), (17, 22)]
+        store.write_annotation_sets([AnnotationSet(  # the importer's bulk path
+            doc_id=doc_id, annotator="erin", status=Status.IN_PROGRESS,
+            entities=[Entity(s, e, name) for (s, e), name in zip(spans, new)])])
+        shown = store.labels()
+    assert set(new) <= set(shown)
+    for name in new:
+        nearest = min(delta_e_2000(QColor(shown[name]), QColor(c)) for other, c in shown.items() if other != name)
+        assert nearest >= 13, (name, shown[name], nearest)

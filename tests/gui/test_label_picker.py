@@ -83,3 +83,30 @@ def test_the_label_bar_and_help_show_the_keys(window):
     for menu_action in window.menuBar().actions():
         rows.extend(shortcut_rows(menu_action.menu(), strip_mnemonic(menu_action.text())))
     assert any(keys == "L" and "label" in text.lower() for _menu, text, keys in rows)
+
+
+def test_a_long_label_is_elided_at_the_pickers_edge_not_behind_a_scroll_bar(qtbot, window):
+    """Attack 15b #14: the VERY_LONG… entry was clipped by a horizontal scroll bar; the tag lists of the Tags dock
+    were cut the same way at 800 × 600. Rows now end in "…" at the list's edge; the whole name is the tooltip."""
+    from PySide6.QtGui import QColor
+
+    from annotator.gui.elided_list import ElideAtViewEdge
+
+    long_name = "VERY_LONG_LABEL_NAME_FOR_TESTING_ELISION_IN_PILLS"
+    window.store.ensure_label(long_name)
+    window.refresh_labels()
+    window.view.select_range(32, 38)
+    picker = open_picker(qtbot, window)
+    qtbot.keyClicks(picker.filter, "very")
+    picker.resize(220, picker.height())
+    qtbot.wait(50)
+    assert isinstance(picker.list.itemDelegate(), ElideAtViewEdge)
+    assert not picker.list.horizontalScrollBar().isVisible()
+    image = picker.list.viewport().grab().toImage()
+    # the row is painted inside the viewport: its last 3 px column holds no text pixels (it was cut mid-letter)
+    text = window.palette().color(window.palette().ColorRole.Text)
+    edge = [QColor(image.pixel(x, y)) for x in range(image.width() - 3, image.width()) for y in range(image.height())]
+    assert not any(abs(c.lightness() - text.lightness()) < 40 for c in edge)
+    for listing in (window.tags_panel.document_list, window.tags_panel.span_list):
+        assert isinstance(listing.itemDelegate(), ElideAtViewEdge)
+    qtbot.keyClick(picker.filter, Qt.Key.Key_Escape)

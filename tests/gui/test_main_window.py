@@ -50,7 +50,7 @@ def test_opening_shows_the_model_pre_extraction(window):
     assert window.doc.id == window.doc_ids[0]
     assert entities(window) == {(0, 5, "PERSON"), (40, 50, "PERSON"), (59, 67, "GPE")}
     assert window.view.highlight_ranges() == [(0, 5, "PERSON"), (40, 50, "PERSON"), (59, 67, "GPE")]
-    assert window.save_label.text().startswith("Saved")
+    assert window.save_label.text() == "All saved"  # nothing pending, no edit yet (attack 15b #17)
     assert window.entity_model.rowCount() == 3 and window.quote_model.rowCount() == 1
 
 
@@ -299,3 +299,31 @@ def test_quote_hover_and_selection_highlight_speaker(qtbot, window):
     qtbot.mouseMove(view.viewport(), pos=point + QPoint(1, 0))
     assert view.hovered_quote_id is not None
     assert view._active_quote().speaker == (0, 5)
+
+
+@pytest.mark.parametrize(("key", "expected"), [(Qt.Key.Key_PageDown, 2), (Qt.Key.Key_PageUp, 0)])
+def test_next_document_from_one_that_left_the_filtered_list(qtbot, window, key, expected):
+    """Attack 15b #11: status filter "new", open document 2, Ctrl+D, F5 (document 2 leaves the list), Ctrl+PgDn
+    opened document 1 (the top), not document 3. The neighbours are by position, as if it were still there."""
+    first, second, third = window.doc_ids
+    box = window.doc_list.status_box
+    box.setCurrentIndex(box.findData(Status.NEW.value))
+    window.open_document(second)
+    qtbot.keyClick(window.view, Qt.Key.Key_D, CTRL)
+    qtbot.keyClick(window.view, Qt.Key.Key_F5)
+    assert window.doc_model.row_of(second) is None and window.doc.id == second  # left the list, still open
+    qtbot.keyClick(window.view, key, CTRL)
+    assert window.doc.id == window.doc_ids[expected]
+
+
+def test_before_any_edit_the_save_state_is_not_a_bare_saved(qtbot, window):
+    """Attack 15b #17: the status bar said "Saved" at start-up, before any edit; "Saved hh:mm:ss" comes only
+    from a committed edit."""
+    import re
+
+    assert window.save_label.text() == "All saved"
+    window.view.select_range(32, 38)
+    window.apply_label("DATE")
+    assert re.fullmatch(r"Saved \d\d:\d\d:\d\d", window.save_label.text()), window.save_label.text()
+    window.open_document(window.doc_ids[1])
+    assert window.save_label.text() == "All saved"

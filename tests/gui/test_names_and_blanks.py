@@ -143,3 +143,20 @@ def test_the_tag_set_editor_refuses_control_characters(qtbot, db_path, monkeypat
         doc_id, _ = store.add_document(Document(text=TEXT))
         with pytest.raises(ops.EditError, match="U\\+"):
             ops.add_entity(store, doc_id=doc_id, annotator="alice", start=0, end=4, label=bad)
+
+
+@pytest.mark.parametrize("typed", ["trailing ", " leading", "  both  ", "nbsp\u00a0", "   "])
+def test_the_tag_set_editor_refuses_spaces_at_the_ends_never_trims(qtbot, db_path, monkeypatch, typed):
+    """Attack 15b #3: "trailing " typed in the tag-set editor was stored as "trailing"; the README says a name
+    with a space at either end is refused with a reason, never silently trimmed."""
+    warnings = []
+    monkeypatch.setattr("annotator.gui.dialogs.QMessageBox.warning", lambda *args: warnings.append(args[2]))
+    with Store(db_path) as store:
+        dialog = TagSetDialog(store)
+        qtbot.addWidget(dialog)
+        before = store.tag_set("span")
+        dialog.inputs["span"].setText(typed)
+        qtbot.keyClick(dialog.inputs["span"], Qt.Key.Key_Return)
+        assert store.tag_set("span") == before  # nothing stored, trimmed or not
+        assert warnings and "one line of visible text" in warnings[0], warnings
+        assert dialog.inputs["span"].text() == typed  # left in the box to be corrected

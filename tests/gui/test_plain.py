@@ -164,9 +164,11 @@ def test_review_window_shows_hostile_labels_names_and_title_literally(qtbot, sto
     assert shown(queue.item(0, 1).toolTip()) == f"<img src=x> <b>title</b>\nversions: {alice}, {bob}, {carol}"
 
     take_bob = window.findChild(QPushButton, f"take_{bob}")
-    assert strip_mnemonic(take_bob.text()) == f"Take {bob}"
+    assert strip_mnemonic(take_bob.text()) == bob  # after "Take:"
+    assert shown(take_bob.accessibleName()) == f"Take {bob}"
     assert shown(window.findChild(QPushButton, f"take_{alice}").toolTip()).startswith(f"Put {alice}'s choice")
-    assert strip_mnemonic(window.findChild(QPushButton, f"accept_{bob}").text()) == f"Accept {bob}'s version"
+    assert strip_mnemonic(window.findChild(QPushButton, f"accept_{bob}").text()) == bob  # after "Accept version:"
+    assert shown(window.findChild(QPushButton, f"accept_{bob}").accessibleName()) == f"Accept {bob}'s version"
     assert f"{alice}, {bob}, {carol}" in label_shows(window.corpus_figures)
     figures = "\n".join(label_shows(label) for label in window.findChildren(QLabel))  # the document's figures too
     for a, b in ((alice, bob), (alice, carol), (bob, carol)):

@@ -3,7 +3,9 @@ written at once and read back through a fresh connection."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
 from PySide6.QtGui import QPalette, QTextCursor
 
 from annotator.core.model import Document
@@ -46,3 +48,23 @@ def test_f2_edits_the_title_for_everyone(qtbot, window, monkeypatch):
     qtbot.keyClick(window.view, Qt.Key.Key_F2)
     with fresh(window.store.path) as store:
         assert store.document(window.doc_ids[0]).title == "Kerry in Islamabad"
+
+
+@pytest.mark.parametrize("typed", ["   ", "\t \u3000 ", ""])
+def test_f2_with_a_title_of_only_spaces_says_why_it_kept_the_old_one(qtbot, window, monkeypatch, typed):
+    """Attack 15b #13: a title of only spaces was silently ignored; the CLI says "a title cannot be empty"."""
+    from PySide6.QtWidgets import QInputDialog
+
+    window.open_document(window.doc_ids[0])
+    before = window.doc.title
+
+    def type_it():
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QInputDialog) and w.isVisible())
+        dialog.setTextValue(typed)
+        dialog.accept()
+
+    QTimer.singleShot(100, type_it)
+    qtbot.keyClick(window.view, Qt.Key.Key_F2)
+    assert "a title cannot be empty" in window.save_label.toolTip()
+    with fresh(window.store.path) as store:
+        assert store.document(window.doc_ids[0]).title == before

@@ -59,6 +59,9 @@ def test_an_undo_made_impossible_elsewhere_is_reported_and_writes_nothing(qtbot,
         ops.delete_entity(other, entity_id=entity_id)
     window.undo_stack.undo()
     qtbot.waitUntil(lambda: window.undo_stack.count() == 0, timeout=2000)
-    assert "Could not undo" in window.save_label.toolTip() or "Could not undo" in window.statusBar().currentMessage()
+    assert "Not undone: can't undo" in window.save_label.toolTip()
+    # in words, not a row id (attack 15b #5b, #15)
+    assert "another window" in window.save_label.toolTip()
+    assert f"id {entity_id}" not in window.save_label.toolTip()
     with Store(db_path, readonly=True) as check:
         assert [e.id for e in check.annotation_set(doc_id, "alice").entities] == []

@@ -223,3 +223,88 @@ def test_a_difference_pill_at_the_right_edge_goes_left_of_the_label_pill_not_ove
     assert abs(pill.top() - label_pill.top()) < 1  # still in the span's pill row
     first_line = overlay_pill_rect(QRectF(5, 0, 30, 14), 34, 10, [], viewport)
     assert first_line.top() >= 0 and first_line.left() == 5
+
+
+COMPARE_TEXT = "John Kerry met Sergei Lavrov in Geneva on Monday. Angela Merkel visited Rome."
+LONG_LABEL = "VERY_LONG_LABEL_NAME_FOR_TESTING_ELISION_IN_PILLS"
+
+
+def _crowded_comparison(window, mine, theirs):
+    """Alice's and bob's versions of COMPARE_TEXT; alice compares with bob. Returns the view after one paint."""
+    from tests.gui.conftest import add_article
+
+    with Store(window.store.path) as store:
+        doc_id = add_article(store, COMPARE_TEXT, "Compare", entities=[], quotes=[])
+        store.ensure_label(LONG_LABEL)
+        store.ensure_label("ＷＩＤＥ")
+        for name, entities in (("alice", mine), ("bob", theirs)):
+            store.replace_annotation_set(AnnotationSet(doc_id=doc_id, annotator=name, status=Status.IN_PROGRESS,
+                                                       entities=entities, quotes=[]))
+    window.refresh_labels()
+    window.open_document(doc_id)
+    window.compare_with("bob")
+    view = window.view
+    view.verticalScrollBar().setValue(0)
+    view.viewport().grab()
+    return view
+
+
+def _span_rect(view, start, end):
+    return view.range_rects(*view.offsets.range_to_qt(start, end))[0]
+
+
+def test_each_pill_stays_under_its_own_span_on_a_crowded_line(window):
+    """Attack 15b #7: my long label pill plus "≠ PERSON" pushed bob's GPE pill under "on" and his DATE pill under
+    the next sentence. Every pill (yours and theirs) starts under its own span, and no two overlap."""
+    view = _crowded_comparison(
+        window,
+        mine=[Entity(0, 10, "PERSON"), Entity(15, 28, LONG_LABEL)],
+        theirs=[Entity(0, 10, "PERSON"), Entity(15, 28, "PERSON"), Entity(32, 38, "GPE"), Entity(42, 48, "DATE")],
+    )
+    theirs = {text: rect for rect, text in view.overlay.pills}
+    assert set(theirs) >= {"GPE", "DATE"} and any(t.startswith("≠") for t in theirs), theirs
+    differs = next(rect for text, rect in theirs.items() if text.startswith("≠"))
+    for rect, span in ((theirs["GPE"], (32, 38)), (theirs["DATE"], (42, 48)), (differs, (15, 28))):
+        under = _span_rect(view, *span)
+        assert under.left() - 1 <= rect.left() < under.right(), (span, rect, under)
+    own = {label: rect for rect, label in view.pill_rects}
+    lavrov = _span_rect(view, 15, 28)
+    assert lavrov.left() - 1 <= own[LONG_LABEL].left() and own[LONG_LABEL].right() < differs.left() + 1
+    everything = list(own.values()) + list(theirs.values())
+    for i, a in enumerate(everything):
+        for b in everything[i + 1:]:
+            assert not a.intersects(b), (a, b)
+    assert not view.overlay.ties  # nothing had to be pushed away from its span
+
+
+def test_their_longer_span_over_yours_is_outlined_in_full(window):
+    """Attack 15b #7: bob's "Angela Merkel" over my "Angela" showed his dashed outline only around "Merkel": my
+    solid outline covered the rest. His outline now runs outside mine, also along "Angela"."""
+    view = _crowded_comparison(window, mine=[Entity(50, 56, "ORG")], theirs=[Entity(50, 63, "ＷＩＤＥ")])
+    image = view.viewport().grab().toImage()
+    theirs_color, mine_color = overlay_colors(window.view.scheme.dark)
+    angela = _span_rect(view, 50, 56)
+
+    def near(color, xs, ys):
+        return sum(1 for x in xs for y in ys
+                   if max(abs(QColor(image.pixel(x, y)).red() - color.red()),
+                          abs(QColor(image.pixel(x, y)).green() - color.green()),
+                          abs(QColor(image.pixel(x, y)).blue() - color.blue())) < 60)
+
+    above = range(int(angela.top()) - 6, int(angela.top()) - 1)
+    xs = range(int(angela.left()) + 4, int(angela.right()) - 4)
+    assert near(theirs_color, xs, above) > 5  # his dashes along the top of "Angela"
+    assert near(mine_color, xs, above) > 5  # and my solid outline, inside his
+
+
+def test_their_long_label_is_elided_like_yours(window):
+    """Attack 15b #9: bob's 49-character label was drawn at full width in his pill, much wider than the span,
+    while your own pill of the same label is elided."""
+    from PySide6.QtGui import QFontMetricsF
+
+    from annotator.gui.article_view import PILL_CHARACTERS
+
+    view = _crowded_comparison(window, mine=[], theirs=[Entity(57, 63, LONG_LABEL)])  # "Merkel", alone
+    (pill, text), = view.overlay.pills
+    metrics = QFontMetricsF(view._label_font)
+    assert text.endswith("…") and pill.width() <= metrics.averageCharWidth() * PILL_CHARACTERS + 7, (text, pill)

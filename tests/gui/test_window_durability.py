@@ -72,7 +72,7 @@ def test_undo_of_a_delete_refuses_to_overlap_an_entity_the_other_window_added(qt
                                            start=other_span[0], end=other_span[1], label="ORG"))
     window.undo_stack.undo()
     qtbot.waitUntil(lambda: window.undo_stack.count() == 0, timeout=2000)
-    assert "Could not undo" in window.save_label.toolTip() and "overlap" in window.save_label.toolTip()
+    assert "Not undone: can't undo" in window.save_label.toolTip() and "overlap" in window.save_label.toolTip()
     spans = alice_entities(db_path, doc_id)
     assert no_overlap(spans) and (*other_span, "ORG") in spans
 
@@ -101,7 +101,7 @@ def test_redo_of_an_add_refuses_to_overlap(qtbot, db_path):
         ops.add_entity(other, doc_id=doc_id, annotator="alice", start=6, end=12, label="ORG")
     window.undo_stack.redo()
     qtbot.waitUntil(lambda: window.undo_stack.count() == 0, timeout=2000)
-    assert "Could not redo" in window.save_label.toolTip()
+    assert "Not redone: can't redo" in window.save_label.toolTip()
     assert no_overlap(alice_entities(db_path, doc_id))
 
 

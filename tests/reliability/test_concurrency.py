@@ -124,8 +124,10 @@ def test_a_store_in_a_write_transaction_blocks_another_store_with_a_clear_error(
         first.ensure_annotation_set(doc_id, "ann")
         with first.transaction():
             ops.add_entity(first, doc_id=doc_id, annotator="ann", start=0, end=5, label="PER")
-            with pytest.raises(StoreError, match="is busy: another annotator is writing"):
+            with pytest.raises(StoreError, match="is busy: another annotator is writing") as refused:
                 ops.add_entity(second, doc_id=doc_id, annotator="ann", start=6, end=9, label="PER")
+            # one sentence a person can act on, without SQLite's own words appended (attack 15b #12)
+            assert "database is locked" not in str(refused.value) and "try again" in str(refused.value)
             assert entity_rows(second, doc_id, "ann") == []  # uncommitted work is not visible
         assert len(entity_rows(second, doc_id, "ann")) == 1
     finally:
