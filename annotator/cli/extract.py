@@ -50,6 +50,15 @@ def refuse_output_among_inputs(paths: list[Path], output: Path) -> None:
             raise click.ClickException(f"the output {output} is the input {path}; write to another file")
 
 
+def warn_if_no_records(paths: list[Path], count: int) -> None:
+    """One line on stderr when the inputs held no record at all (an empty file, a folder with no .txt or .jsonl
+    file): the output is written, empty, but a mistyped or unfilled folder should not pass unnoticed."""
+    if count == 0:
+        named = ", ".join(str(p) for p in paths)
+        click.echo(f"Warning: no input records in {named} (empty, or a folder with no .txt/.jsonl file); the "
+                   "output holds no documents", err=True)
+
+
 def plural(count: int, word: str) -> str:
     return f"{count} {word}" + ("" if count == 1 else "s")
 
@@ -99,13 +108,29 @@ def extract_command(inputs: tuple[Path, ...], output: Path, model: str, n_proces
         raise click.UsageError("--wait-workers goes with --scheduler")
     refuse_output_among_inputs(paths, output)
     target = output_target(output)
+    _stop_on_sigterm()
     with output_lock(target):
         if engine == "dask":
             _extract_on_dask(paths, output, target, model, scheduler, partitions, workers, cue_file, batch_size,
                              progress, verbose, wait_workers)
             return
-        _extract_locally(paths, output, target, model, cue_file, batch_size, n_process, progress)
+        try:
+            _extract_locally(paths, output, target, model, cue_file, batch_size, n_process, progress)
+        except KeyboardInterrupt:  # Ctrl+C or SIGTERM: the atomic write left the output as it was
+            raise click.ClickException(f"interrupted; {output} was left as it was") from None
         _drop_stale_parts(target)
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM (kill, a job scheduler's stop) ends a run like Ctrl+C: the output is left as it was, the dask
+    engine's parts are kept and the one line says so (rather than dying with no word, warnings from the cluster's
+    helper processes on stderr)."""
+    import signal
+
+    def interrupt(_signum: int, _frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 def output_target(output: Path) -> Path:
@@ -192,6 +217,7 @@ def _extract_locally(paths: list[Path], output: Path, target: Path, model: str, 
             out.write(record_line(text, extraction, meta))
             written += 1
             bar.update(1)
+    warn_if_no_records(paths, written)
     click.echo(f"{plural(written, 'document')} -> {output}", err=True)
 
 
@@ -223,6 +249,7 @@ def _extract_on_dask(paths: list[Path], output: Path, target: Path, model: str, 
         raise click.ClickException(" ".join(str(error).split())) from None  # one line, whatever Dask put in it
     except KeyboardInterrupt:  # before or after the cluster ran: what is on disk is kept either way
         raise click.ClickException("interrupted; the partitions written are kept: rerun the same command to resume")
+    warn_if_no_records(paths, report.documents)
     click.echo(
         f"{plural(report.documents, 'document')} -> {output} ({plural(report.partitions, 'partition')}, "
         f"{report.resumed} resumed, {plural(len(report.worker_pids), 'worker process')})".replace("processs", "processes"),
