@@ -410,9 +410,14 @@ def extract_partition(partition: Partition, work_dir: str, job: dict[str, Any]) 
                    for (text, meta), extraction in zip(records, extractions, strict=True))
     header = {PART_HEADER_KEY: job["plan"], "index": partition.index, "count": len(records),
               "sha256": _sha(body.encode("utf-8"))}
-    with atomic_write(Path(work_dir) / part_name(partition.index), "w") as out:
-        out.write(json.dumps(header) + "\n")
-        out.write(body)
+    part = Path(work_dir) / part_name(partition.index)
+    try:
+        with atomic_write(part, "w") as out:
+            out.write(json.dumps(header) + "\n")
+            out.write(body)
+    except IsADirectoryError:  # made since the client cleared the path: name the obstacle, not our temp file
+        raise PartitionFailed(f"{part} is a folder where the run writes a part file; move it away or remove it, "
+                              "then rerun") from None
     return {"index": partition.index, "count": len(records), "pid": os.getpid(), "loads": _LOADS}
 
 
