@@ -14,6 +14,21 @@ from typing import Any
 
 MODEL_ANNOTATOR = "model"
 """The annotator name under which the automatic pre-extraction is stored."""
+MODEL_PREFIX = f"{MODEL_ANNOTATOR}@"
+"""A model's set brought in by an import (`model@<version>`: Label Studio predictions, Prodigy model output)."""
+GOLD_PREFIX = "gold@"
+"""An imported reviewed answer (`gold@<reviewer>`: a Prodigy `review` record)."""
+
+
+def is_model_set(name: str) -> bool:
+    """The pre-extraction (`model`) or a model's set from an import (`model@<version>`)."""
+    return name == MODEL_ANNOTATOR or name.startswith(MODEL_PREFIX)
+
+
+def is_gold_set(name: str, gold: set[str]) -> bool:
+    """Review's gold sets (`gold` names from `review.versions.gold_annotators`) or an imported reviewed answer."""
+    return name in gold or name.startswith(GOLD_PREFIX)
+
 
 
 class Origin(StrEnum):

@@ -21,24 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Document, Status
+from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Document, Status, is_gold_set, is_model_set
 from annotator.core.store import Store
 from annotator.io.records import ExportIssues
 
-GOLD_PREFIX = "gold@"
-MODEL_PREFIX = f"{MODEL_ANNOTATOR}@"
 GOLD, PERSON, MODEL = 0, 1, 2
 """Ranks of a version: lower is preferred."""
-
-
-def is_model_set(name: str) -> bool:
-    """The pre-extraction (`model`) or a model's set from an import (`model@<version>`)."""
-    return name == MODEL_ANNOTATOR or name.startswith(MODEL_PREFIX)
-
-
-def is_gold_set(name: str, gold: set[str]) -> bool:
-    """Review's gold sets (`gold` names from `review.versions.gold_annotators`) or an imported reviewed answer."""
-    return name in gold or name.startswith(GOLD_PREFIX)
 
 
 def rank_of(name: str, gold: set[str]) -> int:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from annotator.core.errors import UserError
-from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Status
+from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Status, is_gold_set, is_model_set
 from annotator.core.names import check_name
 from annotator.core.store import Store
 
@@ -40,8 +40,6 @@ def check_gold_target(store: Store, gold: str) -> None:
 def human_annotators(store: Store) -> list[str]:
     """Annotators with at least one set, other than model sets (`model`, `model@<version>` from an import) and gold
     sets (review's, and `gold@<reviewer>`, a Prodigy review's answer), by name."""
-    from annotator.io.training_version import is_gold_set, is_model_set  # one rule for what is a person's set
-
     gold = gold_annotators(store)
     return [name for name in store.annotators_with_sets() if not is_model_set(name) and not is_gold_set(name, gold)]
 
