@@ -397,6 +397,21 @@ def tags_from(
         aset_tags.append(Tag(tag=tag, target_kind=kind, target_id=index))
 
 
+def categories_or_relations_only(record: dict[str, Any]) -> bool:
+    """True for a record that annotated categories (spaCy `cats`, Prodigy `choice`'s `accept`/`options`, doccano
+    classification labels) or relations, with no labelled span: its source never annotated entities. A record with
+    a labelled span, or with none of these keys (`ner.manual` finished with nothing found), is a NER annotation."""
+    spans = record.get("spans")
+    if isinstance(spans, list) and any(isinstance(s, dict) and s.get("label") for s in spans):
+        return False
+    if record.get("entities"):  # doccano
+        return False
+    label = record.get("label")
+    categories = isinstance(label, list) and bool(label) and all(isinstance(x, str) for x in label)
+    return bool(categories or "cats" in record or "accept" in record or "options" in record
+                or record.get("relations"))
+
+
 def import_marker(record: dict[str, Any], aset: AnnotationSet, keys: tuple[str, ...] = RECORD_KEYS) -> dict[str, Any]:
     return {"had": [k for k in keys if k in record], "digest": digest(aset)}
 
@@ -509,6 +524,11 @@ class ExportIssues:
     """Entities that start or end in whitespace: exported as stored, listed (issue 17; `core.spans`)."""
     model_sets_left_out: list[str] = field(default_factory=list)
     """Model sets (`model@...`) a training export left out (`io/training_version.py`; --include-model)."""
+    unjudged: list[str] = field(default_factory=list)
+    """Sets whose tokens were not all judged for entities (binary answers; categories or relations only): left
+    out of CoNLL/IOB, listed as partial in doccano/brat (`io/training_version.entities_unjudged`)."""
+    declined_models: list[str] = field(default_factory=list)
+    """Model sets left out because a person skipped or rejected the document (`io/training_version.py`)."""
     left_out: list[str] = field(default_factory=list)
     """Annotations a format cannot hold as what they are, with where they went instead (e.g. overlapping spans
     kept in a spaCy span group but not in `doc.ents`, a discontinuous brat entity kept out of NER)."""
@@ -1046,6 +1066,10 @@ def parse_prodigy_record(
         need(where, extra["tokens"], list, '"tokens"')
     aset = AnnotationSet(doc_id=0, annotator="", status=status, entities=entities, quotes=quotes, tags=tags, extra=extra)
     aset.extra[IMPORT_KEY] = import_marker(record, aset)
+    if not entities and not quotes and categories_or_relations_only(record):
+        from annotator.io.training_version import mark_entities_not_annotated
+
+        mark_entities_not_annotated(aset)  # its tokens are missing for NER, never O (attack 12b #2)
     who = annotator_of(where, record, annotator_keys)
     if isinstance(record.get("versions"), list) and record["versions"]:
         # Prodigy `review` output: the reviewed answer is the gold version (the reviewer is in `_annotator_id`,
