@@ -22,6 +22,7 @@ from typing import Any
 from annotator.core.model import AnnotationSet, Entity, Status, Tag, TargetKind
 from annotator.core.errors import InputError
 from annotator.io.records import (
+    check_timestamp,
     IMPORT_KEY,
     STATUS_OF_ANSWER,
     ImportedSet,
@@ -122,6 +123,7 @@ def build_binary_set(where: Where, text: str, tasks: list[dict[str, Any]]) -> An
 def parse_binary_task(where: Where, record: dict[str, Any], annotator_keys: tuple[str, ...]) -> ImportedSet:
     """One binary task -> a set holding just that task (the importer merges the tasks of a text)."""
     text = record_text(where, record)
+    check_timestamp(where, record)
     meta = {k: v for k, v in record_meta(where, record).items() if k not in SUGGESTION_META}
     task = {k: v for k, v in record.items() if k != "text"}
     aset = build_binary_set(where, text, [task])

@@ -951,6 +951,14 @@ def unlabelled_ends(where: Where, text: str, relation: dict[str, Any], head: Raw
     return True
 
 
+def check_timestamp(where: Where, record: dict[str, Any]) -> None:
+    """Prodigy writes `_timestamp` as an integer of seconds (Unix time); it decides which of two answers is current
+    (`importer`), so any other type (a numeric string, "yesterday", a list, a float, true) is refused with the
+    record's line rather than silently ignored (attack 12b #7)."""
+    if "_timestamp" in record and record["_timestamp"] is not None:
+        need(where, record["_timestamp"], int, '"_timestamp" (Prodigy\'s answer time, in whole seconds)')
+
+
 def parse_prodigy_record(
     where: Where, record: dict[str, Any], *, annotator_keys: tuple[str, ...] = ("_annotator_id", "_session_id"),
     keep_overlaps: bool = False,
@@ -961,6 +969,7 @@ def parse_prodigy_record(
     kept in `OVERLAP_KEY` with a warning; otherwise overlapping entities are refused."""
     text = record_text(where, record)
     meta = record_meta(where, record)
+    check_timestamp(where, record)
     status = status_of(where, record)
     raw = parse_spans(where, text, record.get("spans", []))
     relations = need(where, record.get("relations", []), list, '"relations"')
