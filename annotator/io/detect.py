@@ -136,6 +136,8 @@ def _jsonl(path: Path) -> str:
                            "annotator reads one JSON object a line (JSONL)")
     if not isinstance(record, dict):
         raise refuse(path, "JSON lines that are not objects")
+    if len(lines) == 1 and isinstance(record.get("data"), dict) and "text" not in record:
+        return "labelstudio"  # one Label Studio task on one line: the file is one JSON object, as Label Studio imports
     for line in lines[1:200]:  # texts without annotations say nothing of the format: the first answer decides
         if "text" not in record or any(key in record for key in ANSWER_KEYS):
             break
@@ -187,6 +189,10 @@ def _line_format(path: Path, text: str) -> str:
     rows = [r for r in rows if not (r[0] == "#" and not IOB_TAG.match(r[-1]))]  # comment lines
     if rows and all(len(r) >= 2 for r in rows) and sum(bool(IOB_TAG.match(r[-1])) for r in rows) >= 0.9 * len(rows):
         return "conll"  # a line with another number of columns is refused by the reader, with its line
+    from annotator.io.conll import is_pipe_iob
+
+    if is_pipe_iob(lines):
+        return "iob"  # spaCy's own `word|TAG` IOB (`spacy convert --converter iob`)
     try:
         header = next(csv.reader(io.StringIO(lines[0])))
     except (csv.Error, StopIteration):
