@@ -177,3 +177,25 @@ def test_include_model_with_all_versions_keeps_the_model_where_nobody_declined(t
     cli(db, "import", tmp_path / "ls.json", "--no-extract")
     done = cli(db, "export", "--format", "conll", "--include-model", "--status", "new", "-o", "-")
     assert "Ivo" in done.stdout and "Lena" not in done.stdout, (done.stdout, done.stderr)
+
+
+@pytest.mark.parametrize("options, accept, cats", [
+    ([{"id": "FINANCE", "text": "Finance"}, {"id": "SPORTS", "text": "Sports"}], ["FINANCE"],
+     {"FINANCE": 1.0, "SPORTS": 0.0}),
+    # variation: multiple choice, integer ids (the option's text is the tag), nothing chosen
+    ([{"id": 1, "text": "Crime"}, {"id": 2, "text": "Courts"}, {"id": 3, "text": "Weather"}], [1, 2],
+     {"Crime": 1.0, "Courts": 1.0, "Weather": 0.0}),
+    ([{"id": "A"}, {"id": "B"}], [], {"A": 0.0, "B": 0.0}),
+])
+def test_choice_options_not_chosen_are_explicit_zero_in_doc_cats(tmp_path, options, accept, cats):
+    import spacy
+    from spacy.tokens import DocBin
+
+    rec = {"text": "Stocks fell sharply today.", "options": options, "accept": accept, "answer": "accept",
+           "_view_id": "choice", "_annotator_id": "ch-fay"}
+    db = tmp_path / "ch.db"
+    cli(db, "import", jsonl(tmp_path / "ch.jsonl", [rec]), "--no-extract")
+    cli(db, "export", "--format", "spacy", "--annotator", "ch-fay", "--split", "1", "-o", tmp_path / "ch")
+    docs = list(DocBin().from_disk(tmp_path / "ch" / "train.spacy").get_docs(spacy.blank("en").vocab))
+    assert docs[0].cats == cats
+    assert {t.ent_iob_ for t in docs[0]} == {""}  # and no NER claim
