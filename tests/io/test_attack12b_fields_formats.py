@@ -99,3 +99,30 @@ def test_bad_pipe_iob_line_is_refused_with_its_line(tmp_path, body, line):
     path.write_text(body, encoding="utf-8")
     done = cli(tmp_path / "b.db", "import", path, "--no-extract", ok=False)
     assert f"bad.iob:{line}:" in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_jsonl_is_named_as_utf16(tmp_path, encoding):
+    path = tmp_path / "win.jsonl"
+    path.write_bytes(json.dumps({"text": "Ann ran.", "spans": [], "answer": "accept"}).encode(encoding) + b"\n\x00")
+    done = cli(tmp_path / "u.db", "import", path, "--no-extract", ok=False)
+    assert "UTF-16" in done.stderr and "UTF-8" in done.stderr, done.stderr
+
+
+def test_binary_files_are_still_binary_not_utf16(tmp_path):
+    db = tmp_path / "a.db"
+    (tmp_path / "p.jsonl").write_text(json.dumps({"text": "Ann ran.", "spans": [], "answer": "accept"}) + "\n")
+    cli(db, "import", tmp_path / "p.jsonl", "--no-extract")
+    cli(db, "export", "--format", "spacy", "--split", "1", "-o", tmp_path / "sp")
+    done = cli(tmp_path / "b.db", "import", tmp_path / "sp" / "train.spacy", "--no-extract", ok=False)
+    assert "UTF-16" not in done.stderr and "binary data" in done.stderr
+
+
+def test_brat_to_standard_output_is_refused_with_the_reason(tmp_path):
+    db = tmp_path / "a.db"
+    (tmp_path / "p.jsonl").write_text(json.dumps({"text": "Ann ran.", "spans": [], "answer": "accept"}) + "\n")
+    cli(db, "import", tmp_path / "p.jsonl", "--no-extract")
+    done = subprocess.run([*CLI, "--db", str(db), "export", "--format", "brat", "-o", "-"], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode != 0 and "brat" in done.stderr and "/tmp/annotator-export" not in done.stderr
+    assert "Traceback" not in done.stderr
