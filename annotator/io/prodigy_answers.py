@@ -22,7 +22,6 @@ from typing import Any
 from annotator.core.model import AnnotationSet, Entity, Status, Tag, TargetKind
 from annotator.core.errors import InputError
 from annotator.io.records import (
-    check_timestamp,
     IMPORT_KEY,
     STATUS_OF_ANSWER,
     ImportedSet,
@@ -30,6 +29,7 @@ from annotator.io.records import (
     annotator_of,
     check_range,
     check_span_text,
+    check_timestamp,
     content_key,
     digest,
     need,

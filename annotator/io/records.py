@@ -42,6 +42,18 @@ from annotator.io.set_checks import check_set_content
 IMPORT_KEY = "_annotator_import"
 """Reserved key in AnnotationSet.extra: {"had": [record keys present at import], "digest": int}."""
 
+ENTITIES_KEY = "entities"
+"""Key of the import marker (`records.IMPORT_KEY`): False when the source record annotated categories or
+relations only, never entities (a spaCy `cats` record, a Prodigy `choice`, a doccano classification record or CSV
+row, a `rel.manual` record with unlabelled spans). Decided from the source's keys at import, never from "no
+entities": a person who finished a document and found no entity means "none here"."""
+
+
+def mark_entities_not_annotated(aset: AnnotationSet) -> None:
+    """Record in the import marker that the source never annotated entities (see `ENTITIES_KEY`)."""
+    aset.extra.setdefault(IMPORT_KEY, {})[ENTITIES_KEY] = False
+
+
 ANSWER_OF_STATUS = {Status.DONE: "accept", Status.REJECTED: "reject", Status.SKIPPED: "ignore"}
 STATUS_OF_ANSWER = {"accept": Status.DONE, "reject": Status.REJECTED, "ignore": Status.SKIPPED}
 STATUS_KEY = "status"
@@ -1076,8 +1088,6 @@ def parse_prodigy_record(
     aset = AnnotationSet(doc_id=0, annotator="", status=status, entities=entities, quotes=quotes, tags=tags, extra=extra)
     aset.extra[IMPORT_KEY] = import_marker(record, aset)
     if not entities and not quotes and categories_or_relations_only(record):
-        from annotator.io.training_version import mark_entities_not_annotated
-
         mark_entities_not_annotated(aset)  # its tokens are missing for NER, never O (attack 12b #2)
     who = annotator_of(where, record, annotator_keys)
     if isinstance(record.get("versions"), list) and record["versions"]:

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 
 from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Document, Status, is_gold_set, is_model_set
 from annotator.core.store import Store
-from annotator.io.records import ExportIssues
+from annotator.io.records import ENTITIES_KEY, IMPORT_KEY, ExportIssues
 
 GOLD, PERSON, MODEL = 0, 1, 2
 """Ranks of a version: lower is preferred."""
@@ -118,28 +118,12 @@ def _people_who_declined(store: Store, doc_id: int) -> list[str]:
     return declined
 
 
-ENTITIES_KEY = "entities"
-"""Key of the import marker (`records.IMPORT_KEY`): False when the source record annotated categories or
-relations only, never entities (a spaCy `cats` record, a Prodigy `choice`, a doccano classification record or CSV
-row, a `rel.manual` record with unlabelled spans). Decided from the source's keys at import, never from "no
-entities": a person who finished a document and found no entity means "none here"."""
-
-
-def mark_entities_not_annotated(aset: AnnotationSet) -> None:
-    """Record in the import marker that the source never annotated entities (see `ENTITIES_KEY`)."""
-    from annotator.io.records import IMPORT_KEY
-
-    aset.extra.setdefault(IMPORT_KEY, {})[ENTITIES_KEY] = False
-
-
 def entities_unjudged(aset: AnnotationSet) -> str | None:
     """Why the tokens of `aset` outside its entities were never judged (so they are *missing* for NER, never O),
     or None for a complete NER annotation. Two kinds (attack 12b #1, #2): Prodigy binary answers (ner.teach,
     spans.teach: accept/reject/ignore one suggestion a task), and a set whose source annotated categories or
     relations only. CoNLL/IOB have no "missing" tag, so those exports leave such sets out (listed); the DocBin
     marks their tokens missing; doccano and brat list them as partial annotations."""
-    from annotator.io.records import IMPORT_KEY
-
     if "binary_tasks" in aset.extra:
         return "binary answers (one suggestion a task): tokens nobody judged"
     marker = aset.extra.get(IMPORT_KEY)
