@@ -74,8 +74,9 @@ def export(ctx, fmt, output, annotators, statuses, versions, labels, split, seed
     from annotator.io.exporter import export as run_export
 
     to_stdout = output is not None and str(output) == "-"
-    if to_stdout and (fmt == "spacy" or split is not None):
-        raise click.UsageError("-o - (standard output) takes one file: not the spacy format or --split")
+    if to_stdout and (fmt in ("spacy", "brat") or split is not None):
+        raise click.UsageError("-o - (standard output) takes one file: not the spacy or brat format (a folder) "
+                               "or --split")
     scratch = tempfile.TemporaryDirectory(prefix="annotator-export-") if to_stdout else None
     if scratch:  # written whole into a scratch file first, so a failure sends nothing half-done to stdout
         output = Path(scratch.name) / f"export.{fmt}.jsonl"
@@ -118,6 +119,10 @@ def export(ctx, fmt, output, annotators, statuses, versions, labels, split, seed
         click.echo(f"relation: {line}", err=True)
     for line in report.issues.left_out:
         click.echo(f"left out: {line}", err=True)
+    for line in report.issues.unjudged:
+        click.echo(f"not judged: {line}", err=True)
+    for line in report.issues.declined_models:
+        click.echo(f"model left out: {line}", err=True)
     if scratch:
         with scratch, open(output, "rb") as written:
             shutil.copyfileobj(written, sys.stdout.buffer)

@@ -55,17 +55,33 @@ def pairs_of(path: Path) -> list[tuple[Path, Path]]:
 
 
 def read_text(path: Path) -> str:
+    """The .txt's text, without a UTF-8 byte order mark (see `read_text_and_bom`)."""
+    return read_text_and_bom(path)[0]
+
+
+def read_text_and_bom(path: Path) -> tuple[str, int]:
+    """(text without a leading BOM, 1 if there was one else 0). brat itself reads the .txt as plain UTF-8
+    (`open_textfile` in brat's annotation.py), so a BOM is character 0 and every .ann offset counts it: the
+    caller shifts the offsets back by the returned amount."""
     try:
         with open(path, encoding="utf-8", newline="") as handle:  # newline="": offsets count "\r" too
-            return handle.read().removeprefix("\ufeff")
+            raw = handle.read()
+            return raw.removeprefix("\ufeff"), int(raw.startswith("\ufeff"))
     except FileNotFoundError:
         raise InputError(path, None, "the .txt file of this brat .ann is missing (brat needs both)") from None
     except UnicodeDecodeError as error:
         raise InputError(path, None, f"not UTF-8 (byte {error.start}: {error.reason})") from None
 
 
+def _same_text(written: str, candidates: tuple[str, ...]) -> bool:
+    """brat's text column is the span's text (pieces of a discontinuous span joined by a space; brat writes a
+    line break inside a span as a space): equal up to runs of whitespace."""
+    squeeze = " ".join(written.split())
+    return written in candidates or any(squeeze == " ".join(c.split()) for c in candidates)
+
+
 def parse_pair(txt: Path, ann: Path, notes: list[str]) -> ImportedSet:
-    text = read_text(txt)
+    text, bom = read_text_and_bom(txt)
     if not text.strip():
         raise InputError(txt, None, "empty text")
     try:
@@ -95,6 +111,12 @@ def parse_pair(txt: Path, ann: Path, notes: list[str]) -> ImportedSet:
                 raise where.fail("a T line must read T<id><TAB>LABEL START END<TAB>text")
             ident, label, ranges, written = found.groups()
             pieces = [tuple(int(v) for v in piece.split()) for piece in ranges.split(";")]
+            if bom:  # brat counted the BOM as character 0 (attack 12b #4)
+                if any(piece[0] < bom for piece in pieces):
+                    raise where.fail(f"{ident} starts on the .txt's byte order mark (offset 0); brat counts it as "
+                                     "a character, so the first word starts at 1")
+                pieces = [(a - bom, b - bom) for a, b in pieces]
+                ranges = ";".join(f"{a} {b}" for a, b in pieces)
             for start, end in pieces:
                 if not 0 <= start < end <= len(text):
                     raise where.fail(f"{ident} offsets {start}-{end} are outside the text (length {len(text)}) "
@@ -109,9 +131,11 @@ def parse_pair(txt: Path, ann: Path, notes: list[str]) -> ImportedSet:
                                "(the spacy and conll exports list it)")
                     extra["fragments"] = [list(p) for p in pieces]
             expected = " ".join(text[a:b] for a, b in pieces)
-            if written and written not in (expected, text[start:end]):
-                where.warn(f"{ident} text {written!r} does not match the .txt at {ranges} "
-                           f"({expected!r}); imported by its offsets")
+            if written and not _same_text(written, (expected, text[start:end])):
+                # a stale .ann (the .txt edited after annotation) or offsets of another encoding: refused, as a
+                # stale span in the other formats, never imported as garbled spans
+                raise where.fail(f"{ident} text {written!r} does not match the .txt at {ranges} ({expected!r}): "
+                                 "the .ann is stale or its offsets count another text")
             spans[ident] = {"start": start, "end": end, "label": label, "extra": extra, "line": number}
         elif line.startswith("R"):
             found = R_LINE.match(line)
@@ -184,7 +208,12 @@ def parse_pair(txt: Path, ann: Path, notes: list[str]) -> ImportedSet:
     entity_ids = [i for i in spans if i not in quote_type and not (i in part_only and i in used_parts)]
     entities = []
     overlapping: list[dict[str, Any]] = []
-    for i in entity_ids:  # brat allows overlapping (nested) spans, NER does not: later ones are kept apart
+    # brat allows overlapping (nested) spans, NER does not: later ones are kept apart. A discontinuous span never
+    # trains (spaCy spans are continuous), so continuous spans take the entity slot first (attack 12b #9); the
+    # file's order is kept among each kind.
+    file_order = {i: n for n, i in enumerate(entity_ids)}
+    kept_ids: list[str] = []
+    for i in sorted(entity_ids, key=lambda i: "fragments" in spans[i]["extra"]):
         span = spans[i]
         if any(e.start < span["end"] and span["start"] < e.end for e in entities):
             Where(ann, span["line"], notes).warn(
@@ -194,6 +223,8 @@ def parse_pair(txt: Path, ann: Path, notes: list[str]) -> ImportedSet:
                                 **({"brat": span["extra"]} if span["extra"] else {})})
             continue
         entities.append(Entity(start=span["start"], end=span["end"], label=span["label"], extra=span["extra"]))
+        kept_ids.append(i)
+    entities = [e for _, e in sorted(zip((file_order[i] for i in kept_ids), entities), key=lambda p: p[0])]
     check_no_overlap(Where(ann, None), entities)
     quotes = []
     for q in quote_ids:

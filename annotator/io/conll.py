@@ -154,12 +154,46 @@ def parse_document(path: Path, first_line: int, sentences: list[list[tuple[int, 
     return ImportedSet(text, {}, None, aset, first_line)
 
 
+def is_pipe_iob(lines: list[str]) -> bool:
+    """True for spaCy's `iob` format (what `spacy convert --converter iob` reads): a sentence a line, tokens
+    separated by spaces, each `word|TAG` or `word|POS|TAG` (nine tokens in ten so, at least: the reader refuses
+    the line of any other)."""
+    tokens = [token for line in lines[:200] for token in line.split()]
+    piped = sum(1 for token in tokens if "|" in token and TAG.match(token.rsplit("|", 1)[1]))
+    return bool(tokens) and piped >= 0.9 * len(tokens)  # a stray bad token is then refused with its line
+
+
+def _pipe_sets(path: Path, lines: list[str], notes: list[str]):
+    """spaCy's `word|TAG` IOB: a document a line (as `spacy convert -c iob -n 1`); a token that is not
+    `word|TAG` or `word|POS|TAG`, or a line whose tokens mix the two, is refused with its line."""
+    done = 0
+    for number, line in enumerate(lines, 1):
+        done += len(line) + 1
+        if not line.strip():
+            continue
+        tokens = [token.split("|") for token in line.split()]
+        widths = {len(cols) for cols in tokens}
+        bad = next((t for t in tokens if len(t) not in (2, 3) or not all(t)), None)
+        if bad is not None or len(widths) > 1:
+            shown = "|".join(bad) if bad is not None else line.strip()[:60]
+            yield number, InputError(path, number, f"spaCy IOB tokens are word|TAG or word|POS|TAG, one kind a "
+                                     f"line: {shown!r}"), done
+            continue
+        try:
+            yield number, [parse_document(path, number, [[(number, cols) for cols in tokens]], notes)], done
+        except InputError as error:
+            yield number, error, done
+
+
 def iter_conll_sets(path: Path, notes: list[str]):
     """(line, [ImportedSet] or InputError, characters read) a document at a time."""
     try:
         lines = _read_lines(path)
     except InputError as error:
         yield error.line, error, 0
+        return
+    if is_pipe_iob(lines):
+        yield from _pipe_sets(path, lines, notes)
         return
     done = counted = 0
     width = token_width(lines)

@@ -50,6 +50,10 @@ def detect_format(path: str | os.PathLike) -> str:
         head = handle.read(SNIFF_BYTES)
     if not head.strip():
         raise InputError(path, None, "the file is empty: no records")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(head):
+        # what Windows PowerShell's `>` writes: a text file, but not UTF-8 (attack 12b #13)
+        raise InputError(path, None, "the file is UTF-16 text (as Windows PowerShell's `>` writes); save it as "
+                                     "UTF-8 and import again")
     if b"\x00" in head:
         raise refuse(path, "binary data (a spaCy .spacy DocBin or an archive?)")
     if head.startswith(b"\xef\xbb\xbf"):
@@ -67,6 +71,17 @@ LOOK_AHEAD_LINES = 200
 """Detection reads up to this many lines (each whole, up to the line limit) to find the first answer."""
 LOOK_AHEAD_BYTES = 16 << 20
 """...and stops looking further once this much is read after the first line (texts without answers)."""
+
+
+def _looks_utf16(head: bytes) -> bool:
+    """UTF-16 without a BOM: a NUL in every other byte of mostly ASCII text."""
+    sample = head[:2000]
+    if len(sample) < 8:
+        return False
+    for zeros, chars in ((sample[1::2], sample[0::2]), (sample[0::2], sample[1::2])):  # little-, big-endian
+        if zeros.count(0) >= 0.9 * len(zeros) and chars.count(0) <= 0.1 * len(chars):
+            return True
+    return False
 
 
 def _first_lines(path: Path) -> tuple[list[str], bool]:
@@ -136,6 +151,8 @@ def _jsonl(path: Path) -> str:
                            "annotator reads one JSON object a line (JSONL)")
     if not isinstance(record, dict):
         raise refuse(path, "JSON lines that are not objects")
+    if len(lines) == 1 and isinstance(record.get("data"), dict) and "text" not in record:
+        return "labelstudio"  # one Label Studio task on one line: the file is one JSON object, as Label Studio imports
     for line in lines[1:200]:  # texts without annotations say nothing of the format: the first answer decides
         if "text" not in record or any(key in record for key in ANSWER_KEYS):
             break
@@ -187,6 +204,10 @@ def _line_format(path: Path, text: str) -> str:
     rows = [r for r in rows if not (r[0] == "#" and not IOB_TAG.match(r[-1]))]  # comment lines
     if rows and all(len(r) >= 2 for r in rows) and sum(bool(IOB_TAG.match(r[-1])) for r in rows) >= 0.9 * len(rows):
         return "conll"  # a line with another number of columns is refused by the reader, with its line
+    from annotator.io.conll import is_pipe_iob
+
+    if is_pipe_iob(lines):
+        return "iob"  # spaCy's own `word|TAG` IOB (`spacy convert --converter iob`)
     try:
         header = next(csv.reader(io.StringIO(lines[0])))
     except (csv.Error, StopIteration):

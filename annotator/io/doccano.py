@@ -40,6 +40,7 @@ from annotator.io.records import (
     check_range,
     check_span_text,
     import_marker,
+    mark_entities_not_annotated,
     need,
     overlap_warning,
     overlapping_spans,
@@ -261,6 +262,8 @@ def parse_doccano_record(where: Where, record: dict[str, Any]) -> list[ImportedS
         aset = AnnotationSet(doc_id=0, annotator="", status=status or Status.DONE, entities=entities, quotes=quotes,
                              tags=tags, extra=extra)
         aset.extra[IMPORT_KEY] = import_marker(record, aset, DOCCANO_KEYS)
+        if not entities and not quotes and "entities" not in record and (categories or record.get("relations")):
+            mark_entities_not_annotated(aset)  # a classification record: no NER answer (attack 12b #2)
         annotator = annotator_of(where, {"user": user}, ("user",)) if user is not None else record_user
         result.append(ImportedSet(text, meta, annotator, aset, where.line))
     return result

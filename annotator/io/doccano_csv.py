@@ -10,7 +10,7 @@ from pathlib import Path
 
 from annotator.core.model import AnnotationSet, Status, Tag, TargetKind
 from annotator.core.errors import InputError
-from annotator.io.records import IMPORT_KEY, ImportedSet, digest
+from annotator.io.records import ENTITIES_KEY, IMPORT_KEY, ImportedSet, digest
 
 
 def iter_csv_sets(path: Path, notes: list[str]):
@@ -59,5 +59,6 @@ def iter_csv_sets(path: Path, notes: list[str]):
     for (text, user), (number, meta, labels) in grouped.items():
         aset = AnnotationSet(doc_id=0, annotator="", status=Status.DONE,
                              tags=[Tag(tag=label, target_kind=TargetKind.DOCUMENT) for label in dict.fromkeys(labels)])
-        aset.extra[IMPORT_KEY] = {"had": ["csv"], "digest": digest(aset)}
+        # a classification CSV never annotated entities: NER tokens missing, never O (attack 12b #2)
+        aset.extra[IMPORT_KEY] = {"had": ["csv"], "digest": digest(aset), ENTITIES_KEY: False}
         yield number, [ImportedSet(text, meta, user, aset if labels else None, number)], done

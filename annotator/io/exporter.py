@@ -141,6 +141,11 @@ class ExportReport:
             parts.append(f"{len(self.issues.dropped_relations)} relations left out (listed above)")
         if self.issues.left_out:
             parts.append(f"{len(self.issues.left_out)} spans this format cannot hold as they are (listed above)")
+        if self.issues.unjudged:
+            parts.append(f"{len(self.issues.unjudged)} sets with tokens nobody judged for entities (listed above)")
+        if self.issues.declined_models:
+            parts.append(f"{len(self.issues.declined_models)} model sets left out for documents a person skipped or "
+                         "rejected (listed above)")
         if self.issues.model_sets_left_out:
             parts.append(f"model sets left out: {', '.join(self.issues.model_sets_left_out)} (training uses people's "
                          "sets; --include-model or --annotator to add them)")
@@ -580,10 +585,17 @@ def export(
 
             guard = declined_guard(store, annotator_ids) if training else None
             pairs = one_version_per_document(pairs, gold_names(store), issues, guard)
+        elif training:  # every version, but a model set still never stands in for a person who declined
+            from annotator.io.training_version import declined_guard, drop_declined_models
+
+            pairs = drop_declined_models(pairs, issues, declined_guard(store, annotator_ids))
         items = ((doc.id, doc.hash, None, doc, aset) for doc, aset in pairs)
     try:
         for doc_id, doc_hash, record, doc, aset in items:
             side = split_of(doc_hash, split, options.seed)
+            if aset is not None and fmt in ("conll", "iob", "doccano", "brat") and _unjudged_left_out(
+                    fmt, issues, doc, aset):
+                continue
             _list_blank_edges(issues, doc_id, record, doc, aset)
             if record is not None:
                 writer.write(side, record)
@@ -618,6 +630,24 @@ def export(
     if on_progress:
         on_progress(report.records, total)
     return report
+
+
+def _unjudged_left_out(fmt: str, issues: ExportIssues, doc: Document, aset: AnnotationSet) -> bool:
+    """CoNLL/IOB have no "missing" tag: a set whose tokens were not all judged (binary answers, categories or
+    relations only; `training_version.entities_unjudged`) is left out, and listed. doccano and brat cannot say
+    "partial": the set is written and listed as a partial annotation. True when the set is left out."""
+    from annotator.io.training_version import entities_unjudged
+
+    why = entities_unjudged(aset)
+    if why is None:
+        return False
+    if fmt in ("conll", "iob"):
+        issues.unjudged.append(f"document {doc.id} ({aset.annotator}): left out ({why}; CoNLL has no tag for "
+                               "\"not judged\", and O would teach \"no entity here\")")
+        return True
+    issues.unjudged.append(f"document {doc.id} ({aset.annotator}): a partial annotation ({why}; {fmt} cannot "
+                           "say so: the tokens outside its entities are not \"no entity\")")
+    return False
 
 
 def whole_file_writer(fmt: str, output: Path, labels: set[str] | None, issues: ExportIssues):

@@ -73,7 +73,8 @@ def named_fields(task: dict[str, Any]) -> list[str]:
                 if isinstance(result, dict) and isinstance(result.get("to_name"), str) and \
                         isinstance(result.get("value"), dict) and "start" in result["value"]:
                     counts[result["to_name"]] = counts.get(result["to_name"], 0) + 1
-    return sorted(counts, key=lambda name: -counts[name])
+    # most results first; on a tie the article body wins over a title/headline field (attack 12b #5)
+    return sorted(counts, key=lambda name: (-counts[name], name.lower() in TITLE_KEYS))
 
 
 def text_of(where: Where, task: dict[str, Any]) -> tuple[str, str]:
@@ -186,6 +187,10 @@ def record_of(where: Where, text: str, block: dict[str, Any], *, model: bool,
             tags.extend(c for c in value["choices"] if isinstance(c, str))
             other.append({k: v for k, v in result.items() if k != "value"} | {"value": {"choices": []}})
         else:
+            if kind == "labels" and not on_text and "start" in value:  # never dropped silently (attack 12b #5)
+                where.warn(f"result {number} labels the data field {result.get('to_name')!r}, not {text_key!r} "
+                           f"(the field with the most labelled results, the document's text): left out of the "
+                           "annotations (kept, written back to Label Studio; no other export holds it)")
             other.append(result)
     prodigy_relations = []
     for result in relations:

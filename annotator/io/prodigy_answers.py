@@ -29,6 +29,7 @@ from annotator.io.records import (
     annotator_of,
     check_range,
     check_span_text,
+    check_timestamp,
     content_key,
     digest,
     need,
@@ -122,6 +123,7 @@ def build_binary_set(where: Where, text: str, tasks: list[dict[str, Any]]) -> An
 def parse_binary_task(where: Where, record: dict[str, Any], annotator_keys: tuple[str, ...]) -> ImportedSet:
     """One binary task -> a set holding just that task (the importer merges the tasks of a text)."""
     text = record_text(where, record)
+    check_timestamp(where, record)
     meta = {k: v for k, v in record_meta(where, record).items() if k not in SUGGESTION_META}
     task = {k: v for k, v in record.items() if k != "text"}
     aset = build_binary_set(where, text, [task])
@@ -190,7 +192,7 @@ def binary_export_tasks(text: str, aset: AnnotationSet) -> list[dict[str, Any]] 
 
 def rejected_labels(aset: AnnotationSet) -> list[str]:
     """Document labels the annotator explicitly said no to: a textcat label whose last binary answer is
-    `reject`, or a `cats` score of 0. (Not the same as a label never asked about, which stays unknown.)"""
+    `reject`, a `cats` score of 0, or a `choice` option not chosen. (Not the same as a label never asked about, which stays unknown.)"""
     answers: dict[str, bool] = {}
     for task in aset.extra.get(BINARY_KEY, []) or []:
         label = task.get("label") if isinstance(task, dict) else None
@@ -202,4 +204,15 @@ def rejected_labels(aset: AnnotationSet) -> list[str]:
     for label, score in (cats.items() if isinstance(cats, dict) else ()):
         if not isinstance(score, bool) and isinstance(score, (int, float)) and score == 0:
             answers.setdefault(label, False)
+    # A Prodigy `choice` answer: the person saw every option and chose those in `accept`; an option not chosen is
+    # a "no" (Prodigy's own advice converting choice answers to spaCy cats: unselected labels False). The set's
+    # document tags decide what is chosen now (a tag added in the window wins: the caller keeps tags as 1.0).
+    options = aset.extra.get("options")
+    if isinstance(options, list) and isinstance(aset.extra.get("accept"), list):
+        from annotator.io.choices import option_tag
+
+        for option in options:
+            tag = option_tag(option) if isinstance(option, dict) else None
+            if tag is not None:
+                answers.setdefault(tag, False)
     return [label for label, accepted in answers.items() if not accepted]

@@ -42,6 +42,18 @@ from annotator.io.set_checks import check_set_content
 IMPORT_KEY = "_annotator_import"
 """Reserved key in AnnotationSet.extra: {"had": [record keys present at import], "digest": int}."""
 
+ENTITIES_KEY = "entities"
+"""Key of the import marker (`records.IMPORT_KEY`): False when the source record annotated categories or
+relations only, never entities (a spaCy `cats` record, a Prodigy `choice`, a doccano classification record or CSV
+row, a `rel.manual` record with unlabelled spans). Decided from the source's keys at import, never from "no
+entities": a person who finished a document and found no entity means "none here"."""
+
+
+def mark_entities_not_annotated(aset: AnnotationSet) -> None:
+    """Record in the import marker that the source never annotated entities (see `ENTITIES_KEY`)."""
+    aset.extra.setdefault(IMPORT_KEY, {})[ENTITIES_KEY] = False
+
+
 ANSWER_OF_STATUS = {Status.DONE: "accept", Status.REJECTED: "reject", Status.SKIPPED: "ignore"}
 STATUS_OF_ANSWER = {"accept": Status.DONE, "reject": Status.REJECTED, "ignore": Status.SKIPPED}
 STATUS_KEY = "status"
@@ -397,6 +409,21 @@ def tags_from(
         aset_tags.append(Tag(tag=tag, target_kind=kind, target_id=index))
 
 
+def categories_or_relations_only(record: dict[str, Any]) -> bool:
+    """True for a record that annotated categories (spaCy `cats`, Prodigy `choice`'s `accept`/`options`, doccano
+    classification labels) or relations, with no labelled span: its source never annotated entities. A record with
+    a labelled span, or with none of these keys (`ner.manual` finished with nothing found), is a NER annotation."""
+    spans = record.get("spans")
+    if isinstance(spans, list) and any(isinstance(s, dict) and s.get("label") for s in spans):
+        return False
+    if record.get("entities"):  # doccano
+        return False
+    label = record.get("label")
+    categories = isinstance(label, list) and bool(label) and all(isinstance(x, str) for x in label)
+    return bool(categories or "cats" in record or "accept" in record or "options" in record
+                or record.get("relations"))
+
+
 def import_marker(record: dict[str, Any], aset: AnnotationSet, keys: tuple[str, ...] = RECORD_KEYS) -> dict[str, Any]:
     return {"had": [k for k in keys if k in record], "digest": digest(aset)}
 
@@ -509,6 +536,11 @@ class ExportIssues:
     """Entities that start or end in whitespace: exported as stored, listed (issue 17; `core.spans`)."""
     model_sets_left_out: list[str] = field(default_factory=list)
     """Model sets (`model@...`) a training export left out (`io/training_version.py`; --include-model)."""
+    unjudged: list[str] = field(default_factory=list)
+    """Sets whose tokens were not all judged for entities (binary answers; categories or relations only): left
+    out of CoNLL/IOB, listed as partial in doccano/brat (`io/training_version.entities_unjudged`)."""
+    declined_models: list[str] = field(default_factory=list)
+    """Model sets left out because a person skipped or rejected the document (`io/training_version.py`)."""
     left_out: list[str] = field(default_factory=list)
     """Annotations a format cannot hold as what they are, with where they went instead (e.g. overlapping spans
     kept in a spaCy span group but not in `doc.ents`, a discontinuous brat entity kept out of NER)."""
@@ -948,6 +980,14 @@ def unlabelled_ends(where: Where, text: str, relation: dict[str, Any], head: Raw
     return True
 
 
+def check_timestamp(where: Where, record: dict[str, Any]) -> None:
+    """Prodigy writes `_timestamp` as an integer of seconds (Unix time); it decides which of two answers is current
+    (`importer`), so any other type (a numeric string, "yesterday", a list, a float, true) is refused with the
+    record's line rather than silently ignored (attack 12b #7)."""
+    if "_timestamp" in record and record["_timestamp"] is not None:
+        need(where, record["_timestamp"], int, '"_timestamp" (Prodigy\'s answer time, in whole seconds)')
+
+
 def parse_prodigy_record(
     where: Where, record: dict[str, Any], *, annotator_keys: tuple[str, ...] = ("_annotator_id", "_session_id"),
     keep_overlaps: bool = False,
@@ -958,6 +998,7 @@ def parse_prodigy_record(
     kept in `OVERLAP_KEY` with a warning; otherwise overlapping entities are refused."""
     text = record_text(where, record)
     meta = record_meta(where, record)
+    check_timestamp(where, record)
     status = status_of(where, record)
     raw = parse_spans(where, text, record.get("spans", []))
     relations = need(where, record.get("relations", []), list, '"relations"')
@@ -1063,6 +1104,8 @@ def parse_prodigy_record(
         need(where, extra["tokens"], list, '"tokens"')
     aset = AnnotationSet(doc_id=0, annotator="", status=status, entities=entities, quotes=quotes, tags=tags, extra=extra)
     aset.extra[IMPORT_KEY] = import_marker(record, aset)
+    if not entities and not quotes and categories_or_relations_only(record):
+        mark_entities_not_annotated(aset)  # its tokens are missing for NER, never O (attack 12b #2)
     who = annotator_of(where, record, annotator_keys)
     if isinstance(record.get("versions"), list) and record["versions"]:
         # Prodigy `review` output: the reviewed answer is the gold version (the reviewer is in `_annotator_id`,

@@ -193,7 +193,10 @@ def doc_from_set(nlp, document: Document, aset: AnnotationSet, *, align: str = "
     for start, end in skipped_lines:
         unsure.add_span(start, end)
     # issue 12: binary answers (accept/reject per suggestion) say nothing of the other tokens: missing, not O
-    default = "missing" if "binary_tasks" in aset.extra else "outside"
+    # and a set whose source annotated only categories or relations never judged entities (io/training_version.py)
+    from annotator.io.training_version import entities_unjudged
+
+    default = "missing" if entities_unjudged(aset) else "outside"
     set_entities(doc, kept, unsure.token_indices(doc), default=default)
     quotes, speakers, cues, quote_info = [], [], [], []
     for i, quote in enumerate(aset.quotes):

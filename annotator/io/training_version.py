@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 
 from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Document, Status, is_gold_set, is_model_set
 from annotator.core.store import Store
-from annotator.io.records import ExportIssues
+from annotator.io.records import ENTITIES_KEY, IMPORT_KEY, ExportIssues
 
 GOLD, PERSON, MODEL = 0, 1, 2
 """Ranks of a version: lower is preferred."""
@@ -116,3 +116,36 @@ def _people_who_declined(store: Store, doc_id: int) -> list[str]:
         if aset is not None and Status(aset.status) in (Status.SKIPPED, Status.REJECTED):
             declined.append(f"{name} ({Status(aset.status).value})")
     return declined
+
+
+def entities_unjudged(aset: AnnotationSet) -> str | None:
+    """Why the tokens of `aset` outside its entities were never judged (so they are *missing* for NER, never O),
+    or None for a complete NER annotation. Two kinds (attack 12b #1, #2): Prodigy binary answers (ner.teach,
+    spans.teach: accept/reject/ignore one suggestion a task), and a set whose source annotated categories or
+    relations only. CoNLL/IOB have no "missing" tag, so those exports leave such sets out (listed); the DocBin
+    marks their tokens missing; doccano and brat list them as partial annotations."""
+    if "binary_tasks" in aset.extra:
+        return "binary answers (one suggestion a task): tokens nobody judged"
+    marker = aset.extra.get(IMPORT_KEY)
+    if isinstance(marker, dict) and marker.get(ENTITIES_KEY) is False and not aset.entities:
+        return "its source annotated categories or relations only, never entities"
+    return None
+
+
+def drop_declined_models(
+    pairs: Iterable[tuple[Document, AnnotationSet]], issues: ExportIssues, store: Store | None,
+) -> Iterator[tuple[Document, AnnotationSet]]:
+    """For exports of every version (`--versions all`, the default of conll, iob, brat): the same rule as
+    `one_version_per_document` — a model set is left out (and listed) for a document a person skipped or
+    rejected. `store` None (no person selected) keeps every pair."""
+    declined_of: dict[int, list[str]] = {}
+    for doc, aset in pairs:
+        if store is not None and is_model_set(aset.annotator):
+            if doc.id not in declined_of:
+                declined_of[doc.id] = _people_who_declined(store, doc.id)
+            if declined_of[doc.id]:
+                issues.declined_models.append(
+                    f"document {doc.id}: {', '.join(declined_of[doc.id])}; the model set {aset.annotator} left out "
+                    "(a model set never stands in for a person)")
+                continue
+        yield doc, aset

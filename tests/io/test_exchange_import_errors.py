@@ -62,7 +62,9 @@ def test_not_utf8(store, tmp_path):
 
 def test_unknown_layout_names_what_it_looked_like(store, tmp_path):
     with pytest.raises(InputError, match=r"not a format annotator reads .*Label Studio tasks written one a line"):
-        import_file(store, write_jsonl(tmp_path / "ls.jsonl", [{"data": {"text": "x"}, "annotations": []}]))
+        # two tasks a line (one task on one line is a single Label Studio task, read: attack 12b #8)
+        import_file(store, write_jsonl(tmp_path / "ls.jsonl", [{"data": {"text": "x"}, "annotations": []},
+                                                               {"data": {"text": "y"}, "annotations": []}]))
 
 
 def test_wrong_types(store, tmp_path):
