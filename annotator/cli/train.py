@@ -167,7 +167,7 @@ def _run(ctx, kind, output, annotators, statuses, max_steps, eval_split, eval_fr
             with open_store(ctx, readonly=True, must_exist=True) as store:
                 data = build_training_data(store, Path(tmp), annotators=list(annotators) or None,
                                            statuses=[Status(s) for s in statuses] or [Status.DONE],
-                                           eval_split=eval_split, seed=seed)
+                                           eval_split=eval_split, seed=seed, need_quotes=kind == "quotes")
         except (TrainingDataError, ValueError) as error:
             raise click.ClickException(str(error)) from None
         for line in data.issues.duplicates:

@@ -42,6 +42,8 @@ class TrainingData:
     quote_lengths: list[int] = field(default_factory=list)
     """Token lengths of the TRAINING documents' quotes."""
     issues: ExportIssues = field(default_factory=ExportIssues)
+    without_quotes: int = 0
+    """Documents left out of `train quotes` because their set's source never annotated quotes (no quotes group)."""
 
     def summary(self) -> str:
         labels = ", ".join(f"{k} {v}" for k, v in sorted(self.entity_labels.items())) or "none"
@@ -52,7 +54,9 @@ class TrainingData:
         else:
             sides = (f"{self.train_docs} documents to train on, {self.dev_docs} to pick the best checkpoint, "
                      f"{self.test_docs} held out for the scores")
-        return f"{sides}; in training: entities: {labels}; quotes: {len(self.quote_lengths)}"
+        skipped = (f"; {self.without_quotes} document(s) left out: their sets never annotated quotes (Prodigy NER "
+                   "or binary tasks, Label Studio, CoNLL, category-only imports)" if self.without_quotes else "")
+        return f"{sides}; in training: entities: {labels}; quotes: {len(self.quote_lengths)}{skipped}"
 
 
 MIN_DOCS_FOR_DEV = 6
@@ -88,11 +92,13 @@ def build_training_data(
     eval_split: float = 0.2,
     seed: int = 0,
     lang: str = "en",
+    need_quotes: bool = False,
 ) -> TrainingData:
     """Write `folder/train.spacy`, `folder/dev.spacy` and `folder/test.spacy` from the selected sets (default:
     every person's done sets, gold where it exists), sized by `side_sizes` in an order fixed by `split_key`
     (when there is no separate dev side, dev.spacy is the test documents). Raises TrainingDataError when fewer
-    than 2 documents are selected."""
+    than 2 documents are selected. `need_quotes` (train quotes): only documents whose set has a quotes group
+    (`io/quote_coverage.py`) are used, the others counted in `without_quotes`."""
     import spacy
     from spacy.tokens import DocBin
 
@@ -109,13 +115,18 @@ def build_training_data(
                                      declined_guard(store, ids))
     keyed = []
     for document, aset in pairs:
-        keyed.append((split_key(document.hash, seed), document.hash, doc_from_set(nlp, document, aset,
-                                                                                 issues=data.issues)))
+        doc = doc_from_set(nlp, document, aset, issues=data.issues)
+        if need_quotes and QUOTES_KEY not in doc.spans:  # nobody was asked about quotes: not "no quote here"
+            data.without_quotes += 1
+            continue
+        keyed.append((split_key(document.hash, seed), document.hash, doc))
     total = len(keyed)
     if total < 2:
         who = ", ".join(annotators) if annotators else "any person"
+        unasked = (f" whose source annotated quotes ({data.without_quotes} more never annotated quotes)"
+                   if data.without_quotes else "")
         raise TrainingDataError(
-            f"{total} document(s) with a {'/'.join(Status(s).value for s in statuses)} set by {who}: "
+            f"{total} document(s) with a {'/'.join(Status(s).value for s in statuses)} set by {who}{unasked}: "
             "training needs at least 2 (one to hold out)")
     keyed.sort(key=lambda item: (item[0], item[1]))
     n_train, n_dev, n_test = side_sizes(total, eval_split)

@@ -36,3 +36,61 @@ def test_retraining_refuses_a_pipeline_holding_nested_user_files(tmp_path):
         if extra.startswith("vocab/sub"):
             (out / "vocab" / "sub").rmdir()
     cli(db, "train", "ner", "--base", "blank", "--output", out, "--max-steps", 2)  # clean again: replaced
+
+
+# -- #2: a quotes group only where quotes were annotated; train quotes uses only those ------------------------
+
+NER_ONLY = [  # Prodigy records whose source never annotated quotes (each has a quote nobody was asked about)
+    {"text": 'Ada Lovelace said "hi" in London.', "spans": [{"start": 0, "end": 12, "label": "PERSON"}],
+     "answer": "accept", "_view_id": "ner_manual", "_annotator_id": "bo"},
+    {"text": 'Fatima said "we won" in Dubai.', "spans": [{"start": 24, "end": 29, "label": "GPE", "answer": "accept"}],
+     "answer": "accept", "_view_id": "ner", "_annotator_id": "bo"},
+    {"text": '"Rain again," Tom said in Oslo.', "spans": [], "answer": "accept", "_annotator_id": "bo",
+     "accept": ["WEATHER"], "options": [{"id": "WEATHER", "text": "WEATHER"}], "_view_id": "choice"},
+]
+OWN_EMPTY = {"text": "Nobody said anything in Rome.", "spans": [], "quotes": [], "answer": "accept",
+             "_annotator_id": "bo"}
+OWN_QUOTE = {"text": 'Ann said "yes" today.', "spans": [], "answer": "accept", "_annotator_id": "bo",
+             "quotes": [{"start": 10, "end": 13, "type": "direct"}]}
+
+
+def write_jsonl(path, records):
+    import json
+
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def test_the_quotes_group_exists_only_where_quotes_were_annotated(tmp_path):
+    from test_training_data import docbin_docs
+
+    db = tmp_path / "a.db"
+    cli(db, "import", "--no-extract", write_jsonl(tmp_path / "in.jsonl", [*NER_ONLY, OWN_EMPTY, OWN_QUOTE]))
+    out = tmp_path / "x"
+    cli(db, "export", "--format", "spacy", "--split", 1, "-o", out)
+    docs = {doc.text: doc for doc in docbin_docs(out / "train.spacy")}
+    assert len(docs) == 5
+    for record in NER_ONLY:
+        assert "quotes" not in docs[record["text"]].spans, record["_view_id"]
+    assert list(docs[OWN_EMPTY["text"]].spans["quotes"]) == []  # annotated: no quote here
+    assert [s.text for s in docs[OWN_QUOTE["text"]].spans["quotes"]] == ["yes"]
+
+
+@pytest.mark.slow
+def test_train_quotes_leaves_out_documents_nobody_annotated_quotes_in(tmp_path):
+    db = tmp_path / "a.db"
+    gadget_corpus(db, 4)
+    cli(db, "import", "--no-extract", write_jsonl(tmp_path / "in.jsonl", NER_ONLY))
+    result = cli(db, "train", "quotes", "--output", tmp_path / "mq", "--max-steps", 2)
+    assert "3 documents to train on" in result.stderr and "1 held out" in result.stderr, result.stderr
+    assert "3 document(s) left out: their sets never annotated quotes" in result.stderr
+    ner = cli(db, "train", "ner", "--base", "blank", "--output", tmp_path / "mn", "--max-steps", 2)
+    assert "left out" not in ner.stderr.split("in training:")[-1]  # NER uses all 7
+    assert "5 documents to train on, 1 to pick the best checkpoint, 1 held out" in ner.stderr, ner.stderr
+
+
+def test_train_quotes_with_too_few_annotated_documents_says_why(tmp_path):
+    db = tmp_path / "a.db"
+    cli(db, "import", "--no-extract", write_jsonl(tmp_path / "in.jsonl", [*NER_ONLY, OWN_QUOTE]))
+    result = cli(db, "train", "quotes", "--output", tmp_path / "mq", "--max-steps", 2, ok=False)
+    one_line_error(result, "1 document(s)", "3 more never annotated quotes")
