@@ -94,3 +94,37 @@ def test_train_quotes_with_too_few_annotated_documents_says_why(tmp_path):
     cli(db, "import", "--no-extract", write_jsonl(tmp_path / "in.jsonl", [*NER_ONLY, OWN_QUOTE]))
     result = cli(db, "train", "quotes", "--output", tmp_path / "mq", "--max-steps", 2, ok=False)
     one_line_error(result, "1 document(s)", "3 more never annotated quotes")
+
+
+# -- #1 (boilerplate part): CoNLL/IOB leave boilerplate lines out, and list them --------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["iob", "conll"])
+def test_boilerplate_lines_are_left_out_of_conll_and_listed(tmp_path, fmt):
+    from annotator.core.model import AnnotationSet, Document, Entity, Status
+    from annotator.core.store import Store
+    from test_train_attack_s3 import BOILERPLATE_TEXT
+
+    text = BOILERPLATE_TEXT + "Sunak flew to Rome.\nBy John Smith\n"
+    db = tmp_path / "a.db"
+    with Store(db) as store:
+        doc_id, _ = store.add_document(Document(text=text))
+        found = [(name, label) for name, label in (("Barack Obama", "PERSON"), ("Paris", "GPE"),
+                                                    ("Angela Merkel", "PERSON"), ("Sunak", "PERSON"))]
+        entities = []
+        for name, label in found:
+            at = text.index(name, text.index("Barack") if name == "Paris" else 0)
+            entities.append(Entity(at, at + len(name), label))
+        store.replace_annotation_set(AnnotationSet(doc_id=doc_id, annotator="alice", status=Status.DONE,
+                                                   entities=entities))
+    out = tmp_path / f"x.{fmt}"
+    result = cli(db, "export", "--format", fmt, "-o", out)
+    written = out.read_text()
+    words = [line.split()[0] for line in written.splitlines() if line.strip() and not line.startswith("-DOCSTART-")]
+    for gone in ("Accessibility", "READ", "Share", "Photo", "Merkel", "By"):
+        assert gone not in words, (gone, written)
+    assert {"Barack", "Obama", "arrived", "Macron", "Sunak", "flew", "Rome"} <= set(words)
+    assert "Barack\tB-PERSON" in written or "Barack -X- -X- B-PERSON" in written
+    listed = [line for line in result.stderr.splitlines() if "boilerplate line(s) left out" in line]
+    assert len(listed) == 1 and "Angela" in listed[0] and "B-PERSON" in listed[0], result.stderr
+    assert "CoNLL has no missing tag" in listed[0]
