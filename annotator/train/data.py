@@ -4,7 +4,6 @@ entities as missing tokens, `doc.cats` only for given tags)."""
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 from annotator.core.files import write_bytes_atomic
 from annotator.core.model import Status
 from annotator.core.store import Store
-from annotator.io.exporter import gold_names, iter_sets, one_version_per_document
+from annotator.io.exporter import gold_names, iter_sets, one_version_per_document, split_key
 from annotator.io.training_version import declined_guard, training_annotator_ids
 from annotator.io.records import ExportIssues
 
@@ -61,11 +60,6 @@ class TrainingData:
 
 MIN_DOCS_FOR_DEV = 6
 """From this many documents on, the checkpoint is picked on a dev side of its own (train / dev / held out)."""
-
-
-def split_key(doc_hash: str, seed: int) -> float:
-    """A document's place in the split order: a hash of its text and the seed (stable as documents are added)."""
-    return random.Random(f"{seed}:{doc_hash}").random()
 
 
 def side_sizes(total: int, eval_split: float) -> tuple[int, int, int]:

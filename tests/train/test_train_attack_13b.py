@@ -128,3 +128,36 @@ def test_boilerplate_lines_are_left_out_of_conll_and_listed(tmp_path, fmt):
     listed = [line for line in result.stderr.splitlines() if "boilerplate line(s) left out" in line]
     assert len(listed) == 1 and "Angela" in listed[0] and "B-PERSON" in listed[0], result.stderr
     assert "CoNLL has no missing tag" in listed[0]
+
+
+# -- #4: export --split is exact and seeded, the order train uses ---------------------------------------------
+
+
+def test_export_split_is_the_stated_share_for_every_seed(tmp_path):
+    from test_training_data import docbin_docs
+
+    db = tmp_path / "a.db"
+    gadget_corpus(db, 7)
+    for share, train, dev in ((0.8, 6, 1), (0.6, 4, 3), (0.2, 1, 6), (0.9, 6, 1), (0.99, 6, 1), (1, 7, 0)):
+        for seed in (0, 1, 2, 5):
+            out = tmp_path / f"x-{share}-{seed}"
+            result = cli(db, "export", "--format", "spacy", "--split", share, "--seed", seed, "-o", out)
+            assert len(docbin_docs(out / "train.spacy")) == train, (share, seed, result.stderr)
+            assert len(docbin_docs(out / "dev.spacy")) == dev, (share, seed, result.stderr)
+            assert f"train {train}" in result.stdout + result.stderr
+
+
+def test_export_dev_side_is_train_held_out_side(tmp_path):
+    from annotator.core.store import Store
+    from annotator.train.data import build_training_data
+    from test_training_data import docbin_docs
+
+    db = tmp_path / "a.db"
+    gadget_corpus(db, 10)
+    for seed in (0, 3, 7):
+        out = tmp_path / f"x{seed}"
+        cli(db, "export", "--format", "spacy", "--split", 0.8, "--seed", seed, "-o", out)
+        with Store(db) as store:
+            data = build_training_data(store, tmp_path / f"t{seed}", eval_split=0.2, seed=seed)
+        held_out = {doc.text for doc in docbin_docs(data.test_path)}
+        assert {doc.text for doc in docbin_docs(out / "dev.spacy")} == held_out and len(held_out) == 2
