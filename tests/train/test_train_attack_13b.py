@@ -161,3 +161,35 @@ def test_export_dev_side_is_train_held_out_side(tmp_path):
             data = build_training_data(store, tmp_path / f"t{seed}", eval_split=0.2, seed=seed)
         held_out = {doc.text for doc in docbin_docs(data.test_path)}
         assert {doc.text for doc in docbin_docs(out / "dev.spacy")} == held_out and len(held_out) == 2
+
+
+# -- #6: a Prodigy review record without an answer keeps its versions' answers --------------------------------
+
+
+def test_undecided_review_record_imports_its_versions_as_people_answers(tmp_path):
+    text = "Sara Kim sang in Busan."
+    busan = {"start": 17, "end": 22, "label": "GPE"}
+    sara = {"start": 0, "end": 8, "label": "PERSON"}
+    review = {"text": text, "spans": [busan], "_view_id": "review", "_annotator_id": "ds-rita",
+              "versions": [{"text": text, "spans": [busan], "answer": "accept", "sessions": ["ds-bob"]},
+                           {"text": text, "spans": [busan, sara], "answer": "reject", "sessions": ["ds-ann", "ds-cy"]},
+                           {"text": text, "spans": [sara], "sessions": ["ds-dan"]}]}
+    db = tmp_path / "a.db"
+    result = cli(db, "import", "--no-extract", write_jsonl(tmp_path / "rv.jsonl", [review]))
+    assert "review records" in result.stdout + result.stderr and "no reviewed (gold) version" in result.stdout + result.stderr
+    from annotator.core.store import Store
+
+    with Store(db) as store:
+        doc_id = next(iter(store.iter_document_ids()))
+        names = set(store.annotators_of(doc_id))
+        assert {"ds-bob", "ds-ann", "ds-cy"} <= names and not any(n.startswith("gold") for n in names), names
+        assert "ds-dan" not in names  # a version without an answer is nobody's annotation
+        bob, ann = store.annotation_set(doc_id, "ds-bob"), store.annotation_set(doc_id, "ds-ann")
+        assert bob.status.value == "done" and [(e.start, e.label) for e in bob.entities] == [(17, "GPE")]
+        assert ann.status.value == "rejected" and len(ann.entities) == 2
+    out = tmp_path / "x"
+    cli(db, "export", "--format", "spacy", "--split", 1, "-o", out)
+    from test_training_data import docbin_docs
+
+    docs = docbin_docs(out / "train.spacy")
+    assert [[(e.text, e.label_) for e in d.ents] for d in docs] == [[("Busan", "GPE")]]  # bob's accepted answer
