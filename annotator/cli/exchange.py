@@ -42,7 +42,7 @@ def label_list(values: tuple[str, ...]) -> list[str] | None:
               "doccano) and for conll, iob, brat (no status field); done, rejected, skipped for jsonl, prodigy and "
               "labelstudio (the status travels as `answer` / `was_cancelled`).")
 @click.option("--versions", type=click.Choice(["one", "all"]), default=None,
-              help="one: one version per document (gold where it exists, else the latest updated set; each "
+              help="one: one version per document (gold where it exists, else the latest correction: an imported answer's _timestamp, else its last update here; each "
               "choice listed); all: one record per document and annotator. Default: one for the training formats "
               "spacy and doccano (training-data rule; use `all` to give doccano every annotator's `user`), all "
               "for the others.")

@@ -193,3 +193,58 @@ def test_undecided_review_record_imports_its_versions_as_people_answers(tmp_path
 
     docs = docbin_docs(out / "train.spacy")
     assert [[(e.text, e.label_) for e in d.ents] for d in docs] == [[("Busan", "GPE")]]  # bob's accepted answer
+
+
+# -- #5: the latest version across annotators by `_timestamp`, a tie called a tie -----------------------------
+
+
+def _ts_records(first, second):
+    text = "Maria Lopez flew to Lima."
+    person, city = {"start": 0, "end": 11, "label": "PERSON"}, {"start": 20, "end": 24, "label": "GPE"}
+    return [{"text": text, "spans": [person, city], "answer": "accept", "_annotator_id": first[0],
+             "_timestamp": first[1]},
+            {"text": text, "spans": [person], "answer": "accept", "_annotator_id": second[0], "_timestamp": second[1]}]
+
+
+@pytest.mark.parametrize("names", [("zed", "amy"), ("aaa", "zzz")])
+def test_the_newer_timestamp_trains_whatever_the_names(tmp_path, names):
+    newer, older = names
+    db = tmp_path / "a.db"
+    cli(db, "import", "--no-extract", write_jsonl(tmp_path / "ts.jsonl",
+                                                   _ts_records((newer, 1700000000), (older, 1600000000))))
+    result = cli(db, "export", "--format", "spacy", "--split", 1, "-o", tmp_path / "x")
+    assert f"kept {newer} (latest correction by its _timestamp; no gold set)" in result.stderr, result.stderr
+
+
+def test_two_imports_in_the_wrong_order_keep_the_newer_answer(tmp_path):
+    db = tmp_path / "a.db"
+    records = _ts_records(("zed", 1700000000), ("amy", 1600000000))
+    cli(db, "import", "--no-extract", write_jsonl(tmp_path / "1.jsonl", records[:1]))
+    cli(db, "import", "--no-extract", write_jsonl(tmp_path / "2.jsonl", records[1:]))  # imported later, older
+    result = cli(db, "export", "--format", "spacy", "--split", 1, "-o", tmp_path / "x")
+    assert "kept zed (latest correction by its _timestamp" in result.stderr, result.stderr
+
+
+def test_a_tie_is_reported_as_a_tie(tmp_path):
+    db = tmp_path / "a.db"
+    cli(db, "import", "--no-extract", write_jsonl(tmp_path / "ts.jsonl",
+                                                   _ts_records(("zed", 1650000000), ("amy", 1650000000))))
+    result = cli(db, "export", "--format", "spacy", "--split", 1, "-o", tmp_path / "x")
+    assert "kept amy (a tie on the latest correction time: first by annotator name; no gold set)" in result.stderr
+    assert "latest update" not in result.stderr
+
+
+def test_a_set_edited_after_import_is_timed_by_its_edit(tmp_path):
+    from annotator.core.model import Entity
+    from annotator.core.store import Store
+
+    db = tmp_path / "a.db"
+    cli(db, "import", "--no-extract", write_jsonl(tmp_path / "ts.jsonl",
+                                                   _ts_records(("zed", 1700000000), ("amy", 1600000000))))
+    with Store(db) as store:  # amy corrects her set in annotator now: her time is now, not her old _timestamp
+        doc_id = next(iter(store.iter_document_ids()))
+        amy = store.annotation_set(doc_id, "amy")
+        amy.entities.append(Entity(20, 24, "LOC"))
+        store.replace_annotation_set(amy)
+    result = cli(db, "export", "--format", "spacy", "--split", 1, "-o", tmp_path / "x")
+    assert "kept amy (latest update; no gold set)" in result.stderr, result.stderr
