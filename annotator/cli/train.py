@@ -176,6 +176,10 @@ def _run(ctx, kind, output, annotators, statuses, max_steps, eval_split, eval_fr
             click.echo(f"not aligned: {line}", err=True)
         click.echo(data.summary(), err=True)
         if kind == "ner" and not data.entity_labels:
+            if data.held_out_entities:
+                raise click.ClickException(
+                    f"the training side holds no entities: all {data.held_out_entities} were in held-out documents "
+                    "(try another --seed, or correct more documents)")
             raise click.ClickException("the selected sets hold no entities to train on")
         if kind == "quotes" and not data.quote_lengths:
             raise click.ClickException("the selected training sets hold no quotes to train on")

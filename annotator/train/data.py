@@ -11,7 +11,7 @@ from pathlib import Path
 from annotator.core.files import write_bytes_atomic
 from annotator.core.model import Status
 from annotator.core.store import Store
-from annotator.io.exporter import gold_names, iter_sets, one_version_per_document, split_key
+from annotator.io.exporter import gold_names, is_model_name, iter_sets, one_version_per_document, split_key
 from annotator.io.training_version import declined_guard, training_annotator_ids
 from annotator.io.records import ExportIssues
 
@@ -41,15 +41,20 @@ class TrainingData:
     quote_lengths: list[int] = field(default_factory=list)
     """Token lengths of the TRAINING documents' quotes."""
     issues: ExportIssues = field(default_factory=ExportIssues)
+    held_out_entities: int = 0
+    """Entities in the dev and held-out documents (to say why training has none when all were held out)."""
+    share_too_large: bool = False
+    """No separate dev side although there were enough documents: the --eval-split share left no room."""
     without_quotes: int = 0
     """Documents left out of `train quotes` because their set's source never annotated quotes (no quotes group)."""
 
     def summary(self) -> str:
         labels = ", ".join(f"{k} {v}" for k, v in sorted(self.entity_labels.items())) or "none"
         if self.dev_is_test:
-            sides = (f"{self.train_docs} documents to train on, {self.test_docs} held out (too few documents for a "
-                     "separate dev set: the held-out documents also pick the best checkpoint, so their scores are "
-                     "optimistic)")
+            reason = ("--eval-split leaves no room for a separate dev set" if self.share_too_large
+                      else "too few documents for a separate dev set")
+            sides = (f"{self.train_docs} documents to train on, {self.test_docs} held out ({reason}: the held-out "
+                     "documents also pick the best checkpoint, so their scores are optimistic)")
         else:
             sides = (f"{self.train_docs} documents to train on, {self.dev_docs} to pick the best checkpoint, "
                      f"{self.test_docs} held out for the scores")
@@ -117,20 +122,25 @@ def build_training_data(
     total = len(keyed)
     if total < 2:
         who = ", ".join(annotators) if annotators else "any person"
+        kind = f"{'/'.join(Status(s).value for s in statuses)} set"
+        if annotators and any(is_model_name(name) for name in annotators):  # the model's sets have no status
+            kind = f"{kind} (or a model's set, which has no status)"
         unasked = (f" whose source annotated quotes ({data.without_quotes} more never annotated quotes)"
                    if data.without_quotes else "")
         raise TrainingDataError(
-            f"{total} document(s) with a {'/'.join(Status(s).value for s in statuses)} set by {who}{unasked}: "
+            f"{total} document(s) with a {kind} by {who}{unasked}: "
             "training needs at least 2 (one to hold out)")
     keyed.sort(key=lambda item: (item[0], item[1]))
     n_train, n_dev, n_test = side_sizes(total, eval_split)
     docs = [doc for _key, _hash, doc in keyed]
     sides = {"test": docs[:n_test], "dev": docs[n_test:n_test + n_dev], "train": docs[n_test + n_dev:]}
     data.dev_is_test = n_dev == 0
+    data.share_too_large = data.dev_is_test and total >= MIN_DOCS_FOR_DEV
     if data.dev_is_test:
         sides["dev"] = sides["test"]
     for side, side_docs in sides.items():
         write_bytes_atomic(folder / f"{side}.spacy", DocBin(docs=side_docs, store_user_data=True).to_bytes())
+    data.held_out_entities = sum(len(doc.ents) for doc in docs[:n_test + n_dev])
     for doc in sides["train"]:
         for ent in doc.ents:
             data.entity_labels[ent.label_] = data.entity_labels.get(ent.label_, 0) + 1

@@ -248,3 +248,48 @@ def test_a_set_edited_after_import_is_timed_by_its_edit(tmp_path):
         store.replace_annotation_set(amy)
     result = cli(db, "export", "--format", "spacy", "--split", 1, "-o", tmp_path / "x")
     assert "kept amy (latest update; no gold set)" in result.stderr, result.stderr
+
+
+# -- LOWs: #7 --annotator model, #8 entities all held out, #12 --eval-split too large ------------------------
+
+
+def test_low_messages(tmp_path):
+    from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Document, Entity, Status
+    from annotator.core.store import Store
+
+    db = tmp_path / "a.db"
+    with Store(db) as store:
+        texts = ["It rained all day.", "The shop was closed.", "Nothing happened here.", "Maria Lopez sang."]
+        for i, text in enumerate(texts):
+            doc_id, _ = store.add_document(Document(text=text))
+            entities = [Entity(0, 11, "PERSON")] if text.startswith("Maria") else []
+            store.replace_annotation_set(AnnotationSet(doc_id=doc_id, annotator="alice", status=Status.DONE,
+                                                       entities=entities))
+            if i == 0:
+                store.replace_annotation_set(AnnotationSet(doc_id=doc_id, annotator=MODEL_ANNOTATOR))
+    model = cli(db, "train", "ner", "-o", tmp_path / "m0", "--annotator", "model", ok=False)
+    one_line_error(model, "1 document(s) with a done set (or a model's set, which has no status) by model")
+    messages = set()
+    for seed in range(12):
+        result = cli(db, "train", "ner", "-o", tmp_path / f"m{seed}", "--seed", seed, "--max-steps", 1,
+                     "--base", "blank", ok=False)
+        if result.returncode:  # the data summary line, then the one error line
+            assert "Traceback" not in result.stderr and result.stderr.strip().splitlines()[-1].startswith("Error: ")
+            messages.add(result.stderr.strip().splitlines()[-1])
+    held = [m for m in messages if "held-out" in m]
+    assert held and all("all 1 were in held-out documents" in m and "--seed" in m for m in held), messages
+    assert not any("hold no entities to train on" in m for m in messages), messages
+
+
+def test_eval_split_share_not_count_is_named(tmp_path):
+    from annotator.core.store import Store
+    from annotator.train.data import build_training_data
+
+    db = tmp_path / "a.db"
+    gadget_corpus(db, 9)
+    with Store(db) as store:
+        data = build_training_data(store, tmp_path / "t", eval_split=0.99)
+    assert "--eval-split leaves no room for a separate dev set" in data.summary()
+    with Store(db) as store:
+        small = build_training_data(store, tmp_path / "t2", eval_split=0.2, annotators=None)
+    assert "leaves no room" not in small.summary()
