@@ -293,3 +293,22 @@ def test_eval_split_share_not_count_is_named(tmp_path):
     with Store(db) as store:
         small = build_training_data(store, tmp_path / "t2", eval_split=0.2, annotators=None)
     assert "leaves no room" not in small.summary()
+
+
+# -- LOW #10: a damaged --base names the base ---------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_damaged_base_is_named_in_one_line(tmp_path):
+    import shutil
+
+    db = tmp_path / "a.db"
+    gadget_corpus(db, 4)
+    good, bad = tmp_path / "m1", tmp_path / "mbad"
+    cli(db, "train", "ner", "--base", "blank", "--output", good, "--max-steps", 2)
+    shutil.copytree(good, bad)
+    (bad / "ner" / "model").write_bytes((good / "ner" / "model").read_bytes()[:100])
+    result = cli(db, "train", "ner", "--base", bad, "--output", tmp_path / "out", "--max-steps", 1, ok=False)
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("Error: cannot load base pipeline") and str(bad) in last and "damaged" in last, last
+    assert "Traceback" not in result.stderr and not (tmp_path / "out").exists()
