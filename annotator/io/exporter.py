@@ -575,6 +575,10 @@ def export(
         annotator_ids.update({a.id: a.name for a in store.annotators() if is_model_name(a.name)})
     models_any_status = training and options.include_model
     total = count_sets(store, annotator_ids, statuses, models_any_status=models_any_status)
+    if training and total == 0:  # an empty training file is never wanted (`train` refuses the same selection)
+        who = ", ".join(options.annotators) if options.annotators else "any person"
+        raise ValueError(f"nothing to export: no {'/'.join(Status(s).value for s in statuses)} set by {who} "
+                         f"(--status, --annotator choose others); nothing was written")
     output = Path(options.output) if options.output else default_output(fmt, split=split is not None)
     check_output(output, fmt, folder=fmt in ("spacy", "brat") or split is not None)
     writer: Any

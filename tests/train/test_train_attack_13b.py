@@ -312,3 +312,16 @@ def test_a_damaged_base_is_named_in_one_line(tmp_path):
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith("Error: cannot load base pipeline") and str(bad) in last and "damaged" in last, last
     assert "Traceback" not in result.stderr and not (tmp_path / "out").exists()
+
+
+# -- LOW #11: a training export with nothing to export refuses in one line -------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["spacy", "doccano", "conll", "iob"])
+def test_a_training_export_of_nothing_is_refused(tmp_path, fmt):
+    db = tmp_path / "a.db"
+    gadget_corpus(db, 3)
+    out = tmp_path / "cn"
+    result = cli(db, "export", "--format", fmt, "--status", "new", "-o", out, ok=False)
+    one_line_error(result, "nothing to export: no new set by any person")
+    assert not out.exists()
