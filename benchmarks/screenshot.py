@@ -68,7 +68,7 @@ def main() -> int:
         window.pick_quote(best.id)
         window.on_tag_toggled("quote", best.id, "important", True)
         window.docks["quotes"].raise_()
-        window.resizeDocks([window.docks["quotes"]], [760], Qt.Orientation.Horizontal)  # the quote table's columns
+        window.resizeDocks([window.docks["quotes"]], [560], Qt.Orientation.Horizontal)  # the quote table's columns
     if args.compare:
         compare_with_teammate(window)
     for _ in range(5):

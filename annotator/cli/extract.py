@@ -5,6 +5,7 @@ Module-level imports stay light (no spaCy): the pipeline is loaded when the comm
 
 from __future__ import annotations
 
+import os
 import sys
 from collections import deque
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ from typing import Any
 
 import click
 
-from annotator.core.files import atomic_write
+from annotator.core.files import WriteTargetError, atomic_write, resolve_write_target
 
 
 def iter_inputs(paths: list[Path]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -47,6 +48,15 @@ def refuse_output_among_inputs(paths: list[Path], output: Path) -> None:
             continue
         if same:
             raise click.ClickException(f"the output {output} is the input {path}; write to another file")
+
+
+def warn_if_no_records(paths: list[Path], count: int) -> None:
+    """One line on stderr when the inputs held no record at all (an empty file, a folder with no .txt or .jsonl
+    file): the output is written, empty, but a mistyped or unfilled folder should not pass unnoticed."""
+    if count == 0:
+        named = ", ".join(str(p) for p in paths)
+        click.echo(f"Warning: no input records in {named} (empty, or a folder with no .txt/.jsonl file); the "
+                   "output holds no documents", err=True)
 
 
 def plural(count: int, word: str) -> str:
@@ -97,15 +107,58 @@ def extract_command(inputs: tuple[Path, ...], output: Path, model: str, n_proces
     if wait_workers and not scheduler:
         raise click.UsageError("--wait-workers goes with --scheduler")
     refuse_output_among_inputs(paths, output)
-    if not output.parent.is_dir():
-        raise click.ClickException(f"{output}: the output's folder {output.parent} does not exist")
-    with output_lock(output):
+    target = output_target(output)
+    _stop_on_sigterm()
+    with output_lock(target):
         if engine == "dask":
-            _extract_on_dask(paths, output, model, scheduler, partitions, workers, cue_file, batch_size, progress,
-                             verbose, wait_workers)
+            _extract_on_dask(paths, output, target, model, scheduler, partitions, workers, cue_file, batch_size,
+                             progress, verbose, wait_workers)
             return
-        _extract_locally(paths, output, model, cue_file, batch_size, n_process, progress)
-        _drop_stale_parts(output)
+        try:
+            _extract_locally(paths, output, target, model, cue_file, batch_size, n_process, progress)
+        except KeyboardInterrupt:  # Ctrl+C or SIGTERM: the atomic write left the output as it was
+            raise click.ClickException(f"interrupted; {output} was left as it was") from None
+        _drop_stale_parts(target)
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM (kill, a job scheduler's stop) ends a run like Ctrl+C: the output is left as it was, the dask
+    engine's parts are kept and the one line says so (rather than dying with no word, warnings from the cluster's
+    helper processes on stderr)."""
+    import signal
+
+    def interrupt(_signum: int, _frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
+def output_target(output: Path) -> Path:
+    """The regular file `-o` really writes, checked as `annotator export` checks its target
+    (core/files.resolve_write_target: a symbolic link is written through; a device, FIFO, socket or folder is
+    refused), and its lock file (`OUT.lock`, opened in place) must be a regular file or missing. ClickException
+    in one line, before anything is written."""
+    import stat
+
+    from annotator.core.locks import lock_path
+
+    try:
+        target = resolve_write_target(output)
+    except WriteTargetError as error:
+        raise click.ClickException(f"-o {error}") from None
+    if not target.parent.is_dir():
+        raise click.ClickException(f"{output}: the output's folder {target.parent} does not exist")
+    lock = lock_path(target)
+    try:
+        mode = os.lstat(lock).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as error:
+        raise click.ClickException(f"{lock}: {error.strerror}") from None
+    if mode is not None and not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file (a link, device, FIFO or socket)"
+        raise click.ClickException(f"{lock} (the lock file of {output}) is {kind}; move it away or remove it")
+    return target
 
 
 def _drop_stale_parts(output: Path) -> None:
@@ -120,7 +173,7 @@ def _drop_stale_parts(output: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _extract_locally(paths: list[Path], output: Path, model: str, cue_file: Path | None, batch_size: int,
+def _extract_locally(paths: list[Path], output: Path, target: Path, model: str, cue_file: Path | None, batch_size: int,
                      n_process: int, progress: bool) -> None:
     """The one-process engine: nlp.pipe in this process, streamed into the output (atomically)."""
     from tqdm import tqdm
@@ -146,7 +199,7 @@ def _extract_locally(paths: list[Path], output: Path, model: str, cue_file: Path
             yield text
 
     written = 0
-    with atomic_write(output, "w") as out, tqdm(
+    with atomic_write(target, "w") as out, tqdm(
         total=count, unit="doc", desc="extract", file=sys.stderr, disable=None if progress else True  # terminal only
     ) as bar:
         text_iter = texts()
@@ -164,10 +217,11 @@ def _extract_locally(paths: list[Path], output: Path, model: str, cue_file: Path
             out.write(record_line(text, extraction, meta))
             written += 1
             bar.update(1)
+    warn_if_no_records(paths, written)
     click.echo(f"{plural(written, 'document')} -> {output}", err=True)
 
 
-def _extract_on_dask(paths: list[Path], output: Path, model: str, scheduler: str | None, partitions: int | None,
+def _extract_on_dask(paths: list[Path], output: Path, target: Path, model: str, scheduler: str | None, partitions: int | None,
                      workers: int | None, cue_file: Path | None, batch_size: int, progress: bool, verbose: bool,
                      wait_workers: float | None) -> None:
     """The Dask engine (annotator/extract/distributed.py), its errors as one line each."""
@@ -185,7 +239,7 @@ def _extract_on_dask(paths: list[Path], output: Path, model: str, scheduler: str
 
     try:
         with bar:
-            report = run(paths, output, model=model, scheduler=scheduler, partitions=partitions, workers=workers,
+            report = run(paths, target, model=model, scheduler=scheduler, partitions=partitions, workers=workers,
                          cue_file=cue_file, batch_size=batch_size, on_progress=on_progress,
                          on_message=lambda text: click.echo(text, err=True), verbose=verbose,
                          wait_workers=wait_workers or WORKER_WAIT)
@@ -195,6 +249,7 @@ def _extract_on_dask(paths: list[Path], output: Path, model: str, scheduler: str
         raise click.ClickException(" ".join(str(error).split())) from None  # one line, whatever Dask put in it
     except KeyboardInterrupt:  # before or after the cluster ran: what is on disk is kept either way
         raise click.ClickException("interrupted; the partitions written are kept: rerun the same command to resume")
+    warn_if_no_records(paths, report.documents)
     click.echo(
         f"{plural(report.documents, 'document')} -> {output} ({plural(report.partitions, 'partition')}, "
         f"{report.resumed} resumed, {plural(len(report.worker_pids), 'worker process')})".replace("processs", "processes"),

@@ -410,9 +410,14 @@ def extract_partition(partition: Partition, work_dir: str, job: dict[str, Any]) 
                    for (text, meta), extraction in zip(records, extractions, strict=True))
     header = {PART_HEADER_KEY: job["plan"], "index": partition.index, "count": len(records),
               "sha256": _sha(body.encode("utf-8"))}
-    with atomic_write(Path(work_dir) / part_name(partition.index), "w") as out:
-        out.write(json.dumps(header) + "\n")
-        out.write(body)
+    part = Path(work_dir) / part_name(partition.index)
+    try:
+        with atomic_write(part, "w") as out:
+            out.write(json.dumps(header) + "\n")
+            out.write(body)
+    except IsADirectoryError:  # made since the client cleared the path: name the obstacle, not our temp file
+        raise PartitionFailed(f"{part} is a folder where the run writes a part file; move it away or remove it, "
+                              "then rerun") from None
     return {"index": partition.index, "count": len(records), "pid": os.getpid(), "loads": _LOADS}
 
 
@@ -535,12 +540,9 @@ def _read_part(part: Path, plan: Plan, partition: Partition, sink: Any | None = 
             raise ValueError("its header is not this run's plan or partition")
         for line in handle:
             lines += 1
-            try:
-                record = json.loads(line)
-            except ValueError:
-                raise ValueError(f"line {lines + 1} is not JSON") from None
-            if not line.endswith("\n") or not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            if not line.endswith("\n"):
                 raise ValueError(f"line {lines + 1} is not an extract record")
+            record = check_extract_record(part, lines + 1, line)
             if partition.texts:
                 keys += text_key(record["text"])
             digest.update(line.encode("utf-8"))
@@ -552,6 +554,48 @@ def _read_part(part: Path, plan: Plan, partition: Partition, sink: Any | None = 
         raise ValueError("its content is not what the worker wrote (checksum)")
     if partition.texts and texts_digest(bytes(keys)) != partition.texts:
         raise ValueError("its records' texts are not those of its input records")
+
+
+def check_extract_record(path: Path, number: int, line: str) -> dict[str, Any]:
+    """The record of one output line, checked as `annotator ingest` checks an extract record (the same reader,
+    io/articles, and the same set checks, io/records.pre_extraction + io/set_checks): what the merge writes is
+    always something ingest accepts. Raises ValueError("line N: reason")."""
+    from annotator.io.records import Where, carries_pre_extraction, pre_extraction
+
+    try:
+        record = parse_json_object(path, number, line)
+        article = article_from_record(path, number, record)
+        if not carries_pre_extraction(record) or not isinstance(record.get("spans"), list) \
+                or not isinstance(record.get("quotes"), list):
+            raise InputError(path, number, 'not an extract record ("spans" and "quotes" arrays)')
+        pre_extraction(Where(path, number), article.document.text, record)
+    except InputError as error:
+        raise ValueError(f"line {number}: {error.reason}") from None
+    return record
+
+
+def clear_part_path(part: Path, on_message: Callable[[str], None] | None = None) -> None:
+    """Make room for a part file: anything at its path that is not a regular file (a folder, a FIFO, a link...)
+    is removed with a one-line note, the partition is redone. A folder with something in it is not ours to
+    delete: DistributedError naming it."""
+    import stat
+
+    try:
+        st = os.lstat(part)
+    except FileNotFoundError:
+        return
+    if stat.S_ISREG(st.st_mode):
+        return
+    try:
+        if stat.S_ISDIR(st.st_mode):
+            part.rmdir()
+        else:
+            part.unlink()
+    except OSError:
+        raise DistributedError(f"{part} is a folder where the run writes a part file; move it away or remove "
+                               "it, then rerun") from None
+    if on_message:
+        on_message(f"{part} was not a part file; it was removed and will be redone")
 
 
 def kept_parts(folder: Path, plan: Plan, on_message: Callable[[str], None] | None = None) -> set[int]:
@@ -567,6 +611,7 @@ def kept_parts(folder: Path, plan: Plan, on_message: Callable[[str], None] | Non
     done = set()
     for partition in plan.partitions:
         part = folder / part_name(partition.index)
+        clear_part_path(part, on_message)
         if not part.is_file():
             continue
         try:
@@ -592,7 +637,10 @@ def write_plan(folder: Path, plan: Plan) -> None:
         old = None
     if not isinstance(old, dict) or old.get("identity") != plan.identity:
         for stale in folder.glob("part-*.jsonl"):
-            stale.unlink()
+            if stale.is_dir() and not stale.is_symlink():
+                clear_part_path(stale)
+            else:
+                stale.unlink()
         with atomic_write(plan_path, "w") as handle:
             json.dump(plan.to_json(), handle)
 
@@ -632,6 +680,19 @@ def merge_parts(folder: Path, plan: Plan, output: Path) -> int:
     return written
 
 
+def _host_port_problem(location: str) -> str | None:
+    """Why `location` is not HOST:PORT (an IPv6 host in brackets, `[::1]:8786`), or None."""
+    import re
+
+    found = re.fullmatch(r"\[([0-9A-Fa-f:.%\w]+)\]:([0-9]+)|([^\s:\[\]/]+):([0-9]+)", location)
+    if not found:
+        return "no HOST:PORT (an IPv6 host goes in brackets: tcp://[::1]:8786)"
+    port = int(found.group(2) or found.group(4))
+    if not 0 < port < 65536:
+        return f"port {port} out of range (1-65535)"
+    return None
+
+
 def check_scheduler_address(address: str) -> str:
     """`address` if it is a Dask scheduler address (tcp://HOST:PORT, tls://…, or HOST:PORT), else
     DistributedError in one line, before anything is written."""
@@ -644,9 +705,7 @@ def check_scheduler_address(address: str) -> str:
         if scheme not in backends:
             problem = f"unknown scheme {scheme!r}"
         elif scheme in ("tcp", "tls", "ws", "wss"):
-            host, _, port = location.rpartition(":")
-            if not host or not port.isdigit() or not 0 < int(port) < 65536:
-                problem = "no HOST:PORT"
+            problem = _host_port_problem(location)
     except (ValueError, TypeError) as error:
         problem = str(error)
     if problem:
@@ -667,6 +726,21 @@ def _quiet_dask(verbose: bool) -> None:
         import warnings
 
         warnings.filterwarnings("ignore", module="distributed")
+
+
+RESOURCE_TRACKER_QUIET = "ignore::UserWarning:multiprocessing.resource_tracker"
+
+
+def _quiet_resource_tracker() -> None:
+    """multiprocessing's resource tracker (a process of its own, started with the local cluster) warns about
+    "leaked semaphore objects" on stderr when the client is killed: not the user's concern, and not one line of
+    ours. The filter goes into the environment the tracker and the workers inherit."""
+    import warnings
+
+    warnings.filterwarnings("ignore", category=UserWarning, module="multiprocessing.resource_tracker")
+    current = os.environ.get("PYTHONWARNINGS", "")
+    if RESOURCE_TRACKER_QUIET not in current.split(","):
+        os.environ["PYTHONWARNINGS"] = ",".join(filter(None, [current, RESOURCE_TRACKER_QUIET]))
 
 
 def start_client(scheduler: str | None, workers: int | None, *, verbose: bool = False,
@@ -691,6 +765,7 @@ def start_client(scheduler: str | None, workers: int | None, *, verbose: bool = 
             raise DistributedError(f"the Dask scheduler at {scheduler} has no workers (waited {wait_workers:g} s; "
                                    "start `dask worker` processes, or give more time with --wait-workers)") from None
         return client, None
+    _quiet_resource_tracker()
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited by the worker processes (spawned)
     try:
         with dask.config.set({"distributed.worker.daemon": True, "logging.distributed": "critical"} if not verbose
@@ -708,9 +783,41 @@ def start_client(scheduler: str | None, workers: int | None, *, verbose: bool = 
     return Client(cluster), cluster
 
 
+def _probe_port(scheduler: str) -> None:
+    """For a tcp:// (or bare HOST:PORT) scheduler: a plain TCP connection first, so a closed port ("connection
+    refused", answered at once) or an unknown host is said at once and by its name, not after CONNECT_TIMEOUT
+    as a timeout. DistributedError in one line; a port that accepts goes on to the Dask handshake."""
+    import socket
+
+    from distributed.comm import parse_address
+
+    scheme, location = parse_address(scheduler)
+    if scheme != "tcp":
+        return
+    host, _, port = location.rpartition(":")
+    host = host.strip("[]")
+    try:
+        with socket.create_connection((host, int(port)), timeout=CONNECT_TIMEOUT):
+            pass
+    except ConnectionRefusedError:
+        raise DistributedError(f"cannot reach the Dask scheduler at {scheduler}: connection refused (nothing "
+                               f"listens on port {port} of {host}: is the scheduler running, on port 8786 by "
+                               "default?)") from None
+    except socket.gaierror as error:
+        raise DistributedError(f"cannot reach the Dask scheduler at {scheduler}: unknown host {host!r} "
+                               f"({error.strerror or error})") from None
+    except TimeoutError:
+        raise DistributedError(f"cannot reach the Dask scheduler at {scheduler}: no answer within "
+                               f"{CONNECT_TIMEOUT:g} s (a firewall, or a host that is down?)") from None
+    except OSError as error:
+        raise DistributedError(f"cannot reach the Dask scheduler at {scheduler}: "
+                               f"{error.strerror or error}") from None
+
+
 def _connect(scheduler: str, client_class: Any) -> Any:
     """A client of `scheduler`, in a thread bounded by CONNECT_TIMEOUT: a port that accepts but never answers
     as a Dask scheduler (a dashboard's HTTP port, another service) otherwise waits forever."""
+    _probe_port(scheduler)
     result: dict[str, Any] = {}
 
     def connect() -> None:
@@ -851,6 +958,9 @@ def _run_tasks(todo: list[Partition], folder: Path, plan: Plan, job: dict[str, A
         finally:
             client.cancel(futures)
     except KeyboardInterrupt:
+        if client is not None:  # stop the workers first: a part they finish meanwhile is on disk, and counted
+            _close_quietly(client, cluster)
+            client = None
         kept = sum(1 for p in plan.partitions if (folder / part_name(p.index)).is_file())
         raise Interrupted(f"interrupted; {kept} of {len(plan.partitions)} partitions kept: rerun the same command "
                           "to resume") from None

@@ -720,6 +720,22 @@ def carries_pre_extraction(record: dict[str, Any]) -> bool:
     return ("spans" in record or "quotes" in record) and not any(key in record for key in PEOPLE_KEYS)
 
 
+def refuse_people_fields(where: Where, record: dict[str, Any]) -> None:
+    """A pre-extraction record (no `answer`) read by `annotator ingest` carries the model's set and nothing
+    else: document `"tags"`, an `"annotator"` other than the model or a `"status"` are someone's annotations,
+    which ingest does not store (it would drop them silently). Refused with `path:line`, pointing to
+    `annotator import`, which keeps a record's document tags and reads its `status`."""
+    if record.get("tags") not in (None, []):
+        raise where.fail('"tags" on a pre-extraction record (spans/quotes, no "answer"): it holds the model\'s entities '
+                         "and quotes only (tags are someone's annotations: use `annotator import`, which keeps them)")
+    if record.get("annotator") not in (None, MODEL_ANNOTATOR):
+        raise where.fail(f'"annotator": {record["annotator"]!r} on a pre-extraction record: it is stored as the '
+                         "model's set (use `annotator import` for someone's annotations)")
+    if record.get(STATUS_KEY) is not None:
+        raise where.fail(f'"status": {record[STATUS_KEY]!r} on a pre-extraction record: a pre-extraction has no '
+                         "workflow status (use `annotator import` for someone's annotations)")
+
+
 def pre_extraction(where: Where, text: str, record: dict[str, Any]) -> Extraction:
     """The model's entities and quotes of an `annotator extract` record (the inverse of `extraction_record`):
     checked like an import (offsets in code points, inside the text, span `text` matching it, entities not
@@ -730,6 +746,7 @@ def pre_extraction(where: Where, text: str, record: dict[str, Any]) -> Extractio
     ingest: once to check, once to write); anything else goes through the import's parsers, which give the
     error messages."""
     spans, quotes = optional_list(where, record, "spans"), optional_list(where, record, "quotes")
+    refuse_people_fields(where, record)
     entities = _fast_entities(text, spans)
     if entities is None:
         entities = []

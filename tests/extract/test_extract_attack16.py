@@ -156,7 +156,7 @@ def test_6_an_input_edited_after_planning_is_reported_as_changed_never_blamed_on
 
 
 @pytest.mark.parametrize("address", ["foo", "tcp://127.0.0.1:notaport", "udp://127.0.0.1:8786",
-                                     "http://127.0.0.1:46273", "tcp://:8786", "tcp://127.0.0.1:99999"])
+                                     "http://127.0.0.1:46273", "tcp://:8786", "tcp://127.0.0.1:99999", "tcp://[::1"])
 def test_4_a_malformed_scheduler_address_is_one_line_and_writes_nothing(tmp_path, address):
     source = records(tmp_path / "in.jsonl", ["Kerry said so."])
     out = tmp_path / "o.jsonl"
@@ -308,12 +308,25 @@ def test_5_ctrl_c_then_sigkill_then_resume_gives_the_uninterrupted_output(tmp_pa
     assert lines[0].startswith("Error: interrupted; ") and "of 12 partitions kept" in lines[0], stderr
     kept = int(lines[0].split("interrupted; ")[1].split(" of")[0])
     assert kept >= 1
+    assert kept == len(list(folder.glob("part-*.jsonl")))  # the parts really left, counted after workers stop (16b #7)
 
-    # SIGKILL of the client once more parts exist: no chance to clean up
+    # SIGTERM to the client alone (kill PID, a job scheduler's stop): the same one line, no Python warning (16b #8)
+    run = subprocess.Popen(args, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    _wait_for_parts(folder, kept + 1, run)
+    run.terminate()
+    _, stderr = run.communicate(timeout=60)
+    lines = [line for line in stderr.splitlines() if line.strip() and not line.startswith("resuming: ")]
+    assert run.returncode == 1 and len(lines) == 1, stderr
+    assert lines[0].startswith("Error: interrupted; ") and "rerun the same command to resume" in lines[0], stderr
+    kept = int(lines[0].split("interrupted; ")[1].split(" of")[0])
+    assert kept == len(list(folder.glob("part-*.jsonl")))
+
+    # SIGKILL of the client once more parts exist: no chance to clean up, and no warning from its helpers
     run = subprocess.Popen(args, stderr=subprocess.PIPE, text=True, start_new_session=True)
     _wait_for_parts(folder, kept + 1, run)
     run.kill()
-    run.communicate(timeout=60)
+    _, stderr = run.communicate(timeout=60)
+    assert "resource_tracker" not in stderr and "Warning" not in stderr, stderr
     assert not out.exists()
     written = len(list(folder.glob("part-*.jsonl")))
 

@@ -141,7 +141,7 @@ def write_part(part: Path, header: dict, records: list[dict]) -> None:
 def fake_parts(folder: Path, plan) -> None:
     for p in plan.partitions:
         write_part(folder / part_name(p.index), {PART_HEADER_KEY: plan.identity, "index": p.index, "count": p.count},
-                   [{"text": f"t{i}"} for i in range(p.count)])
+                   [{"text": f"t{i}", "meta": {}, "spans": [], "quotes": []} for i in range(p.count)])
 
 
 def test_a_changed_plan_discards_old_parts_and_a_short_part_is_refused(tmp_path):
@@ -159,7 +159,7 @@ def test_a_changed_plan_discards_old_parts_and_a_short_part_is_refused(tmp_path)
     prepare_work_folder(folder, plan)
     fake_parts(folder, plan)
     header = {PART_HEADER_KEY: plan.identity, "index": 1, "count": plan.partitions[1].count}
-    write_part(folder / part_name(1), header, [{"text": "only one"}])
+    write_part(folder / part_name(1), header, [{"text": "only one", "meta": {}, "spans": [], "quotes": []}])
     with pytest.raises(DistributedError, match="1 lines for .* input records; it was removed"):
         merge_parts(folder, plan, out)
     assert not out.exists() and not (folder / part_name(1)).exists()
@@ -260,14 +260,14 @@ def test_every_part_line_must_carry_its_input_records_text(tmp_path):
     first = 0
     for p in plan.partitions:
         write_part(folder / part_name(p.index), {PART_HEADER_KEY: plan.identity, "index": p.index, "count": p.count},
-                   [{"text": t} for t in texts[first:first + p.count]])
+                   [{"text": t, "meta": {}, "spans": [], "quotes": []} for t in texts[first:first + p.count]])
         first += p.count
     assert kept_parts(folder, plan) == {0, 1, 2}
     assert merge_parts(folder, plan, out) == total
     assert [json.loads(line)["text"] for line in out.read_text(encoding="utf-8").splitlines()] == texts
     swapped = list(reversed(texts[:plan.partitions[0].count]))  # the right texts, in the wrong order
     write_part(folder / part_name(0), {PART_HEADER_KEY: plan.identity, "index": 0, "count": len(swapped)},
-               [{"text": t} for t in swapped])
+               [{"text": t, "meta": {}, "spans": [], "quotes": []} for t in swapped])
     notes = []
     assert kept_parts(folder, plan, notes.append) == {1, 2}
     assert "texts are not those of its input records" in notes[0]
