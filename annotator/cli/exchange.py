@@ -42,7 +42,7 @@ def label_list(values: tuple[str, ...]) -> list[str] | None:
               "doccano) and for conll, iob, brat (no status field); done, rejected, skipped for jsonl, prodigy and "
               "labelstudio (the status travels as `answer` / `was_cancelled`).")
 @click.option("--versions", type=click.Choice(["one", "all"]), default=None,
-              help="one: one version per document (gold where it exists, else the latest updated set; each "
+              help="one: one version per document (gold where it exists, else the latest correction: an imported answer's _timestamp, else its last update here; each "
               "choice listed); all: one record per document and annotator. Default: one for the training formats "
               "spacy and doccano (training-data rule; use `all` to give doccano every annotator's `user`), all "
               "for the others.")
@@ -51,7 +51,8 @@ def label_list(values: tuple[str, ...]) -> list[str] | None:
               "One value with commas and no such label is read as a comma-separated list. Names that are no known label "
               "are refused (a typo would export no entities).")
 @click.option("--split", type=click.FloatRange(0, 1), default=None,
-              help="Share of documents for train (rest to dev). Default for spacy: 0.8.")
+              help="Share of documents for train (rest to dev), exact: dev = round((1 - share) x documents), at "
+              "least 1 each side, in the seeded order `annotator train` uses. Default for spacy: 0.8.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the train/dev split.")
 @click.option("--align", type=click.Choice(["strict", "expand"]), default="strict", show_default=True,
               help="spacy: a span off token boundaries is reported and left out (strict) or widened (expand).")

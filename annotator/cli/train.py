@@ -167,7 +167,7 @@ def _run(ctx, kind, output, annotators, statuses, max_steps, eval_split, eval_fr
             with open_store(ctx, readonly=True, must_exist=True) as store:
                 data = build_training_data(store, Path(tmp), annotators=list(annotators) or None,
                                            statuses=[Status(s) for s in statuses] or [Status.DONE],
-                                           eval_split=eval_split, seed=seed)
+                                           eval_split=eval_split, seed=seed, need_quotes=kind == "quotes")
         except (TrainingDataError, ValueError) as error:
             raise click.ClickException(str(error)) from None
         for line in data.issues.duplicates:
@@ -176,6 +176,10 @@ def _run(ctx, kind, output, annotators, statuses, max_steps, eval_split, eval_fr
             click.echo(f"not aligned: {line}", err=True)
         click.echo(data.summary(), err=True)
         if kind == "ner" and not data.entity_labels:
+            if data.held_out_entities:
+                raise click.ClickException(
+                    f"the training side holds no entities: all {data.held_out_entities} were in held-out documents "
+                    "(try another --seed, or correct more documents)")
             raise click.ClickException("the selected sets hold no entities to train on")
         if kind == "quotes" and not data.quote_lengths:
             raise click.ClickException("the selected training sets hold no quotes to train on")

@@ -261,7 +261,8 @@ def conll_lines(doc: Document, aset: AnnotationSet, *, two_columns: bool, labels
     """The document's sentences (a line of text each) as token lines (without line ends). Tokens from spaCy's
     tokenizer (`_token_doc`), tags from spaCy's `offsets_to_biluo_tags` + `biluo_to_iob` on the whole text. An
     entity that does not fall on token boundaries, or crosses a line, cannot be written: it is listed in
-    `issues` (the export's summary) and its tokens are written O (CoNLL has no "missing" tag)."""
+    `issues` (the export's summary) and its tokens are written O (CoNLL has no "missing" tag). Web boilerplate
+    lines are left out of the document and listed (`_BoilerplateLines`)."""
     import warnings
 
     from spacy.training import biluo_to_iob, offsets_to_biluo_tags
@@ -304,11 +305,19 @@ def conll_lines(doc: Document, aset: AnnotationSet, *, two_columns: bool, labels
     sentences: list[list[str]] = []
     words: list[tuple[str, str]] = []
     index = 0
+    boiler = _BoilerplateLines(doc, aset, issues)
+    starts: list[int] = []  # character offset of each word of the current sentence
 
     def flush() -> None:
         nonlocal index
         if not words:
             return
+        if boiler.skip(starts, words):  # asked of nobody: left out, not written as O
+            words.clear()
+            starts.clear()
+            index += 1
+            return
+        starts.clear()
         columns = kept[index] if kept and index < len(kept) and len(kept[index]) == len(words) else None
         rows = []
         for i, (word, tag) in enumerate(words):
@@ -327,8 +336,43 @@ def conll_lines(doc: Document, aset: AnnotationSet, *, two_columns: bool, labels
                 flush()
             continue
         words.append((token.text, tag if tag != "-" else "O"))
+        starts.append(token.idx)
     flush()
+    boiler.report()
     return sentences
+
+
+class _BoilerplateLines:
+    """Web boilerplate lines (`core.boilerplate`: navigation, share, "READ MORE:", captions; dimmed in the window,
+    never pre-annotated, asked of nobody) are missing in DocBins; CoNLL has no missing tag, so such a line is left
+    out of the CoNLL document (not written as O), an entity kept inside one too, and each document's left-out
+    lines are listed in one line of the export's summary."""
+
+    def __init__(self, doc: Document, aset: AnnotationSet, issues: ExportIssues):
+        from annotator.core.boilerplate import boilerplate_ranges
+
+        self.doc, self.aset, self.issues = doc, aset, issues
+        # a text that came from CoNLL is tokens, not a web page: its O tags are the source's own decisions
+        self.ranges = [] if _from_conll(aset) else (
+            doc.boilerplate if doc.boilerplate is not None else boilerplate_ranges(doc.text))
+        self.lines: list[str] = []
+        self.entities: list[str] = []
+
+    def skip(self, starts: list[int], words: list[tuple[str, str]]) -> bool:
+        if not self.ranges or not any(a <= start < b for start in starts for a, b in self.ranges):
+            return False
+        self.lines.append(" ".join(word for word, _tag in words))
+        self.entities.extend(f"{word} {tag}" for word, tag in words if tag != "O")
+        return True
+
+    def report(self) -> None:
+        if not self.lines:
+            return
+        shown = "; ".join(repr(line[:40]) for line in self.lines[:3]) + ("; ..." if len(self.lines) > 3 else "")
+        kept = f", with entity tokens {', '.join(self.entities[:5])}" if self.entities else ""
+        self.issues.left_out.append(
+            f"document {self.doc.id} ({self.aset.annotator}): {len(self.lines)} boilerplate line(s) left out of the "
+            f"CoNLL document ({shown}{kept}): asked of nobody, and CoNLL has no missing tag")
 
 
 class ConllWriter:
@@ -354,8 +398,9 @@ class ConllWriter:
                     f"label {entity.label!r} (document {doc.id}) holds whitespace, which CoNLL's space-separated "
                     "columns cannot carry (spaCy would read another label): relabel those entities (in the window), or "
                     "leave the label out with --labels")
-        self.blocks.append(conll_lines(doc, aset, two_columns=self.two_columns, labels=self.labels,
-                                       issues=self.issues))
+        block = conll_lines(doc, aset, two_columns=self.two_columns, labels=self.labels, issues=self.issues)
+        if block or not doc.text.strip():
+            self.blocks.append(block)  # else every line was boilerplate (listed): no empty document
 
     def close(self) -> list[Path]:
         from annotator.core.files import atomic_write

@@ -4,9 +4,9 @@ Documents are walked in id order with `Store.iter_document_ids`, a batch at a ti
 sets (filtered by annotator and status) are loaded with one query per table, so memory stays flat however
 large the corpus. One record per (document, annotator) for the exchange formats (jsonl, prodigy); the
 training formats (spacy, doccano) keep one version per document and done sets by default (`default_versions`,
-`default_statuses`). With a split, records go to `train` / `dev` by a
-hash of the document and the seed, so every annotator's record of a document lands on the same side and the
-split is stable when documents are added.
+`default_statuses`). With a split, documents go to `train` / `dev` in exact numbers (`exact_sides`: the share
+rounded), in the order of a hash of the document and the seed (the order `annotator train` uses), so every
+annotator's record of a document lands on the same side.
 """
 
 from __future__ import annotations
@@ -169,10 +169,38 @@ def default_output(fmt: str, base: Path | None = None, *, split: bool = False) -
         number += 1
 
 
-def split_of(doc_hash: str, split: float | None, seed: int) -> str:
-    if split is None:
-        return "all"
-    return "train" if random.Random(f"{seed}:{doc_hash}").random() < split else "dev"
+def split_key(doc_hash: str, seed: int) -> float:
+    """A document's place in the split order: a hash of its text and the seed (stable as documents are added).
+    The one order of `export --split` and `annotator train` (train/data.py)."""
+    return random.Random(f"{seed}:{doc_hash}").random()
+
+
+def exact_sides(doc_hashes: Iterable[str], split: float, seed: int) -> dict[str, str]:
+    """{document hash: "train" | "dev"} for `export --split`: exactly n - round((1 - split) x n) documents to
+    train, the rest to dev (at least one on each side when 0 < split < 1 and there are 2 or more), taken in
+    `split_key` order, the order `annotator train` uses: so the dev side of `export --split 0.8 --seed S` is the
+    held-out side of `train --eval-split 0.2 --seed S` on the same documents. Not a coin flip per document."""
+    ordered = sorted(set(doc_hashes), key=lambda h: (split_key(h, seed), h))
+    total = len(ordered)
+    dev = round((1.0 - split) * total)
+    if 0.0 < split < 1.0 and total >= 2:
+        dev = min(total - 1, max(1, dev))
+    return {h: ("dev" if i < dev else "train") for i, h in enumerate(ordered)}
+
+
+def selected_document_hashes(store: Store, annotator_ids: dict[int, str], statuses: Iterable[Status], *,
+                             models_any_status: bool = False) -> list[str]:
+    """Hashes of the documents that have a set the export selects (the population `exact_sides` splits)."""
+    statuses = [Status(s).value for s in statuses]
+    if not annotator_ids or not statuses:
+        return []
+    rows = store.query(
+        f"SELECT DISTINCT d.hash FROM documents d JOIN annotation_sets s ON s.doc_id = d.id "
+        f"WHERE s.annotator_id IN ({','.join('?' * len(annotator_ids))}) "
+        f"AND {_status_filter(models_any_status).format(marks=','.join('?' * len(statuses)))}",
+        [*annotator_ids, *statuses, MODEL_ANNOTATOR],
+    )
+    return [row[0] for row in rows]
 
 
 def is_model_name(name: str) -> bool:
@@ -552,6 +580,10 @@ def export(
         annotator_ids.update({a.id: a.name for a in store.annotators() if is_model_name(a.name)})
     models_any_status = training and options.include_model
     total = count_sets(store, annotator_ids, statuses, models_any_status=models_any_status)
+    if training and total == 0:  # an empty training file is never wanted (`train` refuses the same selection)
+        who = ", ".join(options.annotators) if options.annotators else "any person"
+        raise ValueError(f"nothing to export: no {'/'.join(Status(s).value for s in statuses)} set by {who} "
+                         f"(--status, --annotator choose others); nothing was written")
     output = Path(options.output) if options.output else default_output(fmt, split=split is not None)
     check_output(output, fmt, folder=fmt in ("spacy", "brat") or split is not None)
     writer: Any
@@ -590,9 +622,11 @@ def export(
 
             pairs = drop_declined_models(pairs, issues, declined_guard(store, annotator_ids))
         items = ((doc.id, doc.hash, None, doc, aset) for doc, aset in pairs)
+    sides = exact_sides(selected_document_hashes(store, annotator_ids, statuses, models_any_status=models_any_status),
+                        split, options.seed) if split is not None else {}
     try:
         for doc_id, doc_hash, record, doc, aset in items:
-            side = split_of(doc_hash, split, options.seed)
+            side = sides.get(doc_hash, "train") if split is not None else "all"
             if aset is not None and fmt in ("conll", "iob", "doccano", "brat") and _unjudged_left_out(
                     fmt, issues, doc, aset):
                 continue

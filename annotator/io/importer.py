@@ -99,6 +99,8 @@ class ImportReport:
     pre_annotated: int = 0
     suggested: int = 0
     """Records without an answer: documents to annotate whose spans became the model's set (status new)."""
+    undecided_reviews: int = 0
+    """Prodigy review records without an answer: their versions imported as people's answers, no gold version."""
     suggestions_unused: list[str] = field(default_factory=list)
     """`path:line: ...` of suggestion records on a document whose pre-annotation differs (kept, not replaced)."""
     repeats: int = 0
@@ -138,6 +140,9 @@ class ImportReport:
                           "imported as the pre-annotation (the model's set, status new), not as anyone's annotations"
                           + (f" ({len(self.suggestions_unused)} not used: the document already has another "
                              "pre-annotation)" if self.suggestions_unused else ""))
+        if self.undecided_reviews:
+            extras.append(f"{self.undecided_reviews} of them review records: their versions' answers imported as "
+                          "each person's set; no reviewed (gold) version, as nobody decided one")
         if self.repeats:
             extras.append(f"{self.repeats} exact repeats counted once")
         if self.earlier_kept:
@@ -200,13 +205,22 @@ def parse_record(fmt: str, where: Where, record: dict[str, Any]) -> list[Importe
                    "imported as a document to annotate (to read it as a doccano category: --format doccano)")
         return [ImportedSet(record_text(where, record), record_meta(where, record), None, None, where.line)]
     if is_suggestion_record(where, record):  # no answer: not an annotation (records.record_status)
-        found = parse_prodigy_record(where, record)[:1]
+        found = parse_prodigy_record(where, record)
         found[0].suggested = True
-        return found
+        # A Prodigy `review` record nobody decided yet: only the reviewed (gold) answer is missing; each of its
+        # `versions` carries its own answer and is that person's annotation (one without an answer is not).
+        people = [one for one in found[1:] if one.aset.status in ANSWERED]
+        if len(people) < len(found) - 1:
+            where.warn(f"{len(found) - 1 - len(people)} review version(s) without an answer: not imported (not "
+                       "an annotation)")
+        return [found[0], *people]
     if is_binary_task(record):
         return [parse_binary_task(where, record, ("_annotator_id", "_session_id"))]
     return parse_prodigy_record(where, record)
 
+
+ANSWERED = frozenset({Status.DONE, Status.REJECTED, Status.SKIPPED})
+"""Statuses an `answer` gives (accept / reject / ignore)."""
 
 Item = tuple[int | None, "list[ImportedSet] | InputError", int]
 """(line or None, the sets read or the error that record raised, characters read so far)."""
@@ -369,6 +383,8 @@ class BatchWriter:
         for imported, (doc_id, created) in zip(batch, added):
             if imported.suggested:
                 report.suggested += 1
+                if (imported.annotator or "").startswith("gold@"):  # a review record (records.GOLD_ANNOTATOR)
+                    report.undecided_reviews += 1
                 aset = imported.aset
                 aset.doc_id, aset.annotator, aset.status = doc_id, MODEL_ANNOTATOR, Status.NEW
                 self._check_entities(imported, aset)

@@ -11,7 +11,9 @@ Layout of each Doc (all of it survives DocBin):
   missing, and listed;
 - `doc.spans["quotes"]`: quote contents, label = quote type (direct / indirect / mixed), span id `q<i>`;
 - `doc.spans["speakers"]`, `doc.spans["cues"]`: one span per quote that has one, label SPEAKER / CUE, with the
-  SAME span id `q<i>` as its quote (`span.id_`), so a quote's speaker is the speaker span with its id;
+  SAME span id `q<i>` as its quote (`span.id_`), so a quote's speaker is the speaker span with its id; these three
+  groups exist only when the set's source annotated quotes (`io/quote_coverage.py`: not for Prodigy NER or
+  binary tasks, Label Studio, CoNLL, category-only imports), where an empty group would teach "no quote here";
 - tokens of web boilerplate lines (`core.boilerplate`: navigation, share, "READ MORE:" and caption lines, which
   are dimmed, never pre-annotated and not asked of anyone) are *missing*, not O, except inside a kept entity;
   their ranges are in `doc.user_data["annotator"]["boilerplate"]`;
@@ -35,6 +37,7 @@ from annotator.core.files import StagedFiles, resolve_write_folder
 from annotator.core.names import scheme_problem
 from annotator.core.model import AnnotationSet, Document, QuoteType, Status
 from annotator.io.records import ExportIssues, overlapping_spans, tag_lists
+from annotator.io.quote_coverage import quotes_annotated
 
 QUOTES_KEY, SPEAKERS_KEY, CUES_KEY = "quotes", "speakers", "cues"
 SPANCAT_KEY = "sc"
@@ -216,9 +219,10 @@ def doc_from_set(nlp, document: Document, aset: AnnotationSet, *, align: str = "
                     group.append(part)
     if overlap_group:
         doc.spans[SPANCAT_KEY] = sorted([*kept, *overlap_group], key=lambda sp: (sp.start, sp.end, sp.label_))
-    doc.spans[QUOTES_KEY] = quotes
-    doc.spans[SPEAKERS_KEY] = speakers
-    doc.spans[CUES_KEY] = cues
+    if quotes_annotated(aset):  # else no quotes group: unknown, not "no quote here" (io/quote_coverage.py)
+        doc.spans[QUOTES_KEY] = quotes
+        doc.spans[SPEAKERS_KEY] = speakers
+        doc.spans[CUES_KEY] = cues
     # Only decided tags: an absent tag is unknown (missing for textcat), not 0.0; an explicit "no" (a rejected
     # textcat.teach label, a cats score of 0) is 0.0, as Prodigy's data-to-spacy writes it.
     from annotator.io.prodigy_answers import rejected_labels

@@ -8,8 +8,9 @@ rule (spaCy DocBin, doccano, CoNLL/IOB and brat exports, and `annotator train`).
    `ignore` / `reject`): that document is left out, and listed.
 2. **One version a document, in this order:** a gold set (review's `gold`, any set review decisions were written
    into, and `gold@<reviewer>`, the reviewed answer of a Prodigy `review` record), then a person's set, then (only
-   when asked) a model set; within a rank the most recently updated set (the latest correction), ties by
-   annotator name. Every document that had more than one version is listed with who was kept and why.
+   when asked) a model set; within a rank the latest correction (an imported answer unchanged since: its
+   `_timestamp`; else when it was last updated here, `io/correction_time.py`), a tie (said so) by annotator
+   name. Every document that had more than one version is listed with who was kept and why.
 3. **Status:** the training formats take done sets by default (`exporter.default_statuses`): a set a person
    skipped or rejected is not an example of anything.
 
@@ -19,10 +20,12 @@ its model sets are `model@...` and its reviewed answers `gold@...`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator
 
 from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Document, Status, is_gold_set, is_model_set
 from annotator.core.store import Store
+from annotator.io.correction_time import correction_time
 from annotator.io.records import ENTITIES_KEY, IMPORT_KEY, ExportIssues
 
 GOLD, PERSON, MODEL = 0, 1, 2
@@ -95,13 +98,19 @@ def _pick(group, gold: set[str], issues: ExportIssues, store: Store | None):
                 f"{', '.join(p[1].annotator for p in group)} left out (a model set never stands in for a person)")
             return
     candidates = [pair for pair in group if rank_of(pair[1].annotator, gold) == best]
-    # max() keeps the first of equals, and the group is in annotator-name order
-    kept = max(candidates, key=lambda pair: pair[1].updated_at or "")
+    # max() keeps the first of equals, and the group is in annotator-name order; times: io/correction_time.py
+    times = [correction_time(pair[1]) for pair in candidates]
+    at = max(range(len(candidates)), key=lambda i: -math.inf if times[i][0] is None else times[i][0])
+    kept = candidates[at]
     if len(group) > 1:
-        why = {GOLD: "gold", PERSON: "latest update; no gold set",
-               MODEL: "a model set, asked for; no person's set"}[best]
-        if best == GOLD and len(candidates) > 1:
-            why = "the latest updated gold set"
+        why = {GOLD: "gold", PERSON: "no gold set", MODEL: "a model set, asked for; no person's set"}[best]
+        if len(candidates) > 1:
+            if sum(t[0] == times[at][0] for t in times) > 1:
+                when = "a tie on the latest correction time: first by annotator name"
+            else:
+                when = ("latest correction by its _timestamp" if times[at][1] == "_timestamp"
+                        else "latest update")
+            why = f"{when}; {why}" if best == PERSON else f"{when} of the gold sets"
         names = ", ".join(pair[1].annotator for pair in group)
         issues.duplicates.append(f"document {kept[0].id}: versions by {names}; kept {kept[1].annotator} ({why})")
     yield kept

@@ -80,6 +80,10 @@ def ner_config(settings: TrainSettings, base: str | None) -> Any:
         nlp = spacy.load(base)
     except (TypeError, AttributeError) as error:  # an installed Python package that is not a pipeline (numpy)
         raise ValueError(f"the base {base!r} is not a spaCy pipeline ({type(error).__name__})") from None
+    except ValueError as error:  # a truncated or damaged weights file: msgpack's "Unpack failed: ..."
+        reason = " ".join(str(error).split())[:200]
+        raise ValueError(f"cannot load base pipeline {base!r}: one of its files is damaged or incomplete "
+                         f"({type(error).__name__}: {reason}); train it again or choose another --base") from None
     if "ner" not in nlp.pipe_names:
         raise ValueError(f"the base pipeline {base!r} has no ner component "
                          f"({'it has ' + ', '.join(nlp.pipe_names) if nlp.pipe_names else 'it has no components'})")

@@ -4,7 +4,6 @@ entities as missing tokens, `doc.cats` only for given tags)."""
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 from annotator.core.files import write_bytes_atomic
 from annotator.core.model import Status
 from annotator.core.store import Store
-from annotator.io.exporter import gold_names, iter_sets, one_version_per_document
+from annotator.io.exporter import gold_names, is_model_name, iter_sets, one_version_per_document, split_key
 from annotator.io.training_version import declined_guard, training_annotator_ids
 from annotator.io.records import ExportIssues
 
@@ -42,26 +41,30 @@ class TrainingData:
     quote_lengths: list[int] = field(default_factory=list)
     """Token lengths of the TRAINING documents' quotes."""
     issues: ExportIssues = field(default_factory=ExportIssues)
+    held_out_entities: int = 0
+    """Entities in the dev and held-out documents (to say why training has none when all were held out)."""
+    share_too_large: bool = False
+    """No separate dev side although there were enough documents: the --eval-split share left no room."""
+    without_quotes: int = 0
+    """Documents left out of `train quotes` because their set's source never annotated quotes (no quotes group)."""
 
     def summary(self) -> str:
         labels = ", ".join(f"{k} {v}" for k, v in sorted(self.entity_labels.items())) or "none"
         if self.dev_is_test:
-            sides = (f"{self.train_docs} documents to train on, {self.test_docs} held out (too few documents for a "
-                     "separate dev set: the held-out documents also pick the best checkpoint, so their scores are "
-                     "optimistic)")
+            reason = ("--eval-split leaves no room for a separate dev set" if self.share_too_large
+                      else "too few documents for a separate dev set")
+            sides = (f"{self.train_docs} documents to train on, {self.test_docs} held out ({reason}: the held-out "
+                     "documents also pick the best checkpoint, so their scores are optimistic)")
         else:
             sides = (f"{self.train_docs} documents to train on, {self.dev_docs} to pick the best checkpoint, "
                      f"{self.test_docs} held out for the scores")
-        return f"{sides}; in training: entities: {labels}; quotes: {len(self.quote_lengths)}"
+        skipped = (f"; {self.without_quotes} document(s) left out: their sets never annotated quotes (Prodigy NER "
+                   "or binary tasks, Label Studio, CoNLL, category-only imports)" if self.without_quotes else "")
+        return f"{sides}; in training: entities: {labels}; quotes: {len(self.quote_lengths)}{skipped}"
 
 
 MIN_DOCS_FOR_DEV = 6
 """From this many documents on, the checkpoint is picked on a dev side of its own (train / dev / held out)."""
-
-
-def split_key(doc_hash: str, seed: int) -> float:
-    """A document's place in the split order: a hash of its text and the seed (stable as documents are added)."""
-    return random.Random(f"{seed}:{doc_hash}").random()
 
 
 def side_sizes(total: int, eval_split: float) -> tuple[int, int, int]:
@@ -88,11 +91,13 @@ def build_training_data(
     eval_split: float = 0.2,
     seed: int = 0,
     lang: str = "en",
+    need_quotes: bool = False,
 ) -> TrainingData:
     """Write `folder/train.spacy`, `folder/dev.spacy` and `folder/test.spacy` from the selected sets (default:
     every person's done sets, gold where it exists), sized by `side_sizes` in an order fixed by `split_key`
     (when there is no separate dev side, dev.spacy is the test documents). Raises TrainingDataError when fewer
-    than 2 documents are selected."""
+    than 2 documents are selected. `need_quotes` (train quotes): only documents whose set has a quotes group
+    (`io/quote_coverage.py`) are used, the others counted in `without_quotes`."""
     import spacy
     from spacy.tokens import DocBin
 
@@ -109,23 +114,33 @@ def build_training_data(
                                      declined_guard(store, ids))
     keyed = []
     for document, aset in pairs:
-        keyed.append((split_key(document.hash, seed), document.hash, doc_from_set(nlp, document, aset,
-                                                                                 issues=data.issues)))
+        doc = doc_from_set(nlp, document, aset, issues=data.issues)
+        if need_quotes and QUOTES_KEY not in doc.spans:  # nobody was asked about quotes: not "no quote here"
+            data.without_quotes += 1
+            continue
+        keyed.append((split_key(document.hash, seed), document.hash, doc))
     total = len(keyed)
     if total < 2:
         who = ", ".join(annotators) if annotators else "any person"
+        kind = f"{'/'.join(Status(s).value for s in statuses)} set"
+        if annotators and any(is_model_name(name) for name in annotators):  # the model's sets have no status
+            kind = f"{kind} (or a model's set, which has no status)"
+        unasked = (f" whose source annotated quotes ({data.without_quotes} more never annotated quotes)"
+                   if data.without_quotes else "")
         raise TrainingDataError(
-            f"{total} document(s) with a {'/'.join(Status(s).value for s in statuses)} set by {who}: "
+            f"{total} document(s) with a {kind} by {who}{unasked}: "
             "training needs at least 2 (one to hold out)")
     keyed.sort(key=lambda item: (item[0], item[1]))
     n_train, n_dev, n_test = side_sizes(total, eval_split)
     docs = [doc for _key, _hash, doc in keyed]
     sides = {"test": docs[:n_test], "dev": docs[n_test:n_test + n_dev], "train": docs[n_test + n_dev:]}
     data.dev_is_test = n_dev == 0
+    data.share_too_large = data.dev_is_test and total >= MIN_DOCS_FOR_DEV
     if data.dev_is_test:
         sides["dev"] = sides["test"]
     for side, side_docs in sides.items():
         write_bytes_atomic(folder / f"{side}.spacy", DocBin(docs=side_docs, store_user_data=True).to_bytes())
+    data.held_out_entities = sum(len(doc.ents) for doc in docs[:n_test + n_dev])
     for doc in sides["train"]:
         for ent in doc.ents:
             data.entity_labels[ent.label_] = data.entity_labels.get(ent.label_, 0) + 1

@@ -152,6 +152,7 @@ def _train_in(work: Path, config: Any, output: Path, *, kind: str, dev_path: Pat
               "per_label": {k: vars_of(v) for k, v in result.scores.items()}}
     write_text_atomic(best / TRAINING_INFO, dumps_strict(record, indent=2))
     write_bytes_atomic(best / "training-config.cfg", Path(config_path).read_bytes())  # temp + fsync + rename
+    write_text_atomic(best / MANIFEST, dumps_strict(pipeline_manifest(best), indent=1))
     old = output.parent / f".{output.name}.old-{os.getpid()}"
     check_output(output)  # again: something may have been put there while training ran
     if output.exists():
@@ -212,34 +213,83 @@ def remove_stale_staging(parent: Path) -> list[str]:
     return removed
 
 
-PIPELINE_FILES = {"config.cfg", "meta.json", "tokenizer", "vocab", TRAINING_INFO, "training-config.cfg"}
-"""What spaCy's `nlp.to_disk` and annotator write into a pipeline folder, besides one folder per component."""
+MANIFEST = "annotator_manifest.json"
+"""Written last into every pipeline `annotator train` makes: {"files": {relative path: sha256}, "folders": [...]},
+every file and folder (recursively) spaCy's `nlp.to_disk` and annotator wrote. Only a folder whose whole content
+is listed there, unchanged, may be replaced by the next training."""
 
 
-def _foreign_entries(folder: Path) -> list[str]:
-    """Entries of an existing pipeline folder that neither spaCy's `to_disk` nor annotator wrote (a database, notes,
-    anything a person put there): replacing the folder would delete them, so their presence refuses it."""
+def _tree(folder: Path) -> tuple[list[Path], list[Path]]:
+    """Every file and every folder under `folder` (recursively, symbolic links not followed, listed as files)."""
+    files, folders = [], []
+    for root, dirs, names in os.walk(folder, followlinks=False):
+        base = Path(root)
+        for name in dirs:
+            (files if (base / name).is_symlink() else folders).append(base / name)
+        files.extend(base / name for name in names)
+    return sorted(files), sorted(folders)
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def pipeline_manifest(folder: Path) -> dict[str, Any]:
+    """The manifest (see MANIFEST) of the pipeline just written at `folder`."""
+    files, folders = _tree(folder)
+    return {"files": {f.relative_to(folder).as_posix(): _sha256(f) for f in files if f.name != MANIFEST
+                      or f.parent != folder},
+            "folders": [d.relative_to(folder).as_posix() for d in folders]}
+
+
+def _first_foreign(folder: Path) -> str | None:
+    """The first entry (relative path, sorted) of an existing pipeline folder that the training which made it did
+    not write, or whose content changed since (a database, notes, anything a person put or edited there, at any
+    depth): replacing the folder would delete it. None when every entry is the training's own."""
     from annotator.core.strict_json import JSONRejected, loads_strict
 
     try:
-        meta = loads_strict((folder / "meta.json").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, JSONRejected):
-        return ["meta.json (missing or unreadable)"]
-    components = set(meta.get("components") or meta.get("pipeline") or []) if isinstance(meta, dict) else set()
-    return sorted(entry.name for entry in folder.iterdir() if entry.name not in PIPELINE_FILES | components)
+        manifest = loads_strict((folder / MANIFEST).read_text(encoding="utf-8"))
+        listed, listed_folders = dict(manifest["files"]), set(manifest["folders"])
+    except (OSError, UnicodeDecodeError, JSONRejected, KeyError, TypeError, ValueError):
+        return f"{MANIFEST} (missing or unreadable: not a pipeline this annotator wrote whole)"
+    files, folders = _tree(folder)
+    for path in sorted(files + folders):
+        relative = path.relative_to(folder).as_posix()
+        if relative == MANIFEST:
+            continue
+        if path in folders:
+            if relative not in listed_folders:
+                return relative + "/"
+        elif relative not in listed:
+            return relative
+        else:
+            try:
+                if _sha256(path) != listed[relative]:
+                    return f"{relative} (changed since training)"
+            except OSError:
+                return f"{relative} (unreadable)"
+    return None
 
 
 def check_output(output: Path) -> None:
-    """Raise TrainError unless `output` is free: missing, an empty folder, or a pipeline annotator trained that
-    holds nothing else (it is replaced when the new one is finished; any other file in it refuses the folder,
-    so a database or notes kept there are never deleted)."""
+    """Raise TrainError unless `output` is free: missing, an empty folder, or a pipeline annotator trained whose
+    every file and folder, at any depth, is listed unchanged in its MANIFEST (it is replaced when the new one is
+    finished; anything else in it refuses the folder, naming the first such file, so a database or notes kept
+    there, or in one of its component folders, are never deleted)."""
     if not output.exists():
         return
     if not output.is_dir() or (any(output.iterdir()) and not (output / TRAINING_INFO).exists()):
         raise TrainError(f"{output} exists and is not a pipeline annotator trained; choose another --output")
-    if (output / TRAINING_INFO).exists() and (foreign := _foreign_entries(output)):
-        raise TrainError(f"{output} holds files that are not part of a trained pipeline ({', '.join(foreign[:5])}); "
-                         "replacing it would delete them: choose another --output")
+    if (output / TRAINING_INFO).exists() and (foreign := _first_foreign(output)):
+        raise TrainError(f"{output} holds a file that is not part of the trained pipeline ({foreign}); "
+                         "replacing it would delete it: choose another --output")
 
 
 def vars_of(scores: LabelScores) -> dict[str, float]:

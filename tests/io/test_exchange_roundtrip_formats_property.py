@@ -101,6 +101,9 @@ def check_round_trip(tmp: Path, fmt: str, records: list[dict]) -> None:
         if fmt in SAME_DATABASE_FIXED_POINT:  # the export back into the database it came from: nothing changes
             again = import_file(seed, tmp / "e1" / f"data{SUFFIX[fmt]}")
             assert (again.sets_written, again.documents_created, again.earlier_kept) == (0, 0, []), again.summary()
+    first = tmp / "e1" / f"data{SUFFIX[fmt]}"
+    if fmt in ("conll", "iob") and not first.read_text(encoding="utf-8").strip():
+        return  # every line was web boilerplate (a name alone on a line): left out of CoNLL, nothing to re-import
     states, files = [], []
     for step in (1, 2):
         source = tmp / f"e{step}" / f"data{SUFFIX[fmt]}"

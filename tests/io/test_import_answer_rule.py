@@ -72,8 +72,9 @@ def test_a_record_without_an_answer_is_a_pre_annotation_not_a_done_set(tmp_path,
     status, entities = stored[(TEXT, MODEL_ANNOTATOR)]
     assert status == "new" and entities == [(0, 12, "PERSON", "model")]
     # never training data: the training export and `train` find no done set
-    export = cli(db, "export", "--format", "spacy", "-o", tmp_path / "c")
-    assert export.stdout.startswith("0 records")
+    export = cli(db, "export", "--format", "spacy", "-o", tmp_path / "c", ok=False)
+    assert export.returncode == 1 and "nothing to export: no done set" in export.stderr  # refused, one line
+    assert not (tmp_path / "c").exists()
     train = cli(db, "train", "ner", "--output", tmp_path / "m", ok=False)
     assert train.returncode == 1 and "0 document(s)" in train.stderr
     again = cli(db, "import", tmp_path / "in.jsonl")  # idempotent
