@@ -214,9 +214,14 @@ def test_import_dev_null_and_empty_file_messages(db_path, tmp_path):
 def test_a_summary_never_ends_with_a_stray_separator(db_path, tmp_path):
     source = records(tmp_path / "a.jsonl", {"text": "ab cd", "_annotator_id": "bob", "spans": []})
     outputs = [cli(db_path, "import", source).stdout]
-    for fmt in ("jsonl", "prodigy", "spacy"):  # nothing in progress: 0 records
+    for fmt in ("jsonl", "prodigy"):  # nothing in progress: 0 records
         outputs.append(cli(db_path, "export", "--format", fmt, "--status", "in_progress",
                            "-o", tmp_path / f"out-{fmt}").stdout)
+    # a training export that selects nothing is refused in one line (issue 13), its message clean too
+    refused = cli(db_path, "export", "--format", "spacy", "--status", "in_progress", "-o", tmp_path / "out-spacy",
+                  ok=False)
+    assert "nothing to export" in refused.stderr and not (tmp_path / "out-spacy").exists()
+    outputs.append(refused.stderr)
     for out in outputs:
         assert "; \n" not in out and not out.rstrip().endswith(";") and "; ;" not in out, out
 
