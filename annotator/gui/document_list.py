@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import Status
 from annotator.core.store import DocumentRow, Store
+from annotator.gui.table_columns import ColumnSpreader
 from annotator.gui.colors import readable
 from annotator.gui.plain import plain
 from annotator.gui.table_model import HeaderedTableModel
@@ -262,7 +263,7 @@ class DocumentListModel(HeaderedTableModel):
         return plain(f"#{row.id} {row.title}\n{row.source}{by}")  # tooltip
 
 
-class DocumentColumns(QObject):
+class DocumentColumns(ColumnSpreader):
     """Keeps the document list's Title column readable: whenever the table is resized, Title gets TITLE_SHARE of
     the width (at least TITLE_MIN px) and the short columns split the rest by weight, each at least its minimum.
     In a table too narrow for that, "Annotated by" (then "Quotes") is hidden rather than squeezing the title to
@@ -274,21 +275,6 @@ class DocumentColumns(QObject):
     TITLE_MIN = 110
     SHORT = {1: (1.6, 52), 2: (0.8, 34), 3: (0.9, 40), 4: (1.8, 48)}  # column: (weight, minimum px)
     HIDE_ORDER = (4, 3, 2)  # hidden first when there is no room
-
-    def __init__(self, table: QTableView):
-        super().__init__(table)
-        self.table = table
-        header = table.horizontalHeader()
-        header.setStretchLastSection(False)
-        for column in range(table.model().columnCount()):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-        table.viewport().installEventFilter(self)
-        self.spread()
-
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
-        if event.type() == QEvent.Type.Resize:
-            self.spread()
-        return False
 
     def widths(self, available: int) -> dict[int, int]:
         """Column -> width (px) for a viewport `available` px wide; a column left out is hidden."""

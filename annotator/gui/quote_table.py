@@ -8,12 +8,12 @@ selected quote's row current. Offsets are code points.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush
-from PySide6.QtWidgets import QHeaderView, QTableView
 
 from annotator.core.model import Quote
 from annotator.core.names import SHOWN_CHARACTERS, shown
+from annotator.gui.table_columns import ColumnSpreader
 from annotator.gui.colors import readable
 from annotator.gui.panels import SpanTableModel, _short, origin_text
 from annotator.gui.plain import plain
@@ -97,7 +97,7 @@ class QuoteTable(SpanTableModel):
         return None
 
 
-class QuoteColumns(QObject):
+class QuoteColumns(ColumnSpreader):
     """Keeps the quote table's Content column the widest: whenever the table is resized (dock widened, window
     fitted to a screen), Content gets CONTENT_SHARE of the width and the short columns split the rest, each at
     least SHORT_MIN px (issue 15, attack #14: Content stayed ~55 px while the empty Tags column took the room).
@@ -107,21 +107,6 @@ class QuoteColumns(QObject):
     CONTENT_SHARE = 0.45
     SHORT_MIN = 48
     CONTENT_MIN = 160
-
-    def __init__(self, table: QTableView):
-        super().__init__(table)
-        self.table = table
-        header = table.horizontalHeader()
-        header.setStretchLastSection(False)
-        for column in range(len(QuoteTable.HEADERS)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-        table.viewport().installEventFilter(self)
-        self.spread()
-
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
-        if event.type() == QEvent.Type.Resize:
-            self.spread()
-        return False
 
     def widths(self, available: int) -> list[int]:
         """Column widths (px) for a viewport `available` px wide: Content gets its share first, the short columns
