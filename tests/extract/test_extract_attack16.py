@@ -282,20 +282,23 @@ def _wait_for_parts(folder: Path, count: int, process: subprocess.Popen, limit: 
             return
         if process.poll() is not None:
             raise AssertionError(f"the run ended early: {process.stderr.read()}")
-        time.sleep(0.1)
+        time.sleep(0.02)
     raise AssertionError("no part files appeared")
 
 
 @pytest.mark.slow
 def test_5_ctrl_c_then_sigkill_then_resume_gives_the_uninterrupted_output(tmp_path):
-    texts = [f'"We will win round {i}," Maria Lopez said on Monday in Lima. Markets in Seoul rose.' for i in range(24)]
+    # Each partition must take long against the poll below (~0.2 s of model work each, 16 of them): with tiny
+    # partitions a fast machine finished the whole run between seeing a part file and sending the signal.
+    texts = [" ".join(f'"We will win round {i}.{j}," Maria Lopez said on Monday in Lima. Markets in Seoul rose.'
+                      for j in range(60)) for i in range(16)]
     source = records(tmp_path / "in.jsonl", texts)
     expected = tmp_path / "local.jsonl"
     done = cli("extract", str(source), "-o", str(expected), "--no-progress")
     assert done.returncode == 0, done.stderr
     out = tmp_path / "dask.jsonl"
     folder = work_folder(out)
-    args = [*CLI, "extract", str(source), "-o", str(out), "--engine", "dask", "--workers", "1", "--partitions", "12",
+    args = [*CLI, "extract", str(source), "-o", str(out), "--engine", "dask", "--workers", "1", "--partitions", "16",
             "--no-progress"]
 
     # Ctrl+C as a terminal sends it: SIGINT to the whole foreground process group (client and workers)
@@ -305,7 +308,7 @@ def test_5_ctrl_c_then_sigkill_then_resume_gives_the_uninterrupted_output(tmp_pa
     _, stderr = run.communicate(timeout=60)
     lines = [line for line in stderr.splitlines() if line.strip()]
     assert run.returncode == 1 and len(lines) == 1, stderr
-    assert lines[0].startswith("Error: interrupted; ") and "of 12 partitions kept" in lines[0], stderr
+    assert lines[0].startswith("Error: interrupted; ") and "of 16 partitions kept" in lines[0], stderr
     kept = int(lines[0].split("interrupted; ")[1].split(" of")[0])
     assert kept >= 1
     assert kept == len(list(folder.glob("part-*.jsonl")))  # the parts really left, counted after workers stop (16b #7)
@@ -332,7 +335,7 @@ def test_5_ctrl_c_then_sigkill_then_resume_gives_the_uninterrupted_output(tmp_pa
 
     done = subprocess.run(args, capture_output=True, text=True, timeout=240)
     assert done.returncode == 0, done.stderr
-    assert f"resuming: {written} of 12 partitions" in done.stderr
+    assert f"resuming: {written} of 16 partitions" in done.stderr
     assert "Traceback" not in done.stderr and "distributed" not in done.stderr
     assert out.read_bytes() == expected.read_bytes()
     assert not folder.exists() and not lock_path(out).exists()
