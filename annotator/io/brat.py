@@ -22,6 +22,8 @@ from typing import Any
 
 from annotator.core.model import AnnotationSet, Document, Entity, Quote, QuoteType, Status, TextRange
 from annotator.core.errors import InputError
+from annotator.core.names import label_problem, shown
+from annotator.io.set_checks import check_span
 from annotator.io.records import (IMPORT_KEY, ExportIssues, ImportedSet, Where, check_no_overlap, digest,
                                   OVERLAP_KEY, overlapping_spans)
 
@@ -136,6 +138,10 @@ def parse_pair(txt: Path, ann: Path, notes: list[str]) -> ImportedSet:
                 # stale span in the other formats, never imported as garbled spans
                 raise where.fail(f"{ident} text {written!r} does not match the .txt at {ranges} ({expected!r}): "
                                  "the .ann is stale or its offsets count another text")
+            if problem := label_problem(label):  # refused here, on its own line (attack 13b #9)
+                raise where.fail(f'{ident} label "{shown(label)}" {problem}')
+            for a, b in pieces:
+                check_span(str(ann), number, text, f"{ident} entity", a, b, label)
             spans[ident] = {"start": start, "end": end, "label": label, "extra": extra, "line": number}
         elif line.startswith("R"):
             found = R_LINE.match(line)
@@ -260,7 +266,7 @@ def parse_pair(txt: Path, ann: Path, notes: list[str]) -> ImportedSet:
     aset = AnnotationSet(doc_id=0, annotator="", status=Status.DONE, entities=entities, quotes=quotes,
                          extra=extra_set)
     aset.extra[IMPORT_KEY] = {"had": ["brat"], "digest": digest(aset)}
-    return ImportedSet(text, {"file": txt.name}, None, aset, None)
+    return ImportedSet(text, {"file": txt.name}, None, aset, None, source=ann)
 
 
 def iter_brat_sets(path: Path, notes: list[str]):

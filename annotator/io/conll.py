@@ -17,6 +17,7 @@ refused (the columns are space-separated).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +25,7 @@ from typing import Any
 
 from annotator.core.model import AnnotationSet, Document, Entity, Status
 from annotator.core.errors import InputError
+from annotator.core.names import label_problem as _label_problem, shown
 from annotator.io.records import (IMPORT_KEY, ExportIssues, ImportedSet, Where, check_no_overlap, digest,
                                   overlapping_spans)
 
@@ -32,6 +34,8 @@ CONLL_KEY = "conll"
 DOCSTART = "-DOCSTART-"
 SPACY_DOCSTART = "-DOCSTART- -X- O O"
 """The document delimiter `spacy convert` splits on (conll_ner_to_docs)."""
+label_problem = functools.lru_cache(maxsize=4096)(_label_problem)
+"""core.names.label_problem, remembered: a file repeats its few labels on every token line."""
 PLACEHOLDERS = {"-X-", "_", "-", "O"}
 TAG = re.compile(r"^(O|([BIESLU])[-_](.+))$")
 
@@ -91,6 +95,8 @@ def _biluo(where_of, tags: list[tuple[int, str]]) -> list[str]:
         found = TAG.match(tag)
         if not found:
             raise where_of(number).fail(f"{tag!r} is not an IOB tag (B-X, I-X, O; or BILUO/BIOES)")
+        if tag != "O" and (problem := label_problem(found.group(3))):  # named on the tag's own line (13b #9)
+            raise where_of(number).fail(f'label "{shown(found.group(3))}" {problem}')
         normal.append("O" if tag == "O" else f"{found.group(2)}-{found.group(3)}")
     if any(t[0] in "ESLU" for t in normal if t != "O"):
         return [{"S": "U", "E": "L"}.get(t[0], t[0]) + t[1:] if t != "O" else t for t in normal]
@@ -161,6 +167,16 @@ def is_pipe_iob(lines: list[str]) -> bool:
     tokens = [token for line in lines[:200] for token in line.split()]
     piped = sum(1 for token in tokens if "|" in token and TAG.match(token.rsplit("|", 1)[1]))
     return bool(tokens) and piped >= 0.9 * len(tokens)  # a stray bad token is then refused with its line
+
+
+def flavour(path: Path) -> str:
+    """"iob" for a two-column file or spaCy's `word|TAG` lines, else "conll" (CoNLL-2003's four columns, or any
+    other number): the name an import's summary gives the file (both are read by this one reader)."""
+    with open(path, "rb") as handle:
+        head = handle.read(1 << 16).decode("utf-8", errors="replace")
+    lines = head.split("\n")[:-1] or head.split("\n")
+    width = token_width(lines)
+    return "iob" if is_pipe_iob(lines) or (width is not None and width[0] == 2) else "conll"
 
 
 def _pipe_sets(path: Path, lines: list[str], notes: list[str]):

@@ -308,6 +308,10 @@ def import_file(
     fmt = detect_format(path) if fmt == "auto" else fmt
     total = file_size(path)
     report = ImportReport(path=str(path), format=fmt)
+    if fmt == "conll" and path.is_file():  # one reader for both: the summary names the file's own kind
+        from annotator.io.conll import flavour
+
+        report.format = flavour(path)
     # a brat pair belongs to its collection (the folder): by file or by folder, the same annotator (attack 12 #37)
     default = path.resolve().parent.name if fmt == "brat" and path.is_file() else path.stem
     writer = BatchWriter(store, path, (annotator or "").strip() or default or path.stem, report, extract)
@@ -575,7 +579,8 @@ class BatchWriter:
         """Refuse an entity with no visible character, or a label or tag name holding a control character;
         list an entity that starts or ends in whitespace (issue 17; io/set_checks, shared with ingest).
         Offsets are the record's own (`imported.text`), checked before any mapping onto a stored text."""
-        check_set_content(str(self.path), imported.line, imported.text, aset.entities, aset.quotes, aset.tags,
+        check_set_content(str(imported.source or self.path), imported.line, imported.text, aset.entities, aset.quotes,
+                          aset.tags,
                           checked=self.checked_names, blank_edges=self.report.blank_edges)
 
     def _onto_stored_text(self, imported: ImportedSet, aset: AnnotationSet) -> None:
@@ -588,7 +593,7 @@ class BatchWriter:
             OffsetMap(imported.text, stored).annotation_set(aset)
         except ValueError as error:
             raise InputError(
-                self.path,
+                imported.source or self.path,
                 imported.line,
                 f"the text is document {aset.doc_id}'s in another Unicode normalisation form and the annotations "
                 f"cannot be placed on it ({error})",

@@ -209,6 +209,9 @@ class ImportedSet:
     prediction: str | None = None
     """For a model's prediction (Label Studio `predictions`): the name to use when the document's `model` set
     (the pre-annotation) already holds something else, e.g. `model@<model_version>`. None for people's sets."""
+    source: Path | None = None
+    """The file the set was read from when it is not the imported path itself (a brat pair's `.ann` in an
+    imported folder): messages about the set name it, not the folder."""
 
 
 def where_text(path: Path, line: int | None) -> str:
