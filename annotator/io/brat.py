@@ -439,6 +439,7 @@ class BratWriter:
         self.issues = issues
         self.files: list[Path] = []
         self.created: list[Path] = []
+        self.replaced: list[Path] = []
         self.names: set[str] = set()
         self.annotators: set[str] = set()
 
@@ -451,14 +452,19 @@ class BratWriter:
                              f"{', '.join(sorted(self.annotators))})")
         ann_content = ann_text(doc, aset, labels=self.labels, issues=self.issues)  # refuses before writing
         stem = Path(str(doc.meta.get("file") or "")).stem
-        if not stem or stem in self.names or not re.fullmatch(r"[\w.-]+", stem):
+        # names are told apart case-insensitively: `a.txt` and `A.TXT` are one file on macOS and Windows
+        if not stem or stem.casefold() in self.names or not re.fullmatch(r"[\w.-]+", stem):
             stem = f"doc-{doc.id}"
-        self.names.add(stem)
+            while stem.casefold() in self.names:  # a document whose own file was named doc-<id>
+                stem = f"{stem}-{doc.id}"
+        self.names.add(stem.casefold())
         self.output.mkdir(parents=True, exist_ok=True)
         txt, ann = self.output / f"{stem}.txt", self.output / f"{stem}.ann"
         for path, content in ((txt, doc.text), (ann, ann_content)):
             if not path.exists():
                 self.created.append(path)
+            else:
+                self.replaced.append(path)  # an earlier export's pair of that name: listed in the summary
             write_text_atomic(path, content)
         self.files += [txt, ann]
 

@@ -1118,12 +1118,14 @@ def parse_prodigy_record(
     for version_number, version in enumerate(need(where, record.get("versions", []) or [], list, '"versions"')):
         need(where, version, dict, f"version {version_number}")
         sessions = string_list(where, version.get("sessions", []) or [], f"version {version_number} sessions")
-        body = {k: v for k, v in version.items() if k != "versions"}
+        # the review's grouping (`sessions`, `default`) describes the version, not one session's answer: each
+        # session's set is that session's own task again, with its own _session_id (attack 12b #12)
+        body = {k: v for k, v in version.items() if k not in ("versions", "sessions", "default")}
         body.setdefault("text", text)
         if body["text"] != text:
             raise where.fail(f"version {version_number} has a different text than its review record")
         for session in sessions:
-            inner = parse_prodigy_record(where, {**body, "_annotator_id": session})[0]
+            inner = parse_prodigy_record(where, {**body, "_annotator_id": session, "_session_id": session})[0]
             inner.aset.extra.pop("_annotator_id", None)
             result.append(inner)
     return result
