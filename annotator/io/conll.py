@@ -103,6 +103,23 @@ def _biluo(where_of, tags: list[tuple[int, str]]) -> list[str]:
     return iob_to_biluo(normal)
 
 
+def first_broken_tag(biluo: list[str]) -> int | None:
+    """The index of the first tag of a BILUO sequence that cannot follow the ones before it (an `I-`/`L-` with no
+    open entity of its label, or a `B-`/`U-`/`O` while one is open), so a refusal names that token's line."""
+    open_label = None
+    for index, tag in enumerate(biluo):
+        prefix, label = (tag[0], tag[2:]) if tag not in ("O", "-", "") else ("O", None)
+        if prefix in "IL":
+            if open_label != label:
+                return index
+            open_label = label if prefix == "I" else None
+        else:
+            if open_label is not None:
+                return index
+            open_label = label if prefix == "B" else None
+    return len(biluo) - 1 if open_label is not None else None
+
+
 def token_width(lines: list[str]) -> tuple[int, int] | None:
     """(columns, line number) of the file's first token line (not blank, -DOCSTART- or a comment), or None."""
     for number, line in enumerate(lines, 1):
@@ -136,6 +153,7 @@ def parse_document(path: Path, first_line: int, sentences: list[list[tuple[int, 
                                      f"{width[0]} (line {width[1]}); a CoNLL token cannot hold a space or tab "
                                      f"({' '.join(cols)[:60]!r})")
         words = [cols[0] for _, cols in sentence]
+        biluo: list[str] | None = None
         try:
             biluo = _biluo(lambda n: Where(path, n), [(n, cols[-1]) for n, cols in sentence])
             doc = Doc(vocab, words=words, spaces=[True] * (len(words) - 1) + [False])
@@ -143,7 +161,12 @@ def parse_document(path: Path, first_line: int, sentences: list[list[tuple[int, 
         except ValueError as error:
             if isinstance(error, InputError):
                 raise
-            raise InputError(path, sentence[0][0], f"the tags of this sentence do not form spans ({error})") from None
+            at = first_broken_tag(biluo) if biluo is not None else None
+            number, tag = (sentence[at][0], sentence[at][1][-1]) if at is not None else (sentence[0][0], None)
+            what = (f"tag {tag!r} does not continue the tags before it" if tag
+                    else "the tags of this sentence do not form spans")
+            reason = str(error).split(". Tag sequence:")[0]  # spaCy's reason, without the sentence's whole sequence
+            raise InputError(path, number, f"{what} ({reason})") from None
         for span in spans:
             entities.append(Entity(start=offset + span.start_char, end=offset + span.end_char, label=span.label_))
         columns.append([cols[1:-1] for _, cols in sentence])

@@ -84,6 +84,9 @@ REFUSALS = [
     ("iob second sentence", lambda t: _text(t / "m3.iob", "Ann\tB-PER\nwent\tO\n\nto\tO\nBx\tB-B-X\n"), "m3.iob:5: "),
     ("iob inside tag", lambda t: _text(t / "m5.iob", "Ann\tB-PER\nLee\tI-PER\nand\tO\nBo\tB-X\nKu\tI-I-X\n"),
      "m5.iob:5: "),
+    ("biluo end without begin", lambda t: _text(t / "bl.iob", "Ann\tO\nwent\tO\nBo\tL-PER\n"), "bl.iob:3: "),
+    ("bioes inside after single", lambda t: _text(t / "bs.iob", "Ann\tO\n\nwent\tS-PER\nBo\tI-PER\nx\tO\n"),
+     "bs.iob:4: "),
     ("conll four columns", lambda t: _text(t / "e.conll", "-DOCSTART- -X- O O\n\nAnn NNP B-NP B-PER\n"
                                            "went VBD B-VP O\n\nto TO O O\nBx NNP O I-B-X\n"), "e.conll:7: "),
     ("spacy pipe iob", lambda t: _text(t / "f.txt", "Ann|B-PER went|O\nto|O Paris|B-B-LOC\n"), "f.txt:2: "),
