@@ -157,7 +157,7 @@ def import_(ctx, file, fmt, annotator, skip_invalid, no_extract, model):
     try:
         detected = detect_format(file) if fmt == "auto" else fmt
     except InputError as error:
-        raise click.ClickException(f"{error}\nNothing was imported.") from None
+        raise click.ClickException(one_line_refusal(error)) from None
     extract = None
     if not no_extract and _has_text_only(file, detected):
         from annotator.cli.corpus import make_extract_fn
@@ -178,7 +178,7 @@ def import_(ctx, file, fmt, annotator, skip_invalid, no_extract, model):
             report = import_file(store, file, fmt=detected, annotator=annotator, on_progress=progress,
                                  skip_invalid=skip_invalid, extract=extract)
         except InputError as error:
-            failure = f"{error}\nNothing was imported."
+            failure = one_line_refusal(error)
         except StoreError as error:  # disk full, read-only: the one transaction rolled back
             failure = f"{error}; nothing was imported (one transaction)"
     if failure is not None:
@@ -190,6 +190,14 @@ def import_(ctx, file, fmt, annotator, skip_invalid, no_extract, model):
     for line in report.details():
         click.echo(line, err=True)
     click.echo(f"{db_path_of(ctx)}: {report.summary()}")
+
+
+def one_line_refusal(error: Exception) -> str:
+    """The one line a refused import prints (after click's "Error: "): `file:line: reason; nothing was imported`.
+    A reason holding a line break (a quoted value) is folded onto the line, so the user sees one line, as every
+    error (COMMON rules; attack 13b #9)."""
+    reason = " ".join(part.strip() for part in str(error).splitlines() if part.strip())
+    return f"{reason.rstrip().rstrip('.')}; nothing was imported"
 
 
 def remove_new_database(path: Path) -> None:
