@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from annotator.cli.common import db_path_of, open_store, progress_bar
+from annotator.cli.common import db_path_of, one_line_refusal, open_store, progress_bar
 from annotator.core.model import Status
 
 EXPORT_CHOICES = ("jsonl", "prodigy", "doccano", "spacy", "conll", "iob", "brat", "labelstudio")
@@ -190,14 +190,6 @@ def import_(ctx, file, fmt, annotator, skip_invalid, no_extract, model):
     for line in report.details():
         click.echo(line, err=True)
     click.echo(f"{db_path_of(ctx)}: {report.summary()}")
-
-
-def one_line_refusal(error: Exception) -> str:
-    """The one line a refused import prints (after click's "Error: "): `file:line: reason; nothing was imported`.
-    A reason holding a line break (a quoted value) is folded onto the line, so the user sees one line, as every
-    error (COMMON rules; attack 13b #9)."""
-    reason = " ".join(part.strip() for part in str(error).splitlines() if part.strip())
-    return f"{reason.rstrip().rstrip('.')}; nothing was imported"
 
 
 def remove_new_database(path: Path) -> None:
