@@ -142,7 +142,8 @@ class ExportReport:
         if self.issues.left_out:
             parts.append(f"{len(self.issues.left_out)} spans this format cannot hold as they are (listed above)")
         if self.issues.unjudged:
-            parts.append(f"{len(self.issues.unjudged)} sets with tokens nobody judged for entities (listed above)")
+            parts.append(f"{len(self.issues.unjudged)} sets with tokens nobody judged for entities left out (listed "
+                         "above)")
         if self.issues.declined_models:
             parts.append(f"{len(self.issues.declined_models)} model sets left out for documents a person skipped or "
                          "rejected (listed above)")
@@ -667,21 +668,20 @@ def export(
 
 
 def _unjudged_left_out(fmt: str, issues: ExportIssues, doc: Document, aset: AnnotationSet) -> bool:
-    """CoNLL/IOB have no "missing" tag: a set whose tokens were not all judged (binary answers, categories or
-    relations only; `training_version.entities_unjudged`) is left out, and listed. doccano and brat cannot say
-    "partial": the set is written and listed as a partial annotation. True when the set is left out."""
+    """CoNLL, IOB, doccano and brat have no "missing" state for a token: a set whose tokens were not all judged
+    (binary answers, categories or relations only; `training_version.entities_unjudged`) would read back as a
+    complete set, its unjudged and rejected tokens as "no entity" (attack s4 H4). Such a set is left out, and
+    listed. (The spaCy DocBin marks those tokens missing; Label Studio and the Prodigy formats carry the answers
+    themselves.) True when the set is left out."""
     from annotator.io.training_version import entities_unjudged
 
     why = entities_unjudged(aset)
     if why is None:
         return False
-    if fmt in ("conll", "iob"):
-        issues.unjudged.append(f"document {doc.id} ({aset.annotator}): left out ({why}; CoNLL has no tag for "
-                               "\"not judged\", and O would teach \"no entity here\")")
-        return True
-    issues.unjudged.append(f"document {doc.id} ({aset.annotator}): a partial annotation ({why}; {fmt} cannot "
-                           "say so: the tokens outside its entities are not \"no entity\")")
-    return False
+    name = {"conll": "CoNLL", "iob": "IOB"}.get(fmt, fmt)
+    issues.unjudged.append(f"document {doc.id} ({aset.annotator}): left out ({why}; {name} has no tag for "
+                           "\"not judged\", and reading it back would make those tokens \"no entity here\")")
+    return True
 
 
 def whole_file_writer(fmt: str, output: Path, labels: set[str] | None, issues: ExportIssues):

@@ -688,6 +688,37 @@ def refresh_relations(
     return kept
 
 
+def span_relation(relation: dict[str, Any], aset: AnnotationSet) -> dict[str, Any] | None:
+    """A kept relation in Prodigy's shape (`label`, `head_span`, `child_span` with start, end, label), whatever
+    its source: a Prodigy / brat / Label Studio relation as it is; a doccano one (`from_id`, `to_id`, `type`)
+    pointed at the set's entities (or kept overlapping spans) by their doccano `id`, its other fields kept but
+    the doccano id (attack s4 M2). None when an end is not (or no longer) in the set."""
+    if isinstance(relation.get("head_span"), dict) and isinstance(relation.get("child_span"), dict):
+        return relation
+    if "from_id" not in relation and "to_id" not in relation:
+        return None
+    by_id: dict[Any, dict[str, Any]] = {}
+    for entity in aset.entities:
+        ident = entity.extra.get("id")
+        if isinstance(ident, (int, str)) and not isinstance(ident, bool):
+            by_id.setdefault(ident, {"start": entity.start, "end": entity.end, "label": entity.label})
+    for span in overlapping_spans(aset):
+        ident = span.get("id")
+        if isinstance(ident, (int, str)) and not isinstance(ident, bool):
+            by_id.setdefault(ident, {k: span[k] for k in ("start", "end", "label") if k in span})
+    head, child = by_id.get(relation.get("from_id")), by_id.get(relation.get("to_id"))
+    if head is None or child is None:
+        return None
+    rest = {k: v for k, v in relation.items() if k not in ("id", "from_id", "to_id", "type")}
+    return {**rest, "label": relation.get("type"), "head_span": head, "child_span": child}
+
+
+def relation_name(relation: dict[str, Any]) -> str:
+    """A relation's type for messages: Prodigy's `label`, doccano's `type` (never a Python None)."""
+    name = relation.get("label", relation.get("type"))
+    return repr(name) if isinstance(name, str) else "(unnamed)"
+
+
 def token_index(tokens: list[dict[str, Any]]) -> tuple[dict[int, int], dict[int, int]]:
     """(start offset -> token id, end offset -> token id) of Prodigy tokens."""
     starts, ends = {}, {}
