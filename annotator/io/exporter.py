@@ -637,7 +637,8 @@ def export(
             elif fmt == "spacy":
                 writer.add(side, doc, aset, labels=labels, issues=issues)
             elif fmt in WHOLE_FILE_FORMATS:
-                writer.add(doc, aset)
+                if writer.add(doc, aset) is False:  # left out by the writer (listed in issues)
+                    continue
             else:
                 built = build(doc, aset)
                 for one in built if isinstance(built, list) else [built]:

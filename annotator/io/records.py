@@ -582,6 +582,29 @@ def overlapping_spans(aset: AnnotationSet) -> list[dict[str, Any]]:
     return result
 
 
+def place_overlaps(record: dict[str, Any], aset: AnnotationSet, spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The record's `spans` with the set's kept overlapping spans placed where a reader takes them back: a
+    `spans_manual` task (its `_view_id` kept) holds them in `spans`, as Prodigy wrote them; any other record
+    (overlaps from doccano, brat or Label Studio, which allow nested entities) gets them in its own
+    `overlapping_spans` field, so `spans` stays a valid NER task and the import reads them back (attack s4 M1)."""
+    overlaps = overlapping_spans(aset)
+    if not overlaps:
+        return spans
+    if aset.extra.get("_view_id") == "spans_manual":
+        return spans + overlaps
+    record[OVERLAP_KEY] = overlaps
+    return spans
+
+
+def record_overlaps(where: Where, text: str, record: dict[str, Any]) -> list[dict[str, Any]]:
+    """A record's own `overlapping_spans` field (annotator's export, `place_overlaps`), checked as `spans` are:
+    offsets inside the text, a label; returned as they came."""
+    if record.get(OVERLAP_KEY) is None:
+        return []
+    need(where, record[OVERLAP_KEY], list, f'"{OVERLAP_KEY}"')
+    return [dict(span.source) for span in parse_spans(where, text, record[OVERLAP_KEY])]
+
+
 REBUILT_KEYS = frozenset({IMPORT_KEY, "tokens", "relations", "text", "meta", "_input_hash", "_task_hash",
                            "_annotator_id", "answer", OVERLAP_KEY})
 
@@ -749,7 +772,7 @@ def record_from_set(
         if ("token_start" in span or "token_end" in span) and entity.start in starts and entity.end in ends:
             span["token_start"], span["token_end"] = starts[entity.start], ends[entity.end]
         spans.append(span)
-    record["spans"] = spans + overlapping_spans(aset)
+    record["spans"] = place_overlaps(record, aset, spans)
     if "relations" in aset.extra:
         record["relations"] = refresh_relations(
             aset.extra["relations"], spans, f"document {doc.id} ({aset.annotator})", issues
@@ -1129,8 +1152,11 @@ def parse_prodigy_record(
         extra.pop(STATUS_KEY, None)  # the unfinished marker is the set's status, rebuilt on export
     if "relations" in record:
         extra["relations"] = generic_relations
+    overlapping = [*record_overlaps(where, text, record), *overlapping]  # kept apart by annotator's export
     if overlapping:
         extra[OVERLAP_KEY] = overlapping
+    else:
+        extra.pop(OVERLAP_KEY, None)
     if "tokens" in extra:
         need(where, extra["tokens"], list, '"tokens"')
     aset = AnnotationSet(doc_id=0, annotator="", status=status, entities=entities, quotes=quotes, tags=tags, extra=extra)
