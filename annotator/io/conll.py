@@ -224,7 +224,12 @@ def _blank(lang: str = "en"):
 
 
 def _from_conll(aset: AnnotationSet) -> bool:
-    return CONLL_KEY in aset.extra or (aset.extra.get(IMPORT_KEY) or {}).get("had") == ["conll"]
+    """The set's text is CoNLL's own (tokens joined by spaces), not a stored article a CoNLL file was attached
+    to (`io/token_attach`: then the text is the article's and spaCy tokenizes it, as for any other text)."""
+    marker = aset.extra.get(IMPORT_KEY) or {}
+    if isinstance(marker, dict) and marker.get("attached"):
+        return False
+    return CONLL_KEY in aset.extra or marker.get("had") == ["conll"]
 
 
 def _token_doc(doc: Document, aset: AnnotationSet):
