@@ -677,12 +677,23 @@ def _unjudged_left_out(fmt: str, issues: ExportIssues, doc: Document, aset: Anno
     from annotator.io.training_version import entities_unjudged
 
     why = entities_unjudged(aset)
-    if why is None:
+    if why is None or (fmt == "doccano" and _doccano_classification(aset)):
         return False
     name = {"conll": "CoNLL", "iob": "IOB"}.get(fmt, fmt)
     issues.unjudged.append(f"document {doc.id} ({aset.annotator}): left out ({why}; {name} has no tag for "
                            "\"not judged\", and reading it back would make those tokens \"no entity here\")")
     return True
+
+
+def _doccano_classification(aset: AnnotationSet) -> bool:
+    """A set of document categories only (no entity, quote, kept overlap or relation): the doccano export writes it
+    as a text-classification record (`"label": [...]`), which reads back as categories only, its tokens unjudged
+    for entities. So doccano carries that partial state, and the set is not left out."""
+    from annotator.io.records import OVERLAP_KEY
+
+    return (not aset.entities and not aset.quotes and not aset.extra.get("relations")
+            and not aset.extra.get(OVERLAP_KEY)
+            and any(TargetKind(t.target_kind) is TargetKind.DOCUMENT for t in aset.tags))
 
 
 def whole_file_writer(fmt: str, output: Path, labels: set[str] | None, issues: ExportIssues):

@@ -538,7 +538,7 @@ class ExportIssues:
     """Model sets (`model@...`) a training export left out (`io/training_version.py`; --include-model)."""
     unjudged: list[str] = field(default_factory=list)
     """Sets whose tokens were not all judged for entities (binary answers; categories or relations only): left
-    out of CoNLL/IOB, listed as partial in doccano/brat (`io/training_version.entities_unjudged`)."""
+    out of CoNLL/IOB, doccano and brat (`io/training_version.entities_unjudged`; attack s4 H4)."""
     declined_models: list[str] = field(default_factory=list)
     """Model sets left out because a person skipped or rejected the document (`io/training_version.py`)."""
     left_out: list[str] = field(default_factory=list)
