@@ -414,3 +414,23 @@ def test_m7_another_persons_file_is_still_imported_under_its_name(tmp_path):
     cli(db, "import", conll)
     assert annotator_names(db) == {"alice", "carl"}
     assert sets_of(db)[(OFF[2]["text"], "carl")] == [(0, 3, "PERSON"), (24, 33, "GPE")]
+
+
+def test_m7_a_file_that_repeats_a_person_only_in_part_is_imported_whole(tmp_path):
+    db = tmp_path / "r.db"
+    alice = [{**OFF[2], "_annotator_id": "alice"},
+             {"text": "Rome is old.", "spans": [{"start": 0, "end": 4, "label": "GPE"}], "answer": "accept",
+              "_annotator_id": "alice"}]
+    cli(db, "import", "--no-extract", jsonl(tmp_path / "a.jsonl", alice))
+    folder = tmp_path / "dora"  # the first document as alice has it, the second not: dora's own folder
+    folder.mkdir()
+    (folder / "a.txt").write_text(OFF[2]["text"], encoding="utf-8")
+    (folder / "a.ann").write_text("T1\tPERSON 0 3\tZoë\nT2\tPERSON 11 15\tJosé\nT3\tGPE 24 33\tSão Paulo\n",
+                                  encoding="utf-8")
+    (folder / "b.txt").write_text("Rome is old.", encoding="utf-8")
+    (folder / "b.ann").write_text("T1\tLOC 0 4\tRome\n", encoding="utf-8")
+    done = cli(db, "import", folder)
+    assert "2 annotation sets written" in done.stdout, done.stdout
+    sets = sets_of(db)
+    assert sets[(OFF[2]["text"], "dora")] == sets[(OFF[2]["text"], "alice")]
+    assert sets[("Rome is old.", "dora")] == [(0, 4, "LOC")]
