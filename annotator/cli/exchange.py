@@ -33,9 +33,10 @@ def label_list(values: tuple[str, ...]) -> list[str] | None:
               "pairs; labelstudio: a Label Studio JSON import file.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="File (a folder for spacy, brat or with --split). Default: "
-                   "./exports/annotations-<format>-<time>[-N] (never overwrites an earlier export). A symbolic link "
+                   "./exports/annotations-<format>-<time>[-N] (never overwrites an earlier export). '-' writes to "
+                   "standard output (one-file formats only: not spacy, brat or --split). A symbolic link "
                    "is written through (the file it points to is replaced whole); the database, its -wal/-shm, "
-                   "devices, FIFOs and '-' are refused.")
+                   "devices and FIFOs are refused.")
 @click.option("--annotator", "annotators", multiple=True, help="Only these annotators (repeat). Default: all but the model.")
 @click.option("--status", "statuses", multiple=True, type=click.Choice([s.value for s in Status]),
               help="Only sets with these statuses (repeat). Default: done for the training formats (spacy, "

@@ -130,9 +130,14 @@ def agreement(ctx, annotators, labels, include_model, as_json, as_csv, top, more
 def attach(ctx, other, as_name):
     """Copy every human annotator's sets from OTHER (an annotator database, opened read-only) into this
     database, each annotator kept separate (a clashing name gets @OTHER). Running it again refreshes them."""
+    from annotator.core.names import annotator_name_problem
     from annotator.core.store import StoreError
     from annotator.review.attach import attach_database
 
+    # the rule every annotator name follows (core/names.py), before anything opens: a name the store would trim
+    # crashed, and a suffix "  x" made "alice@  x" (README audit s4 #2)
+    if as_name is not None and (problem := annotator_name_problem(as_name)):
+        raise click.BadParameter(problem, param_hint="--as")
     with open_store(ctx) as store:
         try:
             report = attach_database(store, other, as_name=as_name)

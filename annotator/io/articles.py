@@ -1,7 +1,7 @@
 """Read plain articles to ingest or extract: `.txt` files (or folders of them) and `.jsonl` records.
 
 Readers stream: one record in memory at a time. Bad input raises `InputError` naming the file and line.
-A `.txt` file's first non-empty line is its title. A `.jsonl` record is `{"text", "id"?, "meta"?, "title"?}`.
+A `.txt` file's title is its first line that is not web boilerplate (core/boilerplate.py). A `.jsonl` record is `{"text", "id"?, "meta"?, "title"?}`.
 """
 
 from __future__ import annotations
@@ -217,7 +217,7 @@ def read_jsonl(path: Path, *, on_error=None) -> Iterator[SourceRecord]:
             record = parse_json_object(path, number, line)
             article = article_from_record(path, number, record)
             if "spans" in record or "quotes" in record:
-                article.extraction = _pre_extraction(path, number, article.document.text, record)
+                article.extraction = _pre_extraction(path, number, record["text"], article.document.text, record)
             yield article
         except InputError as error:
             if on_error is None:
@@ -225,12 +225,23 @@ def read_jsonl(path: Path, *, on_error=None) -> Iterator[SourceRecord]:
             on_error(error)
 
 
-def _pre_extraction(path: Path, number: int, text: str, record: dict[str, Any]) -> Extraction | None:
-    """The record's pre-extraction (see io/records.carries_pre_extraction), checked; imported here because
+def _pre_extraction(path: Path, number: int, text: str, stored: str, record: dict[str, Any]) -> Extraction | None:
+    """The record's pre-extraction (see io/records.carries_pre_extraction), checked on the record's own `text`
+    and placed on `stored` (the text ingest keeps: a leading BOM stripped) by the same offset map `annotator
+    import` uses, so both commands read a record the same way (README audit s4 #3); imported here because
     io/records builds on this module."""
+    from annotator.core.normalise import OffsetMap
     from annotator.io.records import Where, carries_pre_extraction, pre_extraction
 
-    return pre_extraction(Where(path, number), text, record) if carries_pre_extraction(record) else None
+    if not carries_pre_extraction(record):
+        return None
+    extraction = pre_extraction(Where(path, number), text, record)
+    if text != stored:
+        try:
+            OffsetMap(text, stored).annotation_set(extraction)
+        except ValueError as error:  # cannot happen for a stripped BOM; said in one line if it ever does
+            raise InputError(path, number, f"the spans cannot be placed on the text as stored ({error})") from None
+    return extraction
 
 
 def read_articles(paths: Iterable[str | os.PathLike], *, on_error=None) -> Iterator[SourceRecord]:
