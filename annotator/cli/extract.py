@@ -6,7 +6,6 @@ Module-level imports stay light (no spaCy): the pipeline is loaded when the comm
 from __future__ import annotations
 
 import os
-import sys
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
