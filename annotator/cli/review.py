@@ -136,7 +136,9 @@ def agreement(ctx, annotators, labels, include_model, as_json, as_csv, top, more
 @click.pass_context
 def attach(ctx, other, as_name):
     """Copy every human annotator's sets from OTHER (an annotator database, opened read-only) into this
-    database, each annotator kept separate (a clashing name gets @OTHER). Running it again refreshes them."""
+    database, each annotator kept separate (a clashing name gets @OTHER). Running it again refreshes them.
+    OTHER's gold sets (its review, a Prodigy review's gold@REVIEWER) and model sets are left behind, and the
+    summary names them."""
     from annotator.core.store import StoreError
     from annotator.review.attach import attach_database
 
