@@ -3,7 +3,6 @@ accept-identical|gui`."""
 
 from __future__ import annotations
 
-import csv
 import sys
 
 import click
@@ -122,10 +121,10 @@ def agreement(ctx, annotators, labels, include_model, as_json, as_csv, top, more
     elif as_csv:
         for warning in report.warnings():  # the table stays machine-readable; the warning still shows
             click.echo(f"warning: {warning}", err=True)
-        rows = list(report.csv_rows())
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["scope"])
-        writer.writeheader()
-        writer.writerows(rows)
+        from annotator.core.spreadsheet import write_csv
+
+        rows = list(report.csv_rows())  # names and labels are people's text: neutralised against CSV injection
+        write_csv(sys.stdout, rows, list(rows[0]) if rows else ["scope"])
     else:
         print_report(report, top=top)
 
