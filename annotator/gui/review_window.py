@@ -399,7 +399,8 @@ class ReviewWindow(FitsScreen, QMainWindow):
                 cell = QTableWidgetItem(value)
                 cell.setData(Qt.ItemDataRole.UserRole, entry.doc_id)
                 if col == 1:
-                    cell.setToolTip(plain(f"{value}\nversions: {', '.join(entry.annotators)}"))
+                    rejected = f"\nrejected by: {', '.join(entry.rejected)}" if entry.rejected else ""
+                    cell.setToolTip(plain(f"{value}\nversions: {', '.join(entry.annotators)}{rejected}"))
                 if col == 3:
                     cell.setBackground(QBrush(QColor(RESOLVED_COLOR if done or not entry.unresolved else UNRESOLVED_COLOR)))
                 table.setItem(row, col, cell)
@@ -905,7 +906,11 @@ def gold_start_note(review) -> str:
         start = "nothing: the versions agree on no item, so gold starts empty"
     else:
         start = f"what all {len(review.versions)} versions agree on — {count} (shown below)"
-    return f"No gold set yet. Your first decision starts it from {start}; {waiting} disagreement(s) wait for you."
+    note = f"No gold set yet. Your first decision starts it from {start}; {waiting} disagreement(s) wait for you."
+    if review.rejected:  # a reject is a verdict, not a version: left out of the items (attack s4 M6)
+        note += (f" Rejected by {', '.join(review.rejected)}: not compared here; accept another version, or mark "
+                 "the gold set rejected.")
+    return note
 
 
 def _n(count: int, one: str, many: str) -> str:

@@ -311,3 +311,23 @@ def test_reannotate_keeps_an_imported_prediction_under_its_own_name(tmp_path):
     # a second run keeps it once (nothing left to move)
     again = cli(db, "reannotate")
     assert "model@crf-7" not in again.stdout
+
+
+def test_the_review_window_says_who_rejected(qtbot, tmp_path):
+    """The window compares only the accepted versions; the note over the gold view names who rejected, and there
+    is no "Accept version" button for the rejected one."""
+    from PySide6.QtWidgets import QLabel
+
+    from annotator.gui.review_window import ReviewWindow
+
+    db = tmp_path / "win.db"
+    cli(db, "import", rejected_corpus(tmp_path))
+    cli(db, "import", jsonl(tmp_path / "carol.jsonl", [
+        {"text": APPLE, "spans": APPLE_SPANS[:2], "answer": "accept", "_annotator_id": "carol"}]))
+    window = ReviewWindow(db, "rita")
+    qtbot.addWidget(window)
+    window.open_document(1)
+    note = window.findChild(QLabel, "goldStart")
+    assert "Rejected by bob" in note.text()
+    assert set(window.accept_buttons) == {"alice", "carol"}
+    window.close()
