@@ -166,7 +166,8 @@ def _gold_options(function):
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def queue(ctx, gold, annotators, include_model, as_json):
-    """Documents with two or more versions, the most unresolved disagreement first."""
+    """Documents with two or more versions, the most unresolved disagreement first. A rejected version is listed
+    as NAME (rejected) and not compared item by item; accept versus reject counts as one disagreement."""
     from annotator.review.adjudication import review_queue
 
     with open_store(ctx, readonly=True) as store:

@@ -36,7 +36,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from annotator.core.model import AnnotationSet, Entity, Status
+from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Entity, Status
 from annotator.core.store import Store
 from annotator.review.alignment import (
     cues_agree,
@@ -419,12 +419,13 @@ def compute_agreement(
     documents: list[DocumentAgreement] = []
     seen_labels: set[str] = set()
     wanted = documents_with_versions(store, names, statuses=COMPARED_STATUSES) if names else []
-    rejected = [(d, n) for d in (documents_with_versions(store, names, minimum=1, statuses=[Status.REJECTED]) if names else [])
-                for n in rejected_names(store, d, names)]
+    people = [n for n in names if n != MODEL_ANNOTATOR]  # the pre-extraction has no status to reject with
+    with_rejects = documents_with_versions(store, people, minimum=1, statuses=[Status.REJECTED]) if people else []
     if doc_ids is not None:
         keep = set(doc_ids)
         wanted = [d for d in wanted if d in keep]
-        rejected = [(d, n) for d, n in rejected if d in keep]
+        with_rejects = [d for d in with_rejects if d in keep]
+    rejected = [(d, n) for d in with_rejects for n in rejected_names(store, d, people)]
     for doc_id in wanted:
         versions = {n: _filtered(v, label_filter)
                     for n, v in load_versions(store, doc_id, names, statuses=COMPARED_STATUSES).items()}
