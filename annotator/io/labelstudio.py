@@ -78,14 +78,19 @@ def known_users(tasks: list[Any]) -> tuple[dict[int, dict[str, Any]], list[int]]
                     users.setdefault(who["id"], who)
                 elif type(who) is int:
                     plain.add(who)
+                elif isinstance(who, dict) and type(who.get("id")) is int:
+                    plain.add(who["id"])  # an object without an email: by its id only, like a plain id
     return users, sorted(plain & set(users))
 
 
 def with_known_user(block: dict[str, Any], users: dict[int, dict[str, Any]] | None) -> dict[str, Any]:
-    """The annotation with a plain-number `completed_by` replaced by that user's object from `known_users`."""
+    """The annotation with a `completed_by` that names a user by id only (a plain number, or an object without an
+    email) replaced by that user's object from `known_users`."""
     who = block.get("completed_by")
-    if users and type(who) is int and who in users:
-        return {**block, "completed_by": users[who]}
+    ident = who.get("id") if isinstance(who, dict) and not (isinstance(who.get("email"), str)
+                                                             and who["email"].strip()) else who
+    if users and type(ident) is int and ident in users:
+        return {**block, "completed_by": users[ident]}
     return block
 
 

@@ -207,11 +207,13 @@ def test_label_studio_user_as_object_and_as_id_is_one_annotator(tmp_path, object
 
 
 def test_label_studio_completions_and_other_ids_stay_apart(tmp_path):
-    """Variation: pre-1.0 `completions`; a different plain id (8) stays its own annotator."""
+    """Variation: pre-1.0 `completions`; an object with the id but no email is the same user; a different plain
+    id (8) stays its own annotator."""
     user = {"id": 7, "email": "ann@example.com"}
     tasks = [ls_task(1, "Oslo is cold.", 7, 0, 4, "GPE", key="completions"),
              ls_task(2, "Rome is warm.", user, 0, 4, "GPE", key="completions"),
-             ls_task(3, "Bern is small.", 8, 0, 4, "GPE")]
+             ls_task(3, "Bern is small.", 8, 0, 4, "GPE"),
+             ls_task(4, "Lima is high.", {"id": 7, "first_name": "Ann"}, 0, 4, "GPE")]
     path = tmp_path / "lsc.json"
     path.write_text(json.dumps(tasks), encoding="utf-8")
     db = tmp_path / "lsc.db"
