@@ -9,7 +9,6 @@ import os
 import socket
 import stat
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -27,20 +26,13 @@ from annotator.extract.distributed import (
     validate_inputs,
     work_folder,
 )
-
-CLI = [sys.executable, "-c", "from annotator.cli import main; main()"]
-
-
-def cli(*args: str, timeout: float = 120, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=timeout, cwd=cwd,
-                          env={**os.environ, "PYTHONWARNINGS": "default"})
+from tests.cli_run import one_line_error as _one_line_error
+from tests.cli_run import run_python_cli as cli
 
 
 def one_line_error(done: subprocess.CompletedProcess) -> str:
-    lines = [line for line in done.stderr.splitlines() if line.strip()]
-    assert done.returncode != 0, done.stderr
-    assert len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
-    return lines[0]
+    """The run failed with exactly one line on stderr, no traceback; returns it."""
+    return _one_line_error(done, only_line=True)
 
 
 def records(path: Path, texts: list[str]) -> Path:

@@ -26,7 +26,8 @@ from annotator.core.model import AnnotationSet, Document, Entity, Quote, Status
 from annotator.core.store import Store
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_train_cli import ANNOTATOR, cli, gadget_corpus  # noqa: E402
+from test_train_cli import cli, gadget_corpus  # noqa: E402
+from tests.cli_run import ANNOTATOR  # noqa: E402
 from test_training_data import biluo, docbin_docs  # noqa: E402
 
 
