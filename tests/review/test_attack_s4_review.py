@@ -18,26 +18,21 @@ import csv
 import io
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Document, Entity, Status
 from annotator.core.store import Store
-
-CLI = [str(Path(sys.executable).parent / "annotator")]
+from tests.cli_run import one_line_error, run_cli
 
 
 def cli(db: Path, *args, ok: bool = True, timeout: float = 300) -> subprocess.CompletedProcess:
-    done = subprocess.run([*CLI, "--db", str(db), *map(str, args)], capture_output=True, text=True, timeout=timeout)
+    """The real command (tests/cli_run.py); a refusal must be exactly one `Error` line with exit code 1."""
+    done = run_cli(db, *args, ok=ok, timeout=timeout)
     assert "Traceback" not in done.stderr, done.stderr
-    if ok:
-        assert done.returncode == 0, (done.stdout, done.stderr)
-    else:
-        assert done.returncode == 1, (done.stdout, done.stderr)
-        lines = [line for line in done.stderr.splitlines() if line.strip()]
-        assert len(lines) == 1 and lines[0].startswith("Error"), done.stderr
+    if not ok:
+        one_line_error(done, code=1, only_line=True)
     return done
 
 
