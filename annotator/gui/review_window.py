@@ -833,9 +833,12 @@ class ReviewWindow(FitsScreen, QMainWindow):
         undo before); "Undo accept identical" takes the whole batch back."""
         options = dict(reviewer=self.reviewer, gold=self.gold, annotators=self.annotator_filter,
                        include_model=self.include_model)
-        candidates = accept_identical(self.store, dry_run=True, **options)
+        held: list[int] = []
+        candidates = accept_identical(self.store, dry_run=True, held_back=held, **options)
+        rejected_note = (f" {len(held)} document(s) someone rejected are left for you (a reject never agrees)."
+                         if held else "")
         if not candidates:
-            self.statusBar().showMessage("No documents with identical versions left to accept.")
+            self.statusBar().showMessage("No documents with identical versions left to accept." + rejected_note)
             return []
         if confirm and QMessageBox.question(
             self, "Accept identical versions",
@@ -851,7 +854,8 @@ class ReviewWindow(FitsScreen, QMainWindow):
         if self.review is not None:
             self.refresh_items()
             self.refresh_article()
-        self.statusBar().showMessage(f"{len(accepted)} document(s) with identical versions accepted into {self.gold}")
+        self.statusBar().showMessage(f"{len(accepted)} document(s) with identical versions accepted into {self.gold}."
+                                     + rejected_note)
         return accepted
 
     def undo_accept_identical(self) -> int:

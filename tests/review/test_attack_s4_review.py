@@ -327,4 +327,6 @@ def test_the_review_window_says_who_rejected(qtbot, tmp_path):
     note = window.findChild(QLabel, "goldStart")
     assert "Rejected by bob" in note.text()
     assert set(window.accept_buttons) == {"alice", "carol"}
+    assert window.accept_identical(confirm=False) == []  # document 2: alice accepted, bob rejected
+    assert "rejected" in window.statusBar().currentMessage()
     window.close()
