@@ -330,3 +330,34 @@ def test_the_review_window_says_who_rejected(qtbot, tmp_path):
     assert window.accept_identical(confirm=False) == []  # document 2: alice accepted, bob rejected
     assert "rejected" in window.statusBar().currentMessage()
     window.close()
+
+
+def test_a_gold_set_the_review_rejected_keeps_the_document_out_of_training(tmp_path):
+    """The reviewer sided with the reject (gold marked rejected in review mode; or an imported Prodigy review
+    answered reject): a person's accepted set must not train in its place, and the export says so."""
+    from spacy.tokens import DocBin
+    import spacy
+
+    from annotator.core.model import Status as S
+    from annotator.review.adjudication import Review
+
+    db = tmp_path / "gr.db"
+    cli(db, "import", jsonl(tmp_path / "g.jsonl", [
+        {"text": "Junk page Paris.", "spans": [{"start": 10, "end": 15, "label": "GPE"}], "answer": "accept",
+         "_annotator_id": "al"},
+        {"text": "Junk page Paris.", "spans": [], "answer": "reject", "_annotator_id": "bo"},
+        {"text": "Oslo is cold.", "spans": [{"start": 0, "end": 4, "label": "GPE"}], "answer": "accept",
+         "_annotator_id": "al"},
+        {"text": "Rome is warm.", "spans": [{"start": 0, "end": 4, "label": "GPE"}], "answer": "accept",
+         "_annotator_id": "al"},
+    ]))
+    with Store(db) as store:
+        Review(store, 1, reviewer="rita").set_status(S.REJECTED)
+    done = cli(db, "export", "--format", "spacy", "-o", tmp_path / "sp")
+    assert "reviewed out: document 1" in done.stderr and "al" in done.stderr
+    texts = [d.text for path in (tmp_path / "sp").rglob("*.spacy")
+             for d in DocBin().from_disk(path).get_docs(spacy.blank("en").vocab)]
+    assert "Junk page Paris." not in texts and "Oslo is cold." in texts
+    doccano = cli(db, "export", "--format", "doccano", "-o", tmp_path / "d.jsonl")
+    assert "reviewed out: document 1" in doccano.stderr
+    assert "Junk page" not in (tmp_path / "d.jsonl").read_text(encoding="utf-8")
