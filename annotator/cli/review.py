@@ -192,12 +192,13 @@ def queue(ctx, gold, annotators, include_model, as_json):
 @click.option("--from", "source", required=True, help="The annotator whose whole version becomes gold.")
 @click.option("--as", "reviewer", required=True, help="Who decides (recorded with the decision).")
 @click.option("--allow-rejected", is_flag=True,
-              help="Accept the version even though its annotator rejected the document (gold is marked done).")
+              help="Accept a version its annotator rejected: the reviewer confirms the rejection (gold is marked "
+              "rejected, so training leaves the document out).")
 @_gold_options
 @click.pass_context
 def accept(ctx, doc_id, source, reviewer, allow_rejected, gold, annotators, include_model):
     """Accept one annotator's whole version of DOC_ID as the gold set (marked done). A version its annotator
-    rejected is refused unless --allow-rejected."""
+    rejected is refused unless --allow-rejected, which confirms the rejection (gold marked rejected)."""
     from annotator.core.ops import EditError
     from annotator.core.store import NotFoundError
     from annotator.review.adjudication import RejectedVersionError, Review
@@ -221,8 +222,8 @@ def accept(ctx, doc_id, source, reviewer, allow_rejected, gold, annotators, incl
         except (EditError, NotFoundError) as error:
             raise click.ClickException(str(error)) from None
     if source in review_.rejected:
-        click.echo(f"document {doc_id}: {source}'s rejected version accepted into {gold} by {reviewer} "
-                   "(--allow-rejected: gold is marked done and trains on it)")
+        click.echo(f"document {doc_id}: {source}'s rejected version accepted into {gold} by {reviewer}: gold is "
+                   "marked rejected, so training exports leave the document out")
         return
     click.echo(f"document {doc_id}: {source}'s version accepted into {gold} by {reviewer}")
 

@@ -912,8 +912,8 @@ def gold_start_note(review) -> str:
         start = f"what all {len(review.versions)} versions agree on — {count} (shown below)"
     note = f"No gold set yet. Your first decision starts it from {start}; {waiting} disagreement(s) wait for you."
     if review.rejected:  # a reject is a verdict, not a version: left out of the items (attack s4 M6)
-        note += (f" Rejected by {', '.join(review.rejected)}: not compared here; accept another version, or mark "
-                 "the gold set rejected.")
+        note += (f" Rejected by {', '.join(review.rejected)}: not compared here. Accepting a version overrides the "
+                 "reject; `annotator review accept --allow-rejected` confirms it.")
     return note
 
 

@@ -581,8 +581,9 @@ class Review:
     def accept_version(self, annotator: str, *, decision: str = "accept_version",
                        allow_rejected: bool = False) -> Applied:
         """Make the gold set a copy of `annotator`'s whole version (status done). A version its annotator
-        rejected raises RejectedVersionError unless `allow_rejected` (then it is copied and marked done like any
-        other: the reviewer overrides the rejection). Raises ops.EditError when `annotator` has no version."""
+        rejected raises RejectedVersionError unless `allow_rejected`: then the reviewer confirms the rejection,
+        and gold is that version with its status, rejected (so training exports leave the document out,
+        `io/training_version.py`). Raises ops.EditError when `annotator` has no version."""
         source = self.versions.get(annotator)
         items = self.items
         if source is None and annotator in self.rejected:
@@ -597,7 +598,8 @@ class Review:
         before = self.gold_set()
         applied = Applied(f"accept {annotator}'s version")
         with self.store.transaction():
-            self.store.replace_annotation_set(_writable(source, annotator=self.gold, status=Status.DONE))
+            status = Status.REJECTED if annotator in self.rejected else Status.DONE
+            self.store.replace_annotation_set(_writable(source, annotator=self.gold, status=status))
             gold_id = self.store.annotator_id(self.gold)
             self.store.log_edit(self.doc_id, gold_id, "review_accept_version", {"from": annotator})
             applied.decision_ids.append(self._record("document", decision, annotator,

@@ -73,14 +73,21 @@ def test_accept_of_a_rejected_version_is_refused_in_one_line(tmp_path):
         assert store.annotation_set(2, "gold").status is Status.DONE
 
 
-def test_allow_rejected_takes_it_and_says_so(tmp_path):
+def test_allow_rejected_confirms_the_rejection_and_says_so(tmp_path):
+    """With the option the reviewer takes bob's verdict: gold is his version, status rejected; the queue counts
+    the document settled and a training export leaves it out (alice's accepted set does not train instead)."""
     db = tmp_path / "r.db"
     cli(db, "import", rejected_corpus(tmp_path))
     done = cli(db, "review", "accept", 1, "--from", "bob", "--as", "rita", "--allow-rejected")
-    assert "rejected" in done.stdout and "accepted into gold" in done.stdout
+    assert "rejected" in done.stdout and "accepted into gold" in done.stdout and "training" in done.stdout
     with Store(db, readonly=True) as store:
         gold = store.annotation_set(1, "gold")
-        assert gold.status is Status.DONE and [e.label for e in gold.entities] == ["ORG", "PERSON", "GPE"]
+        assert gold.status is Status.REJECTED and [e.label for e in gold.entities] == ["ORG", "PERSON", "GPE"]
+    queue = json.loads(cli(db, "review", "queue", "--json").stdout)
+    assert next(e for e in queue if e["doc_id"] == 1)["unresolved"] == 0
+    exported = cli(db, "export", "--format", "doccano", "-o", tmp_path / "d.jsonl")
+    assert "reviewed out: document 1" in exported.stderr
+    assert "Apple" not in (tmp_path / "d.jsonl").read_text(encoding="utf-8")
 
 
 def test_a_set_marked_rejected_in_the_window_is_refused_too(tmp_path):
@@ -333,8 +340,9 @@ def test_the_review_window_says_who_rejected(qtbot, tmp_path):
 
 
 def test_a_gold_set_the_review_rejected_keeps_the_document_out_of_training(tmp_path):
-    """The reviewer sided with the reject (gold marked rejected in review mode; or an imported Prodigy review
-    answered reject): a person's accepted set must not train in its place, and the export says so."""
+    """The reviewer's gold set is rejected (here set through Review.set_status; `review accept --allow-rejected`
+    and an imported Prodigy review answered reject do the same): a person's accepted set must not train in its
+    place, and the export says so."""
     from spacy.tokens import DocBin
     import spacy
 
