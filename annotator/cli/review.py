@@ -217,8 +217,8 @@ def accept(ctx, doc_id, source, reviewer, allow_rejected, gold, annotators, incl
             review_ = Review(store, doc_id, reviewer=reviewer, gold=gold, annotators=names, include_model=include_model)
             review_.accept_version(source, allow_rejected=allow_rejected)
         except RejectedVersionError as error:
-            raise click.ClickException(f"{error}; accept another version, or give --allow-rejected to take it "
-                                       "anyway") from None
+            raise click.ClickException(f"{error}; accept another version, or give --allow-rejected to confirm the "
+                                       "rejection (gold marked rejected)") from None
         except (EditError, NotFoundError) as error:
             raise click.ClickException(str(error)) from None
     if source in review_.rejected:
