@@ -124,6 +124,8 @@ def export(ctx, fmt, output, annotators, statuses, versions, labels, split, seed
         click.echo(f"not judged: {line}", err=True)
     for line in report.issues.declined_models:
         click.echo(f"model left out: {line}", err=True)
+    for line in report.issues.reviewed_out:
+        click.echo(f"reviewed out: {line}", err=True)
     if scratch:
         with scratch, open(output, "rb") as written:
             shutil.copyfileobj(written, sys.stdout.buffer)

@@ -172,6 +172,8 @@ def _run(ctx, kind, output, annotators, statuses, max_steps, eval_split, eval_fr
             raise click.ClickException(str(error)) from None
         for line in data.issues.duplicates:
             click.echo(f"several versions: {line}", err=True)
+        for line in data.issues.reviewed_out:
+            click.echo(f"reviewed out: {line}", err=True)
         for line in data.issues.misaligned:
             click.echo(f"not aligned: {line}", err=True)
         click.echo(data.summary(), err=True)

@@ -162,6 +162,9 @@ class ExportReport:
         if self.issues.declined_models:
             parts.append(f"{len(self.issues.declined_models)} model sets left out for documents a person skipped or "
                          "rejected (listed above)")
+        if self.issues.reviewed_out:
+            parts.append(f"{len(self.issues.reviewed_out)} documents left out: their gold set was rejected or "
+                         "skipped in review (listed above)")
         if self.issues.model_sets_left_out:
             parts.append(f"model sets left out: {', '.join(self.issues.model_sets_left_out)} (training uses people's "
                          "sets; --include-model or --annotator to add them)")

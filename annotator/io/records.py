@@ -544,6 +544,9 @@ class ExportIssues:
     out of CoNLL/IOB, doccano and brat (`io/training_version.entities_unjudged`; attack s4 H4)."""
     declined_models: list[str] = field(default_factory=list)
     """Model sets left out because a person skipped or rejected the document (`io/training_version.py`)."""
+    reviewed_out: list[str] = field(default_factory=list)
+    """Documents whose gold set the review rejected or skipped: a training export leaves them out, people's sets
+    too (`io/training_version.py`)."""
     left_out: list[str] = field(default_factory=list)
     """Annotations a format cannot hold as what they are, with where they went instead (e.g. overlapping spans
     kept in a spaCy span group but not in `doc.ents`, a discontinuous brat entity kept out of NER)."""
