@@ -254,6 +254,9 @@ class Store(DocumentListing, BulkWrites, ReviewDecisions):
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.path}: cannot open as an annotator database ({error})") from None
         if not done:
+            if not self.conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone():  # made, never filled
+                raise StoreError(f"{self.path}: an empty database (its creation failed or was interrupted before "
+                                 "any table was made): nothing to read; a write command (import, ingest) makes it")
             raise StoreError(f"{self.path}: not an annotator database")
         if any(name not in known for name in done):
             raise StoreError(f"{self.path} was written by a newer version of annotator; upgrade to open it.")

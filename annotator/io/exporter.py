@@ -586,6 +586,7 @@ def export(
                          f"(--status, --annotator choose others); nothing was written")
     output = Path(options.output) if options.output else default_output(fmt, split=split is not None)
     check_output(output, fmt, folder=fmt in ("spacy", "brat") or split is not None)
+    made = missing_folders(output)  # a failed or interrupted export removes the ones it made, if left empty
     writer: Any
     if fmt == "spacy":
         from annotator.io.spacy_docbin import DocBinWriter
@@ -630,6 +631,8 @@ def export(
             if aset is not None and fmt in ("conll", "iob", "doccano", "brat") and _unjudged_left_out(
                     fmt, issues, doc, aset):
                 continue
+            if doc is not None and fmt in TOKENIZED_FORMATS and _too_long_left_out(fmt, issues, doc, aset):
+                continue
             _list_blank_edges(issues, doc_id, record, doc, aset)
             if record is not None:
                 writer.write(side, record)
@@ -659,11 +662,56 @@ def export(
             files = writer.close(("train", "dev") if split is not None else ("all",))
     except BaseException:
         writer.discard()
+        remove_empty_folders(made)
         raise
     report.files = [str(f) for f in files]
     if on_progress:
         on_progress(report.records, total)
     return report
+
+
+def missing_folders(output: Path) -> list[Path]:
+    """`output` and its missing parent folders, innermost first, that an export would create (none of them
+    exists yet); lstat only."""
+    missing = []
+    path = Path(os.path.abspath(output))
+    while not os.path.lexists(path) and path.parent != path:
+        missing.append(path)
+        path = path.parent
+    return missing
+
+
+def remove_empty_folders(folders: list[Path]) -> None:
+    """Remove the folders (innermost first) a failed export created, each only if it is (now) empty: a failed
+    spacy or brat export leaves no new empty folder behind, and never touches a file someone put there."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:  # not empty, gone already, or not ours to remove: leave it
+            return
+
+
+TOKENIZED_FORMATS = frozenset({"spacy", "conll", "iob", "prodigy"})
+"""Formats whose records hold spaCy's tokens: a text over spaCy's `nlp.max_length` cannot be written in them."""
+
+
+def too_long_left_out(issues: ExportIssues, doc: Document, aset: AnnotationSet, what: str) -> bool:
+    """A document longer than spaCy's tokenizer takes (`core.ingest.MAX_EXTRACT_CHARS`, nlp.max_length; spaCy
+    raises E088) is left out of a tokenized export or of training, and listed in `issues.left_out` with its id:
+    one such document (stored with `ingest --no-extract` or by an older annotator) never stops the whole corpus.
+    True when the set is left out."""
+    from annotator.core.ingest import MAX_EXTRACT_CHARS
+
+    if len(doc.text) <= MAX_EXTRACT_CHARS:
+        return False
+    issues.left_out.append(f"document {doc.id} ({aset.annotator}): left out of {what}: its text of "
+                           f"{len(doc.text):,} characters is longer than spaCy's tokenizer takes "
+                           f"({MAX_EXTRACT_CHARS:,}, nlp.max_length); split the article to use it")
+    return True
+
+
+def _too_long_left_out(fmt: str, issues: ExportIssues, doc: Document, aset: AnnotationSet) -> bool:
+    return too_long_left_out(issues, doc, aset, f"the {fmt} export")
 
 
 def _unjudged_left_out(fmt: str, issues: ExportIssues, doc: Document, aset: AnnotationSet) -> bool:
