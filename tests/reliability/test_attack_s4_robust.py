@@ -222,7 +222,7 @@ def test_an_empty_database_is_not_called_older(tmp_path):
     db = tmp_path / "empty.db"
     sqlite3.connect(db).execute("PRAGMA journal_mode=WAL").fetchone()  # a creation cut before any table
     line = one_line_error(cli(db, "list"))
-    assert "older annotator" not in line and "empty database" in line
+    assert "older annotator" not in line and "not an annotator database (empty" in line
 
 
 def test_a_new_database_is_made_in_one_transaction(tmp_path):
@@ -387,3 +387,22 @@ def test_repeated_brat_t_line_is_one_span_with_a_note(tmp_path):
     assert [(s["start"], s["end"]) for s in record["spans"]] == [(0, 4), (9, 13)]
     assert not record.get("overlapping_spans")
     assert [r["label"] for r in record["relations"]] == ["near"]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "zero"])
+def test_database_or_attached_or_cue_file_that_is_a_device_or_fifo_is_refused(tmp_path, kind):
+    hostile = tmp_path / "hostile.db"
+    if kind == "fifo":
+        os.mkfifo(hostile)
+    else:
+        hostile.symlink_to("/dev/zero")
+    (tmp_path / "a.txt").write_text("Oslo is cold.\n", encoding="utf-8")
+    for args in (["list"], ["ingest", "--no-extract", tmp_path / "a.txt"]):
+        line = one_line_error(cli(hostile, *args, timeout=30))
+        assert "not a regular file" in line and "older" not in line
+    db = _db_with_a_document(tmp_path)
+    line = one_line_error(cli(db, "attach", hostile, timeout=30))
+    assert "not a regular file" in line
+    line = one_line_error(cli(db, "extract", tmp_path / "a.txt", "--cues", hostile, "-o", tmp_path / "o.jsonl",
+                              timeout=120))
+    assert "not a regular file" in line and "not found" not in line
