@@ -156,3 +156,11 @@ def stdout_failed(error: OSError, what: str) -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
     raise click.ClickException(f"standard output: {error.strerror or error}; {what}") from None
+
+
+def one_line_refusal(error: Exception, nothing_done: str = "nothing was imported") -> str:
+    """The one line a refused import or ingest prints (after click's "Error: "): `file:line: reason; nothing was
+    imported`. A reason holding a line break (a quoted value) is folded onto the line, so the user sees one line,
+    as every error (COMMON rules; attack 13b #9)."""
+    reason = " ".join(part.strip() for part in str(error).splitlines() if part.strip())
+    return f"{reason.rstrip().rstrip('.')}; {nothing_done}"

@@ -6,8 +6,8 @@ import os
 
 import click
 
-from annotator.cli.common import (FreeTextCommand, Interrupted, db_path_of, open_store, progress_bar,
-                                  remove_new_database, stop_on_sigterm)
+from annotator.cli.common import (FreeTextCommand, Interrupted, db_path_of, one_line_refusal, open_store,
+                                  progress_bar, remove_new_database, stop_on_sigterm)
 from annotator.core.model import MODEL_ANNOTATOR, Status
 from annotator.core.strict_json import dumps_strict
 
@@ -65,7 +65,7 @@ def ingest(ctx, paths, model, no_extract, if_empty, skip_invalid, batch_size, n_
                 without_extraction += record.extraction is None
                 bar.update(1)
     except InputError as error:
-        raise click.ClickException(f"{error}\nNothing was ingested.") from None
+        raise click.ClickException(one_line_refusal(error, "nothing was ingested")) from None
     for error in report.skipped:
         click.echo(f"skipped {error}", err=True)
     db_path = db_path_of(ctx)

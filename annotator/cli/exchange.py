@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from annotator.cli.common import (Interrupted, db_path_of, open_store, progress_bar, remove_new_database,
-                                  stdout_failed, stop_on_sigterm)
+from annotator.cli.common import (Interrupted, db_path_of, one_line_refusal, open_store, progress_bar,
+                                  remove_new_database, stdout_failed, stop_on_sigterm)
 from annotator.core.model import Status
 
 EXPORT_CHOICES = ("jsonl", "prodigy", "doccano", "spacy", "conll", "iob", "brat", "labelstudio")
@@ -173,7 +173,7 @@ def import_(ctx, file, fmt, annotator, skip_invalid, no_extract, model):
         check_input_file(file, db_path, folder_ok=True)
         detected = detect_format(file) if fmt == "auto" else fmt
     except InputError as error:
-        raise click.ClickException(f"{error}\nNothing was imported.") from None
+        raise click.ClickException(one_line_refusal(error)) from None
     extract = None
     if not no_extract and _has_text_only(file, detected):
         from annotator.cli.corpus import make_extract_fn
@@ -195,7 +195,7 @@ def import_(ctx, file, fmt, annotator, skip_invalid, no_extract, model):
                 report = import_file(store, file, fmt=detected, annotator=annotator, on_progress=progress,
                                      skip_invalid=skip_invalid, extract=extract)
             except InputError as error:
-                failure = f"{error}\nNothing was imported."
+                failure = one_line_refusal(error)
             except StoreError as error:  # disk full, read-only: the one transaction rolled back
                 failure = f"{error}; nothing was imported (one transaction)"
     except KeyboardInterrupt:  # Ctrl+C, SIGTERM: the one transaction rolled back, the connection closed
