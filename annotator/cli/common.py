@@ -35,9 +35,9 @@ def open_store(ctx: click.Context, *, readonly: bool = False, must_exist: bool =
                 return Store(path, readonly=True)
             except SchemaUpgradeNeeded:
                 raise click.ClickException(
-                    f"{path} was made by an older annotator and needs a schema upgrade, which a read command never "
-                    "does; run a write command once (e.g. `annotator ingest`, `annotator import`, or open the "
-                    "window) to upgrade it"
+                    f"{path} has an older schema (an older annotator made it, or an older annotator's creation of "
+                    "it was cut short) and needs a schema upgrade, which a read command never does; run a write "
+                    "command once (e.g. `annotator ingest`, `annotator import`, or open the window) to upgrade it"
                 ) from None
         return Store(path, readonly=readonly, create=not must_exist)
     except StoreError as error:
