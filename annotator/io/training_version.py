@@ -132,7 +132,7 @@ def entities_unjudged(aset: AnnotationSet) -> str | None:
     or None for a complete NER annotation. Two kinds (attack 12b #1, #2): Prodigy binary answers (ner.teach,
     spans.teach: accept/reject/ignore one suggestion a task), and a set whose source annotated categories or
     relations only. CoNLL/IOB have no "missing" tag, so those exports leave such sets out (listed); the DocBin
-    marks their tokens missing; doccano and brat list them as partial annotations."""
+    marks their tokens missing; doccano and brat leave them out too (listed); Label Studio carries the state."""
     if "binary_tasks" in aset.extra:
         return "binary answers (one suggestion a task): tokens nobody judged"
     marker = aset.extra.get(IMPORT_KEY)
