@@ -118,6 +118,9 @@ def _annotations(where: Where, text: str, record: dict[str, Any]) -> tuple[list[
                 if len(item) < 3:
                     raise where.fail(f"{what} must be [start, end, label], got {item!r}")
                 start, end, label = item[:3]
+                if len(item) > 3:  # doccano writes [start, end, label]; a 4th element has no meaning to keep
+                    where.warn(f"{what} has {len(item)} elements; a doccano span is [start, end, label]: "
+                               f"{shown_value(item[3:])} not kept")
                 extra: dict[str, Any] = {}
                 user = None
                 source: dict[str, Any] = {}
@@ -130,7 +133,9 @@ def _annotations(where: Where, text: str, record: dict[str, Any]) -> tuple[list[
                 raise where.fail(f"{what} must be an object or [start, end, label], got {type_name(item)}")
             rng = check_range(where, text, start, end, what)
             if isinstance(label, int) and not isinstance(label, bool):
-                label = str(label)  # old exports name labels by their id
+                label = str(label)  # old exports name labels by their id: kept, said (the name is only a number)
+                where.warn(f"{what} label is the number {label}, not a name (an older doccano export names a label "
+                           f"by its id): imported as the label {label!r}")
             if not isinstance(label, str) or not label.strip():
                 raise where.fail(f"{what} needs a non-empty label, got {shown_value(label)}")
             check_span_text(where, text, source, rng, what)

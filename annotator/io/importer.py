@@ -38,7 +38,9 @@ from annotator.core.model import (
 )
 from annotator.core.names import name_problem, shown
 from annotator.core.normalise import OffsetMap
-from annotator.core.store import Store, is_database_file
+from annotator.core.ingest import too_long_for_spacy
+from annotator.core.input_files import check_input_file
+from annotator.core.store import Store
 from annotator.io.articles import InputError, iter_jsonl_lines, parse_json_object, title_of
 from annotator.io.detect import FORMAT_NAMES, detect_format
 from annotator.io.doccano import parse_doccano_record
@@ -233,9 +235,11 @@ Item = tuple[int | None, "list[ImportedSet] | InputError", int]
 """(line or None, the sets read or the error that record raised, characters read so far)."""
 
 
-def iter_items(path: Path, fmt: str, notes: list[str], summary: list[str] | None = None) -> Iterator[Item]:
+def iter_items(path: Path, fmt: str, notes: list[str], summary: list[str] | None = None, *,
+               database: str | os.PathLike | None = None) -> Iterator[Item]:
     """What each record of the file holds, in file order, for any format. `notes` gets warnings
-    (`path:line: reason`), `summary` lines for the import's summary (how the file was read)."""
+    (`path:line: reason`), `summary` lines for the import's summary (how the file was read, what a brat folder
+    holds that is not imported). `database`: a brat folder's file that is this database is refused unread."""
     if fmt in ("jsonl", "prodigy", "doccano"):
         done = 0
         for number, line in iter_jsonl_lines(path):
@@ -260,7 +264,7 @@ def iter_items(path: Path, fmt: str, notes: list[str], summary: list[str] | None
     elif fmt == "brat":
         from annotator.io.brat import iter_brat_sets
 
-        yield from iter_brat_sets(path, notes)
+        yield from iter_brat_sets(path, notes, summary, database)
     elif fmt == "labelstudio":
         from annotator.io.labelstudio import iter_labelstudio_sets
 
@@ -299,12 +303,8 @@ def import_file(
     (ImportCancelled). `skip_invalid`: a bad record is listed in `report.skipped` instead of stopping the import.
     `extract(texts)`: pre-annotation (the model's set) for text-only records. Raises InputError (one line)."""
     path = Path(path)
-    if not path.exists():
-        raise InputError(path, None, "no such file")
-    if not (path.is_file() or path.is_dir()):  # a brat folder is a folder; a device or pipe is neither
-        raise InputError(path, None, "is not a regular file (a device or pipe)")
-    if path.is_file() and is_database_file(path, store.path):  # reading it here would drop SQLite's locks on it
-        raise InputError(path, None, "is the annotator database itself (or its -wal/-shm), not annotations")
+    # by stat(2) only: the database itself (reading it here would drop SQLite's locks on it), a device or pipe
+    check_input_file(path, store.path, folder_ok=True)  # (a brat folder is a folder; its files: brat.check_pair)
     if fmt not in IMPORT_FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
     if annotator and (problem := name_problem(annotator)):
@@ -326,7 +326,9 @@ def import_file(
     with store.transaction(), store.import_scratch():
         done = 0
         batch: list[ImportedSet] = []
-        for _line, found, done in iter_items(path, fmt, report.warnings, report.notes):
+        for _line, found, done in iter_items(path, fmt, report.warnings, report.notes, database=store.path):
+            if not isinstance(found, InputError):
+                found = _refuse_too_long(path, found, pre_annotating=extract is not None)
             if isinstance(found, InputError):
                 if not skip_invalid:
                     raise found
@@ -353,6 +355,18 @@ def import_file(
     if on_progress:
         on_progress("importing", total, total)
     return report
+
+
+def _refuse_too_long(path: Path, found: list[ImportedSet], *, pre_annotating: bool) -> list[ImportedSet] | InputError:
+    """The record's sets, or the InputError (file:line) of a text longer than spaCy takes (`too_long_for_spacy`):
+    an annotation on it could never be exported for training, nor a text to annotate be pre-annotated. A text
+    without annotations imported with --no-extract is kept, as `ingest --no-extract` keeps it."""
+    for imported in found:
+        if imported.aset is None and not imported.suggested and not pre_annotating:
+            continue
+        if reason := too_long_for_spacy(len(imported.text)):
+            return InputError(path, imported.line, reason)
+    return found
 
 
 class BatchWriter:

@@ -1154,7 +1154,8 @@ def parse_prodigy_record(
                 known.add(tag)
                 tags.append(Tag(tag=tag, target_kind=TargetKind.DOCUMENT))
     extra = {k: v for k, v in record.items() if k not in RECORD_KEYS}
-    if record.get("answer") is None and record.get(STATUS_KEY) in UNFINISHED_OF_STATUS:
+    if record.get("answer") is None and isinstance(record.get(STATUS_KEY), str) and (
+            record[STATUS_KEY] in UNFINISHED_OF_STATUS):
         extra.pop(STATUS_KEY, None)  # the unfinished marker is the set's status, rebuilt on export
     if "relations" in record:
         extra["relations"] = generic_relations
