@@ -22,8 +22,8 @@ from typing import Any
 
 from annotator.core.model import AnnotationSet, Document, Entity, Quote, QuoteType, Status, TextRange
 from annotator.core.errors import InputError
-from annotator.io.records import (IMPORT_KEY, ExportIssues, ImportedSet, Where, check_no_overlap, digest,
-                                  OVERLAP_KEY, overlapping_spans)
+from annotator.io.records import (IMPORT_KEY, ExportIssues, ImportedSet, Where, bare_quote_warning,
+                                  check_no_overlap, digest, OVERLAP_KEY, overlapping_spans)
 
 OTHER_KEY = "brat_other"
 IDS_KEY = "brat_ids"
@@ -189,12 +189,14 @@ def parse_pair(txt: Path, ann: Path, notes: list[str]) -> ImportedSet:
         else:
             generic.append((number, kind, arg1, arg2))
     quote_type = {q: QuoteType.DIRECT for q in quote_ids}
+    typed: set[str] = set()
     for number, target, name, value in attributes:
         where = Where(ann, number, notes)
         if target not in spans:
             raise where.fail(f"attribute {name} points at {target}, which is not a T span of this file")
         if target in quote_type and name.lower() in TYPE_ATTRIBUTES and (value or "").lower() in QuoteType._value2member_map_:
             quote_type[target] = QuoteType(value.lower())
+            typed.add(target)
         else:
             spans[target]["extra"].setdefault("attributes", {})[name] = value if value is not None else True
     speaker_names: dict[str, str] = {}
@@ -205,6 +207,19 @@ def parse_pair(txt: Path, ann: Path, notes: list[str]) -> ImportedSet:
             speaker_names[target] = note[len(NOTE_PREFIX):]
         else:
             spans[target]["extra"]["note"] = note
+    # A Quote span is a quote only with annotator's marks (a QuoteType attribute, a speaker/cue relation, a
+    # speaker_name note; annotator's export writes QuoteType on every quote); else an entity typed Quote (s4 H1).
+    bare = [q for q in quote_ids if not (parts[q] or q in typed or q in speaker_names)]
+    if bare:
+        quote_ids = [q for q in quote_ids if q not in bare]
+        for q in bare:
+            del quote_type[q]
+        if quote_ids or part_only:
+            first = spans[bare[0]]
+            Where(ann, first["line"], notes).warn(bare_quote_warning(
+                bare[0] + (f" and {len(bare) - 1} more" if bare[1:] else ""), first["start"], first["end"],
+                first["label"]).replace("quote_type, speaker_name, a SPEAKER/CUE relation",
+                                        "a QuoteType attribute, a speaker_name note, a speaker/cue relation"))
     entity_ids = [i for i in spans if i not in quote_type and not (i in part_only and i in used_parts)]
     entities = []
     overlapping: list[dict[str, Any]] = []
@@ -384,8 +399,8 @@ def ann_text(doc: Document, aset: AnnotationSet, *, labels: set[str] | None, iss
                                             "left out: one of its entities was changed or deleted")
     for quote in aset.quotes:
         ident = t_line(quote.start, quote.end, "Quote", quote.extra.get("fragments"))
-        if QuoteType(quote.type) is not QuoteType.DIRECT:
-            lines.append(f"{ids.take('A')}\tQuoteType {ident} {QuoteType(quote.type).value}")
+        # always written (direct too): a Quote span without it is read back as an entity typed Quote (s4 H1)
+        lines.append(f"{ids.take('A')}\tQuoteType {ident} {QuoteType(quote.type).value}")
         for role, rng, label, default in (("speaker", quote.speaker, "Speaker", "HasSpeaker"),
                                           ("cue", quote.cue, "Cue", "HasCue")):
             if rng is None:

@@ -37,15 +37,24 @@ from annotator.core.model import (
     content_hash,
 )
 from annotator.core.names import name_problem, shown
-from annotator.core.normalise import OffsetMap
+from annotator.core.normalise import BOM, OffsetMap
 from annotator.core.store import Store, is_database_file
 from annotator.io.articles import InputError, iter_jsonl_lines, parse_json_object, title_of
 from annotator.io.detect import FORMAT_NAMES, detect_format
 from annotator.io.doccano import parse_doccano_record
 from annotator.io.set_checks import check_set_content
+from annotator.io.text_bom import strip_leading_bom
 from annotator.io.prodigy_answers import (
+    BINARY_KEY,
     EARLIER_KEY,
+    MANUAL_KEY,
+    NESTED_KEYS,
+    add_binary_answers,
+    check_nested_answers,
+    combine_manual_binary,
     is_binary_set,
+    manual_base,
+    takes_binary_answers,
     is_binary_task,
     merge_binary,
     parse_binary_task,
@@ -190,6 +199,8 @@ def parse_record(fmt: str, where: Where, record: dict[str, Any]) -> list[Importe
     if is_text_only(record):
         text = record_text(where, record)
         return [ImportedSet(text, record_meta(where, record), None, None, where.line)]
+    if not NESTED_KEYS.isdisjoint(record):  # answers kept inside the record pass the same checks (s4 M10)
+        check_nested_answers(where, record_text(where, record), record)
     if fmt == "doccano":
         if isinstance(record.get("spans"), list) and not any(k in record for k in ("label", "labels", "entities")):
             raise where.fail('a Prodigy record ("spans") in a file read as doccano (its first record decided); '
@@ -361,6 +372,12 @@ class BatchWriter:
         if not batch:
             return
         store, report = self.store, self.report
+        for imported in batch:
+            if imported.text.startswith(BOM):  # stripped, offsets shifted: the same document either way (s4 M11)
+                if imported.aset is not None:  # a span on the BOM alone is refused here (no visible character)
+                    check_set_content(str(self.path), imported.line, imported.text, imported.aset.entities,
+                                      imported.aset.quotes, imported.aset.tags, checked=self.checked_names)
+                imported.text = strip_leading_bom(str(self.path), imported.line, imported.text, imported.aset)
         docs = []
         for imported in batch:
             meta = imported.meta
@@ -514,6 +531,30 @@ class BatchWriter:
             self.report.repeats += repeats
             merged.doc_id, merged.annotator = later.doc_id, later.annotator
             return merged
+        # binary answers and a complete manual answer on one text merge, in either order, as Prodigy merges the
+        # answers on one input (prodigy_answers; attack s4 H2): never "the later answer replaces the other"
+        if is_binary_set(later) and takes_binary_answers(earlier):
+            merged, repeats = add_binary_answers(where, imported.text, earlier, later)
+            self.report.repeats += repeats
+            return earlier if before and same_answer(merged, earlier) and repeats == len(
+                later.extra.get(BINARY_KEY, [])) else merged
+        if is_binary_set(earlier) and not is_binary_set(later) and MANUAL_KEY not in later.extra \
+                and takes_binary_answers(later):
+            merged = combine_manual_binary(where, imported.text, later, list(earlier.extra.get(BINARY_KEY, [])))
+            merged.doc_id, merged.annotator = later.doc_id, later.annotator
+            return merged
+        if MANUAL_KEY in earlier.extra and not is_binary_set(later) and MANUAL_KEY not in later.extra:
+            # a second manual answer on a text whose manual answer was merged with binary answers: the manual
+            # answers follow the later-answer rule, the binary answers stay merged into the current one
+            base = manual_base(imported.text, earlier)
+            if base is not None:
+                current = self._merge(imported, base, earlier_line, later, before=before)
+                if current is base:
+                    return earlier
+                merged = combine_manual_binary(where, imported.text, current,
+                                               list(earlier.extra.get(BINARY_KEY, [])))
+                merged.doc_id, merged.annotator = later.doc_id, later.annotator
+                return merged
         if same_answer(earlier, later):
             if not before:
                 self.report.repeats += 1
