@@ -372,8 +372,10 @@ class BatchWriter:
         if not batch:
             return
         store, report = self.store, self.report
+        had_bom: set[int] = set()  # (a database from before may hold the text with its BOM: mapped onto it below)
         for imported in batch:
             if imported.text.startswith(BOM):  # stripped, offsets shifted: the same document either way (s4 M11)
+                had_bom.add(id(imported))
                 if imported.aset is not None:  # a span on the BOM alone is refused here (no visible character)
                     check_set_content(str(self.path), imported.line, imported.text, imported.aset.entities,
                                       imported.aset.quotes, imported.aset.tags, checked=self.checked_names)
@@ -405,7 +407,7 @@ class BatchWriter:
                 aset = imported.aset
                 aset.doc_id, aset.annotator, aset.status = doc_id, MODEL_ANNOTATOR, Status.NEW
                 self._check_entities(imported, aset)
-                if not created and not imported.text.isascii():
+                if not created and (not imported.text.isascii() or id(imported) in had_bom):
                     self._onto_stored_text(imported, aset)
                 suggested.setdefault(doc_id, (imported, aset))  # the first suggestions of a text count
                 continue
@@ -427,7 +429,7 @@ class BatchWriter:
                 report.renamed[aset.annotator] = renamed
                 aset.annotator = renamed
             self._check_entities(imported, aset)
-            if not created and not imported.text.isascii():
+            if not created and (not imported.text.isascii() or id(imported) in had_bom):
                 self._onto_stored_text(imported, aset)
             sets.append((imported, aset))
         stored = self._stored_pairs(sets) if sets else set()

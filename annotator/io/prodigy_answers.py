@@ -84,9 +84,7 @@ def takes_binary_answers(aset: AnnotationSet) -> bool:
     """Whether binary tasks merge into this non-binary set: an accepted (done) manual answer, or one already
     merged with binary tasks. A rejected or skipped answer is a decision about the whole text: a later binary
     answer replaces it under the later-answer rule, as before."""
-    from annotator.core.model import Status as _Status
-
-    return MANUAL_KEY in aset.extra or (not is_binary_set(aset) and _Status(aset.status) is _Status.DONE)
+    return MANUAL_KEY in aset.extra or (not is_binary_set(aset) and Status(aset.status) is Status.DONE)
 
 
 def _span_decisions(tasks: list[dict[str, Any]]) -> dict[tuple[int, int, str], tuple[str, dict[str, Any]]]:
@@ -111,8 +109,8 @@ def combine_manual_binary(where: Where, text: str, manual: AnnotationSet, tasks:
     and labels of `apply` (default: all `tasks`) that do not clash with it; contradictions are warned about
     (`where.warn`) and the manual answer's entity kept. The result keeps `tasks` in `extra["binary_tasks"]` and
     the manual answer as a record in `extra["manual_answer"]`. Raises InputError for a bad task."""
-    from annotator.io.records import record_from_set
     from annotator.core.model import Document
+    from annotator.io.records import record_from_set
 
     apply = tasks if apply is None else apply
     build_binary_set(where, text, apply)  # checks every task (offsets, labels, answers)

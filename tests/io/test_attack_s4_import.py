@@ -27,7 +27,8 @@ CLI = [str(Path(sys.executable).parent / "annotator")]
 
 
 def run(db: Path, *args, ok: bool = True) -> subprocess.CompletedProcess:
-    done = subprocess.run([*CLI, "--db", str(db), *map(str, args)], capture_output=True, text=True, timeout=300)
+    done = subprocess.run([*CLI, "--db", str(db), *map(str, args)], capture_output=True, text=True, timeout=300,
+                          check=False)
     assert "Traceback" not in done.stderr, done.stderr
     if ok:
         assert done.returncode == 0, done.stderr
@@ -397,3 +398,51 @@ def test_bom_binary_answers_merge_and_reimport(tmp_path):
 def test_text_that_is_only_a_bom_is_refused(tmp_path):
     done = run(tmp_path / "z.db", "import", jsonl(tmp_path / "z.jsonl", [{"text": "\ufeff", "label": []}]), ok=False)
     assert done.returncode != 0 and "z.jsonl:1" in done.stderr
+
+
+def test_bom_record_onto_a_stored_text_that_kept_its_bom(tmp_path):
+    """A database from an older annotator may hold a text with its BOM: a record (with or without one) is placed
+    onto it, not one character off."""
+    from annotator.core.model import Document, content_hash
+
+    db = tmp_path / "old.db"
+    with Store(db) as store:
+        store.add_document(Document(text="\ufeffParis is big.", title="t", source="s", meta={},
+                                    hash=content_hash("\ufeffParis is big.")))
+    run(db, "import", "--no-extract", jsonl(tmp_path / "b.jsonl", [
+        {"text": "\ufeffParis is big.", "spans": [{"start": 1, "end": 6, "label": "GPE"}], "answer": "accept",
+         "_annotator_id": "bo"}]))
+    found = stored(db)
+    assert found[("\ufeffParis is big.", "bo")]["entities"] == [(1, 6, "GPE")]
+
+
+def test_second_manual_answer_after_merge_follows_the_later_rule_and_keeps_binary_answers(tmp_path):
+    text = "Kofi Annan visited Geneva on Monday."
+    first = {**MANUAL, "text": text}
+    teach = {"text": text, "spans": [{"start": 29, "end": 35, "label": "DATE"}], "answer": "accept",
+             "_view_id": "ner", "_annotator_id": "mo", "_timestamp": 150}
+    second = {**first, "spans": [{"start": 0, "end": 10, "label": "PERSON"}, {"start": 19, "end": 25, "label": "LOC"}],
+              "_timestamp": 300, "_task_hash": 9}
+    source = jsonl(tmp_path / "m.jsonl", [first, teach, second])
+    done = run(tmp_path / "m.db", "import", "--no-extract", source)
+    assert "1 earlier answers replaced" in done.stdout + done.stderr
+    found = stored(tmp_path / "m.db")[(text, "mo")]
+    assert found["entities"] == [(0, 10, "PERSON"), (19, 25, "LOC"), (29, 35, "DATE")]
+    assert len(found["extra"]["earlier_answers"]) == 1
+    again = run(tmp_path / "m.db", "import", "--no-extract", source)
+    assert "0 annotation sets written" in again.stdout + again.stderr
+    run(tmp_path / "m.db", "export", "--format", "prodigy", "-o", tmp_path / "p.jsonl")
+    run(tmp_path / "n.db", "import", "--no-extract", tmp_path / "p.jsonl")
+    assert stored(tmp_path / "n.db")[(text, "mo")]["entities"] == found["entities"]
+
+
+def test_textcat_binary_label_joins_a_manual_answer_as_a_document_tag(tmp_path):
+    manual = {**MANUAL}
+    textcat = {"text": TEXT, "label": "POLITICS", "answer": "accept", "_view_id": "classification",
+               "_annotator_id": "mo"}
+    run(tmp_path / "m.db", "import", "--no-extract", jsonl(tmp_path / "c.jsonl", [manual, textcat]))
+    with Store(tmp_path / "m.db") as store:
+        (doc_id,) = list(store.iter_document_ids())
+        aset = store.annotation_set(doc_id, "mo")
+        assert aset.document_tags() == ["POLITICS"] and len(aset.entities) == 2
+    assert training_tokens(tmp_path, tmp_path / "m.db") == FULL
