@@ -540,6 +540,10 @@ class BatchWriter:
             self.report.repeats += repeats
             return earlier if before and same_answer(merged, earlier) and repeats == len(
                 later.extra.get(BINARY_KEY, [])) else merged
+        if is_binary_set(earlier) and MANUAL_KEY in later.extra:  # (annotator JSONL of a merged set)
+            merged, repeats = add_binary_answers(where, imported.text, later, earlier)
+            self.report.repeats += repeats
+            return merged
         if is_binary_set(earlier) and not is_binary_set(later) and MANUAL_KEY not in later.extra \
                 and takes_binary_answers(later):
             merged = combine_manual_binary(where, imported.text, later, list(earlier.extra.get(BINARY_KEY, [])))

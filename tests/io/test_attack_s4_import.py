@@ -446,3 +446,14 @@ def test_textcat_binary_label_joins_a_manual_answer_as_a_document_tag(tmp_path):
         aset = store.annotation_set(doc_id, "mo")
         assert aset.document_tags() == ["POLITICS"] and len(aset.entities) == 2
     assert training_tokens(tmp_path, tmp_path / "m.db") == FULL
+
+
+def test_binary_answers_stored_then_a_merged_jsonl_record(tmp_path):
+    """The tasks stored first, then annotator JSONL of the merged set (manual + the same task): one merged set."""
+    run(tmp_path / "a.db", "import", "--no-extract", jsonl(tmp_path / "mt.jsonl", [MANUAL, TEACH_REJECT]))
+    run(tmp_path / "a.db", "export", "--format", "jsonl", "-o", tmp_path / "merged.jsonl")
+    run(tmp_path / "b.db", "import", "--no-extract", jsonl(tmp_path / "t.jsonl", [TEACH_REJECT]))
+    run(tmp_path / "b.db", "import", "--no-extract", tmp_path / "merged.jsonl")
+    found = stored(tmp_path / "b.db")[(TEXT, "mo")]
+    assert found["entities"] == [(0, 10, "PERSON"), (19, 25, "GPE")] and len(found["extra"]["binary_tasks"]) == 1
+    assert training_tokens(tmp_path, tmp_path / "b.db") == FULL
