@@ -46,6 +46,7 @@ from annotator.io.set_checks import check_set_content
 from annotator.io.text_bom import strip_leading_bom
 from annotator.io.prodigy_answers import (
     BINARY_KEY,
+    BINARY_VIEWS,
     EARLIER_KEY,
     MANUAL_KEY,
     NESTED_KEYS,
@@ -353,6 +354,14 @@ def import_file(
     return report
 
 
+def _manual_task(aset: AnnotationSet) -> bool:
+    """Whether a set came from a Prodigy manual task (its `_view_id` names a manual interface: `ner_manual`,
+    `spans_manual`...), whose answer judged every token; not from another tool's export of a partial set
+    (doccano, Label Studio), which says no more than the binary answers it was written from."""
+    view = aset.extra.get("_view_id")
+    return isinstance(view, str) and view not in BINARY_VIEWS
+
+
 class BatchWriter:
     """Writes batches of parsed sets inside the import's transaction: documents in bulk, repeated
     (document, annotator) pairs merged (binary tasks), counted once (an exact repeat) or replaced by the later
@@ -533,6 +542,22 @@ class BatchWriter:
             self.report.repeats += repeats
             merged.doc_id, merged.annotator = later.doc_id, later.annotator
             return merged
+        if is_binary_set(earlier) and not is_binary_set(later) and MANUAL_KEY not in later.extra \
+                and takes_binary_answers(later) and _manual_task(later):
+            # a manual (Prodigy) answer after binary answers: merged, even when it holds just the accepted
+            # suggestions (it judged every token), as in the other order (attack s4 H2)
+            merged = combine_manual_binary(where, imported.text, later, list(earlier.extra.get(BINARY_KEY, [])))
+            merged.doc_id, merged.annotator = later.doc_id, later.annotator
+            return merged
+        if same_answer(earlier, later):
+            if not before:
+                self.report.repeats += 1
+            return earlier
+        if before and any(same_answer(kept, later) for kept in self._kept_answers(imported.text, earlier)):
+            self.report.warnings.append(
+                f"{where_text(self.path, imported.line)}: {later.annotator!r}'s answer on this text is already kept "
+                f"in {EARLIER_KEY} of the stored set; the current answer stays")
+            return earlier
         # binary answers and a complete manual answer on one text merge, in either order, as Prodigy merges the
         # answers on one input (prodigy_answers; attack s4 H2): never "the later answer replaces the other"
         if is_binary_set(later) and takes_binary_answers(earlier):
@@ -543,11 +568,6 @@ class BatchWriter:
         if is_binary_set(earlier) and MANUAL_KEY in later.extra:  # (annotator JSONL of a merged set)
             merged, repeats = add_binary_answers(where, imported.text, later, earlier)
             self.report.repeats += repeats
-            return merged
-        if is_binary_set(earlier) and not is_binary_set(later) and MANUAL_KEY not in later.extra \
-                and takes_binary_answers(later):
-            merged = combine_manual_binary(where, imported.text, later, list(earlier.extra.get(BINARY_KEY, [])))
-            merged.doc_id, merged.annotator = later.doc_id, later.annotator
             return merged
         if MANUAL_KEY in earlier.extra and not is_binary_set(later) and MANUAL_KEY not in later.extra:
             # a second manual answer on a text whose manual answer was merged with binary answers: the manual
@@ -561,15 +581,6 @@ class BatchWriter:
                                                list(earlier.extra.get(BINARY_KEY, [])))
                 merged.doc_id, merged.annotator = later.doc_id, later.annotator
                 return merged
-        if same_answer(earlier, later):
-            if not before:
-                self.report.repeats += 1
-            return earlier
-        if before and any(same_answer(kept, later) for kept in self._kept_answers(imported.text, earlier)):
-            self.report.warnings.append(
-                f"{where_text(self.path, imported.line)}: {later.annotator!r}'s answer on this text is already kept "
-                f"in {EARLIER_KEY} of the stored set; the current answer stays")
-            return earlier
         current, replaced = later, earlier
         times = earlier.extra.get("_timestamp"), later.extra.get("_timestamp")
         by_time = all(isinstance(t, (int, float)) and not isinstance(t, bool) for t in times)

@@ -160,8 +160,11 @@ def combine_manual_binary(where: Where, text: str, manual: AnnotationSet, tasks:
     if earlier:
         extra[EARLIER_KEY] = earlier
     quotes = [replace(q, id=None) for q in manual.quotes]
-    return AnnotationSet(doc_id=manual.doc_id, annotator=manual.annotator, status=manual.status,
-                         entities=entities, quotes=quotes, tags=tags, extra=extra)
+    merged = AnnotationSet(doc_id=manual.doc_id, annotator=manual.annotator, status=manual.status,
+                           entities=entities, quotes=quotes, tags=tags, extra=extra)
+    if isinstance(extra.get(IMPORT_KEY), dict):  # as imported (correction_time, the kept _task_hash)
+        extra[IMPORT_KEY] = {**extra[IMPORT_KEY], "digest": digest(merged)}
+    return merged
 
 
 def manual_base(text: str, aset: AnnotationSet) -> AnnotationSet | None:

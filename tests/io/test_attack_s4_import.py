@@ -457,3 +457,14 @@ def test_binary_answers_stored_then_a_merged_jsonl_record(tmp_path):
     found = stored(tmp_path / "b.db")[(TEXT, "mo")]
     assert found["entities"] == [(0, 10, "PERSON"), (19, 25, "GPE")] and len(found["extra"]["binary_tasks"]) == 1
     assert training_tokens(tmp_path, tmp_path / "b.db") == FULL
+
+
+@pytest.mark.parametrize("order", ["manual-first", "teach-first"])
+def test_manual_answer_equal_to_the_accepted_suggestions_is_complete_either_order(tmp_path, order):
+    teach = {"text": TEXT, "spans": [{"start": 0, "end": 10, "label": "PERSON"}], "answer": "accept",
+             "_view_id": "ner", "_annotator_id": "mo"}
+    manual = {**MANUAL, "spans": [{"start": 0, "end": 10, "label": "PERSON"}]}
+    records = [manual, teach] if order == "manual-first" else [teach, manual]
+    run(tmp_path / "m.db", "import", "--no-extract", jsonl(tmp_path / "e.jsonl", records))
+    assert training_tokens(tmp_path, tmp_path / "m.db") == [
+        ("Kofi", "B-PERSON"), ("Annan", "I-PERSON"), ("visited", "O"), ("Geneva", "O"), (".", "O")]
