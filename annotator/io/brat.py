@@ -4,7 +4,10 @@
 `R1<TAB>TYPE Arg1:T1 Arg2:T2`, `A1<TAB>NAME T1 [VALUE]`, `#1<TAB>AnnotatorNotes T1<TAB>note`, plus `E`, `M`, `N`
 and `*` lines, which annotator keeps as they are (`extra["brat_other"]`) and writes back.
 
-Mapping: a `Quote` span is a quote; its speaker and cue are the spans a relation whose type names a speaker or a
+Mapping: a `Quote` span is a quote when it carries annotator's quote marks — a `QuoteType` attribute (written on
+every quote), a speaker/cue relation or a `speaker_name: ...` note; a `Quote` span with none of them is an entity
+typed Quote (a collection's own entity type; attack s4 H1), with a warning when the file also holds quotes or
+Speaker/Cue spans. A quote's speaker and cue are the spans a relation whose type names a speaker or a
 cue (`HasSpeaker`, `Speaker`, `HasCue`, `Cue`...) joins to it, either a `Speaker` / `Cue` span or an entity
 (a speaker is often a PERSON span). A quote's type is its `QuoteType` attribute (direct when absent) and its
 resolved speaker a note `speaker_name: ...`. Other T spans are entities (notes in `extra["note"]`, attributes in

@@ -5,7 +5,9 @@ classification `"label": ["cat", ...]`, read as document tags), the relation lay
 `{"text", "entities": [{"id", "label", "start_offset", "end_offset"}], "relations": [{"id"?, "from_id", "to_id",
 "type"}]}`, and old exports whose `annotations` carry a `user` each (one annotation set per user).
 Write: the entities + relations layout (or the `label` layout for a record that came in that way and has no
-relations or quotes). Quotes are QUOTE / SPEAKER / CUE entities joined by SPEAKER / CUE relations from the quote.
+relations or quotes). Quotes are QUOTE / SPEAKER / CUE entities joined by SPEAKER / CUE relations from the quote,
+the QUOTE entity carrying `quote_type` and `speaker_name`; on reading, a QUOTE entity with neither those fields nor
+such a relation is an entity labelled QUOTE, not a quote (attack s4 H1).
 """
 
 from __future__ import annotations

@@ -1008,8 +1008,9 @@ def parse_prodigy_record(
     where: Where, record: dict[str, Any], *, annotator_keys: tuple[str, ...] = ("_annotator_id", "_session_id"),
     keep_overlaps: bool = False,
 ) -> list[ImportedSet]:
-    """A Prodigy task or annotator JSONL record -> its annotation set(s). QUOTE/SPEAKER/CUE spans joined by
-    relations become quotes; a review record's `versions` become one set per session. Spans that overlap an
+    """A Prodigy task or annotator JSONL record -> its annotation set(s). QUOTE spans carrying annotator's quote
+    marks (`quote_type` / `speaker_name`, or a SPEAKER/CUE relation to a SPEAKER/CUE span) become quotes with
+    those parts; a QUOTE span without them is an entity labelled QUOTE (`QUOTE_MARKS`, attack s4 H1); a review record's `versions` become one set per session. Spans that overlap an
     earlier one (a `spans_manual` task, or `keep_overlaps` for readers of tools that allow nested entities) are
     kept in `OVERLAP_KEY` with a warning; otherwise overlapping entities are refused."""
     text = record_text(where, record)
