@@ -20,9 +20,10 @@ run: $(STAMP)
 	$(BIN)/annotator ingest --if-empty seeds/
 	$(BIN)/annotator gui
 
-## The whole test suite, offscreen.
+## The whole test suite, offscreen, one pytest-xdist worker per core; a test file stays on one worker (its
+## tests keep their order and module fixtures). `$(BIN)/python -m pytest tests/x.py` runs one file alone.
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n auto --dist loadfile
 
 ## Speed and memory figures against baselines measured in the same run.
 bench: $(STAMP)

@@ -135,6 +135,37 @@ def write_results(figures: list[dict], crashed: list[str], seconds: float, load_
     RESULTS.write_text(text, encoding="utf-8")
 
 
+def update_results(figures: list[dict], scripts: list[Path], load_before: str) -> None:
+    """Replace, in RESULTS.md's table, the rows of the scripts just run (`--only X --update-results`) and keep
+    every other row from the last full run. A line above the table names what was re-measured, when, and under
+    which load, so no row looks as if it came from the full run. Raises SystemExit when RESULTS.md has no table."""
+    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+    if BEGIN not in old or END not in old:
+        raise SystemExit("benchmarks/RESULTS.md has no figures table yet: run the full `make bench` first")
+    head, rest = old.split(BEGIN, 1)
+    block, tail = rest.split(END, 1)
+    names = sorted({script.stem.removeprefix("bench_") for script in scripts})
+    prefix = f"Re-measured alone with `run_all.py --only {','.join(names)} --update-results`"
+    note = (f"{prefix} on {date.today().isoformat()} (load average at the start {load_before}, at the end "
+            f"{load()}): the rows of {', '.join(names)}; every other row is from the full run above.")
+    lines: list[str] = []
+    new_rows = table(figures)[2:]
+    for line in block.strip("\n").splitlines():
+        if line.startswith(prefix):
+            continue  # an earlier re-measure of the same scripts: replaced by this one
+        if line.startswith("| benchmark |"):
+            lines += [note, ""]
+        cells = line.split("|")
+        if line.startswith("| ") and len(cells) > 2 and cells[1].strip() in names:
+            if new_rows:  # the new rows stand where the script's first old row stood
+                lines += new_rows
+                new_rows = []
+            continue
+        lines.append(line)
+    lines += new_rows  # a script the full run did not have
+    RESULTS.write_text(head + BEGIN + "\n" + "\n".join(lines) + "\n" + END + tail, encoding="utf-8")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes (smoke run); RESULTS.md is not touched")
@@ -142,6 +173,8 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=900, help="seconds before one script is killed")
     parser.add_argument("--strict", action="store_true", help="exit 1 when any figure misses its target")
     parser.add_argument("--no-results", action="store_true", help="do not rewrite benchmarks/RESULTS.md")
+    parser.add_argument("--update-results", action="store_true",
+                        help="with --only: replace just those scripts' rows in RESULTS.md, saying so above the table")
     args = parser.parse_args()
     only = [o.strip() for o in args.only.split(",") if o.strip()]
     scripts = discover(only)
@@ -184,6 +217,9 @@ def main() -> int:
     if not args.quick and not only and not args.no_results:
         write_results(figures, crashed, total, load_before)
         print(f"\nwrote {RESULTS.relative_to(HERE.parent)}")
+    elif args.update_results and only and not args.quick and not crashed:
+        update_results(figures, scripts, load_before)
+        print(f"\nupdated the rows of {', '.join(s.name for s in scripts)} in {RESULTS.relative_to(HERE.parent)}")
     if crashed or (args.strict and failed):
         return 1
     return 0

@@ -106,3 +106,11 @@ class FreeTextCommand(click.Command):
             else:
                 text.append(token)
         return super().parse_args(ctx, [*kept, "--", *text] if text else kept)
+
+
+def one_line_refusal(error: Exception, nothing_done: str = "nothing was imported") -> str:
+    """The one line a refused import or ingest prints (after click's "Error: "): `file:line: reason; nothing was
+    imported`. A reason holding a line break (a quoted value) is folded onto the line, so the user sees one line,
+    as every error (COMMON rules; attack 13b #9)."""
+    reason = " ".join(part.strip() for part in str(error).splitlines() if part.strip())
+    return f"{reason.rstrip().rstrip('.')}; {nothing_done}"

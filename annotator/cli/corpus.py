@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from annotator.cli.common import FreeTextCommand, db_path_of, open_store, progress_bar
+from annotator.cli.common import FreeTextCommand, db_path_of, one_line_refusal, open_store, progress_bar
 from annotator.core.model import MODEL_ANNOTATOR, Status
 from annotator.core.strict_json import dumps_strict
 
@@ -62,7 +62,7 @@ def ingest(ctx, paths, model, no_extract, if_empty, skip_invalid, batch_size, n_
                 without_extraction += record.extraction is None
                 bar.update(1)
     except InputError as error:
-        raise click.ClickException(f"{error}\nNothing was ingested.") from None
+        raise click.ClickException(one_line_refusal(error, "nothing was ingested")) from None
     for error in report.skipped:
         click.echo(f"skipped {error}", err=True)
     store = open_store(ctx)  # before loading the model: a read-only or damaged database is said at once

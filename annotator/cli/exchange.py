@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from annotator.cli.common import db_path_of, open_store, progress_bar
+from annotator.cli.common import db_path_of, one_line_refusal, open_store, progress_bar
 from annotator.core.model import Status
 
 EXPORT_CHOICES = ("jsonl", "prodigy", "doccano", "spacy", "conll", "iob", "brat", "labelstudio")
@@ -157,7 +157,7 @@ def import_(ctx, file, fmt, annotator, skip_invalid, no_extract, model):
     try:
         detected = detect_format(file) if fmt == "auto" else fmt
     except InputError as error:
-        raise click.ClickException(f"{error}\nNothing was imported.") from None
+        raise click.ClickException(one_line_refusal(error)) from None
     extract = None
     if not no_extract and _has_text_only(file, detected):
         from annotator.cli.corpus import make_extract_fn
@@ -178,7 +178,7 @@ def import_(ctx, file, fmt, annotator, skip_invalid, no_extract, model):
             report = import_file(store, file, fmt=detected, annotator=annotator, on_progress=progress,
                                  skip_invalid=skip_invalid, extract=extract)
         except InputError as error:
-            failure = f"{error}\nNothing was imported."
+            failure = one_line_refusal(error)
         except StoreError as error:  # disk full, read-only: the one transaction rolled back
             failure = f"{error}; nothing was imported (one transaction)"
     if failure is not None:

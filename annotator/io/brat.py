@@ -25,6 +25,8 @@ from typing import Any
 
 from annotator.core.model import AnnotationSet, Document, Entity, Quote, QuoteType, Status, TextRange
 from annotator.core.errors import InputError
+from annotator.core.names import label_problem, shown
+from annotator.io.set_checks import check_span
 from annotator.io.records import (IMPORT_KEY, ExportIssues, ImportedSet, Where, bare_quote_warning,
                                   check_no_overlap, digest, OVERLAP_KEY, overlapping_spans)
 
@@ -139,6 +141,10 @@ def parse_pair(txt: Path, ann: Path, notes: list[str]) -> ImportedSet:
                 # stale span in the other formats, never imported as garbled spans
                 raise where.fail(f"{ident} text {written!r} does not match the .txt at {ranges} ({expected!r}): "
                                  "the .ann is stale or its offsets count another text")
+            if problem := label_problem(label):  # refused here, on its own line (attack 13b #9)
+                raise where.fail(f'{ident} label "{shown(label)}" {problem}')
+            for a, b in pieces:
+                check_span(str(ann), number, text, f"{ident} entity", a, b, label)
             spans[ident] = {"start": start, "end": end, "label": label, "extra": extra, "line": number}
         elif line.startswith("R"):
             found = R_LINE.match(line)
@@ -278,7 +284,7 @@ def parse_pair(txt: Path, ann: Path, notes: list[str]) -> ImportedSet:
     aset = AnnotationSet(doc_id=0, annotator="", status=Status.DONE, entities=entities, quotes=quotes,
                          extra=extra_set)
     aset.extra[IMPORT_KEY] = {"had": ["brat"], "digest": digest(aset)}
-    return ImportedSet(text, {"file": txt.name}, None, aset, None)
+    return ImportedSet(text, {"file": txt.name}, None, aset, None, source=ann)
 
 
 def iter_brat_sets(path: Path, notes: list[str]):
@@ -451,6 +457,7 @@ class BratWriter:
         self.issues = issues
         self.files: list[Path] = []
         self.created: list[Path] = []
+        self.replaced: list[Path] = []
         self.names: set[str] = set()
         self.annotators: set[str] = set()
 
@@ -463,14 +470,19 @@ class BratWriter:
                              f"{', '.join(sorted(self.annotators))})")
         ann_content = ann_text(doc, aset, labels=self.labels, issues=self.issues)  # refuses before writing
         stem = Path(str(doc.meta.get("file") or "")).stem
-        if not stem or stem in self.names or not re.fullmatch(r"[\w.-]+", stem):
+        # names are told apart case-insensitively: `a.txt` and `A.TXT` are one file on macOS and Windows
+        if not stem or stem.casefold() in self.names or not re.fullmatch(r"[\w.-]+", stem):
             stem = f"doc-{doc.id}"
-        self.names.add(stem)
+            while stem.casefold() in self.names:  # a document whose own file was named doc-<id>
+                stem = f"{stem}-{doc.id}"
+        self.names.add(stem.casefold())
         self.output.mkdir(parents=True, exist_ok=True)
         txt, ann = self.output / f"{stem}.txt", self.output / f"{stem}.ann"
         for path, content in ((txt, doc.text), (ann, ann_content)):
             if not path.exists():
                 self.created.append(path)
+            else:
+                self.replaced.append(path)  # an earlier export's pair of that name: listed in the summary
             write_text_atomic(path, content)
         self.files += [txt, ann]
 

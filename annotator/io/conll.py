@@ -17,6 +17,7 @@ refused (the columns are space-separated).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +25,7 @@ from typing import Any
 
 from annotator.core.model import AnnotationSet, Document, Entity, Status
 from annotator.core.errors import InputError
+from annotator.core.names import label_problem as _label_problem, shown
 from annotator.io.records import (IMPORT_KEY, ExportIssues, ImportedSet, Where, check_no_overlap, digest,
                                   overlapping_spans)
 
@@ -32,6 +34,8 @@ CONLL_KEY = "conll"
 DOCSTART = "-DOCSTART-"
 SPACY_DOCSTART = "-DOCSTART- -X- O O"
 """The document delimiter `spacy convert` splits on (conll_ner_to_docs)."""
+label_problem = functools.lru_cache(maxsize=4096)(_label_problem)
+"""core.names.label_problem, remembered: a file repeats its few labels on every token line."""
 PLACEHOLDERS = {"-X-", "_", "-", "O"}
 TAG = re.compile(r"^(O|([BIESLU])[-_](.+))$")
 
@@ -91,10 +95,29 @@ def _biluo(where_of, tags: list[tuple[int, str]]) -> list[str]:
         found = TAG.match(tag)
         if not found:
             raise where_of(number).fail(f"{tag!r} is not an IOB tag (B-X, I-X, O; or BILUO/BIOES)")
+        if tag != "O" and (problem := label_problem(found.group(3))):  # named on the tag's own line (13b #9)
+            raise where_of(number).fail(f'label "{shown(found.group(3))}" {problem}')
         normal.append("O" if tag == "O" else f"{found.group(2)}-{found.group(3)}")
     if any(t[0] in "ESLU" for t in normal if t != "O"):
         return [{"S": "U", "E": "L"}.get(t[0], t[0]) + t[1:] if t != "O" else t for t in normal]
     return iob_to_biluo(normal)
+
+
+def first_broken_tag(biluo: list[str]) -> int | None:
+    """The index of the first tag of a BILUO sequence that cannot follow the ones before it (an `I-`/`L-` with no
+    open entity of its label, or a `B-`/`U-`/`O` while one is open), so a refusal names that token's line."""
+    open_label = None
+    for index, tag in enumerate(biluo):
+        prefix, label = (tag[0], tag[2:]) if tag not in ("O", "-", "") else ("O", None)
+        if prefix in "IL":
+            if open_label != label:
+                return index
+            open_label = label if prefix == "I" else None
+        else:
+            if open_label is not None:
+                return index
+            open_label = label if prefix == "B" else None
+    return len(biluo) - 1 if open_label is not None else None
 
 
 def token_width(lines: list[str]) -> tuple[int, int] | None:
@@ -130,6 +153,7 @@ def parse_document(path: Path, first_line: int, sentences: list[list[tuple[int, 
                                      f"{width[0]} (line {width[1]}); a CoNLL token cannot hold a space or tab "
                                      f"({' '.join(cols)[:60]!r})")
         words = [cols[0] for _, cols in sentence]
+        biluo: list[str] | None = None
         try:
             biluo = _biluo(lambda n: Where(path, n), [(n, cols[-1]) for n, cols in sentence])
             doc = Doc(vocab, words=words, spaces=[True] * (len(words) - 1) + [False])
@@ -137,7 +161,12 @@ def parse_document(path: Path, first_line: int, sentences: list[list[tuple[int, 
         except ValueError as error:
             if isinstance(error, InputError):
                 raise
-            raise InputError(path, sentence[0][0], f"the tags of this sentence do not form spans ({error})") from None
+            at = first_broken_tag(biluo) if biluo is not None else None
+            number, tag = (sentence[at][0], sentence[at][1][-1]) if at is not None else (sentence[0][0], None)
+            what = (f"tag {tag!r} does not continue the tags before it" if tag
+                    else "the tags of this sentence do not form spans")
+            reason = str(error).split(". Tag sequence:")[0]  # spaCy's reason, without the sentence's whole sequence
+            raise InputError(path, number, f"{what} ({reason})") from None
         for span in spans:
             entities.append(Entity(start=offset + span.start_char, end=offset + span.end_char, label=span.label_))
         columns.append([cols[1:-1] for _, cols in sentence])
@@ -161,6 +190,16 @@ def is_pipe_iob(lines: list[str]) -> bool:
     tokens = [token for line in lines[:200] for token in line.split()]
     piped = sum(1 for token in tokens if "|" in token and TAG.match(token.rsplit("|", 1)[1]))
     return bool(tokens) and piped >= 0.9 * len(tokens)  # a stray bad token is then refused with its line
+
+
+def flavour(path: Path) -> str:
+    """"iob" for a two-column file or spaCy's `word|TAG` lines, else "conll" (CoNLL-2003's four columns, or any
+    other number): the name an import's summary gives the file (both are read by this one reader)."""
+    with open(path, "rb") as handle:
+        head = handle.read(1 << 16).decode("utf-8", errors="replace")
+    lines = head.split("\n")[:-1] or head.split("\n")
+    width = token_width(lines)
+    return "iob" if is_pipe_iob(lines) or (width is not None and width[0] == 2) else "conll"
 
 
 def _pipe_sets(path: Path, lines: list[str], notes: list[str]):

@@ -204,6 +204,10 @@ def _line_format(path: Path, text: str) -> str:
     rows = [r for r in rows if not (r[0] == "#" and not IOB_TAG.match(r[-1]))]  # comment lines
     if rows and all(len(r) >= 2 for r in rows) and sum(bool(IOB_TAG.match(r[-1])) for r in rows) >= 0.9 * len(rows):
         return "conll"  # a line with another number of columns is refused by the reader, with its line
+    if is_conllu(lines):
+        raise refuse(path, "CoNLL-U (Universal Dependencies: ten columns, ID FORM LEMMA UPOS XPOS FEATS HEAD "
+                           "DEPREL DEPS MISC), which has no NER tag column; for NER give CoNLL-2003 / IOB (the tag "
+                           "in the last column)")
     from annotator.io.conll import is_pipe_iob
 
     if is_pipe_iob(lines):
@@ -227,6 +231,16 @@ def _line_format(path: Path, text: str) -> str:
             raise refuse(path, f"a table separated by {name} (columns: {', '.join(columns[:8])}); doccano's "
                                "text-classification CSV is comma-separated with text and label columns")
     return _plain(path)
+
+
+CONLLU_ID = re.compile(r"^\d+(?:[-.]\d+)?$")
+
+
+def is_conllu(lines: list[str]) -> bool:
+    """CoNLL-U (universaldependencies.org/format.html): token lines of exactly ten tab-separated fields whose
+    first is a word index (`1`, a multiword range `1-2`, an empty node `1.1`), `#` comment lines between."""
+    rows = [line.rstrip("\r\n").split("\t") for line in lines if line.strip() and not line.startswith("#")]
+    return bool(rows) and all(len(r) == 10 and CONLLU_ID.match(r[0]) for r in rows[:50])
 
 
 def _plain(path: Path) -> str:

@@ -76,6 +76,13 @@ def is_unannotated(record: dict[str, Any], found: list, categories: list) -> boo
     return (not found and not categories and not record.get("relations") and not record.get("tags")
             and record.get(DONE_KEY) is not True)
 ENTITY_KEYS = {"start_offset", "end_offset", "label", "user", "tags"}
+USER_ID_KEY = "user_id"
+"""Key of the import marker (records.IMPORT_KEY): doccano's numeric `user` (an id, as doccano before 1.3 wrote
+it), imported as the annotator `user<N>` and written back as the number while the set is still that annotator's."""
+NATIVE_LAYOUT = frozenset(LAYOUT_KEYS)
+FOREIGN_SOURCES = frozenset({"spans", "answer", "quotes", "brat", "conll"})
+"""Import-marker `had` keys of records from other formats (Prodigy / Label Studio / annotator JSONL, brat,
+CoNLL): their spans' own fields (Label Studio's from_name/to_name, Prodigy's score, brat notes) are not doccano's."""
 
 
 NOT_DOCCANO = frozenset({
@@ -85,6 +92,8 @@ NOT_DOCCANO = frozenset({
     "answer", "spans", "options", "accept", "cats", "versions", "binary_tasks", "earlier_answers", "label",
     "manual_answer",
     "labelstudio", "brat_other", "conll", "sessions", "session_id",
+    # Prodigy task fields (review's view_id / default, a model's score, stream priority, pattern matches)
+    "view_id", "default", "score", "priority", "pattern", "config", "html",
 })
 """Keys of AnnotationSet.extra the doccano export does not write (what it writes is doccano's own fields and
 what came in a doccano record)."""
@@ -279,6 +288,9 @@ def parse_doccano_record(where: Where, record: dict[str, Any]) -> list[ImportedS
         if not entities and not quotes and "entities" not in record and (categories or record.get("relations")):
             mark_entities_not_annotated(aset)  # a classification record: no NER answer (attack 12b #2)
         annotator = annotator_of(where, {"user": user}, ("user",)) if user is not None else record_user
+        user_id = user if user is not None else record.get("user") if record_user is not None else None
+        if isinstance(user_id, int) and not isinstance(user_id, bool) and annotator == f"user{user_id}":
+            aset.extra[IMPORT_KEY][USER_ID_KEY] = user_id  # doccano's user id: written back as the number it was
         result.append(ImportedSet(text, meta, annotator, aset, where.line))
     return result
 
@@ -314,6 +326,18 @@ def doccano_record(
     if Status(aset.status) in (Status.NEW, Status.IN_PROGRESS) and aset.annotator != MODEL_ANNOTATOR:
         record[STATUS_KEY] = Status(aset.status).value  # comes back unfinished, never done
     record["user"] = aset.annotator  # doccano's per-user field: a re-import gives each annotator back
+    user_id = marker.get(USER_ID_KEY)
+    if isinstance(user_id, int) and not isinstance(user_id, bool) and aset.annotator == f"user{user_id}":
+        record["user"] = user_id  # doccano's numeric user id, as it came (attack 12b #12)
+    native = bool(NATIVE_LAYOUT & set(had)) and not (FOREIGN_SOURCES & set(had))
+
+    def own_fields(extra: dict[str, Any]) -> dict[str, Any]:
+        """A span's or relation's fields for doccano: all of them for a set that came from doccano (written
+        back as they came), else only doccano's own (an integer id): other tools' fields never leak in."""
+        if native:
+            return {k: v for k, v in extra.items() if k not in TOKEN_KEYS}
+        ident = extra.get("id")
+        return {"id": ident} if isinstance(ident, int) and not isinstance(ident, bool) else {}
     if doc.meta or "meta" in had:
         record["meta"] = dict(doc.meta)
     doc_tags, entity_tags, quote_tags = tag_lists(aset)
@@ -331,7 +355,7 @@ def doccano_record(
     for i, entity in enumerate(aset.entities):
         if labels is not None and entity.label not in labels:
             continue
-        kept = {k: v for k, v in entity.extra.items() if k not in TOKEN_KEYS}
+        kept = own_fields(entity.extra)
         item = {**fresh(kept), "label": entity.label, "start_offset": entity.start, "end_offset": entity.end}
         if entity_tags.get(i):
             item["tags"] = entity_tags[i]
@@ -339,7 +363,7 @@ def doccano_record(
     for span in overlapping_spans(aset):  # nested / crossing spans kept beside the entities: doccano has them
         if labels is not None and span["label"] not in labels:
             continue
-        kept = {k: v for k, v in span.items() if k not in ("start", "end", "label", "text", *TOKEN_KEYS)}
+        kept = own_fields({k: v for k, v in span.items() if k not in ("start", "end", "label", "text")})
         entities.append({**fresh(kept), "label": span["label"], "start_offset": span["start"],
                          "end_offset": span["end"]})
     exported_ids = {e["id"] for e in entities}
@@ -349,6 +373,9 @@ def doccano_record(
         if isinstance(relation.get("head_span"), dict) and isinstance(relation.get("child_span"), dict):
             relation = _from_prodigy(relation, by_offsets)  # a Prodigy relation: make it doccano's
         if relation.get("from_id") in exported_ids and relation.get("to_id") in exported_ids:
+            if not native:  # doccano's relation fields only (id, from_id, to_id, type)
+                relation = {**own_fields(relation), **{k: relation[k] for k in ("from_id", "to_id", "type")
+                                                       if k in relation}}
             relations.append(relation)
         elif issues is not None:
             issues.dropped_relations.append(
@@ -357,8 +384,8 @@ def doccano_record(
             )
     parts: dict[tuple[int, int, str], dict[str, Any]] = {}
     for i, quote in enumerate(aset.quotes):
-        extra = {k: v for k, v in quote.extra.items()
-                 if k not in ("speaker_span", "cue_span", "speaker_relation", "cue_relation")}
+        extra = own_fields({k: v for k, v in quote.extra.items()
+                            if k not in ("speaker_span", "cue_span", "speaker_relation", "cue_relation")})
         head = {**fresh(extra), "label": QUOTE_LABEL, "start_offset": quote.start, "end_offset": quote.end,
                 "quote_type": QuoteType(quote.type).value, "speaker_name": quote.speaker_name}
         if quote_tags.get(i):
@@ -369,10 +396,10 @@ def doccano_record(
                 continue
             key = (rng.start, rng.end, label)
             if key not in parts:
-                parts[key] = {**fresh(quote.extra.get(f"{kind}_span", {})), "label": label,
+                parts[key] = {**fresh(own_fields(quote.extra.get(f"{kind}_span", {}))), "label": label,
                               "start_offset": rng.start, "end_offset": rng.end}
                 entities.append(parts[key])
-            relations.append({**quote.extra.get(f"{kind}_relation", {}), "from_id": head["id"],
+            relations.append({**(quote.extra.get(f"{kind}_relation", {}) if native else {}), "from_id": head["id"],
                               "to_id": parts[key]["id"], "type": label})
     nothing = not entities and not relations and not doc_tags
     label_key = next((k for k in ("label", "labels") if k in had), None)

@@ -35,8 +35,10 @@ def iter_csv_sets(path: Path, notes: list[str]):
         done = 0
         grouped: dict[tuple[str, str | None], list] = {}  # rows repeating a text add labels to it
         try:
+            ended = reader.line_num  # the line the previous row ended on
             for row in reader:
-                number = reader.line_num
+                # a row's own first line (a quoted cell may hold line breaks: line_num is where the row ends)
+                number, ended = ended + 1, reader.line_num
                 done += sum(len(cell) + 1 for cell in row)
                 if not any(cell.strip() for cell in row):
                     continue

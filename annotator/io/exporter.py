@@ -125,11 +125,26 @@ class ExportReport:
     by_split: dict[str, int] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     issues: ExportIssues = field(default_factory=ExportIssues)
+    replaced: list[str] = field(default_factory=list)
+    """Files of this export that replaced a file of the same name (an earlier export into the same place)."""
+    empty_sides: list[str] = field(default_factory=list)
+    """Sides of a split that got no document (`--split 1`: no dev), so no file was written for them."""
+    foreign_sides: list[str] = field(default_factory=list)
+    """Files of an empty side already in the folder (not this export's: left as they were)."""
 
     def summary(self) -> str:
         parts = [f"{self.records} records of {self.documents} documents ({self.format})"]
         if self.by_split and (len(self.by_split) > 1 or "all" not in self.by_split):  # no empty "; " part
             parts.append(", ".join(f"{k} {v}" for k, v in self.by_split.items()))
+        for side in self.empty_sides:
+            foreign = [f for f in self.foreign_sides if Path(f).stem == side]
+            parts.append(f"no {side} documents, so no {side} file written" + (
+                f" ({foreign[0]} is already there from before, not this export's: left as it was)" if foreign else ""))
+        if self.replaced:
+            shown = ", ".join(self.replaced[:3]) + (f" and {len(self.replaced) - 3} more" if len(self.replaced) > 3
+                                                    else "")
+            parts.append(f"replaced {len(self.replaced)} file{'s' if len(self.replaced) > 1 else ''} already there "
+                         f"({shown})")
         if self.issues.misaligned:
             parts.append(f"{len(self.issues.misaligned)} spans not aligned with tokens (listed above)")
         if self.issues.duplicates:
@@ -591,6 +606,8 @@ def export(
                          f"(--status, --annotator choose others); nothing was written")
     output = Path(options.output) if options.output else default_output(fmt, split=split is not None)
     check_output(output, fmt, folder=fmt in ("spacy", "brat") or split is not None)
+    side_suffix = ".spacy" if fmt == "spacy" else ".jsonl"
+    there_before = files_there(output, fmt, split is not None, side_suffix)
     writer: Any
     if fmt == "spacy":
         from annotator.io.spacy_docbin import DocBinWriter
@@ -660,15 +677,41 @@ def export(
             raise ExportCancelled("export cancelled")
         if fmt in WHOLE_FILE_FORMATS:
             files = writer.close()
+        elif split is not None:  # a side without documents gets no file (an empty dev.spacy is no dev set)
+            report.empty_sides = [side for side in ("train", "dev") if not report.by_split.get(side)]
+            files = writer.close(tuple(side for side in ("train", "dev") if side not in report.empty_sides)
+                                 or ("train",))
+            report.empty_sides = [side for side in report.empty_sides if side != "train" or report.records]
+            report.foreign_sides = [str(output / f"{side}{side_suffix}") for side in report.empty_sides
+                                    if output / f"{side}{side_suffix}" in there_before]
         else:
-            files = writer.close(("train", "dev") if split is not None else ("all",))
+            files = writer.close(("all",))
     except BaseException:
         writer.discard()
         raise
     report.files = [str(f) for f in files]
+    replaced = getattr(writer, "replaced", None)  # brat knows its own pairs
+    report.replaced = [str(f) for f in (replaced if replaced is not None else
+                                        [f for f in files if Path(f) in there_before])]
     if on_progress:
         on_progress(report.records, total)
     return report
+
+
+def files_there(output: Path, fmt: str, split: bool, suffix: str) -> set[Path]:
+    """The files an export to `output` may replace that are there before it runs (for the summary: an export
+    replaces an earlier one of the same name, as `spacy convert` and Prodigy's `data-to-spacy` do, and says so)."""
+    if fmt == "brat":
+        return set()  # the brat writer tells its own pairs apart (BratWriter.replaced)
+    if not (fmt == "spacy" or split):
+        return {output} if output.is_file() else set()
+    found = set()
+    for side in ("train", "dev"):
+        if (output / f"{side}{suffix}").is_file():
+            found.add(output / f"{side}{suffix}")
+        if (output / side).is_dir():  # shards of a large DocBin export
+            found.update(p for p in (output / side).glob(f"*{suffix}") if p.is_file())
+    return found
 
 
 def _unjudged_left_out(fmt: str, issues: ExportIssues, doc: Document, aset: AnnotationSet) -> bool:

@@ -60,6 +60,7 @@ from annotator.io.prodigy_answers import (
     merge_binary,
     parse_binary_task,
     same_answer,
+    task_key,
 )
 from annotator.io.records import (
     ImportedSet,
@@ -120,6 +121,8 @@ class ImportReport:
     """`path:line: reason` of what was imported with a correction (stale span text, a repeated span...)."""
     earlier_kept: list[str] = field(default_factory=list)
     """`path:line: ...` of answers replaced by a later answer of the same annotator (kept in earlier_answers)."""
+    older_kept: int = 0
+    """Of `earlier_kept`: answers read that are older (by _timestamp) than the current one, which stays."""
     skipped: list[str] = field(default_factory=list)
     """`path:line: reason` of records left out with `skip_invalid`."""
     renamed: dict[str, str] = field(default_factory=dict)
@@ -155,9 +158,12 @@ class ImportReport:
                           "each person's set; no reviewed (gold) version, as nobody decided one")
         if self.repeats:
             extras.append(f"{self.repeats} exact repeats counted once")
-        if self.earlier_kept:
-            extras.append(f"{len(self.earlier_kept)} earlier answers replaced by a later one and kept "
-                          f"(in {EARLIER_KEY})")
+        if len(self.earlier_kept) > self.older_kept:
+            extras.append(f"{len(self.earlier_kept) - self.older_kept} earlier answers replaced by a later one and "
+                          f"kept (in {EARLIER_KEY})")
+        if self.older_kept:  # the answer read is older (by _timestamp) than the current one: nothing replaced
+            extras.append(f"{self.older_kept} answers older (by _timestamp) than the current answer of the same "
+                          f"annotator: kept in {EARLIER_KEY}, the current answer stays")
         if self.warnings:
             extras.append(f"{len(self.warnings)} warnings")
         if self.skipped:
@@ -320,6 +326,10 @@ def import_file(
     fmt = detect_format(path) if fmt == "auto" else fmt
     total = file_size(path)
     report = ImportReport(path=str(path), format=fmt)
+    if fmt == "conll" and path.is_file():  # one reader for both: the summary names the file's own kind
+        from annotator.io.conll import flavour
+
+        report.format = flavour(path)
     # a brat pair belongs to its collection (the folder): by file or by folder, the same annotator (attack 12 #37)
     default = path.resolve().parent.name if fmt == "brat" and path.is_file() else path.stem
     writer = BatchWriter(store, path, (annotator or "").strip() or default or path.stem, report, extract)
@@ -376,6 +386,8 @@ class BatchWriter:
         self.extract = extract
         self.known_tags = {scope: set(store.tag_set(scope)) for scope in ("document", "span")}
         self.checked_names: set[str] = set()
+        self.stored_tasks: dict[tuple[int, str], list[Any]] = {}
+        """(document, annotator) -> binary tasks its set held before this import (not repeats of this file)."""
 
     def flush(self, batch: list[ImportedSet]) -> None:
         if not batch:
@@ -538,8 +550,14 @@ class BatchWriter:
         nothing (it is listed), another answer becomes current with the stored one kept and listed."""
         where = Where(self.path, imported.line, self.report.warnings)
         if is_binary_set(earlier) and is_binary_set(later):
+            key = (later.doc_id, later.annotator)
+            if before and key not in self.stored_tasks:  # the set as stored before this import
+                self.stored_tasks[key] = [task_key(t) for t in earlier.extra.get(BINARY_KEY, [])]
             merged, repeats = merge_binary(where, imported.text, earlier, later)
-            self.report.repeats += repeats
+            # a task already stored (an earlier import of this file) is no repeat within this file: its set is
+            # counted "unchanged" (attack 12b #11)
+            stored = self.stored_tasks.get(key, ())
+            self.report.repeats += repeats - sum(task_key(t) in stored for t in later.extra.get(BINARY_KEY, []))
             merged.doc_id, merged.annotator = later.doc_id, later.annotator
             return merged
         if is_binary_set(earlier) and not is_binary_set(later) and MANUAL_KEY not in later.extra \
@@ -561,8 +579,12 @@ class BatchWriter:
         # binary answers and a complete manual answer on one text merge, in either order, as Prodigy merges the
         # answers on one input (prodigy_answers; attack s4 H2): never "the later answer replaces the other"
         if is_binary_set(later) and takes_binary_answers(earlier):
+            key = (later.doc_id, later.annotator)
+            if before and key not in self.stored_tasks:  # tasks stored before this import are no repeats in it
+                self.stored_tasks[key] = [task_key(t) for t in earlier.extra.get(BINARY_KEY, []) or []]
             merged, repeats = add_binary_answers(where, imported.text, earlier, later)
-            self.report.repeats += repeats
+            stored = self.stored_tasks.get(key, ())
+            self.report.repeats += repeats - sum(task_key(t) in stored for t in later.extra.get(BINARY_KEY, []))
             return earlier if before and same_answer(merged, earlier) and repeats == len(
                 later.extra.get(BINARY_KEY, [])) else merged
         if is_binary_set(earlier) and MANUAL_KEY in later.extra:  # (annotator JSONL of a merged set)
@@ -586,6 +608,7 @@ class BatchWriter:
         by_time = all(isinstance(t, (int, float)) and not isinstance(t, bool) for t in times)
         if by_time and times[1] < times[0]:  # Prodigy's _timestamp says which answer came later, not the line
             current, replaced = earlier, later
+            self.report.older_kept += 1
         kept = record_from_set(Document(text=imported.text), replaced)
         for key in ("text", "meta", "_input_hash", "_task_hash", EARLIER_KEY):
             kept.pop(key, None)
@@ -633,7 +656,8 @@ class BatchWriter:
         """Refuse an entity with no visible character, or a label or tag name holding a control character;
         list an entity that starts or ends in whitespace (issue 17; io/set_checks, shared with ingest).
         Offsets are the record's own (`imported.text`), checked before any mapping onto a stored text."""
-        check_set_content(str(self.path), imported.line, imported.text, aset.entities, aset.quotes, aset.tags,
+        check_set_content(str(imported.source or self.path), imported.line, imported.text, aset.entities, aset.quotes,
+                          aset.tags,
                           checked=self.checked_names, blank_edges=self.report.blank_edges)
 
     def _onto_stored_text(self, imported: ImportedSet, aset: AnnotationSet) -> None:
@@ -646,7 +670,7 @@ class BatchWriter:
             OffsetMap(imported.text, stored).annotation_set(aset)
         except ValueError as error:
             raise InputError(
-                self.path,
+                imported.source or self.path,
                 imported.line,
                 f"the text is document {aset.doc_id}'s in another Unicode normalisation form and the annotations "
                 f"cannot be placed on it ({error})",

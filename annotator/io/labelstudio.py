@@ -29,6 +29,7 @@ from annotator.io.records import (
     ExportIssues,
     ImportedSet,
     Where,
+    mark_entities_not_annotated,
     overlapping_spans,
     parse_prodigy_record,
     tag_lists,
@@ -270,6 +271,26 @@ def task_of_json_min(item: dict[str, Any]) -> dict[str, Any]:
     return task
 
 
+SPAN_RESULT_TYPES = frozenset({"labels", "hypertextlabels", "relation"})
+
+
+def no_span_results(block: dict[str, Any]) -> bool:
+    """True for an annotation (or prediction) whose results are all of other kinds than text spans (`choices`
+    of a text-classification project, a `textarea`, a `rating`...): nobody marked entities in it, so its tokens
+    are never judged for NER (records.ENTITIES_KEY; as a Prodigy `choice` or doccano classification record).
+    An annotation with no result at all is a NER annotation that found nothing (O), as Prodigy's ner.manual."""
+    results = block.get("result")
+    if not isinstance(results, list) or not results:
+        return False
+    for result in results:
+        if not isinstance(result, dict):
+            return False
+        value = result.get("value") if isinstance(result.get("value"), dict) else {}
+        if result.get("type") in SPAN_RESULT_TYPES or "start" in value or "labels" in value:
+            return False
+    return True
+
+
 def parse_task(path: Path, number: int, task: Any, notes: list[str], line: int | None = None,
                converted: list[int] | None = None) -> list[ImportedSet]:
     """A task -> one set per annotation (`annotations`, or `completions` of Label Studio before 1.0) and the
@@ -308,6 +329,8 @@ def parse_task(path: Path, number: int, task: Any, notes: list[str], line: int |
         if not isinstance(block, dict):
             raise where.fail("an annotation must be an object")
         sets = parse_prodigy_record(where, parsed(block, model=False), keep_overlaps=True)
+        if no_span_results(block):
+            mark_entities_not_annotated(sets[0].aset)  # text classification only: tokens missing for NER, never O
         result.append(ImportedSet(text, meta, sets[0].annotator, sets[0].aset, line))
     predictions = blocks_of["predictions"]
     if predictions:
@@ -318,6 +341,8 @@ def parse_task(path: Path, number: int, task: Any, notes: list[str], line: int |
         if predictions[1:]:
             record.setdefault(LS_KEY, {})["more_predictions"] = predictions[1:]
         sets = parse_prodigy_record(where, record, keep_overlaps=True)
+        if no_span_results(block):
+            mark_entities_not_annotated(sets[0].aset)
         sets[0].aset.status = Status.NEW  # a model's suggestions: a pre-annotation, never anyone's finished work
         version = block.get("model_version")
         name = f"{MODEL_ANNOTATOR}@{version if isinstance(version, (str, int)) and str(version).strip() else 'labelstudio'}"

@@ -140,4 +140,19 @@ def prodigy_record(
         record["relations"] = relations
     if doc_tags or "tags" in marker.get("had", []):
         record["tags"] = doc_tags
+    if doc_tags and "accept" not in record and "cats" not in record and choice_is_safe(aset):
+        # Prodigy reads document categories from a choice answer (`options` + `accept`, what textcat.manual
+        # saves; data-to-spacy trains textcat from it), not from annotator's `tags` (attack 12b #12)
+        record["options"] = [{"id": tag, "text": tag} for tag in doc_tags]
+        record["accept"] = list(doc_tags)
     return record
+
+
+def choice_is_safe(aset: AnnotationSet) -> bool:
+    """Whether the set's document tags can also go out as a Prodigy choice answer: it has spans (so a re-import
+    reads it as a NER annotation again), or its entities were never judged (a classification record, which a
+    choice answer is). A person's finished set without spans would come back as "categories only", its tokens
+    missing instead of O (records.categories_or_relations_only): its tags stay in `tags` alone."""
+    from annotator.io.training_version import entities_unjudged
+
+    return bool(aset.entities or aset.quotes) or entities_unjudged(aset) is not None

@@ -308,6 +308,10 @@ def _without_annotator(task: Any) -> Any:
     return {k: v for k, v in task.items() if k != "_annotator_id"} if isinstance(task, dict) else task
 
 
+task_key = _without_annotator
+"""A binary task as compared for repeats: without the annotator (an export names it in each task)."""
+
+
 def same_answer(a: AnnotationSet, b: AnnotationSet) -> bool:
     """Two sets say the same thing: the same entities, quotes, tags (on the document and on which span) and
     status; ids and kept fields (hashes, tokens, timestamps...) aside. Works for stored sets (tags point at

@@ -225,6 +225,9 @@ class ImportedSet:
     prediction: str | None = None
     """For a model's prediction (Label Studio `predictions`): the name to use when the document's `model` set
     (the pre-annotation) already holds something else, e.g. `model@<model_version>`. None for people's sets."""
+    source: Path | None = None
+    """The file the set was read from when it is not the imported path itself (a brat pair's `.ann` in an
+    imported folder): messages about the set name it, not the folder."""
 
 
 def where_text(path: Path, line: int | None) -> str:
@@ -1139,12 +1142,14 @@ def parse_prodigy_record(
     for version_number, version in enumerate(need(where, record.get("versions", []) or [], list, '"versions"')):
         need(where, version, dict, f"version {version_number}")
         sessions = string_list(where, version.get("sessions", []) or [], f"version {version_number} sessions")
-        body = {k: v for k, v in version.items() if k != "versions"}
+        # the review's grouping (`sessions`, `default`) describes the version, not one session's answer: each
+        # session's set is that session's own task again, with its own _session_id (attack 12b #12)
+        body = {k: v for k, v in version.items() if k not in ("versions", "sessions", "default")}
         body.setdefault("text", text)
         if body["text"] != text:
             raise where.fail(f"version {version_number} has a different text than its review record")
         for session in sessions:
-            inner = parse_prodigy_record(where, {**body, "_annotator_id": session})[0]
+            inner = parse_prodigy_record(where, {**body, "_annotator_id": session, "_session_id": session})[0]
             inner.aset.extra.pop("_annotator_id", None)
             result.append(inner)
     return result

@@ -170,9 +170,6 @@ def doc_from_set(nlp, document: Document, aset: AnnotationSet, *, align: str = "
         found = span(start, end, label, f"{label} span (overlapping)")
         if found is not None:
             overlap_group.append(found)
-            issues.left_out.append(
-                f"document {document.id} ({aset.annotator}): {label} span {start}-{end} overlaps an entity: in "
-                f"doc.spans[{SPANCAT_KEY!r}], not doc.ents (NER holds no overlaps); its tokens missing for NER")
             unsure.add_span(start, end)
     kept = []
     for entity, found in ents:
@@ -190,6 +187,17 @@ def doc_from_set(nlp, document: Document, aset: AnnotationSet, *, align: str = "
             issues.misaligned_span(document.id, aset.annotator, entity.start, entity.end, what,
                                    f"expanded to {found.start_char}-{found.end_char}")
         kept.append(found)
+    for found in overlap_group:  # said once doc.ents is known: which of its tokens an entity holds (attack 12b #11)
+        holders = [f"{ent.label_} {ent.start_char}-{ent.end_char}" for ent in kept
+                   if ent.start < found.end and found.start < ent.end]
+        covered = sum(1 for i in range(found.start, found.end) if any(ent.start <= i < ent.end for ent in kept))
+        fate = ("its tokens are all inside the entity " + ", ".join(holders) + " of doc.ents"
+                if covered == len(found) else
+                f"its tokens outside {', '.join(holders)} marked missing for NER" if holders else
+                "its tokens marked missing for NER")
+        issues.left_out.append(
+            f"document {document.id} ({aset.annotator}): {found.label_} span {found.start_char}-{found.end_char} "
+            f"overlaps an entity: in doc.spans[{SPANCAT_KEY!r}], not doc.ents (NER holds no overlaps); {fate}")
     # Boilerplate lines (navigation, share, "READ MORE:", captions) are dimmed, never pre-annotated, and nobody is
     # asked to annotate them: their tokens are missing (unknown), not O, unless inside an entity someone kept.
     skipped_lines = document.boilerplate if document.boilerplate is not None else boilerplate_ranges(document.text)

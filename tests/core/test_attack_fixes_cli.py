@@ -7,34 +7,15 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from annotator.core.store import Store
+from tests.cli_run import ANNOTATOR, one_line_error
+from tests.cli_run import run_cli as cli
 
-ANNOTATOR = Path(sys.executable).with_name("annotator")
 TEXT = "John Smith met Ann in Paris.\n\nThe end."
-
-
-def cli(db_path, *args, ok=True, env=None, cwd=None):
-    result = subprocess.run([str(ANNOTATOR), "--db", str(db_path), *map(str, args)], capture_output=True, text=True,
-                            env=env, timeout=120, cwd=cwd)
-    if ok:
-        assert result.returncode == 0, (result.stdout, result.stderr)
-    return result
-
-
-def one_line_error(result, *needles):
-    """The command failed with one clear line (click's "Error: …"), no traceback, naming each needle."""
-    assert result.returncode != 0, (result.stdout, result.stderr)
-    assert "Traceback" not in result.stderr, result.stderr
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    error_lines = [line for line in lines if line.startswith("Error")]
-    assert len(error_lines) == 1, result.stderr
-    for needle in needles:
-        assert needle in result.stderr, (needle, result.stderr)
 
 
 def records(path: Path, *recs: dict) -> Path:

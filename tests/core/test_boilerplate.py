@@ -7,24 +7,20 @@ from __future__ import annotations
 import json
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 from annotator.core.boilerplate import boilerplate_ranges, headline_of, is_boilerplate_line
 from annotator.core.model import MODEL_ANNOTATOR
 from annotator.core.store import Store
 from annotator.io.articles import title_of
+from tests.cli_run import run_cli
 
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO / "seeds"
 
 
 def cli(db: Path, *args: str, ok: bool = True) -> subprocess.CompletedProcess:
-    exe = Path(sys.executable).parent / "annotator"  # the installed console script, in a real subprocess
-    result = subprocess.run([str(exe), "--db", str(db), *args], capture_output=True, text=True, cwd=REPO)
-    if ok:
-        assert result.returncode == 0, result.stderr
-    return result
+    return run_cli(db, *args, ok=ok, cwd=REPO)
 
 
 def test_boilerplate_lines_of_many_sites():

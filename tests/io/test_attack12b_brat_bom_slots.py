@@ -20,7 +20,7 @@ def cli(db: Path, *args, ok: bool = True) -> subprocess.CompletedProcess:
         assert done.returncode == 0, done.stderr
     else:
         assert done.returncode == 1, (done.stdout, done.stderr)
-        assert not db.exists() or "Nothing was imported" in done.stderr
+        assert not db.exists() or "nothing was imported" in done.stderr
     return done
 
 

@@ -237,7 +237,8 @@ def test_missing_text_is_all_or_nothing_unless_skip_invalid(tmp_path):
     db = tmp_path / "a.db"
     path = CASES / "doccano_missing_text.jsonl"
     done = cli(db, "import", path, ok=False)
-    assert f"{path}:2: " in done.stderr and "Nothing was imported" in done.stderr
+    assert f"{path}:2: " in done.stderr and "nothing was imported" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr  # one line (attack 13b #9)
     assert not db.exists() or texts(db) == []
     done = cli(db, "import", path, "--skip-invalid")
     assert f"skipped: {path}:2: " in done.stderr

@@ -13,24 +13,22 @@ from pathlib import Path
 
 from crashkit import REPO
 
+from tests.cli_run import one_line_error as shared_one_line_error
+from tests.cli_run import run_cli
+
 ANNOTATOR_BIN = REPO / ".venv" / "bin" / "annotator"
 
 
 def cli(db: Path, *args, timeout: float = 120, cwd: Path | None = None
         ) -> subprocess.CompletedProcess:
-    """Run `annotator --db DB ARGS...` as a real process; returns the completed process (text output)."""
+    """Run `annotator --db DB ARGS...` as a real process (never $ANNOTATOR_DB's); returns it, exit code unchecked."""
     env = {k: v for k, v in os.environ.items() if k != "ANNOTATOR_DB"}
-    return subprocess.run([str(ANNOTATOR_BIN), "--db", str(db), *map(str, args)], capture_output=True, text=True,
-                          timeout=timeout, env=env, cwd=cwd)
+    return run_cli(db, *args, ok=False, timeout=timeout, env=env, cwd=cwd)
 
 
 def one_line_error(result: subprocess.CompletedProcess) -> str:
     """The command failed with exit 1 and a single `Error: ...` line (and no traceback); returns that line."""
-    assert result.returncode == 1, (result.returncode, result.stdout, result.stderr)
-    assert "Traceback" not in result.stderr, result.stderr
-    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
-    assert len(errors) == 1, result.stderr
-    return errors[0]
+    return shared_one_line_error(result, code=1)
 
 
 def _mount(*args: str) -> None:

@@ -314,7 +314,7 @@ def test_ingest_refuses_a_bad_file_and_writes_nothing(tmp_path, db_path):
     result = CliRunner().invoke(main, ["--db", str(db_path), "ingest", "--no-extract", str(path)])
     assert result.exit_code == 1
     assert f"{path}:2: " in result.output and '"text" must be a string' in result.output
-    assert "Nothing was ingested" in result.output
+    assert "nothing was ingested" in result.output
     assert "Traceback" not in result.output
     if db_path.exists():
         with Store(db_path) as store:

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Document, Entity, Quote, Status, TextRange
 from annotator.core.store import Store
+from tests.cli_run import run_cli
 
-ANNOTATOR = str(Path(sys.executable).parent / "annotator")
 PEOPLE = ["Maria Lopez", "John Carter", "Aiko Tanaka", "Peter Novak", "Lena Berg", "Omar Haddad", "Sara Quinn",
           "Tom Reyes", "Nina Petrov", "Paul Green", "Ruth Adams", "Ivan Kral"]
 CITIES = ["Paris", "Berlin", "Madrid", "Oslo", "Vienna", "Prague", "Lisbon", "Dublin", "Warsaw", "Athens", "Rome",
@@ -22,11 +20,8 @@ CITIES = ["Paris", "Berlin", "Madrid", "Oslo", "Vienna", "Prague", "Lisbon", "Du
 
 
 def cli(db, *args, ok=True, timeout=300):
-    result = subprocess.run([ANNOTATOR, "--db", str(db), *map(str, args)], capture_output=True, text=True,
-                            timeout=timeout)
-    if ok:
-        assert result.returncode == 0, result.stderr[-3000:]
-    return result
+    """`annotator --db DB ARGS...` in a real process; training runs get 300 s."""
+    return run_cli(db, *args, ok=ok, timeout=timeout)
 
 
 def gadget_corpus(db: Path, n: int = 12) -> None:
