@@ -468,3 +468,21 @@ def test_manual_answer_equal_to_the_accepted_suggestions_is_complete_either_orde
     run(tmp_path / "m.db", "import", "--no-extract", jsonl(tmp_path / "e.jsonl", records))
     assert training_tokens(tmp_path, tmp_path / "m.db") == [
         ("Kofi", "B-PERSON"), ("Annan", "I-PERSON"), ("visited", "O"), ("Geneva", "O"), (".", "O")]
+
+
+def test_label_studio_quote_joined_to_a_speaker_is_a_quote_and_bom_text_is_shifted(tmp_path):
+    text = '\ufeffAnn said "we won" today.'
+    result = [
+        {"id": "q", "from_name": "label", "to_name": "text", "type": "labels",
+         "value": {"start": 10, "end": 18, "text": '"we won"', "labels": ["QUOTE"]}},
+        {"id": "s", "from_name": "label", "to_name": "text", "type": "labels",
+         "value": {"start": 1, "end": 4, "text": "Ann", "labels": ["SPEAKER"]}},
+        {"from_id": "q", "to_id": "s", "type": "relation", "direction": "right", "labels": ["SPEAKER"]},
+    ]
+    path = tmp_path / "ls.json"
+    path.write_text(json.dumps([{"id": 4, "data": {"text": text},
+                                 "annotations": [{"id": 1, "completed_by": 3, "result": result}]}]), encoding="utf-8")
+    run(tmp_path / "l.db", "import", "--no-extract", path)
+    ((stored_text, _), found), = stored(tmp_path / "l.db").items()
+    assert stored_text == text[1:]
+    assert found["quotes"] == [(9, 17, "direct", (0, 3))] and found["entities"] == []
