@@ -169,6 +169,17 @@ class DocumentListing:
                 yield row[0]
             last = rows[-1][0]
 
+    def iter_document_texts(self, *, batch: int = 1000) -> Iterator[tuple[int, str]]:
+        """(id, text) of every document in id order, a batch at a time (flat memory on large corpora)."""
+        last = 0
+        while True:
+            rows = self.query("SELECT id, text FROM documents WHERE id > ? ORDER BY id LIMIT ?", (last, batch))
+            if not rows:
+                return
+            for row in rows:
+                yield row[0], row[1]
+            last = rows[-1][0]
+
     def document_rows(self, doc_ids: list[int], *, annotator: str | None = None) -> list[DocumentRow]:
         """List rows for these ids (in that order). Counts are the annotator's when they have a set on the
         document, else the model's pre-extraction. `annotators` names who worked on it: a set still "new" (never

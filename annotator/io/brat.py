@@ -28,7 +28,8 @@ from annotator.core.errors import InputError
 from annotator.core.names import label_problem, shown
 from annotator.io.set_checks import check_span
 from annotator.io.records import (IMPORT_KEY, ExportIssues, ImportedSet, Where, bare_quote_warning,
-                                  check_no_overlap, digest, OVERLAP_KEY, overlapping_spans)
+                                  check_no_overlap, digest, OVERLAP_KEY, overlapping_spans, relation_name,
+                                  span_relation)
 
 OTHER_KEY = "brat_other"
 IDS_KEY = "brat_ids"
@@ -394,7 +395,8 @@ def ann_text(doc: Document, aset: AnnotationSet, *, labels: set[str] | None, iss
                 lines.append(f"{ids.take('A')}\t{name} {ident}" + ("" if value is True else f" {value}"))
             if isinstance(kept_extra.get("note"), str):
                 lines.append(f"{ids.take('#')}\tAnnotatorNotes {ident}\t{kept_extra['note']}")
-    for relation in aset.extra.get("relations", []) or []:
+    for kept_relation in aset.extra.get("relations", []) or []:
+        relation = span_relation(kept_relation, aset) or {}  # a doccano relation too (attack s4 M2)
         head, child = relation.get("head_span") or {}, relation.get("child_span") or {}
         a = entity_ids.get((head.get("start"), head.get("end")))
         b = entity_ids.get((child.get("start"), child.get("end")))
@@ -404,8 +406,9 @@ def ann_text(doc: Document, aset: AnnotationSet, *, labels: set[str] | None, iss
             r_line(kind, (head.get("start"), head.get("end"), a[1]), (child.get("start"), child.get("end"), b[1]),
                    a[0], b[0])
         else:
-            issues.dropped_relations.append(f"document {doc.id} ({aset.annotator}): relation {relation.get('label')!r} "
-                                            "left out: one of its entities was changed or deleted")
+            issues.dropped_relations.append(f"document {doc.id} ({aset.annotator}): relation "
+                                            f"{relation_name(kept_relation)} left out: one of its entities was changed, "
+                                            "deleted or not exported")
     for quote in aset.quotes:
         ident = t_line(quote.start, quote.end, "Quote", quote.extra.get("fragments"))
         # always written (direct too): a Quote span without it is read back as an entity typed Quote (s4 H1)
@@ -469,12 +472,7 @@ class BratWriter:
             raise ValueError(f"brat has no annotator field: choose one with --annotator (this export has "
                              f"{', '.join(sorted(self.annotators))})")
         ann_content = ann_text(doc, aset, labels=self.labels, issues=self.issues)  # refuses before writing
-        stem = Path(str(doc.meta.get("file") or "")).stem
-        # names are told apart case-insensitively: `a.txt` and `A.TXT` are one file on macOS and Windows
-        if not stem or stem.casefold() in self.names or not re.fullmatch(r"[\w.-]+", stem):
-            stem = f"doc-{doc.id}"
-            while stem.casefold() in self.names:  # a document whose own file was named doc-<id>
-                stem = f"{stem}-{doc.id}"
+        stem = self._free_stem(doc)
         self.names.add(stem.casefold())
         self.output.mkdir(parents=True, exist_ok=True)
         txt, ann = self.output / f"{stem}.txt", self.output / f"{stem}.ann"
@@ -485,6 +483,20 @@ class BratWriter:
                 self.replaced.append(path)  # an earlier export's pair of that name: listed in the summary
             write_text_atomic(path, content)
         self.files += [txt, ann]
+
+    def _free_stem(self, doc: Document) -> str:
+        """The pair's name: the document's stored file name (`meta.file`, from a brat import), else `doc-<id>`;
+        a name this export already wrote (another document's stored name may be `doc-7`, attack s4 H5) takes the
+        next free `-2`, `-3`, ... so every document gets its own pair and none is overwritten."""
+        stem = Path(str(doc.meta.get("file") or "")).stem
+        # names are told apart case-insensitively: `a.txt` and `A.TXT` are one file on macOS and Windows
+        if not stem or stem.casefold() in self.names or not re.fullmatch(r"[\w.-]+", stem):
+            stem = f"doc-{doc.id}"
+        base, number = stem, 1
+        while stem.casefold() in self.names:
+            number += 1
+            stem = f"{base}-{number}"
+        return stem
 
     def close(self) -> list[Path]:
         self.output.mkdir(parents=True, exist_ok=True)

@@ -10,8 +10,9 @@ Write: `conll` is CoNLL-2003 (`word POS chunk TAG`, documents opened by spaCy's 
 `iob` is two tab-separated columns (documents of several lines opened by the same spaCy delimiter, which
 `spacy convert` splits on and other CoNLL readers skip). Tags are BIO. A text that came from CoNLL keeps its tokens; any other text is
 tokenized by spaCy's tokenizer (the one the spaCy DocBin export uses), a line a sentence. CoNLL has no
-annotator, status, quotes, tags or "missing" tokens: an export takes one annotator's sets, and a span that does not
-fall on token boundaries is listed in the export's summary and written as O. A label holding whitespace is
+annotator, status, quotes, tags or "missing" tokens: an export takes one annotator's sets, and a document with an
+entity that does not fall on token boundaries (or crosses a line, or is discontinuous) is left out and listed
+(O there would teach "no entity" on tokens a person labelled). A label holding whitespace is
 refused (the columns are space-separated).
 """
 
@@ -262,7 +263,12 @@ def _blank(lang: str = "en"):
 
 
 def _from_conll(aset: AnnotationSet) -> bool:
-    return CONLL_KEY in aset.extra or (aset.extra.get(IMPORT_KEY) or {}).get("had") == ["conll"]
+    """The set's text is CoNLL's own (tokens joined by spaces), not a stored article a CoNLL file was attached
+    to (`io/token_attach`: then the text is the article's and spaCy tokenizes it, as for any other text)."""
+    marker = aset.extra.get(IMPORT_KEY) or {}
+    if isinstance(marker, dict) and marker.get("attached"):
+        return False
+    return CONLL_KEY in aset.extra or marker.get("had") == ["conll"]
 
 
 def _token_doc(doc: Document, aset: AnnotationSet):
@@ -296,12 +302,13 @@ def _is_break(token) -> bool:
 
 
 def conll_lines(doc: Document, aset: AnnotationSet, *, two_columns: bool, labels: set[str] | None,
-                issues: ExportIssues) -> list[list[str]]:
+                issues: ExportIssues) -> list[list[str]] | None:
     """The document's sentences (a line of text each) as token lines (without line ends). Tokens from spaCy's
     tokenizer (`_token_doc`), tags from spaCy's `offsets_to_biluo_tags` + `biluo_to_iob` on the whole text. An
     entity that does not fall on token boundaries, or crosses a line, cannot be written: it is listed in
-    `issues` (the export's summary) and its tokens are written O (CoNLL has no "missing" tag). Web boilerplate
-    lines are left out of the document and listed (`_BoilerplateLines`)."""
+    `issues` (the export's summary) and the whole document is left out (None): CoNLL has no "missing" tag, and
+    O on tokens a person labelled would teach "no entity here" (attack s4 M8; the spaCy export marks them
+    missing). Web boilerplate lines are left out of the document and listed (`_BoilerplateLines`)."""
     import warnings
 
     from spacy.training import biluo_to_iob, offsets_to_biluo_tags
@@ -319,6 +326,9 @@ def conll_lines(doc: Document, aset: AnnotationSet, *, two_columns: bool, labels
             issues.left_out.append(
                 f"document {doc.id} ({aset.annotator}): {extra_span.get('label')} span {extra_span.get('start')}-"
                 f"{extra_span.get('end')} overlaps an entity: left out (CoNLL holds one tag a token)")
+    unwritable = 0
+    fate = ("the document is left out (CoNLL has no missing tag, and O on its tokens would teach \"no entity "
+            "here\")")
     for entity in aset.entities:
         if labels is not None and entity.label not in labels:
             continue
@@ -326,17 +336,21 @@ def conll_lines(doc: Document, aset: AnnotationSet, *, two_columns: bool, labels
         if fragments:
             issues.left_out.append(
                 f"document {doc.id} ({aset.annotator}): discontinuous {entity.label} entity "
-                f"{'; '.join(f'{a}-{b}' for a, b in fragments)}: written as O (CoNLL holds continuous spans only)")
+                f"{'; '.join(f'{a}-{b}' for a, b in fragments)} (CoNLL holds continuous spans only): {fate}")
+            unwritable += 1
             continue
         span = sdoc.char_span(entity.start, entity.end)
         if span is None or not len(span):
-            issues.misaligned_span(doc.id, aset.annotator, entity.start, entity.end, f"{entity.label} entity",
-                                   "written as O (CoNLL has no missing tag)")
+            issues.misaligned_span(doc.id, aset.annotator, entity.start, entity.end, f"{entity.label} entity", fate)
+            unwritable += 1
         elif line_of[span.start] != line_of[span.end - 1] or any(_is_break(t) for t in span):
             issues.misaligned_span(doc.id, aset.annotator, entity.start, entity.end, f"{entity.label} entity",
-                                   "crosses a line (a CoNLL sentence); written as O")
+                                   f"crosses a line (a CoNLL sentence); {fate}")
+            unwritable += 1
         else:
             offsets.append((entity.start, entity.end, entity.label))
+    if unwritable:
+        return None
     with warnings.catch_warnings():  # every left-out entity is listed above, in one line each
         warnings.simplefilter("ignore")
         tags = biluo_to_iob(offsets_to_biluo_tags(sdoc, offsets, missing="O"))
@@ -425,7 +439,8 @@ class ConllWriter:
         self.blocks: list[list[list[str]]] = []
         self.annotators: set[str] = set()
 
-    def add(self, doc: Document, aset: AnnotationSet) -> None:
+    def add(self, doc: Document, aset: AnnotationSet) -> bool:
+        """Add the document's set; False when it is left out (listed in the export's issues)."""
         self.annotators.add(aset.annotator)
         if len(self.annotators) > 1:
             raise ValueError(
@@ -438,8 +453,11 @@ class ConllWriter:
                     "columns cannot carry (spaCy would read another label): relabel those entities (in the window), or "
                     "leave the label out with --labels")
         block = conll_lines(doc, aset, two_columns=self.two_columns, labels=self.labels, issues=self.issues)
+        if block is None:
+            return False  # an entity CoNLL cannot hold: the document is left out (listed), never written O
         if block or not doc.text.strip():
             self.blocks.append(block)  # else every line was boilerplate (listed): no empty document
+        return True
 
     def close(self) -> list[Path]:
         from annotator.core.files import atomic_write

@@ -157,7 +157,8 @@ class ExportReport:
         if self.issues.left_out:
             parts.append(f"{len(self.issues.left_out)} spans this format cannot hold as they are (listed above)")
         if self.issues.unjudged:
-            parts.append(f"{len(self.issues.unjudged)} sets with tokens nobody judged for entities (listed above)")
+            parts.append(f"{len(self.issues.unjudged)} sets with tokens nobody judged for entities left out (listed "
+                         "above)")
         if self.issues.declined_models:
             parts.append(f"{len(self.issues.declined_models)} model sets left out for documents a person skipped or "
                          "rejected (listed above)")
@@ -658,7 +659,8 @@ def export(
             elif fmt == "spacy":
                 writer.add(side, doc, aset, labels=labels, issues=issues)
             elif fmt in WHOLE_FILE_FORMATS:
-                writer.add(doc, aset)
+                if writer.add(doc, aset) is False:  # left out by the writer (listed in issues)
+                    continue
             else:
                 built = build(doc, aset)
                 for one in built if isinstance(built, list) else [built]:
@@ -715,21 +717,31 @@ def files_there(output: Path, fmt: str, split: bool, suffix: str) -> set[Path]:
 
 
 def _unjudged_left_out(fmt: str, issues: ExportIssues, doc: Document, aset: AnnotationSet) -> bool:
-    """CoNLL/IOB have no "missing" tag: a set whose tokens were not all judged (binary answers, categories or
-    relations only; `training_version.entities_unjudged`) is left out, and listed. doccano and brat cannot say
-    "partial": the set is written and listed as a partial annotation. True when the set is left out."""
+    """CoNLL, IOB, doccano and brat have no "missing" state for a token: a set whose tokens were not all judged
+    (binary answers, categories or relations only; `training_version.entities_unjudged`) would read back as a
+    complete set, its unjudged and rejected tokens as "no entity" (attack s4 H4). Such a set is left out, and
+    listed. (The spaCy DocBin marks those tokens missing; Label Studio and the Prodigy formats carry the answers
+    themselves.) True when the set is left out."""
     from annotator.io.training_version import entities_unjudged
 
     why = entities_unjudged(aset)
-    if why is None:
+    if why is None or (fmt == "doccano" and _doccano_classification(aset)):
         return False
-    if fmt in ("conll", "iob"):
-        issues.unjudged.append(f"document {doc.id} ({aset.annotator}): left out ({why}; CoNLL has no tag for "
-                               "\"not judged\", and O would teach \"no entity here\")")
-        return True
-    issues.unjudged.append(f"document {doc.id} ({aset.annotator}): a partial annotation ({why}; {fmt} cannot "
-                           "say so: the tokens outside its entities are not \"no entity\")")
-    return False
+    name = {"conll": "CoNLL", "iob": "IOB"}.get(fmt, fmt)
+    issues.unjudged.append(f"document {doc.id} ({aset.annotator}): left out ({why}; {name} has no tag for "
+                           "\"not judged\", and reading it back would make those tokens \"no entity here\")")
+    return True
+
+
+def _doccano_classification(aset: AnnotationSet) -> bool:
+    """A set of document categories only (no entity, quote, kept overlap or relation): the doccano export writes it
+    as a text-classification record (`"label": [...]`), which reads back as categories only, its tokens unjudged
+    for entities. So doccano carries that partial state, and the set is not left out."""
+    from annotator.io.records import OVERLAP_KEY
+
+    return (not aset.entities and not aset.quotes and not aset.extra.get("relations")
+            and not aset.extra.get(OVERLAP_KEY)
+            and any(TargetKind(t.target_kind) is TargetKind.DOCUMENT for t in aset.tags))
 
 
 def whole_file_writer(fmt: str, output: Path, labels: set[str] | None, issues: ExportIssues):

@@ -332,7 +332,8 @@ def import_file(
         report.format = flavour(path)
     # a brat pair belongs to its collection (the folder): by file or by folder, the same annotator (attack 12 #37)
     default = path.resolve().parent.name if fmt == "brat" and path.is_file() else path.stem
-    writer = BatchWriter(store, path, (annotator or "").strip() or default or path.stem, report, extract)
+    writer = BatchWriter(store, path, (annotator or "").strip() or default or path.stem, report, extract,
+                         fmt=fmt, named=bool((annotator or "").strip()))
     with store.transaction(), store.import_scratch():
         done = 0
         batch: list[ImportedSet] = []
@@ -352,6 +353,7 @@ def import_file(
                 if on_progress:
                     on_progress("importing", min(done, total), total)
         writer.flush(batch)
+        writer.finish()
         if report.records == 0:
             if report.skipped:
                 raise InputError(path, None, f"every record is invalid ({len(report.skipped)} skipped; the "
@@ -378,7 +380,14 @@ class BatchWriter:
     answer with the earlier kept, sets equal to the stored ones skipped, the rest in bulk."""
 
     def __init__(self, store: Store, path: Path, default_annotator: str, report: ImportReport,
-                 extract: ExtractFn | None = None):
+                 extract: ExtractFn | None = None, *, fmt: str = "", named: bool = False):
+        """`fmt`: the file's format; for CoNLL/IOB a text rebuilt from tokens attaches to the stored document
+        with the same text up to whitespace, and for a format with no annotator field (`named` False: no
+        --annotator) a file that repeats one person's sets is recognised as their export (`io/token_attach`)."""
+        from annotator.io.token_attach import NO_NAME_FORMATS, TOKEN_TEXT_FORMATS, CopyCheck, TokenTextIndex
+
+        self.token_texts = TokenTextIndex(store) if fmt in TOKEN_TEXT_FORMATS else None
+        self.copy_check = CopyCheck(store, fmt) if fmt in NO_NAME_FORMATS and not named else None
         self.store = store
         self.path = path
         self.default_annotator = default_annotator
@@ -401,6 +410,9 @@ class BatchWriter:
                     check_set_content(str(self.path), imported.line, imported.text, imported.aset.entities,
                                       imported.aset.quotes, imported.aset.tags, checked=self.checked_names)
                 imported.text = strip_leading_bom(str(self.path), imported.line, imported.text, imported.aset)
+        if self.token_texts is not None:  # CoNLL tokens of a stored text: that document (attack s4 M9)
+            for imported in batch:
+                self.token_texts.place(imported)
         docs = []
         for imported in batch:
             meta = imported.meta
@@ -453,6 +465,8 @@ class BatchWriter:
             if not created and (not imported.text.isascii() or id(imported) in had_bom):
                 self._onto_stored_text(imported, aset)
             sets.append((imported, aset))
+        if self.copy_check is not None:  # held while the file repeats one person's sets (attack s4 M7)
+            sets = self.copy_check.take(sets)
         stored = self._stored_pairs(sets) if sets else set()
         first_line: dict[tuple[int, str], int | None] = {}
         pending: dict[tuple[int, str], AnnotationSet] = {}
@@ -505,6 +519,23 @@ class BatchWriter:
         to_annotate = {doc_id: text for doc_id, text in to_annotate.items() if doc_id not in suggested}
         if to_annotate:
             self._pre_annotate(to_annotate)
+
+    def finish(self) -> None:
+        """After the last batch: a file whose every set repeats one person's done sets is their export come
+        back (`io/token_attach.CopyCheck`): nothing is stored under the file's name, and the summary says whose
+        it is."""
+        if self.copy_check is None:
+            return
+        owners = self.copy_check.copy_of()
+        if not owners:
+            return
+        held = len(self.copy_check.held)
+        self.report.sets_unchanged += held
+        self.report.annotators.update(owners)
+        self.report.notes.append(
+            f"every set of this file ({held}) is {' and '.join(map(repr, owners))}'s, as stored: the file is their "
+            f"export come back, so nothing was stored under {self.default_annotator!r} (this format has no "
+            "annotator field; give --annotator NAME to store the sets as someone's)")
 
     def _write_suggestions(self, suggested: dict[int, tuple[ImportedSet, AnnotationSet]]) -> None:
         """Suggestion records (no answer) become the model's set of their document, status new, origin model, when

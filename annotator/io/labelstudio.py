@@ -32,6 +32,8 @@ from annotator.io.records import (
     mark_entities_not_annotated,
     overlapping_spans,
     parse_prodigy_record,
+    relation_name,
+    span_relation,
     tag_lists,
     type_name,
 )
@@ -41,7 +43,15 @@ LS_KEY = "labelstudio"
 ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 """Characters outside the Basic Multilingual Plane: one code point, two UTF-16 units."""
 MEDIA_KEYS = ("image", "audio", "video", "url", "html", "pdf", "timeseries", "ocr")
-ANNOTATION_OWN = ("result", "was_cancelled")
+BINARY_FIELD = "binary_tasks"
+"""Annotation field annotator writes for a set made of Prodigy binary answers (`ner.teach`: accept / reject /
+ignore of one suggestion a task): the tasks as kept (`prodigy_answers.BINARY_KEY`), each without its text. Label
+Studio keeps an annotation's unknown fields; annotator reads them back, so the set stays partial: its rejected and
+unjudged tokens stay *missing* for NER, never "no entity" (attack s4 H4)."""
+UNJUDGED_FIELD = "entities_judged"
+"""Annotation field `false` on a set whose source annotated categories or relations only, never entities
+(`records.ENTITIES_KEY`): read back, its tokens stay missing for NER (attack s4 H4)."""
+ANNOTATION_OWN = ("result", "was_cancelled", BINARY_FIELD, UNJUDGED_FIELD)
 """Annotation fields rebuilt on export (`completed_by` / `created_username` are kept, and written back while
 they still name the set's annotator)."""
 TASK_BLOCKS = ("annotations", "completions", "predictions")
@@ -331,6 +341,7 @@ def parse_task(path: Path, number: int, task: Any, notes: list[str], line: int |
         sets = parse_prodigy_record(where, parsed(block, model=False), keep_overlaps=True)
         if no_span_results(block):
             mark_entities_not_annotated(sets[0].aset)  # text classification only: tokens missing for NER, never O
+        partial_state(where, text, block, sets[0].aset)
         result.append(ImportedSet(text, meta, sets[0].annotator, sets[0].aset, line))
     predictions = blocks_of["predictions"]
     if predictions:
@@ -355,6 +366,38 @@ def parse_task(path: Path, number: int, task: Any, notes: list[str], line: int |
     if not result:
         result.append(ImportedSet(text, meta, None, None, line))
     return result
+
+
+def partial_state(where: Where, text: str, block: dict[str, Any], aset: AnnotationSet) -> None:
+    """Read back what annotator's export says of a partial set (`BINARY_FIELD`, `UNJUDGED_FIELD`): the binary
+    tasks (checked as an import of them would be) go back into the set, a `false` marks entities not annotated.
+    The entities stay those of the results (what Label Studio shows, edits included)."""
+    from annotator.io.prodigy_answers import BINARY_KEY, build_binary_set
+    from annotator.io.records import IMPORT_KEY, digest, mark_entities_not_annotated
+
+    tasks = block.get(BINARY_FIELD)
+    if tasks is not None:
+        if not isinstance(tasks, list) or not all(isinstance(task, dict) for task in tasks):
+            raise where.fail(f'"{BINARY_FIELD}" must be an array of Prodigy tasks (objects)')
+        build_binary_set(where, text, tasks)  # refuses bad offsets or answers with this task's place
+        aset.extra[BINARY_KEY] = list(tasks)
+        aset.extra.setdefault(IMPORT_KEY, {})["digest"] = digest(aset)
+    if block.get(UNJUDGED_FIELD) is False and not aset.entities:
+        mark_entities_not_annotated(aset)
+
+
+def unjudged_fields(aset: AnnotationSet) -> dict[str, Any]:
+    """The annotation fields that carry a partial set's state (see `BINARY_FIELD`, `UNJUDGED_FIELD`)."""
+    from annotator.io.prodigy_answers import BINARY_KEY
+    from annotator.io.records import ENTITIES_KEY, IMPORT_KEY
+
+    fields: dict[str, Any] = {}
+    if isinstance(aset.extra.get(BINARY_KEY), list):
+        fields[BINARY_FIELD] = aset.extra[BINARY_KEY]
+    marker = aset.extra.get(IMPORT_KEY)
+    if isinstance(marker, dict) and marker.get(ENTITIES_KEY) is False and not aset.entities:
+        fields[UNJUDGED_FIELD] = False
+    return fields
 
 
 def task_lines(raw: bytes) -> list[int] | None:
@@ -465,13 +508,15 @@ def results_of(doc: Document, aset: AnnotationSet, *, labels: set[str] | None,
                 span.get("label"), str) and (labels is None or span["label"] in labels):
             label_result(span["start"], span["end"], span["label"],
                          {k: v for k, v in span.items() if k not in ("start", "end", "label")})
-    for relation in aset.extra.get("relations", []) or []:
+    for kept_relation in aset.extra.get("relations", []) or []:
+        relation = span_relation(kept_relation, aset) or {}  # a doccano relation too (attack s4 M2)
         head, child = relation.get("head_span") or {}, relation.get("child_span") or {}
         a = ids.get((head.get("start"), head.get("end"), head.get("label")))
         b = ids.get((child.get("start"), child.get("end"), child.get("label")))
         if not (a and b):
-            issues.dropped_relations.append(f"document {doc.id} ({aset.annotator}): relation {relation.get('label')!r} "
-                                            "left out: one of its entities was changed or deleted")
+            issues.dropped_relations.append(f"document {doc.id} ({aset.annotator}): relation "
+                                            f"{relation_name(kept_relation)} left out: one of its entities was "
+                                            "changed, deleted or not exported")
             continue
         rest = {k: v for k, v in relation.items() if k not in ("head", "child", "head_span", "child_span", "label",
                                                                 "labels")}
@@ -522,6 +567,7 @@ def block_of(doc: Document, aset: AnnotationSet, *, labels: set[str] | None, iss
         else:
             block["created_username"] = aset.annotator
         block["was_cancelled"] = Status(aset.status) is Status.SKIPPED
+        block.update(unjudged_fields(aset))  # a partial set stays partial when read back (attack s4 H4)
     else:
         _, _, version = aset.annotator.partition("@")
         block["model_version"] = block.get("model_version") or version or "annotator"

@@ -21,7 +21,7 @@ from annotator.io.records import (
     ExportIssues,
     base_record,
     entity_span,
-    overlapping_spans,
+    place_overlaps,
     refresh_relations,
     tag_lists,
 )
@@ -133,7 +133,7 @@ def prodigy_record(
                 "head_span": {k: v for k, v in head.items() if k != "tags"},
                 "child_span": dict(child),
             })
-    spans += overlapping_spans(aset)  # spans_manual overlaps, as they came
+    spans = place_overlaps(record, aset, spans)  # spans_manual overlaps as they came, others apart (s4 M1)
     if spans or "spans" in marker.get("had", ["spans"]):
         record["spans"] = spans
     if relations or "relations" in aset.extra or "relations" in marker.get("had", []):

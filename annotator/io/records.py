@@ -557,7 +557,7 @@ class ExportIssues:
     """Model sets (`model@...`) a training export left out (`io/training_version.py`; --include-model)."""
     unjudged: list[str] = field(default_factory=list)
     """Sets whose tokens were not all judged for entities (binary answers; categories or relations only): left
-    out of CoNLL/IOB, listed as partial in doccano/brat (`io/training_version.entities_unjudged`)."""
+    out of CoNLL/IOB, doccano and brat (`io/training_version.entities_unjudged`; attack s4 H4)."""
     declined_models: list[str] = field(default_factory=list)
     """Model sets left out because a person skipped or rejected the document (`io/training_version.py`)."""
     left_out: list[str] = field(default_factory=list)
@@ -599,6 +599,29 @@ def overlapping_spans(aset: AnnotationSet) -> list[dict[str, Any]]:
             result.append({**{k: span[k] for k in ("start", "end", "label") if k in span},
                            **{k: v for k, v in sorted(span.items()) if k not in ("start", "end", "label")}})
     return result
+
+
+def place_overlaps(record: dict[str, Any], aset: AnnotationSet, spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The record's `spans` with the set's kept overlapping spans placed where a reader takes them back: a
+    `spans_manual` task (its `_view_id` kept) holds them in `spans`, as Prodigy wrote them; any other record
+    (overlaps from doccano, brat or Label Studio, which allow nested entities) gets them in its own
+    `overlapping_spans` field, so `spans` stays a valid NER task and the import reads them back (attack s4 M1)."""
+    overlaps = overlapping_spans(aset)
+    if not overlaps:
+        return spans
+    if aset.extra.get("_view_id") == "spans_manual":
+        return spans + overlaps
+    record[OVERLAP_KEY] = overlaps
+    return spans
+
+
+def record_overlaps(where: Where, text: str, record: dict[str, Any]) -> list[dict[str, Any]]:
+    """A record's own `overlapping_spans` field (annotator's export, `place_overlaps`), checked as `spans` are:
+    offsets inside the text, a label; returned as they came."""
+    if record.get(OVERLAP_KEY) is None:
+        return []
+    need(where, record[OVERLAP_KEY], list, f'"{OVERLAP_KEY}"')
+    return [dict(span.source) for span in parse_spans(where, text, record[OVERLAP_KEY])]
 
 
 REBUILT_KEYS = frozenset({IMPORT_KEY, "tokens", "relations", "text", "meta", "_input_hash", "_task_hash",
@@ -707,6 +730,37 @@ def refresh_relations(
     return kept
 
 
+def span_relation(relation: dict[str, Any], aset: AnnotationSet) -> dict[str, Any] | None:
+    """A kept relation in Prodigy's shape (`label`, `head_span`, `child_span` with start, end, label), whatever
+    its source: a Prodigy / brat / Label Studio relation as it is; a doccano one (`from_id`, `to_id`, `type`)
+    pointed at the set's entities (or kept overlapping spans) by their doccano `id`, its other fields kept but
+    the doccano id (attack s4 M2). None when an end is not (or no longer) in the set."""
+    if isinstance(relation.get("head_span"), dict) and isinstance(relation.get("child_span"), dict):
+        return relation
+    if "from_id" not in relation and "to_id" not in relation:
+        return None
+    by_id: dict[Any, dict[str, Any]] = {}
+    for entity in aset.entities:
+        ident = entity.extra.get("id")
+        if isinstance(ident, (int, str)) and not isinstance(ident, bool):
+            by_id.setdefault(ident, {"start": entity.start, "end": entity.end, "label": entity.label})
+    for span in overlapping_spans(aset):
+        ident = span.get("id")
+        if isinstance(ident, (int, str)) and not isinstance(ident, bool):
+            by_id.setdefault(ident, {k: span[k] for k in ("start", "end", "label") if k in span})
+    head, child = by_id.get(relation.get("from_id")), by_id.get(relation.get("to_id"))
+    if head is None or child is None:
+        return None
+    rest = {k: v for k, v in relation.items() if k not in ("id", "from_id", "to_id", "type")}
+    return {**rest, "label": relation.get("type"), "head_span": head, "child_span": child}
+
+
+def relation_name(relation: dict[str, Any]) -> str:
+    """A relation's type for messages: Prodigy's `label`, doccano's `type` (never a Python None)."""
+    name = relation.get("label", relation.get("type"))
+    return repr(name) if isinstance(name, str) else "(unnamed)"
+
+
 def token_index(tokens: list[dict[str, Any]]) -> tuple[dict[int, int], dict[int, int]]:
     """(start offset -> token id, end offset -> token id) of Prodigy tokens."""
     starts, ends = {}, {}
@@ -737,7 +791,7 @@ def record_from_set(
         if ("token_start" in span or "token_end" in span) and entity.start in starts and entity.end in ends:
             span["token_start"], span["token_end"] = starts[entity.start], ends[entity.end]
         spans.append(span)
-    record["spans"] = spans + overlapping_spans(aset)
+    record["spans"] = place_overlaps(record, aset, spans)
     if "relations" in aset.extra:
         record["relations"] = refresh_relations(
             aset.extra["relations"], spans, f"document {doc.id} ({aset.annotator})", issues
@@ -1125,8 +1179,11 @@ def parse_prodigy_record(
         extra.pop(STATUS_KEY, None)  # the unfinished marker is the set's status, rebuilt on export
     if "relations" in record:
         extra["relations"] = generic_relations
+    overlapping = [*record_overlaps(where, text, record), *overlapping]  # kept apart by annotator's export
     if overlapping:
         extra[OVERLAP_KEY] = overlapping
+    else:
+        extra.pop(OVERLAP_KEY, None)
     if "tokens" in extra:
         need(where, extra["tokens"], list, '"tokens"')
     aset = AnnotationSet(doc_id=0, annotator="", status=status, entities=entities, quotes=quotes, tags=tags, extra=extra)

@@ -151,9 +151,9 @@ def test_conll_lists_an_entity_that_is_not_on_token_boundaries_or_crosses_a_line
         assert "GPE entity 21-29" in done.stderr and "crosses a line" in done.stderr
         assert "2 spans not aligned with tokens" in done.stdout
         assert "UserWarning" not in done.stderr
-        tags = [line.split()[-1] for line in (tmp_path / f"m.{fmt}").read_text(encoding="utf-8").splitlines()
-                if line.strip() and not line.startswith("-DOCSTART-")]
-        assert tags.count("B-X") == 1 and not any(t.endswith("GPE") for t in tags)
+        # attack s4 M8: O on tokens a person labelled would teach "no entity": the document is left out
+        assert "the document is left out" in done.stderr and "0 records of 0 documents" in done.stdout
+        assert "Berlinale" not in (tmp_path / f"m.{fmt}").read_text(encoding="utf-8")
 
 
 # -- #7 a label CoNLL's / brat's columns cannot hold -----------------------------------------------------------
@@ -451,7 +451,7 @@ def test_a_discontinuous_brat_entity_does_not_train_but_goes_back_to_brat(tmp_pa
     assert [t.ent_iob_ for t in doc[1:5]] == ["", "", "", ""]  # bank in New York: missing, neither ORG nor O
     conll = cli(db, "export", "--format", "conll", "-o", "-")
     assert "discontinuous ORG entity" in conll.stderr and "in -X- -X- I-ORG" not in conll.stdout
-    assert "bank -X- -X- O" in conll.stdout
+    assert "bank" not in conll.stdout and "the document is left out" in conll.stderr  # never O (attack s4 M8)
     cli(db, "export", "--format", "brat", "-o", tmp_path / "out")
     assert "T1\tORG 4 8;12 20\tbank New York\n" in (tmp_path / "out" / "d.ann").read_text(encoding="utf-8")
 
