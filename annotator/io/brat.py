@@ -4,7 +4,10 @@
 `R1<TAB>TYPE Arg1:T1 Arg2:T2`, `A1<TAB>NAME T1 [VALUE]`, `#1<TAB>AnnotatorNotes T1<TAB>note`, plus `E`, `M`, `N`
 and `*` lines, which annotator keeps as they are (`extra["brat_other"]`) and writes back.
 
-Mapping: a `Quote` span is a quote; its speaker and cue are the spans a relation whose type names a speaker or a
+Mapping: a `Quote` span is a quote when it carries annotator's quote marks — a `QuoteType` attribute (written on
+every quote), a speaker/cue relation or a `speaker_name: ...` note; a `Quote` span with none of them is an entity
+typed Quote (a collection's own entity type; attack s4 H1), with a warning when the file also holds quotes or
+Speaker/Cue spans. A quote's speaker and cue are the spans a relation whose type names a speaker or a
 cue (`HasSpeaker`, `Speaker`, `HasCue`, `Cue`...) joins to it, either a `Speaker` / `Cue` span or an entity
 (a speaker is often a PERSON span). A quote's type is its `QuoteType` attribute (direct when absent) and its
 resolved speaker a note `speaker_name: ...`. Other T spans are entities (notes in `extra["note"]`, attributes in
@@ -27,8 +30,9 @@ from annotator.core.ingest import too_long_for_spacy
 from annotator.core.input_files import check_input_file
 from annotator.core.names import label_problem, shown
 from annotator.io.set_checks import check_span
-from annotator.io.records import (IMPORT_KEY, ExportIssues, ImportedSet, Where, check_no_overlap, digest,
-                                  OVERLAP_KEY, overlapping_spans, relation_name, span_relation)
+from annotator.io.records import (IMPORT_KEY, ExportIssues, ImportedSet, Where, bare_quote_warning,
+                                  check_no_overlap, digest, OVERLAP_KEY, overlapping_spans, relation_name,
+                                  span_relation)
 
 OTHER_KEY = "brat_other"
 IDS_KEY = "brat_ids"
@@ -246,12 +250,14 @@ def parse_pair(txt: Path, ann: Path, notes: list[str]) -> ImportedSet:
         else:
             generic.append((number, kind, arg1, arg2))
     quote_type = {q: QuoteType.DIRECT for q in quote_ids}
+    typed: set[str] = set()
     for number, target, name, value in attributes:
         where = Where(ann, number, notes)
         if target not in spans:
             raise where.fail(f"attribute {name} points at {target}, which is not a T span of this file")
         if target in quote_type and name.lower() in TYPE_ATTRIBUTES and (value or "").lower() in QuoteType._value2member_map_:
             quote_type[target] = QuoteType(value.lower())
+            typed.add(target)
         else:
             spans[target]["extra"].setdefault("attributes", {})[name] = value if value is not None else True
     speaker_names: dict[str, str] = {}
@@ -262,6 +268,19 @@ def parse_pair(txt: Path, ann: Path, notes: list[str]) -> ImportedSet:
             speaker_names[target] = note[len(NOTE_PREFIX):]
         else:
             spans[target]["extra"]["note"] = note
+    # A Quote span is a quote only with annotator's marks (a QuoteType attribute, a speaker/cue relation, a
+    # speaker_name note; annotator's export writes QuoteType on every quote); else an entity typed Quote (s4 H1).
+    bare = [q for q in quote_ids if not (parts[q] or q in typed or q in speaker_names)]
+    if bare:
+        quote_ids = [q for q in quote_ids if q not in bare]
+        for q in bare:
+            del quote_type[q]
+        if quote_ids or part_only:
+            first = spans[bare[0]]
+            Where(ann, first["line"], notes).warn(bare_quote_warning(
+                bare[0] + (f" and {len(bare) - 1} more" if bare[1:] else ""), first["start"], first["end"],
+                first["label"]).replace("quote_type, speaker_name, a SPEAKER/CUE relation",
+                                        "a QuoteType attribute, a speaker_name note, a speaker/cue relation"))
     entity_ids = [i for i in spans if i not in quote_type and not (i in part_only and i in used_parts)]
     entities = []
     overlapping: list[dict[str, Any]] = []
@@ -448,8 +467,8 @@ def ann_text(doc: Document, aset: AnnotationSet, *, labels: set[str] | None, iss
                                             "deleted or not exported")
     for quote in aset.quotes:
         ident = t_line(quote.start, quote.end, "Quote", quote.extra.get("fragments"))
-        if QuoteType(quote.type) is not QuoteType.DIRECT:
-            lines.append(f"{ids.take('A')}\tQuoteType {ident} {QuoteType(quote.type).value}")
+        # always written (direct too): a Quote span without it is read back as an entity typed Quote (s4 H1)
+        lines.append(f"{ids.take('A')}\tQuoteType {ident} {QuoteType(quote.type).value}")
         for role, rng, label, default in (("speaker", quote.speaker, "Speaker", "HasSpeaker"),
                                           ("cue", quote.cue, "Cue", "HasCue")):
             if rng is None:

@@ -525,18 +525,23 @@ def record_builder(fmt: str, options: ExportOptions, issues: ExportIssues) -> Ca
         return lambda doc, aset: record_from_set(doc, aset, labels=labels, issues=issues)
     if fmt == "prodigy":
         from annotator.io.prodigy import prodigy_record
-        from annotator.io.prodigy_answers import EARLIER_KEY, binary_export_tasks
+        from annotator.io.prodigy_answers import EARLIER_KEY, binary_export_tasks, manual_export_parts
 
         def build(doc: Document, aset: AnnotationSet) -> dict[str, Any] | list[dict[str, Any]]:
             tasks = binary_export_tasks(doc.text, aset)  # binary answers go back as the tasks they came as
             if tasks is not None and labels is None:
                 return tasks
+            # a manual answer merged with binary answers goes back as that answer followed by the tasks
+            parts = manual_export_parts(doc.text, aset) if labels is None else None
+            after: list[dict[str, Any]] = []
+            if parts is not None:
+                aset, after = parts
             record = prodigy_record(doc, aset, labels=labels, issues=issues, lang=options.lang)
             earlier = record.pop(EARLIER_KEY, None)  # earlier answers are records of their own, as in Prodigy's
             if not isinstance(earlier, list) or not earlier:  # dataset (db-in sees them; a re-import keeps them)
-                return record
+                return [record, *after] if after else record
             return [*({"text": doc.text, **{k: v for k, v in kept.items() if v != [] or k not in ("quotes", "tags")},
-                       "_annotator_id": aset.annotator} for kept in earlier if isinstance(kept, dict)), record]
+                       "_annotator_id": aset.annotator} for kept in earlier if isinstance(kept, dict)), record, *after]
 
         return build
     if fmt == "doccano":

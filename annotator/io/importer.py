@@ -37,7 +37,7 @@ from annotator.core.model import (
     content_hash,
 )
 from annotator.core.names import name_problem, shown
-from annotator.core.normalise import OffsetMap
+from annotator.core.normalise import BOM, OffsetMap
 from annotator.core.ingest import too_long_for_spacy
 from annotator.core.input_files import check_input_file
 from annotator.core.store import Store
@@ -45,10 +45,19 @@ from annotator.io.articles import InputError, iter_jsonl_lines, parse_json_objec
 from annotator.io.detect import FORMAT_NAMES, detect_format
 from annotator.io.doccano import parse_doccano_record
 from annotator.io.set_checks import check_set_content
+from annotator.io.text_bom import strip_leading_bom
 from annotator.io.prodigy_answers import (
     BINARY_KEY,
+    BINARY_VIEWS,
     EARLIER_KEY,
+    MANUAL_KEY,
+    NESTED_KEYS,
+    add_binary_answers,
+    check_nested_answers,
+    combine_manual_binary,
     is_binary_set,
+    manual_base,
+    takes_binary_answers,
     is_binary_task,
     merge_binary,
     parse_binary_task,
@@ -199,6 +208,8 @@ def parse_record(fmt: str, where: Where, record: dict[str, Any]) -> list[Importe
     if is_text_only(record):
         text = record_text(where, record)
         return [ImportedSet(text, record_meta(where, record), None, None, where.line)]
+    if not NESTED_KEYS.isdisjoint(record):  # answers kept inside the record pass the same checks (s4 M10)
+        check_nested_answers(where, record_text(where, record), record)
     if fmt == "doccano":
         if isinstance(record.get("spans"), list) and not any(k in record for k in ("label", "labels", "entities")):
             raise where.fail('a Prodigy record ("spans") in a file read as doccano (its first record decided); '
@@ -369,6 +380,14 @@ def _refuse_too_long(path: Path, found: list[ImportedSet], *, pre_annotating: bo
     return found
 
 
+def _manual_task(aset: AnnotationSet) -> bool:
+    """Whether a set came from a Prodigy manual task (its `_view_id` names a manual interface: `ner_manual`,
+    `spans_manual`...), whose answer judged every token; not from another tool's export of a partial set
+    (doccano, Label Studio), which says no more than the binary answers it was written from."""
+    view = aset.extra.get("_view_id")
+    return isinstance(view, str) and view not in BINARY_VIEWS
+
+
 class BatchWriter:
     """Writes batches of parsed sets inside the import's transaction: documents in bulk, repeated
     (document, annotator) pairs merged (binary tasks), counted once (an exact repeat) or replaced by the later
@@ -397,6 +416,14 @@ class BatchWriter:
         if not batch:
             return
         store, report = self.store, self.report
+        had_bom: set[int] = set()  # (a database from before may hold the text with its BOM: mapped onto it below)
+        for imported in batch:
+            if imported.text.startswith(BOM):  # stripped, offsets shifted: the same document either way (s4 M11)
+                had_bom.add(id(imported))
+                if imported.aset is not None:  # a span on the BOM alone is refused here (no visible character)
+                    check_set_content(str(self.path), imported.line, imported.text, imported.aset.entities,
+                                      imported.aset.quotes, imported.aset.tags, checked=self.checked_names)
+                imported.text = strip_leading_bom(str(self.path), imported.line, imported.text, imported.aset)
         if self.token_texts is not None:  # CoNLL tokens of a stored text: that document (attack s4 M9)
             for imported in batch:
                 self.token_texts.place(imported)
@@ -427,7 +454,7 @@ class BatchWriter:
                 aset = imported.aset
                 aset.doc_id, aset.annotator, aset.status = doc_id, MODEL_ANNOTATOR, Status.NEW
                 self._check_entities(imported, aset)
-                if not created and not imported.text.isascii():
+                if not created and (not imported.text.isascii() or id(imported) in had_bom):
                     self._onto_stored_text(imported, aset)
                 suggested.setdefault(doc_id, (imported, aset))  # the first suggestions of a text count
                 continue
@@ -449,7 +476,7 @@ class BatchWriter:
                 report.renamed[aset.annotator] = renamed
                 aset.annotator = renamed
             self._check_entities(imported, aset)
-            if not created and not imported.text.isascii():
+            if not created and (not imported.text.isascii() or id(imported) in had_bom):
                 self._onto_stored_text(imported, aset)
             sets.append((imported, aset))
         if self.copy_check is not None:  # held while the file repeats one person's sets (attack s4 M7)
@@ -578,6 +605,13 @@ class BatchWriter:
             self.report.repeats += repeats - sum(task_key(t) in stored for t in later.extra.get(BINARY_KEY, []))
             merged.doc_id, merged.annotator = later.doc_id, later.annotator
             return merged
+        if is_binary_set(earlier) and not is_binary_set(later) and MANUAL_KEY not in later.extra \
+                and takes_binary_answers(later) and _manual_task(later):
+            # a manual (Prodigy) answer after binary answers: merged, even when it holds just the accepted
+            # suggestions (it judged every token), as in the other order (attack s4 H2)
+            merged = combine_manual_binary(where, imported.text, later, list(earlier.extra.get(BINARY_KEY, [])))
+            merged.doc_id, merged.annotator = later.doc_id, later.annotator
+            return merged
         if same_answer(earlier, later):
             if not before:
                 self.report.repeats += 1
@@ -587,6 +621,33 @@ class BatchWriter:
                 f"{where_text(self.path, imported.line)}: {later.annotator!r}'s answer on this text is already kept "
                 f"in {EARLIER_KEY} of the stored set; the current answer stays")
             return earlier
+        # binary answers and a complete manual answer on one text merge, in either order, as Prodigy merges the
+        # answers on one input (prodigy_answers; attack s4 H2): never "the later answer replaces the other"
+        if is_binary_set(later) and takes_binary_answers(earlier):
+            key = (later.doc_id, later.annotator)
+            if before and key not in self.stored_tasks:  # tasks stored before this import are no repeats in it
+                self.stored_tasks[key] = [task_key(t) for t in earlier.extra.get(BINARY_KEY, []) or []]
+            merged, repeats = add_binary_answers(where, imported.text, earlier, later)
+            stored = self.stored_tasks.get(key, ())
+            self.report.repeats += repeats - sum(task_key(t) in stored for t in later.extra.get(BINARY_KEY, []))
+            return earlier if before and same_answer(merged, earlier) and repeats == len(
+                later.extra.get(BINARY_KEY, [])) else merged
+        if is_binary_set(earlier) and MANUAL_KEY in later.extra:  # (annotator JSONL of a merged set)
+            merged, repeats = add_binary_answers(where, imported.text, later, earlier)
+            self.report.repeats += repeats
+            return merged
+        if MANUAL_KEY in earlier.extra and not is_binary_set(later) and MANUAL_KEY not in later.extra:
+            # a second manual answer on a text whose manual answer was merged with binary answers: the manual
+            # answers follow the later-answer rule, the binary answers stay merged into the current one
+            base = manual_base(imported.text, earlier)
+            if base is not None:
+                current = self._merge(imported, base, earlier_line, later, before=before)
+                if current is base:
+                    return earlier
+                merged = combine_manual_binary(where, imported.text, current,
+                                               list(earlier.extra.get(BINARY_KEY, [])))
+                merged.doc_id, merged.annotator = later.doc_id, later.annotator
+                return merged
         current, replaced = later, earlier
         times = earlier.extra.get("_timestamp"), later.extra.get("_timestamp")
         by_time = all(isinstance(t, (int, float)) and not isinstance(t, bool) for t in times)

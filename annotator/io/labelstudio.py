@@ -564,8 +564,8 @@ def results_of(doc: Document, aset: AnnotationSet, *, labels: set[str] | None,
     for i, quote in enumerate(aset.quotes):
         extra = {k: v for k, v in quote.extra.items() if k not in ("speaker_span", "cue_span", "speaker_relation",
                                                                    "cue_relation")}
-        if QuoteType(quote.type) is not QuoteType.DIRECT:
-            extra["meta"] = {**(extra.get("meta") or {}), "quote_type": QuoteType(quote.type).value}
+        # always written (direct too): a QUOTE region without it is read back as an entity (attack s4 H1)
+        extra["meta"] = {**(extra.get("meta") or {}), "quote_type": QuoteType(quote.type).value}
         if quote.speaker_name:
             extra["meta"] = {**(extra.get("meta") or {}), "speaker_name": quote.speaker_name}
         head = label_result(quote.start, quote.end, QUOTE_LABEL, extra, quote_tags.get(i))

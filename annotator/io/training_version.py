@@ -158,11 +158,14 @@ def entities_unjudged(aset: AnnotationSet) -> str | None:
     or None for a complete NER annotation. Two kinds (attack 12b #1, #2): Prodigy binary answers (ner.teach,
     spans.teach: accept/reject/ignore one suggestion a task), and a set whose source annotated categories or
     relations only. CoNLL/IOB have no "missing" tag, so those exports leave such sets out (listed); the DocBin
-    marks their tokens missing; doccano and brat leave them out too (listed); Label Studio carries the state."""
-    if "binary_tasks" in aset.extra:
+    marks their tokens missing; doccano and brat leave them out too (listed); Label Studio carries the state.
+    Binary answers merged into a complete manual answer (`extra["manual_answer"]`, prodigy_answers) are complete:
+    judged by that answer."""
+    merged = "manual_answer" in aset.extra  # binary answers merged into a complete manual answer (s4 H2)
+    if "binary_tasks" in aset.extra and not merged:
         return "binary answers (one suggestion a task): tokens nobody judged"
     marker = aset.extra.get(IMPORT_KEY)
-    if isinstance(marker, dict) and marker.get(ENTITIES_KEY) is False and not aset.entities:
+    if isinstance(marker, dict) and marker.get(ENTITIES_KEY) is False and (not aset.entities or merged):
         return "its source annotated categories or relations only, never entities"
     return None
 
