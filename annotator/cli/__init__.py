@@ -53,7 +53,14 @@ class AnnotatorGroup(click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+        except KeyboardInterrupt:  # Ctrl+C (or SIGTERM where a command turned it into one) a command did not
+            # say more about: one line, never click's bare "Aborted!"
+            from annotator.cli.common import Interrupted
+
+            note = (ctx.obj or {}).get("interrupt_note") if isinstance(ctx.obj, dict) else None
+            raise Interrupted(note or "the change in progress was not saved (each change is saved whole or not "
+                                      "at all)") from None
         except click.UsageError as error:  # a sub-command's options or arguments, or a value refused in it
             raise _one_line(error) from None
         except (StoreError, UserError, InputError, NotFoundError) as error:
@@ -68,7 +75,42 @@ class AnnotatorGroup(click.Group):
             os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush does not complain again
             raise SystemExit(141) from None
         except OSError as error:  # a full disk or a read-only folder met while writing a file
+            if error.filename is None and _stdout_failed(error):  # `annotator list > /dev/full`: no file name to give
+                from annotator.cli.common import stdout_failed
+
+                stdout_failed(error, "the output was not written whole")
             raise click.ClickException(f"{error.filename or 'a file'}: {error.strerror or error}") from None
+        try:  # what a command printed is written now, so a full standard output is said as one line
+            sys.stdout.flush()
+        except BrokenPipeError:
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise SystemExit(141) from None
+        except OSError as error:  # `annotator list > /dev/full`
+            from annotator.cli.common import stdout_failed
+
+            stdout_failed(error, "the output was not written whole")
+        return result
+
+
+def _stdout_failed(error: OSError) -> bool:
+    """Whether the write that failed (an OSError without a file name is a stream's) was to standard output: the
+    innermost frame was writing to it (`click.echo`'s `file`, `shutil.copyfileobj`'s `fdst`), or standard output
+    cannot be flushed either."""
+    tb = error.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    streams = [stream for stream in (sys.stdout, sys.__stdout__) if stream is not None]
+    streams += [getattr(stream, "buffer", None) for stream in streams]
+    if tb is not None and any(value is stream for value in tb.tb_frame.f_locals.values() for stream in streams
+                              if stream is not None):
+        return True
+    try:
+        sys.stdout.flush()
+    except OSError:
+        return True
+    return False
 
 
 @click.group(

@@ -35,9 +35,9 @@ def open_store(ctx: click.Context, *, readonly: bool = False, must_exist: bool =
                 return Store(path, readonly=True)
             except SchemaUpgradeNeeded:
                 raise click.ClickException(
-                    f"{path} was made by an older annotator and needs a schema upgrade, which a read command never "
-                    "does; run a write command once (e.g. `annotator ingest`, `annotator import`, or open the "
-                    "window) to upgrade it"
+                    f"{path} has an older schema (an older annotator made it, or an older annotator's creation of "
+                    "it was cut short) and needs a schema upgrade, which a read command never does; run a write "
+                    "command once (e.g. `annotator ingest`, `annotator import`, or open the window) to upgrade it"
                 ) from None
         return Store(path, readonly=readonly, create=not must_exist)
     except StoreError as error:
@@ -123,6 +123,56 @@ class FreeTextCommand(click.Command):
             else:
                 text.append(token)
         return super().parse_args(ctx, [*kept, "--", *text] if text else kept)
+
+
+class Interrupted(click.ClickException):
+    """Ctrl+C or SIGTERM stopped a command: ONE line saying what was kept (never click's bare "Aborted!"), exit
+    code 130 for SIGINT and 143 for SIGTERM, as a shell reports a process the signal ended."""
+
+    def __init__(self, what_kept: str):
+        super().__init__(f"interrupted ({_SIGNAL_SEEN.get('name', 'Ctrl+C')}); {what_kept}")
+        self.exit_code = 143 if _SIGNAL_SEEN.get("name") == "SIGTERM" else 130
+
+
+_SIGNAL_SEEN: dict[str, str] = {}
+
+
+def stop_on_sigterm() -> None:
+    """SIGTERM (kill, a job scheduler's stop, the window's cancel) unwinds the command like Ctrl+C
+    (KeyboardInterrupt): open transactions roll back, temporary files are removed, the connection closes (so no
+    `-wal` is left behind), and `Interrupted` says what was kept."""
+    import signal
+
+    def interrupt(_signum, _frame) -> None:
+        _SIGNAL_SEEN["name"] = "SIGTERM"
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
+def remove_new_database(path: Path) -> None:
+    """Delete a database file (and its -wal/-shm/-journal) that this command created, after its connection is
+    closed; a file that cannot be removed is left (the message already says nothing was kept)."""
+    for candidate in (path, *(path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal"))):
+        try:
+            candidate.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return
+
+
+def stdout_failed(error: OSError, what: str) -> None:
+    """Raise the one-line error for a write to standard output that failed (`> /dev/full`: no space left),
+    naming standard output (an OSError of stdout has no file name). Standard output is pointed at /dev/null
+    first, so the interpreter's final flush does not print a second error of its own."""
+    import errno
+
+    if error.errno == errno.EPIPE:
+        raise BrokenPipeError(error.errno, error.strerror)  # the reader left: quiet, as AnnotatorGroup does
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise click.ClickException(f"standard output: {error.strerror or error}; {what}") from None
 
 
 def one_line_refusal(error: Exception, nothing_done: str = "nothing was imported") -> str:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
-from annotator.cli.common import FreeTextCommand, db_path_of, one_line_refusal, open_store, progress_bar
+from annotator.cli.common import (FreeTextCommand, Interrupted, db_path_of, one_line_refusal, open_store,
+                                  progress_bar, remove_new_database, stop_on_sigterm)
 from annotator.core.model import MODEL_ANNOTATOR, Status
 from annotator.core.strict_json import dumps_strict
 
@@ -66,14 +69,17 @@ def ingest(ctx, paths, model, no_extract, if_empty, skip_invalid, batch_size, n_
         raise click.ClickException(one_line_refusal(error, "nothing was ingested")) from None
     for error in report.skipped:
         click.echo(f"skipped {error}", err=True)
-    store = open_store(ctx)  # before loading the model: a read-only or damaged database is said at once
+    db_path = db_path_of(ctx)
+    new_database = not os.path.lexists(db_path)
+    stop_on_sigterm()
     try:
-        # records from `annotator extract` carry the model's set already: the model is loaded only for the others
-        extract = None if no_extract or not without_extraction else make_extract_fn(model, batch_size, n_process)
-    except BaseException:
-        store.close()
-        raise
-    try:
+        store = open_store(ctx)  # before loading the model: a read-only or damaged database is said at once
+        try:
+            # records from `annotator extract` carry the model's set already: the model is loaded only for the others
+            extract = None if no_extract or not without_extraction else make_extract_fn(model, batch_size, n_process)
+        except BaseException:
+            store.close()
+            raise
         with store, progress_bar(total, "ingesting") as bar:
             ingest_records(
                 store,
@@ -84,11 +90,20 @@ def ingest(ctx, paths, model, no_extract, if_empty, skip_invalid, batch_size, n_
                 on_progress=bar.update,
                 report=report,
             )
-    except (StoreError, OSError) as error:
-        raise click.ClickException(
-            f"{error}; kept in {db_path_of(ctx)}: {report.summary()} (each batch is saved whole; run the same "
-            "ingest again to add the rest)"
-        ) from None
+    except (StoreError, OSError, KeyboardInterrupt, click.ClickException) as error:
+        # a database this command made and nothing was saved in is removed: no half-made, empty file is left
+        removed = new_database and not report.added and not report.already_present
+        if removed:
+            remove_new_database(db_path)
+        if isinstance(error, click.ClickException) and not removed:
+            raise
+        kept = (f"nothing was ingested; the new database {db_path} was removed" if removed else
+                f"kept in {db_path}: {report.summary()} (each batch is saved whole; run the same ingest again to "
+                "add the rest)")
+        if isinstance(error, KeyboardInterrupt):
+            raise Interrupted(kept) from None
+        reason = error.message if isinstance(error, click.ClickException) else str(error)
+        raise click.ClickException(f"{reason}; {kept}") from None
     click.echo(f"{db_path_of(ctx)}: {report.summary()}")
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from annotator.cli.common import db_path_of, one_line_refusal, open_store, progress_bar
+from annotator.cli.common import (Interrupted, db_path_of, one_line_refusal, open_store, progress_bar,
+                                  remove_new_database, stdout_failed, stop_on_sigterm)
 from annotator.core.model import Status
 
 EXPORT_CHOICES = ("jsonl", "prodigy", "doccano", "spacy", "conll", "iob", "brat", "labelstudio")
@@ -95,23 +96,30 @@ def export(ctx, fmt, output, annotators, statuses, versions, labels, split, seed
         align=align,
         include_model=include_model,
     )
-    with open_store(ctx, readonly=True, must_exist=True) as store, progress_bar(None, "exporting", unit="rec") as bar:
-        state = {"done": 0}
+    stop_on_sigterm()
+    try:
+        with (open_store(ctx, readonly=True, must_exist=True) as store,
+              progress_bar(None, "exporting", unit="rec") as bar):
+            state = {"done": 0}
 
-        def progress(done: int, total: int) -> None:
-            bar.total = total
-            bar.update(done - state["done"])
-            state["done"] = done
+            def progress(done: int, total: int) -> None:
+                bar.total = total
+                bar.update(done - state["done"])
+                state["done"] = done
 
-        try:
-            report = run_export(store, options, on_progress=progress)
-        except ValueError as error:
-            raise click.ClickException(str(error)) from None
-        except OSError as error:  # full disk, read-only folder: every file is written whole or not at all
-            where = error.filename or options.output or "the export"
-            raise click.ClickException(
-                f"cannot write {where}: {error.strerror or error}; nothing was exported (files already there "
-                "are unchanged)") from None
+            try:
+                report = run_export(store, options, on_progress=progress)
+            except ValueError as error:
+                raise click.ClickException(str(error)) from None
+            except OSError as error:  # full disk, read-only folder: every file is written whole or not at all
+                where = error.filename or options.output or "the export"
+                raise click.ClickException(
+                    f"cannot write {where}: {error.strerror or error}; nothing was exported (files already there "
+                    "are unchanged)") from None
+    except KeyboardInterrupt:  # Ctrl+C, SIGTERM: the writers removed their temporary files
+        if scratch:
+            scratch.cleanup()
+        raise Interrupted("nothing was exported (files already there are unchanged)") from None
     for line in report.issues.misaligned:
         click.echo(f"not aligned: {line}", err=True)
     for line in report.issues.duplicates:
@@ -126,10 +134,17 @@ def export(ctx, fmt, output, annotators, statuses, versions, labels, split, seed
         click.echo(f"not judged: {line}", err=True)
     for line in report.issues.declined_models:
         click.echo(f"model left out: {line}", err=True)
+    for line in report.issues.reviewed_out:
+        click.echo(f"reviewed out: {line}", err=True)
     if scratch:
-        with scratch, open(output, "rb") as written:
-            shutil.copyfileobj(written, sys.stdout.buffer)
-        sys.stdout.flush()
+        try:
+            with scratch, open(output, "rb") as written:
+                shutil.copyfileobj(written, sys.stdout.buffer)
+                sys.stdout.flush()
+        except KeyboardInterrupt:
+            raise Interrupted("standard output got part of the export (it was being written)") from None
+        except OSError as error:  # `-o - > /dev/full`, a closed pipe's other errors
+            stdout_failed(error, "the export was not written whole")
         click.echo(report.summary().replace(str(output), "standard output"), err=True)
         return
     click.echo(report.summary())
@@ -151,12 +166,15 @@ def import_(ctx, file, fmt, annotator, skip_invalid, no_extract, model):
     All or nothing by default: one pass in one transaction; the first bad record is reported as file:line:
     reason and nothing is written. Texts without annotations become documents to annotate (status new),
     pre-annotated like `ingest`. Importing the same file again changes nothing."""
+    from annotator.core.input_files import check_input_file
     from annotator.core.store import StoreError
     from annotator.io.articles import InputError
     from annotator.io.detect import detect_format
     from annotator.io.importer import file_size, import_file
 
-    try:
+    db_path = Path(db_path_of(ctx))
+    try:  # by stat(2), before anything is opened: the database itself (any name or link), a device or pipe
+        check_input_file(file, db_path, folder_ok=True)
         detected = detect_format(file) if fmt == "auto" else fmt
     except InputError as error:
         raise click.ClickException(one_line_refusal(error)) from None
@@ -165,24 +183,34 @@ def import_(ctx, file, fmt, annotator, skip_invalid, no_extract, model):
         from annotator.cli.corpus import make_extract_fn
 
         extract = make_extract_fn(model, None, None)
-    db_path = Path(db_path_of(ctx))
+    stop_on_sigterm()
     new_database = not os.path.lexists(db_path)
     failure = None
-    with open_store(ctx) as store, progress_bar(file_size(file), "importing", unit="B") as bar:
-        bar.unit_scale = True
-        state = {"done": 0}
+    try:
+        with open_store(ctx) as store, progress_bar(file_size(file), "importing", unit="B") as bar:
+            bar.unit_scale = True
+            state = {"done": 0}
 
-        def progress(_phase: str, done: int, total: int) -> None:  # characters read of the file's bytes
-            bar.update(done - state["done"])
-            state["done"] = done
+            def progress(_phase: str, done: int, total: int) -> None:  # characters read of the file's bytes
+                bar.update(done - state["done"])
+                state["done"] = done
 
-        try:
-            report = import_file(store, file, fmt=detected, annotator=annotator, on_progress=progress,
-                                 skip_invalid=skip_invalid, extract=extract)
-        except InputError as error:
-            failure = one_line_refusal(error)
-        except StoreError as error:  # disk full, read-only: the one transaction rolled back
-            failure = f"{error}; nothing was imported (one transaction)"
+            try:
+                report = import_file(store, file, fmt=detected, annotator=annotator, on_progress=progress,
+                                     skip_invalid=skip_invalid, extract=extract)
+            except InputError as error:
+                failure = one_line_refusal(error)
+            except StoreError as error:  # disk full, read-only: the one transaction rolled back
+                failure = f"{error}; nothing was imported (one transaction)"
+    except KeyboardInterrupt:  # Ctrl+C, SIGTERM: the one transaction rolled back, the connection closed
+        if new_database:
+            remove_new_database(db_path)
+        raise Interrupted("nothing was imported (one transaction)" + (
+            f"; the new database {db_path} was removed" if new_database else "")) from None
+    except BaseException:  # the store could not even be made (a full disk while creating it): no half-made file
+        if new_database:
+            remove_new_database(db_path)
+        raise
     if failure is not None:
         if new_database:  # this command made the file: a failed import leaves no empty database behind
             remove_new_database(db_path)
@@ -192,18 +220,6 @@ def import_(ctx, file, fmt, annotator, skip_invalid, no_extract, model):
     for line in report.details():
         click.echo(line, err=True)
     click.echo(f"{db_path_of(ctx)}: {report.summary()}")
-
-
-def remove_new_database(path: Path) -> None:
-    """Delete a database file (and its -wal/-shm/-journal) that this command created, after its connection is
-    closed; a file that cannot be removed is left (the message already says nothing was imported)."""
-    for candidate in (path, *(path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal"))):
-        try:
-            candidate.unlink()
-        except FileNotFoundError:
-            pass
-        except OSError:
-            return
 
 
 def _has_text_only(file: Path, fmt: str) -> bool:

@@ -3,7 +3,6 @@ accept-identical|gui`."""
 
 from __future__ import annotations
 
-import csv
 import sys
 
 import click
@@ -47,6 +46,8 @@ def print_report(report, *, top: int) -> None:
     click.echo(f"Annotators: {', '.join(report.annotators)} — {len(report.documents)} documents compared")
     if not report.documents:
         click.echo("No document has versions from two or more of these annotators.")
+        for warning in report.warnings():
+            click.echo(f"\nwarning: {warning}")
         return
     click.echo("\nEntities (pairwise; exact / overlap matching)")
     rows = []
@@ -79,6 +80,11 @@ def print_report(report, *, top: int) -> None:
     rows = [[d.doc_id, d.title[:40], d.disagreements, d.items, _fmt(d.entity_f1), _fmt(d.entity_alpha),
              _fmt(d.quote_f1), _fmt(d.speaker)] for d in report.documents[:top]]
     click.echo(_table(rows, ["doc", "title", "disagree", "items", "ent F1", "alpha", "quote F1", "speaker"]))
+
+
+def _ids(doc_ids, limit: int = 20) -> str:
+    shown = ", ".join(map(str, doc_ids[:limit]))
+    return shown + (f" and {len(doc_ids) - limit} more" if len(doc_ids) > limit else "")
 
 
 def _check_known(store, names) -> None:
@@ -115,10 +121,10 @@ def agreement(ctx, annotators, labels, include_model, as_json, as_csv, top, more
     elif as_csv:
         for warning in report.warnings():  # the table stays machine-readable; the warning still shows
             click.echo(f"warning: {warning}", err=True)
-        rows = list(report.csv_rows())
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["scope"])
-        writer.writeheader()
-        writer.writerows(rows)
+        from annotator.core.spreadsheet import write_csv
+
+        rows = list(report.csv_rows())  # names and labels are people's text: neutralised against CSV injection
+        write_csv(sys.stdout, rows, list(rows[0]) if rows else ["scope"])
     else:
         print_report(report, top=top)
 
@@ -129,7 +135,9 @@ def agreement(ctx, annotators, labels, include_model, as_json, as_csv, top, more
 @click.pass_context
 def attach(ctx, other, as_name):
     """Copy every human annotator's sets from OTHER (an annotator database, opened read-only) into this
-    database, each annotator kept separate (a clashing name gets @OTHER). Running it again refreshes them."""
+    database, each annotator kept separate (a clashing name gets @OTHER). Running it again refreshes them.
+    OTHER's gold sets (its review, a Prodigy review's gold@REVIEWER) and model sets are left behind, and the
+    summary names them."""
     from annotator.core.names import annotator_name_problem
     from annotator.core.store import StoreError
     from annotator.review.attach import attach_database
@@ -163,7 +171,8 @@ def _gold_options(function):
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def queue(ctx, gold, annotators, include_model, as_json):
-    """Documents with two or more versions, the most unresolved disagreement first."""
+    """Documents with two or more versions, the most unresolved disagreement first. A rejected version is listed
+    as NAME (rejected) and not compared item by item; accept versus reject counts as one disagreement."""
     from annotator.review.adjudication import review_queue
 
     with open_store(ctx, readonly=True) as store:
@@ -172,10 +181,12 @@ def queue(ctx, gold, annotators, include_model, as_json):
     if as_json:
         click.echo(dumps_strict([{"doc_id": e.doc_id, "title": e.title, "annotators": e.annotators,
                                 "disagreements": e.disagreements, "unresolved": e.unresolved, "items": e.items,
-                                "gold_status": e.gold_status.value if e.gold_status else None} for e in entries],
+                                "gold_status": e.gold_status.value if e.gold_status else None,
+                                "rejected": e.rejected} for e in entries],
                               indent=2, ensure_ascii=False))
         return
-    rows = [[e.doc_id, e.title[:50], ",".join(e.annotators), e.disagreements, e.unresolved,
+    rows = [[e.doc_id, e.title[:50], ",".join([*e.annotators, *(f"{n} (rejected)" for n in e.rejected)]),
+             e.disagreements, e.unresolved,
              e.gold_status.value if e.gold_status else "-"] for e in entries]
     click.echo(_table(rows, ["doc", "title", "versions", "disagree", "unresolved", "gold"]) if rows
                else "Nothing to review: no document has two or more versions.")
@@ -185,13 +196,17 @@ def queue(ctx, gold, annotators, include_model, as_json):
 @click.argument("doc_id", type=int)
 @click.option("--from", "source", required=True, help="The annotator whose whole version becomes gold.")
 @click.option("--as", "reviewer", required=True, help="Who decides (recorded with the decision).")
+@click.option("--allow-rejected", is_flag=True,
+              help="Accept a version its annotator rejected: the reviewer confirms the rejection (gold is marked "
+              "rejected, so training leaves the document out).")
 @_gold_options
 @click.pass_context
-def accept(ctx, doc_id, source, reviewer, gold, annotators, include_model):
-    """Accept one annotator's whole version of DOC_ID as the gold set (marked done)."""
+def accept(ctx, doc_id, source, reviewer, allow_rejected, gold, annotators, include_model):
+    """Accept one annotator's whole version of DOC_ID as the gold set (marked done). A version its annotator
+    rejected is refused unless --allow-rejected, which confirms the rejection (gold marked rejected)."""
     from annotator.core.ops import EditError
     from annotator.core.store import NotFoundError
-    from annotator.review.adjudication import Review
+    from annotator.review.adjudication import RejectedVersionError, Review
 
     from annotator.core.names import check_name
     from annotator.review.versions import check_gold_target
@@ -205,9 +220,16 @@ def accept(ctx, doc_id, source, reviewer, gold, annotators, include_model):
             if names is None and source == "model":
                 include_model = True
             review_ = Review(store, doc_id, reviewer=reviewer, gold=gold, annotators=names, include_model=include_model)
-            review_.accept_version(source)
+            review_.accept_version(source, allow_rejected=allow_rejected)
+        except RejectedVersionError as error:
+            raise click.ClickException(f"{error}; accept another version, or give --allow-rejected to confirm the "
+                                       "rejection (gold marked rejected)") from None
         except (EditError, NotFoundError) as error:
             raise click.ClickException(str(error)) from None
+    if source in review_.rejected:
+        click.echo(f"document {doc_id}: {source}'s rejected version accepted into {gold} by {reviewer}: gold is "
+                   "marked rejected, so training exports leave the document out")
+        return
     click.echo(f"document {doc_id}: {source}'s version accepted into {gold} by {reviewer}")
 
 
@@ -226,9 +248,13 @@ def accept_identical_command(ctx, reviewer, gold, annotators, include_model):
     with open_store(ctx, must_exist=True) as store:
         check_gold_target(store, gold)
         _check_known(store, annotators)
+        held: list[int] = []
         done = accept_identical(store, reviewer=reviewer, gold=gold, annotators=list(annotators) or None,
-                                include_model=include_model)
+                                include_model=include_model, held_back=held)
     click.echo(f"{len(done)} document(s) accepted into {gold}" + (f": {', '.join(map(str, done))}" if done else ""))
+    if held:
+        click.echo(f"{len(held)} document(s) left for review: someone rejected them (a reject never agrees with "
+                   f"an annotation): {_ids(held)}")
 
 
 @review.command(name="gui")

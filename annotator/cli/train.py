@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from annotator.cli.common import open_store
+from annotator.cli.common import open_store, stop_on_sigterm
 from annotator.core.model import Status
 from annotator.train.configs import MAX_QUOTE_TOKENS, MAX_QUOTE_TOKENS_LIMIT
 
@@ -107,10 +107,6 @@ def train_quotes(ctx, output, annotators, statuses, max_steps, eval_split, eval_
          json_progress, max_quote_tokens=max_quote_tokens)
 
 
-def _terminate_as_interrupt(signum, frame):
-    raise KeyboardInterrupt  # click prints "Aborted!" and exits 1; the finally/except blocks clean up first
-
-
 DEFAULT_STEPS = {"ner": 100, "quotes": 300}
 """Measured on this project's articles (benchmarks/bench_training.py): fine-tuning the ner 100 steps beat the
 base on 3, 6 and 13 corrected articles and kept ~90 % of the labels nobody corrected; 300 steps gained more on 13
@@ -140,7 +136,6 @@ def _run(ctx, kind, output, annotators, statuses, max_steps, eval_split, eval_fr
     from annotator.train.run import TrainError, check_output, train_from_config
 
     import os
-    import signal
 
     from annotator.train.run import remove_stale_staging
 
@@ -159,7 +154,9 @@ def _run(ctx, kind, output, annotators, statuses, max_steps, eval_split, eval_fr
         click.echo(f"removed {len(stale)} staging folder(s) of earlier trainings that did not finish "
                    f"({', '.join(stale[:3])}{', ...' if len(stale) > 3 else ''})", err=True)
     # SIGTERM (the window's cancel, `kill`) unwinds like Ctrl+C, so the staging folders are removed
-    signal.signal(signal.SIGTERM, _terminate_as_interrupt)
+    stop_on_sigterm()
+    ctx.find_root().obj["interrupt_note"] = (f"no pipeline was written ({output} is as it was; the training's "
+                                             "temporary folders were removed)")
     parent = output.parent if output.parent.exists() else None
     with tempfile.TemporaryDirectory(prefix=f".annotator-train-{os.getpid()}-", dir=parent) as tmp:
         _emit(json_progress, {"phase": "data"})
@@ -172,8 +169,12 @@ def _run(ctx, kind, output, annotators, statuses, max_steps, eval_split, eval_fr
             raise click.ClickException(str(error)) from None
         for line in data.issues.duplicates:
             click.echo(f"several versions: {line}", err=True)
+        for line in data.issues.reviewed_out:
+            click.echo(f"reviewed out: {line}", err=True)
         for line in data.issues.misaligned:
             click.echo(f"not aligned: {line}", err=True)
+        for line in data.issues.left_out:
+            click.echo(f"left out: {line}", err=True)
         click.echo(data.summary(), err=True)
         if kind == "ner" and not data.entity_labels:
             if data.held_out_entities:

@@ -38,6 +38,16 @@ def too_long_for_extraction(
     )
 
 
+def too_long_for_spacy(length: int) -> str | None:
+    """Why a text of `length` code points cannot be imported as annotations, or None: over MAX_EXTRACT_CHARS
+    (spaCy's `nlp.max_length`) neither the training exports (spacy, conll, iob, prodigy tokens) nor `train` can
+    tokenize it (spaCy's E088), so an import refuses it with file:line as ingest and extract do."""
+    if length <= MAX_EXTRACT_CHARS:
+        return None
+    return (f"text of {length:,} characters is longer than spaCy takes ({MAX_EXTRACT_CHARS:,}, nlp.max_length): "
+            "it could never be exported for training or trained on; split it into articles")
+
+
 @dataclass(slots=True)
 class IngestReport:
     added: int = 0

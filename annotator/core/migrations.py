@@ -467,6 +467,31 @@ def applied_migrations(conn: sqlite3.Connection) -> list[str]:
     return [row[0] for row in conn.execute("SELECT name FROM _migrations ORDER BY id")]
 
 
+def _create_whole(conn: sqlite3.Connection) -> list[str] | None:
+    """A new database gets every migration in ONE transaction, so a creation cut short (a full disk, Ctrl+C,
+    SIGTERM, a kill) leaves no tables at all, never a schema half made that would read as one made by an older
+    annotator needing an upgrade. Returns the names applied, or None when another process created the schema
+    first (the caller then applies what is missing one by one)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if applied_migrations(conn):  # another process created it meanwhile
+            conn.execute("ROLLBACK")
+            return None
+        conn.execute(
+            "CREATE TABLE _migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, applied_at TEXT NOT NULL)"
+        )
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        for migration in MIGRATIONS:
+            migration.apply(conn)
+            conn.execute("INSERT INTO _migrations(name, applied_at) VALUES (?, ?)", (migration.name, now))
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return [m.name for m in MIGRATIONS]
+
+
 def migrate(conn: sqlite3.Connection, path: str = "database") -> list[str]:
     """Apply every migration this database lacks, each in its own transaction. Returns the names applied."""
     known = [m.name for m in MIGRATIONS]
@@ -477,6 +502,8 @@ def migrate(conn: sqlite3.Connection, path: str = "database") -> list[str]:
             f"{path} was written by a newer version of annotator (it has schema migration {unknown[-1]!r}, "
             f"which this version does not know). Upgrade annotator to open it."
         )
+    if not done and (created := _create_whole(conn)) is not None:
+        return created
     applied = []
     for migration in MIGRATIONS:
         if migration.name in done:

@@ -178,6 +178,9 @@ class Store(DocumentListing, BulkWrites, ReviewDecisions):
         self.readonly = readonly
         if not self.path.exists() and (readonly or not create):
             raise StoreError(f"{self.path}: no such database")
+        if self.path.exists() and not (self.path.is_file() or self.path.is_dir()):  # SQLite would hang on a FIFO
+            # and read /dev/zero as an empty database (a folder keeps SQLite's own "cannot open" message)
+            raise StoreError(f"{self.path}: is not a regular file (a device, FIFO or socket), not a database")
         if not readonly:
             blocker = write_blocker(self.path)
             if blocker:
@@ -254,6 +257,10 @@ class Store(DocumentListing, BulkWrites, ReviewDecisions):
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.path}: cannot open as an annotator database ({error})") from None
         if not done:
+            if not self.conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone():  # made, never filled
+                raise StoreError(f"{self.path}: not an annotator database (empty: no table was ever made in it, "
+                                 "e.g. its creation failed or was cut short); a write command (import, ingest) "
+                                 "makes one")
             raise StoreError(f"{self.path}: not an annotator database")
         if any(name not in known for name in done):
             raise StoreError(f"{self.path} was written by a newer version of annotator; upgrade to open it.")

@@ -114,6 +114,8 @@ def _read_cue_file(path: Path) -> str:
     if path.is_dir():
         raise CueFileError(f"{where}: is a folder, not a cue file (one cue a line)")
     if not path.is_file():
+        if path.exists():  # a FIFO or device (a link to /dev/zero): reading it would hang or never end
+            raise CueFileError(f"{where}: is not a regular file (a device, FIFO or socket), not a cue file")
         raise CueFileError(f"{where}: cue file not found")
     try:
         return path.read_text(encoding="utf-8")

@@ -399,7 +399,8 @@ class ReviewWindow(FitsScreen, QMainWindow):
                 cell = QTableWidgetItem(value)
                 cell.setData(Qt.ItemDataRole.UserRole, entry.doc_id)
                 if col == 1:
-                    cell.setToolTip(plain(f"{value}\nversions: {', '.join(entry.annotators)}"))
+                    rejected = f"\nrejected by: {', '.join(entry.rejected)}" if entry.rejected else ""
+                    cell.setToolTip(plain(f"{value}\nversions: {', '.join(entry.annotators)}{rejected}"))
                 if col == 3:
                     cell.setBackground(QBrush(QColor(RESOLVED_COLOR if done or not entry.unresolved else UNRESOLVED_COLOR)))
                 table.setItem(row, col, cell)
@@ -832,9 +833,12 @@ class ReviewWindow(FitsScreen, QMainWindow):
         undo before); "Undo accept identical" takes the whole batch back."""
         options = dict(reviewer=self.reviewer, gold=self.gold, annotators=self.annotator_filter,
                        include_model=self.include_model)
-        candidates = accept_identical(self.store, dry_run=True, **options)
+        held: list[int] = []
+        candidates = accept_identical(self.store, dry_run=True, held_back=held, **options)
+        rejected_note = (f" {len(held)} document(s) someone rejected are left for you (a reject never agrees)."
+                         if held else "")
         if not candidates:
-            self.statusBar().showMessage("No documents with identical versions left to accept.")
+            self.statusBar().showMessage("No documents with identical versions left to accept." + rejected_note)
             return []
         if confirm and QMessageBox.question(
             self, "Accept identical versions",
@@ -850,7 +854,8 @@ class ReviewWindow(FitsScreen, QMainWindow):
         if self.review is not None:
             self.refresh_items()
             self.refresh_article()
-        self.statusBar().showMessage(f"{len(accepted)} document(s) with identical versions accepted into {self.gold}")
+        self.statusBar().showMessage(f"{len(accepted)} document(s) with identical versions accepted into {self.gold}."
+                                     + rejected_note)
         return accepted
 
     def undo_accept_identical(self) -> int:
@@ -905,7 +910,11 @@ def gold_start_note(review) -> str:
         start = "nothing: the versions agree on no item, so gold starts empty"
     else:
         start = f"what all {len(review.versions)} versions agree on — {count} (shown below)"
-    return f"No gold set yet. Your first decision starts it from {start}; {waiting} disagreement(s) wait for you."
+    note = f"No gold set yet. Your first decision starts it from {start}; {waiting} disagreement(s) wait for you."
+    if review.rejected:  # a reject is a verdict, not a version: left out of the items (attack s4 M6)
+        note += (f" Rejected by {', '.join(review.rejected)}: not compared here. Accepting a version overrides the "
+                 "reject; `annotator review accept --allow-rejected` confirms it.")
+    return note
 
 
 def _n(count: int, one: str, many: str) -> str:

@@ -49,11 +49,11 @@ def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
             )
         elif path.is_file():
             found.append(path)
-        elif path.is_symlink():
-            raise InputError(path, None, "is a broken symbolic link (the file it points to does not exist)")
-        elif path.exists():
+        elif path.exists():  # (a link to a device such as /dev/zero exists: it is no broken link)
             raise InputError(path, None, "is not a regular file (a FIFO, device or socket); name a .txt or "
                                          ".jsonl file or a folder")
+        elif path.is_symlink():
+            raise InputError(path, None, "is a broken symbolic link (the file it points to does not exist)")
         else:
             raise InputError(path, None, "no such file or folder")
     return found

@@ -4,7 +4,10 @@
 `R1<TAB>TYPE Arg1:T1 Arg2:T2`, `A1<TAB>NAME T1 [VALUE]`, `#1<TAB>AnnotatorNotes T1<TAB>note`, plus `E`, `M`, `N`
 and `*` lines, which annotator keeps as they are (`extra["brat_other"]`) and writes back.
 
-Mapping: a `Quote` span is a quote; its speaker and cue are the spans a relation whose type names a speaker or a
+Mapping: a `Quote` span is a quote when it carries annotator's quote marks — a `QuoteType` attribute (written on
+every quote), a speaker/cue relation or a `speaker_name: ...` note; a `Quote` span with none of them is an entity
+typed Quote (a collection's own entity type; attack s4 H1), with a warning when the file also holds quotes or
+Speaker/Cue spans. A quote's speaker and cue are the spans a relation whose type names a speaker or a
 cue (`HasSpeaker`, `Speaker`, `HasCue`, `Cue`...) joins to it, either a `Speaker` / `Cue` span or an entity
 (a speaker is often a PERSON span). A quote's type is its `QuoteType` attribute (direct when absent) and its
 resolved speaker a note `speaker_name: ...`. Other T spans are entities (notes in `extra["note"]`, attributes in
@@ -16,16 +19,20 @@ tags, so an export takes one annotator's sets.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
 
 from annotator.core.model import AnnotationSet, Document, Entity, Quote, QuoteType, Status, TextRange
 from annotator.core.errors import InputError
+from annotator.core.ingest import too_long_for_spacy
+from annotator.core.input_files import check_input_file
 from annotator.core.names import label_problem, shown
 from annotator.io.set_checks import check_span
-from annotator.io.records import (IMPORT_KEY, ExportIssues, ImportedSet, Where, check_no_overlap, digest,
-                                  OVERLAP_KEY, overlapping_spans, relation_name, span_relation)
+from annotator.io.records import (IMPORT_KEY, ExportIssues, ImportedSet, Where, bare_quote_warning,
+                                  check_no_overlap, digest, OVERLAP_KEY, overlapping_spans, relation_name,
+                                  span_relation)
 
 OTHER_KEY = "brat_other"
 IDS_KEY = "brat_ids"
@@ -46,14 +53,47 @@ def _key(span: dict[str, Any]) -> list:
     return [span["start"], span["end"], span["label"]]
 
 
-def pairs_of(path: Path) -> list[tuple[Path, Path]]:
-    """(.txt, .ann) pairs: the pair a file belongs to, or every pair in a folder (sorted by name)."""
+def pairs_of(path: Path, summary: list[str] | None = None) -> list[tuple[Path, Path]]:
+    """(.txt, .ann) pairs: the pair a file belongs to, or every pair in a folder (sorted by name). For a folder,
+    `summary` gets one line for what the folder holds that is not imported: `.txt` files without a `.ann` and
+    sub-folders (brat nests collections in folders; each is imported on its own). Names and stat(2) only."""
     if path.is_dir():
         anns = sorted(path.glob("*.ann"))
         if not anns:
             raise InputError(path, None, "no brat .ann files in this folder")
+        if summary is not None:
+            _list_not_imported(path, summary)
         return [(ann.with_suffix(".txt"), ann) for ann in anns]
     return [(path.with_suffix(".txt"), path.with_suffix(".ann"))]
+
+
+def _list_not_imported(folder: Path, summary: list[str]) -> None:
+    """One summary line each for `.txt` files without their `.ann` and for sub-folders of a brat folder."""
+    lonely, subfolders = [], []
+    for entry in sorted(folder.iterdir()):
+        if entry.is_dir():
+            subfolders.append(entry.name)
+        elif entry.suffix == ".txt" and not os.path.lexists(entry.with_suffix(".ann")):
+            lonely.append(entry.name)
+    if lonely:
+        summary.append(f"{len(lonely)} .txt file(s) without a .ann not imported ({_names(lonely)}): brat needs "
+                       "both; an empty .ann makes one a text without annotations")
+    if subfolders:
+        summary.append(f"{len(subfolders)} sub-folder(s) not imported ({_names(subfolders)}): brat keeps one "
+                       "collection a folder; import each on its own")
+
+
+def _names(names: list[str], shown: int = 5) -> str:
+    return ", ".join(names[:shown]) + (f", and {len(names) - shown} more" if len(names) > shown else "")
+
+
+def check_pair(txt: Path, ann: Path, database: str | os.PathLike | None) -> None:
+    """Refuse (InputError) a pair file that must not be opened, by stat(2) only, before either is read: the
+    database being imported into (or its -wal/-shm), a FIFO, device or socket (a link to /dev/zero) — reading
+    one would hang or never end (core/input_files.check_input_file). A missing .txt is left to `read_text`."""
+    check_input_file(ann, database)
+    if os.path.lexists(txt):
+        check_input_file(txt, database)
 
 
 def read_text(path: Path) -> str:
@@ -86,6 +126,8 @@ def parse_pair(txt: Path, ann: Path, notes: list[str]) -> ImportedSet:
     text, bom = read_text_and_bom(txt)
     if not text.strip():
         raise InputError(txt, None, "empty text")
+    if reason := too_long_for_spacy(len(text)):
+        raise InputError(txt, None, reason)
     try:
         lines = ann.read_text(encoding="utf-8").split("\n")
     except UnicodeDecodeError as error:
@@ -96,6 +138,8 @@ def parse_pair(txt: Path, ann: Path, notes: list[str]) -> ImportedSet:
     annotator_notes: list[tuple[int, str, str]] = []
     other: list[str] = []
     seen_ids: dict[str, int] = {}
+    first_of: dict[tuple, str] = {}  # (start, end, label, pieces) -> the id of the first T line with them
+    aliases: dict[str, str] = {}  # the id of a repeated T line -> the first one's id (references follow it)
     for number, raw in enumerate(lines, 1):
         line = raw.rstrip("\r")
         if not line.strip():
@@ -142,6 +186,12 @@ def parse_pair(txt: Path, ann: Path, notes: list[str]) -> ImportedSet:
                 raise where.fail(f'{ident} label "{shown(label)}" {problem}')
             for a, b in pieces:
                 check_span(str(ann), number, text, f"{ident} entity", a, b, label)
+            same = (start, end, label, tuple(pieces))
+            if same in first_of:  # an exact repeat (brat's UI can save one twice): one span, as doccano's repeats
+                aliases[ident] = first_of[same]
+                where.warn(f"{ident} repeats {first_of[same]} ({label} {ranges}): kept once")
+                continue
+            first_of[same] = ident
             spans[ident] = {"start": start, "end": end, "label": label, "extra": extra, "line": number}
         elif line.startswith("R"):
             found = R_LINE.match(line)
@@ -169,6 +219,11 @@ def parse_pair(txt: Path, ann: Path, notes: list[str]) -> ImportedSet:
             other.append(line)
         else:
             raise where.fail(f"not a brat standoff line (T, R, E, A, M, N, # or *): {line[:40]!r}")
+    if aliases:  # references to a repeated T line point at the span it repeats
+        relations = [(n, i, kind, aliases.get(a1, a1), aliases.get(a2, a2), line)
+                     for n, i, kind, a1, a2, line in relations]
+        attributes = [(n, aliases.get(target, target), name, value) for n, target, name, value in attributes]
+        annotator_notes = [(n, aliases.get(target, target), note) for n, target, note in annotator_notes]
     original_ids = {  # written back under the same ids, so kept E / N / * / # lines still point right
         "T": [[s["start"], s["end"], s["label"], i] for i, s in spans.items()],
         "R": [[kind, _key(spans[a1]), _key(spans[a2]), i] for _, i, kind, a1, a2, _ in relations
@@ -195,12 +250,14 @@ def parse_pair(txt: Path, ann: Path, notes: list[str]) -> ImportedSet:
         else:
             generic.append((number, kind, arg1, arg2))
     quote_type = {q: QuoteType.DIRECT for q in quote_ids}
+    typed: set[str] = set()
     for number, target, name, value in attributes:
         where = Where(ann, number, notes)
         if target not in spans:
             raise where.fail(f"attribute {name} points at {target}, which is not a T span of this file")
         if target in quote_type and name.lower() in TYPE_ATTRIBUTES and (value or "").lower() in QuoteType._value2member_map_:
             quote_type[target] = QuoteType(value.lower())
+            typed.add(target)
         else:
             spans[target]["extra"].setdefault("attributes", {})[name] = value if value is not None else True
     speaker_names: dict[str, str] = {}
@@ -211,6 +268,19 @@ def parse_pair(txt: Path, ann: Path, notes: list[str]) -> ImportedSet:
             speaker_names[target] = note[len(NOTE_PREFIX):]
         else:
             spans[target]["extra"]["note"] = note
+    # A Quote span is a quote only with annotator's marks (a QuoteType attribute, a speaker/cue relation, a
+    # speaker_name note; annotator's export writes QuoteType on every quote); else an entity typed Quote (s4 H1).
+    bare = [q for q in quote_ids if not (parts[q] or q in typed or q in speaker_names)]
+    if bare:
+        quote_ids = [q for q in quote_ids if q not in bare]
+        for q in bare:
+            del quote_type[q]
+        if quote_ids or part_only:
+            first = spans[bare[0]]
+            Where(ann, first["line"], notes).warn(bare_quote_warning(
+                bare[0] + (f" and {len(bare) - 1} more" if bare[1:] else ""), first["start"], first["end"],
+                first["label"]).replace("quote_type, speaker_name, a SPEAKER/CUE relation",
+                                        "a QuoteType attribute, a speaker_name note, a speaker/cue relation"))
     entity_ids = [i for i in spans if i not in quote_type and not (i in part_only and i in used_parts)]
     entities = []
     overlapping: list[dict[str, Any]] = []
@@ -269,10 +339,15 @@ def parse_pair(txt: Path, ann: Path, notes: list[str]) -> ImportedSet:
     return ImportedSet(text, {"file": txt.name}, None, aset, None, source=ann)
 
 
-def iter_brat_sets(path: Path, notes: list[str]):
+def iter_brat_sets(path: Path, notes: list[str], summary: list[str] | None = None,
+                   database: str | os.PathLike | None = None):
+    """(None, [the pair's set] or its InputError, bytes read so far) for each pair of the file's pair or folder
+    (`pairs_of`). Each pair's files are checked by stat(2) before they are opened (`check_pair`): the database
+    `database` or a device/FIFO is refused for that pair."""
     done = 0
-    for txt, ann in pairs_of(path):
+    for txt, ann in pairs_of(path, summary):
         try:
+            check_pair(txt, ann, database)
             done += ann.stat().st_size + (txt.stat().st_size if txt.exists() else 0)
             yield None, [parse_pair(txt, ann, notes)], done
         except InputError as error:
@@ -392,8 +467,8 @@ def ann_text(doc: Document, aset: AnnotationSet, *, labels: set[str] | None, iss
                                             "deleted or not exported")
     for quote in aset.quotes:
         ident = t_line(quote.start, quote.end, "Quote", quote.extra.get("fragments"))
-        if QuoteType(quote.type) is not QuoteType.DIRECT:
-            lines.append(f"{ids.take('A')}\tQuoteType {ident} {QuoteType(quote.type).value}")
+        # always written (direct too): a Quote span without it is read back as an entity typed Quote (s4 H1)
+        lines.append(f"{ids.take('A')}\tQuoteType {ident} {QuoteType(quote.type).value}")
         for role, rng, label, default in (("speaker", quote.speaker, "Speaker", "HasSpeaker"),
                                           ("cue", quote.cue, "Cue", "HasCue")):
             if rng is None:

@@ -44,7 +44,8 @@ def detect_format(path: str | os.PathLike) -> str:
         raise refuse(path, "a folder without brat .ann files")
     if not path.is_file():  # a device or pipe: reading it could block or never end
         raise InputError(path, None, "is not a regular file (a device or pipe)" if path.exists() else "no such file")
-    if path.suffix == ".ann" or (path.suffix == ".txt" and path.with_suffix(".ann").is_file()):
+    # a .txt beside a .ann (of any kind: a FIFO or device .ann is refused by the brat reader, never read)
+    if path.suffix == ".ann" or (path.suffix == ".txt" and os.path.lexists(path.with_suffix(".ann"))):
         return "brat"
     with open(path, "rb") as handle:
         head = handle.read(SNIFF_BYTES)

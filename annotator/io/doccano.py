@@ -5,7 +5,9 @@ classification `"label": ["cat", ...]`, read as document tags), the relation lay
 `{"text", "entities": [{"id", "label", "start_offset", "end_offset"}], "relations": [{"id"?, "from_id", "to_id",
 "type"}]}`, and old exports whose `annotations` carry a `user` each (one annotation set per user).
 Write: the entities + relations layout (or the `label` layout for a record that came in that way and has no
-relations or quotes). Quotes are QUOTE / SPEAKER / CUE entities joined by SPEAKER / CUE relations from the quote.
+relations or quotes). Quotes are QUOTE / SPEAKER / CUE entities joined by SPEAKER / CUE relations from the quote,
+the QUOTE entity carrying `quote_type` and `speaker_name`; on reading, a QUOTE entity with neither those fields nor
+such a relation is an entity labelled QUOTE, not a quote (attack s4 H1).
 """
 
 from __future__ import annotations
@@ -37,9 +39,11 @@ from annotator.io.records import (
     ImportedSet,
     Where,
     annotator_of,
+    bare_quote_warning,
     check_range,
     check_span_text,
     import_marker,
+    is_marked_quote,
     mark_entities_not_annotated,
     need,
     overlap_warning,
@@ -86,6 +90,7 @@ NOT_DOCCANO = frozenset({
     # kept for other formats' exports (Prodigy answers, Label Studio, brat, CoNLL): not doccano fields, and a
     # doccano export carrying them would read back as another format
     "answer", "spans", "options", "accept", "cats", "versions", "binary_tasks", "earlier_answers", "label",
+    "manual_answer",
     "labelstudio", "brat_other", "conll", "sessions", "session_id",
     # Prodigy task fields (review's view_id / default, a model's score, stream priority, pattern matches)
     "view_id", "default", "score", "priority", "pattern", "config", "html",
@@ -118,6 +123,9 @@ def _annotations(where: Where, text: str, record: dict[str, Any]) -> tuple[list[
                 if len(item) < 3:
                     raise where.fail(f"{what} must be [start, end, label], got {item!r}")
                 start, end, label = item[:3]
+                if len(item) > 3:  # doccano writes [start, end, label]; a 4th element has no meaning to keep
+                    where.warn(f"{what} has {len(item)} elements; a doccano span is [start, end, label]: "
+                               f"{shown_value(item[3:])} not kept")
                 extra: dict[str, Any] = {}
                 user = None
                 source: dict[str, Any] = {}
@@ -130,7 +138,9 @@ def _annotations(where: Where, text: str, record: dict[str, Any]) -> tuple[list[
                 raise where.fail(f"{what} must be an object or [start, end, label], got {type_name(item)}")
             rng = check_range(where, text, start, end, what)
             if isinstance(label, int) and not isinstance(label, bool):
-                label = str(label)  # old exports name labels by their id
+                label = str(label)  # old exports name labels by their id: kept, said (the name is only a number)
+                where.warn(f"{what} label is the number {label}, not a name (an older doccano export names a label "
+                           f"by its id): imported as the label {label!r}")
             if not isinstance(label, str) or not label.strip():
                 raise where.fail(f"{what} needs a non-empty label, got {shown_value(label)}")
             check_span_text(where, text, source, rng, what)
@@ -206,7 +216,8 @@ def parse_doccano_record(where: Where, record: dict[str, Any]) -> list[ImportedS
             if id(source) not in in_group:
                 continue
             labels = {source["label"], target["label"]}
-            if QUOTE_LABEL in labels and labels & {SPEAKER_LABEL, CUE_LABEL} and len(labels) == 2:
+            if (QUOTE_LABEL in labels and labels & {SPEAKER_LABEL, CUE_LABEL} and len(labels) == 2
+                    and relation.get("type") in (None, *(labels - {QUOTE_LABEL}))):
                 quote, part = (source, target) if source["label"] == QUOTE_LABEL else (target, source)
                 kind = part["label"].lower()
                 slot = parts.setdefault(id(quote), {})
@@ -219,11 +230,19 @@ def parse_doccano_record(where: Where, record: dict[str, Any]) -> list[ImportedS
                 consumed.add(id(part))
             else:
                 generic.append(relation)
+        # a QUOTE entity is a quote only with annotator's marks (quote_type / speaker_name, or a SPEAKER/CUE
+        # relation); else a person's entity labelled QUOTE (attack s4 H1)
+        quote_items = {id(item) for item in items if item["label"] == QUOTE_LABEL
+                       and (id(item) in parts or is_marked_quote(item["extra"]))}
+        bare = [item for item in items if item["label"] == QUOTE_LABEL and id(item) not in quote_items]
+        if bare and (quote_items or any(item["label"] in (SPEAKER_LABEL, CUE_LABEL) for item in items)):
+            where.warn(bare_quote_warning(bare[0]["what"] + (f" and {len(bare) - 1} more" if bare[1:] else ""),
+                                          bare[0]["range"].start, bare[0]["range"].end))
         tags: list[Tag] = []
         entities = []
         overlapping = []
         for item in items:
-            if item["label"] == QUOTE_LABEL or id(item) in consumed:
+            if id(item) in quote_items or id(item) in consumed:
                 continue
             start, end = item["range"].start, item["range"].end
             if any(e.start < end and start < e.end for e in entities):  # nested or crossing: kept aside
@@ -235,7 +254,7 @@ def parse_doccano_record(where: Where, record: dict[str, Any]) -> list[ImportedS
             tags_from(where, tags, item["tags"], TargetKind.ENTITY, len(entities) - 1, f"{item['what']} tags")
         quotes = []
         for item in items:
-            if item["label"] != QUOTE_LABEL:
+            if id(item) not in quote_items:
                 continue
             slot = parts.get(id(item), {})
             extra = {k: v for k, v in item["extra"].items() if k not in ("quote_type", "speaker_name")}

@@ -26,6 +26,13 @@ def iter_csv_sets(path: Path, notes: list[str]):
         except (StopIteration, csv.Error, UnicodeDecodeError) as error:
             yield 1, InputError(path, 1, f"not a doccano CSV ({error or 'empty'})"), 0
             return
+        repeated = sorted({name for name in header if name and header.count(name) > 1})
+        if repeated:  # which one holds the text or the labels would be a guess (the other went to meta)
+            where = ", ".join(f'"{name}" (columns {", ".join(str(i + 1) for i, h in enumerate(header) if h == name)})'
+                              for name in repeated)
+            yield 1, InputError(path, 1, f"the header names a column twice: {where}; give each column its own "
+                                         "name"), 0
+            return
         if "text" not in header:
             yield 1, InputError(path, 1, f'a doccano CSV needs a "text" column (columns: {", ".join(header)})'), 0
             return

@@ -162,6 +162,9 @@ class ExportReport:
         if self.issues.declined_models:
             parts.append(f"{len(self.issues.declined_models)} model sets left out for documents a person skipped or "
                          "rejected (listed above)")
+        if self.issues.reviewed_out:
+            parts.append(f"{len(self.issues.reviewed_out)} documents left out: their gold set was rejected or "
+                         "skipped in review (listed above)")
         if self.issues.model_sets_left_out:
             parts.append(f"model sets left out: {', '.join(self.issues.model_sets_left_out)} (training uses people's "
                          "sets; --include-model or --annotator to add them)")
@@ -522,18 +525,23 @@ def record_builder(fmt: str, options: ExportOptions, issues: ExportIssues) -> Ca
         return lambda doc, aset: record_from_set(doc, aset, labels=labels, issues=issues)
     if fmt == "prodigy":
         from annotator.io.prodigy import prodigy_record
-        from annotator.io.prodigy_answers import EARLIER_KEY, binary_export_tasks
+        from annotator.io.prodigy_answers import EARLIER_KEY, binary_export_tasks, manual_export_parts
 
         def build(doc: Document, aset: AnnotationSet) -> dict[str, Any] | list[dict[str, Any]]:
             tasks = binary_export_tasks(doc.text, aset)  # binary answers go back as the tasks they came as
             if tasks is not None and labels is None:
                 return tasks
+            # a manual answer merged with binary answers goes back as that answer followed by the tasks
+            parts = manual_export_parts(doc.text, aset) if labels is None else None
+            after: list[dict[str, Any]] = []
+            if parts is not None:
+                aset, after = parts
             record = prodigy_record(doc, aset, labels=labels, issues=issues, lang=options.lang)
             earlier = record.pop(EARLIER_KEY, None)  # earlier answers are records of their own, as in Prodigy's
             if not isinstance(earlier, list) or not earlier:  # dataset (db-in sees them; a re-import keeps them)
-                return record
+                return [record, *after] if after else record
             return [*({"text": doc.text, **{k: v for k, v in kept.items() if v != [] or k not in ("quotes", "tags")},
-                       "_annotator_id": aset.annotator} for kept in earlier if isinstance(kept, dict)), record]
+                       "_annotator_id": aset.annotator} for kept in earlier if isinstance(kept, dict)), record, *after]
 
         return build
     if fmt == "doccano":
@@ -602,6 +610,7 @@ def export(
                          f"(--status, --annotator choose others); nothing was written")
     output = Path(options.output) if options.output else default_output(fmt, split=split is not None)
     check_output(output, fmt, folder=fmt in ("spacy", "brat") or split is not None)
+    made = missing_folders(output)  # a failed or interrupted export removes the ones it made, if left empty
     side_suffix = ".spacy" if fmt == "spacy" else ".jsonl"
     there_before = files_there(output, fmt, split is not None, side_suffix)
     writer: Any
@@ -648,6 +657,8 @@ def export(
             if aset is not None and fmt in ("conll", "iob", "doccano", "brat") and _unjudged_left_out(
                     fmt, issues, doc, aset):
                 continue
+            if doc is not None and fmt in TOKENIZED_FORMATS and _too_long_left_out(fmt, issues, doc, aset):
+                continue
             _list_blank_edges(issues, doc_id, record, doc, aset)
             if record is not None:
                 writer.write(side, record)
@@ -685,6 +696,7 @@ def export(
             files = writer.close(("all",))
     except BaseException:
         writer.discard()
+        remove_empty_folders(made)
         raise
     report.files = [str(f) for f in files]
     replaced = getattr(writer, "replaced", None)  # brat knows its own pairs
@@ -693,6 +705,57 @@ def export(
     if on_progress:
         on_progress(report.records, total)
     return report
+
+
+def missing_folders(output: Path) -> list[Path]:
+    """`output` and its missing parent folders, innermost first, that an export would create (none of them
+    exists yet); lstat only."""
+    missing = []
+    path = Path(os.path.abspath(output))
+    while not os.path.lexists(path) and path.parent != path:
+        missing.append(path)
+        path = path.parent
+    return missing
+
+
+def remove_empty_folders(folders: list[Path]) -> None:
+    """Remove the folders (innermost first) a failed export created, each only if it is (now) empty: a failed
+    spacy or brat export leaves no new empty folder behind, and never touches a file someone put there."""
+    if folders and folders[0].is_dir() and not folders[0].is_symlink():  # the new output folder: its empty
+        for root, dirs, _files in os.walk(folders[0], topdown=False):  # sub-folders (spacy shards) are ours
+            for name in dirs:
+                try:
+                    os.rmdir(os.path.join(root, name))
+                except OSError:
+                    pass
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:  # not empty, gone already, or not ours to remove: leave it
+            return
+
+
+TOKENIZED_FORMATS = frozenset({"spacy", "conll", "iob", "prodigy"})
+"""Formats whose records hold spaCy's tokens: a text over spaCy's `nlp.max_length` cannot be written in them."""
+
+
+def too_long_left_out(issues: ExportIssues, doc: Document, aset: AnnotationSet, what: str) -> bool:
+    """A document longer than spaCy's tokenizer takes (`core.ingest.MAX_EXTRACT_CHARS`, nlp.max_length; spaCy
+    raises E088) is left out of a tokenized export or of training, and listed in `issues.left_out` with its id:
+    one such document (stored with `ingest --no-extract` or by an older annotator) never stops the whole corpus.
+    True when the set is left out."""
+    from annotator.core.ingest import MAX_EXTRACT_CHARS
+
+    if len(doc.text) <= MAX_EXTRACT_CHARS:
+        return False
+    issues.left_out.append(f"document {doc.id} ({aset.annotator}): left out of {what}: its text of "
+                           f"{len(doc.text):,} characters is longer than spaCy's tokenizer takes "
+                           f"({MAX_EXTRACT_CHARS:,}, nlp.max_length); split the article to use it")
+    return True
+
+
+def _too_long_left_out(fmt: str, issues: ExportIssues, doc: Document, aset: AnnotationSet) -> bool:
+    return too_long_left_out(issues, doc, aset, f"the {fmt} export")
 
 
 def files_there(output: Path, fmt: str, split: bool, suffix: str) -> set[Path]:

@@ -37,16 +37,27 @@ from annotator.core.model import (
     content_hash,
 )
 from annotator.core.names import name_problem, shown
-from annotator.core.normalise import OffsetMap
-from annotator.core.store import Store, is_database_file
+from annotator.core.normalise import BOM, OffsetMap
+from annotator.core.ingest import too_long_for_spacy
+from annotator.core.input_files import check_input_file
+from annotator.core.store import Store
 from annotator.io.articles import InputError, iter_jsonl_lines, parse_json_object, title_of
 from annotator.io.detect import FORMAT_NAMES, detect_format
 from annotator.io.doccano import parse_doccano_record
 from annotator.io.set_checks import check_set_content
+from annotator.io.text_bom import strip_leading_bom
 from annotator.io.prodigy_answers import (
     BINARY_KEY,
+    BINARY_VIEWS,
     EARLIER_KEY,
+    MANUAL_KEY,
+    NESTED_KEYS,
+    add_binary_answers,
+    check_nested_answers,
+    combine_manual_binary,
     is_binary_set,
+    manual_base,
+    takes_binary_answers,
     is_binary_task,
     merge_binary,
     parse_binary_task,
@@ -197,6 +208,8 @@ def parse_record(fmt: str, where: Where, record: dict[str, Any]) -> list[Importe
     if is_text_only(record):
         text = record_text(where, record)
         return [ImportedSet(text, record_meta(where, record), None, None, where.line)]
+    if not NESTED_KEYS.isdisjoint(record):  # answers kept inside the record pass the same checks (s4 M10)
+        check_nested_answers(where, record_text(where, record), record)
     if fmt == "doccano":
         if isinstance(record.get("spans"), list) and not any(k in record for k in ("label", "labels", "entities")):
             raise where.fail('a Prodigy record ("spans") in a file read as doccano (its first record decided); '
@@ -233,9 +246,11 @@ Item = tuple[int | None, "list[ImportedSet] | InputError", int]
 """(line or None, the sets read or the error that record raised, characters read so far)."""
 
 
-def iter_items(path: Path, fmt: str, notes: list[str], summary: list[str] | None = None) -> Iterator[Item]:
+def iter_items(path: Path, fmt: str, notes: list[str], summary: list[str] | None = None, *,
+               database: str | os.PathLike | None = None) -> Iterator[Item]:
     """What each record of the file holds, in file order, for any format. `notes` gets warnings
-    (`path:line: reason`), `summary` lines for the import's summary (how the file was read)."""
+    (`path:line: reason`), `summary` lines for the import's summary (how the file was read, what a brat folder
+    holds that is not imported). `database`: a brat folder's file that is this database is refused unread."""
     if fmt in ("jsonl", "prodigy", "doccano"):
         done = 0
         for number, line in iter_jsonl_lines(path):
@@ -260,7 +275,7 @@ def iter_items(path: Path, fmt: str, notes: list[str], summary: list[str] | None
     elif fmt == "brat":
         from annotator.io.brat import iter_brat_sets
 
-        yield from iter_brat_sets(path, notes)
+        yield from iter_brat_sets(path, notes, summary, database)
     elif fmt == "labelstudio":
         from annotator.io.labelstudio import iter_labelstudio_sets
 
@@ -299,12 +314,8 @@ def import_file(
     (ImportCancelled). `skip_invalid`: a bad record is listed in `report.skipped` instead of stopping the import.
     `extract(texts)`: pre-annotation (the model's set) for text-only records. Raises InputError (one line)."""
     path = Path(path)
-    if not path.exists():
-        raise InputError(path, None, "no such file")
-    if not (path.is_file() or path.is_dir()):  # a brat folder is a folder; a device or pipe is neither
-        raise InputError(path, None, "is not a regular file (a device or pipe)")
-    if path.is_file() and is_database_file(path, store.path):  # reading it here would drop SQLite's locks on it
-        raise InputError(path, None, "is the annotator database itself (or its -wal/-shm), not annotations")
+    # by stat(2) only: the database itself (reading it here would drop SQLite's locks on it), a device or pipe
+    check_input_file(path, store.path, folder_ok=True)  # (a brat folder is a folder; its files: brat.check_pair)
     if fmt not in IMPORT_FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
     if annotator and (problem := name_problem(annotator)):
@@ -326,7 +337,9 @@ def import_file(
     with store.transaction(), store.import_scratch():
         done = 0
         batch: list[ImportedSet] = []
-        for _line, found, done in iter_items(path, fmt, report.warnings, report.notes):
+        for _line, found, done in iter_items(path, fmt, report.warnings, report.notes, database=store.path):
+            if not isinstance(found, InputError):
+                found = _refuse_too_long(path, found, pre_annotating=extract is not None)
             if isinstance(found, InputError):
                 if not skip_invalid:
                     raise found
@@ -353,6 +366,26 @@ def import_file(
     if on_progress:
         on_progress("importing", total, total)
     return report
+
+
+def _refuse_too_long(path: Path, found: list[ImportedSet], *, pre_annotating: bool) -> list[ImportedSet] | InputError:
+    """The record's sets, or the InputError (file:line) of a text longer than spaCy takes (`too_long_for_spacy`):
+    an annotation on it could never be exported for training, nor a text to annotate be pre-annotated. A text
+    without annotations imported with --no-extract is kept, as `ingest --no-extract` keeps it."""
+    for imported in found:
+        if imported.aset is None and not imported.suggested and not pre_annotating:
+            continue
+        if reason := too_long_for_spacy(len(imported.text)):
+            return InputError(path, imported.line, reason)
+    return found
+
+
+def _manual_task(aset: AnnotationSet) -> bool:
+    """Whether a set came from a Prodigy manual task (its `_view_id` names a manual interface: `ner_manual`,
+    `spans_manual`...), whose answer judged every token; not from another tool's export of a partial set
+    (doccano, Label Studio), which says no more than the binary answers it was written from."""
+    view = aset.extra.get("_view_id")
+    return isinstance(view, str) and view not in BINARY_VIEWS
 
 
 class BatchWriter:
@@ -383,6 +416,14 @@ class BatchWriter:
         if not batch:
             return
         store, report = self.store, self.report
+        had_bom: set[int] = set()  # (a database from before may hold the text with its BOM: mapped onto it below)
+        for imported in batch:
+            if imported.text.startswith(BOM):  # stripped, offsets shifted: the same document either way (s4 M11)
+                had_bom.add(id(imported))
+                if imported.aset is not None:  # a span on the BOM alone is refused here (no visible character)
+                    check_set_content(str(self.path), imported.line, imported.text, imported.aset.entities,
+                                      imported.aset.quotes, imported.aset.tags, checked=self.checked_names)
+                imported.text = strip_leading_bom(str(self.path), imported.line, imported.text, imported.aset)
         if self.token_texts is not None:  # CoNLL tokens of a stored text: that document (attack s4 M9)
             for imported in batch:
                 self.token_texts.place(imported)
@@ -413,7 +454,7 @@ class BatchWriter:
                 aset = imported.aset
                 aset.doc_id, aset.annotator, aset.status = doc_id, MODEL_ANNOTATOR, Status.NEW
                 self._check_entities(imported, aset)
-                if not created and not imported.text.isascii():
+                if not created and (not imported.text.isascii() or id(imported) in had_bom):
                     self._onto_stored_text(imported, aset)
                 suggested.setdefault(doc_id, (imported, aset))  # the first suggestions of a text count
                 continue
@@ -435,7 +476,7 @@ class BatchWriter:
                 report.renamed[aset.annotator] = renamed
                 aset.annotator = renamed
             self._check_entities(imported, aset)
-            if not created and not imported.text.isascii():
+            if not created and (not imported.text.isascii() or id(imported) in had_bom):
                 self._onto_stored_text(imported, aset)
             sets.append((imported, aset))
         if self.copy_check is not None:  # held while the file repeats one person's sets (attack s4 M7)
@@ -564,6 +605,13 @@ class BatchWriter:
             self.report.repeats += repeats - sum(task_key(t) in stored for t in later.extra.get(BINARY_KEY, []))
             merged.doc_id, merged.annotator = later.doc_id, later.annotator
             return merged
+        if is_binary_set(earlier) and not is_binary_set(later) and MANUAL_KEY not in later.extra \
+                and takes_binary_answers(later) and _manual_task(later):
+            # a manual (Prodigy) answer after binary answers: merged, even when it holds just the accepted
+            # suggestions (it judged every token), as in the other order (attack s4 H2)
+            merged = combine_manual_binary(where, imported.text, later, list(earlier.extra.get(BINARY_KEY, [])))
+            merged.doc_id, merged.annotator = later.doc_id, later.annotator
+            return merged
         if same_answer(earlier, later):
             if not before:
                 self.report.repeats += 1
@@ -573,6 +621,33 @@ class BatchWriter:
                 f"{where_text(self.path, imported.line)}: {later.annotator!r}'s answer on this text is already kept "
                 f"in {EARLIER_KEY} of the stored set; the current answer stays")
             return earlier
+        # binary answers and a complete manual answer on one text merge, in either order, as Prodigy merges the
+        # answers on one input (prodigy_answers; attack s4 H2): never "the later answer replaces the other"
+        if is_binary_set(later) and takes_binary_answers(earlier):
+            key = (later.doc_id, later.annotator)
+            if before and key not in self.stored_tasks:  # tasks stored before this import are no repeats in it
+                self.stored_tasks[key] = [task_key(t) for t in earlier.extra.get(BINARY_KEY, []) or []]
+            merged, repeats = add_binary_answers(where, imported.text, earlier, later)
+            stored = self.stored_tasks.get(key, ())
+            self.report.repeats += repeats - sum(task_key(t) in stored for t in later.extra.get(BINARY_KEY, []))
+            return earlier if before and same_answer(merged, earlier) and repeats == len(
+                later.extra.get(BINARY_KEY, [])) else merged
+        if is_binary_set(earlier) and MANUAL_KEY in later.extra:  # (annotator JSONL of a merged set)
+            merged, repeats = add_binary_answers(where, imported.text, later, earlier)
+            self.report.repeats += repeats
+            return merged
+        if MANUAL_KEY in earlier.extra and not is_binary_set(later) and MANUAL_KEY not in later.extra:
+            # a second manual answer on a text whose manual answer was merged with binary answers: the manual
+            # answers follow the later-answer rule, the binary answers stay merged into the current one
+            base = manual_base(imported.text, earlier)
+            if base is not None:
+                current = self._merge(imported, base, earlier_line, later, before=before)
+                if current is base:
+                    return earlier
+                merged = combine_manual_binary(where, imported.text, current,
+                                               list(earlier.extra.get(BINARY_KEY, [])))
+                merged.doc_id, merged.annotator = later.doc_id, later.annotator
+                return merged
         current, replaced = later, earlier
         times = earlier.extra.get("_timestamp"), later.extra.get("_timestamp")
         by_time = all(isinstance(t, (int, float)) and not isinstance(t, bool) for t in times)

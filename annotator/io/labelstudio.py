@@ -2,7 +2,7 @@
 
 Read: the JSON export, an array of tasks `{"id", "data": {"text", ...}, "annotations": [...], "predictions": [...]}`.
 Each annotation is one annotator's set: the annotator from `completed_by` (a user id N -> `userN`; an object ->
-its email; else `created_username`), `was_cancelled` -> status skipped; the (first) prediction is the model's
+its email, and then a plain N elsewhere in the file is that email too; else `created_username`), `was_cancelled` -> status skipped; the (first) prediction is the model's
 set, `model@<model_version>` (never over the pre-extraction `model`). Results: `labels` (a text span: `value.start/end` in characters of `data.text`, `value.labels`)
 -> entities (QUOTE / SPEAKER / CUE labels joined by relations are quotes, as in the Prodigy flavour);
 `relation` results (`from_id`, `to_id`, `labels`) -> relations; `choices` -> document tags. Other `data`
@@ -70,6 +70,39 @@ def annotator_name(annotation: dict[str, Any]) -> str | None:
         return who.strip()
     name = annotation.get("created_username")
     return name.strip() if isinstance(name, str) and name.strip() else None
+
+
+def known_users(tasks: list[Any]) -> tuple[dict[int, dict[str, Any]], list[int]]:
+    """({user id: the user object}, ids also given as a plain number) over a file's annotations. Label Studio
+    writes `completed_by` as the user's id, or (some exports and API versions) as an object with `id` and
+    `email`; one file can hold both for the same person. A plain id with an object elsewhere in the file is that
+    user (named by the email), never a second annotator `userN`."""
+    users: dict[int, dict[str, Any]] = {}
+    plain: set[int] = set()
+    for task in tasks:
+        for key in ("annotations", "completions"):
+            blocks = task.get(key) if isinstance(task, dict) else None
+            for block in blocks if isinstance(blocks, list) else []:
+                who = block.get("completed_by") if isinstance(block, dict) else None
+                if isinstance(who, dict) and type(who.get("id")) is int and isinstance(who.get("email"), str) \
+                        and who["email"].strip():
+                    users.setdefault(who["id"], who)
+                elif type(who) is int:
+                    plain.add(who)
+                elif isinstance(who, dict) and type(who.get("id")) is int:
+                    plain.add(who["id"])  # an object without an email: by its id only, like a plain id
+    return users, sorted(plain & set(users))
+
+
+def with_known_user(block: dict[str, Any], users: dict[int, dict[str, Any]] | None) -> dict[str, Any]:
+    """The annotation with a `completed_by` that names a user by id only (a plain number, or an object without an
+    email) replaced by that user's object from `known_users`."""
+    who = block.get("completed_by")
+    ident = who.get("id") if isinstance(who, dict) and not (isinstance(who.get("email"), str)
+                                                             and who["email"].strip()) else who
+    if users and type(ident) is int and ident in users:
+        return {**block, "completed_by": users[ident]}
+    return block
 
 
 def named_fields(task: dict[str, Any]) -> list[str]:
@@ -302,11 +335,13 @@ def no_span_results(block: dict[str, Any]) -> bool:
 
 
 def parse_task(path: Path, number: int, task: Any, notes: list[str], line: int | None = None,
-               converted: list[int] | None = None) -> list[ImportedSet]:
+               converted: list[int] | None = None,
+               users: dict[int, dict[str, Any]] | None = None) -> list[ImportedSet]:
     """A task -> one set per annotation (`annotations`, or `completions` of Label Studio before 1.0) and the
     (first) prediction as the model's pre-annotation (status new; the importer names it `model`, or
     `model@<model_version>` when the document's model set holds something else). `line`: where the task
-    starts in the file. `converted` gets one item per span whose UTF-16 offsets were converted."""
+    starts in the file. `converted` gets one item per span whose UTF-16 offsets were converted. `users`: the
+    file's user objects by id (`known_users`), so a plain-id `completed_by` names the same annotator."""
     if is_json_min(task):
         task = task_of_json_min(task)
     ident = task.get("id") if isinstance(task, dict) else None
@@ -338,7 +373,7 @@ def parse_task(path: Path, number: int, task: Any, notes: list[str], line: int |
     for block in [*blocks_of["annotations"], *blocks_of["completions"]]:
         if not isinstance(block, dict):
             raise where.fail("an annotation must be an object")
-        sets = parse_prodigy_record(where, parsed(block, model=False), keep_overlaps=True)
+        sets = parse_prodigy_record(where, parsed(with_known_user(block, users), model=False), keep_overlaps=True)
         if no_span_results(block):
             mark_entities_not_annotated(sets[0].aset)  # text classification only: tokens missing for NER, never O
         partial_state(where, text, block, sets[0].aset)
@@ -449,10 +484,14 @@ def iter_labelstudio_sets(path: Path, notes: list[str], summary: list[str] | Non
         lines = None
     size = path.stat().st_size
     converted: list[int] = []
+    users, both = known_users(tasks)
+    if both and summary is not None:
+        summary.append("Label Studio user(s) given both as an object and as a plain id, one annotator each: "
+                       + ", ".join(f"{ident} = {users[ident]['email'].strip()}" for ident in both))
     for number, task in enumerate(tasks, 1):
         line = lines[number - 1] if lines else None
         try:
-            yield line, parse_task(path, number, task, notes, line, converted), size * number // len(tasks)
+            yield line, parse_task(path, number, task, notes, line, converted, users), size * number // len(tasks)
         except InputError as error:
             yield line, error, size * number // len(tasks)
     if converted and summary is not None:
@@ -525,8 +564,8 @@ def results_of(doc: Document, aset: AnnotationSet, *, labels: set[str] | None,
     for i, quote in enumerate(aset.quotes):
         extra = {k: v for k, v in quote.extra.items() if k not in ("speaker_span", "cue_span", "speaker_relation",
                                                                    "cue_relation")}
-        if QuoteType(quote.type) is not QuoteType.DIRECT:
-            extra["meta"] = {**(extra.get("meta") or {}), "quote_type": QuoteType(quote.type).value}
+        # always written (direct too): a QUOTE region without it is read back as an entity (attack s4 H1)
+        extra["meta"] = {**(extra.get("meta") or {}), "quote_type": QuoteType(quote.type).value}
         if quote.speaker_name:
             extra["meta"] = {**(extra.get("meta") or {}), "speaker_name": quote.speaker_name}
         head = label_result(quote.start, quote.end, QUOTE_LABEL, extra, quote_tags.get(i))

@@ -70,6 +70,22 @@ QUOTE_LABEL, SPEAKER_LABEL, CUE_LABEL = "QUOTE", "SPEAKER", "CUE"
 """Span labels of the quote flavour (Prodigy spans + relations, doccano entities + relations)."""
 QUOTE_PART_LABELS = {QUOTE_LABEL, SPEAKER_LABEL, CUE_LABEL}
 QUOTE_TYPE_VALUES = frozenset(t.value for t in QuoteType)
+QUOTE_MARKS = ("quote_type", "speaker_name")
+"""Fields annotator writes on every QUOTE span of its quote flavour (Prodigy, doccano; Label Studio in `meta`).
+A span labelled QUOTE is a quote only when it carries one of them or a SPEAKER/CUE relation joins a part to it;
+any other QUOTE span is a person's entity with that label (a team's label set may have QUOTE), attack s4 H1."""
+
+
+def is_marked_quote(source: dict[str, Any]) -> bool:
+    """Whether a QUOTE span (a Prodigy span or doccano entity dict) carries annotator's quote fields."""
+    return any(key in source for key in QUOTE_MARKS)
+
+
+def bare_quote_warning(what: str, start: int, end: int, label: str = QUOTE_LABEL) -> str:
+    """The one warning line for a span labelled QUOTE read as an entity while its record also looks like
+    annotator's quote flavour (quotes or SPEAKER/CUE spans in it): it may have been meant as a quote."""
+    return (f"{what} ({label} {start}-{end}) has none of annotator's quote marks (quote_type, speaker_name, a "
+            f"SPEAKER/CUE relation): read as an entity labelled {label}, not as a quote")
 
 RECORD_KEYS = ("text", "meta", "spans", "quotes", "tags", "answer", "relations")
 """Top-level keys of a Prodigy-style record that annotator rebuilds on export."""
@@ -544,6 +560,9 @@ class ExportIssues:
     out of CoNLL/IOB, doccano and brat (`io/training_version.entities_unjudged`; attack s4 H4)."""
     declined_models: list[str] = field(default_factory=list)
     """Model sets left out because a person skipped or rejected the document (`io/training_version.py`)."""
+    reviewed_out: list[str] = field(default_factory=list)
+    """Documents whose gold set the review rejected or skipped: a training export leaves them out, people's sets
+    too (`io/training_version.py`)."""
     left_out: list[str] = field(default_factory=list)
     """Annotations a format cannot hold as what they are, with where they went instead (e.g. overlapping spans
     kept in a spaCy span group but not in `doc.ents`, a discontinuous brat entity kept out of NER)."""
@@ -1049,8 +1068,9 @@ def parse_prodigy_record(
     where: Where, record: dict[str, Any], *, annotator_keys: tuple[str, ...] = ("_annotator_id", "_session_id"),
     keep_overlaps: bool = False,
 ) -> list[ImportedSet]:
-    """A Prodigy task or annotator JSONL record -> its annotation set(s). QUOTE/SPEAKER/CUE spans joined by
-    relations become quotes; a review record's `versions` become one set per session. Spans that overlap an
+    """A Prodigy task or annotator JSONL record -> its annotation set(s). QUOTE spans carrying annotator's quote
+    marks (`quote_type` / `speaker_name`, or a SPEAKER/CUE relation to a SPEAKER/CUE span) become quotes with
+    those parts; a QUOTE span without them is an entity labelled QUOTE (`QUOTE_MARKS`, attack s4 H1); a review record's `versions` become one set per session. Spans that overlap an
     earlier one (a `spans_manual` task, or `keep_overlaps` for readers of tools that allow nested entities) are
     kept in `OVERLAP_KEY` with a warning; otherwise overlapping entities are refused."""
     text = record_text(where, record)
@@ -1060,7 +1080,8 @@ def parse_prodigy_record(
     raw = parse_spans(where, text, record.get("spans", []))
     relations = need(where, record.get("relations", []), list, '"relations"')
     tags: list[Tag] = []
-    # Quote flavour: QUOTE spans, and SPEAKER/CUE spans a relation joins to one.
+    # Quote flavour: QUOTE spans, and SPEAKER/CUE spans a relation joins to one. A QUOTE span is a quote only
+    # with annotator's marks (quote_type / speaker_name, or a SPEAKER/CUE relation); else an entity (s4 H1).
     quote_parts: dict[int, dict[str, RawSpan]] = {s.index: {} for s in raw if s.label == QUOTE_LABEL}
     part_relations: dict[int, dict[str, dict[str, Any]]] = {}
     consumed: set[int] = set()
@@ -1069,7 +1090,8 @@ def parse_prodigy_record(
         need(where, relation, dict, f"relation {number}")
         head, child = relation_ends(where, relation, raw, number)
         pair = {head.label if head else None, child.label if child else None}
-        if head and child and QUOTE_LABEL in pair and pair & {SPEAKER_LABEL, CUE_LABEL} and len(pair) == 2:
+        if (head and child and QUOTE_LABEL in pair and pair & {SPEAKER_LABEL, CUE_LABEL} and len(pair) == 2
+                and relation.get("label") in (None, *(pair - {QUOTE_LABEL}))):
             quote, part = (head, child) if head.label == QUOTE_LABEL else (child, head)
             kind = part.label.lower()
             if kind in quote_parts[quote.index]:
@@ -1088,11 +1110,16 @@ def parse_prodigy_record(
                     f"child {relation.get('child')!r})"
                 )
             generic_relations.append(relation)
+    quote_spans = {s.index for s in raw if s.label == QUOTE_LABEL and (quote_parts[s.index] or is_marked_quote(s.source))}
+    bare = [s for s in raw if s.label == QUOTE_LABEL and s.index not in quote_spans]
+    if bare and (quote_spans or any(s.label in (SPEAKER_LABEL, CUE_LABEL) for s in raw) or record.get("quotes")):
+        where.warn(bare_quote_warning(f"span {bare[0].index}" + (f" and {len(bare) - 1} more" if bare[1:] else ""),
+                                      bare[0].start, bare[0].end))
     entities = []
     overlapping: list[dict[str, Any]] = []
     spancat = keep_overlaps or record.get("_view_id") == "spans_manual"  # spans allow overlaps; NER does not
     for span in raw:
-        if span.label == QUOTE_LABEL or span.index in consumed:
+        if span.index in quote_spans or span.index in consumed:
             continue
         if spancat and any(e.start < span.end and span.start < e.end for e in entities):
             where.warn(overlap_warning(f"span {span.index}", span.label, span.start, span.end))
@@ -1104,7 +1131,7 @@ def parse_prodigy_record(
     check_no_overlap(where, entities)
     quotes: list[Quote] = []
     for span in raw:
-        if span.label != QUOTE_LABEL:
+        if span.index not in quote_spans:
             continue
         kind = span.source.get("quote_type", QuoteType.DIRECT.value)
         if kind not in QUOTE_TYPE_VALUES:
@@ -1151,7 +1178,8 @@ def parse_prodigy_record(
                 known.add(tag)
                 tags.append(Tag(tag=tag, target_kind=TargetKind.DOCUMENT))
     extra = {k: v for k, v in record.items() if k not in RECORD_KEYS}
-    if record.get("answer") is None and record.get(STATUS_KEY) in UNFINISHED_OF_STATUS:
+    if record.get("answer") is None and isinstance(record.get(STATUS_KEY), str) and (
+            record[STATUS_KEY] in UNFINISHED_OF_STATUS):
         extra.pop(STATUS_KEY, None)  # the unfinished marker is the set's status, rebuilt on export
     if "relations" in record:
         extra["relations"] = generic_relations

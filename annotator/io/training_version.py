@@ -12,7 +12,9 @@ rule (spaCy DocBin, doccano, CoNLL/IOB and brat exports, and `annotator train`).
    `_timestamp`; else when it was last updated here, `io/correction_time.py`), a tie (said so) by annotator
    name. Every document that had more than one version is listed with who was kept and why.
 3. **Status:** the training formats take done sets by default (`exporter.default_statuses`): a set a person
-   skipped or rejected is not an example of anything.
+   skipped or rejected is not an example of anything. A document whose *gold* set the review rejected or skipped
+   is left out whole (listed): the reviewer's verdict stands over people's sets, as a rejected answer of
+   Prodigy's `review` recipe keeps the example out of training.
 
 Names follow the import rules (`io/records.py`, `io/labelstudio.py`): an import never writes `model` or `gold`;
 its model sets are `model@...` and its reviewed answers `gold@...`.
@@ -77,19 +79,43 @@ def one_version_per_document(
     store: Store | None = None,
 ) -> Iterator[tuple[Document, AnnotationSet]]:
     """Keep one set per document from `pairs` (grouped by document, as `exporter.iter_sets` yields them) by the
-    rule above. With `store`, a model set is kept only if no person skipped or rejected the document."""
+    rule above. With `store`, a model set is kept only if no person skipped or rejected the document, and a
+    document whose gold set was rejected or skipped in review is left out (`issues.reviewed_out`)."""
+    reviewed_out = _gold_declined(store, gold) if store is not None else {}
     group: list[tuple[Document, AnnotationSet]] = []
     for pair in pairs:
         if group and pair[0].id != group[0][0].id:
-            yield from _pick(group, gold, issues, store)
+            yield from _pick(group, gold, issues, store, reviewed_out)
             group = []
         group.append(pair)
     if group:
-        yield from _pick(group, gold, issues, store)
+        yield from _pick(group, gold, issues, store, reviewed_out)
 
 
-def _pick(group, gold: set[str], issues: ExportIssues, store: Store | None):
+def _gold_declined(store: Store, gold: set[str]) -> dict[int, str]:
+    """{document id: "gold (rejected)", ...} for the documents whose gold set is rejected or skipped."""
+    names = [name for name in store.annotators_with_sets() if is_gold_set(name, gold)]
+    found: dict[int, str] = {}
+    if not names:
+        return found
+    declined = (Status.REJECTED.value, Status.SKIPPED.value)
+    for doc_id in store.documents_with_sets(names, list(declined), any_status=MODEL_ANNOTATOR, minimum=1):
+        sets = [(name, store.annotation_set(doc_id, name)) for name in names]
+        said = [f"{name} ({Status(a.status).value})" for name, a in sets
+                if a is not None and Status(a.status).value in declined]
+        if said:
+            found[doc_id] = ", ".join(said)
+    return found
+
+
+def _pick(group, gold: set[str], issues: ExportIssues, store: Store | None, reviewed_out: dict[int, str]):
     best = min(rank_of(pair[1].annotator, gold) for pair in group)
+    doc_id = group[0][0].id
+    if best != GOLD and doc_id in reviewed_out:
+        issues.reviewed_out.append(
+            f"document {doc_id}: review verdict {reviewed_out[doc_id]}; {', '.join(p[1].annotator for p in group)} "
+            "left out (a person's set never overrides the review)")
+        return
     if best == MODEL and store is not None:
         declined = _people_who_declined(store, group[0][0].id)
         if declined:
@@ -132,11 +158,14 @@ def entities_unjudged(aset: AnnotationSet) -> str | None:
     or None for a complete NER annotation. Two kinds (attack 12b #1, #2): Prodigy binary answers (ner.teach,
     spans.teach: accept/reject/ignore one suggestion a task), and a set whose source annotated categories or
     relations only. CoNLL/IOB have no "missing" tag, so those exports leave such sets out (listed); the DocBin
-    marks their tokens missing; doccano and brat leave them out too (listed); Label Studio carries the state."""
-    if "binary_tasks" in aset.extra:
+    marks their tokens missing; doccano and brat leave them out too (listed); Label Studio carries the state.
+    Binary answers merged into a complete manual answer (`extra["manual_answer"]`, prodigy_answers) are complete:
+    judged by that answer."""
+    merged = "manual_answer" in aset.extra  # binary answers merged into a complete manual answer (s4 H2)
+    if "binary_tasks" in aset.extra and not merged:
         return "binary answers (one suggestion a task): tokens nobody judged"
     marker = aset.extra.get(IMPORT_KEY)
-    if isinstance(marker, dict) and marker.get(ENTITIES_KEY) is False and not aset.entities:
+    if isinstance(marker, dict) and marker.get(ENTITIES_KEY) is False and (not aset.entities or merged):
         return "its source annotated categories or relations only, never entities"
     return None
 

@@ -39,7 +39,13 @@ from annotator.core import ops
 from annotator.core.model import AnnotationSet, Entity, Origin, Quote, QuoteType, Status, Tag, TargetKind, TextRange
 from annotator.core.store import Store
 from annotator.review.alignment import QUOTE_MATCH_THRESHOLD, cluster_quotes, cluster_span, span_jaccard
-from annotator.review.versions import DEFAULT_GOLD, default_annotators, documents_with_versions, load_versions
+from annotator.review.versions import (
+    DEFAULT_GOLD,
+    default_annotators,
+    documents_with_versions,
+    is_rejected,
+    load_versions,
+)
 
 ENTITY, QUOTE, SPEAKER, CUE, QUOTE_TYPE, TAG = "entity", "quote", "speaker", "cue", "type", "tag"
 SPAN_TAG = "spantag"
@@ -305,8 +311,21 @@ def _writable(aset: AnnotationSet, *, annotator: str, status: Status | None = No
     )
 
 
+class RejectedVersionError(ops.EditError):
+    """Accepting a version its annotator rejected, without saying so explicitly (`allow_rejected`)."""
+
+
+FINISHED_GOLD = (Status.DONE, Status.REJECTED)
+"""A gold set in one of these statuses settles its document: the reviewer accepted it, or rejected it."""
+
+
 class Review:
-    """One document under review: its versions, candidate items, the gold set and the decisions on it."""
+    """One document under review: its versions, candidate items, the gold set and the decisions on it.
+
+    `versions` are the compared ones (in progress or done); `rejected` holds the versions their annotators
+    rejected (a verdict on the document, not "no entities": left out of the items, as Prodigy's review recipe
+    and INCEpTION's curation leave reject answers out). Accept versus reject is one more disagreement
+    (`verdict_disagrees`)."""
 
     def __init__(
         self,
@@ -324,7 +343,9 @@ class Review:
         self.gold = gold
         names = list(annotators) if annotators else default_annotators(store, include_model=include_model)
         names = [n for n in names if n != gold]
-        self.versions = load_versions(store, doc_id, names)
+        loaded = load_versions(store, doc_id, names)
+        self.rejected = {name: aset for name, aset in loaded.items() if is_rejected(aset)}
+        self.versions = {name: aset for name, aset in loaded.items() if name not in self.rejected}
         self.annotators = list(self.versions)
         self.document = store.document(doc_id)
         self.items = candidate_items(self.versions)
@@ -361,6 +382,11 @@ class Review:
 
     def disagreements(self) -> list[Item]:
         return [i for i in self.items if not i.unanimous]
+
+    @property
+    def verdict_disagrees(self) -> bool:
+        """Someone rejected the document and someone else annotated it (accept versus reject)."""
+        return bool(self.rejected) and bool(self.versions)
 
     def unresolved(self) -> list[Item]:
         decisions = self.decisions()
@@ -552,19 +578,33 @@ class Review:
             applied.decision_ids.append(self._record(item.key, "edit", None, payload))
         return applied
 
-    def accept_version(self, annotator: str, *, decision: str = "accept_version") -> Applied:
-        """Make the gold set a copy of `annotator`'s whole version (status done)."""
+    def accept_version(self, annotator: str, *, decision: str = "accept_version",
+                       allow_rejected: bool = False) -> Applied:
+        """Make the gold set a copy of `annotator`'s whole version (status done). A version its annotator
+        rejected raises RejectedVersionError unless `allow_rejected`: then the reviewer confirms the rejection,
+        and gold is that version with its status, rejected (so training exports leave the document out,
+        `io/training_version.py`). Raises ops.EditError when `annotator` has no version."""
         source = self.versions.get(annotator)
+        items = self.items
+        if source is None and annotator in self.rejected:
+            if not allow_rejected:
+                raise RejectedVersionError(
+                    f"{annotator} rejected document {self.doc_id}: a rejected answer is not an annotation to "
+                    f"accept into {self.gold}")
+            source = self.rejected[annotator]
+            items = candidate_items({**self.versions, annotator: source})
         if source is None:
             raise ops.EditError(f"{annotator} has no version of document {self.doc_id}")
         before = self.gold_set()
         applied = Applied(f"accept {annotator}'s version")
         with self.store.transaction():
-            self.store.replace_annotation_set(_writable(source, annotator=self.gold, status=Status.DONE))
+            status = Status.REJECTED if annotator in self.rejected else Status.DONE
+            self.store.replace_annotation_set(_writable(source, annotator=self.gold, status=status))
             gold_id = self.store.annotator_id(self.gold)
             self.store.log_edit(self.doc_id, gold_id, "review_accept_version", {"from": annotator})
-            applied.decision_ids.append(self._record("document", decision, annotator))
-            for item in self.items:
+            applied.decision_ids.append(self._record("document", decision, annotator,
+                                                     {"rejected": True} if annotator in self.rejected else None))
+            for item in items:
                 if not item.unanimous:
                     chosen = item.choices.get(annotator)
                     verdict = "take" if chosen not in (None, False) or item.kind in (TAG, SPAN_TAG) else "reject"
@@ -652,6 +692,9 @@ class Review:
 
 @dataclass(slots=True)
 class QueueEntry:
+    """One document of the review queue. `annotators`: the compared versions; `rejected`: who rejected the
+    document (not compared; accept versus reject counts as one disagreement)."""
+
     doc_id: int
     title: str
     annotators: list[str]
@@ -659,6 +702,7 @@ class QueueEntry:
     unresolved: int
     items: int
     gold_status: Status | None
+    rejected: list[str] = field(default_factory=list)
 
 
 def review_queue(
@@ -676,12 +720,13 @@ def review_queue(
     for doc_id in documents_with_versions(store, names):
         review = Review(store, doc_id, reviewer=reviewer, gold=gold, annotators=names)
         gold_set = review.gold_set()
-        status = gold_set.status if gold_set else None
-        disagreements = review.disagreements()
-        unresolved = 0 if status is Status.DONE else len(review.unresolved())
+        status = Status(gold_set.status) if gold_set else None
+        verdict = int(review.verdict_disagrees)
+        disagreements = len(review.disagreements()) + verdict
+        unresolved = 0 if status in FINISHED_GOLD else len(review.unresolved()) + verdict
         entries.append(
-            QueueEntry(doc_id, review.document.title, review.annotators, len(disagreements), unresolved,
-                       len(review.items), status)
+            QueueEntry(doc_id, review.document.title, review.annotators, disagreements, unresolved,
+                       len(review.items), status, list(review.rejected))
         )
     entries.sort(key=lambda e: (e.gold_status is Status.DONE, -e.unresolved, -e.disagreements, e.doc_id))
     return entries
@@ -696,18 +741,25 @@ def accept_identical(
     include_model: bool = False,
     dry_run: bool = False,
     applied: list[tuple[Review, Applied]] | None = None,
+    held_back: list[int] | None = None,
 ) -> list[int]:
     """Accept, as gold, every document on which all versions (two or more) agree completely and whose gold set
     is not done yet. Returns the documents accepted (with `dry_run`: that would be, writing nothing). `applied`,
-    if given, receives each (Review, Applied) written, so a caller can undo them all (`Review.undo`)."""
+    if given, receives each (Review, Applied) written, so a caller can undo them all (`Review.undo`).
+    A rejected version never counts as agreeing (an empty accepted answer and a reject are not identical): a
+    document with one is left for the reviewer, and its id goes to `held_back` if given."""
     names = [n for n in (annotators or default_annotators(store, include_model=include_model)) if n != gold]
     accepted = []
     for doc_id in documents_with_versions(store, names):
         review = Review(store, doc_id, reviewer=reviewer, gold=gold, annotators=names)
-        if len(review.versions) < 2 or review.disagreements():
-            continue
         gold_set = review.gold_set()
-        if gold_set is not None and gold_set.status is Status.DONE:
+        if gold_set is not None and Status(gold_set.status) in FINISHED_GOLD:
+            continue
+        if review.rejected:
+            if held_back is not None:
+                held_back.append(doc_id)
+            continue
+        if len(review.versions) < 2 or review.disagreements():
             continue
         if not dry_run:
             done = review.accept_version(review.annotators[0], decision="accept_identical")

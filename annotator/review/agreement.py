@@ -21,6 +21,10 @@ What is measured (also printed by `annotator agreement --help`):
   gave it. Value = agreeing / such (span, tag) judgements, summed over pairs and documents; per tag and overall
   (ALL), separately for entity tags and quote tags. Tags neither gave a span are not counted (they would
   inflate agreement); spans only one annotator marked are not counted (that is entity / quote agreement).
+- Rejected versions (Prodigy `answer: reject`, the window's "Mark rejected") are left out of every figure: a
+  reject is a verdict on the document, not an annotation that found nothing (Prodigy's review recipe filters
+  reject answers of manual tasks out; INCEpTION's curation and agreement take finished annotations). They are
+  listed (`rejected`) and named in a warning, so nobody reads the figures as covering them.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from annotator.core.model import AnnotationSet, Entity
+from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Entity, Status
 from annotator.core.store import Store
 from annotator.review.alignment import (
     cues_agree,
@@ -41,7 +45,13 @@ from annotator.review.alignment import (
     speakers_agree,
 )
 from annotator.review.kappa import NAN, KrippendorffAlpha, cohen_kappa, fleiss_kappa, is_defined
-from annotator.review.versions import default_annotators, documents_with_versions, load_versions
+from annotator.review.versions import (
+    COMPARED_STATUSES,
+    default_annotators,
+    documents_with_versions,
+    load_versions,
+    rejected_names,
+)
 
 ALL = "ALL"
 UNLABELLED = "O"
@@ -253,12 +263,21 @@ class AgreementReport:
     tag_documents: int
     span_tags: dict[str, dict[str, Ratio]] = field(default_factory=dict)
     """Span-tag percentage agreement on matched spans: "entity" / "quote" -> tag (and ALL) -> Ratio."""
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+    """(document id, annotator) of every rejected version left out of the comparison."""
 
     def warnings(self) -> list[str]:
         """Figures resting on too little data to read as agreement (issue 17): a kappa or alpha over one or two
         documents swings from -1 to 1 on a single judgement (one document, four tags: Cohen's κ = -0.25 when a
         single tag differs). Each line names the figure and how much data it rests on."""
         found = []
+        if self.rejected:
+            shown = ", ".join(f"document {d} ({n})" for d, n in self.rejected[:10])
+            more = f" and {len(self.rejected) - 10} more" if len(self.rejected) > 10 else ""
+            found.append(
+                f"{len(self.rejected)} rejected version(s) left out of every figure (a reject is a verdict on the "
+                f"document, not an annotation with nothing in it): {shown}{more}"
+            )
         compared = len(self.documents)
         if 0 < compared < MIN_DOCUMENTS:
             found.append(
@@ -309,6 +328,7 @@ class AgreementReport:
                 for scope, per in self.span_tags.items()
             },
             "documents": [d.as_dict() for d in self.documents],
+            "rejected": [{"doc_id": d, "annotator": n} for d, n in self.rejected],
             "warnings": self.warnings(),
         }
 
@@ -398,12 +418,17 @@ def compute_agreement(
     span_tags: dict[str, dict[str, Ratio]] = {scope: defaultdict(Ratio) for scope in SPAN_TAG_SCOPES}
     documents: list[DocumentAgreement] = []
     seen_labels: set[str] = set()
-    wanted = documents_with_versions(store, names) if names else []
+    wanted = documents_with_versions(store, names, statuses=COMPARED_STATUSES) if names else []
+    people = [n for n in names if n != MODEL_ANNOTATOR]  # the pre-extraction has no status to reject with
+    with_rejects = documents_with_versions(store, people, minimum=1, statuses=[Status.REJECTED]) if people else []
     if doc_ids is not None:
         keep = set(doc_ids)
         wanted = [d for d in wanted if d in keep]
+        with_rejects = [d for d in with_rejects if d in keep]
+    rejected = [(d, n) for d in with_rejects for n in rejected_names(store, d, people)]
     for doc_id in wanted:
-        versions = {n: _filtered(v, label_filter) for n, v in load_versions(store, doc_id, names).items()}
+        versions = {n: _filtered(v, label_filter)
+                    for n, v in load_versions(store, doc_id, names, statuses=COMPARED_STATUSES).items()}
         if len(versions) < 2:
             continue
         doc = store.document(doc_id)
@@ -461,6 +486,7 @@ def compute_agreement(
         entity_overlap={p: _ordered(per, label_list) for p, per in overlap.items()},
         entity_alpha=entity_alpha, quotes=quotes, tag_method=method, tag_kappa=kappas, tag_documents=tag_docs,
         span_tags={scope: _ordered_ratios(per) for scope, per in span_tags.items()},
+        rejected=rejected,
     )
 
 

@@ -9,6 +9,9 @@ into this database, each annotator kept separate:
 - `--as NAME` with a single annotator in OTHER.db names them NAME; with several, it is the suffix source;
 - each attached annotator records `readonly_source = "<absolute path of OTHER.db>#<their name there>"`.
 Attaching the same file again replaces those annotators' sets with the file's current ones (idempotent).
+Left behind, and named in the summary with how many sets: OTHER's gold sets (review's adjudication, `gold@<reviewer>`
+of an imported Prodigy review: another team's decisions, not a version to compare) and model sets (`model`,
+`model@<version>`).
 All in one transaction: a failure leaves this database as it was.
 """
 
@@ -18,7 +21,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.core.model import Document
+from annotator.core.model import Document, is_model_set
 from annotator.core.normalise import OffsetMap
 from annotator.core.store import Store, StoreError
 from annotator.review.adjudication import _writable
@@ -32,11 +35,18 @@ class AttachReport:
     """Name in OTHER.db -> name here."""
     documents_created: int = 0
     sets_copied: int = 0
+    left_behind: dict[str, tuple[str, int]] = field(default_factory=dict)
+    """Name in OTHER.db -> (what it is: "gold set" / "model set", how many sets) of annotators not copied."""
 
     def summary(self) -> str:
         names = ", ".join(f"{a} as {b}" if a != b else a for a, b in self.annotators.items()) or "no annotators"
-        return (f"attached {len(self.annotators)} annotator(s) from {self.source} ({names}): "
+        text = (f"attached {len(self.annotators)} annotator(s) from {self.source} ({names}): "
                 f"{self.sets_copied} annotation sets, {self.documents_created} new documents")
+        if self.left_behind:
+            text += "; left behind: " + ", ".join(
+                f"{name} ({kind}, {count} set{'s' if count != 1 else ''})"
+                for name, (kind, count) in self.left_behind.items())
+        return text
 
 
 def _local_name(store: Store, wanted: str, source: str, suffix: str, taken: set[str]) -> str:
@@ -52,12 +62,18 @@ def _local_name(store: Store, wanted: str, source: str, suffix: str, taken: set[
 
 
 def attach_database(store: Store, other_path: str | os.PathLike, *, as_name: str | None = None) -> AttachReport:
+    """Copy OTHER.db's human annotators' sets into `store` (module docstring); StoreError when OTHER.db is this
+    database, or an annotation cannot be placed on a document stored here in another normalisation form."""
     path = Path(other_path).resolve()
     if store.path.resolve() == path:
         raise StoreError(f"{path} is this database; attach another one")
     report = AttachReport(source=str(path))
     with Store(path, readonly=True) as other:
         names = human_annotators(other)
+        for name in other.annotators_with_sets():
+            if name not in names:
+                kind = "model set" if is_model_set(name) else "gold set"
+                report.left_behind[name] = (kind, len(other.documents_of(other.annotator_id(name, create=False))))
         suffix = as_name or path.stem
         taken: set[str] = set()
         with store.transaction():

@@ -4,6 +4,12 @@ A "version" is one annotator's annotation set on a document. Compared by default
 (everyone except the model and gold sets) whose set on the document has been worked on — status other than
 `new` (never edited: still a plain copy of the model's pre-extraction) and `skipped`.
 
+A *rejected* version (Prodigy `answer: reject`, the window's "Mark rejected") is a verdict on the document, not
+an annotation with no entities in it: its spans are not compared item by item (agreement, review items), the
+way Prodigy's `review` recipe filters reject answers of manual tasks out and INCEpTION's curation merges only
+finished annotations. Review still lists it (`rejected_names`): accept versus reject is a disagreement to settle,
+and a rejected version enters gold only when the reviewer says so explicitly.
+
 Gold sets: the adjudicated result is stored as an ordinary annotator, named "gold" unless the reviewer picks
 another name; any annotator that review decisions were written into counts as gold too.
 """
@@ -19,6 +25,19 @@ from annotator.core.store import Store
 
 DEFAULT_GOLD = "gold"
 COUNTED_STATUSES = (Status.IN_PROGRESS, Status.DONE, Status.REJECTED)
+"""Sets that count as someone's version of a document (the review queue lists documents with two or more)."""
+COMPARED_STATUSES = (Status.IN_PROGRESS, Status.DONE)
+"""Versions whose entities, quotes and tags are compared (agreement, review items): a rejected set is left out."""
+
+
+def is_rejected(aset: AnnotationSet | None) -> bool:
+    """True for a person's set marked rejected (the model's pre-extraction has no workflow status)."""
+    return aset is not None and aset.annotator != MODEL_ANNOTATOR and Status(aset.status) is Status.REJECTED
+
+
+def rejected_names(store: Store, doc_id: int, annotators: Sequence[str]) -> list[str]:
+    """Those of `annotators` whose set on the document is rejected, in the order given."""
+    return [name for name in annotators if is_rejected(store.annotation_set(doc_id, name))]
 
 
 def gold_annotators(store: Store) -> set[str]:

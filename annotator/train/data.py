@@ -11,7 +11,8 @@ from pathlib import Path
 from annotator.core.files import write_bytes_atomic
 from annotator.core.model import Status
 from annotator.core.store import Store
-from annotator.io.exporter import gold_names, is_model_name, iter_sets, one_version_per_document, split_key
+from annotator.io.exporter import (gold_names, is_model_name, iter_sets, one_version_per_document, split_key,
+                                   too_long_left_out)
 from annotator.io.training_version import declined_guard, training_annotator_ids
 from annotator.io.records import ExportIssues
 
@@ -114,6 +115,8 @@ def build_training_data(
                                      declined_guard(store, ids))
     keyed = []
     for document, aset in pairs:
+        if too_long_left_out(data.issues, document, aset, "training"):  # spaCy's E088: listed, never fatal
+            continue
         doc = doc_from_set(nlp, document, aset, issues=data.issues)
         if need_quotes and QUOTES_KEY not in doc.spans:  # nobody was asked about quotes: not "no quote here"
             data.without_quotes += 1

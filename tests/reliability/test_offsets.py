@@ -99,8 +99,10 @@ def exchange():
 def test_export_then_import_keeps_spans_exact(case, fmt):
     ExportOptions, export, import_file = exchange()
     text, spans = case
-    if not text.strip():
-        return  # a blank text never enters through ingest or import (both refuse it)
+    if not text.strip() or text.startswith("\ufeff"):
+        # a blank text never enters through ingest or import (both refuse it); a leading BOM is stripped by both,
+        # offsets shifted (attack s4 M11, tests/io/test_attack_s4_import.py)
+        return
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / f"out.{fmt}.jsonl"
         with Store(Path(folder) / "a.db") as source:
