@@ -227,20 +227,19 @@ def read_jsonl(path: Path, *, on_error=None) -> Iterator[SourceRecord]:
 
 def _pre_extraction(path: Path, number: int, text: str, stored: str, record: dict[str, Any]) -> Extraction | None:
     """The record's pre-extraction (see io/records.carries_pre_extraction), checked on the record's own `text`
-    and placed on `stored` (the text ingest keeps: a leading BOM stripped) by the same offset map `annotator
-    import` uses, so both commands read a record the same way (README audit s4 #3); imported here because
-    io/records builds on this module."""
-    from annotator.core.normalise import OffsetMap
+    and, when that text starts with a byte order mark (which ingest strips: `stored`), moved past it by the
+    import's own `io/text_bom.strip_leading_bom`, so both commands read a record the same way (README audit s4 #3);
+    imported here because io/records builds on this module."""
+    from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet
     from annotator.io.records import Where, carries_pre_extraction, pre_extraction
+    from annotator.io.text_bom import strip_leading_bom
 
     if not carries_pre_extraction(record):
         return None
     extraction = pre_extraction(Where(path, number), text, record)
-    if text != stored:
-        try:
-            OffsetMap(text, stored).annotation_set(extraction)
-        except ValueError as error:  # cannot happen for a stripped BOM; said in one line if it ever does
-            raise InputError(path, number, f"the spans cannot be placed on the text as stored ({error})") from None
+    if text != stored:  # only a leading BOM differs (article_from_record strips nothing else)
+        moved = AnnotationSet(doc_id=0, annotator=MODEL_ANNOTATOR, entities=extraction.entities, quotes=extraction.quotes)
+        strip_leading_bom(str(path), number, text, moved)  # shifts the same Entity and Quote objects in place
     return extraction
 
 
