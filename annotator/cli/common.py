@@ -55,24 +55,41 @@ def require_display() -> None:
                                    "run it in a desktop session, or use the command-line commands")
 
 
-def progress_bar(total: int | None, description: str, unit: str = "doc"):
+def progress_bar(total: int | None, description: str, unit: str = "doc", *, enabled: bool = True):
     """A progress bar with a rate (docs/s) on stderr when stderr is a terminal; in a log, a pipe or CI nothing
-    at all (tqdm's `disable=None`): each command ends with its plain one-line summary instead."""
+    at all (tqdm's `disable=None`): each command ends with its plain one-line summary instead. `enabled=False`
+    (`extract --no-progress`) shows none anywhere. A terminal that reports no size (0 columns: a pseudo-terminal
+    nobody sized, as `script -qc`, some ssh and CI runners give) gets a bar of `$COLUMNS` or 80 columns: tqdm
+    would otherwise print blank lines, and the bar the README promises would be missing (README audit s4 #1)."""
     from tqdm import tqdm
 
+    size = _unsized_terminal_size()
     return tqdm(
-        total=total, desc=description, unit=unit, file=sys.stderr, dynamic_ncols=True, smoothing=0.1,
-        disable=True if _zero_width_terminal() else None,
+        total=total, desc=description, unit=unit, file=sys.stderr, smoothing=0.1,
+        dynamic_ncols=size is None, ncols=size and size[0], nrows=size and size[1],
+        disable=None if enabled else True,
     )
 
 
-def _zero_width_terminal() -> bool:
-    """A terminal that reports 0 columns (a serial console, some CI pseudo-terminals) has no room for a bar:
-    tqdm would print blank lines instead."""
+DEFAULT_SIZE = (80, 24)
+"""Columns and rows of a terminal that does not say (a VT100's)."""
+
+
+def _unsized_terminal_size() -> tuple[int, int] | None:
+    """(columns, rows) to draw a bar with when stderr is a terminal that reports 0 columns or rows, from
+    `$COLUMNS`/`$LINES` else DEFAULT_SIZE; None otherwise (tqdm asks the terminal itself, following resizes).
+    tqdm given 0 rows hides the bar as "more hidden" and 0 columns prints blank lines."""
     try:
-        return sys.stderr.isatty() and os.get_terminal_size(sys.stderr.fileno()).columns == 0
+        size = os.get_terminal_size(sys.stderr.fileno()) if sys.stderr.isatty() else None
     except (OSError, ValueError, AttributeError):
-        return False
+        return None
+    if size is None or (size.columns and size.lines):
+        return None
+    chosen = []
+    for name, reported, default in (("COLUMNS", size.columns, DEFAULT_SIZE[0]), ("LINES", size.lines, DEFAULT_SIZE[1])):
+        value = os.environ.get(name, "")
+        chosen.append(reported or (int(value) if value.isdigit() and int(value) > 0 else default))
+    return chosen[0], chosen[1]
 
 
 class FreeTextCommand(click.Command):

@@ -41,7 +41,8 @@ def make_extract_fn(model: str | None, batch_size: int | None, n_process: int | 
 @click.option("--n-process", type=click.IntRange(1), default=None, help="spaCy worker processes.")
 @click.pass_context
 def ingest(ctx, paths, model, no_extract, if_empty, skip_invalid, batch_size, n_process):
-    """Add articles: .txt files (first non-empty line is the title), folders of them, or .jsonl files of
+    """Add articles: .txt files (the title is the first line that is not web boilerplate such as "Accessibility
+    links" or a one-word section link), folders of them, or .jsonl files of
     {"text", "id"?, "meta"?} records; records from `annotator extract` (with "spans" and "quotes") bring the
     model's set with them, without extracting again. The same text twice is one document. Bad input stops the ingest
     before anything is written, with file:line and the reason (unless --skip-invalid)."""

@@ -34,9 +34,10 @@ def label_list(values: tuple[str, ...]) -> list[str] | None:
               "pairs; labelstudio: a Label Studio JSON import file.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="File (a folder for spacy, brat or with --split). Default: "
-                   "./exports/annotations-<format>-<time>[-N] (never overwrites an earlier export). A symbolic link "
+                   "./exports/annotations-<format>-<time>[-N] (never overwrites an earlier export). '-' writes to "
+                   "standard output (one-file formats only: not spacy, brat or --split). A symbolic link "
                    "is written through (the file it points to is replaced whole); the database, its -wal/-shm, "
-                   "devices, FIFOs and '-' are refused.")
+                   "devices and FIFOs are refused.")
 @click.option("--annotator", "annotators", multiple=True, help="Only these annotators (repeat). Default: all but the model.")
 @click.option("--status", "statuses", multiple=True, type=click.Choice([s.value for s in Status]),
               help="Only sets with these statuses (repeat). Default: done for the training formats (spacy, "
@@ -53,7 +54,8 @@ def label_list(values: tuple[str, ...]) -> list[str] | None:
               "are refused (a typo would export no entities).")
 @click.option("--split", type=click.FloatRange(0, 1), default=None,
               help="Share of documents for train (rest to dev), exact: dev = round((1 - share) x documents), at "
-              "least 1 each side, in the seeded order `annotator train` uses. Default for spacy: 0.8.")
+              "least 1 each side when the share is between 0 and 1 and there are 2 documents or more (1 document, "
+              "or --split 1: no dev file), in the seeded order `annotator train` uses. Default for spacy: 0.8.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the train/dev split.")
 @click.option("--align", type=click.Choice(["strict", "expand"]), default="strict", show_default=True,
               help="spacy: a span off token boundaries is reported and left out (strict) or widened (expand).")

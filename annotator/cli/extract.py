@@ -6,7 +6,6 @@ Module-level imports stay light (no spaCy): the pipeline is loaded when the comm
 from __future__ import annotations
 
 import os
-import sys
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
@@ -176,7 +175,7 @@ def _drop_stale_parts(output: Path) -> None:
 def _extract_locally(paths: list[Path], output: Path, target: Path, model: str, cue_file: Path | None, batch_size: int,
                      n_process: int, progress: bool) -> None:
     """The one-process engine: nlp.pipe in this process, streamed into the output (atomically)."""
-    from tqdm import tqdm
+    from annotator.cli.common import progress_bar
 
     from annotator.extract import Extractor, ModelNotFoundError
     from annotator.extract.distributed import record_line
@@ -199,9 +198,7 @@ def _extract_locally(paths: list[Path], output: Path, target: Path, model: str, 
             yield text
 
     written = 0
-    with atomic_write(target, "w") as out, tqdm(
-        total=count, unit="doc", desc="extract", file=sys.stderr, disable=None if progress else True  # terminal only
-    ) as bar:
+    with atomic_write(target, "w") as out, progress_bar(count, "extract", enabled=progress) as bar:  # terminal only
         text_iter = texts()
         # keep texts alongside their metas: re-read lazily in step with the pipeline
         pending: deque[str] = deque()
@@ -225,12 +222,12 @@ def _extract_on_dask(paths: list[Path], output: Path, target: Path, model: str, 
                      workers: int | None, cue_file: Path | None, batch_size: int, progress: bool, verbose: bool,
                      wait_workers: float | None) -> None:
     """The Dask engine (annotator/extract/distributed.py), its errors as one line each."""
-    from tqdm import tqdm
+    from annotator.cli.common import progress_bar
 
     from annotator.extract.distributed import WORKER_WAIT, DistributedError, run
     from annotator.io.articles import InputError
 
-    bar = tqdm(total=None, unit="doc", desc="extract (dask)", file=sys.stderr, disable=None if progress else True)
+    bar = progress_bar(None, "extract (dask)", enabled=progress)
 
     def on_progress(done: int, total: int) -> None:
         bar.total = total

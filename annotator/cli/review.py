@@ -138,9 +138,14 @@ def attach(ctx, other, as_name):
     database, each annotator kept separate (a clashing name gets @OTHER). Running it again refreshes them.
     OTHER's gold sets (its review, a Prodigy review's gold@REVIEWER) and model sets are left behind, and the
     summary names them."""
+    from annotator.core.names import annotator_name_problem
     from annotator.core.store import StoreError
     from annotator.review.attach import attach_database
 
+    # the rule every annotator name follows (core/names.py), before anything opens: a name the store would trim
+    # crashed, and a suffix "  x" made "alice@  x" (README audit s4 #2)
+    if as_name is not None and (problem := annotator_name_problem(as_name)):
+        raise click.BadParameter(problem, param_hint="--as")
     with open_store(ctx) as store:
         try:
             report = attach_database(store, other, as_name=as_name)

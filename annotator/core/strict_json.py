@@ -24,6 +24,11 @@ class JSONRejected(ValueError):
     """A JSON text annotator will not read; ``str(error)`` is a one-line reason without file or line."""
 
 
+class InvalidJSON(JSONRejected):
+    """The text is not JSON at all (a syntax error): it may be another format. The other rejections (NaN,
+    Infinity, deep nesting, huge numbers) are JSON that annotator refuses to read, so a reader can blame the line."""
+
+
 def _parse_int(digits: str) -> int:
     if len(digits.lstrip("-")) > MAX_INT_DIGITS:
         raise JSONRejected(f"an integer of {len(digits.lstrip('-'))} digits (at most {MAX_INT_DIGITS} are accepted)")
@@ -83,11 +88,11 @@ def loads_strict(text: str | bytes) -> Any:
     except JSONRejected:
         raise
     except json.JSONDecodeError as error:
-        raise JSONRejected(f"invalid JSON: {error.msg} (column {error.colno})") from None
+        raise InvalidJSON(f"invalid JSON: {error.msg} (column {error.colno})") from None
     except RecursionError:
         raise JSONRejected(f"JSON nested deeper than {MAX_DEPTH} levels") from None
     except ValueError as error:  # e.g. a float that overflows, or a surrogate problem
-        raise JSONRejected(f"invalid JSON: {str(error).splitlines()[0]}") from None
+        raise InvalidJSON(f"invalid JSON: {str(error).splitlines()[0]}") from None
 
 
 def dumps_strict(value: Any, **kwargs: Any) -> str:

@@ -1,7 +1,7 @@
 """Read plain articles to ingest or extract: `.txt` files (or folders of them) and `.jsonl` records.
 
 Readers stream: one record in memory at a time. Bad input raises `InputError` naming the file and line.
-A `.txt` file's first non-empty line is its title. A `.jsonl` record is `{"text", "id"?, "meta"?, "title"?}`.
+A `.txt` file's title is its first line that is not web boilerplate (core/boilerplate.py). A `.jsonl` record is `{"text", "id"?, "meta"?, "title"?}`.
 """
 
 from __future__ import annotations
@@ -217,7 +217,7 @@ def read_jsonl(path: Path, *, on_error=None) -> Iterator[SourceRecord]:
             record = parse_json_object(path, number, line)
             article = article_from_record(path, number, record)
             if "spans" in record or "quotes" in record:
-                article.extraction = _pre_extraction(path, number, article.document.text, record)
+                article.extraction = _pre_extraction(path, number, record["text"], article.document.text, record)
             yield article
         except InputError as error:
             if on_error is None:
@@ -225,12 +225,22 @@ def read_jsonl(path: Path, *, on_error=None) -> Iterator[SourceRecord]:
             on_error(error)
 
 
-def _pre_extraction(path: Path, number: int, text: str, record: dict[str, Any]) -> Extraction | None:
-    """The record's pre-extraction (see io/records.carries_pre_extraction), checked; imported here because
-    io/records builds on this module."""
+def _pre_extraction(path: Path, number: int, text: str, stored: str, record: dict[str, Any]) -> Extraction | None:
+    """The record's pre-extraction (see io/records.carries_pre_extraction), checked on the record's own `text`
+    and, when that text starts with a byte order mark (which ingest strips: `stored`), moved past it by the
+    import's own `io/text_bom.strip_leading_bom`, so both commands read a record the same way (README audit s4 #3);
+    imported here because io/records builds on this module."""
+    from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet
     from annotator.io.records import Where, carries_pre_extraction, pre_extraction
+    from annotator.io.text_bom import strip_leading_bom
 
-    return pre_extraction(Where(path, number), text, record) if carries_pre_extraction(record) else None
+    if not carries_pre_extraction(record):
+        return None
+    extraction = pre_extraction(Where(path, number), text, record)
+    if text != stored:  # only a leading BOM differs (article_from_record strips nothing else)
+        moved = AnnotationSet(doc_id=0, annotator=MODEL_ANNOTATOR, entities=extraction.entities, quotes=extraction.quotes)
+        strip_leading_bom(str(path), number, text, moved)  # shifts the same Entity and Quote objects in place
+    return extraction
 
 
 def read_articles(paths: Iterable[str | os.PathLike], *, on_error=None) -> Iterator[SourceRecord]:
