@@ -214,6 +214,28 @@ class AnnotationSet:
     def tags_of(self, kind: TargetKind, target_id: int) -> list[str]:
         return sorted(t.tag for t in self.tags if t.target_kind is kind and t.target_id == target_id)
 
+    def copy_for(self, annotator: str, *, status: Status | None = None,
+                 origin: Origin | None = None) -> AnnotationSet:
+        """This stored set as a new set of `annotator` for `Store.replace_annotation_set`: no ids, span tags
+        pointing at list positions (a tag on a span that is gone is dropped), `status` (default: this set's)
+        and, when given, one `origin` for every entity and quote (gold takes Origin.HUMAN)."""
+        entity_pos = {e.id: i for i, e in enumerate(self.entities)}
+        quote_pos = {q.id: i for i, q in enumerate(self.quotes)}
+        tags = []
+        for t in self.tags:
+            if t.target_kind is TargetKind.DOCUMENT:
+                tags.append(Tag(t.tag))
+            elif t.target_kind is TargetKind.ENTITY and t.target_id in entity_pos:
+                tags.append(Tag(t.tag, TargetKind.ENTITY, entity_pos[t.target_id]))
+            elif t.target_kind is TargetKind.QUOTE and t.target_id in quote_pos:
+                tags.append(Tag(t.tag, TargetKind.QUOTE, quote_pos[t.target_id]))
+        return AnnotationSet(
+            doc_id=self.doc_id, annotator=annotator, status=status or self.status,
+            entities=[Entity(e.start, e.end, e.label, origin or e.origin, extra=dict(e.extra)) for e in self.entities],
+            quotes=[q.with_(id=None, doc_id=None, annotator_id=None, origin=origin or q.origin) for q in self.quotes],
+            tags=tags, extra=dict(self.extra),
+        )
+
 
 @dataclass(slots=True)
 class Extraction:

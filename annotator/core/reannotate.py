@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Entity, Extraction, Status, Tag, TargetKind
+from annotator.core.model import MODEL_ANNOTATOR, AnnotationSet, Extraction, Status
 from annotator.core.store import Store
 
 ExtractFn = Callable[[Sequence[str]], Iterable[Extraction]]
@@ -43,26 +43,6 @@ def imported_prediction_name(aset: AnnotationSet | None) -> str | None:
     return f"{MODEL_ANNOTATOR}@imported"
 
 
-def _copy_under(aset: AnnotationSet, annotator: str) -> AnnotationSet:
-    """A copy of a stored set for `replace_annotation_set` under another annotator: no ids, tags by position."""
-    entity_pos = {e.id: i for i, e in enumerate(aset.entities)}
-    quote_pos = {q.id: i for i, q in enumerate(aset.quotes)}
-    tags = []
-    for t in aset.tags:
-        if t.target_kind is TargetKind.DOCUMENT:
-            tags.append(Tag(t.tag))
-        elif t.target_kind is TargetKind.ENTITY and t.target_id in entity_pos:
-            tags.append(Tag(t.tag, TargetKind.ENTITY, entity_pos[t.target_id]))
-        elif t.target_kind is TargetKind.QUOTE and t.target_id in quote_pos:
-            tags.append(Tag(t.tag, TargetKind.QUOTE, quote_pos[t.target_id]))
-    return AnnotationSet(
-        doc_id=aset.doc_id, annotator=annotator, status=Status.NEW,
-        entities=[Entity(e.start, e.end, e.label, e.origin, extra=dict(e.extra)) for e in aset.entities],
-        quotes=[q.with_(id=None, doc_id=None, annotator_id=None) for q in aset.quotes],
-        tags=tags, extra=dict(aset.extra),
-    )
-
-
 def keep_imported_prediction(store: Store, doc_id: int) -> str | None:
     """If the document's `model` set is an imported prediction, copy it to its own name (the first free of
     `imported_prediction_name`, then `-2`, `-3`...) and return that name; else None. Call inside the
@@ -76,7 +56,7 @@ def keep_imported_prediction(store: Store, doc_id: int) -> str | None:
         if not store.has_annotation_set(doc_id, name):
             break
         name = f"{wanted}-{number}"
-    store.replace_annotation_set(_copy_under(current, name))
+    store.replace_annotation_set(current.copy_for(name, status=Status.NEW))
     return name
 
 

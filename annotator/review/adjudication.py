@@ -289,26 +289,8 @@ class Decision:
 
 
 def _writable(aset: AnnotationSet, *, annotator: str, status: Status | None = None) -> AnnotationSet:
-    """A copy of a stored set ready for `replace_annotation_set`: tags refer to list positions, no ids."""
-    entity_pos = {e.id: i for i, e in enumerate(aset.entities)}
-    quote_pos = {q.id: i for i, q in enumerate(aset.quotes)}
-    tags = []
-    for t in aset.tags:
-        if t.target_kind is TargetKind.DOCUMENT:
-            tags.append(Tag(t.tag))
-        elif t.target_kind is TargetKind.ENTITY and t.target_id in entity_pos:
-            tags.append(Tag(t.tag, TargetKind.ENTITY, entity_pos[t.target_id]))
-        elif t.target_kind is TargetKind.QUOTE and t.target_id in quote_pos:
-            tags.append(Tag(t.tag, TargetKind.QUOTE, quote_pos[t.target_id]))
-    return AnnotationSet(
-        doc_id=aset.doc_id,
-        annotator=annotator,
-        status=status or aset.status,
-        entities=[Entity(e.start, e.end, e.label, Origin.HUMAN, extra=dict(e.extra)) for e in aset.entities],
-        quotes=[q.with_(id=None, doc_id=None, annotator_id=None, origin=Origin.HUMAN) for q in aset.quotes],
-        tags=tags,
-        extra=dict(aset.extra),
-    )
+    """A copy of a stored set ready for `replace_annotation_set` as a person's (gold) set: every span human."""
+    return aset.copy_for(annotator, status=status, origin=Origin.HUMAN)
 
 
 class RejectedVersionError(ops.EditError):

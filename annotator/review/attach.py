@@ -21,10 +21,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.core.model import Document, is_model_set
+from annotator.core.model import Document, Origin, is_model_set
 from annotator.core.normalise import OffsetMap
 from annotator.core.store import Store, StoreError
-from annotator.review.adjudication import _writable
 from annotator.review.versions import human_annotators
 
 
@@ -97,7 +96,7 @@ def attach_database(store: Store, other_path: str | os.PathLike, *, as_name: str
                     aset = other.annotation_set(other_doc, name)
                     if aset is None:
                         continue
-                    copy = _writable(aset, annotator=local)
+                    copy = aset.copy_for(local, origin=Origin.HUMAN)
                     copy.doc_id = local_doc
                     if not created:
                         try:
