@@ -1,0 +1,186 @@
+"""Attack v4 H1, M3, M4, L2, L3: the database's real files are protected whatever name `--db` is given by, and
+the edges of long texts, CSV fields and interrupts.
+
+H1: SQLite follows a symbolic link to the database and keeps its WAL beside the real file, so with
+`--db dsym.db -> d.db` the WAL is `d.db-wal`: every protection compares against the real files (by inode where
+they exist, by fully resolved name where they do not yet)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.cli_run import one_line_error, run_cli
+
+RECORDS = [
+    {"text": "Angela Merkel visited Paris and Rome last week.", "answer": "accept", "_annotator_id": "alice",
+     "spans": [{"start": 0, "end": 13, "label": "PERSON"}, {"start": 22, "end": 27, "label": "GPE"}]},
+    {"text": "Olaf Scholz met Emmanuel Macron in Berlin.", "answer": "accept", "_annotator_id": "bob",
+     "spans": [{"start": 0, "end": 11, "label": "PERSON"}]},
+    {"text": "Rain fell on Oslo all day.", "answer": "accept", "_annotator_id": "carol",
+     "spans": [{"start": 13, "end": 17, "label": "GPE"}]},
+]
+
+
+def _jsonl(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def _seeded(tmp_path: Path) -> tuple[Path, Path]:
+    """A real database d.db with one document, and dsym.db -> d.db."""
+    db = tmp_path / "d.db"
+    run_cli(db, "import", _jsonl(tmp_path / "seed.jsonl", RECORDS[:1]))
+    link = tmp_path / "dsym.db"
+    link.symlink_to(db.name)
+    return db, link
+
+
+def _documents(db: Path) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("target", ["d.db-wal", "d.db-shm"])
+def test_export_through_a_symlinked_db_never_replaces_the_real_wal(tmp_path, target):
+    db, link = _seeded(tmp_path)
+    reader = sqlite3.connect(db)  # another process's reader: committed work stays in d.db-wal
+    try:
+        reader.execute("SELECT count(*) FROM documents").fetchone()
+        run_cli(db, "import", _jsonl(tmp_path / "more.jsonl", RECORDS[1:]))
+        real = tmp_path / target
+        assert real.exists()
+        before = real.stat().st_ino
+        line = one_line_error(run_cli(link, "export", "-o", real, ok=False), "annotator database")
+        assert target in line
+        assert real.stat().st_ino == before
+    finally:
+        reader.close()
+    assert _documents(db) == 3
+
+
+@pytest.mark.parametrize("how", ["journal-new", "wal-new", "link-to-wal"])
+def test_export_target_named_like_the_real_database_files_is_refused(tmp_path, how):
+    db, link = _seeded(tmp_path)
+    for suffix in ("-wal", "-shm"):
+        assert not Path(f"{db}{suffix}").exists()  # the last connection closed: no WAL yet
+    if how == "journal-new":
+        given = tmp_path / "d.db-journal"
+    elif how == "wal-new":
+        given = tmp_path / "d.db-wal"
+    else:
+        given = tmp_path / "out.jsonl"
+        given.symlink_to("d.db-wal")  # a dangling link that would create the WAL
+    one_line_error(run_cli(link, "export", "-o", given, ok=False), "annotator database")
+    assert not (tmp_path / "d.db-journal").exists()
+    wal = tmp_path / "d.db-wal"  # SQLite itself may have made it; it must not hold an export
+    assert not wal.exists() or not wal.read_bytes().startswith(b"{")
+    assert _documents(db) == 1
+
+
+@pytest.mark.parametrize("suffix", ["-wal", "-shm"])
+def test_brat_file_linked_to_the_real_wal_or_shm_is_refused_unread_with_a_symlinked_db(tmp_path, suffix):
+    db, link = _seeded(tmp_path)
+    reader = sqlite3.connect(db)
+    try:
+        reader.execute("SELECT count(*) FROM documents").fetchone()
+        run_cli(db, "import", _jsonl(tmp_path / "more.jsonl", RECORDS[1:]))
+        folder = tmp_path / "brat" / "b"
+        folder.mkdir(parents=True)
+        (folder / "x.txt").write_text(RECORDS[0]["text"], encoding="utf-8")
+        (folder / "x.ann").symlink_to(Path(f"{db}{suffix}"))
+        line = one_line_error(run_cli(link, "import", folder, ok=False), "is the annotator database")
+        assert "x.ann" in line and "UTF-8" not in line
+    finally:
+        reader.close()
+    assert _documents(db) == 3
+
+
+def test_direct_input_hard_linked_to_the_real_wal_is_refused_with_a_symlinked_db(tmp_path):
+    db, link = _seeded(tmp_path)
+    reader = sqlite3.connect(db)
+    try:
+        reader.execute("SELECT count(*) FROM documents").fetchone()
+        run_cli(db, "import", _jsonl(tmp_path / "more.jsonl", RECORDS[1:]))
+        given = tmp_path / "wal.jsonl"
+        os.link(f"{db}-wal", given)
+        one_line_error(run_cli(link, "import", given, ok=False), "is the annotator database")
+    finally:
+        reader.close()
+    assert _documents(db) == 3
+
+
+def test_every_atomic_write_refuses_the_real_files_of_a_database_opened_by_a_link(tmp_path):
+    """The core guard under every writer (reports, training files, the window's save dialogs)."""
+    from annotator.core.files import WriteTargetError, write_text_atomic
+    from annotator.core.store import Store
+
+    db, link = _seeded(tmp_path)
+    with Store(link):
+        for name in ("d.db", "d.db-wal", "d.db-shm", "d.db-journal"):
+            with pytest.raises(WriteTargetError):
+                write_text_atomic(tmp_path / name, "x")
+        write_text_atomic(tmp_path / "report.txt", "fine")
+    assert (tmp_path / "report.txt").read_text() == "fine"
+
+
+# --- M4: doccano CSV cells as long as any text annotator takes; L2: a leading BOM is not counted ---------------
+
+LONG_SENTENCE = "Paris is big. "
+
+
+def _text(length: int) -> str:
+    return (LONG_SENTENCE * (length // len(LONG_SENTENCE) + 1))[:length - 1] + "."
+
+
+def _csv(path: Path, text: str) -> Path:
+    path.write_text(f'text,label\n"{text}",POLITICS\n', encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("length", [210_000, 1_000_000])
+def test_doccano_csv_takes_texts_up_to_the_limit_of_every_format(tmp_path, length):
+    db = tmp_path / "c.db"
+    run_cli(db, "import", _csv(tmp_path / "c2.csv", _text(length)))
+    conn = sqlite3.connect(db)
+    try:
+        assert [len(t) for (t,) in conn.execute("SELECT text FROM documents")] == [length]
+    finally:
+        conn.close()
+
+
+def test_doccano_csv_cell_over_the_limit_is_refused_in_one_line_as_too_long(tmp_path):
+    db = tmp_path / "c.db"
+    line = one_line_error(run_cli(db, "import", _csv(tmp_path / "c3.csv", _text(1_000_005)), ok=False),
+                          "c3.csv:2", "1,000,000")
+    assert "field limit" not in line and "bad CSV" not in line
+
+
+@pytest.mark.parametrize("form", ["jsonl", "csv"])
+def test_a_text_of_the_limit_plus_a_leading_bom_is_taken(tmp_path, form):
+    db = tmp_path / "b.db"
+    text = "\ufeff" + _text(1_000_000)
+    if form == "jsonl":
+        source = _jsonl(tmp_path / "bom.jsonl", [{"text": text, "answer": "accept", "_annotator_id": "alice",
+                                                   "spans": [{"start": 1, "end": 6, "label": "GPE"}]}])
+    else:
+        source = _csv(tmp_path / "bom.csv", text)
+    run_cli(db, "import", source)
+    conn = sqlite3.connect(db)
+    try:
+        assert [len(t) for (t,) in conn.execute("SELECT text FROM documents")] == [1_000_000]
+    finally:
+        conn.close()
+
+
+def test_a_text_one_over_the_limit_without_bom_is_still_refused(tmp_path):
+    source = _jsonl(tmp_path / "long.jsonl", [{"text": _text(1_000_001), "answer": "accept",
+                                               "_annotator_id": "alice", "spans": []}])
+    one_line_error(run_cli(tmp_path / "b.db", "import", source, ok=False), "long.jsonl:1", "1,000,001")
