@@ -230,3 +230,77 @@ def test_an_interrupted_brat_export_into_an_existing_folder_keeps_what_was_there
             command=_cli_interrupted_at_temp(2))
     names = {p.name for p in folder.iterdir()}
     assert "annotation.conf" in names and not any(n.endswith((".txt", ".ann")) for n in names)
+
+
+# --- L3: a second signal during the cleanup; SIGTERM before the command starts ------------------------------------
+
+def _cli_with_signals(first: str, during_cleanup: str) -> list[str]:
+    """The real CLI in a subprocess that sends itself real signals: SIGINT while the import reads its file, then
+    SIGINT + SIGTERM (as a user's repeated Ctrl+C and a supervisor's kill) right as the cleanup starts, in
+    `during_cleanup` ("remove": removing the new database; "close": closing the store)."""
+    import sys
+
+    cleanup = ("import annotator.cli.exchange as target\n"
+               "original = target.remove_new_database\n"
+               "def hooked(*args, **kwargs):\n"
+               "    os.kill(os.getpid(), signal.SIGINT); os.kill(os.getpid(), signal.SIGTERM)\n"
+               "    return original(*args, **kwargs)\n"
+               "target.remove_new_database = hooked\n") if during_cleanup == "remove" else (
+               "import annotator.core.store as target\n"
+               "original = target.Store.close\n"
+               "def hooked(self, *args, **kwargs):\n"
+               "    os.kill(os.getpid(), signal.SIGINT); os.kill(os.getpid(), signal.SIGTERM)\n"
+               "    return original(self, *args, **kwargs)\n"
+               "target.Store.close = hooked\n")
+    code = ("import os, signal\n"
+            "import annotator.cli\n"
+            "import annotator.io.importer as importer\n"
+            "read = importer.import_file\n"
+            "def reading(*args, **kwargs):\n"
+            f"    os.kill(os.getpid(), signal.{first})\n"
+            "    return read(*args, **kwargs)\n"
+            "import annotator.cli.exchange as exchange\n"
+            "exchange.import_file = reading\n"
+            "importer.import_file = reading\n"
+            + cleanup +
+            "from annotator.cli import main\n"
+            "main()\n")
+    return [sys.executable, "-c", code]
+
+
+@pytest.mark.parametrize(("first", "during"), [("SIGINT", "remove"), ("SIGTERM", "close")])
+def test_a_second_signal_during_cleanup_still_removes_the_new_database(tmp_path, first, during):
+    db = tmp_path / "dbl.db"
+    result = run_cli(db, "import", "--no-extract", _jsonl(tmp_path / "r.jsonl", RECORDS), ok=False,
+                     command=_cli_with_signals(first, during))
+    line = one_line_error(result, "nothing was imported", "was removed")
+    assert result.returncode == (143 if first == "SIGTERM" else 130), line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.jsonl"]
+
+
+def _cli_terminated(where: str) -> list[str]:
+    import sys
+
+    kill = "os.kill(os.getpid(), signal.SIGTERM)\n"
+    if where == "after-import":  # the package is loaded, click has not parsed anything yet
+        code = "import os, signal\nimport annotator.cli\n" + kill + "annotator.cli.main()\n"
+    else:  # while the command modules are being imported (most of the start-up time)
+        code = ("import os, signal, builtins\n"
+                "real = builtins.__import__\n"
+                "def slow(name, *args, **kwargs):\n"
+                "    if name == 'annotator.core.store':\n"
+                "        builtins.__import__ = real\n"
+                "        os.kill(os.getpid(), signal.SIGTERM)\n"
+                "    return real(name, *args, **kwargs)\n"
+                "builtins.__import__ = slow\n"
+                "import annotator.cli\n"
+                "annotator.cli.main()\n")
+    return [sys.executable, "-c", code]
+
+
+@pytest.mark.parametrize("where", ["after-import", "while-importing"])
+def test_sigterm_before_the_command_starts_ends_in_one_line(tmp_path, where):
+    db = tmp_path / "s.db"
+    result = run_cli(db, "list", ok=False, command=_cli_terminated(where))
+    one_line_error(result, "interrupted (SIGTERM)", code=143, only_line=True)
+    assert not db.exists()
