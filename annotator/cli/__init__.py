@@ -6,15 +6,33 @@ light (no spaCy, no Qt) so `annotator --help` and the window start fast.
 
 from __future__ import annotations
 
-import importlib
-import sqlite3
+import os
+import signal
 import sys
 
-import click
 
-from annotator.cli.common import pass_context_db
-from annotator.core.errors import InputError, NotFoundError, UserError
-from annotator.core.store import StoreError
+def _terminated_while_starting(_signum, _frame) -> None:
+    """SIGTERM before a command runs (imports, option parsing): nothing was done yet, so one line and exit 143,
+    as a shell reports a process SIGTERM ended, instead of a silent death (attack v4 L3). The command's own
+    handling (`common.stop_on_sigterm`) takes over once it starts."""
+    os.write(2, b"Error: interrupted (SIGTERM) while starting; nothing was done\n")
+    os._exit(143)
+
+
+try:  # first of all, before the imports that take most of the start-up time
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _terminated_while_starting)
+except ValueError:  # imported outside the main thread: signals are not this thread's to handle
+    pass
+
+import importlib  # noqa: E402 - after the SIGTERM handler on purpose
+import sqlite3  # noqa: E402
+
+import click  # noqa: E402
+
+from annotator.cli.common import pass_context_db, stop_on_sigterm  # noqa: E402
+from annotator.core.errors import InputError, NotFoundError, UserError  # noqa: E402
+from annotator.core.store import StoreError  # noqa: E402
 
 COMMAND_MODULES = ["corpus", "gui", "extract", "review", "exchange", "train"]
 
@@ -133,6 +151,11 @@ def main(ctx: click.Context, db_path: str | None) -> None:
         if ctx.get_parameter_source("db_path") is click.core.ParameterSource.COMMANDLINE:
             raise click.BadParameter("an empty path names no database", param_hint="--db")
         db_path = None  # ANNOTATOR_DB="" is unset
+    if ctx.invoked_subcommand in (None, "gui"):  # the window: SIGTERM ends it as it always did
+        if signal.getsignal(signal.SIGTERM) is _terminated_while_starting:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    else:  # every command: SIGTERM and Ctrl+C unwind it and end in one line saying what was kept
+        stop_on_sigterm()
     pass_context_db(ctx, db_path)
     if ctx.invoked_subcommand is None:
         ctx.invoke(main.commands["gui"])

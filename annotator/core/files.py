@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import IO, Iterator
 
 __all__ = ["atomic_write", "write_bytes_atomic", "write_text_atomic", "fsync_directory", "StagedFiles",
-           "WriteTargetError", "resolve_write_target", "resolve_write_folder", "remove_stale_temps"]
+           "WriteTargetError", "resolve_write_target", "database_file_hit", "database_file_names",
+           "database_identities", "register_open_database", "resolve_write_folder", "remove_stale_temps"]
 
 
 def fsync_directory(folder: str | os.PathLike) -> None:
@@ -85,6 +86,9 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", *, encoding: str | No
         raise ValueError(f"atomic_write mode must be 'w' or 'wb', not {mode!r}")
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
+    if database_file_hit(target):  # the last guard of every write: no caller can forget its database
+        raise WriteTargetError(f"{target} is the annotator database (or its -wal/-shm/-journal); writing there "
+                               "would destroy it; choose another file")
     temp_name, handle = _open_temp_beside(target, mode, shown_path=target, encoding=encoding, newline=newline)
     try:
         with handle:
@@ -120,16 +124,63 @@ class WriteTargetError(ValueError):
     device, FIFO, socket or other special file, or a folder where a file is needed. One line, nothing written."""
 
 
-def _identities_of(protected: tuple[str | os.PathLike, ...]) -> set[tuple[int, int]]:
+DATABASE_SUFFIXES = ("", "-wal", "-shm", "-journal")
+"""The files SQLite keeps for one database: the file itself, its WAL, its shared-memory index, its rollback journal."""
+
+_open_databases: set[str] = set()
+"""Fully resolved paths of the databases this process opened (core/store.Store registers each): every write target
+and input is checked against them too, so no caller can forget to pass its database."""
+
+
+def register_open_database(path: str | os.PathLike) -> None:
+    """Protect the database at `path` (and its -wal/-shm/-journal) from every write in this process from now on."""
+    _open_databases.add(os.path.realpath(os.fspath(path)))
+
+
+def database_file_names(database: str | os.PathLike) -> tuple[str, ...]:
+    """Absolute names of the database's files: `database` as given and fully resolved (os.path.realpath), each with
+    "", "-wal", "-shm", "-journal". SQLite follows a symbolic link to the database and keeps its WAL beside the
+    real file, so `dsym.db -> d.db` has its WAL at `d.db-wal` (attack v4 H1); the given spelling is kept too."""
+    shown = os.fspath(database)
+    bases = dict.fromkeys((os.path.abspath(shown), os.path.realpath(shown)))
+    return tuple(f"{base}{suffix}" for base in bases for suffix in DATABASE_SUFFIXES)
+
+
+def database_identities(database: str | os.PathLike) -> set[tuple[int, int]]:
+    """(st_dev, st_ino) of each of the database's files that exists (see `database_file_names`), by stat(2)
+    only: an open() then close() in the process holding the database would drop SQLite's POSIX locks."""
     found = set()
-    for base in protected:
-        for suffix in ("", "-wal", "-shm"):
-            try:
-                st = os.stat(f"{os.fspath(base)}{suffix}")  # stat only: an open() would drop SQLite's locks
-            except OSError:
-                continue
-            found.add((st.st_dev, st.st_ino))
+    for name in database_file_names(database):
+        try:
+            st = os.stat(name)
+        except OSError:
+            continue
+        found.add((st.st_dev, st.st_ino))
     return found
+
+
+def _guarded(protected: tuple[str | os.PathLike, ...]) -> tuple[str | os.PathLike, ...]:
+    return (*protected, *sorted(_open_databases))
+
+
+def database_file_hit(path: str | os.PathLike, protected: tuple[str | os.PathLike, ...] = ()) -> bool:
+    """Whether `path` is one of the files of a `protected` database or of a database this process opened: the same
+    (st_dev, st_ino) as an existing one, or, by name, the fully resolved path (or the resolved folder plus the
+    name, which an `os.replace` onto a link would take) of one that may not exist yet. stat(2) only."""
+    shown = os.fspath(path)
+    candidates = {os.path.realpath(shown),
+                  os.path.join(os.path.realpath(os.path.dirname(os.path.abspath(shown))), os.path.basename(shown))}
+    try:
+        st = os.stat(shown)
+        identity = (st.st_dev, st.st_ino)
+    except OSError:
+        identity = None
+    for base in _guarded(protected):
+        if candidates & set(database_file_names(base)):
+            return True
+        if identity is not None and identity in database_identities(base):
+            return True
+    return False
 
 
 def resolve_write_target(path: str | os.PathLike, *, protected: tuple[str | os.PathLike, ...] = ()) -> Path:
@@ -149,21 +200,15 @@ def resolve_write_target(path: str | os.PathLike, *, protected: tuple[str | os.P
         st = None
     except OSError as error:
         raise WriteTargetError(f"{shown}: {error.strerror}") from None
+    if database_file_hit(shown, protected):
+        raise WriteTargetError(f"{shown} is the annotator database (or its -wal/-shm/-journal); an export there "
+                               "would destroy it; choose another file")
     if st is not None:
-        if (st.st_dev, st.st_ino) in _identities_of(protected):
-            raise WriteTargetError(f"{shown} is the annotator database (or its -wal/-shm); an export there would "
-                                   "destroy it; choose another file")
         if stat.S_ISDIR(st.st_mode):
             raise WriteTargetError(f"{shown} is a folder; name a file (or use --split for a folder export)")
         if not stat.S_ISREG(st.st_mode):
             raise WriteTargetError(f"{shown} is not a regular file (a device, FIFO or socket); annotator only "
                                    "replaces regular files")
-    else:
-        # a new file named like the database's -wal/-shm would be taken by SQLite as its own
-        for base in protected:
-            base_real = os.path.realpath(os.fspath(base))
-            if str(real) in (base_real, f"{base_real}-wal", f"{base_real}-shm", f"{base_real}-journal"):
-                raise WriteTargetError(f"{shown} is the annotator database's own file name; choose another file")
     return real
 
 
@@ -174,9 +219,10 @@ def resolve_write_folder(path: str | os.PathLike, *, protected: tuple[str | os.P
     if shown in ("", "-"):
         raise WriteTargetError(f"{shown!r} is not a folder name; name a folder with -o")
     real = Path(os.path.realpath(shown))
+    if database_file_hit(shown, protected):
+        raise WriteTargetError(f"{shown} is the annotator database (or its -wal/-shm/-journal); choose another "
+                               "folder")
     if real.exists() and not real.is_dir():
-        if (real.stat().st_dev, real.stat().st_ino) in _identities_of(protected):
-            raise WriteTargetError(f"{shown} is the annotator database (or its -wal/-shm); choose another folder")
         raise WriteTargetError(f"{shown} exists and is not a folder; an export with a train/dev split writes a "
                                "folder")
     return real

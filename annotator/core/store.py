@@ -29,6 +29,7 @@ from annotator.core.boilerplate import boilerplate_json
 from annotator.core.bulk import BulkWrites
 from annotator.core.decisions import ReviewDecisions
 from annotator.core.errors import NotFoundError, ReadOnlyError, StoreError, StoreWriteError
+from annotator.core.files import database_file_hit, register_open_database
 from annotator.core.integrity import conflict
 from annotator.core.listing import DocumentListing, DocumentRow, SearchHit, fts_query  # noqa: F401 - re-exported
 from annotator.core.migrations import SchemaTooNewError, migrate
@@ -142,11 +143,7 @@ def is_database_file(candidate: str | os.PathLike, db_path: str | os.PathLike) -
     """Whether `candidate` is the database at `db_path` or its `-wal`/`-shm` (same device and inode, by stat(2)).
     An input file that is one of them must never be read by a process holding a connection: its close() would
     drop SQLite's locks (https://www.sqlite.org/howtocorrupt.html §2.2)."""
-    try:
-        st = os.stat(candidate)
-    except OSError:
-        return False
-    return (st.st_dev, st.st_ino) in [ident for ident in wal_identity(Path(db_path)) if ident is not None]
+    return database_file_hit(candidate, (db_path,))  # by the real files too: a --db symlink's WAL is the target's
 
 
 def wal_identity(path: Path) -> tuple[tuple[int, int] | None, ...]:
@@ -154,9 +151,10 @@ def wal_identity(path: Path) -> tuple[tuple[int, int] | None, ...]:
     only (never open(): that would drop SQLite's locks). A window compares it over time to notice being cut off:
     its `-wal` deleted or replaced under it by a process that thought no one else had the database open."""
     found = []
+    real = os.path.realpath(path)  # SQLite keeps the -wal/-shm beside the file a symbolic link points to
     for suffix in ("", "-wal", "-shm"):
         try:
-            st = os.stat(f"{path}{suffix}")
+            st = os.stat(f"{real}{suffix}")
             found.append((st.st_dev, st.st_ino))
         except OSError:
             found.append(None)
@@ -217,6 +215,7 @@ class Store(DocumentListing, BulkWrites, ReviewDecisions):
         self.conn = conn
         self._absolute_path = self.path.absolute()  # a later chdir must not point cut_off() at another file
         self.file_identity = wal_identity(self._absolute_path)
+        register_open_database(self._absolute_path)
         if readonly:
             try:
                 self._check_readonly_schema()

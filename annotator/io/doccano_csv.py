@@ -8,12 +8,23 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from annotator.core.model import AnnotationSet, Status, Tag, TargetKind
 from annotator.core.errors import InputError
+from annotator.core.ingest import MAX_EXTRACT_CHARS
+from annotator.core.model import AnnotationSet, Status, Tag, TargetKind
 from annotator.io.records import ENTITIES_KEY, IMPORT_KEY, ImportedSet, digest
 
 
+CSV_CELL_LIMIT = MAX_EXTRACT_CHARS + 1
+"""Longest CSV cell read, in characters: the longest text annotator imports (spaCy's nlp.max_length, as every
+other format) plus a leading BOM, which is stripped. Python's csv module stops at 131,072 by default (v4 M4); a
+longer cell is refused naming that limit, as an over-long text is in the other formats."""
+
+
 def iter_csv_sets(path: Path, notes: list[str]):
+    """(line, [ImportedSet] or InputError, characters read so far) for each text of the doccano CSV at `path`
+    (module docstring); rows repeating a text add labels to it."""
+    if csv.field_size_limit() < CSV_CELL_LIMIT:  # process-wide: only ever raised, never lowered
+        csv.field_size_limit(CSV_CELL_LIMIT)
     try:
         handle = open(path, encoding="utf-8-sig", newline="")
     except OSError as error:
@@ -62,7 +73,12 @@ def iter_csv_sets(path: Path, notes: list[str]):
                 slot = grouped.setdefault((text, user), [number, meta, []])
                 slot[2].extend(labels)
         except csv.Error as error:
-            yield reader.line_num, InputError(path, reader.line_num, f"bad CSV: {error}"), done
+            if "field larger than field limit" in str(error):
+                yield reader.line_num, InputError(path, reader.line_num, (
+                    f"a cell longer than {MAX_EXTRACT_CHARS:,} characters: longer than spaCy takes (nlp.max_length);"
+                    " split the text into articles")), done
+            else:
+                yield reader.line_num, InputError(path, reader.line_num, f"bad CSV: {error}"), done
         except UnicodeDecodeError as error:
             yield None, InputError(path, None, f"not UTF-8 (byte {error.start}: {error.reason})"), done
     for (text, user), (number, meta, labels) in grouped.items():

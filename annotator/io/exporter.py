@@ -722,7 +722,13 @@ def remove_empty_folders(folders: list[Path]) -> None:
     """Remove the folders (innermost first) a failed export created, each only if it is (now) empty: a failed
     spacy or brat export leaves no new empty folder behind, and never touches a file someone put there."""
     if folders and folders[0].is_dir() and not folders[0].is_symlink():  # the new output folder: its empty
-        for root, dirs, _files in os.walk(folders[0], topdown=False):  # sub-folders (spacy shards) are ours
+        for root, dirs, files in os.walk(folders[0], topdown=False):  # sub-folders (spacy shards) are ours
+            for name in files:  # and so is a `.<name>.*.tmp` (core/files) a signal cut off before its cleanup
+                if name.startswith(".") and name.endswith(".tmp"):  # ran (attack v4 M3)
+                    try:
+                        os.unlink(os.path.join(root, name))
+                    except OSError:
+                        pass
             for name in dirs:
                 try:
                     os.rmdir(os.path.join(root, name))

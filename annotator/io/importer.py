@@ -375,7 +375,8 @@ def _refuse_too_long(path: Path, found: list[ImportedSet], *, pre_annotating: bo
     for imported in found:
         if imported.aset is None and not imported.suggested and not pre_annotating:
             continue
-        if reason := too_long_for_spacy(len(imported.text)):
+        # a leading BOM is stripped before the text is stored (below): it is no character of the document (v4 L2)
+        if reason := too_long_for_spacy(len(imported.text) - imported.text.startswith(BOM)):
             return InputError(path, imported.line, reason)
     return found
 
