@@ -683,13 +683,19 @@ def refresh_relations(
     spans: list[dict[str, Any]],
     where: str,
     issues: ExportIssues | None,
+    overlaps: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """Kept (entity-to-entity) relations, pointed at the spans as they are now; a relation whose span was
-    edited away is reported and left out."""
+    edited away is reported and left out. `overlaps` are the set's kept overlapping (nested) spans: a relation
+    may end on one of them and is kept with it (attack v4 H5); the record's own spans win on equal keys."""
     by_offsets = {(s["start"], s["end"], s["label"]): s for s in spans}
     by_token_end = {s.get("token_end"): s for s in spans if s.get("token_end") is not None}
     kept = []
     by_id = {s["id"]: s for s in spans if "id" in s}
+    for span in overlaps or []:
+        by_offsets.setdefault((span.get("start"), span.get("end"), span.get("label")), span)
+        if "id" in span:
+            by_id.setdefault(span["id"], span)
     for relation in relations:
         if "from_id" in relation and "head_span" not in relation:  # a doccano relation: make it Prodigy's
             head, child = by_id.get(relation.get("from_id")), by_id.get(relation.get("to_id"))
@@ -797,7 +803,8 @@ def record_from_set(
     record["spans"] = place_overlaps(record, aset, spans)
     if "relations" in aset.extra:
         record["relations"] = refresh_relations(
-            aset.extra["relations"], spans, f"document {doc.id} ({aset.annotator})", issues
+            aset.extra["relations"], spans, f"document {doc.id} ({aset.annotator})", issues,
+            overlaps=overlapping_spans(aset),
         )
     record["quotes"] = [quote_dict(doc.text, q, quote_tags.get(i, [])) for i, q in enumerate(aset.quotes)]
     record["tags"] = doc_tags
@@ -1056,6 +1063,21 @@ def unlabelled_ends(where: Where, text: str, relation: dict[str, Any], head: Raw
     return True
 
 
+def overlap_ends(relation: dict[str, Any], head: RawSpan | None, child: RawSpan | None,
+                 overlaps: list[dict[str, Any]]) -> bool:
+    """Whether the ends of a relation that match no span of `spans` are spans of the record's own
+    `overlapping_spans` (annotator's export keeps nested entities there, `place_overlaps`): by `head_span` /
+    `child_span` offsets and label. Such a relation is kept as it came (attack v4 H5)."""
+    keys = {(o.get("start"), o.get("end"), o.get("label")) for o in overlaps}
+    for found, key in ((head, "head_span"), (child, "child_span")):
+        if found is not None:
+            continue
+        ref = relation.get(key)
+        if not isinstance(ref, dict) or (ref.get("start"), ref.get("end"), ref.get("label")) not in keys:
+            return False
+    return True
+
+
 def check_timestamp(where: Where, record: dict[str, Any]) -> None:
     """Prodigy writes `_timestamp` as an integer of seconds (Unix time); it decides which of two answers is current
     (`importer`), so any other type (a numeric string, "yesterday", a list, a float, true) is refused with the
@@ -1079,6 +1101,7 @@ def parse_prodigy_record(
     status = status_of(where, record)
     raw = parse_spans(where, text, record.get("spans", []))
     relations = need(where, record.get("relations", []), list, '"relations"')
+    kept_overlaps = record_overlaps(where, text, record)  # annotator's own nested spans: relations may end on one
     tags: list[Tag] = []
     # Quote flavour: QUOTE spans, and SPEAKER/CUE spans a relation joins to one. A QUOTE span is a quote only
     # with annotator's marks (quote_type / speaker_name, or a SPEAKER/CUE relation); else an entity (s4 H1).
@@ -1104,7 +1127,8 @@ def parse_prodigy_record(
                 part_relations.setdefault(quote.index, {})[f"{kind}_relation"] = rel_extra
             consumed.add(part.index)
         else:
-            if (head is None or child is None) and not unlabelled_ends(where, text, relation, head, child, number):
+            if (head is None or child is None) and not unlabelled_ends(where, text, relation, head, child, number) \
+                    and not overlap_ends(relation, head, child, kept_overlaps):
                 raise where.fail(
                     f"relation {number} does not point at spans of this record (head {relation.get('head')!r}, "
                     f"child {relation.get('child')!r})"
@@ -1183,7 +1207,7 @@ def parse_prodigy_record(
         extra.pop(STATUS_KEY, None)  # the unfinished marker is the set's status, rebuilt on export
     if "relations" in record:
         extra["relations"] = generic_relations
-    overlapping = [*record_overlaps(where, text, record), *overlapping]  # kept apart by annotator's export
+    overlapping = [*kept_overlaps, *overlapping]  # kept apart by annotator's export
     if overlapping:
         extra[OVERLAP_KEY] = overlapping
     else:

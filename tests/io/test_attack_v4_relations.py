@@ -1,0 +1,75 @@
+"""Attack v4, spans and relations lost or merged in exports: H5 (a relation ending on a nested span), H6 (a
+discontinuous brat span in doccano), H2 (an entity and a quote part on the same offsets).
+
+Driven through the real `annotator` CLI in subprocesses on real files: the attacker's inputs (copied into
+tests/data/attack_v4) and a variation of each kind."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from tests.cli_run import run_cli
+
+DATA = Path(__file__).parent.parent / "data" / "attack_v4"
+
+
+def jsonl(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def doccano_state(db: Path, out: Path) -> list[dict]:
+    """Every set as doccano writes it (entities and relations by offsets, ids left out), sorted."""
+    run_cli(db, "export", "--format", "doccano", "--versions", "all", "-o", out)
+    state = []
+    for record in read_jsonl(out):
+        by_id = {e["id"]: (e["start_offset"], e["end_offset"], e["label"]) for e in record["entities"]}
+        state.append({
+            "text": record["text"],
+            "user": record.get("user") or record.get("_annotator_id"),
+            "entities": sorted(by_id.values()),
+            "relations": sorted((by_id[r["from_id"]], by_id[r["to_id"]], r["type"]) for r in record["relations"]),
+        })
+    return sorted(state, key=lambda s: (s["text"], str(s["user"])))
+
+
+# --- H5: a relation whose end is a nested (overlapping) span --------------------------------------------------
+
+NESTED_BOTH = {  # variation: both ends of the relation are nested spans, the relation the other way round
+    "text": "The Bank of England raised rates, said Andrew Bailey of London.",
+    "entities": [
+        {"id": 1, "start_offset": 4, "end_offset": 19, "label": "ORG"},
+        {"id": 2, "start_offset": 12, "end_offset": 19, "label": "GPE"},
+        {"id": 3, "start_offset": 39, "end_offset": 62, "label": "PERSON"},
+        {"id": 4, "start_offset": 56, "end_offset": 62, "label": "GPE"},
+    ],
+    "relations": [{"id": 7, "from_id": 4, "to_id": 2, "type": "SAME_COUNTRY"},
+                  {"id": 8, "from_id": 3, "to_id": 1, "type": "WORKS_FOR"}],
+    "user": "ann",
+}
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "prodigy"])
+@pytest.mark.parametrize("source", ["attack", "both_nested"])
+def test_h5_relation_to_nested_span_survives_jsonl_and_prodigy(tmp_path: Path, fmt: str, source: str) -> None:
+    src = DATA / "ov.jsonl" if source == "attack" else jsonl(tmp_path / "nb.jsonl", [NESTED_BOTH])
+    db = tmp_path / "a.db"
+    run_cli(db, "import", src)
+    before = doccano_state(db, tmp_path / "before.doccano")
+    assert any(r[2] in ("NEAR", "SAME_COUNTRY") for s in before for r in s["relations"])
+    out = tmp_path / f"x.{fmt}"
+    done = run_cli(db, "export", "--format", fmt, "-o", out)
+    assert "left out" not in done.stderr + done.stdout, done.stderr
+    fresh = tmp_path / "fresh.db"
+    run_cli(fresh, "import", out)
+    assert doccano_state(fresh, tmp_path / "fresh.doccano") == before
+    same = run_cli(db, "import", out)  # back into the same database: nothing changes
+    assert " 0 annotation sets written" in same.stdout + same.stderr, same.stdout + same.stderr
+    assert doccano_state(db, tmp_path / "after.doccano") == before
