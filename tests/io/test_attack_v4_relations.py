@@ -73,3 +73,41 @@ def test_h5_relation_to_nested_span_survives_jsonl_and_prodigy(tmp_path: Path, f
     same = run_cli(db, "import", out)  # back into the same database: nothing changes
     assert " 0 annotation sets written" in same.stdout + same.stderr, same.stdout + same.stderr
     assert doccano_state(db, tmp_path / "after.doccano") == before
+
+
+# --- H6: a discontinuous brat span in the doccano export ------------------------------------------------------
+
+def test_h6_doccano_leaves_out_and_lists_a_nested_discontinuous_span(tmp_path: Path) -> None:
+    db = tmp_path / "b.db"
+    run_cli(db, "import", DATA / "br1" / "coll")
+    out = tmp_path / "x.doccano"
+    done = run_cli(db, "export", "--format", "doccano", "-o", out)
+    assert "discontinuous ROLE span 0-5; 55-64 left out" in done.stderr, done.stderr
+    (record,) = read_jsonl(out)
+    assert "ROLE" not in {e["label"] for e in record["entities"]}
+    assert not any(e["end_offset"] - e["start_offset"] > 40 for e in record["entities"])  # nothing widened
+    assert "brat_ids" not in record  # doccano's own fields only
+    fresh = tmp_path / "f.db"
+    run_cli(fresh, "import", out)
+    run_cli(fresh, "export", "--format", "brat", "-o", tmp_path / "fb")
+    ann = "".join(p.read_text() for p in (tmp_path / "fb").rglob("*.ann"))
+    assert "ROLE" not in ann and " 0 54" not in ann and "0 64" not in ann
+
+
+def test_h6_doccano_leaves_out_a_discontinuous_entity_and_names_why_its_relation_goes(tmp_path: Path) -> None:
+    # variation: the discontinuous span overlaps nothing (it is the set's entity, not a kept overlap) and a
+    # relation ends on it
+    folder = tmp_path / "coll"
+    folder.mkdir()
+    (folder / "d.txt").write_text("Governor Ann Lee of Ohio.\nShe was reelected by voters.\n", encoding="utf-8")
+    (folder / "d.ann").write_text(
+        "T1\tROLE 0 8;26 29\tGovernor She\nT2\tGPE 20 24\tOhio\nR1\tGOVERNS Arg1:T1 Arg2:T2\n", encoding="utf-8")
+    db = tmp_path / "d.db"
+    run_cli(db, "import", folder)
+    out = tmp_path / "d.doccano"
+    done = run_cli(db, "export", "--format", "doccano", "-o", out)
+    assert "discontinuous ROLE span 0-8; 26-29 left out" in done.stderr, done.stderr
+    assert "GOVERNS" in done.stderr and "discontinuous" in done.stderr.split("GOVERNS")[1].splitlines()[0]
+    (record,) = read_jsonl(out)
+    assert [(e["start_offset"], e["end_offset"], e["label"]) for e in record["entities"]] == [(20, 24, "GPE")]
+    assert record["relations"] == []
