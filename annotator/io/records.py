@@ -980,7 +980,11 @@ class RawSpan:
         return {k: v for k, v in self.source.items() if k not in SPAN_KEYS}
 
 
-def parse_spans(where: Where, text: str, value: Any) -> list[RawSpan]:
+def parse_spans(where: Where, text: str, value: Any, *, keep_quote_repeats: bool = False) -> list[RawSpan]:
+    """A record's spans, checked (offsets in the text, a label, the text column); exact repeats dropped with a
+    warning, except (`keep_quote_repeats`) repeats of a SPEAKER/CUE/QUOTE span, which annotator's Prodigy export
+    writes once as an entity and once as a quote's part (attack v4 H2): the caller drops them once it knows which
+    copy the quote took."""
     spans = []
     size = len(text)
     for number, item in enumerate(need(where, value, list, '"spans"')):
@@ -1002,17 +1006,23 @@ def parse_spans(where: Where, text: str, value: Any) -> list[RawSpan]:
             raise where.fail(f"{what} needs a non-empty string \"label\", got {shown_value(label)}")
         check_span_text(where, text, item, rng, what)
         spans.append(RawSpan(number, rng.start, rng.end, label, item))
+    if keep_quote_repeats:
+        return drop_repeated_spans(where, spans, keep_labels=frozenset(QUOTE_PART_LABELS))
     return drop_repeated_spans(where, spans)
 
 
-def drop_repeated_spans(where: Where, spans: list[RawSpan]) -> list[RawSpan]:
+def drop_repeated_spans(where: Where, spans: list[RawSpan], *, keep_labels: frozenset[str] = frozenset()) -> list[RawSpan]:
     """An exact repeat of a span (same start, end and label) is one span, with a warning: a file written twice
-    over, or two clicks on the same words (doccano keeps both; a NER set cannot)."""
+    over, or two clicks on the same words (doccano keeps both; a NER set cannot). Spans labelled in `keep_labels`
+    are all kept (see `parse_spans`)."""
     if len(spans) < 2:
         return spans
     seen: dict[tuple[int, int, str], int] = {}
     kept = []
     for span in spans:
+        if span.label in keep_labels:
+            kept.append(span)
+            continue
         key = (span.start, span.end, span.label)
         if key in seen:
             where.warn(f"span {span.index} repeats span {seen[key]} ({span.label} {span.start}-{span.end}); kept once")
@@ -1033,8 +1043,11 @@ def relation_ends(where: Where, relation: dict[str, Any], spans: list[RawSpan], 
                 if span.start == ref.get("start") and span.end == ref.get("end") and (
                     ref.get("label") in (None, span.label)
                 ):
-                    match = span
-                    break
+                    if match is None:
+                        match = span
+                    if {k: v for k, v in span.source.items() if k != "tags"} == ref:
+                        match = span  # the very span the relation names: a quote's part beside an equal entity
+                        break
         else:
             token_end = relation.get(end_key)
             if token_end is not None:
@@ -1099,7 +1112,7 @@ def parse_prodigy_record(
     meta = record_meta(where, record)
     check_timestamp(where, record)
     status = status_of(where, record)
-    raw = parse_spans(where, text, record.get("spans", []))
+    raw = parse_spans(where, text, record.get("spans", []), keep_quote_repeats=True)
     relations = need(where, record.get("relations", []), list, '"relations"')
     kept_overlaps = record_overlaps(where, text, record)  # annotator's own nested spans: relations may end on one
     tags: list[Tag] = []
@@ -1135,6 +1148,14 @@ def parse_prodigy_record(
                 )
             generic_relations.append(relation)
     quote_spans = {s.index for s in raw if s.label == QUOTE_LABEL and (quote_parts[s.index] or is_marked_quote(s.source))}
+    # Repeats of SPEAKER/CUE/QUOTE spans were kept until now: a copy a quote took (head or part) and an equal
+    # entity beside it are both kept; other repeats are one span, as any repeat (attack v4 H2).
+    taken = quote_spans | consumed
+    heads = drop_repeated_spans(where, [s for s in raw if s.index in quote_spans])
+    quote_spans = {s.index for s in heads}
+    raw = [*heads, *[s for s in raw if s.index in consumed],
+           *drop_repeated_spans(where, [s for s in raw if s.index not in taken])]
+    raw.sort(key=lambda s: s.index)
     bare = [s for s in raw if s.label == QUOTE_LABEL and s.index not in quote_spans]
     if bare and (quote_spans or any(s.label in (SPEAKER_LABEL, CUE_LABEL) for s in raw) or record.get("quotes")):
         where.warn(bare_quote_warning(f"span {bare[0].index}" + (f" and {len(bare) - 1} more" if bare[1:] else ""),

@@ -111,3 +111,49 @@ def test_h6_doccano_leaves_out_a_discontinuous_entity_and_names_why_its_relation
     (record,) = read_jsonl(out)
     assert [(e["start_offset"], e["end_offset"], e["label"]) for e in record["entities"]] == [(20, 24, "GPE")]
     assert record["relations"] == []
+
+
+# --- H2: an entity labelled SPEAKER / CUE / QUOTE on exactly a quote's part ---------------------------------
+
+def jsonl_state(db: Path, out: Path) -> list[tuple]:
+    """Every set's entities and quotes (offsets, labels, type, speaker, cue, name), from annotator's JSONL."""
+    run_cli(db, "export", "--versions", "all", "-o", out)
+    state = []
+    for record in read_jsonl(out):
+        quotes = sorted((q["start"], q["end"], q["type"], (q.get("speaker") or {}).get("start"),
+                         (q.get("speaker") or {}).get("end"), (q.get("cue") or {}).get("start"),
+                         (q.get("cue") or {}).get("end"), q.get("speaker_name")) for q in record["quotes"])
+        spans = sorted((s["start"], s["end"], s["label"]) for s in record["spans"])
+        state.append((record["text"], spans, quotes))
+    return sorted(state)
+
+
+CUE_ON_CUE = {  # variation: a CUE entity on an indirect quote's cue, a QUOTE entity on the quote, no SPEAKER
+    "text": "The minister announced that taxes would fall next year.",
+    "spans": [{"start": 13, "end": 22, "label": "CUE"}, {"start": 28, "end": 54, "label": "QUOTE"},
+              {"start": 0, "end": 12, "label": "PERSON"}],
+    "quotes": [{"start": 28, "end": 54, "type": "indirect", "speaker": {"start": 0, "end": 12},
+                "cue": {"start": 13, "end": 22}}],
+    "answer": "accept", "_annotator_id": "bob",
+}
+
+
+@pytest.mark.parametrize("fmt", ["prodigy", "labelstudio", "brat", "doccano"])
+@pytest.mark.parametrize("source", ["q2", "q3", "cue_on_cue"])
+def test_h2_entity_on_a_quote_part_survives_every_round_trip(tmp_path: Path, fmt: str, source: str) -> None:
+    src = DATA / f"{source}.jsonl" if source != "cue_on_cue" else jsonl(tmp_path / "c.jsonl", [CUE_ON_CUE])
+    db = tmp_path / "a.db"
+    run_cli(db, "import", src)
+    before = jsonl_state(db, tmp_path / "before.jsonl")
+    labels = {label for _, spans, _ in before for _, _, label in spans}
+    assert labels & {"SPEAKER", "CUE", "QUOTE"} and all(quotes for _, _, quotes in before)
+    out = tmp_path / f"x.{fmt}"
+    run_cli(db, "export", "--format", fmt, "-o", out)
+    fresh = tmp_path / "fresh.db"
+    run_cli(fresh, "import", out, *(["--annotator", "alice" if source != "cue_on_cue" else "bob"]
+                                    if fmt == "brat" else []))
+    assert jsonl_state(fresh, tmp_path / "fresh.jsonl") == before
+    if fmt != "brat":  # brat names the annotator by its folder: the same-database case is the test below
+        same = run_cli(db, "import", out)
+        assert " 0 annotation sets written" in same.stdout + same.stderr, same.stdout + same.stderr
+        assert jsonl_state(db, tmp_path / "after.jsonl") == before
