@@ -153,15 +153,21 @@ def _annotations(where: Where, text: str, record: dict[str, Any]) -> tuple[list[
     cats = record.get("cats")
     if cats is not None:
         categories.extend(string_list(where, cats, '"cats"'))
-    return drop_repeats(where, found), categories
+    return drop_repeats(where, found, keep_labels=frozenset({QUOTE_LABEL, SPEAKER_LABEL, CUE_LABEL})), categories
 
 
-def drop_repeats(where: Where, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def drop_repeats(where: Where, found: list[dict[str, Any]], *, keep_labels: frozenset[str] = frozenset()
+                 ) -> list[dict[str, Any]]:
     """The same span and label twice (by the same user) is one entity, with a warning (doccano lets a user
-    click the same words twice; a NER set cannot hold both)."""
+    click the same words twice; a NER set cannot hold both). Spans labelled in `keep_labels` are all kept: a
+    SPEAKER/CUE/QUOTE entity and a quote's part on the same words are two spans in annotator's export, told
+    apart by the relations (`parse_doccano_record`, attack v4 H2)."""
     seen: dict[tuple[Any, ...], str] = {}
     kept = []
     for item in found:
+        if item["label"] in keep_labels:
+            kept.append(item)
+            continue
         key = (item["range"].start, item["range"].end, item["label"], item["user"])
         if key in seen:
             where.warn(f"{item['what']} repeats {seen[key]} ({item['label']} {item['range'].start}-"
@@ -236,6 +242,13 @@ def parse_doccano_record(where: Where, record: dict[str, Any]) -> list[ImportedS
         # relation); else a person's entity labelled QUOTE (attack s4 H1)
         quote_items = {id(item) for item in items if item["label"] == QUOTE_LABEL
                        and (id(item) in parts or is_marked_quote(item["extra"]))}
+        # repeats of SPEAKER/CUE/QUOTE spans were kept until now: the copy a quote took and an equal entity beside
+        # it are both kept; other repeats are one span, as any repeat (attack v4 H2)
+        heads = {id(item) for item in drop_repeats(where, [item for item in items if id(item) in quote_items])}
+        rest = {id(item) for item in drop_repeats(
+            where, [item for item in items if id(item) not in quote_items and id(item) not in consumed])}
+        items = [item for item in items if id(item) in heads or id(item) in consumed or id(item) in rest]
+        quote_items = heads
         bare = [item for item in items if item["label"] == QUOTE_LABEL and id(item) not in quote_items]
         if bare and (quote_items or any(item["label"] in (SPEAKER_LABEL, CUE_LABEL) for item in items)):
             where.warn(bare_quote_warning(bare[0]["what"] + (f" and {len(bare) - 1} more" if bare[1:] else ""),
