@@ -413,13 +413,15 @@ def ann_text(doc: Document, aset: AnnotationSet, *, labels: set[str] | None, iss
     ids = _Ids(aset.extra, kept)
     by_key: dict[tuple[int, int, str], str] = {}
 
-    def t_line(start: int, end: int, label: str, fragments: list[list[int]] | None = None) -> str:
-        key = (start, end, label)
+    def t_line(start: int, end: int, label: str, fragments: list[list[int]] | None = None, *,
+               part: bool = False) -> str:
+        # `part`: a quote's own Speaker/Cue span, kept apart from an entity with the same offsets and label
+        key = (start, end, label, "part") if part else (start, end, label)
         if key in by_key:
             return by_key[key]
         pieces = fragments or [[m.start() + start, m.end() + start] for m in re.finditer(r"[^\r\n]+", text[start:end])]
         pieces = [p for p in pieces if p[0] < p[1]] or [[start, end]]
-        ident = ids.take("T", key)
+        ident = ids.take("T", key[:3])
         covered = " ".join(text[a:b] for a, b in pieces)
         lines.append(f"{ident}\t{label} {';'.join(f'{a} {b}' for a, b in pieces)}\t{covered}")
         by_key[key] = ident
@@ -474,8 +476,12 @@ def ann_text(doc: Document, aset: AnnotationSet, *, labels: set[str] | None, iss
             if rng is None:
                 continue
             found = entity_ids.get((rng.start, rng.end))
+            if found and found[1].lower() in ("speaker", "cue"):
+                # an entity labelled SPEAKER/CUE on the part's words: reused, it would be read back as the part
+                # only and the entity lost; the part gets its own span (attack v4 H2)
+                found = None
             part_label = found[1] if found else label
-            part = found[0] if found else t_line(rng.start, rng.end, label)
+            part = found[0] if found else t_line(rng.start, rng.end, label, part=True)
             kind = quote.extra.get(f"{role}_relation_type") or default
             r_line(kind, (quote.start, quote.end, "Quote"), (rng.start, rng.end, part_label), ident, part)
         if quote.speaker_name:

@@ -53,6 +53,7 @@ from annotator.io.records import (
     tag_lists,
     tags_from,
     shown_value,
+    span_relation,
     string_list,
     type_name,
 )
@@ -94,6 +95,7 @@ NOT_DOCCANO = frozenset({
     "labelstudio", "brat_other", "conll", "sessions", "session_id",
     # Prodigy task fields (review's view_id / default, a model's score, stream priority, pattern matches)
     "view_id", "default", "score", "priority", "pattern", "config", "html",
+    "brat_ids",  # brat's T/R ids (brat.IDS_KEY), for the brat export only (attack v4 H6)
 })
 """Keys of AnnotationSet.extra the doccano export does not write (what it writes is doccano's own fields and
 what came in a doccano record)."""
@@ -151,15 +153,21 @@ def _annotations(where: Where, text: str, record: dict[str, Any]) -> tuple[list[
     cats = record.get("cats")
     if cats is not None:
         categories.extend(string_list(where, cats, '"cats"'))
-    return drop_repeats(where, found), categories
+    return drop_repeats(where, found, keep_labels=frozenset({QUOTE_LABEL, SPEAKER_LABEL, CUE_LABEL})), categories
 
 
-def drop_repeats(where: Where, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def drop_repeats(where: Where, found: list[dict[str, Any]], *, keep_labels: frozenset[str] = frozenset()
+                 ) -> list[dict[str, Any]]:
     """The same span and label twice (by the same user) is one entity, with a warning (doccano lets a user
-    click the same words twice; a NER set cannot hold both)."""
+    click the same words twice; a NER set cannot hold both). Spans labelled in `keep_labels` are all kept: a
+    SPEAKER/CUE/QUOTE entity and a quote's part on the same words are two spans in annotator's export, told
+    apart by the relations (`parse_doccano_record`, attack v4 H2)."""
     seen: dict[tuple[Any, ...], str] = {}
     kept = []
     for item in found:
+        if item["label"] in keep_labels:
+            kept.append(item)
+            continue
         key = (item["range"].start, item["range"].end, item["label"], item["user"])
         if key in seen:
             where.warn(f"{item['what']} repeats {seen[key]} ({item['label']} {item['range'].start}-"
@@ -234,6 +242,13 @@ def parse_doccano_record(where: Where, record: dict[str, Any]) -> list[ImportedS
         # relation); else a person's entity labelled QUOTE (attack s4 H1)
         quote_items = {id(item) for item in items if item["label"] == QUOTE_LABEL
                        and (id(item) in parts or is_marked_quote(item["extra"]))}
+        # repeats of SPEAKER/CUE/QUOTE spans were kept until now: the copy a quote took and an equal entity beside
+        # it are both kept; other repeats are one span, as any repeat (attack v4 H2)
+        heads = {id(item) for item in drop_repeats(where, [item for item in items if id(item) in quote_items])}
+        rest = {id(item) for item in drop_repeats(
+            where, [item for item in items if id(item) not in quote_items and id(item) not in consumed])}
+        items = [item for item in items if id(item) in heads or id(item) in consumed or id(item) in rest]
+        quote_items = heads
         bare = [item for item in items if item["label"] == QUOTE_LABEL and id(item) not in quote_items]
         if bare and (quote_items or any(item["label"] in (SPEAKER_LABEL, CUE_LABEL) for item in items)):
             where.warn(bare_quote_warning(bare[0]["what"] + (f" and {len(bare) - 1} more" if bare[1:] else ""),
@@ -357,8 +372,26 @@ def doccano_record(
         return {"id": next_id - 1, **extra}
 
     entities = []
+    pieces_only: set[tuple[int, int, str]] = set()  # discontinuous spans left out, their relations with them
+
+    def discontinuous(start: int, end: int, label: str, extra: dict[str, Any]) -> bool:
+        """A discontinuous brat span (`fragments`): doccano holds continuous spans only, and the span covering
+        its pieces would hold words that are not the entity; left out and listed, never widened (attack v4 H6)."""
+        fragments = extra.get("fragments")
+        if not fragments and isinstance(extra.get("brat"), dict):  # an overlapping span keeps brat's extra apart
+            fragments = extra["brat"].get("fragments")
+        if not fragments:
+            return False
+        pieces_only.add((start, end, label))
+        if issues is not None:
+            issues.left_out.append(
+                f"document {doc.id} ({aset.annotator}): discontinuous {label} span "
+                f"{'; '.join(f'{a}-{b}' for a, b in fragments)} left out (doccano holds continuous spans only)")
+        return True
     for i, entity in enumerate(aset.entities):
         if labels is not None and entity.label not in labels:
+            continue
+        if discontinuous(entity.start, entity.end, entity.label, entity.extra):
             continue
         kept = own_fields(entity.extra)
         item = {**fresh(kept), "label": entity.label, "start_offset": entity.start, "end_offset": entity.end}
@@ -368,13 +401,16 @@ def doccano_record(
     for span in overlapping_spans(aset):  # nested / crossing spans kept beside the entities: doccano has them
         if labels is not None and span["label"] not in labels:
             continue
+        if discontinuous(span["start"], span["end"], span["label"], span):
+            continue
         kept = own_fields({k: v for k, v in span.items() if k not in ("start", "end", "label", "text")})
         entities.append({**fresh(kept), "label": span["label"], "start_offset": span["start"],
                          "end_offset": span["end"]})
     exported_ids = {e["id"] for e in entities}
     by_offsets = {(e["start_offset"], e["end_offset"], e["label"]): e["id"] for e in entities}
     relations = []
-    for relation in aset.extra.get("relations", []):
+    for original in aset.extra.get("relations", []):
+        relation = original
         if isinstance(relation.get("head_span"), dict) and isinstance(relation.get("child_span"), dict):
             relation = _from_prodigy(relation, by_offsets)  # a Prodigy relation: make it doccano's
         if relation.get("from_id") in exported_ids and relation.get("to_id") in exported_ids:
@@ -383,9 +419,14 @@ def doccano_record(
                                                        if k in relation}}
             relations.append(relation)
         elif issues is not None:
+            ends = span_relation(original, aset) or {}
+            why = ("one of its entities is discontinuous (left out, listed)"
+                   if any((e.get("start"), e.get("end"), e.get("label")) in pieces_only
+                          for e in (ends.get("head_span") or {}, ends.get("child_span") or {}))
+                   else "one of its entities was changed or deleted")
             issues.dropped_relations.append(
                 f"document {doc.id} ({aset.annotator}): relation {relation.get('type')!r} "
-                f"{relation.get('from_id')}->{relation.get('to_id')} left out: one of its entities was changed or deleted"
+                f"{relation.get('from_id')}->{relation.get('to_id')} left out: {why}"
             )
     parts: dict[tuple[int, int, str], dict[str, Any]] = {}
     for i, quote in enumerate(aset.quotes):

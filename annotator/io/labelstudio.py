@@ -244,17 +244,20 @@ def record_of(where: Where, text: str, block: dict[str, Any], *, model: bool,
             raise where.fail(f"relation {result.get('from_id')!r} -> {result.get('to_id')!r} does not join two "
                              "labelled spans of this annotation")
         labels = result.get("labels") or []
+        ends_of = {"head_span": {"start": head["start"], "end": head["end"], "label": head["label"]},
+                   "child_span": {"start": child["start"], "end": child["end"], "label": child["label"]}}
         if (head["label"], child["label"]) in ((QUOTE_LABEL, SPEAKER_LABEL), (QUOTE_LABEL, CUE_LABEL)):
             label = child["label"]
+            # the very regions joined, so the quote takes them and not an equal entity beside them (v4 H2)
+            ends_of = {"head_span": {k: v for k, v in head.items() if k != "tags"},
+                       "child_span": {k: v for k, v in child.items() if k != "tags"}}
         else:
             label = labels[0] if labels else "related"
         rest = {k: v for k, v in result.items() if k not in ("from_id", "to_id", "type", "labels")}
         if labels[1:] or (labels and label != labels[0]):
             rest["labels"] = labels
         prodigy_relations.append({
-            **rest, "label": label,
-            "head_span": {"start": head["start"], "end": head["end"], "label": head["label"]},
-            "child_span": {"start": child["start"], "end": child["end"], "label": child["label"]},
+            **rest, "label": label, **ends_of,
         })
     own = {k: v for k, v in block.items() if k not in ANNOTATION_OWN}
     if other:
@@ -523,8 +526,11 @@ def results_of(doc: Document, aset: AnnotationSet, *, labels: set[str] | None,
                 taken.add(candidate)
                 return candidate
 
-    def label_result(start: int, end: int, label: str, extra: dict[str, Any], tags: list[str] | None = None) -> str:
-        key = (start, end, label)
+    def label_result(start: int, end: int, label: str, extra: dict[str, Any], tags: list[str] | None = None,
+                     *, quote_part: bool = False) -> str:
+        # a quote's own region (`quote_part`: the QUOTE, its SPEAKER, its CUE) is never an entity's region with the
+        # same offsets and label: shared, the entity would be read back as the quote's part and lost (v4 H2)
+        key = (start, end, label, "quote") if quote_part else (start, end, label)
         if key in ids:
             return ids[key]
         rid = extra.get("id") if isinstance(extra.get("id"), str) and extra.get("id") else fresh_id()
@@ -568,10 +574,10 @@ def results_of(doc: Document, aset: AnnotationSet, *, labels: set[str] | None,
         extra["meta"] = {**(extra.get("meta") or {}), "quote_type": QuoteType(quote.type).value}
         if quote.speaker_name:
             extra["meta"] = {**(extra.get("meta") or {}), "speaker_name": quote.speaker_name}
-        head = label_result(quote.start, quote.end, QUOTE_LABEL, extra, quote_tags.get(i))
+        head = label_result(quote.start, quote.end, QUOTE_LABEL, extra, quote_tags.get(i), quote_part=True)
         for role, rng, label in (("speaker", quote.speaker, SPEAKER_LABEL), ("cue", quote.cue, CUE_LABEL)):
             if rng is not None:
-                part = label_result(rng.start, rng.end, label, quote.extra.get(f"{role}_span") or {})
+                part = label_result(rng.start, rng.end, label, quote.extra.get(f"{role}_span") or {}, quote_part=True)
                 results.append({"from_id": head, "to_id": part, "type": "relation", "direction": "right",
                                 **(quote.extra.get(f"{role}_relation") or {}), "labels": [label]})
     choices_done = False

@@ -21,6 +21,7 @@ from annotator.io.records import (
     ExportIssues,
     base_record,
     entity_span,
+    overlapping_spans,
     place_overlaps,
     refresh_relations,
     tag_lists,
@@ -103,7 +104,8 @@ def prodigy_record(
             continue
         spans.append(with_tokens(entity_span(doc.text, entity, entity_tags.get(i, []), with_text=False),
                                  f"{entity.label} entity"))
-    relations = refresh_relations(aset.extra.get("relations", []), spans, where, issues)
+    relations = refresh_relations(aset.extra.get("relations", []), spans, where, issues,
+                                  overlaps=overlapping_spans(aset))
     part_spans: dict[tuple[int, int, str], dict[str, Any]] = {}
     for i, quote in enumerate(aset.quotes):
         extra = {k: v for k, v in quote.extra.items()

@@ -683,13 +683,19 @@ def refresh_relations(
     spans: list[dict[str, Any]],
     where: str,
     issues: ExportIssues | None,
+    overlaps: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """Kept (entity-to-entity) relations, pointed at the spans as they are now; a relation whose span was
-    edited away is reported and left out."""
+    edited away is reported and left out. `overlaps` are the set's kept overlapping (nested) spans: a relation
+    may end on one of them and is kept with it (attack v4 H5); the record's own spans win on equal keys."""
     by_offsets = {(s["start"], s["end"], s["label"]): s for s in spans}
     by_token_end = {s.get("token_end"): s for s in spans if s.get("token_end") is not None}
     kept = []
     by_id = {s["id"]: s for s in spans if "id" in s}
+    for span in overlaps or []:
+        by_offsets.setdefault((span.get("start"), span.get("end"), span.get("label")), span)
+        if "id" in span:
+            by_id.setdefault(span["id"], span)
     for relation in relations:
         if "from_id" in relation and "head_span" not in relation:  # a doccano relation: make it Prodigy's
             head, child = by_id.get(relation.get("from_id")), by_id.get(relation.get("to_id"))
@@ -797,7 +803,8 @@ def record_from_set(
     record["spans"] = place_overlaps(record, aset, spans)
     if "relations" in aset.extra:
         record["relations"] = refresh_relations(
-            aset.extra["relations"], spans, f"document {doc.id} ({aset.annotator})", issues
+            aset.extra["relations"], spans, f"document {doc.id} ({aset.annotator})", issues,
+            overlaps=overlapping_spans(aset),
         )
     record["quotes"] = [quote_dict(doc.text, q, quote_tags.get(i, [])) for i, q in enumerate(aset.quotes)]
     record["tags"] = doc_tags
@@ -973,7 +980,11 @@ class RawSpan:
         return {k: v for k, v in self.source.items() if k not in SPAN_KEYS}
 
 
-def parse_spans(where: Where, text: str, value: Any) -> list[RawSpan]:
+def parse_spans(where: Where, text: str, value: Any, *, keep_quote_repeats: bool = False) -> list[RawSpan]:
+    """A record's spans, checked (offsets in the text, a label, the text column); exact repeats dropped with a
+    warning, except (`keep_quote_repeats`) repeats of a SPEAKER/CUE/QUOTE span, which annotator's Prodigy export
+    writes once as an entity and once as a quote's part (attack v4 H2): the caller drops them once it knows which
+    copy the quote took."""
     spans = []
     size = len(text)
     for number, item in enumerate(need(where, value, list, '"spans"')):
@@ -995,17 +1006,23 @@ def parse_spans(where: Where, text: str, value: Any) -> list[RawSpan]:
             raise where.fail(f"{what} needs a non-empty string \"label\", got {shown_value(label)}")
         check_span_text(where, text, item, rng, what)
         spans.append(RawSpan(number, rng.start, rng.end, label, item))
+    if keep_quote_repeats:
+        return drop_repeated_spans(where, spans, keep_labels=frozenset(QUOTE_PART_LABELS))
     return drop_repeated_spans(where, spans)
 
 
-def drop_repeated_spans(where: Where, spans: list[RawSpan]) -> list[RawSpan]:
+def drop_repeated_spans(where: Where, spans: list[RawSpan], *, keep_labels: frozenset[str] = frozenset()) -> list[RawSpan]:
     """An exact repeat of a span (same start, end and label) is one span, with a warning: a file written twice
-    over, or two clicks on the same words (doccano keeps both; a NER set cannot)."""
+    over, or two clicks on the same words (doccano keeps both; a NER set cannot). Spans labelled in `keep_labels`
+    are all kept (see `parse_spans`)."""
     if len(spans) < 2:
         return spans
     seen: dict[tuple[int, int, str], int] = {}
     kept = []
     for span in spans:
+        if span.label in keep_labels:
+            kept.append(span)
+            continue
         key = (span.start, span.end, span.label)
         if key in seen:
             where.warn(f"span {span.index} repeats span {seen[key]} ({span.label} {span.start}-{span.end}); kept once")
@@ -1026,8 +1043,11 @@ def relation_ends(where: Where, relation: dict[str, Any], spans: list[RawSpan], 
                 if span.start == ref.get("start") and span.end == ref.get("end") and (
                     ref.get("label") in (None, span.label)
                 ):
-                    match = span
-                    break
+                    if match is None:
+                        match = span
+                    if {k: v for k, v in span.source.items() if k != "tags"} == ref:
+                        match = span  # the very span the relation names: a quote's part beside an equal entity
+                        break
         else:
             token_end = relation.get(end_key)
             if token_end is not None:
@@ -1056,6 +1076,21 @@ def unlabelled_ends(where: Where, text: str, relation: dict[str, Any], head: Raw
     return True
 
 
+def overlap_ends(relation: dict[str, Any], head: RawSpan | None, child: RawSpan | None,
+                 overlaps: list[dict[str, Any]]) -> bool:
+    """Whether the ends of a relation that match no span of `spans` are spans of the record's own
+    `overlapping_spans` (annotator's export keeps nested entities there, `place_overlaps`): by `head_span` /
+    `child_span` offsets and label. Such a relation is kept as it came (attack v4 H5)."""
+    keys = {(o.get("start"), o.get("end"), o.get("label")) for o in overlaps}
+    for found, key in ((head, "head_span"), (child, "child_span")):
+        if found is not None:
+            continue
+        ref = relation.get(key)
+        if not isinstance(ref, dict) or (ref.get("start"), ref.get("end"), ref.get("label")) not in keys:
+            return False
+    return True
+
+
 def check_timestamp(where: Where, record: dict[str, Any]) -> None:
     """Prodigy writes `_timestamp` as an integer of seconds (Unix time); it decides which of two answers is current
     (`importer`), so any other type (a numeric string, "yesterday", a list, a float, true) is refused with the
@@ -1077,8 +1112,9 @@ def parse_prodigy_record(
     meta = record_meta(where, record)
     check_timestamp(where, record)
     status = status_of(where, record)
-    raw = parse_spans(where, text, record.get("spans", []))
+    raw = parse_spans(where, text, record.get("spans", []), keep_quote_repeats=True)
     relations = need(where, record.get("relations", []), list, '"relations"')
+    kept_overlaps = record_overlaps(where, text, record)  # annotator's own nested spans: relations may end on one
     tags: list[Tag] = []
     # Quote flavour: QUOTE spans, and SPEAKER/CUE spans a relation joins to one. A QUOTE span is a quote only
     # with annotator's marks (quote_type / speaker_name, or a SPEAKER/CUE relation); else an entity (s4 H1).
@@ -1104,13 +1140,22 @@ def parse_prodigy_record(
                 part_relations.setdefault(quote.index, {})[f"{kind}_relation"] = rel_extra
             consumed.add(part.index)
         else:
-            if (head is None or child is None) and not unlabelled_ends(where, text, relation, head, child, number):
+            if (head is None or child is None) and not unlabelled_ends(where, text, relation, head, child, number) \
+                    and not overlap_ends(relation, head, child, kept_overlaps):
                 raise where.fail(
                     f"relation {number} does not point at spans of this record (head {relation.get('head')!r}, "
                     f"child {relation.get('child')!r})"
                 )
             generic_relations.append(relation)
     quote_spans = {s.index for s in raw if s.label == QUOTE_LABEL and (quote_parts[s.index] or is_marked_quote(s.source))}
+    # Repeats of SPEAKER/CUE/QUOTE spans were kept until now: a copy a quote took (head or part) and an equal
+    # entity beside it are both kept; other repeats are one span, as any repeat (attack v4 H2).
+    taken = quote_spans | consumed
+    heads = drop_repeated_spans(where, [s for s in raw if s.index in quote_spans])
+    quote_spans = {s.index for s in heads}
+    raw = [*heads, *[s for s in raw if s.index in consumed],
+           *drop_repeated_spans(where, [s for s in raw if s.index not in taken])]
+    raw.sort(key=lambda s: s.index)
     bare = [s for s in raw if s.label == QUOTE_LABEL and s.index not in quote_spans]
     if bare and (quote_spans or any(s.label in (SPEAKER_LABEL, CUE_LABEL) for s in raw) or record.get("quotes")):
         where.warn(bare_quote_warning(f"span {bare[0].index}" + (f" and {len(bare) - 1} more" if bare[1:] else ""),
@@ -1183,7 +1228,7 @@ def parse_prodigy_record(
         extra.pop(STATUS_KEY, None)  # the unfinished marker is the set's status, rebuilt on export
     if "relations" in record:
         extra["relations"] = generic_relations
-    overlapping = [*record_overlaps(where, text, record), *overlapping]  # kept apart by annotator's export
+    overlapping = [*kept_overlaps, *overlapping]  # kept apart by annotator's export
     if overlapping:
         extra[OVERLAP_KEY] = overlapping
     else:
