@@ -7,7 +7,6 @@ tests/data/attack_v4) and a variation of each kind."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
