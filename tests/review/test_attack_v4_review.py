@@ -1,0 +1,82 @@
+"""Attack v4 (review items): H7 — a Prodigy review answered `reject` is never overridden silently; M5 — attach
+refuses the database itself by any name; L4/L5 below."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from tests.cli_run import one_line_error, run_cli
+
+DATA = Path(__file__).parent.parent / "data" / "attack_v4"
+TEXT = "Kamala Harris toured Detroit and Flint."
+
+
+def _review_record(answer: str, *, reviewer: str = "rev-session", sessions=("ds-alice", "ds-bob")) -> dict:
+    version = {"text": TEXT, "spans": [{"start": 0, "end": 13, "label": "PERSON"},
+                                       {"start": 21, "end": 28, "label": "GPE"}], "answer": "accept"}
+    return {"text": TEXT, "spans": [{"start": 0, "end": 13, "label": "PERSON"}], "answer": answer,
+            "_annotator_id": reviewer, "_view_id": "review",
+            "versions": [{**version, "sessions": [s], "default": i == 0} for i, s in enumerate(sessions)]}
+
+
+def _db_with(tmp_path: Path, *records: dict, name: str = "prv") -> Path:
+    source = tmp_path / f"{name}.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    db = tmp_path / f"{name}.db"
+    run_cli(db, "import", source)
+    return db
+
+
+def _trained_docs(db: Path, tmp_path: Path) -> str:
+    out = run_cli(db, "export", "--format", "spacy", "-o", tmp_path / "sp")
+    return out.stdout + out.stderr
+
+
+# -- H7 -----------------------------------------------------------------------------------------------------
+
+
+def test_accept_identical_leaves_a_document_a_prodigy_review_rejected(tmp_path):
+    db = tmp_path / "prv.db"
+    run_cli(db, "import", DATA / "prv.jsonl")
+    result = run_cli(db, "review", "accept-identical", "--as", "me")
+    assert "0 document(s) accepted" in result.stdout, result.stdout
+    assert "gold@rev-session" in result.stdout and "rejected" in result.stdout, result.stdout
+    assert "reviewed out: document 1" in _trained_docs(db, tmp_path)
+
+
+def test_accept_from_a_version_over_a_review_reject_needs_an_explicit_option(tmp_path):
+    db = tmp_path / "prv.db"
+    run_cli(db, "import", DATA / "prv.jsonl")
+    one_line_error(run_cli(db, "review", "accept", "1", "--from", "ds-alice", "--as", "me", ok=False),
+                   "gold@rev-session", "--override-review")
+    assert "reviewed out: document 1" in _trained_docs(db, tmp_path)
+    done = run_cli(db, "review", "accept", "1", "--from", "ds-alice", "--as", "me", "--override-review")
+    assert "overriding" in done.stdout and "gold@rev-session" in done.stdout, done.stdout
+    assert "reviewed out" not in _trained_docs(db, tmp_path)
+
+
+def test_the_queue_names_the_review_verdict(tmp_path):
+    db = tmp_path / "prv.db"
+    run_cli(db, "import", DATA / "prv.jsonl")
+    queue = run_cli(db, "review", "queue").stdout
+    assert "gold@rev-session (rejected)" in queue, queue
+    entries = json.loads(run_cli(db, "review", "queue", "--json").stdout)
+    assert entries[0]["review_verdicts"] == ["gold@rev-session (rejected)"]
+    assert entries[0]["unresolved"] >= 1
+
+
+def test_a_review_answered_ignore_is_not_overridden_either(tmp_path):
+    """Variation: `ignore` (skipped gold), another reviewer, three sessions, one of two documents."""
+    other = _review_record("accept", reviewer="r2")
+    other["text"] = other["versions"][0]["text"] = other["versions"][1]["text"] = TEXT.replace("Flint", "Lansing")
+    db = _db_with(tmp_path, _review_record("ignore", reviewer="chief", sessions=("s-a", "s-b", "s-c")),
+                  {"text": TEXT.replace("Flint", "Lansing"), "spans": [{"start": 0, "end": 13, "label": "PERSON"}],
+                   "answer": "accept", "_annotator_id": "s-a"},
+                  {"text": TEXT.replace("Flint", "Lansing"), "spans": [{"start": 0, "end": 13, "label": "PERSON"}],
+                   "answer": "accept", "_annotator_id": "s-b"})
+    result = run_cli(db, "review", "accept-identical", "--as", "me")
+    assert "1 document(s) accepted into gold: 2" in result.stdout, result.stdout
+    assert "gold@chief (skipped)" in result.stdout, result.stdout
+    one_line_error(run_cli(db, "review", "accept", "1", "--from", "s-b", "--as", "me", ok=False), "gold@chief")
