@@ -80,3 +80,30 @@ def test_a_review_answered_ignore_is_not_overridden_either(tmp_path):
     assert "1 document(s) accepted into gold: 2" in result.stdout, result.stdout
     assert "gold@chief (skipped)" in result.stdout, result.stdout
     one_line_error(run_cli(db, "review", "accept", "1", "--from", "s-b", "--as", "me", ok=False), "gold@chief")
+
+
+# -- M5 -----------------------------------------------------------------------------------------------------
+
+
+def _annotators(db: Path) -> str:
+    return run_cli(db, "list").stdout
+
+
+def test_attach_refuses_a_hard_link_of_the_database_itself(tmp_path):
+    db = _db_with(tmp_path, {"text": TEXT, "spans": [], "answer": "accept", "_annotator_id": "alice"}, name="at")
+    os.link(db, tmp_path / "athard.db")
+    before = _annotators(db)
+    one_line_error(run_cli(db, "attach", tmp_path / "athard.db", ok=False), "is this database")
+    assert _annotators(db) == before
+    assert "@athard" not in _annotators(db)
+
+
+def test_attach_refuses_the_database_under_any_other_name(tmp_path):
+    """Variation: a hard link in another folder with another suffix, and a symbolic link to that hard link."""
+    db = _db_with(tmp_path, {"text": TEXT, "spans": [], "answer": "accept", "_annotator_id": "alice"}, name="at")
+    (tmp_path / "sub").mkdir()
+    os.link(db, tmp_path / "sub" / "copy.sqlite")
+    (tmp_path / "sym.db").symlink_to(tmp_path / "sub" / "copy.sqlite")
+    for other in (tmp_path / "sub" / "copy.sqlite", tmp_path / "sym.db"):
+        one_line_error(run_cli(db, "attach", other, ok=False), "is this database")
+    assert "@copy" not in _annotators(db) and "@sym" not in _annotators(db)
