@@ -107,3 +107,42 @@ def test_attach_refuses_the_database_under_any_other_name(tmp_path):
     for other in (tmp_path / "sub" / "copy.sqlite", tmp_path / "sym.db"):
         one_line_error(run_cli(db, "attach", other, ok=False), "is this database")
     assert "@copy" not in _annotators(db) and "@sym" not in _annotators(db)
+
+
+# -- L4 -----------------------------------------------------------------------------------------------------
+
+
+def _docbin_cats(db: Path, out: Path) -> dict[str, dict[str, float]]:
+    import spacy
+    from spacy.tokens import DocBin
+
+    run_cli(db, "export", "--format", "spacy", "-o", out)
+    nlp = spacy.blank("en")
+    return {doc.text: dict(doc.cats) for path in sorted(out.rglob("*.spacy"))
+            for doc in DocBin().from_disk(path).get_docs(nlp.vocab)}
+
+
+def test_explicit_no_categories_survive_label_studio(tmp_path):
+    db = tmp_path / "cats.db"
+    run_cli(db, "import", DATA / "cats.jsonl")
+    before = _docbin_cats(db, tmp_path / "sp0")
+    assert before["Alice Smith said hello to Bob in Paris."] == {"POLITICS": 1.0, "SPORT": 0.0}
+    run_cli(db, "export", "--format", "labelstudio", "-o", tmp_path / "ls.json")
+    fresh = tmp_path / "fresh.db"
+    run_cli(fresh, "import", tmp_path / "ls.json")
+    assert _docbin_cats(fresh, tmp_path / "sp1") == before
+    run_cli(db, "import", tmp_path / "ls.json")  # into the same database: nothing changes either
+    assert _docbin_cats(db, tmp_path / "sp2") == before
+
+
+def test_a_rejected_textcat_label_survives_label_studio(tmp_path):
+    """Variation: the "no" comes from a binary textcat answer (reject), beside an accepted one."""
+    text = "The council voted on the budget."
+    db = _db_with(tmp_path, {"text": text, "label": "POLITICS", "answer": "accept", "_annotator_id": "t"},
+                  {"text": text, "label": "SPORT", "answer": "reject", "_annotator_id": "t"}, name="tc")
+    before = _docbin_cats(db, tmp_path / "sp0")
+    assert before[text] == {"POLITICS": 1.0, "SPORT": 0.0}, before
+    run_cli(db, "export", "--format", "labelstudio", "-o", tmp_path / "ls.json")
+    fresh = tmp_path / "fresh.db"
+    run_cli(fresh, "import", tmp_path / "ls.json")
+    assert _docbin_cats(fresh, tmp_path / "sp1") == before
