@@ -146,3 +146,49 @@ def test_a_rejected_textcat_label_survives_label_studio(tmp_path):
     fresh = tmp_path / "fresh.db"
     run_cli(fresh, "import", tmp_path / "ls.json")
     assert _docbin_cats(fresh, tmp_path / "sp1") == before
+
+
+# -- L5 -----------------------------------------------------------------------------------------------------
+
+
+def _warnings(result) -> list[str]:
+    return [line for line in (result.stdout + result.stderr).splitlines() if line.startswith("warning:")]
+
+
+def test_merge_warnings_are_said_once_under_the_line_that_caused_them(tmp_path):
+    db = tmp_path / "b1.db"
+    run_cli(db, "import", DATA / "man.jsonl")
+    said = _warnings(run_cli(db, "import", DATA / "bin.jsonl"))
+    assert len(said) == len(set(s.split(": ", 2)[2] for s in said)), said
+    overlap = [s for s in said if "accepted suggestion ORG 0-5" in s]
+    assert len(overlap) == 1 and "bin.jsonl:3:" in overlap[0], said
+    assert any("bin.jsonl:4:" in s and "rejects PERSON 0-11" in s for s in said), said
+
+
+def test_merge_warnings_of_an_earlier_file_are_not_repeated_by_a_later_one(tmp_path):
+    """Variation: the binary answers come in two files; the second file's import says only its own."""
+    lines = (DATA / "bin.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+    (tmp_path / "first.jsonl").write_text("".join(lines[:3]), encoding="utf-8")
+    (tmp_path / "second.jsonl").write_text(lines[3], encoding="utf-8")
+    db = tmp_path / "b.db"
+    run_cli(db, "import", DATA / "man.jsonl")
+    first = _warnings(run_cli(db, "import", tmp_path / "first.jsonl"))
+    assert len(first) == 1 and "first.jsonl:3:" in first[0], first
+    second = _warnings(run_cli(db, "import", tmp_path / "second.jsonl"))
+    assert len(second) == 1 and "second.jsonl:1:" in second[0] and "rejects PERSON" in second[0], second
+
+
+def _exported(db: Path, out: Path, fmt: str) -> list[dict]:
+    run_cli(db, "export", "--format", fmt, "-o", out)
+    return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+
+
+def test_the_merged_set_is_the_same_whatever_the_import_order(tmp_path):
+    b1, b2 = tmp_path / "b1.db", tmp_path / "b2.db"
+    for db, order in ((b1, ("man", "bin")), (b2, ("bin", "man"))):
+        for name in order:
+            run_cli(db, "import", DATA / f"{name}.jsonl")
+    for fmt in ("jsonl", "prodigy"):
+        one, two = _exported(b1, tmp_path / f"1.{fmt}", fmt), _exported(b2, tmp_path / f"2.{fmt}", fmt)
+        assert [r.get("_task_hash") for r in one] == [r.get("_task_hash") for r in two], fmt
+        assert one == two, fmt
