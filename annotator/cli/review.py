@@ -182,12 +182,13 @@ def queue(ctx, gold, annotators, include_model, as_json):
         click.echo(dumps_strict([{"doc_id": e.doc_id, "title": e.title, "annotators": e.annotators,
                                 "disagreements": e.disagreements, "unresolved": e.unresolved, "items": e.items,
                                 "gold_status": e.gold_status.value if e.gold_status else None,
-                                "rejected": e.rejected} for e in entries],
+                                "rejected": e.rejected, "review_verdicts": e.review_verdicts} for e in entries],
                               indent=2, ensure_ascii=False))
         return
     rows = [[e.doc_id, e.title[:50], ",".join([*e.annotators, *(f"{n} (rejected)" for n in e.rejected)]),
              e.disagreements, e.unresolved,
-             e.gold_status.value if e.gold_status else "-"] for e in entries]
+             "; ".join(([e.gold_status.value] if e.gold_status else []) + [f"review {v}" for v in e.review_verdicts])
+             or "-"] for e in entries]
     click.echo(_table(rows, ["doc", "title", "versions", "disagree", "unresolved", "gold"]) if rows
                else "Nothing to review: no document has two or more versions.")
 
@@ -199,14 +200,18 @@ def queue(ctx, gold, annotators, include_model, as_json):
 @click.option("--allow-rejected", is_flag=True,
               help="Accept a version its annotator rejected: the reviewer confirms the rejection (gold is marked "
               "rejected, so training leaves the document out).")
+@click.option("--override-review", is_flag=True,
+              help="Accept although another review (a Prodigy review's gold@REVIEWER) rejected or skipped the "
+              "document: the new gold overrides that verdict and the document goes back into training.")
 @_gold_options
 @click.pass_context
-def accept(ctx, doc_id, source, reviewer, allow_rejected, gold, annotators, include_model):
+def accept(ctx, doc_id, source, reviewer, allow_rejected, override_review, gold, annotators, include_model):
     """Accept one annotator's whole version of DOC_ID as the gold set (marked done). A version its annotator
-    rejected is refused unless --allow-rejected, which confirms the rejection (gold marked rejected)."""
+    rejected is refused unless --allow-rejected, which confirms the rejection (gold marked rejected). A document
+    another review rejected or skipped (gold@REVIEWER) is refused unless --override-review."""
     from annotator.core.ops import EditError
     from annotator.core.store import NotFoundError
-    from annotator.review.adjudication import RejectedVersionError, Review
+    from annotator.review.adjudication import RejectedVersionError, Review, ReviewVerdictError
 
     from annotator.core.names import check_name
     from annotator.review.versions import check_gold_target
@@ -220,7 +225,9 @@ def accept(ctx, doc_id, source, reviewer, allow_rejected, gold, annotators, incl
             if names is None and source == "model":
                 include_model = True
             review_ = Review(store, doc_id, reviewer=reviewer, gold=gold, annotators=names, include_model=include_model)
-            review_.accept_version(source, allow_rejected=allow_rejected)
+            review_.accept_version(source, allow_rejected=allow_rejected, override_review=override_review)
+        except ReviewVerdictError as error:
+            raise click.ClickException(f"{error}; give --override-review to do so") from None
         except RejectedVersionError as error:
             raise click.ClickException(f"{error}; accept another version, or give --allow-rejected to confirm the "
                                        "rejection (gold marked rejected)") from None
@@ -230,7 +237,9 @@ def accept(ctx, doc_id, source, reviewer, allow_rejected, gold, annotators, incl
         click.echo(f"document {doc_id}: {source}'s rejected version accepted into {gold} by {reviewer}: gold is "
                    "marked rejected, so training exports leave the document out")
         return
-    click.echo(f"document {doc_id}: {source}'s version accepted into {gold} by {reviewer}")
+    overriding = (f", overriding the review verdict {', '.join(review_.verdicts)}: the document goes back into "
+                  "training") if review_.verdicts else ""
+    click.echo(f"document {doc_id}: {source}'s version accepted into {gold} by {reviewer}{overriding}")
 
 
 @review.command(name="accept-identical")
@@ -249,12 +258,22 @@ def accept_identical_command(ctx, reviewer, gold, annotators, include_model):
         check_gold_target(store, gold)
         _check_known(store, annotators)
         held: list[int] = []
+        from annotator.review.versions import review_verdicts
+
         done = accept_identical(store, reviewer=reviewer, gold=gold, annotators=list(annotators) or None,
                                 include_model=include_model, held_back=held)
+        verdicts = {doc_id: review_verdicts(store, doc_id, gold) for doc_id in held}
     click.echo(f"{len(done)} document(s) accepted into {gold}" + (f": {', '.join(map(str, done))}" if done else ""))
-    if held:
-        click.echo(f"{len(held)} document(s) left for review: someone rejected them (a reject never agrees with "
-                   f"an annotation): {_ids(held)}")
+    by_review = [d for d in held if verdicts[d]]
+    by_person = [d for d in held if not verdicts[d]]
+    if by_person:
+        click.echo(f"{len(by_person)} document(s) left for review: someone rejected them (a reject never agrees "
+                   f"with an annotation): {_ids(by_person)}")
+    if by_review:
+        said = sorted({v for d in by_review for v in verdicts[d]})
+        click.echo(f"{len(by_review)} document(s) left for review: a review verdict keeps them out of training "
+                   f"({', '.join(said[:5])}{' …' if len(said) > 5 else ''}); `review accept --override-review` "
+                   f"overrides it: {_ids(by_review)}")
 
 
 @review.command(name="gui")

@@ -51,7 +51,11 @@ unjudged tokens stay *missing* for NER, never "no entity" (attack s4 H4)."""
 UNJUDGED_FIELD = "entities_judged"
 """Annotation field `false` on a set whose source annotated categories or relations only, never entities
 (`records.ENTITIES_KEY`): read back, its tokens stay missing for NER (attack s4 H4)."""
-ANNOTATION_OWN = ("result", "was_cancelled", BINARY_FIELD, UNJUDGED_FIELD)
+DECLINED_FIELD = "declined_choices"
+"""Annotation field listing the document labels the annotator explicitly said no to (a `cats` score of 0, a
+Prodigy `choice` option not chosen): a `choices` result holds only what was chosen, so without it an explicit
+"no" (0.0 in a DocBin's `doc.cats`) would come back as unknown (attack v4 L4). Read back as `cats` scores of 0."""
+ANNOTATION_OWN = ("result", "was_cancelled", BINARY_FIELD, UNJUDGED_FIELD, DECLINED_FIELD)
 """Annotation fields rebuilt on export (`completed_by` / `created_username` are kept, and written back while
 they still name the set's annotator)."""
 TASK_BLOCKS = ("annotations", "completions", "predictions")
@@ -422,6 +426,13 @@ def partial_state(where: Where, text: str, block: dict[str, Any], aset: Annotati
         aset.extra.setdefault(IMPORT_KEY, {})["digest"] = digest(aset)
     if block.get(UNJUDGED_FIELD) is False and not aset.entities:
         mark_entities_not_annotated(aset)
+    declined = block.get(DECLINED_FIELD)
+    if declined is not None:
+        if not isinstance(declined, list) or not all(isinstance(x, str) and x.strip() for x in declined):
+            raise where.fail(f'"{DECLINED_FIELD}" must be an array of labels (non-empty strings)')
+        tags = aset.document_tags()
+        aset.extra["cats"] = {**{tag: 1.0 for tag in tags}, **{x: 0.0 for x in declined if x not in tags}}
+        aset.extra.setdefault(IMPORT_KEY, {})["digest"] = digest(aset)
 
 
 def unjudged_fields(aset: AnnotationSet) -> dict[str, Any]:
@@ -435,6 +446,15 @@ def unjudged_fields(aset: AnnotationSet) -> dict[str, Any]:
     marker = aset.extra.get(IMPORT_KEY)
     if isinstance(marker, dict) and marker.get(ENTITIES_KEY) is False and not aset.entities:
         fields[UNJUDGED_FIELD] = False
+    from annotator.io.prodigy_answers import rejected_labels
+
+    # binary answers travel in BINARY_FIELD already; the rest of the "no"s (cats 0, choice options not chosen) here
+    without_binary = AnnotationSet(aset.doc_id, aset.annotator, aset.status, [], [], list(aset.tags),
+                                   extra={k: v for k, v in aset.extra.items() if k != BINARY_KEY})
+    tags = set(aset.document_tags())
+    declined = [label for label in rejected_labels(without_binary) if label not in tags]
+    if declined:
+        fields[DECLINED_FIELD] = declined
     return fields
 
 

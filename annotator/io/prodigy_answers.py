@@ -154,6 +154,9 @@ def combine_manual_binary(where: Where, text: str, manual: AnnotationSet, tasks:
     earlier = record.pop(EARLIER_KEY, None)
     for key in ("text", "meta", BINARY_KEY, MANUAL_KEY):
         record.pop(key, None)
+    for key in ("_input_hash", "_task_hash"):  # only the answer's own: a computed one would depend on import order
+        if key not in manual.extra:
+            record.pop(key, None)
     extra = {k: v for k, v in manual.extra.items() if k not in (BINARY_KEY, MANUAL_KEY)}
     extra[BINARY_KEY] = list(tasks)
     extra[MANUAL_KEY] = record
@@ -199,7 +202,14 @@ def add_binary_answers(where: Where, text: str, current: AnnotationSet, binary: 
     base = manual_base(text, current)
     quiet = Where(where.path, where.line)
     if base is not None and same_answer(combine_manual_binary(quiet, text, base, kept), current):
-        merged = combine_manual_binary(where, text, base, [*kept, *new])
+        # replayed from the manual answer: what the kept tasks contradict was said when they came (under their
+        # own line); only what the new tasks add is said now (attack v4 L5)
+        heard = Where(where.path, where.line, [], where.place)
+        combine_manual_binary(heard, text, base, kept)
+        now = Where(where.path, where.line, [], where.place)
+        merged = combine_manual_binary(now, text, base, [*kept, *new])
+        if where.notes is not None:
+            where.notes.extend(note for note in now.notes if note not in heard.notes)
         merged.extra.update({k: v for k, v in current.extra.items() if k == EARLIER_KEY})
     else:
         merged = combine_manual_binary(where, text, current, [*kept, *new], apply=new)

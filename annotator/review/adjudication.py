@@ -45,6 +45,7 @@ from annotator.review.versions import (
     documents_with_versions,
     is_rejected,
     load_versions,
+    review_verdicts,
 )
 
 ENTITY, QUOTE, SPEAKER, CUE, QUOTE_TYPE, TAG = "entity", "quote", "speaker", "cue", "type", "tag"
@@ -297,6 +298,11 @@ class RejectedVersionError(ops.EditError):
     """Accepting a version its annotator rejected, without saying so explicitly (`allow_rejected`)."""
 
 
+class ReviewVerdictError(ops.EditError):
+    """Accepting a version into gold over another review's verdict (a Prodigy `review` answered reject or
+    ignore, `gold@<reviewer>`), without saying so explicitly (`override_review`)."""
+
+
 FINISHED_GOLD = (Status.DONE, Status.REJECTED)
 """A gold set in one of these statuses settles its document: the reviewer accepted it, or rejected it."""
 
@@ -331,6 +337,9 @@ class Review:
         self.annotators = list(self.versions)
         self.document = store.document(doc_id)
         self.items = candidate_items(self.versions)
+        self.verdicts = review_verdicts(store, doc_id, gold)
+        """Other gold sets that rejected or skipped the document ("gold@rev (rejected)"): a reviewer's verdict,
+        overridden only when asked (`accept_version(override_review=True)`)."""
 
     # -- reading ---------------------------------------------------------------------------------------------
 
@@ -367,8 +376,9 @@ class Review:
 
     @property
     def verdict_disagrees(self) -> bool:
-        """Someone rejected the document and someone else annotated it (accept versus reject)."""
-        return bool(self.rejected) and bool(self.versions)
+        """Someone rejected the document and someone else annotated it (accept versus reject), or a reviewer
+        (another gold set, e.g. a Prodigy review's `gold@<reviewer>`) rejected or skipped it."""
+        return (bool(self.rejected) and bool(self.versions)) or bool(self.verdicts)
 
     def unresolved(self) -> list[Item]:
         decisions = self.decisions()
@@ -561,11 +571,16 @@ class Review:
         return applied
 
     def accept_version(self, annotator: str, *, decision: str = "accept_version",
-                       allow_rejected: bool = False) -> Applied:
+                       allow_rejected: bool = False, override_review: bool = False) -> Applied:
         """Make the gold set a copy of `annotator`'s whole version (status done). A version its annotator
         rejected raises RejectedVersionError unless `allow_rejected`: then the reviewer confirms the rejection,
         and gold is that version with its status, rejected (so training exports leave the document out,
-        `io/training_version.py`). Raises ops.EditError when `annotator` has no version."""
+        `io/training_version.py`). Raises ops.EditError when `annotator` has no version, and ReviewVerdictError
+        when another review rejected or skipped the document (`self.verdicts`) unless `override_review`."""
+        if self.verdicts and not override_review:
+            raise ReviewVerdictError(
+                f"document {self.doc_id}: the review verdict {', '.join(self.verdicts)} keeps it out of training; "
+                f"accepting {annotator}'s version into {self.gold} would override it")
         source = self.versions.get(annotator)
         items = self.items
         if source is None and annotator in self.rejected:
@@ -685,6 +700,8 @@ class QueueEntry:
     items: int
     gold_status: Status | None
     rejected: list[str] = field(default_factory=list)
+    review_verdicts: list[str] = field(default_factory=list)
+    """Other gold sets that rejected or skipped the document ("gold@rev (rejected)")."""
 
 
 def review_queue(
@@ -708,7 +725,7 @@ def review_queue(
         unresolved = 0 if status in FINISHED_GOLD else len(review.unresolved()) + verdict
         entries.append(
             QueueEntry(doc_id, review.document.title, review.annotators, disagreements, unresolved,
-                       len(review.items), status, list(review.rejected))
+                       len(review.items), status, list(review.rejected), list(review.verdicts))
         )
     entries.sort(key=lambda e: (e.gold_status is Status.DONE, -e.unresolved, -e.disagreements, e.doc_id))
     return entries
@@ -728,8 +745,9 @@ def accept_identical(
     """Accept, as gold, every document on which all versions (two or more) agree completely and whose gold set
     is not done yet. Returns the documents accepted (with `dry_run`: that would be, writing nothing). `applied`,
     if given, receives each (Review, Applied) written, so a caller can undo them all (`Review.undo`).
-    A rejected version never counts as agreeing (an empty accepted answer and a reject are not identical): a
-    document with one is left for the reviewer, and its id goes to `held_back` if given."""
+    A rejected version never counts as agreeing (an empty accepted answer and a reject are not identical), and a
+    reviewer's verdict (another gold set rejected or skipped the document, `Review.verdicts`) is never overridden
+    in bulk: such a document is left for the reviewer, and its id goes to `held_back` if given."""
     names = [n for n in (annotators or default_annotators(store, include_model=include_model)) if n != gold]
     accepted = []
     for doc_id in documents_with_versions(store, names):
@@ -737,7 +755,7 @@ def accept_identical(
         gold_set = review.gold_set()
         if gold_set is not None and Status(gold_set.status) in FINISHED_GOLD:
             continue
-        if review.rejected:
+        if review.rejected or review.verdicts:
             if held_back is not None:
                 held_back.append(doc_id)
             continue

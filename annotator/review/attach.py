@@ -23,7 +23,7 @@ from pathlib import Path
 
 from annotator.core.model import Document, Origin, is_model_set
 from annotator.core.normalise import OffsetMap
-from annotator.core.store import Store, StoreError
+from annotator.core.store import Store, StoreError, is_database_file
 from annotator.review.versions import human_annotators
 
 
@@ -64,8 +64,10 @@ def attach_database(store: Store, other_path: str | os.PathLike, *, as_name: str
     """Copy OTHER.db's human annotators' sets into `store` (module docstring); StoreError when OTHER.db is this
     database, or an annotation cannot be placed on a document stored here in another normalisation form."""
     path = Path(other_path).resolve()
-    if store.path.resolve() == path:
-        raise StoreError(f"{path} is this database; attach another one")
+    # by stat(2) (device, inode), never by opening it: a hard link is the same file under another name, and
+    # opening it here would drop SQLite's locks (core.store.is_database_file)
+    if store.path.resolve() == path or is_database_file(path, store.path.resolve()):
+        raise StoreError(f"{other_path} is this database (the same file by stat); attach another one")
     report = AttachReport(source=str(path))
     with Store(path, readonly=True) as other:
         names = human_annotators(other)

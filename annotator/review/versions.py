@@ -56,6 +56,19 @@ def check_gold_target(store: Store, gold: str) -> None:
                         "gold must be a gold set (default 'gold') or a new name")
 
 
+def review_verdicts(store: Store, doc_id: int, gold: str) -> list[str]:
+    """["gold@rev (rejected)", ...]: the other gold sets on the document (a Prodigy `review` answer imported as
+    `gold@<reviewer>`, another review's gold) that rejected or skipped it. A reviewer's verdict keeps the document
+    out of training (`io/training_version.py`); review must not override it without being told to."""
+    names = [n for n in store.annotators_with_sets() if n != gold and is_gold_set(n, gold_annotators(store))]
+    said = []
+    for name in names:
+        aset = store.annotation_set(doc_id, name)
+        if aset is not None and Status(aset.status) in (Status.REJECTED, Status.SKIPPED):
+            said.append(f"{name} ({Status(aset.status).value})")
+    return said
+
+
 def human_annotators(store: Store) -> list[str]:
     """Annotators with at least one set, other than model sets (`model`, `model@<version>` from an import) and gold
     sets (review's, and `gold@<reviewer>`, a Prodigy review's answer), by name."""
