@@ -16,6 +16,7 @@ from annotator.core.model import AnnotationSet, Document, QuoteType
 from annotator.io.records import (
     CUE_LABEL,
     IMPORT_KEY,
+    mark_unjudged_record,
     QUOTE_LABEL,
     SPEAKER_LABEL,
     ExportIssues,
@@ -145,6 +146,7 @@ def prodigy_record(
         # saves; data-to-spacy trains textcat from it), not from annotator's `tags` (attack 12b #12)
         record["options"] = [{"id": tag, "text": tag} for tag in doc_tags]
         record["accept"] = list(doc_tags)
+    mark_unjudged_record(record, aset)  # entities never annotated, said when nothing else in the record does
     return record
 
 
