@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from annotator.core.model import AnnotationSet, Document, QuoteType
+from annotator.io.quote_coverage import quotes_annotated
 from annotator.io.records import (
     CUE_LABEL,
     IMPORT_KEY,
@@ -147,6 +148,8 @@ def prodigy_record(
         record["options"] = [{"id": tag, "text": tag} for tag in doc_tags]
         record["accept"] = list(doc_tags)
     mark_unjudged_record(record, aset)  # entities never annotated, said when nothing else in the record does
+    if not aset.quotes and quotes_annotated(aset):
+        record["quotes"] = []  # "no quote here", judged: Prodigy keeps the field; absent = never judged (v4 H3)
     return record
 
 
