@@ -142,3 +142,27 @@ def test_h4_a_relations_only_set_stays_unjudged_through_jsonl(tmp_path):
     fresh = tmp_path / "fresh.db"
     run_cli(fresh, "import", tmp_path / "x.jsonl")
     assert spacy_of(fresh, tmp_path, "after") == before
+
+
+@pytest.mark.parametrize("kind", ["manual+binary", "binary+manual"])
+def test_m1_a_manual_answer_merged_with_binary_answers_stays_complete_through_label_studio(tmp_path, kind):
+    db = tmp_path / "b.db"
+    import_all(db, source(tmp_path, kind), kind)
+    before = spacy_of(db, tmp_path, "before")
+    assert all("-" not in iob for iob, _ in before.values()), before  # complete: O outside the entities
+    run_cli(db, "export", "--format", "labelstudio", "-o", tmp_path / "ls.json")
+    fresh = tmp_path / "fresh.db"
+    run_cli(fresh, "import", tmp_path / "ls.json")
+    assert spacy_of(fresh, tmp_path, "after") == before
+    run_cli(db, "import", tmp_path / "ls.json")  # into the same database: nothing changes
+    assert spacy_of(db, tmp_path, "same") == before
+
+
+def test_m1_a_bad_manual_answer_in_a_label_studio_annotation_is_refused(tmp_path):
+    db = tmp_path / "b.db"
+    import_all(db, source(tmp_path, "manual+binary"), "manual+binary")
+    run_cli(db, "export", "--format", "labelstudio", "-o", tmp_path / "ls.json")
+    tasks = json.loads((tmp_path / "ls.json").read_text(encoding="utf-8"))
+    tasks[0]["annotations"][0]["manual_answer"]["spans"][0]["end"] = 99
+    (tmp_path / "bad.json").write_text(json.dumps(tasks), encoding="utf-8")
+    one_line_error(run_cli(tmp_path / "fresh.db", "import", tmp_path / "bad.json", ok=False), "bad.json")
