@@ -166,3 +166,29 @@ def test_m1_a_bad_manual_answer_in_a_label_studio_annotation_is_refused(tmp_path
     tasks[0]["annotations"][0]["manual_answer"]["spans"][0]["end"] = 99
     (tmp_path / "bad.json").write_text(json.dumps(tasks), encoding="utf-8")
     one_line_error(run_cli(tmp_path / "fresh.db", "import", tmp_path / "bad.json", ok=False), "bad.json")
+
+
+def nested(task: dict) -> dict:
+    return {**MANUAL, "_view_id": "ner_manual", "binary_tasks": [task]}
+
+
+@pytest.mark.parametrize("task, needle", [
+    ({"label": "TAG\u0007", "answer": "accept"}, "control character"),
+    ({"label": " TAG", "answer": "accept"}, "space"),
+    ({"options": [{"id": "A\u0000", "text": "a"}], "accept": ["A\u0000"], "answer": "accept"}, "control character"),
+    ({"spans": [{"start": 0, "end": 5, "label": "ORG"}], "answer": "accept", "_timestamp": "x"}, "_timestamp"),
+    ({"spans": [{"start": 0, "end": 5, "label": "ORG"}]}, '"answer"'),
+    ({"spans": [{"start": 0, "end": 5, "label": "ORG"}], "answer": "accept",
+      "relations": [{"head": 0, "child": 99, "label": "X"}]}, "relation 0"),
+    ({"spans": [{"start": 33, "end": 38, "label": "GPE"}], "answer": "accept", "_annotator_id": "mallory"}, "mallory"),
+    ({"spans": [{"start": 33, "end": 38, "label": "GPE"}], "answer": "accept", "_annotator_id": "model"}, "model"),
+])
+def test_m2_nested_binary_tasks_pass_the_checks_of_a_record(tmp_path, task, needle):
+    path = jsonl(tmp_path / "n.jsonl", [nested(task)])
+    one_line_error(run_cli(tmp_path / "n.db", "import", path, ok=False), "n.jsonl:1", "binary_tasks[0]", needle)
+    assert not (tmp_path / "n.db").exists()
+
+
+def test_m2_good_nested_binary_tasks_still_import(tmp_path):
+    path = jsonl(tmp_path / "n.jsonl", [nested({**BINARY[0], "_timestamp": 1700000000})])
+    run_cli(tmp_path / "n.db", "import", path)
