@@ -55,7 +55,11 @@ DECLINED_FIELD = "declined_choices"
 """Annotation field listing the document labels the annotator explicitly said no to (a `cats` score of 0, a
 Prodigy `choice` option not chosen): a `choices` result holds only what was chosen, so without it an explicit
 "no" (0.0 in a DocBin's `doc.cats`) would come back as unknown (attack v4 L4). Read back as `cats` scores of 0."""
-ANNOTATION_OWN = ("result", "was_cancelled", BINARY_FIELD, UNJUDGED_FIELD, DECLINED_FIELD)
+MANUAL_FIELD = "manual_answer"
+"""Annotation field annotator writes beside `BINARY_FIELD` for binary answers merged into a complete manual answer
+(`prodigy_answers.MANUAL_KEY`): the manual answer as kept, without its text. Read back, the set stays complete
+(O outside its entities), as the Prodigy and JSONL exports keep it (attack v4 M1)."""
+ANNOTATION_OWN = ("result", "was_cancelled", BINARY_FIELD, UNJUDGED_FIELD, DECLINED_FIELD, MANUAL_FIELD)
 """Annotation fields rebuilt on export (`completed_by` / `created_username` are kept, and written back while
 they still name the set's annotator)."""
 TASK_BLOCKS = ("annotations", "completions", "predictions")
@@ -414,8 +418,8 @@ def partial_state(where: Where, text: str, block: dict[str, Any], aset: Annotati
     """Read back what annotator's export says of a partial set (`BINARY_FIELD`, `UNJUDGED_FIELD`): the binary
     tasks (checked as an import of them would be) go back into the set, a `false` marks entities not annotated.
     The entities stay those of the results (what Label Studio shows, edits included)."""
-    from annotator.io.prodigy_answers import BINARY_KEY, build_binary_set
-    from annotator.io.records import IMPORT_KEY, digest, mark_entities_not_annotated
+    from annotator.io.prodigy_answers import BINARY_KEY, MANUAL_KEY, build_binary_set
+    from annotator.io.records import IMPORT_KEY, digest, mark_entities_not_annotated, parse_prodigy_record
 
     tasks = block.get(BINARY_FIELD)
     if tasks is not None:
@@ -423,6 +427,12 @@ def partial_state(where: Where, text: str, block: dict[str, Any], aset: Annotati
             raise where.fail(f'"{BINARY_FIELD}" must be an array of Prodigy tasks (objects)')
         build_binary_set(where, text, tasks)  # refuses bad offsets or answers with this task's place
         aset.extra[BINARY_KEY] = list(tasks)
+        manual = block.get(MANUAL_FIELD)
+        if manual is not None:
+            if not isinstance(manual, dict):
+                raise where.fail(f'"{MANUAL_FIELD}" must be a Prodigy answer (an object)')
+            parse_prodigy_record(where, {**manual, "text": text})  # refuses bad offsets, labels or answers
+            aset.extra[MANUAL_KEY] = dict(manual)
         aset.extra.setdefault(IMPORT_KEY, {})["digest"] = digest(aset)
     if block.get(UNJUDGED_FIELD) is False and not aset.entities:
         mark_entities_not_annotated(aset)
@@ -437,12 +447,14 @@ def partial_state(where: Where, text: str, block: dict[str, Any], aset: Annotati
 
 def unjudged_fields(aset: AnnotationSet) -> dict[str, Any]:
     """The annotation fields that carry a partial set's state (see `BINARY_FIELD`, `UNJUDGED_FIELD`)."""
-    from annotator.io.prodigy_answers import BINARY_KEY
+    from annotator.io.prodigy_answers import BINARY_KEY, MANUAL_KEY
     from annotator.io.records import ENTITIES_KEY, IMPORT_KEY
 
     fields: dict[str, Any] = {}
     if isinstance(aset.extra.get(BINARY_KEY), list):
         fields[BINARY_FIELD] = aset.extra[BINARY_KEY]
+        if isinstance(aset.extra.get(MANUAL_KEY), dict):
+            fields[MANUAL_FIELD] = aset.extra[MANUAL_KEY]
     marker = aset.extra.get(IMPORT_KEY)
     if isinstance(marker, dict) and marker.get(ENTITIES_KEY) is False and not aset.entities:
         fields[UNJUDGED_FIELD] = False

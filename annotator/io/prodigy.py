@@ -13,9 +13,11 @@ from functools import lru_cache
 from typing import Any
 
 from annotator.core.model import AnnotationSet, Document, QuoteType
+from annotator.io.quote_coverage import quotes_annotated
 from annotator.io.records import (
     CUE_LABEL,
     IMPORT_KEY,
+    mark_unjudged_record,
     QUOTE_LABEL,
     SPEAKER_LABEL,
     ExportIssues,
@@ -147,6 +149,9 @@ def prodigy_record(
         # saves; data-to-spacy trains textcat from it), not from annotator's `tags` (attack 12b #12)
         record["options"] = [{"id": tag, "text": tag} for tag in doc_tags]
         record["accept"] = list(doc_tags)
+    mark_unjudged_record(record, aset)  # entities never annotated, said when nothing else in the record does
+    if not aset.quotes and quotes_annotated(aset):
+        record["quotes"] = []  # "no quote here", judged: Prodigy keeps the field; absent = never judged (v4 H3)
     return record
 
 

@@ -440,8 +440,13 @@ def check_nested_answers(where: Where, text: str, record: dict[str, Any]) -> Non
         for number, task in enumerate(tasks):
             inner = nested(f"{BINARY_KEY}[{number}]")
             need(inner, task, dict, "a binary task")
-            if "text" in task and task["text"] != text:
-                raise inner.fail("has another text than its record")
+            if task.get("answer") is None:  # written back as a record of its own: no answer = a model's (v4 M2)
+                raise inner.fail('needs an "answer" ("accept", "reject" or "ignore")')
+            owner = annotator_of(where, record, ("_annotator_id", "_session_id"))
+            named = annotator_of(inner, task, ("_annotator_id", "_session_id"))
+            if named is not None and owner is not None and named != owner:  # tasks merge per annotator
+                raise inner.fail(f"names annotator {named!r}, not the record's {owner!r}")
+            answer(inner, task, True)  # the checks of a top-level record (labels, choices, relations, _timestamp)
             build_binary_set(inner, text, [task])
             _check_task_labels(inner, text, [task])
     manual = record.get(MANUAL_KEY)

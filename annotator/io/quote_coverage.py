@@ -1,8 +1,8 @@
 """Whether a set's source annotated quotes at all: the quote analogue of "missing, not O".
 
 spancat reads an empty `doc.spans["quotes"]` as "no span here is a quote" (every candidate a negative). That is
-true of a set made in annotator's window, by the pre-extraction, or imported from annotator's own JSONL (which
-always carries `quotes`, empty or not). It is not true of a Prodigy `ner` / `ner_manual` task, a binary
+true of a set made in annotator's window, by the pre-extraction, or imported from a record with a `quotes` field
+(annotator's JSONL and Prodigy exports write one, empty or not, exactly for such sets; attack v4 H3). It is not true of a Prodigy `ner` / `ner_manual` task, a binary
 `ner.teach` answer, a Label Studio or doccano task, CoNLL/IOB or a category-only set: nobody was asked about quotes
 there, so such a set gets no quotes group at all (absent = unknown) and `train quotes` leaves its document out."""
 

@@ -49,6 +49,19 @@ row, a `rel.manual` record with unlabelled spans). Decided from the source's key
 entities": a person who finished a document and found no entity means "none here"."""
 
 
+JUDGED_FIELD = "entities_judged"
+"""Record field `false` that annotator's JSONL and Prodigy exports write on a set whose source never annotated
+entities (`ENTITIES_KEY`) when nothing else in the record says so (a doccano CSV row: `tags` only; a `cats` or
+`choice` record carries its own keys). Read back, the set's tokens stay missing for NER (attack v4 H4); the same
+field Label Studio annotations carry (`labelstudio.UNJUDGED_FIELD`)."""
+
+
+def entities_unjudged_marked(aset: AnnotationSet) -> bool:
+    """Whether the import marker says the set's source never annotated entities (and the set has none)."""
+    marker = aset.extra.get(IMPORT_KEY)
+    return isinstance(marker, dict) and marker.get(ENTITIES_KEY) is False and not aset.entities
+
+
 def mark_entities_not_annotated(aset: AnnotationSet) -> None:
     """Record in the import marker that the source never annotated entities (see `ENTITIES_KEY`)."""
     aset.extra.setdefault(IMPORT_KEY, {})[ENTITIES_KEY] = False
@@ -628,7 +641,7 @@ def record_overlaps(where: Where, text: str, record: dict[str, Any]) -> list[dic
 
 
 REBUILT_KEYS = frozenset({IMPORT_KEY, "tokens", "relations", "text", "meta", "_input_hash", "_task_hash",
-                           "_annotator_id", "answer", OVERLAP_KEY})
+                           "_annotator_id", "answer", OVERLAP_KEY, JUDGED_FIELD})
 
 
 def base_record(doc: Document, aset: AnnotationSet, *, answer_always: bool) -> dict[str, Any]:
@@ -787,7 +800,11 @@ def record_from_set(
     labels: set[str] | None = None,
     issues: ExportIssues | None = None,
 ) -> dict[str, Any]:
-    """annotator's JSONL record for one (document, annotator): Prodigy task + `quotes` + `tags`."""
+    """annotator's JSONL record for one (document, annotator): Prodigy task + `quotes` + `tags`. `quotes` is left
+    out for a set whose source never annotated quotes (`quote_coverage.quotes_annotated`), `entities_judged: false`
+    added for one that never annotated entities (`mark_unjudged_record`), so a re-import keeps both states."""
+    from annotator.io.quote_coverage import quotes_annotated
+
     record = base_record(doc, aset, answer_always=True)
     doc_tags, entity_tags, quote_tags = tag_lists(aset)
     tokens = aset.extra.get("tokens")
@@ -806,9 +823,19 @@ def record_from_set(
             aset.extra["relations"], spans, f"document {doc.id} ({aset.annotator})", issues,
             overlaps=overlapping_spans(aset),
         )
-    record["quotes"] = [quote_dict(doc.text, q, quote_tags.get(i, [])) for i, q in enumerate(aset.quotes)]
+    if aset.quotes or quotes_annotated(aset):  # absent = nobody judged quotes; [] = "no quote here" (attack v4 H3)
+        record["quotes"] = [quote_dict(doc.text, q, quote_tags.get(i, [])) for i, q in enumerate(aset.quotes)]
     record["tags"] = doc_tags
+    mark_unjudged_record(record, aset)
     return record
+
+
+def mark_unjudged_record(record: dict[str, Any], aset: AnnotationSet) -> None:
+    """Add `JUDGED_FIELD: false` to an exported record of a set whose source never annotated entities, unless the
+    record's own keys already say so (`categories_or_relations_only`); a re-import reads it back (attack v4 H4)."""
+    record.pop(JUDGED_FIELD, None)
+    if entities_unjudged_marked(aset) and not aset.quotes and not categories_or_relations_only(record):
+        record[JUDGED_FIELD] = False
 
 
 def extraction_record(text: str, extraction: Extraction, meta: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -1236,8 +1263,11 @@ def parse_prodigy_record(
     if "tokens" in extra:
         need(where, extra["tokens"], list, '"tokens"')
     aset = AnnotationSet(doc_id=0, annotator="", status=status, entities=entities, quotes=quotes, tags=tags, extra=extra)
+    judged = extra.pop(JUDGED_FIELD, None)
+    if judged not in (None, False):
+        raise where.fail(f'"{JUDGED_FIELD}" must be false (entities never annotated) or left out, not {judged!r}')
     aset.extra[IMPORT_KEY] = import_marker(record, aset)
-    if not entities and not quotes and categories_or_relations_only(record):
+    if not entities and not quotes and (judged is False or categories_or_relations_only(record)):
         mark_entities_not_annotated(aset)  # its tokens are missing for NER, never O (attack 12b #2)
     who = annotator_of(where, record, annotator_keys)
     if isinstance(record.get("versions"), list) and record["versions"]:
