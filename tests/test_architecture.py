@@ -235,3 +235,12 @@ def test_the_sql_allowlist_only_names_files_that_still_need_it():
     stale = [name for name in SQL_ALLOWED if not sql_uses(REPO / name)]
     assert stale == []
     assert all(reason.strip() for reason in SQL_ALLOWED.values())
+
+
+def test_names_copied_to_break_an_import_cycle_stay_equal():
+    """Modules that name another module's constant to avoid importing it must name the same value."""
+    from annotator.io import labelstudio, prodigy_answers, quote_coverage, records
+
+    assert quote_coverage.IMPORT_KEY == records.IMPORT_KEY
+    assert quote_coverage.BINARY_KEY == prodigy_answers.BINARY_KEY
+    assert quote_coverage.LABEL_STUDIO_KEY == labelstudio.LS_KEY

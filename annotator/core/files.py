@@ -10,6 +10,7 @@ Never use this for the SQLite database file: that file is SQLite's alone (see co
 from __future__ import annotations
 
 import os
+from collections import Counter
 import stat
 import tempfile
 import time
@@ -20,7 +21,7 @@ from typing import IO, Iterator
 
 __all__ = ["atomic_write", "write_bytes_atomic", "write_text_atomic", "fsync_directory", "StagedFiles",
            "WriteTargetError", "resolve_write_target", "database_file_hit", "database_file_names",
-           "database_identities", "register_open_database", "resolve_write_folder", "remove_stale_temps"]
+           "database_identities", "forget_open_database", "register_open_database", "resolve_write_folder", "remove_stale_temps"]
 
 
 def fsync_directory(folder: str | os.PathLike) -> None:
@@ -127,14 +128,25 @@ class WriteTargetError(ValueError):
 DATABASE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 """The files SQLite keeps for one database: the file itself, its WAL, its shared-memory index, its rollback journal."""
 
-_open_databases: set[str] = set()
-"""Fully resolved paths of the databases this process opened (core/store.Store registers each): every write target
-and input is checked against them too, so no caller can forget to pass its database."""
+_open_databases: Counter[str] = Counter()
+"""Fully resolved paths of the databases this process has open, with how many connections each (core/store.Store
+registers each and forgets it on close): every write target and input is checked against them too, so no caller
+can forget to pass its database."""
 
 
 def register_open_database(path: str | os.PathLike) -> None:
-    """Protect the database at `path` (and its -wal/-shm/-journal) from every write in this process from now on."""
-    _open_databases.add(os.path.realpath(os.fspath(path)))
+    """Protect the database at `path` (and its -wal/-shm/-journal) from every write in this process while it is
+    open (until the matching `forget_open_database`)."""
+    _open_databases[os.path.realpath(os.fspath(path))] += 1
+
+
+def forget_open_database(path: str | os.PathLike) -> None:
+    """One connection to the database at `path` was closed (a database opened and closed earlier is an ordinary
+    file again: another database of the process may `attach` it or an export may replace it)."""
+    real = os.path.realpath(os.fspath(path))
+    _open_databases[real] -= 1
+    if _open_databases[real] <= 0:
+        del _open_databases[real]
 
 
 def database_file_names(database: str | os.PathLike) -> tuple[str, ...]:
@@ -159,14 +171,16 @@ def database_identities(database: str | os.PathLike) -> set[tuple[int, int]]:
     return found
 
 
-def _guarded(protected: tuple[str | os.PathLike, ...]) -> tuple[str | os.PathLike, ...]:
-    return (*protected, *sorted(_open_databases))
+def _guarded(protected: tuple[str | os.PathLike, ...], open_ones: bool = True) -> tuple[str | os.PathLike, ...]:
+    return (*protected, *sorted(_open_databases)) if open_ones else protected
 
 
-def database_file_hit(path: str | os.PathLike, protected: tuple[str | os.PathLike, ...] = ()) -> bool:
-    """Whether `path` is one of the files of a `protected` database or of a database this process opened: the same
-    (st_dev, st_ino) as an existing one, or, by name, the fully resolved path (or the resolved folder plus the
-    name, which an `os.replace` onto a link would take) of one that may not exist yet. stat(2) only."""
+def database_file_hit(path: str | os.PathLike, protected: tuple[str | os.PathLike, ...] = (), *,
+                      open_ones: bool = True) -> bool:
+    """Whether `path` is one of the files of a `protected` database or (with `open_ones`) of a database this
+    process has open: the same (st_dev, st_ino) as an existing one, or, by name, the fully resolved path (or the
+    resolved folder plus the name, which an `os.replace` onto a link would take) of one that may not exist yet.
+    stat(2) only."""
     shown = os.fspath(path)
     candidates = {os.path.realpath(shown),
                   os.path.join(os.path.realpath(os.path.dirname(os.path.abspath(shown))), os.path.basename(shown))}
@@ -175,7 +189,7 @@ def database_file_hit(path: str | os.PathLike, protected: tuple[str | os.PathLik
         identity = (st.st_dev, st.st_ino)
     except OSError:
         identity = None
-    for base in _guarded(protected):
+    for base in _guarded(protected, open_ones):
         if candidates & set(database_file_names(base)):
             return True
         if identity is not None and identity in database_identities(base):

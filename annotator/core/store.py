@@ -29,7 +29,7 @@ from annotator.core.boilerplate import boilerplate_json
 from annotator.core.bulk import BulkWrites
 from annotator.core.decisions import ReviewDecisions
 from annotator.core.errors import NotFoundError, ReadOnlyError, StoreError, StoreWriteError
-from annotator.core.files import database_file_hit, register_open_database
+from annotator.core.files import database_file_hit, forget_open_database, register_open_database
 from annotator.core.integrity import conflict
 from annotator.core.listing import DocumentListing, DocumentRow, SearchHit, fts_query  # noqa: F401 - re-exported
 from annotator.core.migrations import SchemaTooNewError, migrate
@@ -139,11 +139,13 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None, check_same_thread=False)
 
 
-def is_database_file(candidate: str | os.PathLike, db_path: str | os.PathLike) -> bool:
-    """Whether `candidate` is the database at `db_path` or its `-wal`/`-shm` (same device and inode, by stat(2)).
-    An input file that is one of them must never be read by a process holding a connection: its close() would
-    drop SQLite's locks (https://www.sqlite.org/howtocorrupt.html §2.2)."""
-    return database_file_hit(candidate, (db_path,))  # by the real files too: a --db symlink's WAL is the target's
+def is_database_file(candidate: str | os.PathLike, db_path: str | os.PathLike, *, open_ones: bool = True) -> bool:
+    """Whether `candidate` is the database at `db_path` or its `-wal`/`-shm` (same device and inode, by stat(2)),
+    or (with `open_ones`) one of another database this process has open. An input file that is one of them must
+    never be read by a process holding a connection: its close() would drop SQLite's locks
+    (https://www.sqlite.org/howtocorrupt.html §2.2)."""
+    # by the real files too: a --db symlink's WAL is the target's
+    return database_file_hit(candidate, (db_path,), open_ones=open_ones)
 
 
 def wal_identity(path: Path) -> tuple[tuple[int, int] | None, ...]:
@@ -239,6 +241,9 @@ class Store(DocumentListing, BulkWrites, ReviewDecisions):
         return db
 
     def close(self) -> None:
+        if self.conn is not None and not getattr(self, "_closed", False):
+            self._closed = True
+            forget_open_database(self._absolute_path)
         self.conn.close()
 
     def __enter__(self) -> Store:

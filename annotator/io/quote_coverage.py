@@ -9,7 +9,9 @@ there, so such a set gets no quotes group at all (absent = unknown) and `train q
 from __future__ import annotations
 
 from annotator.core.model import AnnotationSet
-from annotator.io.records import IMPORT_KEY
+
+IMPORT_KEY = "_annotator_import"
+"""records.IMPORT_KEY (the record keys a set had at import), named here: records imports this module."""
 
 BINARY_KEY = "binary_tasks"
 """prodigy_answers.BINARY_KEY (a Prodigy binary answer set), named here to keep this module free of that import."""

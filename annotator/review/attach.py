@@ -66,7 +66,7 @@ def attach_database(store: Store, other_path: str | os.PathLike, *, as_name: str
     path = Path(other_path).resolve()
     # by stat(2) (device, inode), never by opening it: a hard link is the same file under another name, and
     # opening it here would drop SQLite's locks (core.store.is_database_file)
-    if store.path.resolve() == path or is_database_file(path, store.path.resolve()):
+    if store.path.resolve() == path or is_database_file(path, store.path.resolve(), open_ones=False):
         raise StoreError(f"{other_path} is this database (the same file by stat); attach another one")
     report = AttachReport(source=str(path))
     with Store(path, readonly=True) as other:
