@@ -120,22 +120,8 @@ def export(ctx, fmt, output, annotators, statuses, versions, labels, split, seed
         if scratch:
             scratch.cleanup()
         raise Interrupted("nothing was exported (files already there are unchanged)") from None
-    for line in report.issues.misaligned:
-        click.echo(f"not aligned: {line}", err=True)
-    for line in report.issues.duplicates:
-        click.echo(f"several versions: {line}", err=True)
-    for line in report.issues.blank_edges:
-        click.echo(f"whitespace edge: {line}", err=True)
-    for line in report.issues.dropped_relations:
-        click.echo(f"relation: {line}", err=True)
-    for line in report.issues.left_out:
-        click.echo(f"left out: {line}", err=True)
-    for line in report.issues.unjudged:
-        click.echo(f"not judged: {line}", err=True)
-    for line in report.issues.declined_models:
-        click.echo(f"model left out: {line}", err=True)
-    for line in report.issues.reviewed_out:
-        click.echo(f"reviewed out: {line}", err=True)
+    for line in report.issues.prefixed_lines():
+        click.echo(line, err=True)
     if scratch:
         try:
             with scratch, open(output, "rb") as written:

@@ -167,14 +167,8 @@ def _run(ctx, kind, output, annotators, statuses, max_steps, eval_split, eval_fr
                                            eval_split=eval_split, seed=seed, need_quotes=kind == "quotes")
         except (TrainingDataError, ValueError) as error:
             raise click.ClickException(str(error)) from None
-        for line in data.issues.duplicates:
-            click.echo(f"several versions: {line}", err=True)
-        for line in data.issues.reviewed_out:
-            click.echo(f"reviewed out: {line}", err=True)
-        for line in data.issues.misaligned:
-            click.echo(f"not aligned: {line}", err=True)
-        for line in data.issues.left_out:
-            click.echo(f"left out: {line}", err=True)
+        for line in data.issues.prefixed_lines(("duplicates", "reviewed_out", "misaligned", "left_out")):
+            click.echo(line, err=True)
         click.echo(data.summary(), err=True)
         if kind == "ner" and not data.entity_labels:
             if data.held_out_entities:

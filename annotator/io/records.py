@@ -556,6 +556,14 @@ def tag_lists(aset: AnnotationSet) -> tuple[list[str], dict[int, list[str]], dic
     return sorted(doc_tags), {k: sorted(v) for k, v in entity_tags.items()}, {k: sorted(v) for k, v in quote_tags.items()}
 
 
+EXPORT_ISSUE_PREFIXES = {
+    "misaligned": "not aligned", "duplicates": "several versions", "blank_edges": "whitespace edge",
+    "dropped_relations": "relation", "left_out": "left out", "unjudged": "not judged",
+    "declined_models": "model left out", "reviewed_out": "reviewed out",
+}
+"""ExportIssues list -> the word an export or a training run prints before each of its lines (in print order)."""
+
+
 @dataclass(slots=True)
 class ExportIssues:
     """What an export could not express exactly: reported, never silently dropped."""
@@ -579,6 +587,11 @@ class ExportIssues:
     left_out: list[str] = field(default_factory=list)
     """Annotations a format cannot hold as what they are, with where they went instead (e.g. overlapping spans
     kept in a spaCy span group but not in `doc.ents`, a discontinuous brat entity kept out of NER)."""
+
+    def prefixed_lines(self, kinds: tuple[str, ...] = tuple(EXPORT_ISSUE_PREFIXES)) -> list[str]:
+        """The listed issues of `kinds` (field names, in that order) as the command line prints them, one line each:
+        `not aligned: ...`, `several versions: ...` (the prefix names the kind, EXPORT_ISSUE_PREFIXES)."""
+        return [f"{EXPORT_ISSUE_PREFIXES[kind]}: {line}" for kind in kinds for line in getattr(self, kind)]
 
     def blank_edged_entity(self, doc_id: int | None, annotator: str, start: int, end: int, label: str, text: str,
                            what: str = "entity") -> None:
