@@ -187,6 +187,8 @@ def import_(ctx, file, fmt, annotator, skip_invalid, no_extract, model):
             except InputError as error:
                 failure = one_line_refusal(error)
             except StoreError as error:  # disk full, read-only: the one transaction rolled back
+                if _raised_while_interrupted(error):  # a rollback that failed under Ctrl+C/SIGTERM: the signal
+                    raise KeyboardInterrupt from None
                 failure = f"{error}; nothing was imported (one transaction)"
     except KeyboardInterrupt:  # Ctrl+C, SIGTERM: the one transaction rolled back, the connection closed
         if new_database:
@@ -230,3 +232,15 @@ def _has_text_only(file: Path, fmt: str) -> bool:
 def register(group: click.Group) -> None:
     group.add_command(export)
     group.add_command(import_)
+
+
+def _raised_while_interrupted(error: BaseException) -> bool:
+    """Whether `error` was raised while a KeyboardInterrupt (Ctrl+C, or SIGTERM turned into one) was being handled:
+    SQLite can answer the rollback that interrupt starts with "database table is locked", which must still end as
+    the interrupt (exit 130/143, one line), not as an import error."""
+    seen = error.__context__
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt):
+            return True
+        seen = seen.__context__
+    return False
